@@ -1,0 +1,283 @@
+"""The Dockerfile syntax tree: instructions and trivia with exact offsets.
+
+Every offset is an index into the file's text. Top-level nodes tile the file:
+joining ``node.raw`` of ``Dockerfile.nodes`` gives the text back exactly.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lintlayers.source import SourceText
+
+
+class ParseError:
+    """A problem the parser found, with the range it concerns."""
+
+    __slots__ = ("end", "message", "start")
+
+    def __init__(self, message: str, start: int, end: int) -> None:
+        self.message = message
+        self.start = start
+        self.end = end
+
+    def __repr__(self) -> str:
+        return f"ParseError({self.message!r}, {self.start}, {self.end})"
+
+
+class LogicalLine:
+    """An instruction's text with continuations joined, mapped back to the file.
+
+    Each appended piece is a contiguous slice of the file; ``file_offset`` maps an
+    index of ``text`` to the file offset it came from.
+    """
+
+    __slots__ = ("_file_starts", "_logical_starts", "text")
+
+    def __init__(self) -> None:
+        self.text = ""
+        self._logical_starts: list[int] = []
+        self._file_starts: list[int] = []
+
+    def append(self, piece: str, file_start: int) -> None:
+        if not piece:
+            return
+        self._logical_starts.append(len(self.text))
+        self._file_starts.append(file_start)
+        self.text += piece
+
+    def file_offset(self, index: int) -> int:
+        """File offset of the character at ``index`` (or just past the end)."""
+        if not self._logical_starts:
+            return 0
+        if index >= len(self.text):
+            return self.file_end(len(self.text))
+        segment = bisect_right(self._logical_starts, index) - 1
+        return self._file_starts[segment] + index - self._logical_starts[segment]
+
+    def file_end(self, index: int) -> int:
+        """File offset just past the character at ``index - 1`` (for range ends)."""
+        if index <= 0:
+            return self.file_offset(0)
+        return self.file_offset(index - 1) + 1
+
+
+class Trivia:
+    """A line that is not part of an instruction: blank, comment or directive."""
+
+    __slots__ = ("end", "kind", "raw", "start")
+
+    BLANK = "blank"
+    COMMENT = "comment"
+    DIRECTIVE = "directive"
+
+    def __init__(self, kind: str, start: int, end: int, raw: str) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.raw = raw
+
+    def __repr__(self) -> str:
+        return f"Trivia({self.kind}, {self.raw!r})"
+
+
+class Directive:
+    """A parser directive such as ``# syntax=docker/dockerfile:1``."""
+
+    __slots__ = ("end", "name", "start", "value")
+
+    def __init__(self, name: str, value: str, start: int, end: int) -> None:
+        self.name = name
+        self.value = value
+        self.start = start
+        self.end = end
+
+    def __repr__(self) -> str:
+        return f"Directive({self.name}={self.value!r})"
+
+
+class Word:
+    """One argument word: its raw text, its unquoted value and its file range."""
+
+    __slots__ = ("end", "raw", "start", "value")
+
+    def __init__(self, raw: str, value: str, start: int, end: int) -> None:
+        self.raw = raw
+        self.value = value
+        self.start = start
+        self.end = end
+
+    def __repr__(self) -> str:
+        return f"Word({self.value!r})"
+
+
+class Flag:
+    """A builder flag such as ``--from=build`` or ``--link``."""
+
+    __slots__ = ("end", "name", "raw", "start", "value")
+
+    def __init__(self, name: str, value: str | None, raw: str, start: int, end: int) -> None:
+        self.name = name
+        self.value = value
+        self.raw = raw
+        self.start = start
+        self.end = end
+
+    def __repr__(self) -> str:
+        return f"Flag({self.name}={self.value!r})"
+
+
+class Heredoc:
+    """A here-document attached to a RUN, COPY or ADD instruction."""
+
+    __slots__ = (
+        "body_end",
+        "body_start",
+        "content",
+        "end",
+        "expand",
+        "fd",
+        "marker",
+        "name",
+        "strip_tabs",
+        "terminated",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        marker: Word,
+        strip_tabs: bool,
+        expand: bool,
+        fd: int | None,
+    ) -> None:
+        self.name = name
+        self.marker = marker
+        self.strip_tabs = strip_tabs
+        self.expand = expand
+        self.fd = fd
+        self.content = ""
+        self.body_start = 0
+        self.body_end = 0
+        self.end = 0
+        self.terminated = False
+
+    def __repr__(self) -> str:
+        return f"Heredoc({self.name!r}, {self.content!r})"
+
+
+class Instruction:
+    """One instruction, from its keyword to the end of its last line.
+
+    ``start``/``end`` cover the keyword to the last non-newline character (what a
+    finding on the whole instruction points at); ``node_start``/``node_end`` cover
+    the whole physical lines including leading blanks and the final newline.
+    ``arguments`` is the text after the flags with continuations joined, and
+    ``arguments_index`` its start within ``logical.text``.
+    """
+
+    __slots__ = (
+        "arguments",
+        "arguments_index",
+        "end",
+        "end_line",
+        "errors",
+        "flags",
+        "heredocs",
+        "inner",
+        "json_args",
+        "keyword",
+        "keyword_end",
+        "keyword_raw",
+        "logical",
+        "node_end",
+        "node_start",
+        "parent",
+        "raw",
+        "start",
+        "start_line",
+        "words",
+    )
+
+    def __init__(self, keyword_raw: str, logical: LogicalLine) -> None:
+        self.keyword_raw = keyword_raw
+        self.keyword = keyword_raw.upper()
+        self.logical = logical
+        self.flags: list[Flag] = []
+        self.arguments = ""
+        self.arguments_index = 0
+        self.json_args: list[str] | None = None
+        self.words: list[Word] = []
+        self.heredocs: list[Heredoc] = []
+        self.inner: Instruction | None = None
+        self.parent: Instruction | None = None
+        self.errors: list[ParseError] = []
+        self.raw = ""
+        self.start = self.end = self.keyword_end = 0
+        self.node_start = self.node_end = 0
+        self.start_line = self.end_line = 0
+
+    @property
+    def is_json(self) -> bool:
+        """True for the exec (JSON array) form."""
+        return self.json_args is not None
+
+    @property
+    def effective(self) -> Instruction:
+        """The instruction that takes effect: the wrapped one for ONBUILD."""
+        return self.inner if self.inner is not None else self
+
+    def flag(self, name: str) -> Flag | None:
+        """The last flag named ``name`` (without dashes), if any."""
+        found = None
+        for flag in self.flags:
+            if flag.name == name:
+                found = flag
+        return found
+
+    def flag_values(self, name: str) -> list[str]:
+        return [flag.value or "" for flag in self.flags if flag.name == name]
+
+    def has_flag(self, name: str) -> bool:
+        return any(flag.name == name for flag in self.flags)
+
+    def arguments_offset(self, index: int) -> int:
+        """File offset of ``arguments[index]``."""
+        return self.logical.file_offset(self.arguments_index + index)
+
+    def arguments_end(self, index: int) -> int:
+        """File offset just past ``arguments[index - 1]``."""
+        return self.logical.file_end(self.arguments_index + index)
+
+    def __repr__(self) -> str:
+        return f"Instruction({self.keyword} line {self.start_line}: {self.arguments[:40]!r})"
+
+
+class Dockerfile:
+    """A parsed Dockerfile: nodes tiling the text, instructions, directives."""
+
+    __slots__ = ("directives", "errors", "escape", "instructions", "nodes", "source")
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.nodes: list[Instruction | Trivia] = []
+        self.instructions: list[Instruction] = []
+        self.directives: dict[str, Directive] = {}
+        self.errors: list[ParseError] = []
+        self.escape = "\\"
+
+    def all_errors(self) -> list[ParseError]:
+        """File-level errors plus every instruction's errors, in file order."""
+        errors = list(self.errors)
+        for instruction in self.instructions:
+            errors.extend(instruction.errors)
+            if instruction.inner is not None:
+                errors.extend(instruction.inner.errors)
+        errors.sort(key=lambda error: error.start)
+        return errors
+
+    def unparse(self) -> str:
+        return "".join(node.raw for node in self.nodes)

@@ -1,0 +1,414 @@
+"""The Dockerfile parser, faithful to BuildKit's grammar, keeping exact offsets.
+
+It reads physical lines as BuildKit does: parser directives at the top,
+comments and blank lines skipped inside continuations, here-documents read
+after the instruction's logical line. Problems become ``ParseError`` values
+on the instruction (or the file); the parser never raises on any text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lintlayers.source import SourceText
+from lintlayers.syntax.nodes import (
+    Directive,
+    Dockerfile,
+    Flag,
+    Heredoc,
+    Instruction,
+    LogicalLine,
+    ParseError,
+    Trivia,
+    Word,
+)
+from lintlayers.syntax.words import (
+    NOT_STRINGS,
+    parse_json_array,
+    split_flags,
+    split_words,
+    unquote,
+)
+
+INSTRUCTIONS = frozenset(
+    {
+        "ADD",
+        "ARG",
+        "CMD",
+        "COPY",
+        "ENTRYPOINT",
+        "ENV",
+        "EXPOSE",
+        "FROM",
+        "HEALTHCHECK",
+        "LABEL",
+        "MAINTAINER",
+        "ONBUILD",
+        "RUN",
+        "SHELL",
+        "STOPSIGNAL",
+        "USER",
+        "VOLUME",
+        "WORKDIR",
+    }
+)
+"""Every instruction BuildKit knows."""
+
+EXEC_FORM = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "ADD", "COPY", "VOLUME"})
+"""Instructions that accept a JSON array (exec form)."""
+
+HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
+QUOTE_AWARE = frozenset({"ENV", "LABEL", "ARG"})
+DIRECTIVE_NAMES = frozenset({"syntax", "escape", "check"})
+
+ALLOWED_FLAGS: dict[str, frozenset[str]] = {
+    "FROM": frozenset({"platform"}),
+    "RUN": frozenset({"mount", "network", "security", "device"}),
+    "COPY": frozenset({"from", "chown", "chmod", "link", "parents", "exclude"}),
+    "ADD": frozenset(
+        {"chown", "chmod", "link", "checksum", "keep-git-dir", "exclude", "parents", "unpack"}
+    ),
+    "HEALTHCHECK": frozenset({"interval", "timeout", "start-period", "start-interval", "retries"}),
+}
+
+NEEDS_ARGUMENTS = frozenset(INSTRUCTIONS - {"CMD", "ENTRYPOINT"})
+
+_DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+_HEREDOC = re.compile(r"(\d*)<<(-?)([^<]*)$")
+_CONTINUATIONS = {
+    "\\": re.compile(r"\\[ \t]*$"),
+    "`": re.compile(r"`[ \t]*$"),
+}
+_KEYWORD = re.compile(r"[^\t\v\f\r ]+")
+
+
+class _Lines:
+    """Physical lines of the text: content range (no newline, no CR) and next start."""
+
+    __slots__ = ("count", "source", "text")
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.text = source.text
+        self.count = source.line_count
+        if self.text.endswith("\n"):
+            self.count -= 1  # no empty line after the final newline
+
+    def start(self, index: int) -> int:
+        start = self.source.line_start(index + 1)
+        if index == 0 and self.text.startswith("\ufeff"):
+            start += 1
+        return start
+
+    def content_end(self, index: int) -> int:
+        return self.source.line_end(index + 1)
+
+    def next_start(self, index: int) -> int:
+        if index + 1 < self.source.line_count:
+            return self.source.line_start(index + 2)
+        return len(self.text)
+
+    def content(self, index: int) -> str:
+        return self.text[self.start(index) : self.content_end(index)]
+
+
+def parse(text: str, path: str = "<stdin>") -> Dockerfile:
+    """Parse Dockerfile ``text`` into a ``Dockerfile`` whose nodes tile the text."""
+    return parse_source(SourceText(text, path))
+
+
+def parse_source(source: SourceText) -> Dockerfile:
+    """Parse an already built ``SourceText``."""
+    dockerfile = Dockerfile(source)
+    lines = _Lines(source)
+    text = source.text
+    index = 0
+    directives_open = True
+    node_start = 0
+    while index < lines.count:
+        content = lines.content(index)
+        stripped = content.lstrip()
+        if directives_open:
+            directives_open = _read_directive(dockerfile, lines, index, stripped)
+            if directives_open:
+                end = lines.next_start(index)
+                dockerfile.nodes.append(
+                    Trivia(Trivia.DIRECTIVE, node_start, end, text[node_start:end])
+                )
+                node_start = end
+                index += 1
+                continue
+        if not stripped or stripped.startswith("#"):
+            kind = Trivia.COMMENT if stripped else Trivia.BLANK
+            end = lines.next_start(index)
+            dockerfile.nodes.append(Trivia(kind, node_start, end, text[node_start:end]))
+            node_start = end
+            index += 1
+            continue
+        instruction, index = _read_instruction(dockerfile, lines, index)
+        end = lines.next_start(index)
+        instruction.node_start = node_start
+        instruction.node_end = end
+        instruction.raw = text[node_start:end]
+        dockerfile.nodes.append(instruction)
+        dockerfile.instructions.append(instruction)
+        node_start = end
+        index += 1
+    if node_start < len(text):  # only possible for text ending without lines
+        dockerfile.nodes.append(
+            Trivia(Trivia.BLANK, node_start, len(text), text[node_start:])
+        )
+    return dockerfile
+
+
+def _read_directive(dockerfile: Dockerfile, lines: _Lines, index: int, stripped: str) -> bool:
+    """Record a parser directive on this line; False once directives are over."""
+    match = _DIRECTIVE.match(stripped)
+    if match is None:
+        return False
+    name = match.group(1).lower()
+    if name not in DIRECTIVE_NAMES:
+        return False
+    start = lines.start(index)
+    end = lines.content_end(index)
+    value = match.group(2)
+    if name in dockerfile.directives:
+        dockerfile.errors.append(
+            ParseError(f"only one {name} parser directive can be used", start, end)
+        )
+        return True
+    dockerfile.directives[name] = Directive(name, value, start, end)
+    if name == "escape":
+        if value in _CONTINUATIONS:
+            dockerfile.escape = value
+        else:
+            dockerfile.errors.append(
+                ParseError(f"invalid escape token {value!r}: must be ` or \\", start, end)
+            )
+    return True
+
+
+def _read_instruction(
+    dockerfile: Dockerfile, lines: _Lines, index: int
+) -> tuple[Instruction, int]:
+    """Read one instruction starting at line ``index``; return it and its last line."""
+    continuation = _CONTINUATIONS[dockerfile.escape]
+    logical = LogicalLine()
+    content = lines.content(index)
+    leading = len(content) - len(content.lstrip())
+    first_start = lines.start(index) + leading
+    piece = content[leading:]
+    match = continuation.search(piece)
+    open_line = match is not None
+    if match is not None:
+        piece = piece[: match.start()]
+    logical.append(piece, first_start)
+    first_line = index
+    while open_line and index + 1 < lines.count:
+        index += 1
+        content = lines.content(index)
+        stripped = content.lstrip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = continuation.search(content)
+        open_line = match is not None
+        piece = content[: match.start()] if match is not None else content
+        logical.append(piece, lines.start(index))
+    instruction = _build_instruction(logical, 0, dockerfile.escape)
+    instruction.start_line = first_line + 1
+    instruction.end_line = index + 1
+    instruction.end = lines.content_end(index)
+    if instruction.inner is not None:
+        instruction.inner.end = instruction.end
+    target = instruction.effective
+    if target.keyword in HEREDOC_INSTRUCTIONS and not target.is_json and "<<" in logical.text:
+        target.heredocs = _find_heredocs(target)
+        for heredoc in target.heredocs:
+            index = _read_heredoc_body(lines, index, heredoc)
+            if not heredoc.terminated:
+                target.errors.append(
+                    ParseError(
+                        f"unterminated heredoc {heredoc.name!r}",
+                        heredoc.marker.start,
+                        heredoc.marker.end,
+                    )
+                )
+        if target.heredocs:
+            instruction.end_line = index + 1
+            instruction.end = lines.content_end(index)
+            if target is not instruction:
+                target.end = instruction.end
+                target.end_line = instruction.end_line
+    _check_arguments(target)
+    return instruction, index
+
+
+def _build_instruction(logical: LogicalLine, offset: int, escape: str) -> Instruction:
+    """Split ``logical.text[offset:]`` into keyword, flags and arguments."""
+    text = logical.text
+    keyword_match = _KEYWORD.search(text, offset)
+    if keyword_match is None:  # cannot happen for a non-blank line; stay safe
+        instruction = Instruction("", logical)
+        instruction.start = instruction.end = logical.file_offset(offset)
+        return instruction
+    instruction = Instruction(keyword_match.group(), logical)
+    instruction.start = logical.file_offset(keyword_match.start())
+    instruction.keyword_end = logical.file_end(keyword_match.end())
+    rest_index = keyword_match.end()
+    rest = text[rest_index:].rstrip()
+    instruction.end = logical.file_end(rest_index + len(rest)) if rest else instruction.keyword_end
+    flags, arguments_start = split_flags(rest)
+    for word, start, end in flags:
+        name, sep, value = word[2:].partition("=")
+        instruction.flags.append(
+            Flag(
+                name.lower(),
+                value if sep else None,
+                rest[start:end],
+                logical.file_offset(rest_index + start),
+                logical.file_end(rest_index + end),
+            )
+        )
+    instruction.arguments = rest[arguments_start:]
+    instruction.arguments_index = rest_index + arguments_start
+    keyword = instruction.keyword
+    if keyword not in INSTRUCTIONS:
+        instruction.errors.append(
+            ParseError(
+                f"unknown instruction: {instruction.keyword_raw}",
+                instruction.start,
+                instruction.keyword_end,
+            )
+        )
+    _check_flags(instruction)
+    if keyword == "ONBUILD":
+        _build_onbuild(instruction, escape)
+        return instruction
+    if keyword in EXEC_FORM:
+        parsed = parse_json_array(instruction.arguments)
+        if isinstance(parsed, list):
+            instruction.json_args = parsed
+            return instruction
+        if parsed == NOT_STRINGS:
+            instruction.errors.append(
+                ParseError(
+                    f"{keyword} exec form must be an array of strings",
+                    instruction.arguments_offset(0),
+                    instruction.end,
+                )
+            )
+            return instruction
+    if keyword == "SHELL" and instruction.arguments:
+        instruction.errors.append(
+            ParseError(
+                "SHELL requires the arguments to be in JSON form",
+                instruction.arguments_offset(0),
+                instruction.end,
+            )
+        )
+    quote_aware = keyword in QUOTE_AWARE
+    for raw, start, end in split_words(instruction.arguments, escape, quote_aware=quote_aware):
+        instruction.words.append(
+            Word(
+                raw,
+                unquote(raw, escape),
+                instruction.arguments_offset(start),
+                instruction.arguments_end(end),
+            )
+        )
+    return instruction
+
+
+def _build_onbuild(instruction: Instruction, escape: str) -> None:
+    if not instruction.arguments:
+        return
+    inner = _build_instruction(instruction.logical, instruction.arguments_index, escape)
+    inner.parent = instruction
+    inner.end = instruction.end
+    instruction.inner = inner
+    if inner.keyword in ("ONBUILD", "FROM", "MAINTAINER"):
+        what = "Chaining ONBUILD via `ONBUILD ONBUILD`" if inner.keyword == "ONBUILD" else (
+            f"{inner.keyword} as an ONBUILD trigger"
+        )
+        inner.errors.append(ParseError(f"{what} isn't allowed", inner.start, inner.keyword_end))
+
+
+def _check_flags(instruction: Instruction) -> None:
+    allowed = ALLOWED_FLAGS.get(instruction.keyword, frozenset())
+    if instruction.keyword not in INSTRUCTIONS or instruction.keyword == "ONBUILD":
+        return
+    for flag in instruction.flags:
+        if flag.name not in allowed:
+            instruction.errors.append(
+                ParseError(
+                    f"unknown flag for {instruction.keyword}: --{flag.name}",
+                    flag.start,
+                    flag.end,
+                )
+            )
+
+
+def _check_arguments(instruction: Instruction) -> None:
+    keyword = instruction.keyword
+    if keyword not in NEEDS_ARGUMENTS or instruction.errors:
+        return
+    if instruction.json_args is not None:
+        count = len(instruction.json_args)
+    else:
+        count = len(instruction.words) if keyword != "ONBUILD" else len(instruction.arguments)
+    if count == 0:
+        instruction.errors.append(
+            ParseError(
+                f"{keyword} requires at least one argument",
+                instruction.start,
+                instruction.keyword_end,
+            )
+        )
+    elif keyword in ("COPY", "ADD") and count < 2:
+        instruction.errors.append(
+            ParseError(
+                f"{keyword} requires at least two arguments: a source and a destination",
+                instruction.start,
+                instruction.end,
+            )
+        )
+
+
+def _find_heredocs(instruction: Instruction) -> list[Heredoc]:
+    heredocs: list[Heredoc] = []
+    for word in instruction.words:
+        match = _HEREDOC.match(word.raw)
+        if match is None or not match.group(3):
+            continue
+        fd_text, dash, name_raw = match.groups()
+        name = unquote(name_raw)
+        heredocs.append(
+            Heredoc(
+                name,
+                marker=word,
+                strip_tabs=dash == "-",
+                expand=name == name_raw,
+                fd=int(fd_text) if fd_text else None,
+            )
+        )
+    return heredocs
+
+
+def _read_heredoc_body(lines: _Lines, index: int, heredoc: Heredoc) -> int:
+    """Consume the body lines of ``heredoc`` after line ``index``; return the last line."""
+    heredoc.body_start = lines.next_start(index)
+    body: list[str] = []
+    while index + 1 < lines.count:
+        index += 1
+        content = lines.content(index)
+        candidate = content.lstrip("\t") if heredoc.strip_tabs else content
+        if candidate == heredoc.name:
+            heredoc.terminated = True
+            heredoc.body_end = lines.start(index)
+            heredoc.end = lines.content_end(index)
+            heredoc.content = "".join(body)
+            return index
+        body.append(content + "\n")
+    heredoc.body_end = heredoc.end = len(lines.text)
+    heredoc.content = "".join(body)
+    return index
