@@ -16,9 +16,7 @@ class Location:
 
     def __eq__(self, other: object) -> bool:
         return (
-            isinstance(other, Location)
-            and self.line == other.line
-            and self.column == other.column
+            isinstance(other, Location) and self.line == other.line and self.column == other.column
         )
 
     def __hash__(self) -> int:
@@ -66,10 +64,7 @@ class SourceText:
     def line_end(self, line: int) -> int:
         """Offset just past the last character of ``line``, before its newline."""
         starts = self._line_starts
-        if line < len(starts):
-            end = starts[line] - 1
-        else:
-            end = len(self.text)
+        end = starts[line] - 1 if line < len(starts) else len(self.text)
         if end > starts[line - 1] and self.text[end - 1] == "\r":
             end -= 1
         return end

@@ -113,6 +113,22 @@ class Word:
         return f"Word({self.value!r})"
 
 
+class KeyValue:
+    """One ``key=value`` (or bare ``key`` for ARG) of an ENV, LABEL or ARG."""
+
+    __slots__ = ("end", "key", "start", "value", "value_raw")
+
+    def __init__(self, key: str, value: str | None, value_raw: str | None, start: int, end: int):
+        self.key = key
+        self.value = value
+        self.value_raw = value_raw
+        self.start = start
+        self.end = end
+
+    def __repr__(self) -> str:
+        return f"KeyValue({self.key}={self.value!r})"
+
+
 class Flag:
     """A builder flag such as ``--from=build`` or ``--link``."""
 
@@ -195,6 +211,7 @@ class Instruction:
         "logical",
         "node_end",
         "node_start",
+        "pairs",
         "parent",
         "raw",
         "start",
@@ -211,6 +228,7 @@ class Instruction:
         self.arguments_index = 0
         self.json_args: list[str] | None = None
         self.words: list[Word] = []
+        self.pairs: list[KeyValue] = []
         self.heredocs: list[Heredoc] = []
         self.inner: Instruction | None = None
         self.parent: Instruction | None = None

@@ -17,6 +17,7 @@ from lintlayers.syntax.nodes import (
     Flag,
     Heredoc,
     Instruction,
+    KeyValue,
     LogicalLine,
     ParseError,
     Trivia,
@@ -155,9 +156,7 @@ def parse_source(source: SourceText) -> Dockerfile:
         node_start = end
         index += 1
     if node_start < len(text):  # only possible for text ending without lines
-        dockerfile.nodes.append(
-            Trivia(Trivia.BLANK, node_start, len(text), text[node_start:])
-        )
+        dockerfile.nodes.append(Trivia(Trivia.BLANK, node_start, len(text), text[node_start:]))
     return dockerfile
 
 
@@ -188,9 +187,7 @@ def _read_directive(dockerfile: Dockerfile, lines: _Lines, index: int, stripped:
     return True
 
 
-def _read_instruction(
-    dockerfile: Dockerfile, lines: _Lines, index: int
-) -> tuple[Instruction, int]:
+def _read_instruction(dockerfile: Dockerfile, lines: _Lines, index: int) -> tuple[Instruction, int]:
     """Read one instruction starting at line ``index``; return it and its last line."""
     continuation = _CONTINUATIONS[dockerfile.escape]
     logical = LogicalLine()
@@ -316,7 +313,56 @@ def _build_instruction(logical: LogicalLine, offset: int, escape: str) -> Instru
                 instruction.arguments_end(end),
             )
         )
+    if quote_aware:
+        _read_pairs(instruction, escape)
     return instruction
+
+
+def _read_pairs(instruction: Instruction, escape: str) -> None:
+    """Fill ``instruction.pairs`` for ENV, LABEL and ARG, as BuildKit reads them."""
+    words = instruction.words
+    if not words:
+        return
+    keyword = instruction.keyword
+    if keyword != "ARG" and "=" not in words[0].raw:
+        # legacy ``ENV key value`` form: the value is the rest of the line
+        key = words[0]
+        rest = instruction.arguments[len(key.raw) :].strip()
+        if not rest:
+            instruction.errors.append(
+                ParseError(f"{keyword} {key.value} needs a value", key.start, key.end)
+            )
+            return
+        instruction.pairs.append(
+            KeyValue(key.value, unquote(rest, escape), rest, key.start, instruction.end)
+        )
+        return
+    for word in words:
+        key, sep, value_raw = word.raw.partition("=")
+        if not sep:
+            if keyword == "ARG":
+                instruction.pairs.append(
+                    KeyValue(unquote(key, escape), None, None, word.start, word.end)
+                )
+                continue
+            instruction.errors.append(
+                ParseError(
+                    f"can't find = in {word.raw!r}: {keyword} must be of the form name=value",
+                    word.start,
+                    word.end,
+                )
+            )
+            continue
+        if not key:
+            instruction.errors.append(
+                ParseError(f"{keyword} names can not be blank", word.start, word.end)
+            )
+            continue
+        instruction.pairs.append(
+            KeyValue(
+                unquote(key, escape), unquote(value_raw, escape), value_raw, word.start, word.end
+            )
+        )
 
 
 def _build_onbuild(instruction: Instruction, escape: str) -> None:
@@ -327,8 +373,10 @@ def _build_onbuild(instruction: Instruction, escape: str) -> None:
     inner.end = instruction.end
     instruction.inner = inner
     if inner.keyword in ("ONBUILD", "FROM", "MAINTAINER"):
-        what = "Chaining ONBUILD via `ONBUILD ONBUILD`" if inner.keyword == "ONBUILD" else (
-            f"{inner.keyword} as an ONBUILD trigger"
+        what = (
+            "Chaining ONBUILD via `ONBUILD ONBUILD`"
+            if inner.keyword == "ONBUILD"
+            else (f"{inner.keyword} as an ONBUILD trigger")
         )
         inner.errors.append(ParseError(f"{what} isn't allowed", inner.start, inner.keyword_end))
 

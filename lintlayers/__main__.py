@@ -1,0 +1,5 @@
+"""``python -m lintlayers``."""
+
+from lintlayers.cli import main
+
+raise SystemExit(main())

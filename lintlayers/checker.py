@@ -1,0 +1,228 @@
+"""The ``check`` command: read, lint, fix, report, and choose the exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from lintlayers.diagnostics import severity_rank
+
+if TYPE_CHECKING:
+    import argparse
+    from typing import TextIO
+
+    from lintlayers.config import Settings
+    from lintlayers.diagnostics import Finding
+    from lintlayers.engine import Linter, LintResult
+    from lintlayers.rule import Rule
+    from lintlayers.source import SourceText
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+STDIN = "-"
+
+
+class _Session:
+    """Settings and linters of one run, cached per folder and per settings."""
+
+    __slots__ = ("_linters", "_settings", "known", "options", "rule_classes")
+
+    def __init__(self, options: argparse.Namespace, rule_classes: list[type[Rule]]) -> None:
+        self.options = options
+        self.rule_classes = rule_classes
+        self.known = {rule.code: rule.category for rule in rule_classes}
+        self._settings: dict[str, Settings] = {}
+        self._linters: dict[int, Linter] = {}
+
+    def settings_for(self, folder: str) -> Settings:
+        from lintlayers.config import load_settings
+
+        settings = self._settings.get(folder)
+        if settings is None:
+            options = self.options
+            overrides = {
+                "select": options.select,
+                "ignore": options.ignore,
+                "extend-select": options.extend_select,
+                "builder": options.builder,
+                "fail-level": options.fail_level,
+                "context": options.context,
+                "unsafe-fixes": options.unsafe_fixes,
+            }
+            settings = load_settings(
+                folder, self.known, config_path=options.config, overrides=overrides
+            )
+            self._settings[folder] = settings
+        return settings
+
+    def linter_for(self, settings: Settings) -> Linter:
+        from lintlayers.engine import Linter
+
+        linter = self._linters.get(id(settings))
+        if linter is None:
+            rules = [rule() for rule in self.rule_classes]
+            linter = Linter(rules, builder=settings.builder, severity_for=settings.severity_for)
+            self._linters[id(settings)] = linter
+        return linter
+
+
+def run_check(options: argparse.Namespace) -> int:
+    from lintlayers.config import ConfigError
+    from lintlayers.discovery import DiscoveryError, discover
+    from lintlayers.reading import ReadError, decode, read_file
+    from lintlayers.registry import PluginError, load_rules
+
+    err = sys.stderr
+    try:
+        session = _Session(options, load_rules())
+    except PluginError as error:
+        err.write(f"lintlayers: {error}\n")
+        return EXIT_ERROR
+    paths = options.paths or ["."]
+    failed = False
+    if STDIN in paths and len(paths) > 1:
+        err.write("lintlayers: '-' (stdin) cannot be combined with other paths\n")
+        return EXIT_ERROR
+    files: list[str] = []
+    if paths != [STDIN]:
+        try:
+            files = discover(paths)
+        except DiscoveryError as error:
+            err.write(f"lintlayers: {error}\n")
+            failed = True
+            files = discover([path for path in paths if os.path.exists(path)])
+    findings: list[Finding] = []
+    sources: dict[str, SourceText] = {}
+    fixed_total = 0
+    fail_level = "info"
+    inputs: list[tuple[str, str, bytes | None]] = []
+    if paths == [STDIN]:
+        name = options.stdin_filename or "<stdin>"
+        data = sys.stdin.buffer.read()
+        try:
+            inputs.append((name, decode(data, name), None))
+        except ReadError as error:
+            err.write(f"lintlayers: {error}\n")
+            return EXIT_ERROR
+    for path in files:
+        try:
+            text, data = read_file(path)
+        except ReadError as error:
+            err.write(f"lintlayers: {error}\n")
+            failed = True
+            continue
+        inputs.append((path, text, data))
+    for path, text, data in inputs:
+        folder = os.path.dirname(os.path.abspath(path)) if data is not None else os.getcwd()
+        try:
+            settings = session.settings_for(folder)
+        except ConfigError as error:
+            err.write(f"lintlayers: {error}\n")
+            return EXIT_ERROR
+        fail_level = settings.fail_level
+        linter = session.linter_for(settings)
+        context_dir = settings.context or (folder if data is not None else None)
+        fixed_text, result, fixed = _lint_one(linter, settings, options, path, text, context_dir)
+        fixed_total += fixed
+        findings.extend(result.findings)
+        sources[path] = result.source
+        if options.fix and not options.diff:
+            if data is None:
+                sys.stdout.write(fixed_text if fixed_text is not None else text)
+            elif fixed_text is not None:
+                failed = not _write(path, fixed_text, err) or failed
+    _report(options, findings, sources, len(inputs), fixed_total)
+    if failed:
+        return EXIT_ERROR
+    if options.exit_zero:
+        return EXIT_OK
+    threshold = severity_rank(fail_level)
+    if any(severity_rank(finding.severity) >= threshold for finding in findings):
+        return EXIT_FINDINGS
+    if options.diff and fixed_total:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _lint_one(
+    linter: Linter,
+    settings: Settings,
+    options: argparse.Namespace,
+    path: str,
+    text: str,
+    context_dir: str | None,
+) -> tuple[str | None, LintResult, int]:
+    """Lint (and fix) one file; the fixed text is returned when it changed."""
+    from lintlayers.fixes import fix_to_fixed_point
+
+    absolute = os.path.abspath(path)
+
+    def enabled(rule: Rule) -> bool:
+        return settings.is_enabled(rule.code, rule.category, absolute)
+
+    def lint(current: str) -> LintResult:
+        return linter.lint_text(current, path, context_dir=context_dir, enabled=enabled)
+
+    if not (options.fix or options.diff):
+        return None, lint(text), 0
+    outcome = fix_to_fixed_point(text, lint, unsafe=bool(settings.unsafe_fixes))
+    if outcome.rolled_back:
+        sys.stderr.write(
+            f"lintlayers: {path}: a fix would have broken the file; it was not applied\n"
+        )
+    if options.diff and outcome.text != text:
+        import difflib
+
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                text.splitlines(keepends=True),
+                outcome.text.splitlines(keepends=True),
+                fromfile=f"a/{path}",
+                tofile=f"b/{path}",
+            )
+        )
+    return (outcome.text if outcome.text != text else None), outcome.result, outcome.applied
+
+
+def _write(path: str, text: str, err: TextIO) -> bool:
+    from lintlayers.fixes import write_atomic
+    from lintlayers.reading import encode
+
+    try:
+        write_atomic(path, encode(text))
+    except OSError as error:
+        err.write(f"lintlayers: cannot write {path}: {error.strerror or error}\n")
+        return False
+    return True
+
+
+def _report(
+    options: argparse.Namespace,
+    findings: list[Finding],
+    sources: dict[str, SourceText],
+    files_checked: int,
+    fixed: int,
+) -> None:
+    from lintlayers.reporters.base import ReportContext, get_reporter
+
+    color = options.format == "text" and _use_color(sys.stdout)
+    context = ReportContext(
+        sources=sources,
+        statistics=options.statistics,
+        color=color,
+        files_checked=files_checked,
+        fixed=fixed,
+    )
+    out = sys.stdout
+    if (options.fix and options.paths == [STDIN]) or options.diff:
+        out = sys.stderr  # stdout carries the fixed text or the diff
+    findings.sort(key=lambda finding: finding.sort_key())
+    get_reporter(options.format)(findings, out, context)
+
+
+def _use_color(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()

@@ -1,0 +1,108 @@
+"""The command line: ``lintlayers check | rules | explain``."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from lintlayers import __version__
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    from lintlayers.diagnostics import SEVERITIES
+    from lintlayers.reporters.base import FORMATS
+
+    parser = argparse.ArgumentParser(
+        prog="lintlayers",
+        description="Lint Dockerfiles for build-cache misses, layer size and metadata order.",
+    )
+    parser.add_argument("--version", action="version", version=f"lintlayers {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="lint Dockerfiles (the default command)")
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders ('-' reads stdin; default: .)"
+    )
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    check.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        default=None,
+        help="also apply (or offer) unsafe fixes",
+    )
+    check.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff, write nothing"
+    )
+    check.add_argument("--select", help="comma-separated codes, prefixes or categories to run")
+    check.add_argument("--ignore", help="comma-separated codes, prefixes or categories to skip")
+    check.add_argument("--extend-select", help="add to the selection of the config file")
+    check.add_argument(
+        "--fail-level", choices=SEVERITIES, help="lowest severity that fails (default: info)"
+    )
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    check.add_argument(
+        "--builder",
+        choices=("buildkit", "classic"),
+        help="builder whose cache rules apply (classic also stands for buildah and kaniko)",
+    )
+    check.add_argument(
+        "--context", metavar="DIR", help="build context folder (default: the Dockerfile's)"
+    )
+    check.add_argument("--config", metavar="FILE", help="use this config file")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule")
+    check.add_argument(
+        "--stdin-filename", metavar="NAME", help="the name of the file read from stdin"
+    )
+
+    rules = commands.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    explain = commands.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("code", help="a rule code or name, e.g. LL101")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments or arguments[0] not in (
+        "check",
+        "rules",
+        "explain",
+        "-h",
+        "--help",
+        "--version",
+    ):
+        arguments.insert(0, "check")
+    parser = build_parser()
+    try:
+        options = parser.parse_args(arguments)
+    except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exit_.code or 0)
+    try:
+        if options.command == "rules":
+            from lintlayers.commands import list_rules
+
+            return list_rules(options.format, sys.stdout)
+        if options.command == "explain":
+            from lintlayers.commands import explain_rule
+
+            return explain_rule(options.code, sys.stdout, sys.stderr)
+        from lintlayers.checker import run_check
+
+        return run_check(options)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

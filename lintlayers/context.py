@@ -1,0 +1,146 @@
+"""What a rule sees of one file: the tree, the stage model, parsed RUN bodies."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lintlayers.model.stages import BuildModel
+    from lintlayers.shell.commands import ShellScript, SimpleCommand
+    from lintlayers.source import SourceText
+    from lintlayers.syntax.nodes import Dockerfile, Instruction, LogicalLine
+
+SHELL_INTERPRETERS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
+
+
+class RuleContext:
+    """Shared, lazily computed views of one Dockerfile for all rules.
+
+    Shell bodies are parsed once per RUN and cached, whichever rule asks first.
+    """
+
+    __slots__ = ("_model", "_scripts", "builder", "context_dir", "dockerfile", "path")
+
+    def __init__(
+        self,
+        dockerfile: Dockerfile,
+        *,
+        builder: str = "buildkit",
+        context_dir: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.dockerfile = dockerfile
+        self.builder = builder
+        self.context_dir = context_dir
+        self.path = path
+        self._model: BuildModel | None = None
+        self._scripts: dict[int, list[RunScript]] = {}
+
+    @property
+    def source(self) -> SourceText:
+        return self.dockerfile.source
+
+    @property
+    def model(self) -> BuildModel:
+        if self._model is None:
+            from lintlayers.model.stages import build_model
+
+            self._model = build_model(self.dockerfile)
+        return self._model
+
+    def instructions(self, keyword: str | None = None) -> list[Instruction]:
+        """Effective instructions (ONBUILD's wrapped one in place of ONBUILD)."""
+        found = [instruction.effective for instruction in self.dockerfile.instructions]
+        if keyword is None:
+            return found
+        return [instruction for instruction in found if instruction.keyword == keyword]
+
+    def scripts(self, instruction: Instruction) -> list[RunScript]:
+        """Parsed shell of a RUN: its shell-form text and heredoc bodies run by a shell.
+
+        Offsets in each script map back to the file with ``RunScript.file_offset``.
+        """
+        key = id(instruction)
+        cached = self._scripts.get(key)
+        if cached is None:
+            cached = _parse_run(instruction, self.dockerfile.source)
+            self._scripts[key] = cached
+        return cached
+
+    def commands(self, instruction: Instruction) -> list[SimpleCommand]:
+        """Every simple command a RUN executes, in order."""
+        return [command for script in self.scripts(instruction) for command in script.commands]
+
+
+class RunScript:
+    """A parsed shell script of a RUN and the map from its offsets to the file."""
+
+    __slots__ = ("_base", "_logical", "script")
+
+    def __init__(self, script: ShellScript, logical: LogicalLine, base: int) -> None:
+        self.script = script
+        self._logical = logical
+        self._base = base
+
+    @property
+    def commands(self) -> list[SimpleCommand]:
+        return self.script.commands
+
+    def file_offset(self, index: int) -> int:
+        """File offset of ``script[index]``."""
+        return self._logical.file_offset(self._base + index)
+
+    def file_end(self, index: int) -> int:
+        """File offset just past ``script[index - 1]`` (for range ends)."""
+        return self._logical.file_end(self._base + index)
+
+
+def _parse_run(instruction: Instruction, source: SourceText) -> list[RunScript]:
+    from lintlayers.shell.commands import parse_shell
+
+    if instruction.keyword != "RUN" or instruction.is_json:
+        return []
+    scripts = [
+        RunScript(
+            parse_shell(instruction.arguments), instruction.logical, instruction.arguments_index
+        )
+    ]
+    words = [word.value for word in instruction.words if not word.value.startswith("<<")]
+    for heredoc in instruction.heredocs:
+        if _heredoc_is_shell(heredoc.content, words, heredoc.fd):
+            body_map = _heredoc_map(source, heredoc.body_start, heredoc.body_end)
+            scripts.append(RunScript(parse_shell(heredoc.content), body_map, 0))
+    return scripts
+
+
+def _heredoc_map(source: SourceText, start: int, end: int) -> LogicalLine:
+    """Map a heredoc's content (lines joined with ``\\n``) back to the file."""
+    from lintlayers.syntax.nodes import LogicalLine
+
+    body = LogicalLine()
+    text = source.text
+    position = start
+    while position < end:
+        newline = text.find("\n", position, end)
+        line_end = end if newline == -1 else newline
+        content_end = (
+            line_end - 1 if line_end > position and text[line_end - 1] == "\r" else line_end
+        )
+        body.append(text[position:content_end], position)
+        body.append("\n", line_end if newline != -1 else max(line_end - 1, position))
+        position = line_end + 1
+    return body
+
+
+def _heredoc_is_shell(content: str, words: list[str], fd: int | None) -> bool:
+    """True when a RUN heredoc body is executed by a shell."""
+    if not words:  # ``RUN <<EOF``: the body is the script, unless it has another shebang
+        if content.startswith("#!"):
+            interpreter = content[2:].split("\n", 1)[0].strip().split()
+            names = [part.rsplit("/", 1)[-1] for part in interpreter]
+            return bool(names) and (
+                names[-1] in SHELL_INTERPRETERS or names[0] in SHELL_INTERPRETERS
+            )
+        return True
+    name = words[0].rsplit("/", 1)[-1]
+    return name in SHELL_INTERPRETERS and fd in (None, 0)

@@ -1,0 +1,174 @@
+"""Linting one Dockerfile: parse, run the enabled rules, filter, stamp findings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lintlayers.context import RuleContext
+from lintlayers.diagnostics import Finding, FindingEdit, FindingFix
+from lintlayers.source import SourceText
+from lintlayers.syntax.parser import parse_source
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+    from lintlayers.diagnostics import Violation
+    from lintlayers.rule import Rule
+    from lintlayers.syntax.nodes import Dockerfile
+
+INTERNAL_ERROR_CODE = "LL000"
+
+
+class LintResult:
+    """Findings of one file, with the parsed tree and the violations behind them."""
+
+    __slots__ = ("dockerfile", "findings", "violations")
+
+    def __init__(self, dockerfile: Dockerfile) -> None:
+        self.dockerfile = dockerfile
+        self.findings: list[Finding] = []
+        self.violations: list[tuple[Rule, Violation]] = []
+
+    @property
+    def source(self) -> SourceText:
+        return self.dockerfile.source
+
+
+class Linter:
+    """Runs a fixed set of rule instances over files."""
+
+    __slots__ = ("builder", "hadolint_map", "rules", "severity_for")
+
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        *,
+        builder: str = "buildkit",
+        severity_for: Callable[[str, str], str] | None = None,
+    ) -> None:
+        self.rules = [rule for rule in rules if builder in rule.builders]
+        self.builder = builder
+        self.severity_for = severity_for or (lambda code, default: default)
+        self.hadolint_map = hadolint_map(rules)
+
+    def lint_text(
+        self,
+        text: str,
+        path: str = "<stdin>",
+        *,
+        context_dir: str | None = None,
+        enabled: Callable[[Rule], bool] | None = None,
+    ) -> LintResult:
+        return self.lint_source(SourceText(text, path), context_dir=context_dir, enabled=enabled)
+
+    def lint_source(
+        self,
+        source: SourceText,
+        *,
+        context_dir: str | None = None,
+        enabled: Callable[[Rule], bool] | None = None,
+    ) -> LintResult:
+        from lintlayers.suppression import parse_suppressions
+
+        dockerfile = parse_source(source)
+        result = LintResult(dockerfile)
+        context = RuleContext(
+            dockerfile, builder=self.builder, context_dir=context_dir, path=source.path
+        )
+        suppressions = parse_suppressions(
+            source,
+            [(node.start_line, node.end_line) for node in dockerfile.instructions],
+            self.hadolint_map,
+        )
+        for rule in self.rules:
+            if enabled is not None and not enabled(rule):
+                continue
+            violations, failure = _run_rule(rule, context)
+            if failure is not None:
+                result.findings.append(self._finding(_InternalError(), failure, source))
+            for violation in violations:
+                line = source.location(violation.start).line
+                if suppressions.is_suppressed(rule.code, line):
+                    continue
+                result.violations.append((rule, violation))
+                result.findings.append(self._finding(rule, violation, source))
+        result.findings.sort(key=Finding.sort_key)
+        return result
+
+    def _finding(
+        self, rule: Rule | _InternalError, violation: Violation, source: SourceText
+    ) -> Finding:
+        fix = None
+        if violation.fix is not None:
+            fix = FindingFix(
+                violation.fix.applicability,
+                violation.fix.message,
+                [
+                    FindingEdit(
+                        source.location(edit.start), source.location(edit.end), edit.content
+                    )
+                    for edit in violation.fix.edits
+                ],
+            )
+        return Finding(
+            code=rule.code,
+            name=rule.name,
+            category=rule.category,
+            severity=self.severity_for(rule.code, rule.severity),
+            message=violation.message,
+            file=source.path,
+            location=source.location(violation.start),
+            end_location=source.location(violation.end),
+            fix=fix,
+            url=rule.url(),
+        )
+
+
+class _InternalError:
+    """Stands in for a rule whose check raised: the failure becomes a finding."""
+
+    code = INTERNAL_ERROR_CODE
+    name = "internal-error"
+    category = "correctness"
+    severity = "error"
+
+    @staticmethod
+    def url() -> None:
+        return None
+
+
+def _run_rule(rule: Rule, context: RuleContext) -> tuple[list[Violation], Violation | None]:
+    """The rule's violations, or the failure of a rule that raised."""
+    from lintlayers.diagnostics import Violation
+
+    try:
+        return list(rule.check(context)), None
+    except Exception as error:  # one broken rule must not hide the other findings
+        message = (
+            f"rule {rule.code} ({rule.name}) failed on this file: "
+            f"{type(error).__name__}: {error}; please report it"
+        )
+        return [], Violation(0, 0, message)
+
+
+def hadolint_map(rules: Iterable[Rule]) -> dict[str, list[str]]:
+    """hadolint code -> the lintlayers codes that correspond to it."""
+    mapping: dict[str, list[str]] = {}
+    for rule in rules:
+        for code in rule.hadolint:
+            mapping.setdefault(code, []).append(rule.code)
+    return mapping
+
+
+def instantiate(rule_classes: Iterable[type[Rule]]) -> list[Rule]:
+    return [rule_class() for rule_class in rule_classes]
+
+
+def default_linter(*, builder: str = "buildkit", select: Sequence[str] | None = None) -> Linter:
+    """A linter with every installed rule, or those whose code starts with a selector."""
+    from lintlayers.registry import load_rules
+
+    classes = load_rules()
+    if select is not None:
+        classes = [cls for cls in classes if any(cls.code.startswith(s) for s in select)]
+    return Linter(instantiate(classes), builder=builder)

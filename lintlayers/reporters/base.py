@@ -1,0 +1,88 @@
+"""What every reporter receives, and the lookup from format name to reporter."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lintlayers import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import TextIO
+
+    from lintlayers.diagnostics import Finding
+    from lintlayers.source import SourceText
+
+    Reporter = Callable[[list[Finding], TextIO, "ReportContext"], None]
+
+FORMATS = ("text", "json", "github", "sarif")
+"""Output formats, in the order the CLI lists them."""
+
+_MODULES = {
+    "text": "lintlayers.reporters.text",
+    "json": "lintlayers.reporters.json_report",
+    "github": "lintlayers.reporters.github",
+    "sarif": "lintlayers.reporters.sarif",
+}
+
+TOOL_NAME = "lintlayers"
+INFORMATION_URI = "https://github.com/lintlayers/lintlayers"
+
+
+class ReportContext:
+    """Run-wide facts a reporter may show next to the findings."""
+
+    __slots__ = (
+        "color",
+        "files_checked",
+        "fixed",
+        "rule_docs",
+        "sources",
+        "statistics",
+        "tool_version",
+    )
+
+    def __init__(
+        self,
+        *,
+        sources: dict[str, SourceText] | None = None,
+        statistics: bool = False,
+        color: bool = False,
+        files_checked: int = 0,
+        fixed: int = 0,
+        tool_version: str = __version__,
+        rule_docs: dict[str, str] | None = None,
+    ) -> None:
+        self.sources: dict[str, SourceText] = sources if sources is not None else {}
+        """File path -> its text, to show the offending lines."""
+        self.statistics = statistics
+        """Print per-code counts at the end (text reporter)."""
+        self.color = color
+        """Colour the text report; False when not a TTY or NO_COLOR is set."""
+        self.files_checked = files_checked
+        self.fixed = fixed
+        """Number of fixes applied in this run (0 without ``--fix``)."""
+        self.tool_version = tool_version
+        self.rule_docs: dict[str, str] = rule_docs if rule_docs is not None else {}
+        """Code -> one-line description (SARIF ``shortDescription``)."""
+
+
+def get_reporter(fmt: str) -> Reporter:
+    """The ``report(findings, out, context)`` function of format ``fmt``.
+
+    The reporter module is imported on first use, so unused formats cost nothing.
+    """
+    try:
+        module_name = _MODULES[fmt]
+    except KeyError:
+        raise ValueError(
+            f"unknown output format {fmt!r} (expected one of {', '.join(FORMATS)})"
+        ) from None
+    from importlib import import_module
+
+    return import_module(module_name).report
+
+
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings ordered by file, line, column and code."""
+    return sorted(findings, key=lambda finding: finding.sort_key())

@@ -1,0 +1,54 @@
+"""The interface every rule implements, built-in or from a plugin.
+
+A rule is a class with its metadata as class attributes and a ``check``
+method that yields ``Violation`` values. Rules never print and never mutate
+the tree; the engine stamps code, severity and path on what they return.
+The class docstring is the rule's documentation, with the sections
+*What it does*, *Why it matters*, *Example*, *Use instead* and *Fix*.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from lintlayers.context import RuleContext
+    from lintlayers.diagnostics import Violation
+
+BUILDERS = ("buildkit", "classic")
+DOC_SECTIONS = ("What it does", "Why it matters", "Example", "Use instead", "Fix")
+DOCS_URL = "https://github.com/lintlayers/lintlayers/blob/main/docs/rules.md#"
+
+
+class Rule:
+    """Base class of all rules."""
+
+    code: ClassVar[str] = ""
+    """Unique code such as ``LL101``."""
+    name: ClassVar[str] = ""
+    """Kebab-case name such as ``broad-copy-before-install``."""
+    category: ClassVar[str] = ""
+    """One of ``cache``, ``size``, ``metadata``, ``correctness``, ``style``."""
+    severity: ClassVar[str] = "warning"
+    """Default severity: ``info``, ``warning`` or ``error``."""
+    summary: ClassVar[str] = ""
+    """One line for the rules table."""
+    hadolint: ClassVar[tuple[str, ...]] = ()
+    """hadolint codes this rule corresponds to (their ignore pragmas apply)."""
+    builders: ClassVar[tuple[str, ...]] = BUILDERS
+    """Builders for which the rule applies."""
+
+    def check(self, context: RuleContext) -> Iterable[Violation]:
+        raise NotImplementedError
+
+    @classmethod
+    def documentation(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def url(cls) -> str:
+        return DOCS_URL + cls.code.lower()

@@ -1,0 +1,558 @@
+"""Shell scripts (RUN bodies) parsed with tree-sitter-bash into simple commands."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lintlayers.shell.words import ShellWord, decode_nodes, join_parts, part_spans
+from lintlayers.shell.wrappers import WRAPPERS, strip_wrappers
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+
+    from tree_sitter import Node, Parser
+
+__all__ = ["ShellScript", "ShellWord", "SimpleCommand", "parse_shell"]
+
+SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox-sh"})
+"""Shells whose ``-c`` string is parsed as a nested script."""
+
+_MAX_SHELL_DEPTH = 8
+_REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+_STATEMENT_LIKE = frozenset({"command", "declaration_command", "unset_command"})
+_ASSIGNMENT_BODIES = frozenset({"variable_assignment", "variable_assignments"})
+
+_PLAIN = frozenset("\\'\"$`*?[{~(")  # a word without these is its own value
+_DOUBLE_PLAIN = frozenset("\\$`")  # a "..." word without these is its content
+
+_NONE: list[Node] = []  # no redirects (never mutated)
+
+_parser: Parser | None = None
+
+
+class SimpleCommand:
+    """One simple command such as ``apt-get install -y curl``.
+
+    ``words`` is the argv (command name first); ``NAME=value`` prefixes are in
+    ``assignments``, redirect targets in ``redirects`` (operators in ``redirect_ops``).
+    Offsets index the parsed script; inside a ``sh -c`` string (``shell_depth`` > 0)
+    they point into the quoted string of the outer script.
+    """
+
+    __slots__ = (
+        "_effective",
+        "args",
+        "assignments",
+        "end",
+        "name",
+        "pipe_next",
+        "pipe_prev",
+        "prefix",
+        "redirect_ops",
+        "redirects",
+        "shell_depth",
+        "start",
+        "words",
+    )
+
+    def __init__(
+        self,
+        words: list[ShellWord],
+        assignments: list[ShellWord],
+        redirects: list[ShellWord],
+        redirect_ops: list[str],
+        start: int,
+        end: int,
+        shell_depth: int = 0,
+    ) -> None:
+        self.words = words
+        self.assignments = assignments
+        self.redirects = redirects
+        self.redirect_ops = redirect_ops
+        self.start = start
+        self.end = end
+        self.shell_depth = shell_depth
+        self.name = words[0].value.rpartition("/")[2] if words else ""
+        self.args = [word.value for word in words[1:]]
+        self.prefix: list[ShellWord] = []  # wrapper words stripped by effective()
+        self.pipe_prev: SimpleCommand | None = None  # command piped into this one
+        self.pipe_next: SimpleCommand | None = None  # command this one pipes into
+        self._effective: SimpleCommand | None = None
+
+    def __repr__(self) -> str:
+        argv = " ".join(word.raw for word in self.words)
+        return f"SimpleCommand({argv!r}, {self.start}:{self.end})"
+
+    @property
+    def arg_words(self) -> list[ShellWord]:
+        """The words after the command name."""
+        return self.words[1:]
+
+    def effective(self) -> SimpleCommand:
+        """This command without wrappers: ``sudo -E apt-get install x`` -> ``apt-get ...``.
+
+        The view shares offsets, redirects and pipe links with this command; stripped
+        words are in its ``prefix`` and ``NAME=value`` words given to ``env``/``sudo`` are
+        added to its ``assignments``.  Returns ``self`` when there is no wrapper.
+        """
+        view = self._effective
+        if view is not None:
+            return view
+        index, assignment_indexes = strip_wrappers([word.value for word in self.words])
+        if index == 0:
+            return self
+        words = self.words
+        view = SimpleCommand(
+            words[index:],
+            self.assignments + [words[position] for position in assignment_indexes],
+            self.redirects,
+            self.redirect_ops,
+            self.start,
+            self.end,
+            self.shell_depth,
+        )
+        view.prefix = words[:index]
+        view.pipe_prev = self.pipe_prev
+        view.pipe_next = self.pipe_next
+        self._effective = view
+        return view
+
+    def has_flag(self, *flags: str) -> bool:
+        """Whether an option in ``flags`` is given, as ``-y``, in ``-qy``, or as ``--x=1``.
+
+        Options after ``--`` do not count. Short flags are found in clusters of letters
+        and digits only (``-qy``), so ``-oDpkg::Options`` does not contain ``-D``.
+        """
+        wanted = set(flags)
+        for value in self.args:
+            if value == "--":
+                return False
+            if value in wanted:
+                return True
+            if value.startswith("--"):
+                if "=" in value and value.partition("=")[0] in wanted:
+                    return True
+            elif value.startswith("-") and len(value) > 2 and value[1:].isalnum():
+                if any("-" + letter in wanted for letter in value[1:]):
+                    return True
+        return False
+
+    def flag_values(self, *flags: str) -> list[str]:
+        """Values given to options in ``flags``: ``-o v``, ``-ov``, ``-qo v``, ``--out=v``.
+
+        The caller names options that take a value; a missing trailing value is skipped.
+        """
+        wanted = set(flags)
+        values: list[str] = []
+        args = self.args
+        index = 0
+        while index < len(args):
+            value = args[index]
+            index += 1
+            if value == "--":
+                break
+            if value in wanted:
+                if index < len(args):
+                    values.append(args[index])
+                    index += 1
+            elif value.startswith("--"):
+                name, equals, rest = value.partition("=")
+                if equals and name in wanted:
+                    values.append(rest)
+            elif value.startswith("-") and len(value) > 2:
+                for position in range(1, len(value)):
+                    letter = value[position]
+                    if not letter.isalnum():
+                        break
+                    if "-" + letter in wanted:
+                        rest = value[position + 1 :]
+                        if rest:
+                            values.append(rest)
+                        elif index < len(args):
+                            values.append(args[index])
+                            index += 1
+                        break
+        return values
+
+    def flag_value(self, *flags: str) -> str | None:
+        """The first value of an option in ``flags`` (see ``flag_values``), or ``None``."""
+        values = self.flag_values(*flags)
+        return values[0] if values else None
+
+    def positional_args(self, options_with_values: Iterable[str] = ()) -> list[str]:
+        """Arguments that are not options (``-`` alone and everything after ``--`` are).
+
+        ``options_with_values`` names options whose value is the next word, so
+        ``apt-get -o X=1 install`` with ``("-o",)`` gives ``["install"]``.
+        """
+        takes_value = set(options_with_values)
+        result: list[str] = []
+        args = self.args
+        index = 0
+        while index < len(args):
+            value = args[index]
+            index += 1
+            if value == "--":
+                result.extend(args[index:])
+                break
+            if value.startswith("-") and value != "-":
+                if value in takes_value:
+                    index += 1
+                continue
+            result.append(value)
+        return result
+
+    def word_for(self, value: str) -> ShellWord | None:
+        """The first argument word whose value is ``value`` (for offsets in fixes)."""
+        for word in self.words[1:]:
+            if word.value == value:
+                return word
+        return None
+
+
+class ShellScript:
+    """The simple commands of a script, in source order, and whether it parsed cleanly."""
+
+    __slots__ = ("commands", "has_errors", "text")
+
+    def __init__(self, text: str, commands: list[SimpleCommand], has_errors: bool) -> None:
+        self.text = text
+        self.commands = commands
+        self.has_errors = has_errors
+
+    def __iter__(self) -> Iterator[SimpleCommand]:
+        return iter(self.commands)
+
+    def __len__(self) -> int:
+        return len(self.commands)
+
+    def __repr__(self) -> str:
+        return f"ShellScript({self.commands!r}, has_errors={self.has_errors})"
+
+    def find(self, *names: str, effective: bool = True) -> list[SimpleCommand]:
+        """Commands named one of ``names``.
+
+        With ``effective`` (the default) wrappers are looked through and the effective
+        views are returned: ``find("apt-get")`` finds ``sudo apt-get install``.
+        """
+        wanted = set(names)
+        found: list[SimpleCommand] = []
+        for command in self.commands:
+            if effective:
+                command = command.effective()
+            if command.name in wanted:
+                found.append(command)
+        return found
+
+    @property
+    def has_pipes(self) -> bool:
+        """Whether any command's output is piped into another command."""
+        return any(command.pipe_next is not None for command in self.commands)
+
+
+def parse_shell(script: str) -> ShellScript:
+    """Parse ``script`` into its simple commands; never raises.
+
+    On syntax errors the commands tree-sitter could recover are returned and
+    ``has_errors`` is set.
+    """
+    try:
+        return _parse(script, 0)
+    except Exception:  # a last resort: a lint run must survive any RUN body
+        return ShellScript(script, [], True)
+
+
+def _get_parser() -> Parser:
+    global _parser
+    if _parser is None:
+        import tree_sitter
+        import tree_sitter_bash
+
+        _parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    return _parser
+
+
+def _byte_to_str(script: str) -> Callable[[int], int]:
+    """A map from UTF-8 byte offsets of ``script`` to ``str`` offsets."""
+    if script.isascii():
+        return int
+    import re
+
+    table: list[int] = []  # str offset of each byte, plus one for the end
+    position = 0
+    for match in re.finditer("[^\x00-\x7f]", script):
+        index = match.start()
+        table.extend(range(position, index))
+        code = ord(script[index])
+        table.extend([index] * (2 if code < 0x800 else 3 if code < 0x10000 else 4))
+        position = index + 1
+    table.extend(range(position, len(script) + 1))
+    return table.__getitem__
+
+
+class _Builder:
+    """Walks one tree and collects its simple commands."""
+
+    __slots__ = ("by_id", "commands", "depth", "has_errors", "links", "skip", "text", "to_str")
+
+    def __init__(self, text: str, to_str: Callable[[int], int], depth: int) -> None:
+        self.text = text
+        self.to_str = to_str
+        self.depth = depth
+        self.commands: list[SimpleCommand] = []
+        self.by_id: dict[int, SimpleCommand] = {}
+        self.links: list[tuple[int, int]] = []  # (id of piping node, id of piped-into node)
+        self.skip: set[int] = set()  # ids of nodes already parsed as a ``sh -c`` script
+        self.has_errors = False
+
+    def word(self, nodes: list[Node]) -> ShellWord:
+        to_str = self.to_str
+        start = to_str(nodes[0].start_byte)
+        end = to_str(nodes[-1].end_byte)
+        raw = self.text[start:end]
+        if _PLAIN.isdisjoint(raw):  # nothing to unquote or expand
+            return ShellWord(raw, raw, start, end, True)
+        if (
+            len(nodes) == 1
+            and len(raw) >= 2
+            and raw[0] == raw[-1]
+            and (raw[0] == "'" or (raw[0] == '"' and _DOUBLE_PLAIN.isdisjoint(raw)))
+            and nodes[0].type in ("string", "raw_string")
+        ):
+            return ShellWord(raw, raw[1:-1], start, end, True)
+        parts, literal = decode_nodes(nodes, self.text, to_str)
+        return ShellWord(raw, join_parts(parts), start, end, literal)
+
+    def walk(self, root: Node) -> None:
+        redirects_of: dict[int, list[Node]] = {}
+        stack = [root]
+        pop = stack.pop
+        push = stack.extend
+        skip = self.skip
+        while stack:
+            node = pop()
+            kind = node.type
+            if kind == "heredoc_body" or (skip and node.id in skip):
+                continue
+            if kind in _STATEMENT_LIKE:
+                self.command(node, redirects_of.pop(node.id, _NONE))
+                for child in reversed(node.children):
+                    if not child.child_count:
+                        continue  # a leaf holds no command
+                    if child.type == "variable_assignment":
+                        push([part for part in reversed(child.children) if part.child_count])
+                    else:
+                        stack.append(child)
+                continue
+            if kind in _ASSIGNMENT_BODIES:
+                self.command(node, redirects_of.pop(node.id, _NONE))
+                children = [node] if kind == "variable_assignment" else node.children
+                for child in reversed(children):
+                    push([part for part in reversed(child.children) if part.child_count])
+                continue
+            if kind == "redirected_statement":
+                self.redirected(node, redirects_of)
+            elif kind == "pipeline":
+                self.pipeline(node)
+            push([child for child in reversed(node.children) if child.child_count])
+
+    def redirected(self, node: Node, redirects_of: dict[int, list[Node]]) -> None:
+        """Give the redirects of ``cmd > f`` to ``cmd`` (or to the last command of a pipe)."""
+        body = node.child_by_field_name("body")
+        redirects = node.children_by_field_name("redirect")
+        if body is None:
+            self.command(node, _NONE)  # redirects only: ``> file``
+            return
+        if body.type == "pipeline":
+            elements = body.named_children
+            body = elements[-1] if elements else body
+        if body.type in _STATEMENT_LIKE or body.type in _ASSIGNMENT_BODIES:
+            redirects_of[body.id] = redirects
+            for redirect in redirects:  # ``cat <<EOF | sh``: the pipe hides in the heredoc
+                if redirect.type == "heredoc_redirect":
+                    for child in redirect.named_children:
+                        if child.type == "pipeline" and child.named_child_count:
+                            target = _piped_node(child.named_children[0])
+                            if target is not None:
+                                self.links.append((body.id, target.id))
+
+    def pipeline(self, node: Node) -> None:
+        previous: Node | None = None
+        for element in node.named_children:
+            current = _piped_node(element)
+            if previous is not None and current is not None:
+                self.links.append((previous.id, current.id))
+            previous = current
+
+    def command(self, node: Node, outer_redirects: Sequence[Node]) -> None:
+        """Build the simple command of ``node`` plus redirects written after it."""
+        kind = node.type
+        if kind == "redirected_statement":  # redirects only: ``> file``
+            children = node.children_by_field_name("redirect")
+        elif kind == "variable_assignment":
+            children = [node]
+        else:
+            children = node.children
+        if outer_redirects:
+            children = [*children, *outer_redirects]
+        declaration = kind == "declaration_command" or kind == "unset_command"
+        groups: list[list[Node]] = []  # adjacent nodes forming one word
+        assignments: list[ShellWord] = []
+        redirects: list[ShellWord] = []
+        redirect_ops: list[str] = []
+        end = self.to_str(node.end_byte)
+        last_end = -1  # byte end of the previous word node, -1 after anything else
+        for child in children:
+            child_kind = child.type
+            if child_kind in _REDIRECTS:
+                end = max(end, self.redirect(child, groups, redirects, redirect_ops))
+                last_end = -1
+            elif child_kind == "variable_assignment" and not declaration:
+                assignments.append(self.word([child]))
+                last_end = -1
+            elif child_kind == "comment" or child_kind == "ERROR":
+                last_end = -1
+            else:
+                if child.start_byte == last_end:
+                    groups[-1].append(child)  # ``a$"b"`` may come in pieces
+                else:
+                    groups.append([child])
+                last_end = child.end_byte
+        command = SimpleCommand(
+            [self.word(group) for group in groups],
+            assignments,
+            redirects,
+            redirect_ops,
+            self.to_str(node.start_byte),
+            end,
+            self.depth,
+        )
+        self.commands.append(command)
+        self.by_id[node.id] = command
+        if command.name in SHELLS or command.name in WRAPPERS:
+            self.nested_shell(command, groups)
+
+    def redirect(
+        self,
+        node: Node,
+        groups: list[list[Node]],
+        redirects: list[ShellWord],
+        redirect_ops: list[str],
+    ) -> int:
+        """Record one redirect's operator and target; return where it ends.
+
+        A heredoc ends at its delimiter word (its body is data, not part of the command).
+        """
+        to_str = self.to_str
+        start = to_str(node.start_byte)
+        kind = node.type
+        if kind == "heredoc_redirect":
+            end = start
+            for child in node.children:
+                child_kind = child.type
+                if child_kind == "heredoc_start":
+                    target = self.word([child])
+                    target.value = target.value.replace("'", "").replace('"', "")
+                    target.is_literal = True
+                    redirects.append(target)
+                    redirect_ops.append(self.text[start : target.start].strip())
+                    end = max(end, target.end)
+                elif child_kind in _REDIRECTS:
+                    end = max(end, self.redirect(child, groups, redirects, redirect_ops))
+            return end
+        if kind == "file_redirect":
+            targets = node.children_by_field_name("destination")
+        else:
+            targets = node.named_children
+        if not targets:
+            return to_str(node.end_byte)
+        target = self.word([targets[0]])
+        redirects.append(target)
+        redirect_ops.append(self.text[start : target.start].strip())
+        for extra in targets[1:]:  # ``cmd >f arg``: tree-sitter files ``arg`` here
+            groups.append([extra])
+        return to_str(targets[-1].end_byte)
+
+    def nested_shell(self, command: SimpleCommand, groups: list[list[Node]]) -> None:
+        """Parse the string of ``sh -c '...'`` as a script of its own."""
+        if self.depth >= _MAX_SHELL_DEPTH:
+            return
+        view = command.effective()
+        if view.name not in SHELLS:
+            return
+        index = _dash_c_script(view.args)
+        if index is None:
+            return
+        group = groups[len(command.words) - len(view.words) + 1 + index]
+        parts, _ = decode_nodes(group, self.text, self.to_str)
+        starts, ends = part_spans(parts)
+        if not starts:
+            return
+        inner = _parse(join_parts(parts), self.depth + 1)
+        self.has_errors = self.has_errors or inner.has_errors
+        text = self.text
+        for nested in inner.commands:
+            nested.start, nested.end = _map_span(starts, ends, nested.start, nested.end)
+            for word in (*nested.words, *nested.assignments, *nested.redirects):
+                word.start, word.end = _map_span(starts, ends, word.start, word.end)
+                word.raw = text[word.start : word.end]
+        self.commands.extend(inner.commands)
+        self.skip.update(part.id for part in group)
+
+    def link_pipes(self) -> None:
+        by_id = self.by_id
+        for source_id, target_id in self.links:
+            source = by_id.get(source_id)
+            target = by_id.get(target_id)
+            if source is not None and target is not None:
+                source.pipe_next = target
+                target.pipe_prev = source
+
+
+def _piped_node(element: Node) -> Node | None:
+    """The node of the simple command at one end of a pipe, if the element is one."""
+    if element.type == "redirected_statement":
+        body = element.child_by_field_name("body")
+        return body if body is not None and body.type in _STATEMENT_LIKE else None
+    return element if element.type in _STATEMENT_LIKE else None
+
+
+def _dash_c_script(args: list[str]) -> int | None:
+    """Index in ``args`` of the script string of ``sh [options] -c SCRIPT``."""
+    seen_c = False
+    index = 0
+    while index < len(args):
+        value = args[index]
+        if value == "--":
+            index += 1
+            break
+        if len(value) > 1 and value[0] in "-+" and not value.startswith("--"):
+            if "c" in value:
+                seen_c = True
+            index += 2 if value.endswith("o") else 1  # ``-o pipefail``
+            continue
+        if value.startswith("--"):
+            index += 1
+            continue
+        break
+    return index if seen_c and index < len(args) else None
+
+
+def _map_span(starts: list[int], ends: list[int], start: int, end: int) -> tuple[int, int]:
+    """Map a span of a decoded ``-c`` string to offsets in the outer script."""
+    count = len(starts)
+    mapped_start = starts[start] if start < count else ends[-1]
+    if end <= start:
+        return mapped_start, mapped_start
+    return mapped_start, ends[min(end, count) - 1]
+
+
+def _parse(script: str, depth: int) -> ShellScript:
+    data = script.encode("utf-8", "surrogatepass")
+    tree = _get_parser().parse(data)
+    root = tree.root_node
+    builder = _Builder(script, _byte_to_str(script), depth)
+    builder.walk(root)
+    builder.link_pipes()
+    return ShellScript(script, builder.commands, root.has_error or builder.has_errors)
+
