@@ -131,7 +131,8 @@ def run_check(options: argparse.Namespace) -> int:
                 sys.stdout.write(fixed_text if fixed_text is not None else text)
             elif fixed_text is not None:
                 failed = not _write(path, fixed_text, err) or failed
-    _report(options, findings, sources, len(inputs), fixed_total)
+    rule_docs = {rule.code: rule.summary for rule in session.rule_classes}
+    _report(options, findings, sources, len(inputs), fixed_total, rule_docs)
     if failed:
         return EXIT_ERROR
     if options.exit_zero:
@@ -202,6 +203,7 @@ def _report(
     sources: dict[str, SourceText],
     files_checked: int,
     fixed: int,
+    rule_docs: dict[str, str],
 ) -> None:
     from lintlayers.reporters.base import ReportContext, get_reporter
 
@@ -212,6 +214,7 @@ def _report(
         color=color,
         files_checked=files_checked,
         fixed=fixed,
+        rule_docs=rule_docs,
     )
     out = sys.stdout
     if (options.fix and options.paths == [STDIN]) or options.diff:
