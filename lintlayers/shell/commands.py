@@ -21,6 +21,8 @@ _MAX_SHELL_DEPTH = 8
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 _STATEMENT_LIKE = frozenset({"command", "declaration_command", "unset_command"})
 _ASSIGNMENT_BODIES = frozenset({"variable_assignment", "variable_assignments"})
+_NOT_WORDS = frozenset({"comment", "ERROR"})
+_PASS_REDIRECTS = frozenset({"list", "pipeline"})  # redirects after these go to the last part
 
 _PLAIN = frozenset("\\'\"$`*?[{~(")  # a word without these is its own value
 _DOUBLE_PLAIN = frozenset("\\$`")  # a "..." word without these is its content
@@ -36,7 +38,11 @@ class SimpleCommand:
     ``words`` is the argv (command name first); ``NAME=value`` prefixes are in
     ``assignments``, redirect targets in ``redirects`` (operators in ``redirect_ops``).
     Offsets index the parsed script; inside a ``sh -c`` string (``shell_depth`` > 0)
-    they point into the quoted string of the outer script.
+    they point into the quoted string of the outer script and each word's ``raw`` is that
+    outer text, escapes of the outer quoting included (``script[w.start:w.end] == w.raw``
+    always holds), while ``value`` is what the inner shell sees.  ``start``/``end`` cover
+    the whole command with its prefix assignments and redirects (a heredoc up to its
+    delimiter word, not its body).
     """
 
     __slots__ = (
@@ -98,6 +104,8 @@ class SimpleCommand:
         view = self._effective
         if view is not None:
             return view
+        if self.name not in WRAPPERS:
+            return self
         index, assignment_indexes = strip_wrappers([word.value for word in self.words])
         if index == 0:
             return self
@@ -132,9 +140,12 @@ class SimpleCommand:
             if value.startswith("--"):
                 if "=" in value and value.partition("=")[0] in wanted:
                     return True
-            elif value.startswith("-") and len(value) > 2 and value[1:].isalnum():
-                if any("-" + letter in wanted for letter in value[1:]):
-                    return True
+            elif (
+                value.startswith("-")
+                and value[1:].isalnum()
+                and any("-" + letter in wanted for letter in value[1:])
+            ):
+                return True
         return False
 
     def flag_values(self, *flags: str) -> list[str]:
@@ -357,24 +368,33 @@ class _Builder:
             push([child for child in reversed(node.children) if child.child_count])
 
     def redirected(self, node: Node, redirects_of: dict[int, list[Node]]) -> None:
-        """Give the redirects of ``cmd > f`` to ``cmd`` (or to the last command of a pipe)."""
+        """Give the redirects of ``cmd > f`` to ``cmd``.
+
+        tree-sitter-bash hangs redirects written after ``a && b`` or ``a | b`` on the whole
+        list or pipeline; the shell gives them to the last command, and so do we.
+        """
+        redirects = node.children_by_field_name("redirect") + redirects_of.pop(node.id, _NONE)
         body = node.child_by_field_name("body")
-        redirects = node.children_by_field_name("redirect")
         if body is None:
-            self.command(node, _NONE)  # redirects only: ``> file``
+            self.command(node, redirects)  # redirects only: ``> file``
             return
-        if body.type == "pipeline":
-            elements = body.named_children
-            body = elements[-1] if elements else body
-        if body.type in _STATEMENT_LIKE or body.type in _ASSIGNMENT_BODIES:
+        while body.type in _PASS_REDIRECTS:
+            elements = [child for child in body.named_children if child.type != "comment"]
+            if not elements:
+                return
+            body = elements[-1]
+        kind = body.type
+        if kind == "redirected_statement" or kind in _STATEMENT_LIKE or kind in _ASSIGNMENT_BODIES:
             redirects_of[body.id] = redirects
-            for redirect in redirects:  # ``cat <<EOF | sh``: the pipe hides in the heredoc
-                if redirect.type == "heredoc_redirect":
-                    for child in redirect.named_children:
-                        if child.type == "pipeline" and child.named_child_count:
-                            target = _piped_node(child.named_children[0])
-                            if target is not None:
-                                self.links.append((body.id, target.id))
+        else:
+            return  # ``(a; b) > f``, ``while ...; done < f``: not one simple command
+        for redirect in redirects:  # ``cat <<EOF | sh``: the pipe hides in the heredoc
+            if redirect.type == "heredoc_redirect":
+                for child in redirect.named_children:
+                    if child.type == "pipeline" and child.named_child_count:
+                        target = _piped_node(child.named_children[0])
+                        if target is not None:
+                            self.links.append(((_piped_node(body) or body).id, target.id))
 
     def pipeline(self, node: Node) -> None:
         previous: Node | None = None
@@ -388,7 +408,7 @@ class _Builder:
         """Build the simple command of ``node`` plus redirects written after it."""
         kind = node.type
         if kind == "redirected_statement":  # redirects only: ``> file``
-            children = node.children_by_field_name("redirect")
+            children = []
         elif kind == "variable_assignment":
             children = [node]
         else:
@@ -410,8 +430,8 @@ class _Builder:
             elif child_kind == "variable_assignment" and not declaration:
                 assignments.append(self.word([child]))
                 last_end = -1
-            elif child_kind == "comment" or child_kind == "ERROR":
-                last_end = -1
+            elif child_kind in _NOT_WORDS or child.start_byte == child.end_byte:
+                last_end = -1  # zero width: a MISSING node of error recovery
             else:
                 if child.start_byte == last_end:
                     groups[-1].append(child)  # ``a$"b"`` may come in pieces
@@ -493,6 +513,8 @@ class _Builder:
         text = self.text
         for nested in inner.commands:
             nested.start, nested.end = _map_span(starts, ends, nested.start, nested.end)
+            if nested._effective is not None:  # a view made early shares words, not offsets
+                nested._effective.start, nested._effective.end = nested.start, nested.end
             for word in (*nested.words, *nested.assignments, *nested.redirects):
                 word.start, word.end = _map_span(starts, ends, word.start, word.end)
                 word.raw = text[word.start : word.end]
@@ -507,6 +529,10 @@ class _Builder:
             if source is not None and target is not None:
                 source.pipe_next = target
                 target.pipe_prev = source
+                for command in (source, target):
+                    view = command._effective
+                    if view is not None:
+                        view.pipe_prev, view.pipe_next = command.pipe_prev, command.pipe_next
 
 
 def _piped_node(element: Node) -> Node | None:
@@ -555,4 +581,3 @@ def _parse(script: str, depth: int) -> ShellScript:
     builder.walk(root)
     builder.link_pipes()
     return ShellScript(script, builder.commands, root.has_error or builder.has_errors)
-

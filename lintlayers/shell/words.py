@@ -41,7 +41,14 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 
 
 class ShellWord:
-    """One shell word: its source text, offsets in the script and unquoted value."""
+    """One shell word: its source text, offsets in the script and unquoted value.
+
+    ``value`` has quotes removed and backslash escapes resolved but keeps expansions,
+    command substitutions and globs verbatim (``"$HOME"/x`` -> ``$HOME/x``);
+    ``is_literal`` is false when the shell may turn the word into something else: it has
+    an expansion or substitution (quoted or not), or an unquoted glob, brace expansion
+    or leading ``~``.
+    """
 
     __slots__ = ("end", "is_literal", "raw", "start", "value")
 
@@ -74,9 +81,7 @@ def decode_nodes(
             node
             for index, node in enumerate(nodes)
             if not (
-                node.type == "$"
-                and index + 1 < len(nodes)
-                and nodes[index + 1].type == "string"
+                node.type == "$" and index + 1 < len(nodes) and nodes[index + 1].type == "string"
             )
         ]
     parts: Parts = []
@@ -84,9 +89,7 @@ def decode_nodes(
     literal = True
     # Explicit stack of work items, processed in source order: (kind, node, start, end).
     # kinds: "n" a node, "u" unquoted text, "d" double-quoted text, "v" verbatim expansion.
-    stack: list[tuple[str, Node | None, int, int]] = [
-        ("n", node, 0, 0) for node in reversed(nodes)
-    ]
+    stack: list[tuple[str, Node | None, int, int]] = [("n", node, 0, 0) for node in reversed(nodes)]
     while stack:
         kind, node, start, end = stack.pop()
         if kind == "u":
@@ -231,9 +234,13 @@ def _ansi_c(text: str, start: int, end: int, parts: Parts) -> None:
                 after = digits_end
         elif "0" <= code <= "7":
             digits_end = slash + 1
-            while digits_end < end and digits_end - slash - 1 < 3 and "0" <= text[digits_end] <= "7":
+            while (
+                digits_end < end and digits_end - slash - 1 < 3 and "0" <= text[digits_end] <= "7"
+            ):
                 digits_end += 1
-            parts.append((chr(int(text[slash + 1 : digits_end], 8) & 0xFF), slash, digits_end - slash))
+            parts.append(
+                (chr(int(text[slash + 1 : digits_end], 8) & 0xFF), slash, digits_end - slash)
+            )
             after = digits_end
         elif code == "c" and after < end:
             parts.append((chr(ord(text[after]) & 0x1F), slash, after + 1 - slash))

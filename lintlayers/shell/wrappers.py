@@ -1,4 +1,4 @@
-"""Commands that run another command (``sudo``, ``env``, ``xargs``...): where the real one starts."""
+"""Commands that run another command (``sudo``, ``env``, ``xargs``...) and how to skip them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ from __future__ import annotations
 class _Wrapper:
     """How a wrapper's options look and what comes between them and the wrapped command."""
 
-    __slots__ = ("assignments", "long_args", "numeric", "optional_args", "positionals", "refuse", "short_args")
+    __slots__ = (
+        "assignments",
+        "long_args",
+        "numeric",
+        "optional_args",
+        "positionals",
+        "refuse",
+        "short_args",
+    )
 
     def __init__(
         self,
@@ -30,8 +38,10 @@ class _Wrapper:
 
 _SUDO = _Wrapper(
     "ugCDhpRrtTU",
-    ("user", "group", "close-from", "chdir", "host", "prompt", "chroot", "role", "type")
-    + ("command-timeout", "other-user"),
+    (
+        *("user", "group", "close-from", "chdir", "host", "prompt", "chroot", "role"),
+        *("type", "command-timeout", "other-user"),
+    ),
     refuse="lveKV",
     assignments=True,
 )
@@ -67,7 +77,11 @@ def is_assignment(word: str) -> bool:
     name = word[:equals]
     if name.endswith("+"):
         name = name[:-1]
-    return (name[0].isalpha() or name[0] == "_") and name.replace("_", "a").isalnum() and name.isascii()
+    return (
+        (name[0].isalpha() or name[0] == "_")
+        and name.replace("_", "a").isalnum()
+        and name.isascii()
+    )
 
 
 def _skip_wrapper(values: list[str], index: int, spec: _Wrapper) -> tuple[int, list[int]] | None:
