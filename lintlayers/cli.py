@@ -90,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = parser.parse_args(arguments)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
         return int(exit_.code or 0)
+    from lintlayers.registry import PluginError
+
     try:
         if options.command == "rules":
             from lintlayers.commands import list_rules
@@ -102,6 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from lintlayers.checker import run_check
 
         return run_check(options)
+    except PluginError as error:  # `check` reports its own; `rules` and `explain` land here
+        sys.stderr.write(f"lintlayers: {error}\n")
+        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -51,4 +51,14 @@ class Rule:
 
     @classmethod
     def url(cls) -> str:
-        return DOCS_URL + cls.code.lower()
+        """Link to the rule's section of ``docs/rules.md`` (heading ``### CODE name``)."""
+        return DOCS_URL + heading_anchor(f"{cls.code} {cls.name}")
+
+
+def heading_anchor(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading: ``LL101 a-b`` -> ``ll101-a-b``.
+
+    Lower-cased, punctuation other than ``-`` and ``_`` dropped, spaces made hyphens.
+    """
+    kept = [char for char in heading.strip().lower() if char.isalnum() or char in "-_ "]
+    return "".join(kept).replace(" ", "-")

@@ -76,9 +76,11 @@ NEEDS_ARGUMENTS = frozenset(INSTRUCTIONS - {"CMD", "ENTRYPOINT"})
 
 _DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 _HEREDOC = re.compile(r"(\d*)<<(-?)([^<]*)$")
+# As BuildKit: the escape at the end of a line continues it, unless the escape
+# itself is escaped (``C:\\`` ends the instruction).
 _CONTINUATIONS = {
-    "\\": re.compile(r"\\[ \t]*$"),
-    "`": re.compile(r"`[ \t]*$"),
+    "\\": re.compile(r"(?<!\\)\\[ \t]*$"),
+    "`": re.compile(r"(?<!`)`[ \t]*$"),
 }
 _KEYWORD = re.compile(r"[^\t\v\f\r ]+")
 

@@ -1,0 +1,171 @@
+"""LL104 add-url-without-checksum."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from lintlayers.diagnostics import Violation
+from lintlayers.model.variables import expand
+from lintlayers.rule import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lintlayers.context import RuleContext
+    from lintlayers.syntax.nodes import Instruction
+
+_FULL_SHA = re.compile(r"[0-9a-fA-F]{40}([0-9a-fA-F]{24})?")
+_SHOWN = 70
+"""Longest URL quoted in a message."""
+
+
+class AddUrlWithoutChecksum(Rule):
+    """Reports `ADD` of a remote URL that no checksum or commit pins.
+
+    ## What it does
+    Reports `ADD http(s)://...` without `--checksum`, and `ADD` of a Git
+    repository (`git@...`, `https://....git`, `...git#ref`) whose ref is not a
+    full commit SHA.
+
+    ## Why it matters
+    BuildKit sends a request for the URL on every build, and the step's cache
+    key follows the remote content and its `Last-Modified` header: when the file
+    changes upstream, the step and everything after it re-run, and the image
+    silently gets different bytes. `--checksum=sha256:...` fixes the key and
+    verifies the download. A Git ref such as a branch or tag is resolved to a
+    commit on every build; a moved ref busts the cache the same way. The classic
+    builder downloads the file on every build.
+
+    ## Example
+    ```dockerfile
+    FROM alpine
+    ADD https://example.com/tool-1.2.tar.gz /tmp/
+    ADD https://github.com/org/repo.git#main /src
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM alpine
+    ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d \\
+        https://example.com/tool-1.2.tar.gz /tmp/
+    ADD https://github.com/org/repo.git#8a4f5d1c2b3e4f5061728394a5b6c7d8e9f00112 /src
+    ```
+
+    ## Fix
+    None: the checksum of the remote file cannot be known without downloading
+    it. The message shows the flag to add.
+    """
+
+    code = "LL104"
+    name = "add-url-without-checksum"
+    category = "cache"
+    severity = "warning"
+    summary = "ADD of a URL or Git ref that no checksum or commit SHA pins"
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        classic = context.builder == "classic"
+        escape = context.dockerfile.escape
+        model = context.model
+        for stage in model.stages:
+            for outer, scope in model.walk(stage):
+                instruction = outer.effective
+                if instruction.keyword != "ADD" or instruction.has_flag("checksum"):
+                    continue
+                values = scope.values() if instruction is outer else {}
+                for value, start, end in _sources(instruction):
+                    message = _problem(value, expand(value, values, escape), classic)
+                    if message is not None:
+                        yield Violation(start, end, message)
+
+
+def _sources(instruction: Instruction) -> list[tuple[str, int, int]]:
+    """Source words of an ADD with their file ranges (the destination left out)."""
+    if instruction.json_args is not None:
+        found: list[tuple[str, int, int]] = []
+        position = 0
+        arguments = instruction.arguments
+        for value in instruction.json_args[:-1]:
+            index = arguments.find(value, position)
+            if index < 0:
+                start, end = instruction.start, instruction.end
+            else:
+                start = instruction.arguments_offset(index)
+                end = instruction.arguments_end(index + len(value))
+                position = index + len(value)
+            found.append((value, start, end))
+        return found
+    words = [word for word in instruction.words if not word.value.startswith("<<")]
+    return [(word.value, word.start, word.end) for word in words[:-1]]
+
+
+def _problem(value: str, expanded: str, classic: bool) -> str | None:
+    """The message for an unpinned remote source, or ``None``.
+
+    ``expanded`` is the source with the ARG/ENV values in scope substituted: a
+    Git ref given by an ARG may turn out to be a pinned commit.
+    """
+    lowered = value.lower()
+    if lowered.startswith(("git@", "git://", "ssh://")):
+        return _git_problem(value, expanded)
+    if not lowered.startswith(("http://", "https://")):
+        return None
+    if _is_git_url(value):
+        return _git_problem(value, expanded)
+    shown = _shown(value)
+    if classic:
+        return (
+            f"ADD downloads {shown} on every build with the classic builder and the step "
+            "re-runs whenever the remote file changes; under BuildKit pin it with "
+            "`--checksum=sha256:<digest>`, or download it in a RUN and verify it with sha256sum"
+        )
+    return (
+        f"ADD fetches {shown} without --checksum: BuildKit checks the URL on every build and "
+        "the cache key follows the remote content and its Last-Modified header, so this step "
+        "and every later one re-run when the file changes upstream; pin it with "
+        "`ADD --checksum=sha256:<digest of the file>`"
+    )
+
+
+def _is_git_url(value: str) -> bool:
+    """An http(s) URL BuildKit treats as a Git repository: its path ends in ``.git``."""
+    base = re.split(r"[#?]", value, maxsplit=1)[0]
+    return base.rstrip("/").endswith(".git")
+
+
+def _git_problem(value: str, expanded: str) -> str | None:
+    ref, pinned = _git_ref(expanded)
+    if pinned:
+        return None
+    written, _ = _git_ref(value)
+    if written and not ref:
+        what = f"ref {written} (empty unless given as a build argument)"
+    elif written and written != ref:
+        what = f"ref {written}={ref!r}"
+    else:
+        what = f"ref {ref!r}" if ref else "the default branch"
+    return (
+        f"ADD of Git repository {_shown(value)} follows {what}: BuildKit resolves it to a "
+        "commit on every build, so a moved branch or tag re-runs this step and every later "
+        "one and changes the image; pin a full commit SHA (`#<40-hex commit>`)"
+    )
+
+
+def _git_ref(value: str) -> tuple[str, bool]:
+    """The ref a Git source names and whether a full commit SHA or checksum pins it."""
+    ref = ""
+    base, _, fragment = value.partition("#")
+    if fragment:
+        ref = fragment.split(":", 1)[0]
+    _, _, query = base.partition("?")
+    for part in query.split("&") if query else ():
+        key, _, setting = part.partition("=")
+        if key == "checksum" and setting:
+            return setting, True
+        if key in ("ref", "tag", "branch", "commit") and setting:
+            ref = setting
+    return ref, bool(_FULL_SHA.fullmatch(ref))
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= _SHOWN else value[: _SHOWN - 3] + "..."

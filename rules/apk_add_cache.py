@@ -1,0 +1,128 @@
+"""LL303 apk-add-without-no-cache."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
+from lintlayers.model.run_effects import (
+    apk_action,
+    apk_action_word,
+    effects,
+    reaches_image,
+    sequences,
+)
+from lintlayers.rule import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lintlayers.context import RuleContext
+    from lintlayers.model.run_effects import RunEffects
+
+
+class ApkAddCache(Rule):
+    """Reports `apk add` without `--no-cache`, and an `apk update` index left behind.
+
+    ## What it does
+    Reports `apk add` without `--no-cache` in a RUN that downloads the package
+    index (`apk update` before it, or `apk add --update`), unless the RUN keeps
+    the index out of the layer: a cache or tmpfs mount on `/var/cache/apk` or
+    `/etc/apk/cache` (or the `--cache-dir` given), or a removal of
+    `/var/cache/apk/*` later in the same RUN. Also reports an `apk update`
+    whose index stays in the layer when every `apk add` of the RUN already uses
+    `--no-cache` (which does not need it).
+
+    Not reported, unlike hadolint's DL3019: an `apk add` whose RUN downloads
+    no index (`apk add --no-network`, or packages already installed by an
+    earlier `apk add --no-cache`, as in the official images): it stores
+    nothing in `/var/cache/apk`. Nor stages whose files cannot reach an image
+    (used only as a `COPY --from` source of specific paths).
+
+    ## Why it matters
+    `apk update` and `apk add --update` store the package index (a few MB per
+    repository) in `/var/cache/apk`; nothing needs it at run time.
+    `apk add --no-cache` fetches the index into memory and stores nothing.
+
+    ## Example
+    ```dockerfile
+    RUN apk update && apk add curl
+    ```
+
+    ## Use instead
+    ```dockerfile
+    RUN apk add --no-cache curl
+    ```
+    or, with BuildKit, keep packages between builds in a cache mount:
+    ```dockerfile
+    RUN --mount=type=cache,target=/etc/apk/cache apk add --update-cache curl
+    ```
+
+    ## Fix
+    Safe: inserts ` --no-cache` after `add`; the same packages are installed.
+    No fix for a lone `apk update` (remove it by hand).
+    """
+
+    code = "LL303"
+    name = "apk-add-without-no-cache"
+    category = "size"
+    severity = "warning"
+    summary = "apk add without --no-cache keeps the package index in the layer"
+    hadolint = ("DL3019",)
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        for steps in sequences(context):
+            for step in steps:
+                if step.keyword != "RUN":
+                    continue
+                if step.onbuild or reaches_image(context, step.stage):
+                    yield from self._check_run(context, effects(context, step))
+
+    def _check_run(self, context: RuleContext, run: RunEffects) -> Iterator[Violation]:
+        update = None  # the ``apk update`` whose index is still in the layer
+        adds = 0
+        for index, command in enumerate(run.commands):
+            action = apk_action(command)
+            if action == "update" and not command.has_flag("--no-cache"):
+                if update is None and run.cache_handled("apk", index) is None:
+                    update = index
+                continue
+            if action != "add":
+                continue
+            adds += 1
+            if command.has_flag("--no-cache") or run.cache_handled("apk", index):
+                continue
+            if update is None and not command.has_flag("-U", "--update", "--update-cache"):
+                continue  # no index downloaded: this ``apk add`` stores nothing
+            word = apk_action_word(command)
+            if word is None:
+                continue
+            start, end = run.span_range(index, command.words[0], word)
+            source = "`apk update`" if update is not None else "`--update`"
+            message = (
+                f"`apk add` without `--no-cache` keeps the package index that {source} "
+                "downloaded in /var/cache/apk, in this layer; use `apk add --no-cache`, which "
+                "fetches the index without storing it"
+            )
+            if context.builder == "buildkit":
+                message += " (or a cache mount: `RUN --mount=type=cache,target=/etc/apk/cache`)"
+            fix = None
+            if word.raw == "add":
+                fix = Fix(
+                    "Add `--no-cache`",
+                    [Edit.insert(run.word_range(index, word)[1], " --no-cache")],
+                    SAFE,
+                )
+            yield Violation(start, end, message, fix)
+            return
+        if update is not None and adds:
+            command = run.commands[update]
+            word = apk_action_word(command)
+            start, end = run.span_range(update, command.words[0], word or command.words[0])
+            yield Violation(
+                start,
+                end,
+                "`apk update` stores the package index in /var/cache/apk, where it stays in "
+                "this layer; `apk add --no-cache` fetches it without storing it: drop "
+                "`apk update`",
+            )

@@ -1,0 +1,139 @@
+"""LL302 apt-install-recommends."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
+from lintlayers.model.run_effects import (
+    apt_action,
+    apt_action_word,
+    effects,
+    expand_known,
+    is_within,
+    join,
+    reaches_image,
+    sequences,
+)
+from lintlayers.rule import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lintlayers.context import RuleContext
+    from lintlayers.model.run_effects import Step
+    from lintlayers.shell.commands import SimpleCommand
+
+FLAG = "--no-install-recommends"
+_CONFIGURED = re.compile(r"apt::install-recommends\W+(?:0|false|no|off)\b", re.IGNORECASE)
+_OFF = frozenset({"0", "false", "no", "off"})
+APT_CONF = "/etc/apt"
+
+
+class AptInstallRecommends(Rule):
+    """Reports `apt-get install` without `--no-install-recommends`.
+
+    ## What it does
+    Reports `apt-get install` and `apt install` commands that install the
+    packages' recommended packages too: no `--no-install-recommends` and no
+    `-o APT::Install-Recommends=false`. An earlier RUN of the stage (or of the
+    stages it is built from) that writes `APT::Install-Recommends "0";` into
+    the apt configuration, or a COPY/ADD into `/etc/apt`, counts as turning
+    recommends off. Stages whose files cannot reach an image (used only as a
+    `COPY --from` source of specific paths) are not checked.
+
+    ## Why it matters
+    Debian and Ubuntu install "recommended" packages by default: often tens or
+    hundreds of MB (documentation, X libraries, compilers) that a container
+    never uses.
+
+    ## Example
+    ```dockerfile
+    RUN apt-get update && apt-get install -y curl
+    ```
+
+    ## Use instead
+    ```dockerfile
+    RUN apt-get update && apt-get install -y --no-install-recommends curl
+    ```
+
+    ## Fix
+    Unsafe: inserts ` --no-install-recommends` right after `install`. It
+    changes which packages are installed: software that relied on a
+    recommended package (for example `ca-certificates` for `curl` over HTTPS)
+    may need it added to the list by hand.
+    """
+
+    code = "LL302"
+    name = "apt-install-recommends"
+    category = "size"
+    severity = "warning"
+    summary = "apt-get install without --no-install-recommends installs extra packages"
+    hadolint = ("DL3015",)
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        configured: dict[int, bool] = {}  # stage index -> recommends turned off by its end
+        for steps in sequences(context):
+            if not steps:
+                continue
+            stage = steps[0].stage
+            off = configured.get(stage.base_stage.index, False) if stage.base_stage else False
+            if steps[0].onbuild:
+                off = configured.get(stage.index, off)
+            for step in steps:
+                if step.keyword in ("COPY", "ADD") and _writes_apt_config(step):
+                    off = True
+                if step.keyword != "RUN":
+                    continue
+                text = step.instruction.arguments + "".join(
+                    heredoc.content for heredoc in step.instruction.heredocs
+                )
+                if off or not (step.onbuild or reaches_image(context, step.stage)):
+                    off = off or bool(_CONFIGURED.search(text))
+                    continue
+                run = effects(context, step)
+                for index, command in enumerate(run.commands):
+                    if apt_action(command) != "install" or _recommends_off(command):
+                        continue
+                    word = apt_action_word(command)
+                    if word is None:
+                        continue
+                    start, end = run.span_range(index, command.words[0], word)
+                    fix = None
+                    if word.raw == "install":
+                        fix = Fix(
+                            f"Add `{FLAG}` (unsafe: installs fewer packages)",
+                            [Edit.insert(run.word_range(index, word)[1], " " + FLAG)],
+                            UNSAFE,
+                        )
+                    yield Violation(
+                        start,
+                        end,
+                        f"`{command.name} install` without `{FLAG}` also installs every "
+                        "recommended package, often tens of MB the image never uses; add "
+                        f"`{FLAG}` and list what is really needed",
+                        fix,
+                    )
+                off = off or bool(_CONFIGURED.search(text))
+            if not steps[0].onbuild:
+                configured[stage.index] = off
+
+
+def _recommends_off(command: SimpleCommand) -> bool:
+    if command.has_flag(FLAG):
+        return True
+    for value in command.flag_values("-o", "--option"):
+        key, _, setting = value.partition("=")
+        if key.strip().lower() == "apt::install-recommends" and setting.strip().lower() in _OFF:
+            return True
+    return False
+
+
+def _writes_apt_config(step: Step) -> bool:
+    instruction = step.instruction
+    values = instruction.json_args or [word.value for word in instruction.words]
+    if len(values) < 2:
+        return False
+    destination = expand_known(values[-1], step.env)
+    return is_within(join(step.workdir, destination), APT_CONF)

@@ -1,0 +1,193 @@
+"""LL301 apt-lists-not-removed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lintlayers.diagnostics import SAFE, Fix, Violation
+from lintlayers.model.run_effects import (
+    APT_INSTALLS,
+    append_after,
+    apt_action,
+    apt_action_word,
+    effects,
+    reaches_image,
+    sequences,
+)
+from lintlayers.rule import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lintlayers.context import RuleContext
+    from lintlayers.model.run_effects import RunEffects, Step
+
+LISTS = "/var/lib/apt/lists"
+LIST_FILE = "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages"
+"""A typical file of the lists directory, to check that a glob removes them all."""
+CLEANUP = "rm -rf /var/lib/apt/lists/*"
+APT_DIRS = ("/var/lib/apt", "/var/cache/apt")
+APT_CHAIN = frozenset({"apt-get", "apt", "apt-cache", "apt-mark", "aptitude", "dpkg"})
+
+
+class AptListsNotRemoved(Rule):
+    """Reports an apt install whose RUN keeps the package lists in its layer.
+
+    ## What it does
+    Reports a RUN that runs `apt-get install` (or `apt install`, `upgrade`,
+    `build-dep`...) and does not remove `/var/lib/apt/lists/*` after its last
+    `apt-get update`, in the same RUN. Only a removal of the lists themselves
+    counts (`rm -rf /var/lib/apt/lists/*`, the directory or a parent of it,
+    `find /var/lib/apt/lists -delete`, `apt-get distclean`): an unrelated
+    `rm -rf /tmp/foo` does not. A cache or tmpfs mount on `/var/lib/apt/lists`
+    or `/var/lib/apt` satisfies the rule: the lists never reach the layer.
+
+    Not reported: a RUN without `apt-get update` when an earlier RUN of the
+    stage left the lists (removing them here would not shrink anything: see
+    `cleanup-in-later-layer`), and a stage whose files cannot reach an image
+    (a stage used only as a `COPY --from` source of specific paths).
+
+    ## Why it matters
+    `apt-get update` downloads the package indexes, tens of megabytes that
+    nothing needs at run time. Removed in a later RUN they stay in this layer.
+
+    ## Example
+    ```dockerfile
+    RUN apt-get update \\
+        && apt-get install -y --no-install-recommends curl
+    ```
+
+    ## Use instead
+    ```dockerfile
+    RUN apt-get update \\
+        && apt-get install -y --no-install-recommends curl \\
+        && rm -rf /var/lib/apt/lists/*
+    ```
+    or, with BuildKit, keep the lists in a cache mount:
+    ```dockerfile
+    RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\
+        apt-get update && apt-get install -y --no-install-recommends curl
+    ```
+
+    ## Fix
+    Safe: appends `&& rm -rf /var/lib/apt/lists/*` on a new continuation line
+    after the last apt command of the RUN, in the RUN's style (indentation,
+    leading or trailing `&&`, line endings). Only for a shell-form RUN without
+    heredocs, when the apt command is followed by `&&`, `;` or the end of the
+    RUN, and when no later RUN (of this stage or a stage built from it) runs
+    `apt-get install` without its own `apt-get update`, which would then fail.
+    """
+
+    code = "LL301"
+    name = "apt-lists-not-removed"
+    category = "size"
+    severity = "warning"
+    summary = "apt-get install keeps /var/lib/apt/lists in the layer"
+    hadolint = ("DL3009",)
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        all_steps = sequences(context)
+        later_needs = _later_needs_lists(context, all_steps)
+        for steps in all_steps:
+            needs = later_needs[id(steps)]
+            for position, step in enumerate(steps):
+                if step.keyword != "RUN":
+                    continue
+                if not (step.onbuild or reaches_image(context, step.stage)):
+                    continue
+                run = effects(context, step)
+                updates = [
+                    index
+                    for index, command in enumerate(run.commands)
+                    if apt_action(command) == "update"
+                ]
+                if updates:
+                    violation = self._check_run(context, run, updates, needs[position])
+                    if violation is not None:
+                        yield violation
+
+    def _check_run(
+        self, context: RuleContext, run: RunEffects, updates: list[int], later_needs: bool
+    ) -> Violation | None:
+        installs = [
+            index
+            for index, command in enumerate(run.commands)
+            if apt_action(command) in APT_INSTALLS
+        ]
+        if not installs:
+            return None
+        if run.mount_covering(LISTS) is not None:
+            return None
+        if run.removal(LISTS, after=updates[-1], child=LIST_FILE):
+            return None
+        last = installs[-1]
+        command = run.commands[last]
+        action = apt_action_word(command)
+        start, end = run.span_range(last, command.words[0], action or command.words[0])
+        message = (
+            f"`{command.name} {apt_action(command)}` runs here but the package lists that "
+            f"`apt-get update` downloaded stay in /var/lib/apt/lists, tens of MB in this layer; "
+            f"remove them in this RUN with `{CLEANUP}`"
+        )
+        if context.builder == "buildkit":
+            message += (
+                " or keep them in a cache mount "
+                "(`RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked`)"
+            )
+        fix = None
+        if not later_needs:
+            chain_end = last
+            for index in range(last + 1, len(run.commands)):
+                if run.commands[index].name in APT_CHAIN or any(
+                    removal.index == index and removal.pattern.startswith(APT_DIRS)
+                    for removal in run.removals
+                ):
+                    chain_end = index
+            edit = append_after(run, chain_end, CLEANUP)
+            if edit is not None:
+                fix = Fix(f"Remove the apt lists: `{CLEANUP}`", [edit], SAFE)
+        return Violation(start, end, message, fix)
+
+
+def _later_needs_lists(context: RuleContext, all_steps: list[list[Step]]) -> dict[int, list[bool]]:
+    """For each sequence (by id) and position: does a later RUN need the apt lists?
+
+    True when a later RUN of the sequence, or any RUN of a stage built from this
+    one, runs an apt install before any ``apt-get update`` of its own.
+    """
+    own: dict[int, list[bool]] = {}  # per sequence: does the step at i install without lists
+    stage_needs: dict[int, bool] = {}
+    for steps in all_steps:
+        flags = [step.keyword == "RUN" and _installs_first(context, step) for step in steps]
+        own[id(steps)] = flags
+        if steps and not steps[0].onbuild:
+            stage_needs[steps[0].stage.index] = any(flags)
+    model = context.model
+    descendants: dict[int, bool] = {}
+    for stage in reversed(model.stages):  # children come after their bases
+        found = False
+        for child in model.stages:
+            if child.base_stage is stage:
+                found = found or stage_needs.get(child.index, False) or descendants[child.index]
+        descendants[stage.index] = found
+    result: dict[int, list[bool]] = {}
+    for steps in all_steps:
+        flags = own[id(steps)]
+        tail = bool(steps) and not steps[0].onbuild and descendants[steps[0].stage.index]
+        needs = [False] * len(steps)
+        for position in range(len(steps) - 1, -1, -1):
+            needs[position] = tail
+            tail = tail or flags[position]
+        result[id(steps)] = needs
+    return result
+
+
+def _installs_first(context: RuleContext, step: Step) -> bool:
+    """Whether a RUN runs an apt install before any ``apt-get update`` of its own."""
+    for command in effects(context, step).commands:
+        action = apt_action(command)
+        if action == "update":
+            return False
+        if action in APT_INSTALLS:
+            return True
+    return False

@@ -1,0 +1,126 @@
+"""LL308 archive-kept-after-extract."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from lintlayers.diagnostics import UNSAFE, Fix, Violation
+from lintlayers.model.run_effects import (
+    UNKNOWN_WORKDIR,
+    append_to_run,
+    download_targets,
+    effects,
+    extracted_archives,
+    reaches_image,
+    sequences,
+)
+from lintlayers.rule import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lintlayers.context import RuleContext
+    from lintlayers.model.run_effects import RunEffects
+
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_./@%+=:,${}-]+")
+
+
+class ArchiveKeptAfterExtract(Rule):
+    """Reports a downloaded archive that is extracted but not removed in the same RUN.
+
+    ## What it does
+    Reports a RUN that downloads a file (`curl -o`/`-O`, `wget`), then
+    extracts that same file (`tar -x`, `unzip`, `7z x`, `gunzip -k`,
+    `zstd -d`...) and never removes it afterwards in the same RUN (an `rm` of
+    the file, of a glob matching it or of a directory holding it). A download
+    under a cache or tmpfs mount is fine, and so is streaming
+    (`curl ... | tar -xz`), which never writes the archive. `ADD` is not
+    checked: it extracts local archives by itself. Stages whose files cannot
+    reach an image (used only as a `COPY --from` source of specific paths)
+    are not checked.
+
+    ## Why it matters
+    The layer keeps both the archive and everything extracted from it: the
+    compressed bytes are pure waste, and removing them in a later RUN does
+    not shrink the image.
+
+    ## Example
+    ```dockerfile
+    RUN curl -fsSLO https://example.com/tool.tar.gz \\
+        && tar -xzf tool.tar.gz -C /opt
+    ```
+
+    ## Use instead
+    ```dockerfile
+    RUN curl -fsSL https://example.com/tool.tar.gz | tar -xz -C /opt
+    ```
+    or remove the archive in the same RUN (`&& rm -f tool.tar.gz`).
+
+    ## Fix
+    Unsafe: appends `&& rm -f <archive>` at the end of the RUN (shell form
+    without heredocs, ending with a plain command), with the absolute path
+    when it is known. Unsafe because a later step might still use the
+    archive (to checksum it, copy it or extract it again).
+    """
+
+    code = "LL308"
+    name = "archive-kept-after-extract"
+    category = "size"
+    severity = "warning"
+    summary = "A downloaded archive is extracted but stays in the layer"
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        for steps in sequences(context):
+            for step in steps:
+                if step.keyword != "RUN":
+                    continue
+                if step.onbuild or reaches_image(context, step.stage):
+                    yield from self._check_run(effects(context, step))
+
+    def _check_run(self, run: RunEffects) -> Iterator[Violation]:
+        extractions: list[tuple[int, str]] = []
+        for index, command in enumerate(run.commands):
+            for value in extracted_archives(command):
+                extractions.append((index, run.resolve(index, value)))
+        if not extractions:
+            return
+        reported: set[str] = set()
+        for index, command in enumerate(run.commands):
+            for value in download_targets(command):
+                path = run.resolve(index, value)
+                if path in reported or not any(
+                    later > index and extracted == path for later, extracted in extractions
+                ):
+                    continue
+                if run.mount_covering(path) is not None:
+                    continue
+                if run.removal(path, after=index, child=None) is not None:
+                    continue
+                reported.add(path)
+                start, end = run.command_range(index)
+                shown = value if UNKNOWN_WORKDIR in path else path
+                message = (
+                    f"`{command.name}` downloads {shown}, which this RUN extracts but never "
+                    "removes: the archive stays in the layer next to its extracted files; "
+                    f"remove it in this RUN (`rm -f {shown}`) or stream it into the extractor "
+                    "(`curl -fsSL URL | tar -x`)"
+                )
+                fix = None
+                text = _removable(run, index, value, path)
+                if text is not None:
+                    edit = append_to_run(run, "rm -f " + text)
+                    if edit is not None:
+                        fix = Fix(f"Remove the archive: `rm -f {text}`", [edit], UNSAFE)
+                yield Violation(start, end, message, fix)
+
+
+def _removable(run: RunEffects, index: int, value: str, path: str) -> str | None:
+    """How an ``rm`` at the end of the RUN names the downloaded file, if it can."""
+    if UNKNOWN_WORKDIR not in path and "$" not in path and _PLAIN_PATH.fullmatch(path):
+        return path
+    if not _PLAIN_PATH.fullmatch(value):
+        return None
+    if run.resolve_at_end(value) != path:
+        return None  # a ``cd`` or an assignment in between changes what it names
+    return value

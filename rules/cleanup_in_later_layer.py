@@ -1,0 +1,204 @@
+"""LL306 cleanup-in-later-layer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lintlayers.diagnostics import Violation
+from lintlayers.model.run_effects import (
+    CACHE_DIRS,
+    CACHE_LABELS,
+    copy_creations,
+    copy_sources,
+    covers,
+    display,
+    effects,
+    has_glob,
+    is_within,
+    reaches_image,
+    sequences,
+)
+from lintlayers.rule import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lintlayers.context import RuleContext
+    from lintlayers.model.run_effects import Creation, Removal, RunEffects, Step
+
+
+SMALL_TEXT = frozenset(
+    {"sh", "bash", "zsh", "ps1", "psm1", "cmd", "bat", "env", "txt", "md", "rst", "yml", "yaml",
+     "json", "toml", "ini", "cfg", "conf", "patch", "diff", "list", "asc", "gpg", "pub", "pem",
+     "crt", "key", "gemspec", "py", "rb", "pl", "properties", "xml", "template", "tmpl"}
+)  # fmt: skip
+"""Extensions of files too small for a later removal to matter (scripts, configuration)."""
+
+
+class CleanupInLaterLayer(Rule):
+    """Reports a RUN deleting files that an earlier step of the stage created.
+
+    ## What it does
+    Reports a removal (`rm`, `find ... -delete`, `apt-get clean`,
+    `yarn cache clean`, `npm cache clean`, `pip cache purge`, `apk cache
+    clean`, `yum`/`dnf clean`) of files that an earlier step of the same stage
+    wrote and left behind:
+    - package data an earlier RUN left: apt lists after `apt-get update`, the
+      apt, apk, pip, yarn, npm, yum or dnf cache after an install;
+    - a file an earlier RUN downloaded (`curl -o`/`-O`, `wget`, `curl > f`),
+      a repository it cloned (or anything inside it), a directory it made and
+      worked in (`mkdir d && cd d`), a `cp`/`mv` destination;
+    - what an earlier COPY or ADD wrote (its destination, a file copied into
+      a directory, or a parent directory of them).
+
+    Only ties it can prove are reported: `COPY . /app` followed by
+    `rm -rf /app/tests` is not (the linter does not know what the context
+    holds). A removal is not reported when the same RUN writes that path
+    again before removing it, nor when the COPY/ADD copied only small text
+    files (scripts, configuration: `.sh`, `.txt`, `.json`, `.patch`...), where a
+    few KB stay behind. Stages whose files cannot reach an image (used
+    only as a `COPY --from` source of specific paths) are not checked.
+
+    ## Why it matters
+    Every instruction adds a layer on top of the previous ones: deleting a
+    file in a later layer only hides it, and its bytes are still pulled and
+    stored with the image.
+
+    ## Example
+    ```dockerfile
+    RUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz \\
+        && tar -xzf /tmp/tool.tgz -C /opt
+    RUN rm /tmp/tool.tgz
+    ```
+
+    ## Use instead
+    ```dockerfile
+    RUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz \\
+        && tar -xzf /tmp/tool.tgz -C /opt \\
+        && rm /tmp/tool.tgz
+    ```
+    For package caches, clean up in the installing RUN or, with BuildKit, use
+    a cache mount; for copied files, copy only what the image needs (a
+    narrower COPY, `.dockerignore`, `RUN --mount=type=bind`) or build in an
+    earlier stage and `COPY --from` the result.
+
+    ## Fix
+    None: moving a command between RUNs changes what each layer and its cache
+    key contain.
+    """
+
+    code = "LL306"
+    name = "cleanup-in-later-layer"
+    category = "size"
+    severity = "warning"
+    summary = "A later RUN deletes files an earlier layer keeps"
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        for steps in sequences(context):
+            # what earlier steps wrote and kept, by path (the latest writer wins)
+            left: dict[str, tuple[Step, Creation]] = {}
+            for step in steps:
+                if step.keyword in ("COPY", "ADD"):
+                    if not _small_text(step):
+                        for creation in copy_creations(step):
+                            _record(left, step, creation)
+                    continue
+                if step.keyword != "RUN":
+                    continue
+                run = effects(context, step)
+                if left and (step.onbuild or reaches_image(context, step.stage)):
+                    yield from self._check_run(context, run, list(left.values()))
+                if run.removals and left:
+                    for path in [
+                        path
+                        for path in left
+                        if any(covers(removal.pattern, path) for removal in run.removals)
+                    ]:
+                        del left[path]
+                for creation in run.leftovers():
+                    _record(left, step, creation)
+
+    def _check_run(
+        self, context: RuleContext, run: RunEffects, left: list[tuple[Step, Creation]]
+    ) -> Iterator[Violation]:
+        reported: set[int] = set()
+        for removal in run.removals:
+            if removal.index in reported or _recreated(run, removal):
+                continue
+            for earlier, creation in reversed(left):
+                if _tied(removal, creation):
+                    reported.add(removal.index)
+                    yield _violation(context, run, removal, earlier, creation)
+                    break
+
+
+def _record(left: dict[str, tuple[Step, Creation]], step: Step, creation: Creation) -> None:
+    left.pop(creation.path, None)  # re-inserted last: the most recent writer
+    left[creation.path] = (step, creation)
+
+
+def _small_text(step: Step) -> bool:
+    """Whether a COPY/ADD copies only small text files (scripts, configuration)."""
+    sources = copy_sources(step)
+    if not sources:
+        return False
+    for source in sources:
+        name = source.rstrip("/").rpartition("/")[2].rstrip("*?").strip("'\"")
+        extension = name.rpartition(".")[2].lower() if "." in name else ""
+        if extension not in SMALL_TEXT or "://" in source:
+            return False
+    return True
+
+
+def _tied(removal: Removal, creation: Creation) -> bool:
+    pattern = removal.pattern
+    if covers(pattern, creation.path):
+        return True
+    return creation.deep and is_within(pattern, creation.path) and pattern != creation.path
+
+
+def _recreated(run: RunEffects, removal: Removal) -> bool:
+    """Whether the same RUN writes what ``removal`` deletes before deleting it."""
+    for creation in run.creations():
+        if creation.index < removal.index and (
+            covers(removal.pattern, creation.path)
+            or is_within(removal.pattern.rstrip("/*"), creation.path)
+        ):
+            return True
+    return False
+
+
+def _violation(
+    context: RuleContext, run: RunEffects, removal: Removal, earlier: Step, creation: Creation
+) -> Violation:
+    command = run.commands[removal.index]
+    argv = " ".join(word.raw for word in command.words)
+    if len(argv) > 60:
+        argv = argv[:57] + "..."
+    line = context.source.location(earlier.instruction.start).line
+    kind = creation.kind
+    path = display(creation.path)
+    if kind in CACHE_DIRS:
+        what = f"the {CACHE_LABELS[kind]} ({path}) that the RUN at line {line} left"
+        advice = "clean up in the RUN that installs"
+        if context.builder == "buildkit":
+            advice += " or keep the cache in a cache mount (`RUN --mount=type=cache`)"
+    elif kind == "copy":
+        what = f"{path}, which {earlier.keyword} at line {line} wrote"
+        advice = (
+            "copy only what the image needs (a narrower COPY, .dockerignore, or "
+            "`RUN --mount=type=bind` for files needed only while building) or build in an "
+            "earlier stage and COPY --from the result"
+        )
+    else:
+        verb = {"download": "downloaded", "clone": "cloned"}.get(kind, "wrote")
+        what = f"{path}, which the RUN at line {line} {verb}"
+        advice = "delete it in the RUN that creates it, or use a multi-stage build"
+    if removal.pattern != creation.path and not has_glob(removal.pattern):
+        what = f"{display(removal.pattern)}, holding {what}"
+    message = (
+        f"`{argv}` deletes {what}: those bytes stay in the earlier layer and the image "
+        f"does not shrink; {advice}"
+    )
+    start, end = run.command_range(removal.index)
+    return Violation(start, end, message)

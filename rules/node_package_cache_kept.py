@@ -1,0 +1,203 @@
+"""LL305 node-package-cache-kept."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lintlayers.diagnostics import SAFE, Fix, Violation
+from lintlayers.model.run_effects import (
+    COVERING_MOUNTS,
+    NPM_INSTALLS,
+    append_to_run,
+    effects,
+    expand_known,
+    npm_action,
+    reaches_image,
+    sequences,
+    yarn_action,
+)
+from lintlayers.rule import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lintlayers.context import RuleContext
+    from lintlayers.model.run_effects import RunEffects, Step
+    from lintlayers.shell.commands import ShellWord, SimpleCommand
+
+YARN_INSTALLS = frozenset({"install", "add", "upgrade", "global add", "global upgrade"})
+BERRY_FLAGS = ("--immutable", "--immutable-cache", "--check-cache", "--inline-builds", "--mode")
+BERRY_FILES = (".yarnrc.yml", ".yarn", ".pnp.cjs")
+CACHE_VARIABLES = (
+    "HOME", "XDG_CACHE_HOME", "YARN_CACHE_FOLDER", "npm_config_cache", "NPM_CONFIG_CACHE",
+)  # fmt: skip
+
+
+class NodePackageCacheKept(Rule):
+    """Reports `yarn`/`npm` installs whose RUN keeps the package cache in its layer.
+
+    ## What it does
+    Reports `yarn install`, `yarn add`, a bare `yarn` (yarn 1), and `npm install`
+    / `npm ci` (and their aliases) whose RUN does not prove the cache gone:
+    - for yarn: no `yarn cache clean` after it, no removal of the cache
+      directory, no cache or tmpfs mount on it (`/usr/local/share/.cache/yarn`
+      for root, `~/.cache/yarn`, `YARN_CACHE_FOLDER` or `--cache-folder`) and no
+      cache mount whose target names yarn;
+    - for npm: no `npm cache clean --force` after it, no removal of `~/.npm`
+      (or of the `--cache`/`npm_config_cache` directory), no cache or tmpfs
+      mount on it and no cache mount whose target names npm.
+
+    Yarn 2+ ("berry", recognised by `--immutable` and friends, or by a
+    `.yarnrc.yml`, `.yarn` or `.pnp.cjs` copied into the stage) is not
+    checked: with Plug'n'Play its cache is the installed packages. Stages whose
+    files cannot reach an image (used only as a `COPY --from` source of
+    specific paths) are not checked either.
+
+    ## Why it matters
+    yarn and npm keep a compressed copy of every package they download in
+    their cache, often as large as `node_modules` itself, and a container
+    never reinstalls from it.
+
+    ## Example
+    ```dockerfile
+    RUN yarn install --frozen-lockfile
+    ```
+
+    ## Use instead
+    ```dockerfile
+    RUN yarn install --frozen-lockfile && yarn cache clean
+    ```
+    or, with BuildKit, keep the cache outside the image:
+    ```dockerfile
+    RUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install --frozen-lockfile
+    ```
+
+    ## Fix
+    Safe: appends `&& yarn cache clean` or `&& npm cache clean --force` (with
+    the same `--cache-folder`/`--cache` option) at the end of the RUN, on a new
+    continuation line in the RUN's style. Only for a shell-form RUN without
+    heredocs whose script ends with a plain command.
+    """
+
+    code = "LL305"
+    name = "node-package-cache-kept"
+    category = "size"
+    severity = "warning"
+    summary = "yarn/npm install keeps the package cache in the layer"
+    hadolint = ("DL3060",)
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        for steps in sequences(context):
+            berry = False
+            for step in steps:
+                if step.keyword in ("COPY", "ADD") and _copies_berry(step):
+                    berry = True
+                if step.keyword != "RUN":
+                    continue
+                if step.onbuild or reaches_image(context, step.stage):
+                    yield from self._check_run(context, effects(context, step), berry)
+
+    def _check_run(self, context: RuleContext, run: RunEffects, berry: bool) -> Iterator[Violation]:
+        seen: set[str] = set()
+        for index, command in enumerate(run.commands):
+            manager = _manager(command)
+            if manager is None or manager in seen:
+                continue
+            if manager == "yarn" and (berry or _is_berry(run)):
+                continue
+            if run.cache_handled(manager, index) or _named_mount(run, manager):
+                continue
+            seen.add(manager)
+            cache = run.cache_dirs(manager, index)[0]
+            if manager == "yarn":
+                clean = "yarn cache clean"
+                option = command.flag_value("--cache-folder")
+                if option:
+                    clean += " --cache-folder " + option
+                target = "/usr/local/share/.cache/yarn" if cache.startswith("/root/") else cache
+            else:
+                clean = "npm cache clean --force"
+                option = command.flag_value("--cache")
+                if option:
+                    clean += " --cache " + option
+                target = cache
+            verb_word = _verb_word(command)
+            label = command.name + (" " + verb_word.value if verb_word is not None else "")
+            message = (
+                f"`{label}` leaves the {manager} cache ({cache}) in this layer, a second copy "
+                f"of every downloaded package; end this RUN with `{clean}`"
+            )
+            if context.builder == "buildkit":
+                message += (
+                    f" or keep the cache outside the image with a cache mount "
+                    f"(`RUN --mount=type=cache,target={target}`)"
+                )
+            fix = None
+            if _clean_at_end_works(run, index, option):
+                edit = append_to_run(run, clean)
+                if edit is not None:
+                    fix = Fix(f"Append `{clean}`", [edit], SAFE)
+            start, end = run.span_range(index, command.words[0], verb_word or command.words[0])
+            yield Violation(start, end, message, fix)
+
+
+def _manager(command: SimpleCommand) -> str | None:
+    if command.name == "yarn" and yarn_action(command) in YARN_INSTALLS:
+        return "yarn"
+    if command.name == "npm" and npm_action(command) in NPM_INSTALLS:
+        return "npm"
+    return None
+
+
+def _verb_word(command: SimpleCommand) -> ShellWord | None:
+    action = yarn_action(command) if command.name == "yarn" else npm_action(command)
+    if action is None:
+        return None
+    return command.word_for(action.split(" ", 1)[0])
+
+
+def _is_berry(run: RunEffects) -> bool:
+    for command in run.commands:
+        if command.name == "corepack":
+            return True
+        if command.name == "yarn":
+            if command.has_flag(*BERRY_FLAGS):
+                return True
+            if command.positional_args()[:2] == ["set", "version"]:
+                return True
+    return False
+
+
+def _named_mount(run: RunEffects, manager: str) -> bool:
+    """A cache mount whose target names the package manager (``/root/.npm``, ``/yarn-cache``)."""
+    return any(
+        mount.type in COVERING_MOUNTS and mount.target and manager in mount.target.lower()
+        for mount in run.mounts
+    )
+
+
+def _copies_berry(step: Step) -> bool:
+    instruction = step.instruction
+    values = instruction.json_args or [word.value for word in instruction.words]
+    sources = [expand_known(value, step.env) for value in values[:-1]]
+    return any(source.rstrip("/").endswith(BERRY_FILES) for source in sources)
+
+
+def _clean_at_end_works(run: RunEffects, index: int, option: str | None) -> bool:
+    """Whether a clean command appended to the RUN would empty the cache command ``index`` used.
+
+    Not when the command runs as another user (``sudo -u``) or with its own
+    cache variables, nor when the cache settings or directory differ at the end.
+    """
+    command = run.commands[index]
+    if command.prefix or any(
+        word.value.partition("=")[0] in CACHE_VARIABLES for word in command.assignments
+    ):
+        return False
+    before, after = run.env_at(index), run.env_at(len(run.commands))
+    if any(before.get(name) != after.get(name) for name in CACHE_VARIABLES):
+        return False
+    if option is None:
+        return True
+    plain = all(char.isalnum() or char in "/._-" for char in option)
+    return plain and run.resolve(index, option) == run.resolve_at_end(option)

@@ -1,0 +1,160 @@
+"""LL304 pip-cache-kept."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
+from lintlayers.model.run_effects import (
+    effects,
+    expand_known,
+    join,
+    pip_action_word,
+    reaches_image,
+    sequences,
+)
+from lintlayers.rule import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lintlayers.context import RuleContext
+    from lintlayers.model.run_effects import RunEffects, Step
+    from lintlayers.shell.commands import SimpleCommand
+
+FLAG = "--no-cache-dir"
+_BOOLEANS = frozenset(
+    {"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"}
+)  # pip disables the cache for any valid boolean, even "false"
+_CONFIG_TEXT = re.compile(r"no[-_]cache[-_]dir", re.IGNORECASE)
+_CONFIG_FILES = ("/etc/pip.conf", "/pip/pip.conf", "/.pip/pip.conf", "/.config/pip/pip.conf")
+
+
+class PipCacheKept(Rule):
+    """Reports `pip install` that keeps its download cache in the layer.
+
+    ## What it does
+    Reports `pip install` (`pip`, `pip3`, `pip3.12`, `python -m pip`...)
+    without `--no-cache-dir`, unless the pip cache is kept out of the layer
+    another way:
+    - `PIP_NO_CACHE_DIR` is set (by ENV or ARG in scope, `export`, or as a
+      prefix of the command) to a value pip accepts; pip then disables its
+      cache for any boolean, even `false`;
+    - a cache or tmpfs mount covers the cache (`/root/.cache/pip`,
+      `/root/.cache`, the `PIP_CACHE_DIR`/`--cache-dir` directory, or for a
+      non-root USER a mount ending in `.cache/pip` or `.cache`);
+    - the RUN removes the cache after installing (`rm -rf /root/.cache`,
+      `pip cache purge`...);
+    - pip is configured not to cache: an earlier RUN writes `no-cache-dir`
+      (`pip config set global.no-cache-dir ...`) or a COPY/ADD writes a
+      `pip.conf`.
+
+    `pip install --upgrade pip` (or setuptools, wheel) alone is reported too:
+    it caches the wheels it downloads, a few MB, and the fix costs nothing.
+    Stages whose files cannot reach an image (used only as a `COPY --from`
+    source of specific paths) are not checked.
+
+    ## Why it matters
+    pip keeps every downloaded archive and built wheel in its cache, often as
+    much again as the installed packages, and a container never reinstalls.
+
+    ## Example
+    ```dockerfile
+    RUN pip install -r requirements.txt
+    ```
+
+    ## Use instead
+    ```dockerfile
+    RUN pip install --no-cache-dir -r requirements.txt
+    ```
+    or, with BuildKit, keep the cache between builds outside the image:
+    ```dockerfile
+    RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
+    ```
+
+    ## Fix
+    Safe: inserts ` --no-cache-dir` after `install`; the same packages are
+    installed, only the cache is not written.
+    """
+
+    code = "LL304"
+    name = "pip-cache-kept"
+    category = "size"
+    severity = "warning"
+    summary = "pip install without --no-cache-dir keeps the pip cache in the layer"
+    hadolint = ("DL3042",)
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        configured: dict[int, bool] = {}
+        for steps in sequences(context):
+            if not steps:
+                continue
+            stage = steps[0].stage
+            off = configured.get(stage.base_stage.index, False) if stage.base_stage else False
+            for step in steps:
+                if step.keyword in ("COPY", "ADD") and _writes_pip_config(step):
+                    off = True
+                if step.keyword != "RUN":
+                    continue
+                if not off and (step.onbuild or reaches_image(context, step.stage)):
+                    yield from self._check_run(context, effects(context, step))
+                text = step.instruction.arguments + "".join(
+                    heredoc.content for heredoc in step.instruction.heredocs
+                )
+                if _CONFIG_TEXT.search(text) and ("pip" in text and "config" in text):
+                    off = True
+            if not steps[0].onbuild:
+                configured[stage.index] = off
+
+    def _check_run(self, context: RuleContext, run: RunEffects) -> Iterator[Violation]:
+        installs: list[tuple[int, SimpleCommand]] = []
+        for index, command in enumerate(run.commands):
+            word = pip_action_word(command)
+            if word is None or word.value != "install" or command.has_flag(FLAG):
+                continue
+            if _cache_disabled(run, index) or run.cache_handled("pip", index):
+                continue
+            installs.append((index, command))
+        for index, command in installs:
+            word = pip_action_word(command)
+            assert word is not None
+            start, end = run.span_range(index, command.words[0], word)
+            cache = run.cache_dirs("pip", index)[0]
+            message = (
+                f"`pip install` without `{FLAG}` keeps every downloaded package and built "
+                f"wheel in the pip cache ({cache}), in this layer; add `{FLAG}`"
+            )
+            if context.builder == "buildkit":
+                message += (
+                    " or keep the cache between builds in a cache mount "
+                    f"(`RUN --mount=type=cache,target={cache}`)"
+                )
+            fix = None
+            if word.raw == "install":
+                fix = Fix(
+                    f"Add `{FLAG}`",
+                    [Edit.insert(run.word_range(index, word)[1], " " + FLAG)],
+                    SAFE,
+                )
+            yield Violation(start, end, message, fix)
+
+
+def _cache_disabled(run: RunEffects, index: int) -> bool:
+    """Whether ``PIP_NO_CACHE_DIR`` is set for command ``index``."""
+    command = run.commands[index]
+    values = dict(run.env_at(index))
+    for word in command.assignments:
+        name, _, value = word.value.partition("=")
+        values[name] = value
+    value = values.get("PIP_NO_CACHE_DIR")
+    return value is not None and value.strip().lower() in _BOOLEANS
+
+
+def _writes_pip_config(step: Step) -> bool:
+    instruction = step.instruction
+    values = instruction.json_args or [word.value for word in instruction.words]
+    if len(values) < 2:
+        return False
+    destination = join(step.workdir, expand_known(values[-1], step.env))
+    return destination.endswith(_CONFIG_FILES) or destination in ("/etc/xdg/pip", "/etc")

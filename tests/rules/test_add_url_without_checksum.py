@@ -1,0 +1,125 @@
+"""LL104 add-url-without-checksum."""
+
+from __future__ import annotations
+
+import pytest
+from rule_harness import fix, lint, onbuild, positions
+
+CODE = "LL104"
+SHA = "8a4f5d1c2b3e4f5061728394a5b6c7d8e9f00112"
+
+
+def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
+    """(line, column, end line, end column) of ``word`` in the line ``text``."""
+    column = text.index(word) + 1
+    return (line, column, line, column + len(word))
+
+
+@pytest.mark.parametrize(
+    ("line", "url"),
+    [
+        ("ADD https://example.com/tool.tgz /tmp/", "https://example.com/tool.tgz"),
+        ("ADD http://example.com/tool.tgz /tmp/", "http://example.com/tool.tgz"),
+        ("ADD --chmod=755 https://example.com/tool /usr/bin/tool", "https://example.com/tool"),
+        ("add https://example.com/tool-${V}.tgz /tmp/", "https://example.com/tool-${V}.tgz"),
+        ('ADD ["https://example.com/tool.tgz", "/tmp/"]', "https://example.com/tool.tgz"),
+        ("ADD https://a.example/x https://b.example/y /tmp/", "https://a.example/x"),
+    ],
+)
+def test_reports_url_without_checksum(line: str, url: str) -> None:
+    findings = lint(f"FROM alpine\n{line}\n", CODE)
+    assert positions(findings)[:1] == [span(2, line, url)]
+    assert "--checksum=sha256:" in findings[0].message
+    assert findings[0].fix is None
+
+
+def test_every_remote_source_is_reported() -> None:
+    line = "ADD https://a.example/x https://b.example/y /tmp/"
+    findings = lint(f"FROM alpine\n{line}\n", CODE)
+    assert positions(findings) == [
+        span(2, line, "https://a.example/x"),
+        span(2, line, "https://b.example/y"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "what"),
+    [
+        ("ADD https://github.com/org/repo.git#main /src", "ref 'main'"),
+        ("ADD https://github.com/org/repo.git /src", "the default branch"),
+        ("ADD git@github.com:org/repo.git /src", "the default branch"),
+        ("ADD git@github.com:org/repo.git#v1.2.3:sub /src", "ref 'v1.2.3'"),
+        ("ADD https://github.com/org/repo.git?ref=v2&keep-git-dir=1 /src", "ref 'v2'"),
+        ("ADD --keep-git-dir=true https://github.com/org/repo.git#1a2b3c4 /src", "'1a2b3c4'"),
+    ],
+)
+def test_reports_git_ref_that_is_not_a_commit(line: str, what: str) -> None:
+    findings = lint(f"FROM alpine\n{line}\n", CODE)
+    assert len(findings) == 1
+    assert "Git repository" in findings[0].message
+    assert what in findings[0].message
+    assert "full commit SHA" in findings[0].message
+    assert "--checksum=sha256" not in findings[0].message
+
+
+def test_git_range_is_the_url() -> None:
+    line = "ADD --keep-git-dir=true https://github.com/org/repo.git#main /src"
+    assert positions(lint(f"FROM alpine\n{line}\n", CODE)) == [
+        span(2, line, "https://github.com/org/repo.git#main")
+    ]
+
+
+def test_git_ref_from_an_arg_is_expanded() -> None:
+    text = "FROM alpine\nARG REF=v1.4.0\nADD https://github.com/org/repo.git#${REF} /src\n"
+    [finding] = lint(text, CODE)
+    assert "${REF}='v1.4.0'" in finding.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM alpine\nADD --checksum=sha256:abc https://example.com/tool.tgz /tmp/\n",
+        "FROM alpine\nADD tool.tgz /tmp/\n",
+        "FROM alpine\nADD . /src\n",
+        "FROM alpine\nCOPY https-proxy.conf /etc/\n",
+        f"FROM alpine\nADD https://github.com/org/repo.git#{SHA} /src\n",
+        f"FROM alpine\nADD git@github.com:org/repo.git#{SHA}:sub /src\n",
+        f"FROM alpine\nADD https://github.com/org/repo.git?ref={SHA} /src\n",
+        "FROM alpine\nADD https://github.com/org/repo.git?ref=main&checksum=abc123 /src\n",
+        f"FROM alpine\nARG REF={SHA}\nADD https://github.com/org/repo.git#$REF /src\n",
+        f"ARG REF={SHA}\nFROM alpine\nARG REF\nADD https://github.com/org/repo.git#$REF /src\n",
+        "FROM alpine\nADD $URL /tmp/\n",
+    ],
+)
+def test_passes(text: str) -> None:
+    assert lint(text, CODE) == []
+
+
+def test_onbuild_add_is_reported() -> None:
+    line = onbuild("ADD https://example.com/tool.tgz /tmp/")
+    assert positions(lint(f"FROM alpine\n{line}\n", CODE)) == [
+        span(2, line, "https://example.com/tool.tgz")
+    ]
+
+
+def test_classic_builder_message() -> None:
+    [finding] = lint("FROM alpine\nADD https://example.com/t.tgz /tmp/\n", CODE, builder="classic")
+    assert "classic builder" in finding.message
+    assert "sha256sum" in finding.message
+
+
+def test_long_url_is_shortened_in_message() -> None:
+    url = "https://example.com/" + "a" * 100 + ".tgz"
+    [finding] = lint(f"FROM alpine\nADD {url} /tmp/\n", CODE)
+    assert url not in finding.message
+    assert "https://example.com/aaa" in finding.message
+
+
+def test_no_fix_is_offered() -> None:
+    text = "FROM alpine\nADD https://example.com/tool.tgz /tmp/\n"
+    assert fix(text, CODE, unsafe=True) == text
+
+
+def test_exact_columns() -> None:
+    findings = lint("FROM alpine\nADD https://example.com/tool.tgz /tmp/\n", CODE)
+    assert positions(findings) == [(2, 5, 2, 33)]

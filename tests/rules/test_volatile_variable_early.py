@@ -1,0 +1,203 @@
+"""LL102 volatile-variable-early."""
+
+from __future__ import annotations
+
+import pytest
+from rule_harness import fix, lint, onbuild, positions
+
+CODE = "LL102"
+
+
+def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
+    """(line, column, end line, end column) of ``word`` in the line ``text``."""
+    column = text.index(word) + 1
+    return (line, column, line, column + len(word))
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("ARG GIT_SHA", "GIT_SHA"),
+        ("ARG BUILD_DATE", "BUILD_DATE"),
+        ("ARG VCS_REF", "VCS_REF"),
+        ("ARG CI_COMMIT_SHA", "CI_COMMIT_SHA"),
+        ("ARG SOURCE_COMMIT", "SOURCE_COMMIT"),
+        ("ARG APP_GIT_SHA", "APP_GIT_SHA"),
+        ("ARG MYAPP_BUILD_NUMBER", "MYAPP_BUILD_NUMBER"),
+        ("ARG VERSION", "VERSION"),
+        ("ARG APP_VERSION=dev", "APP_VERSION"),
+        ("ARG RELEASE=latest", "RELEASE"),
+        ('ARG IMAGE_TAG=""', "IMAGE_TAG"),
+        ("ARG GIT_COMMIT=unknown", "GIT_COMMIT"),
+        ("ARG BUILD_ID=${CI_PIPELINE_ID}", "BUILD_ID"),
+        ("ARG GIT_SHA BUILD_DATE", "GIT_SHA"),
+    ],
+)
+def test_reports_volatile_arg(line: str, name: str) -> None:
+    text = f"FROM alpine\n{line}\nRUN apk add curl\nRUN echo hi\n"
+    findings = lint(text, CODE)
+    assert positions(findings)[:1] == [span(2, line, name)]
+    message = findings[0].message
+    assert f"ARG {name}" in message
+    assert "2 RUNs (first at line 3)" in message
+    assert "nothing later in the stage uses it" in message
+
+
+def test_exact_columns() -> None:
+    assert positions(lint("FROM alpine\nARG GIT_SHA\nRUN true\n", CODE)) == [(2, 5, 2, 12)]
+
+
+def test_names_the_first_use() -> None:
+    text = "FROM alpine\nARG GIT_SHA\nRUN a\nRUN b\nCOPY . /app\nLABEL rev=$GIT_SHA\n"
+    [finding] = lint(text, CODE)
+    assert "2 RUNs (first at line 3)" in finding.message
+    assert "first use is the LABEL at line 6" in finding.message
+
+
+def test_env_fed_by_a_volatile_arg() -> None:
+    text = "FROM alpine\nARG GIT_SHA\nENV APP_REVISION=$GIT_SHA\nRUN a\nRUN b\n"
+    [finding] = lint(text, CODE)
+    assert positions([finding]) == [(3, 5, 3, 17)]
+    assert "ENV APP_REVISION takes a per-build value from ARG GIT_SHA" in finding.message
+
+
+def test_env_with_volatile_name_fed_by_an_unpinned_arg() -> None:
+    text = "FROM alpine\nARG REF\nENV GIT_SHA=${REF}\nRUN a\n"
+    [finding] = lint(text, CODE)
+    assert "ENV GIT_SHA" in finding.message
+
+
+def test_legacy_env_form() -> None:
+    text = "FROM alpine\nARG GIT_SHA\nENV REVISION $GIT_SHA\nRUN a\n"
+    assert positions(lint(text, CODE)) == [(3, 5, 3, 13)]
+
+
+def test_redeclared_global_arg_without_default() -> None:
+    text = "ARG GIT_SHA\nFROM alpine\nARG GIT_SHA\nRUN a\n"
+    assert positions(lint(text, CODE)) == [(3, 5, 3, 12)]
+
+
+def test_script_that_may_read_the_environment_is_a_possible_use() -> None:
+    text = "FROM alpine\nARG VERSION\nRUN apk add make\nRUN make release\n"
+    [finding] = lint(text, CODE)
+    assert "1 RUN (first at line 3)" in finding.message
+    assert "first possible use is the RUN at line 4, which runs `make`" in finding.message
+
+
+def test_metadata_use_before_runs_gets_no_fix() -> None:
+    text = "FROM alpine\nARG GIT_SHA\nLABEL rev=$GIT_SHA\nRUN a\nRUN b\n"
+    [finding] = lint(text, CODE)
+    assert "first use, the LABEL at line 3, comes before them" in finding.message
+    assert finding.fix is None
+
+
+def test_metadata_use_is_a_step_under_the_classic_builder() -> None:
+    text = "FROM alpine\nARG GIT_SHA\nLABEL rev=$GIT_SHA\nRUN a\nRUN b\n"
+    assert lint(text, CODE, builder="classic") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM node:20\nARG NODE_VERSION=20.1\nRUN npm ci\n",
+        "FROM alpine\nARG VERSION=1.4.2\nRUN a\n",
+        "FROM alpine\nARG PYTHON_VERSION\nRUN a\n",
+        "FROM alpine\nARG build_date\nRUN a\n",
+        "ARG GIT_SHA\nFROM alpine\nRUN a\n",
+        "ARG VERSION=1.2\nFROM alpine\nARG VERSION\nRUN a\n",
+        "FROM alpine\nARG GIT_SHA\nRUN echo $GIT_SHA > /rev\nRUN a\n",
+        "FROM alpine\nARG GIT_SHA\nRUN printenv GIT_SHA\n",
+        "FROM alpine\nARG GIT_SHA\nRUN ./scripts/build.sh\nRUN a\n",
+        "FROM alpine\nARG GIT_SHA\nRUN <<EOF\necho ${GIT_SHA:-none}\nEOF\n",
+        "FROM alpine\nARG GIT_SHA\nCOPY . /src/$GIT_SHA\nRUN a\n",
+        "FROM alpine\nARG LUAROCKS_VERSION\nARG LUAROCKS_SHA\nRUN a\n",
+        "FROM alpine\nENV GIT_SHA=4f2a9c1\nRUN a\n",
+        "FROM alpine\nENV BUILD_DATE=$(date)\nRUN a\n",
+        "FROM alpine\nRUN a\nARG GIT_SHA\nLABEL rev=$GIT_SHA\n",
+        "FROM alpine\nARG GIT_SHA\nLABEL rev=$GIT_SHA\n",
+        "FROM alpine\nARG GIT_SHA\nENV GIT_SHA=$GIT_SHA\n",
+    ],
+)
+def test_passes(text: str) -> None:
+    assert lint(text, CODE) == []
+
+
+def test_cache_mount_runs_still_count() -> None:
+    text = "FROM alpine\nARG GIT_SHA\nRUN --mount=type=cache,target=/root/.cache pip install x\n"
+    assert len(lint(text, CODE)) == 1
+
+
+def test_onbuild_declarations() -> None:
+    line = onbuild("ARG GIT_SHA")
+    text = f"FROM alpine\n{line}\n{onbuild('RUN make deps-fetch')}\nRUN a\n"
+    assert lint(text, CODE) == []  # make may read it
+    text = f"FROM alpine\n{line}\n{onbuild('RUN apk add curl')}\n{onbuild('LABEL r=$GIT_SHA')}\n"
+    assert positions(lint(text, CODE)) == [span(2, line, "GIT_SHA")]
+    fixed = fix(text, CODE, unsafe=True)
+    assert fixed == (
+        f"FROM alpine\n{onbuild('RUN apk add curl')}\n{line}\n{onbuild('LABEL r=$GIT_SHA')}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "FROM alpine\n# the commit\nARG GIT_SHA\nRUN a\n# metadata\nLABEL rev=$GIT_SHA\n",
+            "FROM alpine\nRUN a\n# the commit\nARG GIT_SHA\n# metadata\nLABEL rev=$GIT_SHA\n",
+        ),
+        (
+            'FROM alpine\nARG GIT_SHA\nRUN a\nRUN b\nCMD ["run"]\n\nFROM alpine\nRUN c\n',
+            'FROM alpine\nRUN a\nRUN b\nCMD ["run"]\nARG GIT_SHA\n\nFROM alpine\nRUN c\n',
+        ),
+        (
+            "FROM alpine\nARG GIT_SHA\nRUN a",
+            "FROM alpine\nRUN a\nARG GIT_SHA",
+        ),
+        (
+            "FROM alpine\r\nARG BUILD_DATE GIT_SHA\r\nRUN a\r\nLABEL d=$BUILD_DATE\r\n",
+            "FROM alpine\r\nRUN a\r\nARG BUILD_DATE GIT_SHA\r\nLABEL d=$BUILD_DATE\r\n",
+        ),
+        (
+            "FROM alpine\n\nARG GIT_SHA\n\nRUN a\n\nLABEL rev=$GIT_SHA\n",
+            "FROM alpine\n\nRUN a\n\nARG GIT_SHA\nLABEL rev=$GIT_SHA\n",
+        ),
+        (
+            "FROM alpine\nARG GIT_SHA\nENV APP_SHA=$GIT_SHA\nRUN a\nLABEL rev=$APP_SHA\n",
+            "FROM alpine\nRUN a\nARG GIT_SHA\nENV APP_SHA=$GIT_SHA\nLABEL rev=$APP_SHA\n",
+        ),
+        (
+            "FROM alpine\n    ARG VCS_REF\n    RUN a\n    RUN echo $VCS_REF\n",
+            "FROM alpine\n    RUN a\n    ARG VCS_REF\n    RUN echo $VCS_REF\n",
+        ),
+    ],
+)
+def test_fix_moves_the_declaration_down(before: str, after: str) -> None:
+    assert fix(before, CODE) == before  # unsafe only
+    fixed = fix(before, CODE, unsafe=True)
+    assert fixed == after
+    assert fix(fixed, CODE, unsafe=True) == fixed
+    assert lint(fixed, CODE) == []
+
+
+def test_no_fix_for_a_mixed_env_line() -> None:
+    text = "FROM alpine\nARG GIT_SHA\nENV A=1 REVISION=$GIT_SHA\nRUN a\n"
+    [finding] = lint(text, CODE)
+    assert positions([finding]) == [(3, 9, 3, 17)]
+    assert finding.fix is None
+
+
+def test_no_fix_for_a_mixed_arg_line() -> None:
+    text = "FROM alpine\nARG GIT_SHA NAME=x\nRUN a\nLABEL r=$GIT_SHA\n"
+    [finding] = lint(text, CODE)
+    assert finding.fix is None
+    assert "apart from the other names on its line" in finding.message
+    assert fix(text, CODE, unsafe=True) == text
+
+
+def test_stops_before_a_redeclaration_of_what_its_value_reads() -> None:
+    text = "FROM alpine\nARG GIT_SHA\nENV REV=$GIT_SHA\nRUN a\nARG GIT_SHA=x\nRUN b\n"
+    findings = lint(text, CODE)
+    env = [finding for finding in findings if finding.location.line == 3]
+    assert len(env) == 1
+    assert "1 RUN (first at line 4)" in env[0].message
