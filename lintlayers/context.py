@@ -105,7 +105,12 @@ def _parse_run(instruction: Instruction, source: SourceText) -> list[RunScript]:
             parse_shell(instruction.arguments), instruction.logical, instruction.arguments_index
         )
     ]
-    words = [word.value for word in instruction.words if not word.value.startswith("<<")]
+    markers = [(heredoc.marker.start, heredoc.marker.end) for heredoc in instruction.heredocs]
+    words = [
+        word.value
+        for word in instruction.words
+        if not any(start <= word.start < end for start, end in markers)
+    ]
     for heredoc in instruction.heredocs:
         if _heredoc_is_shell(heredoc.content, words, heredoc.fd):
             body_map = _heredoc_map(source, heredoc.body_start, heredoc.body_end)

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from lintlayers.syntax.nodes import Instruction
 
 _FULL_SHA = re.compile(r"[0-9a-fA-F]{40}([0-9a-fA-F]{24})?")
+_COMMIT_PATH = re.compile(r"/[0-9a-f]{40}(/|$)")
+"""A URL path pinned to a commit (``raw.githubusercontent.com/org/repo/<sha>/file``)."""
 _SHOWN = 70
 """Longest URL quoted in a message."""
 
@@ -26,7 +28,8 @@ class AddUrlWithoutChecksum(Rule):
     ## What it does
     Reports `ADD http(s)://...` without `--checksum`, and `ADD` of a Git
     repository (`git@...`, `https://....git`, `...git#ref`) whose ref is not a
-    full commit SHA.
+    full commit SHA. A URL whose path holds a full commit SHA (a raw file of a
+    given commit) is not reported: its content cannot change.
 
     ## Why it matters
     BuildKit sends a request for the URL on every build, and the step's cache
@@ -112,6 +115,8 @@ def _problem(value: str, expanded: str, classic: bool) -> str | None:
         return None
     if _is_git_url(value):
         return _git_problem(value, expanded)
+    if _COMMIT_PATH.search(expanded.split("?", 1)[0]):
+        return None  # the content at a commit never changes
     shown = _shown(value)
     if classic:
         return (

@@ -9,10 +9,9 @@ from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
 from lintlayers.model.run_effects import (
     apt_action,
     apt_action_word,
+    copy_destination,
     effects,
-    expand_known,
     is_within,
-    join,
     reaches_image,
     sequences,
 )
@@ -131,9 +130,5 @@ def _recommends_off(command: SimpleCommand) -> bool:
 
 
 def _writes_apt_config(step: Step) -> bool:
-    instruction = step.instruction
-    values = instruction.json_args or [word.value for word in instruction.words]
-    if len(values) < 2:
-        return False
-    destination = expand_known(values[-1], step.env)
-    return is_within(join(step.workdir, destination), APT_CONF)
+    destination = copy_destination(step)
+    return destination is not None and is_within(destination, APT_CONF)

@@ -9,8 +9,8 @@ from lintlayers.model.run_effects import (
     COVERING_MOUNTS,
     NPM_INSTALLS,
     append_to_run,
+    copy_sources,
     effects,
-    expand_known,
     npm_action,
     reaches_image,
     sequences,
@@ -177,10 +177,7 @@ def _named_mount(run: RunEffects, manager: str) -> bool:
 
 
 def _copies_berry(step: Step) -> bool:
-    instruction = step.instruction
-    values = instruction.json_args or [word.value for word in instruction.words]
-    sources = [expand_known(value, step.env) for value in values[:-1]]
-    return any(source.rstrip("/").endswith(BERRY_FILES) for source in sources)
+    return any(source.rstrip("/").endswith(BERRY_FILES) for source in copy_sources(step))
 
 
 def _clean_at_end_works(run: RunEffects, index: int, option: str | None) -> bool:

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 
 from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
 from lintlayers.model.run_effects import (
+    copy_destination,
     effects,
-    expand_known,
-    join,
     pip_action_word,
     reaches_image,
     sequences,
@@ -152,9 +151,7 @@ def _cache_disabled(run: RunEffects, index: int) -> bool:
 
 
 def _writes_pip_config(step: Step) -> bool:
-    instruction = step.instruction
-    values = instruction.json_args or [word.value for word in instruction.words]
-    if len(values) < 2:
+    destination = copy_destination(step)
+    if destination is None:
         return False
-    destination = join(step.workdir, expand_known(values[-1], step.env))
     return destination.endswith(_CONFIG_FILES) or destination in ("/etc/xdg/pip", "/etc")

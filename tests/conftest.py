@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="module")
 def buildah(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Buildah]:
     """A private buildah store for one test module, with the base image (busybox and the
-    package-manager stand-ins) already built; deleted when the module is done.
+    package-manager stand-ins) already built; deleted when the module is done. Tests of one
+    module share its cache: give each test its own paths or contents, or call ``reset()``.
 
     Never skips: the builder tests need buildah and busybox-static (``.ci/run`` installs them),
     so a machine without them fails with the install command.

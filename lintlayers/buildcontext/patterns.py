@@ -43,8 +43,6 @@ PREFIX = "prefix"
 SUFFIX = "suffix"
 REGEXP = "regexp"
 
-_MAX_SYMLINK_HOPS = 255
-
 
 class PatternError(ValueError):
     """A pattern Docker would reject (or fail on when it first evaluates it)."""
@@ -355,7 +353,7 @@ def _go_class_char(expr: str, i: int) -> tuple[int, int]:
 def go_regexp_to_python(expr: str) -> str:
     """Translate the Go regexps patternmatcher builds into an equivalent Python regex.
 
-    Compile the result with ``re.ASCII`` (Go's ``\\b`` and Perl classes are ASCII).
+    ``\\b``, Perl and POSIX classes become explicit ASCII sets, as Go defines them.
     """
     out: list[str] = []
     i, n = 0, len(expr)
@@ -471,7 +469,13 @@ class IgnorePattern:
 
     ``text`` is the cleaned pattern without its ``!``, ``source`` the string given,
     ``line`` its 1-based line in the ignore file (or position in the list given),
-    ``kind`` patternmatcher's match type: exact, prefix, suffix or regexp.
+    ``kind`` patternmatcher's match type (exact, prefix, suffix or regexp) and
+    ``regexp`` the Go regexp it builds (used only for the regexp kind).
+
+    PatternError is raised at once for what Docker rejects when reading the file and
+    for what only fails when BuildKit first evaluates the pattern (an invalid
+    regexp such as ``[z-a]*`` or ``\\y``); ``\\p{...}`` Unicode classes, valid in
+    Go, are not supported and raise too.
     """
 
     __slots__ = ("exclusion", "kind", "line", "match", "regexp", "source", "text")

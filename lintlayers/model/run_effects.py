@@ -769,12 +769,12 @@ class RunEffects:
                 targets = [value for value in command.args if not value.startswith("-")]
                 target = targets[0] if targets else self.home
                 cwd = join(cwd, self._expand(target, env))
-            elif name in ("rm", "unlink"):
-                for value in command.positional_args():
-                    self.removals.append(Removal(index, join(cwd, self._expand(value, env))))
-            elif name == "find":
-                for path in _find_deletes(command):
-                    self.removals.append(Removal(index, join(cwd, self._expand(path, env))))
+            elif name in ("rm", "unlink", "find"):
+                values = command.positional_args() if name != "find" else _find_deletes(command)
+                for value in values:
+                    expanded = self._expand(value, env)
+                    if expanded:  # an empty variable removes nothing
+                        self.removals.append(Removal(index, join(cwd, expanded)))
             else:
                 for kind in package_cleans(command):
                     for path in self.cache_dirs(kind, index):
@@ -898,10 +898,11 @@ class RunEffects:
         return None
 
     def command_range(self, index: int) -> tuple[int, int]:
-        """File offsets of command ``index``."""
+        """File offsets of command ``index``, from its name (after ``sudo`` and such) on."""
         command = self.commands[index]
         script = self.scripts[index]
-        return script.file_offset(command.start), script.file_end(command.end)
+        start = command.words[0].start if command.words else command.start
+        return script.file_offset(start), script.file_end(command.end)
 
     def word_range(self, index: int, word: ShellWord) -> tuple[int, int]:
         script = self.scripts[index]
@@ -957,11 +958,6 @@ class RunEffects:
                     path = self.resolve(index, value)
                     if any(is_within(cwd, path) for cwd in self.cwds[index + 1 :]):
                         found.append(Creation(index, path, "dir"))
-            if name in ("curl", "wget"):  # ``curl URL > file``
-                for operator, target in zip(command.redirect_ops, command.redirects, strict=False):
-                    value = target.value
-                    if operator in (">", ">>", ">|") and value and not value.startswith("/dev/"):
-                        found.append(Creation(index, self.resolve(index, value), "download"))
         return found
 
     def leftovers(self) -> list[Creation]:
@@ -1009,7 +1005,10 @@ def _find_deletes(command: SimpleCommand) -> list[str]:
 
 
 def download_targets(command: SimpleCommand) -> list[str]:
-    """Files ``curl``/``wget`` write (relative as written), not ``-`` or ``/dev/*``."""
+    """Files ``curl``/``wget`` write (as written), output redirects included.
+
+    Not ``-`` (standard output) nor ``/dev/*``.
+    """
     name = command.name
     targets: list[str] = []
     if name == "curl":
@@ -1034,6 +1033,10 @@ def download_targets(command: SimpleCommand) -> list[str]:
                 if "://" in url:
                     base = _url_basename(url)
                     targets.append(directory.rstrip("/") + "/" + base if directory else base)
+    if name in ("curl", "wget"):  # ``curl URL > file``
+        for operator, target in zip(command.redirect_ops, command.redirects, strict=False):
+            if operator in (">", ">>", ">|"):
+                targets.append(target.value)
     return [value for value in targets if value and value != "-" and not value.startswith("/dev/")]
 
 

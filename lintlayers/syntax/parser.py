@@ -75,7 +75,8 @@ ALLOWED_FLAGS: dict[str, frozenset[str]] = {
 NEEDS_ARGUMENTS = frozenset(INSTRUCTIONS - {"CMD", "ENTRYPOINT"})
 
 _DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
-_HEREDOC = re.compile(r"(\d*)<<(-?)([^<]*)$")
+_HEREDOC = re.compile(r"(\d*)<<(-?)\s*([^<]*)$")
+_BARE_MARKER = re.compile(r"\d*<<-?$")
 # As BuildKit: the escape at the end of a line continues it, unless the escape
 # itself is escaped (``C:\\`` ends the instruction).
 _CONTINUATIONS = {
@@ -425,17 +426,33 @@ def _check_arguments(instruction: Instruction) -> None:
 
 
 def _find_heredocs(instruction: Instruction) -> list[Heredoc]:
+    """Here-document markers among the quote-aware words of the arguments.
+
+    As BuildKit's lexer: quotes keep ``<<EOF`` inside them from being a marker,
+    and blanks may separate ``<<`` (or ``<<-``) from the delimiter.
+    """
     heredocs: list[Heredoc] = []
-    for word in instruction.words:
-        match = _HEREDOC.match(word.raw)
+    words = split_words(instruction.arguments, "\\", quote_aware=True)
+    index = 0
+    while index < len(words):
+        raw, start, end = words[index]
+        index += 1
+        if _BARE_MARKER.match(raw) and index < len(words):
+            raw = instruction.arguments[start : words[index][2]]
+            end = words[index][2]
+            index += 1
+        match = _HEREDOC.match(raw)
         if match is None or not match.group(3):
             continue
         fd_text, dash, name_raw = match.groups()
         name = unquote(name_raw)
+        marker = Word(
+            raw, raw, instruction.arguments_offset(start), instruction.arguments_end(end)
+        )
         heredocs.append(
             Heredoc(
                 name,
-                marker=word,
+                marker=marker,
                 strip_tabs=dash == "-",
                 expand=name == name_raw,
                 fd=int(fd_text) if fd_text else None,

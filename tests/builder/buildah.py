@@ -33,7 +33,7 @@ STANDIN_ALIASES = (("pip3", "pip"), ("apt", "apt-get"))
 STANDINS_LOG = "/var/log/standins.log"
 BASE_TAG = "localhost/lintlayers-base:1"
 BUSYBOX_CANDIDATES = ("/bin/busybox", "/usr/bin/busybox")
-INSTALL_HINT = "install them as root with: apt-get install -y buildah busybox-static"
+INSTALL_HINT = "install as root with: apt-get install -y buildah busybox-static"
 
 BASE_DOCKERFILE = """\
 FROM scratch
@@ -82,12 +82,12 @@ class RunResult:
 def unavailable_reason() -> str | None:
     """Why real builds cannot run on this machine, or None when they can."""
     if shutil.which("buildah") is None:
-        return f"buildah is not installed; the builder tests need it: {INSTALL_HINT}"
+        return f"buildah is not installed, the builder tests need it; {INSTALL_HINT}"
     if os.geteuid() != 0:
         return "the builder tests run buildah (chroot isolation, vfs storage): run them as root"
     if find_static_busybox() is None:
         places = ", ".join(BUSYBOX_CANDIDATES)
-        return f"no statically linked busybox at {places}: {INSTALL_HINT}"
+        return f"no statically linked busybox at {places}; {INSTALL_HINT}"
     return None
 
 
@@ -142,6 +142,8 @@ class Buildah:
 
     Use as a context manager (or call ``remove_all``) to delete the store afterwards. The base
     image (busybox plus the stand-ins of ``standins/``) is built on first use of ``base``.
+    Builds in one store share its layer cache (and its ``--mount=type=cache`` contents, kept
+    under ``workdir/tmp/buildah-cache``): use distinct paths or contents per test, or ``reset``.
     """
 
     def __init__(self, workdir: Path, *, busybox: Path | None = None) -> None:
@@ -304,12 +306,14 @@ class Buildah:
     # -- cleaning up ----------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Drop every container and image but the base image: the next build starts cold."""
+        """Drop every container and image but the base image, and the contents of
+        ``RUN --mount=type=cache`` mounts: the next build starts cold."""
         base = self._base_id
         self._call("rm", "--all", check=False)
         others = [image for image in self.images() if image.removeprefix("sha256:") != base]
         if others:
             self._call("rmi", "--force", *others)
+        shutil.rmtree(self.workdir / "tmp" / "buildah-cache", ignore_errors=True)
 
     def remove_all(self) -> None:
         """Delete every container and image, then the whole store folder (the end of it)."""

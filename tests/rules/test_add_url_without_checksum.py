@@ -89,6 +89,7 @@ def test_git_ref_from_an_arg_is_expanded() -> None:
         f"FROM alpine\nARG REF={SHA}\nADD https://github.com/org/repo.git#$REF /src\n",
         f"ARG REF={SHA}\nFROM alpine\nARG REF\nADD https://github.com/org/repo.git#$REF /src\n",
         "FROM alpine\nADD $URL /tmp/\n",
+        f"FROM alpine\nADD https://github.com/org/repo/raw/{SHA}/bin/tool /bin/tool\n",
     ],
 )
 def test_passes(text: str) -> None:

@@ -1,0 +1,135 @@
+"""LL303 apk-add-without-no-cache."""
+
+from __future__ import annotations
+
+import pytest
+from rule_harness import fix, lint, onbuild, positions
+
+CODE = "LL303"
+
+
+def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
+    column = text.index(word) + 1
+    return (line, column, line, column + len(word))
+
+
+@pytest.mark.parametrize(
+    ("line", "command"),
+    [
+        ("RUN apk update && apk add curl", "apk add"),
+        ("RUN apk add --update curl", "apk add"),
+        ("RUN apk add -U curl", "apk add"),
+        ("RUN apk --update-cache add curl", "apk --update-cache add"),
+        ("RUN apk update && apk add --virtual .deps gcc", "apk add"),
+        ("RUN apk update && sudo apk add curl", "apk add"),
+        ("RUN apk update && apk add curl && rm -rf /tmp/*", "apk add"),
+        ("RUN --mount=type=cache,target=/root/.cache apk add -U curl", "apk add"),
+        ("RUN apk add -U curl && rm -rf /var/cache/apk/*.tmp", "apk add"),
+    ],
+)
+def test_reports_add_keeping_the_index(line: str, command: str) -> None:
+    findings = lint(f"FROM alpine\n{line}\n", CODE)
+    assert positions(findings) == [span(2, line, command)]
+    assert "--no-cache" in findings[0].message
+
+
+def test_message() -> None:
+    [finding] = lint("FROM alpine\nRUN apk update && apk add curl\n", CODE)
+    assert "`apk update`" in finding.message
+    assert "/var/cache/apk" in finding.message
+    assert "--mount=type=cache,target=/etc/apk/cache" in finding.message
+    [classic] = lint("FROM alpine\nRUN apk add -U curl\n", CODE, builder="classic")
+    assert "`--update`" in classic.message
+    assert "--mount" not in classic.message
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "RUN apk add --no-cache curl",
+        "RUN apk --no-cache add curl",
+        "RUN apk add --no-cache --update curl",
+        "RUN apk add curl",  # no index downloaded: nothing stored
+        "RUN apk add --no-network --virtual .rundeps $runDeps",
+        "RUN apk update && apk add curl && rm -rf /var/cache/apk/*",
+        "RUN apk add -U curl && rm -rf /var/cache/apk",
+        "RUN apk add -U curl; rm -rf /var/cache/apk/*",
+        "RUN --mount=type=cache,target=/var/cache/apk apk update && apk add curl",
+        "RUN --mount=type=cache,target=/etc/apk/cache apk add --update-cache curl",
+        "RUN --mount=type=tmpfs,target=/var/cache/apk apk add -U curl",
+        "RUN --mount=type=cache,target=/var/cache apk add -U curl",
+        "RUN apk update",
+        "RUN apk del curl",
+        'RUN ["apk", "add", "-U", "curl"]',
+    ],
+)
+def test_passes(line: str) -> None:
+    assert lint(f"FROM alpine\n{line}\n", CODE) == []
+
+
+def test_reports_a_lone_update_when_adds_use_no_cache() -> None:
+    line = "RUN apk update && apk add --no-cache curl"
+    [finding] = lint(f"FROM alpine\n{line}\n", CODE)
+    assert positions([finding]) == [span(2, line, "apk update")]
+    assert finding.fix is None
+    assert "drop `apk update`" in finding.message
+
+
+def test_update_without_add_is_not_reported() -> None:
+    assert lint("FROM alpine\nRUN apk update && apk upgrade\n", CODE) == []
+
+
+def test_heredoc_body() -> None:
+    text = "FROM alpine\nRUN <<EOF\napk update\napk add git\nEOF\n"
+    assert positions(lint(text, CODE)) == [(4, 1, 4, 8)]
+    fixed = fix(text, CODE)
+    assert fixed == "FROM alpine\nRUN <<EOF\napk update\napk add --no-cache git\nEOF\n"
+    # the update is then reported on its own, without a fix
+    assert positions(lint(fixed, CODE)) == [(3, 1, 3, 11)]
+
+
+def test_stage_used_only_for_specific_paths_is_skipped() -> None:
+    text = (
+        "FROM alpine AS build\nRUN apk add -U gcc\n"
+        "FROM scratch\nCOPY --from=build /usr/bin/gcc /gcc\n"
+    )
+    assert lint(text, CODE) == []
+
+
+def test_onbuild_variant() -> None:
+    line = onbuild("RUN apk add --update curl")
+    text = f"FROM alpine\n{line}\n"
+    assert positions(lint(text, CODE)) == [span(2, line, "apk add")]
+    assert fix(text, CODE) == "FROM alpine\nONBUILD RUN apk add --no-cache --update curl\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("RUN apk add -U curl", "RUN apk add --no-cache -U curl"),
+        ("RUN apk --update add curl", "RUN apk --update add --no-cache curl"),
+        ("RUN apk add --update \\\n    curl \\\n    git",
+         "RUN apk add --no-cache --update \\\n    curl \\\n    git"),
+    ],
+)  # fmt: skip
+def test_fix(before: str, after: str) -> None:
+    assert fix(f"FROM alpine\n{before}\n", CODE) == f"FROM alpine\n{after}\n"
+
+
+def test_fix_is_safe() -> None:
+    [finding] = lint("FROM alpine\nRUN apk add -U curl\n", CODE)
+    assert finding.fix is not None and finding.fix.applicability == "safe"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM alpine\nRUN apk add -U curl\n",
+        "FROM alpine\nRUN apk add -U curl && apk add -U git\n",
+    ],
+)
+def test_idempotent(text: str) -> None:
+    once = fix(text, CODE)
+    assert once != text
+    assert fix(once, CODE) == once
+    assert lint(once, CODE) == []

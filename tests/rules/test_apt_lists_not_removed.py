@@ -1,0 +1,265 @@
+"""LL301 apt-lists-not-removed."""
+
+from __future__ import annotations
+
+import pytest
+from rule_harness import fix, lint, onbuild, positions
+
+CODE = "LL301"
+CLEANUP = "rm -rf /var/lib/apt/lists/*"
+
+
+def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
+    """(line, column, end line, end column) of ``word`` in the line ``text``."""
+    column = text.index(word) + 1
+    return (line, column, line, column + len(word))
+
+
+@pytest.mark.parametrize(
+    ("line", "command"),
+    [
+        ("RUN apt-get update && apt-get install -y curl", "apt-get install"),
+        ("RUN apt update && apt install -y curl", "apt install"),
+        ("RUN apt-get update && apt-get -y install curl", "apt-get -y install"),
+        ("RUN apt-get update && sudo apt-get install -y curl", "apt-get install"),
+        ("RUN apt-get update && apt-get upgrade -y", "apt-get upgrade"),
+        ("RUN apt-get update && apt-get install -y curl && rm -rf /tmp/foo", "apt-get install"),
+        (f"RUN {CLEANUP} && apt-get update && apt-get install -y curl", "apt-get install"),
+        ("RUN apt-get update && apt-get install -y curl && apt-get clean", "apt-get install"),
+        ("RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*.lz4",
+         "apt-get install"),
+        ("RUN --mount=type=cache,target=/var/cache/apt apt-get update && apt-get install -y x",
+         "apt-get install"),
+        ("RUN --mount=type=bind,target=/var/lib/apt/lists apt-get update && apt-get install x",
+         "apt-get install"),
+        ('RUN sh -c "apt-get update && apt-get install -y curl"', "apt-get install"),
+    ],
+)  # fmt: skip
+def test_reports_install_keeping_lists(line: str, command: str) -> None:
+    findings = lint(f"FROM debian\n{line}\n", CODE)
+    assert positions(findings) == [span(2, line, command)]
+    assert "/var/lib/apt/lists" in findings[0].message
+
+
+def test_exact_columns_and_message() -> None:
+    [finding] = lint("FROM debian\nRUN apt-get update && apt-get install -y curl\n", CODE)
+    assert positions([finding]) == [(2, 23, 2, 38)]
+    assert "`apt-get install`" in finding.message
+    assert CLEANUP in finding.message
+    assert "--mount=type=cache,target=/var/lib/apt/lists" in finding.message
+
+
+def test_classic_builder_message_has_no_cache_mount() -> None:
+    text = "FROM debian\nRUN apt-get update && apt-get install -y curl\n"
+    [finding] = lint(text, CODE, builder="classic")
+    assert "--mount" not in finding.message
+
+
+def test_reported_once_per_run_at_the_last_install() -> None:
+    text = (
+        "FROM debian\n"
+        "RUN apt-get update \\\n"
+        "    && apt-get install -y curl \\\n"
+        "    && apt-get install -y git\n"
+    )
+    assert positions(lint(text, CODE)) == [(4, 8, 4, 23)]
+
+
+def test_heredoc_body_is_reported_without_fix() -> None:
+    text = "FROM debian\nRUN <<EOF\napt-get update\napt-get install -y curl\nEOF\n"
+    [finding] = lint(text, CODE)
+    assert positions([finding]) == [(4, 1, 4, 16)]
+    assert finding.fix is None
+
+
+def test_a_later_run_does_not_count() -> None:
+    text = f"FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN {CLEANUP}\n"
+    assert positions(lint(text, CODE)) == [(2, 23, 2, 38)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"RUN apt-get update && apt-get install -y curl && {CLEANUP}",
+        "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists",
+        "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/",
+        "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt",
+        "RUN apt-get update && apt-get install -y curl && rm -fr /var/lib/apt/lists/* /tmp/*",
+        "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*_*",
+        "RUN apt-get update && apt-get install -y curl; rm -rf /var/lib/apt/lists/*",
+        "RUN apt-get update && apt-get install -y curl && cd /var/lib/apt && rm -rf lists",
+        "RUN apt-get update && apt-get install -y curl && find /var/lib/apt/lists -delete",
+        "RUN apt-get update && apt-get install -y curl && apt-get distclean",
+        "RUN apt-get update && apt-get install -y curl && sudo rm -rf /var/lib/apt/lists/*",
+        "RUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install x",
+        "RUN --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update "
+        "&& apt-get install -y curl",
+        "RUN --mount=type=cache,dst=/var/lib/apt/lists apt-get update && apt-get install x",
+        "RUN --mount=type=cache,destination=/var/lib/apt apt-get update && apt-get install x",
+        "RUN --mount=type=tmpfs,target=/var/lib/apt/lists apt-get update && apt-get install x",
+        "RUN apt-get install -y curl",
+        "RUN apt-get update",
+        "RUN apt-get update && apt-get purge -y vim",
+        'RUN ["apt-get", "install", "-y", "curl"]',
+        "RUN echo apt-get update && apt-get install",
+    ],
+)
+def test_passes(line: str) -> None:
+    assert lint(f"FROM debian\n{line}\n", CODE) == []
+
+
+def test_mount_target_from_an_arg() -> None:
+    text = (
+        "FROM debian\n"
+        "ARG LISTS=/var/lib/apt/lists\n"
+        "RUN --mount=type=cache,target=$LISTS apt-get update && apt-get install -y curl\n"
+    )
+    assert lint(text, CODE) == []
+
+
+def test_stage_used_only_for_specific_paths_is_skipped() -> None:
+    text = (
+        "FROM debian AS build\n"
+        "RUN apt-get update && apt-get install -y gcc\n"
+        "FROM scratch\n"
+        "COPY --from=build /usr/bin/gcc /gcc\n"
+    )
+    assert lint(text, CODE) == []
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "FROM scratch\nCOPY --from=build / /\n",
+        "FROM build\nRUN true\n",
+        "FROM scratch\n",  # the stage is never used: it may be a --target
+    ],
+)
+def test_stage_whose_files_reach_an_image_is_checked(tail: str) -> None:
+    text = "FROM debian AS build\nRUN apt-get update && apt-get install -y gcc\n" + tail
+    assert positions(lint(text, CODE)) == [(2, 23, 2, 38)]
+
+
+def test_onbuild_variant() -> None:
+    line = onbuild("RUN apt-get update && apt-get install -y curl")
+    findings = lint(f"FROM debian\n{line}\n", CODE)
+    assert positions(findings) == [span(2, line, "apt-get install")]
+    fixed = fix(f"FROM debian\n{line}\n", CODE)
+    assert fixed == f"FROM debian\n{line} \\\n    && {CLEANUP}\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "RUN apt-get update && apt-get install -y curl\n",
+            f"RUN apt-get update && apt-get install -y curl \\\n    && {CLEANUP}\n",
+        ),
+        (
+            "RUN apt-get update \\\n  && apt-get install -y curl\n",
+            f"RUN apt-get update \\\n  && apt-get install -y curl \\\n  && {CLEANUP}\n",
+        ),
+        (
+            "RUN apt-get update && \\\n    apt-get install -y curl\n",
+            f"RUN apt-get update && \\\n    apt-get install -y curl && \\\n    {CLEANUP}\n",
+        ),
+        (
+            "RUN apt-get update && apt-get install -y \\\n        curl \\\n        git\n",
+            "RUN apt-get update && apt-get install -y \\\n        curl \\\n        git \\\n"
+            f"    && {CLEANUP}\n",
+        ),
+        (
+            "RUN apt-get update && apt-get install -y curl && curl --version\n",
+            f"RUN apt-get update && apt-get install -y curl \\\n    && {CLEANUP}"
+            " && curl --version\n",
+        ),
+        (
+            "RUN apt-get update \\\n    && apt-get install -y curl \\\n    && apt-get clean\n",
+            "RUN apt-get update \\\n    && apt-get install -y curl \\\n    && apt-get clean"
+            f" \\\n    && {CLEANUP}\n",
+        ),
+        (
+            "RUN set -eux; apt-get update; apt-get install -y curl; echo done\n",
+            f"RUN set -eux; apt-get update; apt-get install -y curl \\\n    && {CLEANUP};"
+            " echo done\n",
+        ),
+        (
+            "RUN apt-get update \\\n\t&& apt-get install -y curl\n",
+            f"RUN apt-get update \\\n\t&& apt-get install -y curl \\\n\t&& {CLEANUP}\n",
+        ),
+    ],
+)
+def test_fix(before: str, after: str) -> None:
+    assert fix("FROM debian\n" + before, CODE) == "FROM debian\n" + after
+
+
+def test_fix_keeps_crlf_line_endings() -> None:
+    before = "FROM debian\r\nRUN apt-get update \\\r\n    && apt-get install -y curl\r\n"
+    after = (
+        "FROM debian\r\nRUN apt-get update \\\r\n    && apt-get install -y curl \\\r\n"
+        f"    && {CLEANUP}\r\n"
+    )
+    assert fix(before, CODE) == after
+
+
+def test_fix_uses_the_escape_directive() -> None:
+    head = '# escape=`\nFROM debian\nSHELL ["/bin/sh", "-c"]\n'
+    before = head + "RUN apt-get update && apt-get install -y curl\n"
+    after = head + f"RUN apt-get update && apt-get install -y curl `\n    && {CLEANUP}\n"
+    assert fix(before, CODE) == after
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "# escape=`\nFROM debian\n",  # a backtick escape means a Windows image
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\n",
+        'FROM debian\nSHELL ["powershell", "-Command"]\n',
+    ],
+)
+def test_non_posix_shells_are_not_read(head: str) -> None:
+    assert lint(head + "RUN apt-get update && apt-get install -y curl\n", CODE) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM debian\nRUN apt-get update && apt-get install -y curl | tee /log\n",
+        "FROM debian\nRUN apt-get update && apt-get install -y curl || true\n",
+        "FROM debian\nRUN <<EOF\napt-get update && apt-get install -y curl\nEOF\n",
+        'FROM debian\nRUN sh -c "apt-get update && apt-get install -y curl"\n',
+        # a later RUN relies on the lists
+        "FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN apt-get install -y git\n",
+        "FROM debian AS base\nRUN apt-get update && apt-get install -y curl\n"
+        "FROM base\nRUN apt-get install -y git\n",
+    ],
+)
+def test_no_fix(text: str) -> None:
+    findings = lint(text, CODE)
+    assert findings
+    assert all(finding.fix is None for finding in findings)
+    assert fix(text, CODE) == text
+
+
+def test_fix_offered_when_the_later_install_updates_itself() -> None:
+    text = (
+        "FROM debian\nRUN apt-get update && apt-get install -y curl\n"
+        "RUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\n"
+    )
+    [finding] = lint(text, CODE)
+    assert finding.fix is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM debian\nRUN apt-get update && apt-get install -y curl\n",
+        "FROM debian\nRUN apt-get update && \\\n    apt-get install -y curl && \\\n    make\n",
+        "FROM debian\nONBUILD RUN apt-get update && apt-get install -y curl\n",
+    ],
+)
+def test_idempotent(text: str) -> None:
+    once = fix(text, CODE)
+    assert once != text
+    assert fix(once, CODE) == once
+    assert lint(once, CODE) == []

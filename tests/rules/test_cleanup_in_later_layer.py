@@ -1,0 +1,171 @@
+"""LL306 cleanup-in-later-layer."""
+
+from __future__ import annotations
+
+import pytest
+from rule_harness import fix, lint, onbuild, positions
+
+CODE = "LL306"
+
+
+def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
+    column = text.index(word) + 1
+    return (line, column, line, column + len(word))
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "command", "what"),
+    [
+        # package data an earlier RUN left
+        ("RUN apt-get update && apt-get install -y curl", "RUN rm -rf /var/lib/apt/lists/*",
+         "rm -rf /var/lib/apt/lists/*", "apt package lists"),
+        ("RUN apt-get update && apt-get install -y curl", "RUN apt-get clean", "apt-get clean",
+         "apt package cache"),
+        ("RUN pip install flask", "RUN rm -rf /root/.cache", "rm -rf /root/.cache", "pip cache"),
+        ("RUN pip install flask", "RUN pip cache purge", "pip cache purge", "pip cache"),
+        ("RUN yarn install", "RUN yarn cache clean", "yarn cache clean", "yarn cache"),
+        ("RUN npm ci", "RUN npm cache clean --force", "npm cache clean --force", "npm cache"),
+        ("RUN apk add -U curl", "RUN rm -rf /var/cache/apk/*", "rm -rf /var/cache/apk/*",
+         "apk package index"),
+        ("RUN yum install -y curl", "RUN yum clean all", "yum clean all", "yum cache"),
+        # files an earlier RUN wrote
+        ("RUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz",
+         "RUN rm /tmp/tool.tgz", "rm /tmp/tool.tgz", "downloaded"),
+        ("RUN cd /tmp && wget https://example.com/tool.tgz", "RUN rm -f /tmp/*.tgz",
+         "rm -f /tmp/*.tgz", "downloaded"),
+        ("RUN curl -fsSL https://example.com/x.tgz > /opt/x.tgz", "RUN rm /opt/x.tgz",
+         "rm /opt/x.tgz", "downloaded"),
+        ("RUN git clone https://github.com/a/b.git /src/b", "RUN rm -rf /src/b/.git",
+         "rm -rf /src/b/.git", "cloned"),
+        ("RUN mkdir /build && cd /build && make", "RUN rm -rf /build", "rm -rf /build", "wrote"),
+        # what an earlier COPY/ADD wrote
+        ("COPY app.tar.gz /tmp/", "RUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz",
+         "rm /tmp/app.tar.gz", "COPY at line 2"),
+        ("ADD https://example.com/tool.deb /tmp/tool.deb",
+         "RUN dpkg -i /tmp/tool.deb && rm -rf /tmp/*", "rm -rf /tmp/*", "ADD at line 2"),
+        ("COPY --from=builder /usr/src/python /usr/src/python", "RUN rm -rf /usr/src/python",
+         "rm -rf /usr/src/python", "COPY at line 2"),
+        ("COPY src /app/src", "RUN rm -rf /app", "rm -rf /app", "COPY at line 2"),
+        ("ADD vendor.tar.gz /opt/vendor/", "RUN rm -rf /opt/vendor", "rm -rf /opt/vendor",
+         "ADD at line 2"),
+    ],
+)  # fmt: skip
+def test_reports(earlier: str, later: str, command: str, what: str) -> None:
+    text = f"FROM debian\n{earlier}\n{later}\n"
+    findings = lint(text, CODE)
+    assert positions(findings) == [span(3, later, command)]
+    assert what in findings[0].message
+    assert "stay in the earlier layer" in findings[0].message
+    assert findings[0].fix is None
+
+
+def test_each_removing_command_is_reported() -> None:
+    later = "RUN apt-get clean && rm -rf /var/lib/apt/lists/*"
+    text = f"FROM debian\nRUN apt-get update && apt-get install -y curl\n{later}\n"
+    assert positions(lint(text, CODE)) == [
+        span(3, later, "apt-get clean"),
+        span(3, later, "rm -rf /var/lib/apt/lists/*"),
+    ]
+
+
+def test_relative_paths_follow_workdir() -> None:
+    text = (
+        "FROM debian\nWORKDIR /src\n"
+        "RUN curl -fsSLO https://example.com/tool.tgz\n"
+        "WORKDIR /\n"
+        "RUN rm /src/tool.tgz\n"
+    )
+    [finding] = lint(text, CODE)
+    assert positions([finding]) == [(5, 5, 5, 21)]
+    assert "/src/tool.tgz, which the RUN at line 3 downloaded" in finding.message
+
+
+def test_message_advice_depends_on_the_builder() -> None:
+    text = "FROM debian\nRUN pip install flask\nRUN rm -rf /root/.cache/pip\n"
+    [buildkit] = lint(text, CODE)
+    assert "--mount=type=cache" in buildkit.message
+    [classic] = lint(text, CODE, builder="classic")
+    assert "--mount" not in classic.message
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        # the same RUN writes what it removes
+        ("RUN apt-get update && apt-get install -y curl",
+         "RUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*"),
+        ("RUN curl -o /tmp/a.tgz https://e.com/a.tgz",
+         "RUN curl -o /tmp/a.tgz https://e.com/a.tgz && tar xzf /tmp/a.tgz && rm /tmp/a.tgz"),
+        # the earlier RUN cleaned up itself
+        ("RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*",
+         "RUN rm -rf /var/lib/apt/lists/*"),
+        ("RUN curl -o /tmp/a.tgz https://e.com/a.tgz && rm /tmp/a.tgz", "RUN rm -f /tmp/a.tgz"),
+        ("RUN pip install --no-cache-dir flask", "RUN rm -rf /root/.cache"),
+        ("RUN --mount=type=cache,target=/root/.cache/pip pip install flask",
+         "RUN rm -rf /root/.cache"),
+        ("RUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install x",
+         "RUN rm -rf /var/lib/apt/lists/*"),
+        # nothing ties the removed path to an earlier step
+        ("RUN echo hello", "RUN rm -rf /var/lib/apt/lists/*"),
+        ("COPY . /app", "RUN rm -rf /app/tests"),
+        ("COPY app.jar /opt/app/", "RUN rm -rf /opt/app/*.txt"),
+        ("RUN curl -o /tmp/a.tgz https://e.com/a.tgz", "RUN rm -f /tmp/b.tgz"),
+        ("RUN mkdir -p /data", "RUN rm -rf /data"),
+        ("RUN curl -fsSL https://e.com/a.tgz | tar -xz -C /opt", "RUN rm -rf /opt/a/docs"),
+        # small text files: a few KB
+        ("COPY install.sh /tmp/install.sh", "RUN bash /tmp/install.sh && rm /tmp/install.sh"),
+        ("COPY library-scripts/*.sh library-scripts/*.env /tmp/library-scripts/",
+         "RUN rm -rf /tmp/library-scripts"),
+        ("COPY requirements.txt /tmp/",
+         "RUN pip install -r /tmp/requirements.txt && rm -rf /tmp/*"),
+    ],
+)  # fmt: skip
+def test_passes(earlier: str, later: str) -> None:
+    assert lint(f"FROM debian\n{earlier}\n{later}\n", CODE) == []
+
+
+def test_other_stages_do_not_count() -> None:
+    text = (
+        "FROM debian AS a\nRUN curl -o /tmp/a.tgz https://e.com/a.tgz\n"
+        "FROM debian\nRUN rm -f /tmp/a.tgz\n"
+    )
+    assert lint(text, CODE) == []
+
+
+def test_stage_used_only_for_specific_paths_is_skipped() -> None:
+    text = (
+        "FROM debian AS build\nRUN curl -o /tmp/a.tgz https://e.com/a.tgz\n"
+        "RUN tar -xzf /tmp/a.tgz -C /opt && rm /tmp/a.tgz\n"
+        "FROM scratch\nCOPY --from=build /opt /opt\n"
+    )
+    assert lint(text, CODE) == []
+
+
+def test_a_path_is_reported_once() -> None:
+    text = (
+        "FROM debian\nRUN curl -o /tmp/a.tgz https://e.com/a.tgz\n"
+        "RUN rm -f /tmp/a.tgz\nRUN rm -f /tmp/a.tgz\n"
+    )
+    assert positions(lint(text, CODE)) == [(3, 5, 3, 21)]
+
+
+def test_heredoc_body() -> None:
+    text = (
+        "FROM debian\nRUN curl -o /tmp/a.tgz https://e.com/a.tgz\n"
+        "RUN <<EOF\nset -e\nrm -f /tmp/a.tgz\nEOF\n"
+    )
+    assert positions(lint(text, CODE)) == [(5, 1, 5, 17)]
+
+
+def test_onbuild_variant() -> None:
+    first = onbuild("RUN curl -o /tmp/a.tgz https://e.com/a.tgz")
+    second = onbuild("RUN rm -f /tmp/a.tgz")
+    text = f"FROM debian\n{first}\n{second}\n"
+    assert positions(lint(text, CODE)) == [span(3, second, "rm -f /tmp/a.tgz")]
+    # a trigger's files are not in this image: an ordinary RUN does not tie to them
+    assert lint(f"FROM debian\n{first}\nRUN rm -f /tmp/a.tgz\n", CODE) == []
+
+
+def test_no_fix_is_offered() -> None:
+    text = "FROM debian\nRUN curl -o /tmp/a.tgz https://e.com/a.tgz\nRUN rm -f /tmp/a.tgz\n"
+    assert fix(text, CODE, unsafe=True) == text

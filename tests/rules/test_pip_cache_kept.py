@@ -1,0 +1,177 @@
+"""LL304 pip-cache-kept."""
+
+from __future__ import annotations
+
+import pytest
+from rule_harness import fix, lint, onbuild, positions
+
+CODE = "LL304"
+FLAG = "--no-cache-dir"
+
+
+def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
+    column = text.index(word) + 1
+    return (line, column, line, column + len(word))
+
+
+@pytest.mark.parametrize(
+    ("line", "command"),
+    [
+        ("RUN pip install flask", "pip install"),
+        ("RUN pip3 install -r requirements.txt", "pip3 install"),
+        ("RUN pip3.12 install flask", "pip3.12 install"),
+        ("RUN python -m pip install flask", "python -m pip install"),
+        ("RUN python3 -m pip install --upgrade pip", "python3 -m pip install"),
+        ("RUN /opt/venv/bin/pip install flask", "/opt/venv/bin/pip install"),
+        ("RUN pip --disable-pip-version-check install flask",
+         "pip --disable-pip-version-check install"),
+        ("RUN sudo -H pip install flask", "pip install"),
+        ("RUN pip install flask && rm -rf /tmp/*", "pip install"),
+        ("RUN --mount=type=cache,target=/root/.npm pip install flask", "pip install"),
+        ("RUN --mount=type=bind,target=/root/.cache pip install flask", "pip install"),
+        ("RUN PIP_NO_CACHE_DIR= pip install flask", "pip install"),
+    ],
+)  # fmt: skip
+def test_reports(line: str, command: str) -> None:
+    findings = lint(f"FROM python\n{line}\n", CODE)
+    assert positions(findings) == [span(2, line, command)]
+    assert FLAG in findings[0].message
+
+
+def test_message_names_the_cache_and_the_mount() -> None:
+    [finding] = lint("FROM python\nRUN pip install flask\n", CODE)
+    assert "/root/.cache/pip" in finding.message
+    assert "--mount=type=cache,target=/root/.cache/pip" in finding.message
+    [classic] = lint("FROM python\nRUN pip install flask\n", CODE, builder="classic")
+    assert "--mount" not in classic.message
+
+
+def test_cache_of_a_non_root_user() -> None:
+    [finding] = lint("FROM python\nUSER app\nRUN pip install --user flask\n", CODE)
+    assert "/home/app/.cache/pip" in finding.message
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"RUN pip install {FLAG} flask",
+        f"RUN pip {FLAG} install flask",
+        f"RUN pip install -r requirements.txt {FLAG}",
+        f"RUN python -m pip install {FLAG} flask",
+        "RUN PIP_NO_CACHE_DIR=1 pip install flask",
+        "RUN PIP_NO_CACHE_DIR=off pip install flask",  # pip: any boolean disables the cache
+        "RUN export PIP_NO_CACHE_DIR=true && pip install flask",
+        "RUN --mount=type=cache,target=/root/.cache/pip pip install flask",
+        "RUN --mount=type=cache,target=/root/.cache pip install flask",
+        "RUN --mount=type=tmpfs,target=/root/.cache/pip pip install flask",
+        "RUN --mount=type=cache,id=pip,target=/root/.cache/pip,sharing=locked pip install x",
+        "RUN pip install flask && rm -rf /root/.cache/pip",
+        "RUN pip install flask && rm -rf /root/.cache",
+        "RUN pip install flask && rm -rf ~/.cache/pip",
+        "RUN pip install flask && rm -rf $HOME/.cache",
+        "RUN pip install flask && pip cache purge",
+        "RUN pip install --cache-dir /tmp/pip flask && rm -rf /tmp/pip",
+        "RUN pip download flask",
+        "RUN pip uninstall -y flask",
+        "RUN pip freeze",
+        "RUN pipenv install",
+        'RUN ["pip", "install", "flask"]',
+    ],
+)
+def test_passes(line: str) -> None:
+    assert lint(f"FROM python\n{line}\n", CODE) == []
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        "ENV PIP_NO_CACHE_DIR=1",
+        "ENV PIP_NO_CACHE_DIR=false",
+        "ARG PIP_NO_CACHE_DIR=yes",
+        "ENV PIP_CACHE_DIR=/pipcache\nRUN --mount=type=cache,target=/pipcache true",
+        "RUN pip config set global.no-cache-dir false",
+        "COPY pip.conf /etc/pip.conf",
+        "COPY pip.conf /root/.config/pip/pip.conf",
+    ],
+)
+def test_cache_disabled_by_an_earlier_step(setup: str) -> None:
+    text = f"FROM python\n{setup}\nRUN pip install flask\n"
+    if "PIP_CACHE_DIR" in setup:  # the mount must be on the installing RUN itself
+        assert positions(lint(text, CODE)) == [(4, 5, 4, 16)]
+    else:
+        assert lint(text, CODE) == []
+
+
+def test_pip_cache_dir_under_a_mount() -> None:
+    text = (
+        "FROM python\nENV PIP_CACHE_DIR=/pipcache\n"
+        "RUN --mount=type=cache,target=/pipcache pip install flask\n"
+    )
+    assert lint(text, CODE) == []
+
+
+def test_non_root_user_cache_mount() -> None:
+    text = (
+        "FROM python\nUSER app\n"
+        "RUN --mount=type=cache,target=/home/app/.cache/pip,uid=1000 pip install flask\n"
+    )
+    assert lint(text, CODE) == []
+
+
+def test_env_after_the_install_does_not_count() -> None:
+    text = "FROM python\nRUN pip install flask\nENV PIP_NO_CACHE_DIR=1\n"
+    assert positions(lint(text, CODE)) == [(2, 5, 2, 16)]
+
+
+def test_stage_used_only_for_specific_paths_is_skipped() -> None:
+    text = (
+        "FROM python AS build\nRUN pip install --prefix=/install flask\n"
+        "FROM python:slim\nCOPY --from=build /install /usr/local\n"
+    )
+    assert lint(text, CODE) == []
+
+
+def test_heredoc_body() -> None:
+    text = "FROM python\nRUN <<EOF\nset -e\npip install flask\nEOF\n"
+    assert positions(lint(text, CODE)) == [(4, 1, 4, 12)]
+    assert fix(text, CODE) == text.replace("install", f"install {FLAG}")
+
+
+def test_onbuild_variant() -> None:
+    line = onbuild("RUN pip install -r requirements.txt")
+    text = f"FROM python\n{line}\n"
+    assert positions(lint(text, CODE)) == [span(2, line, "pip install")]
+    assert fix(text, CODE) == f"FROM python\nONBUILD RUN pip install {FLAG} -r requirements.txt\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("RUN pip install flask", f"RUN pip install {FLAG} flask"),
+        ("RUN python3 -m pip install -U pip && pip install -r req.txt",
+         f"RUN python3 -m pip install {FLAG} -U pip && pip install {FLAG} -r req.txt"),
+        ("RUN pip install \\\n    flask \\\n    gunicorn",
+         f"RUN pip install {FLAG} \\\n    flask \\\n    gunicorn"),
+    ],
+)  # fmt: skip
+def test_fix(before: str, after: str) -> None:
+    assert fix(f"FROM python\n{before}\n", CODE) == f"FROM python\n{after}\n"
+
+
+def test_fix_is_safe() -> None:
+    [finding] = lint("FROM python\nRUN pip install flask\n", CODE)
+    assert finding.fix is not None and finding.fix.applicability == "safe"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM python\nRUN pip install flask\n",
+        "FROM python\nRUN pip install -U pip && \\\n    python -m pip install flask\n",
+    ],
+)
+def test_idempotent(text: str) -> None:
+    once = fix(text, CODE)
+    assert once != text
+    assert fix(once, CODE) == once
+    assert lint(once, CODE) == []
