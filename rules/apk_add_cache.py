@@ -119,10 +119,15 @@ class ApkAddCache(Rule):
             command = run.commands[update]
             word = apk_action_word(command)
             start, end = run.span_range(update, command.words[0], word or command.words[0])
+            upgrade = any(
+                apk_action(other) == "upgrade" and not other.has_flag("--no-cache")
+                for other in run.commands
+            )
+            also = " (and use `apk upgrade --no-cache`)" if upgrade else ""
             yield Violation(
                 start,
                 end,
                 "`apk update` stores the package index in /var/cache/apk, where it stays in "
                 "this layer; `apk add --no-cache` fetches it without storing it: drop "
-                "`apk update`",
+                f"`apk update`{also}",
             )

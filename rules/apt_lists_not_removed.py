@@ -10,6 +10,7 @@ from lintlayers.model.run_effects import (
     append_after,
     apt_action,
     apt_action_word,
+    apt_updates,
     effects,
     reaches_image,
     sequences,
@@ -34,16 +35,18 @@ class AptListsNotRemoved(Rule):
     """Reports an apt install whose RUN keeps the package lists in its layer.
 
     ## What it does
-    Reports a RUN that runs `apt-get install` (or `apt install`, `upgrade`,
-    `build-dep`...) and does not remove `/var/lib/apt/lists/*` after its last
-    `apt-get update`, in the same RUN. Only a removal of the lists themselves
-    counts (`rm -rf /var/lib/apt/lists/*`, the directory or a parent of it,
-    `find /var/lib/apt/lists -delete`, `apt-get distclean`): an unrelated
-    `rm -rf /tmp/foo` does not. A cache or tmpfs mount on `/var/lib/apt/lists`
-    or `/var/lib/apt` satisfies the rule: the lists never reach the layer.
+    Reports a RUN that runs `apt-get update` (or `apt-get install --update`)
+    and `apt-get install` (or `apt install`, `upgrade`, `build-dep`...) and
+    does not remove `/var/lib/apt/lists/*` after its last update, in the same
+    RUN. Only a removal of the lists themselves counts (`rm -rf
+    /var/lib/apt/lists/*`, the directory or a parent of it, `find
+    /var/lib/apt/lists -delete`, `apt-get distclean`): an unrelated `rm -rf
+    /tmp/foo` does not. A cache or tmpfs mount on `/var/lib/apt/lists` or
+    `/var/lib/apt` satisfies the rule: the lists never reach the layer.
 
-    Not reported: a RUN without `apt-get update` when an earlier RUN of the
-    stage left the lists (removing them here would not shrink anything: see
+    Not reported: a RUN that installs without downloading the lists itself
+    (they come from an earlier RUN or the base image, and removing them here
+    would not shrink anything: see `apt-get-update-alone` and
     `cleanup-in-later-layer`), and a stage whose files cannot reach an image
     (a stage used only as a `COPY --from` source of specific paths).
 
@@ -97,9 +100,7 @@ class AptListsNotRemoved(Rule):
                     continue
                 run = effects(context, step)
                 updates = [
-                    index
-                    for index, command in enumerate(run.commands)
-                    if apt_action(command) == "update"
+                    index for index, command in enumerate(run.commands) if apt_updates(command)
                 ]
                 if updates:
                     violation = self._check_run(context, run, updates, needs[position])
@@ -185,9 +186,8 @@ def _later_needs_lists(context: RuleContext, all_steps: list[list[Step]]) -> dic
 def _installs_first(context: RuleContext, step: Step) -> bool:
     """Whether a RUN runs an apt install before any ``apt-get update`` of its own."""
     for command in effects(context, step).commands:
-        action = apt_action(command)
-        if action == "update":
+        if apt_updates(command):
             return False
-        if action in APT_INSTALLS:
+        if apt_action(command) in APT_INSTALLS:
             return True
     return False

@@ -455,7 +455,7 @@ class _Sequence:
         if any(install.found.installs_project for install in installs):
             needs = "whose dependencies come only from"
         message = (
-            f"{keyword} {source} copies {what} before `{first}` (line {line}), {needs} "
+            f"`{keyword} {source}` copies {what} before `{first}` (line {line}), {needs} "
             f"{names}: a change to {changes} re-runs the install. Copy the manifests "
             f"first and install before this {keyword}"
         )

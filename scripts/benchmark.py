@@ -216,6 +216,7 @@ def whole_corpus(timer: Timer, lintlayers: list[str], hadolint: list[str], files
         "hadolint_cpu_seconds": hl_cpu,
         "hadolint_processes": hl_count,
         "speedup": hl_wall / ll_wall if ll_wall else None,
+        "cpu_speedup": hl_cpu / ll_cpu if ll_cpu else None,
         "target_speedup": WHOLE_CORPUS_TARGET,
     }
 
@@ -223,14 +224,17 @@ def whole_corpus(timer: Timer, lintlayers: list[str], hadolint: list[str], files
 def single_files(timer: Timer, lintlayers: list[str], hadolint: list[str], files):
     ll_times: list[float] = []
     hl_times: list[float] = []
+    ll_cpu: list[float] = []
+    hl_cpu: list[float] = []
     ll_failures = 0
     for index, path in enumerate(files):
-        order = [(lintlayers, ll_times), (hadolint, hl_times)]
+        order = [(lintlayers, ll_times, ll_cpu), (hadolint, hl_times, hl_cpu)]
         if index % 2:  # alternate who runs first, so neither always gets a warm cache
             order.reverse()
-        for command, times in order:
-            wall, _, code = timer.run([*command, str(path)])
+        for command, times, cpus in order:
+            wall, cpu, code = timer.run([*command, str(path)])
             times.append(wall)
+            cpus.append(cpu)
             if command is lintlayers and code not in (0, 1):
                 ll_failures += 1
     ll_median, hl_median = statistics.median(ll_times), statistics.median(hl_times)
@@ -241,6 +245,8 @@ def single_files(timer: Timer, lintlayers: list[str], hadolint: list[str], files
         "hadolint_median": hl_median,
         "hadolint_p90": percentile(hl_times, 0.9),
         "median_ratio": ll_median / hl_median if hl_median else None,
+        "lintlayers_cpu_median": statistics.median(ll_cpu),
+        "hadolint_cpu_median": statistics.median(hl_cpu),
         "target_ratio": SINGLE_FILE_TARGET,
         "lintlayers_failures": ll_failures,
     }
@@ -327,6 +333,7 @@ def print_whole_corpus(whole: dict[str, object], met: bool) -> None:
         f" {whole['hadolint_cpu_seconds']:8.2f} s cpu"
         f"  ({whole['hadolint_processes']} processes)\n"
     )
+    out(f"  (cpu time: lintlayers {whole['cpu_speedup'] or 0:.1f}x less than hadolint)\n")
     if whole["lintlayers_exit_code"] not in (0, 1, None):
         out("  WARNING: lintlayers failed (exit code not 0 or 1): its time is meaningless\n")
     out(
@@ -355,6 +362,10 @@ def print_text(results: dict[str, object]) -> None:
     out(
         f"  hadolint   median {single['hadolint_median'] * 1000:7.1f} ms"
         f"  p90 {single['hadolint_p90'] * 1000:7.1f} ms\n"
+    )
+    out(
+        f"  cpu medians: lintlayers {single['lintlayers_cpu_median'] * 1000:.1f} ms,"
+        f" hadolint {single['hadolint_cpu_median'] * 1000:.1f} ms\n"
     )
     if single["lintlayers_failures"]:
         out(

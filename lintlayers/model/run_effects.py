@@ -197,6 +197,12 @@ def apt_action(command: SimpleCommand) -> str | None:
     return positional[0] if positional else None
 
 
+def apt_updates(command: SimpleCommand) -> bool:
+    """Whether an apt command downloads the package lists: ``update``, ``install --update``."""
+    action = apt_action(command)
+    return action == "update" or (action in APT_INSTALLS and command.has_flag("--update"))
+
+
 def apt_action_word(command: SimpleCommand) -> ShellWord | None:
     """The word of the ``apt-get`` subcommand (for ranges and fixes)."""
     return _subcommand_word(command, command.words[1:], frozenset(APT_VALUE_OPTIONS))
@@ -288,7 +294,7 @@ def package_writes(command: SimpleCommand) -> tuple[str, ...]:
         if action == "update":
             return ("apt-lists",)
         if action in APT_INSTALLS:
-            return ("apt",)
+            return ("apt-lists", "apt") if command.has_flag("--update") else ("apt",)
         return ()
     if name == "apk":
         if command.has_flag("--no-cache"):

@@ -75,6 +75,12 @@ def test_reports_a_lone_update_when_adds_use_no_cache() -> None:
     assert "drop `apk update`" in finding.message
 
 
+def test_lone_update_with_an_upgrade() -> None:
+    line = "RUN apk update && apk upgrade && apk add --no-cache curl"
+    [finding] = lint(f"FROM alpine\n{line}\n", CODE)
+    assert "`apk upgrade --no-cache`" in finding.message
+
+
 def test_update_without_add_is_not_reported() -> None:
     assert lint("FROM alpine\nRUN apk update && apk upgrade\n", CODE) == []
 
