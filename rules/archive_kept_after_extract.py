@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import RunEffects
 
+STREAMING = frozenset({"tar", "bsdtar", "gtar"})
+"""Extractors that read an archive from a pipe."""
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_./@%+=:,${}-]+")
 
 
@@ -35,7 +37,8 @@ class ArchiveKeptAfterExtract(Rule):
     `zstd -d`...) and never removes it afterwards in the same RUN (an `rm` of
     the file, of a glob matching it or of a directory holding it). A download
     under a cache or tmpfs mount is fine, and so is streaming
-    (`curl ... | tar -xz`), which never writes the archive. `ADD` is not
+    (`curl ... | tar -xz`), which never writes the archive; the message
+    suggests it when the archive is unpacked with tar. `ADD` is not
     checked: it extracts local archives by itself. Stages whose files cannot
     reach an image (used only as a `COPY --from` source of specific paths)
     are not checked.
@@ -79,19 +82,22 @@ class ArchiveKeptAfterExtract(Rule):
                     yield from self._check_run(effects(context, step))
 
     def _check_run(self, run: RunEffects) -> Iterator[Violation]:
-        extractions: list[tuple[int, str]] = []
+        extractions: list[tuple[int, str, str]] = []  # (index, archive, extractor)
         for index, command in enumerate(run.commands):
             for value in extracted_archives(command):
-                extractions.append((index, run.resolve(index, value)))
+                extractions.append((index, run.resolve(index, value), command.name))
         if not extractions:
             return
         reported: set[str] = set()
         for index, command in enumerate(run.commands):
             for value in download_targets(command):
                 path = run.resolve(index, value)
-                if path in reported or not any(
-                    later > index and extracted == path for later, extracted in extractions
-                ):
+                extractors = [
+                    name
+                    for later, extracted, name in extractions
+                    if later > index and extracted == path
+                ]
+                if path in reported or not extractors:
                     continue
                 if run.mount_covering(path) is not None:
                     continue
@@ -103,9 +109,10 @@ class ArchiveKeptAfterExtract(Rule):
                 message = (
                     f"`{command.name}` downloads {shown}, which this RUN extracts but never "
                     "removes: the archive stays in the layer next to its extracted files; "
-                    f"remove it in this RUN (`rm -f {shown}`) or stream it into the extractor "
-                    "(`curl -fsSL URL | tar -x`)"
+                    f"remove it in this RUN (`rm -f {shown}`)"
                 )
+                if extractors[0] in STREAMING:
+                    message += f" or stream it (`curl -fsSL URL | {extractors[0]} -x ...`)"
                 fix = None
                 text = _removable(run, index, value, path)
                 if text is not None:

@@ -101,7 +101,7 @@ class PipCacheKept(Rule):
                 text = step.instruction.arguments + "".join(
                     heredoc.content for heredoc in step.instruction.heredocs
                 )
-                if _CONFIG_TEXT.search(text) and ("pip" in text and "config" in text):
+                if _CONFIG_TEXT.search(text) and ("pip.conf" in text or "config set" in text):
                     off = True
             if not steps[0].onbuild:
                 configured[stage.index] = off

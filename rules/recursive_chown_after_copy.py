@@ -129,9 +129,9 @@ class RecursiveChownAfterCopy(Rule):
         elif flag == "chown" and ":" not in value and value != "...":
             value += ":root"  # ``chown user`` keeps the group, root for copied files
         message = (
-            f"`{command.name} -R` on {display(path)} rewrites every file that {copy.keyword} "
-            f"at line {line} wrote into {display(destination)}, storing them twice in the "
-            f"image; set it while copying with `{copy.keyword} --{flag}={value}`"
+            f"`{command.name} -R` on {display(path)} copies every file that {copy.keyword} "
+            f"at line {line} wrote ({display(destination)}) into a new layer, so the image "
+            f"stores them twice; set it while copying with `{copy.keyword} --{flag}={value}`"
         )
         if flag == "chmod":
             message += " (needs BuildKit or a recent classic builder)"

@@ -48,7 +48,10 @@ def test_message_names_the_archive() -> None:
     [finding] = lint(text, CODE)
     assert "/src/tool.tar.gz" in finding.message
     assert "rm -f /src/tool.tar.gz" in finding.message
-    assert "| tar" in finding.message
+    assert "| tar -x" in finding.message
+    zip_text = f"FROM debian\nRUN curl -o /t.zip {URL} && unzip /t.zip\n"
+    [unzip] = lint(zip_text, CODE)
+    assert "stream" not in unzip.message  # unzip cannot read a pipe
 
 
 @pytest.mark.parametrize(

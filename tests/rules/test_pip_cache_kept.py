@@ -90,6 +90,7 @@ def test_passes(line: str) -> None:
         "ARG PIP_NO_CACHE_DIR=yes",
         "ENV PIP_CACHE_DIR=/pipcache\nRUN --mount=type=cache,target=/pipcache true",
         "RUN pip config set global.no-cache-dir false",
+        "RUN printf '[global]\\nno-cache-dir = false\\n' > /etc/pip.conf",
         "COPY pip.conf /etc/pip.conf",
         "COPY pip.conf /root/.config/pip/pip.conf",
     ],
