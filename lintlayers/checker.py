@@ -161,8 +161,12 @@ def _lint_one(
     def enabled(rule: Rule) -> bool:
         return settings.is_enabled(rule.code, rule.category, absolute)
 
+    guessed = settings.context is None
+
     def lint(current: str) -> LintResult:
-        return linter.lint_text(current, path, context_dir=context_dir, enabled=enabled)
+        return linter.lint_text(
+            current, path, context_dir=context_dir, enabled=enabled, guessed_context=guessed
+        )
 
     if not (options.fix or options.diff):
         return None, lint(text), 0

@@ -58,8 +58,14 @@ class Linter:
         *,
         context_dir: str | None = None,
         enabled: Callable[[Rule], bool] | None = None,
+        guessed_context: bool = False,
     ) -> LintResult:
-        return self.lint_source(SourceText(text, path), context_dir=context_dir, enabled=enabled)
+        return self.lint_source(
+            SourceText(text, path),
+            context_dir=context_dir,
+            enabled=enabled,
+            guessed_context=guessed_context,
+        )
 
     def lint_source(
         self,
@@ -67,11 +73,19 @@ class Linter:
         *,
         context_dir: str | None = None,
         enabled: Callable[[Rule], bool] | None = None,
+        guessed_context: bool = False,
     ) -> LintResult:
+        """Lint one file. A ``guessed_context`` (the Dockerfile's folder, not given by
+        the user) is only used when it looks like the build context."""
         from lintlayers.suppression import parse_suppressions
 
         dockerfile = parse_source(source)
         result = LintResult(dockerfile)
+        if context_dir is not None and guessed_context:
+            from lintlayers.buildcontext.guess import plausible_context
+
+            if not plausible_context(dockerfile, context_dir, source.path):
+                context_dir = None
         context = RuleContext(
             dockerfile, builder=self.builder, context_dir=context_dir, path=source.path
         )
