@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
 
 from lintlayers.diagnostics import severity_rank
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse

@@ -10,9 +10,9 @@ wins (ignore wins a tie).
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from lintlayers.diagnostics import CATEGORIES, SEVERITIES
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence

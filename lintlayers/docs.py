@@ -6,9 +6,9 @@ Nothing here is on the lint path; ``scripts/generate_docs.py`` and the tests use
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from lintlayers.rule import BUILDERS, DOC_SECTIONS, heading_anchor
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lintlayers.context import RuleContext
 from lintlayers.diagnostics import Finding, FindingEdit, FindingFix
 from lintlayers.source import SourceText
 from lintlayers.syntax.parser import parse_source
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from contextlib import suppress
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
 from lintlayers.diagnostics import SAFE
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

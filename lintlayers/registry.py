@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
 
 from lintlayers.diagnostics import CATEGORIES, SEVERITIES
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.rule import Rule

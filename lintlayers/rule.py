@@ -9,10 +9,11 @@ The class docstring is the rule's documentation, with the sections
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import ClassVar
 
     from lintlayers.context import RuleContext
     from lintlayers.diagnostics import Violation

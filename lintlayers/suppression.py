@@ -18,7 +18,8 @@ Text after the code list (``ignore=LL101 -- reason``) is free-form.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import TYPE_CHECKING
+
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

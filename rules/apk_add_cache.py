@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
 from lintlayers.model.run_effects import (
     apk_action,
@@ -13,6 +11,7 @@ from lintlayers.model.run_effects import (
     sequences,
 )
 from lintlayers.rule import Rule
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

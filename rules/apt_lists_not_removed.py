@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lintlayers.diagnostics import SAFE, Fix, Violation
 from lintlayers.model.run_effects import (
     APT_INSTALLS,
@@ -16,6 +14,7 @@ from lintlayers.model.run_effects import (
     sequences,
 )
 from lintlayers.rule import Rule
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

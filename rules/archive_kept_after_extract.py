@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from lintlayers.diagnostics import UNSAFE, Fix, Violation
 from lintlayers.model.run_effects import (
@@ -16,6 +15,7 @@ from lintlayers.model.run_effects import (
     sequences,
 )
 from lintlayers.rule import Rule
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import TYPE_CHECKING
 
 from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
 from lintlayers.model.package_managers import match_install, normalize_argv
 from lintlayers.model.variables import expand, referenced_names
 from lintlayers.rule import Rule
 from lintlayers.syntax.nodes import Trivia
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

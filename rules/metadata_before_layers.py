@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
 from lintlayers.model.variables import referenced_names
 from lintlayers.rule import Rule
 from lintlayers.syntax.nodes import Trivia
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

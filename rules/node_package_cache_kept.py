@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lintlayers.diagnostics import SAFE, Fix, Violation
 from lintlayers.model.run_effects import (
     COVERING_MOUNTS,
@@ -17,6 +15,7 @@ from lintlayers.model.run_effects import (
     yarn_action,
 )
 from lintlayers.rule import Rule
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

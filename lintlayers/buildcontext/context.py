@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import TYPE_CHECKING
 
 from lintlayers.buildcontext.patterns import (
     PatternError,
@@ -24,6 +23,7 @@ from lintlayers.buildcontext.patterns import (
     ignore_file_for,
     load_ignore_matcher,
 )
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

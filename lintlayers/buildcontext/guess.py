@@ -10,7 +10,8 @@ simply elsewhere. The guess is kept only when the folder shows evidence.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.syntax.nodes import Dockerfile

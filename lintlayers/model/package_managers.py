@@ -9,7 +9,8 @@ them, relative to its working directory unless absolute.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

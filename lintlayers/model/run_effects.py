@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING
+
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.context import RuleContext, RunScript

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lintlayers.diagnostics import SEVERITIES
 from lintlayers.reporters.base import TOOL_NAME, sorted_findings
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import TextIO

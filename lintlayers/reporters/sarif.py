@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lintlayers.reporters.base import INFORMATION_URI, TOOL_NAME, sorted_findings
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import TextIO

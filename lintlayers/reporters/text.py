@@ -7,10 +7,9 @@ have exactly the same text content. rich is imported only in colour mode.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lintlayers.diagnostics import SAFE, SEVERITIES, UNSAFE
 from lintlayers.reporters.base import sorted_findings
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import TextIO

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lintlayers.shell.words import ShellWord, decode_nodes, join_parts, part_spans
 from lintlayers.shell.wrappers import WRAPPERS, strip_wrappers
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -276,10 +275,9 @@ def parse_shell(script: str) -> ShellScript:
 def _get_parser() -> Parser:
     global _parser
     if _parser is None:
-        import tree_sitter
-        import tree_sitter_bash
+        from lintlayers.shell.grammar import bash_parser
 
-        _parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+        _parser = bash_parser()
     return _parser
 
 

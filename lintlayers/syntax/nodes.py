@@ -7,7 +7,8 @@ joining ``node.raw`` of ``Dockerfile.nodes`` gives the text back exactly.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import TYPE_CHECKING
+
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.source import SourceText
