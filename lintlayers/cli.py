@@ -1,4 +1,4 @@
-"""The command line: ``lintlayers check | rules | explain``."""
+"""The command line: ``lintlayers check | rules | explain | cache``."""
 
 from __future__ import annotations
 
@@ -90,7 +90,88 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("code", help="a rule code or name, e.g. LL101")
+
+    cache = commands.add_parser(
+        "cache", help="predict cache misses after a change, or the rebuild cost over history"
+    )
+    cache.add_argument("path", metavar="PATH", help="the Dockerfile (or a folder holding one)")
+    changes = cache.add_mutually_exclusive_group()
+    changes.add_argument(
+        "--changed",
+        nargs="+",
+        metavar="FILE",
+        help="files changed since the cached build (relative to the current folder when "
+        "they exist there, else to the context)",
+    )
+    changes.add_argument(
+        "--since", metavar="REV", help="files changed between REV and the working tree (git)"
+    )
+    cache.add_argument(
+        "--changed-arg",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a build argument whose value changed since the cached build (repeatable)",
+    )
+    cache.add_argument(
+        "--volatile-arg",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a build argument given a new value on every build, such as GIT_SHA (repeatable)",
+    )
+    cache.add_argument("--context", metavar="DIR", help="build context (default: PATH's folder)")
+    cache.add_argument(
+        "--builder",
+        choices=("buildkit", "classic"),
+        help="builder whose cache rules apply (classic also stands for buildah and kaniko)",
+    )
+    cache.add_argument("--target", metavar="STAGE", help="the stage to build (default: the last)")
+    cache.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    cache.add_argument(
+        "--history",
+        type=_positive,
+        default=200,
+        metavar="N",
+        help="commits of git history to replay (default: 200)",
+    )
+    cache.add_argument("--config", metavar="FILE", help="use this config file")
+
+    image = commands.add_parser(
+        "image", help="measure a built image's wasted bytes per layer and Dockerfile line"
+    )
+    image.add_argument(
+        "image", metavar="IMAGE", help="a docker or OCI archive (tar), or an OCI layout folder"
+    )
+    image.add_argument("--dockerfile", metavar="PATH", help="map layers to its lines (LL390)")
+    image.add_argument("--target", metavar="STAGE", help="the stage built (default: guessed)")
+    image.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    image.add_argument("--json", dest="json_path", metavar="FILE", help="also write JSON here")
+    image.add_argument("--top", type=int, default=10, metavar="N", help="paths listed (10)")
+    image.add_argument("--max-wasted-bytes", metavar="SIZE", help="fail above (5MB, 5MiB)")
+    image.add_argument("--max-wasted-percent", metavar="P", help="fail above P%% of all bytes")
+    image.add_argument("--min-efficiency", metavar="R", help="fail below this ratio (0-1)")
+
+    context = commands.add_parser(
+        "context", help="show what each COPY/ADD brings in from the build context"
+    )
+    context.add_argument("path", metavar="PATH", help="the Dockerfile (or a folder holding one)")
+    context.add_argument("--context", metavar="DIR", help="build context (default: PATH's folder)")
+    context.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     return parser
+
+
+def _positive(text: str) -> int:
+    """A whole number >= 1 (for argparse)."""
+    from argparse import ArgumentTypeError
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,6 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check",
         "rules",
         "explain",
+        "cache",
+        "image",
+        "context",
         "-h",
         "--help",
         "--version",
@@ -121,6 +205,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             from lintlayers.commands import explain_rule
 
             return explain_rule(options.code, sys.stdout, sys.stderr)
+        if options.command == "cache":
+            from lintlayers.cache.command import run_cache
+
+            return run_cache(options)
+        if options.command == "image":
+            from lintlayers.image.command import run_image
+
+            return run_image(options)
+        if options.command == "context":
+            from lintlayers.buildcontext.command import run_context
+
+            return run_context(options)
         from lintlayers.checker import run_check
 
         return run_check(options)

@@ -33,6 +33,7 @@ KEYS = (
     "fail-level",
     "context",
     "unsafe-fixes",
+    "cache-costs",
 )
 DEFAULT_BUILDER = "buildkit"
 DEFAULT_FAIL_LEVEL = "info"
@@ -69,6 +70,7 @@ class Settings:
         "_severity_cache",
         "_severity_layers",
         "builder",
+        "cache_costs",
         "config_path",
         "context",
         "extend_select",
@@ -93,6 +95,7 @@ class Settings:
         fail_level: str = DEFAULT_FAIL_LEVEL,
         context: str | None = None,
         unsafe_fixes: bool = False,
+        cache_costs: Mapping[str, float] | None = None,
         config_path: str | None = None,
         root: str | None = None,
         known_rules: Mapping[str, str] | None = None,
@@ -106,6 +109,7 @@ class Settings:
         self.fail_level = fail_level
         self.context = context
         self.unsafe_fixes = unsafe_fixes
+        self.cache_costs = dict(cache_costs or {})
         self.config_path = config_path
         self.root = os.path.abspath(root if root is not None else os.curdir)
         self._categories = dict(known_rules or {})
@@ -288,6 +292,7 @@ def _build(
         fail_level=pick("fail-level", DEFAULT_FAIL_LEVEL),
         context=pick("context", None),
         unsafe_fixes=pick("unsafe-fixes", False),
+        cache_costs={**file_values.get("cache-costs", {}), **cli_values.get("cache-costs", {})},
         config_path=config_path,
         root=root,
         known_rules=known_rules,
@@ -561,6 +566,8 @@ def _validate(
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{where}expected a non-empty string, got {_show(value)}")
             values[key] = os.path.normpath(os.path.join(base, value))
+        elif key == "cache-costs":
+            values[key] = _cache_costs_table(value, where)
         else:  # unsafe-fixes
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}expected true or false, got {_show(value)}")
@@ -578,6 +585,31 @@ def _choice(value: object, choices: Sequence[str], where: str) -> str:
     if not isinstance(value, str) or value not in choices:
         raise ConfigError(f"{where}expected one of {', '.join(choices)}, got {_show(value)}")
     return value
+
+
+def _cache_costs_table(value: object, where: str) -> dict[str, float]:
+    """``[tool.lintlayers.cache-costs]``: kind of work -> cost in relative seconds (>= 0)."""
+    import math
+
+    from lintlayers.cache.costs import COST_KINDS
+
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"{where}expected a table of kind = cost (relative seconds), got {_show(value)}"
+        )
+    result: dict[str, float] = {}
+    for kind, cost in value.items():
+        if kind not in COST_KINDS:
+            raise ConfigError(
+                f"{where}unknown kind '{kind}'{_did_you_mean(kind, COST_KINDS)} "
+                f"(expected one of {', '.join(COST_KINDS)})"
+            )
+        if isinstance(cost, bool) or not isinstance(cost, int | float):
+            raise ConfigError(f"{where}'{kind}': expected a number, got {_show(cost)}")
+        if not math.isfinite(cost) or cost < 0:
+            raise ConfigError(f"{where}'{kind}': expected a finite number >= 0, got {cost}")
+        result[kind] = float(cost)
+    return result
 
 
 def _check_selector(

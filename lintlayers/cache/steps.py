@@ -1,0 +1,870 @@
+"""The cache plan: each stage's steps, what enters their keys and what each RUN reads.
+
+``build_plan(model, builder=..., context=...)`` turns a ``BuildModel`` into a
+``CachePlan``: per stage (``StagePlan``) the ordered ``CacheStep``s, FROM first and
+then every instruction of the stage (so ``steps[i]`` is buildah's ``STEP i+1``).
+Whether an instruction is a cache step and which inputs its key has come from
+``facts.FACTS``; this module only resolves those inputs for one file: the context
+files a COPY/ADD selects (through ``BuildContext`` and ``.dockerignore`` when a
+context is given, else the source patterns as written), the ARG/ENV names in a key,
+the stages a step reads, the remote a step fetches, and for RUN the context files it
+needs (its read set) and the kinds of work it does (for costs).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from bisect import bisect_left
+
+from lintlayers.buildcontext.patterns import (
+    IgnoreMatcher,
+    PatternError,
+    filepath_match,
+    go_clean,
+    has_wildcards,
+)
+from lintlayers.cache import facts as F
+from lintlayers.cache.costs import DEPENDENCIES, DOWNLOAD, FILES, OTHER
+from lintlayers.cache.work import EVERYTHING, PROJECT, SHELLS, classify_command, named_paths
+from lintlayers.model.run_effects import UNKNOWN_WORKDIR, expand_known, is_within, join
+from lintlayers.model.stages import PLATFORM_ARGS
+from lintlayers.model.variables import referenced_names
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lintlayers.buildcontext.context import BuildContext
+    from lintlayers.cache.facts import Facts
+    from lintlayers.context import RuleContext
+    from lintlayers.model.stages import BuildModel, Scope, Stage
+    from lintlayers.shell.commands import SimpleCommand
+    from lintlayers.syntax.nodes import Instruction
+
+ROOT = "."
+"""The context root as a source pattern (``COPY . .``)."""
+
+
+# ------------------------------------------------------------------------------ the plan
+
+
+class KeySource:
+    """A context source pattern whose files enter a step's key (a COPY source, a bind mount).
+
+    ``pattern`` is context-relative and cleaned (``.`` for the root); ``excludes`` are
+    the ``COPY --exclude`` patterns.
+    """
+
+    __slots__ = ("_excludes", "excludes", "mount", "pattern")
+
+    def __init__(self, pattern: str, excludes: tuple[str, ...] = (), mount: bool = False) -> None:
+        self.pattern = pattern
+        self.excludes = excludes
+        self.mount = mount
+        self._excludes = IgnoreMatcher(excludes) if excludes else None
+
+    def selects(self, path: str) -> bool:
+        """Whether a (cleaned, context-relative) ``path`` is under this source.
+
+        A directory brings its whole tree; a wildcard matches at the depth it is
+        written, as ``filepath.Match`` (a matched directory brings its tree too).
+        ``.dockerignore`` is the plan's business, not this one's.
+        """
+        pattern = self.pattern
+        if pattern == ROOT:
+            relative = path
+        elif not has_wildcards(pattern):
+            if path != pattern and not path.startswith(pattern + "/"):
+                return False
+            relative = path[len(pattern) + 1 :]
+        else:
+            depth = pattern.count("/") + 1
+            parts = path.split("/")
+            if len(parts) < depth:
+                return False
+            try:
+                if not filepath_match(pattern, "/".join(parts[:depth])):
+                    return False
+            except PatternError:
+                return False
+            relative = "/".join(parts[depth - 1 :])  # from the matched name on
+        if self._excludes is None:
+            return True
+        relative = relative or path.rpartition("/")[2]
+        return not (self._excludes.is_ignored(relative) or self._excludes.is_ignored(path))
+
+    def __repr__(self) -> str:
+        return f"KeySource({self.pattern!r})"
+
+
+class CacheStep:
+    """One instruction of a stage as the cache sees it.
+
+    ``index`` is its position in the stage (FROM is 0); ``instruction`` the instruction
+    as written (an ONBUILD, not its trigger); ``form`` its ``FACTS`` form and ``facts``
+    the entry for the plan's builder; ``cache_step`` whether the builder looks it up.
+
+    Key inputs: ``context_files`` (context-relative paths the key depends on: the files
+    COPY/ADD sources and bind mounts select through the BuildContext, or the source
+    patterns when there is no context), ``key_sources`` (those sources as patterns, to
+    test any path, including one that does not exist yet), ``variables`` (ARG/ENV names
+    with a value that enter the key), ``passed_args`` (ARGs in the key only when given
+    with ``--build-arg``: declared without a default), ``stage_refs`` (labels of the stages
+    it is built on or copies/mounts from), ``remote`` (the URL or Git source it fetches)
+    and ``volatile`` (its key may change on any build).
+
+    For RUN: ``kinds`` the kinds of work for costs (also set for other steps),
+    ``reads`` the context files it needs (from the package-manager table, paths its
+    commands name, the project a compiler builds), ``reads_everything`` when it runs
+    something unknown (then ``reads`` is every context file copied before it), and
+    ``read_copies`` the COPY/ADD steps those files came from. ``workdir`` is the
+    working directory before the step (``run_effects.UNKNOWN_WORKDIR`` when an external
+    base image decides it) and ``destination`` the absolute COPY/ADD destination.
+    """
+
+    __slots__ = (
+        "cache_step",
+        "context_files",
+        "destination",
+        "facts",
+        "form",
+        "index",
+        "instruction",
+        "key_sources",
+        "keyword",
+        "kinds",
+        "passed_args",
+        "read_copies",
+        "reads",
+        "reads_everything",
+        "remote",
+        "stage",
+        "stage_refs",
+        "variables",
+        "volatile",
+        "workdir",
+    )
+
+    def __init__(self, stage: StagePlan, index: int, instruction: Instruction, form: str) -> None:
+        self.stage = stage
+        self.index = index
+        self.instruction = instruction
+        self.keyword = instruction.keyword
+        self.form = form
+        self.facts: Facts = F.facts(stage.plan.builder, form)
+        self.cache_step = self.facts.cache_step
+        self.volatile = self.facts.volatile
+        self.context_files: tuple[str, ...] = ()
+        self.key_sources: tuple[KeySource, ...] = ()
+        self.variables: frozenset[str] = frozenset()
+        self.passed_args: frozenset[str] = frozenset()
+        self.stage_refs: tuple[str, ...] = ()
+        self.remote: str | None = None
+        self.destination: str | None = None
+        self.workdir = UNKNOWN_WORKDIR
+        self.kinds: tuple[str, ...] = (FILES,)
+        self.reads: tuple[str, ...] = ()
+        self.reads_everything = False
+        self.read_copies: tuple[CacheStep, ...] = ()
+
+    @property
+    def line(self) -> int:
+        return self.instruction.start_line
+
+    @property
+    def chained(self) -> bool:
+        """Whether its key depends on every earlier step of the stage (not ``COPY --link``)."""
+        return self.facts.chained
+
+    @property
+    def kind(self) -> str:
+        """The main kind of work (the first of ``kinds``; ``base`` for FROM)."""
+        return self.kinds[0] if self.kinds else "base"
+
+    @property
+    def full_text(self) -> str:
+        """The instruction on one line (continuations and runs of blanks joined)."""
+        return " ".join(self.instruction.logical.text.split())
+
+    @property
+    def text(self) -> str:
+        """The instruction on one line, shortened for messages."""
+        text = self.full_text
+        return text if len(text) <= 72 else text[:69] + "..."
+
+    def key_source_for(self, path: str) -> KeySource | None:
+        """The source through which ``path`` enters this step's key, if any."""
+        for source in self.key_sources:
+            if source.selects(path):
+                return source
+        return None
+
+    def __repr__(self) -> str:
+        return f"CacheStep({self.stage.label}#{self.index} line {self.line}: {self.text!r})"
+
+
+class StagePlan:
+    """The steps of one stage; ``base`` is the StagePlan it is built FROM, if any.
+
+    ``built`` is False for a stage BuildKit skips (not needed by the target).
+    """
+
+    __slots__ = ("base", "built", "index", "name", "plan", "stage", "steps")
+
+    def __init__(self, plan: CachePlan, stage: Stage) -> None:
+        self.plan = plan
+        self.stage = stage
+        self.index = stage.index
+        self.name = stage.name
+        self.base: StagePlan | None = None
+        self.built = True
+        self.steps: list[CacheStep] = []
+
+    @property
+    def label(self) -> str:
+        return self.stage.label
+
+    @property
+    def cache_steps(self) -> list[CacheStep]:
+        return [step for step in self.steps if step.cache_step]
+
+    def __repr__(self) -> str:
+        return f"StagePlan({self.label}, {len(self.steps)} steps)"
+
+
+class CachePlan:
+    """Every stage's steps under one builder, and the context they read.
+
+    ``ignore_file`` is the context-relative path of the ignore file in force (a change
+    to it may change what every directory COPY selects), ``None`` when there is none or
+    it lies outside the context.
+    """
+
+    __slots__ = ("_ignored", "builder", "context", "ignore_file", "model", "stages", "target")
+
+    def __init__(self, model: BuildModel, builder: str, context: BuildContext | None) -> None:
+        if builder not in F.BUILDERS:
+            raise ValueError(f"unknown builder {builder!r} (known: {', '.join(F.BUILDERS)})")
+        self.model = model
+        self.builder = builder
+        self.context = context
+        self.stages: list[StagePlan] = []
+        self.target: StagePlan | None = None
+        self.ignore_file: str | None = None
+        self._ignored: dict[str, bool] = {}
+        if context is not None and context.ignore_file is not None:
+            relative = posixpath.relpath(context.ignore_file, context.root)
+            if not relative.startswith(".."):
+                self.ignore_file = relative
+
+    def stage(self, reference: str | int) -> StagePlan:
+        """The stage named ``reference`` (a name or an index)."""
+        if isinstance(reference, int):
+            return self.stages[reference]
+        stage = self.model.stage_named(reference)
+        if stage is None:
+            raise KeyError(reference)
+        return self.stages[stage.index]
+
+    def steps(self) -> Iterator[CacheStep]:
+        for stage in self.stages:
+            yield from stage.steps
+
+    def is_ignored(self, path: str) -> bool:
+        """Whether ``.dockerignore`` leaves ``path`` out of the context (False without one)."""
+        context = self.context
+        if context is None:
+            return False
+        known = self._ignored.get(path)
+        if known is None:
+            try:
+                known = context.matcher.is_ignored(path)
+            except PatternError:
+                known = False
+            self._ignored[path] = known
+        return known
+
+    def __repr__(self) -> str:
+        return f"CachePlan({self.builder}, {self.stages!r})"
+
+
+def clean_path(path: str) -> str:
+    """A context-relative path as the builder sees it: cleaned, ``.`` for the root."""
+    cleaned = go_clean("/" + path.replace("\\", "/")).lstrip("/")
+    return cleaned or ROOT
+
+
+# ------------------------------------------------------------------------------ building
+
+
+def build_plan(
+    model: BuildModel,
+    *,
+    builder: str = F.BUILDKIT,
+    context: BuildContext | None = None,
+    target: str | None = None,
+) -> CachePlan:
+    """The cache plan of ``model`` under ``builder``.
+
+    ``context`` resolves COPY sources to real files (after ``.dockerignore``); without
+    it the source patterns stand for the files. ``target`` names the stage to build
+    (default: the last); under BuildKit only the stages it needs are ``built``.
+    """
+    from lintlayers.context import RuleContext
+
+    plan = CachePlan(model, builder, context)
+    shell = RuleContext(model.dockerfile, builder=builder)
+    finals: dict[int, _State] = {}
+    for stage in model.stages:
+        stage_plan = StagePlan(plan, stage)
+        plan.stages.append(stage_plan)
+        _Walker(plan, stage_plan, shell, finals).run()
+    if plan.stages:
+        plan.target = plan.stages[-1] if target is None else plan.stage(target)
+        if builder == F.BUILDKIT:
+            _mark_built(plan, plan.target)
+    return plan
+
+
+def _mark_built(plan: CachePlan, target: StagePlan) -> None:
+    """BuildKit builds only the stages the target needs."""
+    needed: set[int] = set()
+    pending = [target]
+    while pending:
+        stage = pending.pop()
+        if stage.index in needed:
+            continue
+        needed.add(stage.index)
+        for step in stage.steps:
+            for label in step.stage_refs:
+                pending.append(plan.stage(label))
+    for stage in plan.stages:
+        stage.built = stage.index in needed
+
+
+class _Placed:
+    """Context files one COPY/ADD put into the image, to map image paths back to them.
+
+    ``images``/``contexts`` are parallel, sorted by image path (files known through
+    the BuildContext). ``trees`` are ``(image dir, context pattern)`` pairs for
+    sources known only as patterns: a directory's contents, or files a wildcard
+    matches (``glob``).
+    """
+
+    __slots__ = ("contexts", "images", "step", "trees")
+
+    def __init__(self, step: CacheStep) -> None:
+        self.step = step
+        self.images: list[str] = []
+        self.contexts: list[str] = []
+        self.trees: list[tuple[str, str, bool]] = []
+
+    def add(self, image: str, context_path: str) -> None:
+        self.images.append(image)
+        self.contexts.append(context_path)
+
+    def finish(self) -> None:
+        pairs = sorted(zip(self.images, self.contexts, strict=True))
+        self.images = [image for image, _ in pairs]
+        self.contexts = [context_path for _, context_path in pairs]
+
+    def everything(self) -> list[str]:
+        return self.contexts + [pattern for _, pattern, _ in self.trees]
+
+    def lookup(self, path: str) -> list[str]:
+        """Context paths of what is at image ``path`` or below it."""
+        found: list[str] = []
+        images = self.images
+        position = bisect_left(images, path)
+        while position < len(images) and images[position] == path:
+            found.append(self.contexts[position])
+            position += 1
+        prefix = path.rstrip("/") + "/"  # ``/app-x`` sorts between ``/app`` and ``/app/``
+        position = bisect_left(images, prefix)
+        while position < len(images) and images[position].startswith(prefix):
+            found.append(self.contexts[position])
+            position += 1
+        for root, pattern, glob in self.trees:
+            if is_within(root, path):  # the whole tree is at or below ``path``
+                found.append(pattern)
+                continue
+            if not is_within(path, root):
+                continue
+            relative = path[len(root) :].lstrip("/")
+            if not glob:
+                found.append(relative if pattern == ROOT else f"{pattern}/{relative}")
+                continue
+            head, _, tail = pattern.rpartition("/")
+            try:
+                if filepath_match(tail, relative.split("/", 1)[0]):
+                    found.append(f"{head}/{relative}" if head else relative)
+            except PatternError:
+                pass
+        return found
+
+    def lookup_glob(self, pattern: str) -> list[str]:
+        """Context paths of image files a shell glob (absolute) may name."""
+        from fnmatch import fnmatchcase
+
+        parts = pattern.split("/")
+        depth = len(parts)
+        fixed = next(k for k, part in enumerate(parts) if any(c in part for c in "*?["))
+        base = "/".join(parts[:fixed]) or "/"
+        found: list[str] = []
+        for image, context_path in zip(self.images, self.contexts, strict=True):
+            if is_within(image, base):
+                head = "/".join(image.split("/")[:depth])
+                if fnmatchcase(head, pattern):
+                    found.append(context_path)
+        for root, tree_pattern, _ in self.trees:
+            if is_within(root, base) or is_within(base, root):
+                found.append(tree_pattern)
+        return found
+
+
+class _State:
+    """What the chain of a stage has at one point: WORKDIR, shell kind, copied files."""
+
+    __slots__ = ("placed", "posix", "workdir")
+
+    def __init__(self, workdir: str, posix: bool) -> None:
+        self.workdir = workdir
+        self.posix = posix
+        self.placed: list[_Placed] = []
+
+    def copy(self) -> _State:
+        state = _State(self.workdir, self.posix)
+        state.placed = list(self.placed)
+        return state
+
+    def lookup(self, path: str) -> tuple[list[str], list[CacheStep]]:
+        files: list[str] = []
+        steps: list[CacheStep] = []
+        glob = any(c in path for c in "*?[")
+        for placed in self.placed:
+            found = placed.lookup_glob(path) if glob else placed.lookup(path)
+            if found:
+                files.extend(found)
+                steps.append(placed.step)
+        return files, steps
+
+    def everything(self) -> tuple[list[str], list[CacheStep]]:
+        files: list[str] = []
+        steps: list[CacheStep] = []
+        for placed in self.placed:
+            found = placed.everything()
+            if found:
+                files.extend(found)
+                steps.append(placed.step)
+        return files, steps
+
+
+_WINDOWS_BASES = ("windows", "nanoserver", "servercore")
+_FILE_NAMES = frozenset(
+    {
+        "Makefile", "Dockerfile", "LICENSE", "README", "VERSION", "Procfile", "Gemfile",
+        "Pipfile", "Rakefile", "Jenkinsfile", "Vagrantfile", "gradlew", "mvnw", "NOTICE",
+        "Containerfile", "Justfile", "Brewfile", "entrypoint",
+    }
+)  # fmt: skip
+"""Names without a dot that are usually files, not directories (no context to ask)."""
+
+
+class _Walker:
+    """Builds the steps of one stage."""
+
+    __slots__ = ("finals", "plan", "shell", "stage", "state")
+
+    def __init__(
+        self, plan: CachePlan, stage: StagePlan, shell: RuleContext, finals: dict[int, _State]
+    ) -> None:
+        self.plan = plan
+        self.stage = stage
+        self.shell = shell
+        self.finals = finals
+        self.state = _State(UNKNOWN_WORKDIR, True)
+
+    def run(self) -> None:
+        plan, stage_plan = self.plan, self.stage
+        stage = stage_plan.stage
+        model = plan.model
+        base = stage.base_stage
+        if base is not None and base.index < stage.index:
+            stage_plan.base = plan.stages[base.index]
+            self.state = self.finals[base.index].copy()
+        else:
+            lowered = stage.base.lower()
+            windows = model.dockerfile.escape == "`" or any(n in lowered for n in _WINDOWS_BASES)
+            self.state = _State("/" if lowered == "scratch" else UNKNOWN_WORKDIR, not windows)
+        self._from_step()
+        for instruction, scope in model.walk(stage):
+            self._step(instruction, scope)
+        self.finals[stage.index] = self.state
+
+    # -- FROM ------------------------------------------------------------------------------
+
+    def _from_step(self) -> None:
+        stage_plan = self.stage
+        instruction = stage_plan.stage.from_instruction
+        base = stage_plan.base
+        step = CacheStep(
+            stage_plan, 0, instruction, F.form_of(instruction, [], stage_reference=base is not None)
+        )
+        step.kinds = ()
+        if base is not None:
+            step.stage_refs = (base.label,)
+        global_args = self.plan.model.global_args
+        names = _referenced(instruction)
+        step.variables = frozenset(n for n in names if global_args.get(n) is not None)
+        step.passed_args = frozenset(
+            n for n in names if n in global_args and global_args[n] is None
+        )
+        step.workdir = self.state.workdir
+        stage_plan.steps.append(step)
+
+    # -- the others --------------------------------------------------------------------------
+
+    def _step(self, instruction: Instruction, scope: Scope) -> None:
+        stage_plan = self.stage
+        effective = instruction.effective
+        values = scope.values()
+        keyword = effective.keyword
+        sources: list[str] = []
+        destination: str | None = None
+        copy_like = keyword in ("COPY", "ADD") and effective is instruction
+        if copy_like:
+            sources, destination = _copy_values(effective, values)
+        stage_reference = copy_like and effective.has_flag("from")
+        form = F.form_of(instruction, sources, stage_reference=stage_reference)
+        step = CacheStep(stage_plan, len(stage_plan.steps), instruction, form)
+        step.workdir = self.state.workdir
+        _set_variables(step, instruction, scope)
+        if copy_like:
+            self._copy(step, effective, sources, destination, values)
+        elif keyword == "RUN" and effective is instruction:
+            self._run(step, effective, values)
+        stage_plan.steps.append(step)
+        if effective is instruction:
+            self._advance(effective, values)
+
+    def _advance(self, instruction: Instruction, values: dict[str, str]) -> None:
+        """WORKDIR and SHELL after ``instruction``."""
+        state = self.state
+        keyword = instruction.keyword
+        if keyword == "WORKDIR" and instruction.words:
+            state.workdir = join(state.workdir, expand_known(instruction.words[0].value, values))
+        elif keyword == "SHELL" and instruction.json_args:
+            name = instruction.json_args[0].replace("\\", "/").rpartition("/")[2].lower()
+            state.posix = name in SHELLS
+
+    # -- COPY / ADD --------------------------------------------------------------------------
+
+    def _copy(
+        self,
+        step: CacheStep,
+        instruction: Instruction,
+        sources: list[str],
+        destination: str | None,
+        values: dict[str, str],
+    ) -> None:
+        plan = self.plan
+        state = self.state
+        step.destination = join(state.workdir, destination) if destination else None
+        if step.form == F.COPY_FROM:
+            flag = instruction.flag("from")
+            reference = expand_known(flag.value or "", values) if flag is not None else ""
+            stage = plan.model.stage_named(reference)
+            if stage is not None and stage.index != self.stage.index:
+                step.stage_refs = (stage.label,)
+            return
+        remotes = [source for source in sources if F.source_type(source) != "local"]
+        if remotes:
+            step.remote = remotes[0]
+            step.kinds = (DOWNLOAD,)
+        local = [source for source in sources if F.source_type(source) == "local"]
+        excludes = tuple(
+            expand_known(value, values) for value in instruction.flag_values("exclude")
+        )
+        step.key_sources = tuple(KeySource(clean_path(source), excludes) for source in local)
+        placed = _Placed(step)
+        context = plan.context
+        files: list[str] = []
+        into_directory = (destination or "").endswith("/") or len(sources) > 1
+        parents = instruction.has_flag("parents")
+        root = step.destination or state.workdir
+        for source, key in zip(local, step.key_sources, strict=True):
+            pattern = key.pattern
+            if context is None:
+                files.append(pattern)
+                _place_pattern(placed, root, pattern, source, into_directory)
+                continue
+            selected = context.select(source)
+            if key.excludes:
+                selected = [entry for entry in selected if key.selects(entry.path)]
+            files.extend(entry.path for entry in selected if not entry.is_dir)
+            _place_files(placed, root, pattern, selected, into_directory, parents)
+        step.context_files = tuple(sorted(set(files)))
+        placed.finish()
+        state.placed.append(placed)
+
+    # -- RUN -----------------------------------------------------------------------------------
+
+    def _run(self, step: CacheStep, instruction: Instruction, values: dict[str, str]) -> None:
+        from lintlayers.model.run_effects import parse_mounts
+
+        plan = self.plan
+        state = self.state
+        reads: list[str] = []
+        read_steps: list[CacheStep] = []
+        keyed: list[KeySource] = []
+        context_files: list[str] = []
+        refs: list[str] = []
+        for mount in parse_mounts(instruction, values, state.workdir):
+            mount_facts = F.facts(plan.builder, F.MOUNT_FORMS.get(mount.type, F.MOUNT_BIND))
+            if not mount_facts.supported:
+                continue
+            if F.MOUNT_FILES not in mount_facts.key:
+                continue  # cache, secret, ssh, tmpfs: only the spec enters the key
+            reference = mount.options.get("from")
+            if reference:
+                stage = plan.model.stage_named(expand_known(reference, values))
+                if stage is not None and stage.index != self.stage.index:
+                    refs.append(stage.label)
+                continue
+            source = expand_known(
+                mount.options.get("source") or mount.options.get("src") or ROOT, values
+            )
+            key = KeySource(clean_path(source), mount=True)
+            keyed.append(key)
+            if plan.context is not None:
+                found = [entry.path for entry in plan.context.select(source) if not entry.is_dir]
+            else:
+                found = [key.pattern]
+            context_files.extend(found)
+            reads.extend(found)
+        step.key_sources = tuple(keyed)
+        step.context_files = tuple(sorted(set(context_files)))
+        step.stage_refs = tuple(dict.fromkeys(refs))
+        commands = self._commands(instruction)
+        if commands is None:
+            step.kinds = (OTHER,)
+            everything = True
+        else:
+            kinds, everything = self._read_commands(commands, values, reads, read_steps)
+            step.kinds = kinds
+        if everything:
+            step.reads_everything = True
+            files, steps = state.everything()
+            reads.extend(files)
+            read_steps.extend(steps)
+        step.reads = tuple(sorted(set(reads)))
+        step.read_copies = tuple(dict.fromkeys(read_steps))
+
+    def _commands(self, instruction: Instruction) -> list[SimpleCommand] | None:
+        """The simple commands of a RUN (effective views), or None when its shell is unknown."""
+        if not self.state.posix:
+            return None
+        if instruction.is_json:
+            from lintlayers.shell.commands import parse_shell
+
+            argv = instruction.json_args or []
+            if not argv:
+                return []
+            name = argv[0].rpartition("/")[2]
+            if name in SHELLS and "-c" in argv[1:-1]:
+                script = argv[argv.index("-c") + 1]
+            else:
+                from shlex import join as shell_join
+
+                script = shell_join(argv)
+            return [command.effective() for command in parse_shell(script).commands]
+        return [command.effective() for command in self.shell.commands(instruction)]
+
+    def _read_commands(
+        self,
+        commands: list[SimpleCommand],
+        values: dict[str, str],
+        reads: list[str],
+        read_steps: list[CacheStep],
+    ) -> tuple[tuple[str, ...], bool]:
+        """Kinds of work of a RUN's commands; fills ``reads``; True when it reads everything."""
+        from lintlayers.model.package_managers import match_install
+
+        state = self.state
+        cwd = state.workdir
+        env = dict(values)
+        kinds: list[str] = []
+        everything = False
+        loose = self.plan.context is None
+
+        def read(path: str) -> None:
+            files, steps = state.lookup(path)
+            reads.extend(files)
+            read_steps.extend(steps)
+
+        for command in commands:
+            if not command.words:
+                continue
+            name = command.name
+            if name in ("cd", "pushd"):
+                targets = [value for value in command.args if not value.startswith("-")]
+                if targets:
+                    cwd = join(cwd, expand_known(targets[0], env))
+                continue
+            argv = [word.value for word in command.words]
+            kind, scope = classify_command(argv)
+            kinds.append(kind)
+            if scope == EVERYTHING:
+                everything = True
+                continue
+            install = match_install(argv) if kind == DEPENDENCIES else None
+            if install is not None:
+                project = join(cwd, expand_known(install.project_dir, env))
+                for manifest in (*install.manifests, *install.optional, *install.wrapper):
+                    read(join(project, expand_known(manifest, env).rstrip("/")))
+                if not install.manifest_only:
+                    read(project)
+            elif scope == PROJECT:
+                files, steps = state.lookup(cwd)
+                if not files:
+                    everything = True
+                reads.extend(files)
+                read_steps.extend(steps)
+            for value in named_paths(command):
+                value = expand_known(value, env)
+                if "$" in value or "`" in value:
+                    continue
+                if loose and "/" not in value and "." not in value:
+                    continue  # no context to ask: ``install`` or ``build`` is no file
+                read(join(cwd, value))
+        unique = tuple(dict.fromkeys(kinds)) or (FILES,)
+        if len(unique) > 1:
+            unique = tuple(kind for kind in unique if kind != FILES)
+        return unique, everything
+
+
+# ------------------------------------------------------------------------ COPY placement
+
+
+def _copy_values(instruction: Instruction, values: dict[str, str]) -> tuple[list[str], str | None]:
+    """Sources (heredocs left out) and destination of a COPY/ADD, variables expanded."""
+    raw = instruction.json_args
+    if raw is None:
+        markers = [(h.marker.start, h.marker.end) for h in instruction.heredocs]
+        raw = [
+            word.value
+            for word in instruction.words
+            if not any(start <= word.start < end for start, end in markers)
+        ]
+        if markers and len(raw) == 1:  # ``COPY <<EOF /dest``: inline content only
+            return [], expand_known(raw[0], values)
+    expanded = [expand_known(value, values) for value in raw]
+    if len(expanded) < 2:
+        return [], expanded[0] if expanded else None
+    return expanded[:-1], expanded[-1]
+
+
+def _place_pattern(
+    placed: _Placed, root: str, pattern: str, source: str, into_directory: bool
+) -> None:
+    """Record a source known only as a pattern."""
+    if pattern != ROOT and has_wildcards(pattern):
+        placed.trees.append((root, pattern, True))
+        return
+    name = pattern.rpartition("/")[2]
+    directory = (
+        pattern == ROOT or source.endswith("/") or ("." not in name[1:] and name not in _FILE_NAMES)
+    )
+    if directory:
+        placed.trees.append((root, pattern, False))
+    elif into_directory:
+        placed.add(join(root, name), pattern)
+    else:
+        placed.add(root, pattern)
+
+
+def _place_files(
+    placed: _Placed,
+    root: str,
+    pattern: str,
+    selected: list,  # list[ContextFile]
+    into_directory: bool,
+    parents: bool,
+) -> None:
+    """Record where the context files a source selected land in the image."""
+    if not selected:
+        return
+    if parents:
+        for entry in selected:
+            if not entry.is_dir:
+                placed.add(join(root, entry.path), entry.path)
+        return
+    if pattern == ROOT:
+        for entry in selected:
+            if not entry.is_dir:
+                placed.add(join(root, entry.path), entry.path)
+        return
+    if has_wildcards(pattern):  # each match: a file into the directory, a directory's contents
+        selected_dirs = {entry.path for entry in selected if entry.is_dir}
+        roots = [entry for entry in selected if posixpath.dirname(entry.path) not in selected_dirs]
+        for top in roots:
+            _place_tree(placed, root, top, selected, True)
+        return
+    _place_tree(placed, root, selected[0], selected, into_directory)
+
+
+def _place_tree(placed: _Placed, root: str, top: object, selected: list, into: bool) -> None:
+    path = top.path  # type: ignore[attr-defined]
+    if not top.is_dir:  # type: ignore[attr-defined]
+        name = path.rpartition("/")[2]
+        placed.add(join(root, name) if into else root, path)
+        return
+    prefix = path + "/"
+    for entry in selected:
+        if not entry.is_dir and entry.path.startswith(prefix):
+            placed.add(join(root, entry.path[len(prefix) :]), entry.path)
+
+
+# ------------------------------------------------------------------------------ variables
+
+
+def _referenced(instruction: Instruction) -> set[str]:
+    text = instruction.logical.text
+    if instruction.heredocs:
+        text += "".join(heredoc.content for heredoc in instruction.heredocs if heredoc.expand)
+    return referenced_names(text) if "$" in text else set()
+
+
+def _set_variables(step: CacheStep, instruction: Instruction, scope: Scope) -> None:
+    """The ARG/ENV names in the step's key, from what its ``facts.key`` lists."""
+    key = step.facts.key
+    names: set[str] = set()
+    passed: set[str] = set()
+    args = scope.args
+
+    def add_args() -> None:
+        for name, value in args.items():
+            if value is not None or name in PLATFORM_ARGS:
+                names.add(name)
+            else:
+                passed.add(name)
+
+    if F.RUN_ENV in key:
+        names.update(scope.env)
+        add_args()
+    if F.BUILD_ARGS in key:
+        add_args()
+    if F.EXPANDED in key and instruction.effective is instruction:
+        for name in _referenced(instruction):
+            if (
+                name in scope.env
+                or args.get(name) is not None
+                or (name in PLATFORM_ARGS and name in args)
+            ):
+                names.add(name)
+            elif name in args:
+                passed.add(name)
+    if F.SOURCE_DATE_EPOCH in key:
+        passed.add("SOURCE_DATE_EPOCH")
+    step.variables = frozenset(names)
+    step.passed_args = frozenset(passed - names)
