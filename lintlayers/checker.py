@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from lintlayers.config import Settings
-    from lintlayers.diagnostics import Finding
+    from lintlayers.diagnostics import FileEdit, Finding
     from lintlayers.engine import Linter, LintResult
     from lintlayers.rule import Rule
     from lintlayers.source import SourceText
@@ -122,7 +122,10 @@ def run_check(options: argparse.Namespace) -> int:
         fail_level = settings.fail_level
         linter = session.linter_for(settings)
         context_dir = settings.context or (folder if data is not None else None)
-        fixed_text, result, fixed = _lint_one(linter, settings, options, path, text, context_dir)
+        fixed_text, result, fixed, ok = _lint_one(
+            linter, settings, options, path, text, context_dir
+        )
+        failed = not ok or failed
         fixed_total += fixed
         findings.extend(result.findings)
         sources[path] = result.source
@@ -152,8 +155,12 @@ def _lint_one(
     path: str,
     text: str,
     context_dir: str | None,
-) -> tuple[str | None, LintResult, int]:
-    """Lint (and fix) one file; the fixed text is returned when it changed."""
+) -> tuple[str | None, LintResult, int, bool]:
+    """Lint (and fix) one file: the fixed text when it changed, the final lint, the
+    number of fixes, and False when another file a fix edits could not be written.
+
+    Edits of other files (``.dockerignore``) are written here, before the caller
+    writes the Dockerfile, and the file is linted again to report what is left."""
     from lintlayers.fixes import fix_to_fixed_point
 
     absolute = os.path.abspath(path)
@@ -169,7 +176,7 @@ def _lint_one(
         )
 
     if not (options.fix or options.diff):
-        return None, lint(text), 0
+        return None, lint(text), 0, True
     outcome = fix_to_fixed_point(text, lint, unsafe=bool(settings.unsafe_fixes))
     if outcome.rolled_back:
         sys.stderr.write(
@@ -186,7 +193,69 @@ def _lint_one(
                 tofile=f"b/{path}",
             )
         )
-    return (outcome.text if outcome.text != text else None), outcome.result, outcome.applied
+    ok = True
+    if outcome.file_edits:
+        written, ok = _other_files(outcome.file_edits, path, options)
+        if written:
+            outcome.result = lint(outcome.text)
+    fixed_text = outcome.text if outcome.text != text else None
+    return fixed_text, outcome.result, outcome.applied, ok
+
+
+def _other_files(edits: list[FileEdit], path: str, options: argparse.Namespace) -> tuple[int, bool]:
+    """Show (``--diff``) or write (``--fix``) the fixes' edits of other files.
+
+    A file that changed since the rules read it is left alone. Returns the number
+    of files written and False when one could not be written.
+    """
+    from lintlayers.fixes import apply_file_edits, shown_path
+
+    err = sys.stderr
+    written = 0
+    ok = True
+    for other, (original, new) in apply_file_edits(edits).items():
+        shown = shown_path(other)
+        try:
+            with open(other, "rb") as handle:
+                current: str | None = handle.read().decode("utf-8", "surrogateescape")
+        except FileNotFoundError:
+            current = None
+        except OSError as error:
+            err.write(f"lintlayers: cannot read {shown}: {error.strerror or error}\n")
+            ok = False
+            continue
+        if current != original:
+            err.write(f"lintlayers: {shown} changed while linting {path}; not fixing it\n")
+            continue
+        if options.diff:
+            import difflib
+
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    (original or "").splitlines(keepends=True),
+                    new.splitlines(keepends=True),
+                    fromfile="/dev/null" if original is None else f"a/{shown}",
+                    tofile=f"b/{shown}",
+                )
+            )
+        elif options.paths == [STDIN]:
+            err.write(f"lintlayers: {path}: reading stdin, so {shown} is not changed\n")
+        elif _write_other(other, new, shown, err):
+            written += 1
+        else:
+            ok = False
+    return written, ok
+
+
+def _write_other(path: str, text: str, shown: str, err: TextIO) -> bool:
+    from lintlayers.fixes import write_atomic
+
+    try:
+        write_atomic(path, text.encode("utf-8", "surrogateescape"))
+    except OSError as error:
+        err.write(f"lintlayers: cannot write {shown}: {error.strerror or error}\n")
+        return False
+    return True
 
 
 def _write(path: str, text: str, err: TextIO) -> bool:

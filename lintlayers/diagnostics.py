@@ -58,30 +58,98 @@ class Edit:
         return f"Edit({self.start}, {self.end}, {self.content!r})"
 
 
+class FileEdit:
+    """Replace ``original[start:end]`` with ``content`` in a file other than the one linted.
+
+    ``path`` names that file (e.g. the ``.dockerignore`` of the build context) and
+    ``original`` is the text the offsets refer to, or None when the file does not
+    exist yet (it is then created). An edit is only applied while the file still
+    holds ``original``; two insertions at one point of one file are applied in order.
+    ``line_append`` marks an edit made by ``append``: its leading newline only ends a
+    last line that had none, so it is dropped after another append at that point.
+    """
+
+    __slots__ = ("content", "end", "line_append", "original", "path", "start")
+
+    def __init__(
+        self,
+        path: str,
+        start: int,
+        end: int,
+        content: str,
+        original: str | None,
+        *,
+        line_append: bool = False,
+    ) -> None:
+        if end < start:
+            raise ValueError(f"edit ends before it starts: {start}..{end}")
+        if end > len(original or ""):
+            raise ValueError(f"edit ends past the end of {path}: {end}")
+        self.path = path
+        self.start = start
+        self.end = end
+        self.content = content
+        self.original = original
+        self.line_append = line_append
+
+    @classmethod
+    def append(cls, path: str, original: str | None, content: str) -> FileEdit:
+        """Add ``content`` (whole lines) at the end of the file, on a line of its own."""
+        text = original or ""
+        if text and not text.endswith("\n"):
+            content = "\n" + content
+        return cls(path, len(text), len(text), content, original, line_append=True)
+
+    def _key(self) -> tuple[str, int, int, str, str | None, bool]:
+        return (self.path, self.start, self.end, self.content, self.original, self.line_append)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FileEdit) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"FileEdit({self.path!r}, {self.start}, {self.end}, {self.content!r})"
+
+
 class Fix:
-    """A list of edits applied together, with how safe they are to apply."""
+    """Edits applied together, with how safe they are to apply.
 
-    __slots__ = ("applicability", "edits", "message")
+    ``edits`` change the linted file; ``file_edits`` change other files (a fix
+    may have only those, e.g. lines added to ``.dockerignore``).
+    """
 
-    def __init__(self, message: str, edits: Sequence[Edit], applicability: str = SAFE) -> None:
+    __slots__ = ("applicability", "edits", "file_edits", "message")
+
+    def __init__(
+        self,
+        message: str,
+        edits: Sequence[Edit],
+        applicability: str = SAFE,
+        file_edits: Sequence[FileEdit] = (),
+    ) -> None:
         if applicability not in APPLICABILITIES:
             raise ValueError(f"unknown applicability {applicability!r}")
-        if not edits:
+        if not edits and not file_edits:
             raise ValueError("a fix needs at least one edit")
         self.message = message
         self.edits = sorted(edits, key=lambda edit: (edit.start, edit.end))
         self.applicability = applicability
+        self.file_edits = list(file_edits)
 
     @property
     def start(self) -> int:
-        return self.edits[0].start
+        """Where the first edit of the linted file starts (-1 when it has none)."""
+        return self.edits[0].start if self.edits else -1
 
     @property
     def end(self) -> int:
-        return max(edit.end for edit in self.edits)
+        return max((edit.end for edit in self.edits), default=-1)
 
     def __repr__(self) -> str:
-        return f"Fix({self.message!r}, {self.edits!r}, {self.applicability!r})"
+        extra = f", file_edits={self.file_edits!r}" if self.file_edits else ""
+        return f"Fix({self.message!r}, {self.edits!r}, {self.applicability!r}{extra})"
 
 
 class Violation:
@@ -154,21 +222,35 @@ class Finding:
 
 
 class FindingEdit:
-    """An edit expressed in 1-based line/column locations, for reporters."""
+    """An edit expressed in 1-based line/column locations, for reporters.
 
-    __slots__ = ("content", "end_location", "location")
+    ``path`` is None for an edit of the finding's own file, otherwise the other
+    file the edit applies to (locations are then in that file).
+    """
 
-    def __init__(self, location: Location, end_location: Location, content: str) -> None:
+    __slots__ = ("content", "end_location", "location", "path")
+
+    def __init__(
+        self,
+        location: Location,
+        end_location: Location,
+        content: str,
+        path: str | None = None,
+    ) -> None:
         self.location = location
         self.end_location = end_location
         self.content = content
+        self.path = path
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "location": self.location.as_dict(),
             "end_location": self.end_location.as_dict(),
             "content": self.content,
         }
+        if self.path is not None:
+            data["path"] = self.path
+        return data
 
 
 class FindingFix:

@@ -11,7 +11,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
-    from lintlayers.diagnostics import Violation
+    from lintlayers.diagnostics import FileEdit, Violation
     from lintlayers.rule import Rule
     from lintlayers.syntax.nodes import Dockerfile
 
@@ -123,6 +123,7 @@ class Linter:
                     for edit in violation.fix.edits
                 ],
             )
+            fix.edits.extend(_file_edit(edit) for edit in violation.fix.file_edits)
         return Finding(
             code=rule.code,
             name=rule.name,
@@ -135,6 +136,16 @@ class Linter:
             fix=fix,
             url=rule.url(),
         )
+
+
+def _file_edit(edit: FileEdit) -> FindingEdit:
+    """An edit of another file, located in the text it was made against."""
+    from lintlayers.fixes import shown_path
+
+    other = SourceText(edit.original or "", edit.path)
+    return FindingEdit(
+        other.location(edit.start), other.location(edit.end), edit.content, shown_path(edit.path)
+    )
 
 
 class _InternalError:

@@ -86,20 +86,23 @@ def _result(finding: Finding, index: int) -> dict[str, object]:
     }
     fix = finding.fix
     if fix is not None:
+        by_file: dict[str | None, list[dict[str, object]]] = {}
+        for edit in fix.edits:  # an edit with a path changes another file
+            by_file.setdefault(edit.path, []).append(
+                {
+                    "deletedRegion": _region(edit.location, edit.end_location),
+                    "insertedContent": {"text": edit.content},
+                }
+            )
         result["fixes"] = [
             {
                 "description": {"text": fix.message},
                 "artifactChanges": [
                     {
-                        "artifactLocation": {"uri": uri},
-                        "replacements": [
-                            {
-                                "deletedRegion": _region(edit.location, edit.end_location),
-                                "insertedContent": {"text": edit.content},
-                            }
-                            for edit in fix.edits
-                        ],
+                        "artifactLocation": {"uri": uri if path is None else artifact_uri(path)},
+                        "replacements": replacements,
                     }
+                    for path, replacements in by_file.items()
                 ],
                 "properties": {"applicability": fix.applicability},
             }
