@@ -6,10 +6,12 @@ from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
 from lintlayers.model.run_effects import (
     apk_action,
     apk_action_word,
+    cache_mount_advice,
     effects,
     reaches_image,
     sequences,
 )
+from lintlayers.model.size_estimates import apk_index
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -39,8 +41,9 @@ class ApkAddCache(Rule):
     (used only as a `COPY --from` source of specific paths).
 
     ## Why it matters
-    `apk update` and `apk add --update` store the package index (a few MB per
-    repository) in `/var/cache/apk`; nothing needs it at run time.
+    `apk update` and `apk add --update` store the package index (typically
+    1-3 MB for the main and community repositories) in `/var/cache/apk`;
+    nothing needs it at run time.
     `apk add --no-cache` fetches the index into memory and stores nothing.
 
     ## Example
@@ -52,9 +55,11 @@ class ApkAddCache(Rule):
     ```dockerfile
     RUN apk add --no-cache curl
     ```
-    or, with BuildKit, keep packages between builds in a cache mount:
+    or, with BuildKit, keep the index (and, with the `/etc/apk/cache` link
+    that enables apk's package cache, the packages) between builds in a cache
+    mount:
     ```dockerfile
-    RUN --mount=type=cache,target=/etc/apk/cache apk add --update-cache curl
+    RUN --mount=type=cache,target=/var/cache/apk apk add --update-cache curl
     ```
 
     ## Fix
@@ -100,11 +105,16 @@ class ApkAddCache(Rule):
             source = "`apk update`" if update is not None else "`--update`"
             message = (
                 f"`apk add` without `--no-cache` keeps the package index that {source} "
-                "downloaded in /var/cache/apk, in this layer; use `apk add --no-cache`, which "
-                "fetches the index without storing it"
+                f"downloaded in /var/cache/apk: {apk_index().described()} in this layer; "
             )
+            no_cache = "use `apk add --no-cache`, which fetches the index without storing it"
             if context.builder == "buildkit":
-                message += " (or a cache mount: `RUN --mount=type=cache,target=/etc/apk/cache`)"
+                message += (
+                    f"keep it out of the image with a cache mount ({cache_mount_advice('apk')}) "
+                    f"or {no_cache}"
+                )
+            else:
+                message += no_cache
             fix = None
             if word.raw == "add":
                 fix = Fix(
@@ -126,7 +136,7 @@ class ApkAddCache(Rule):
             yield Violation(
                 start,
                 end,
-                "`apk update` stores the package index in /var/cache/apk, where it stays in "
-                "this layer; `apk add --no-cache` fetches it without storing it: drop "
-                f"`apk update`{also}",
+                "`apk update` stores the package index in /var/cache/apk "
+                f"({apk_index().clause()}), where it stays in this layer; `apk add "
+                f"--no-cache` fetches it without storing it: drop `apk update`{also}",
             )

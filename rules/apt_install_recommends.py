@@ -6,6 +6,7 @@ import re
 
 from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
 from lintlayers.model.run_effects import (
+    APT_VALUE_OPTIONS,
     apt_action,
     apt_action_word,
     copy_destination,
@@ -14,6 +15,7 @@ from lintlayers.model.run_effects import (
     reaches_image,
     sequences,
 )
+from lintlayers.model.size_estimates import APT_RECOMMENDS_MB, apt_recommends, package_name
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -45,7 +47,9 @@ class AptInstallRecommends(Rule):
     ## Why it matters
     Debian and Ubuntu install "recommended" packages by default: often tens or
     hundreds of MB (documentation, X libraries, compilers) that a container
-    never uses.
+    never uses. Measured on Debian 12: 15 MB more for `git`, 88 MB for `gcc`
+    (and for most `-dev` packages, whose `libc6-dev` recommends a compiler),
+    380 MB for `python3-pip`; the message names the largest measured one.
 
     ## Example
     ```dockerfile
@@ -110,13 +114,27 @@ class AptInstallRecommends(Rule):
                         start,
                         end,
                         f"`{command.name} install` without `{FLAG}` also installs every "
-                        "recommended package, often tens of MB the image never uses; add "
-                        f"`{FLAG}` and list what is really needed",
+                        f"recommended package: {_waste(command)}; add `{FLAG}` and list "
+                        "what is really needed",
                         fix,
                     )
                 off = off or bool(_CONFIGURED.search(text))
             if not steps[0].onbuild:
                 configured[stage.index] = off
+
+
+def _waste(command: SimpleCommand) -> str:
+    """How much the recommended packages of an install add, as far as measured."""
+    packages = command.positional_args(APT_VALUE_OPTIONS)[1:]
+    found = apt_recommends(packages)
+    if found is None or found[0].low is None:
+        return "often tens of MB the image never uses"
+    size, name = found
+    if size.low:
+        return f"{size.text()} more for {name} alone ({size.source})"
+    if all(package_name(name) in APT_RECOMMENDS_MB for name in packages):
+        return "none for these packages on Debian 12, but that changes between releases"
+    return "often tens of MB the image never uses"
 
 
 def _recommends_off(command: SimpleCommand) -> bool:

@@ -5,14 +5,19 @@ from __future__ import annotations
 from lintlayers.diagnostics import SAFE, Fix, Violation
 from lintlayers.model.run_effects import (
     APT_INSTALLS,
+    COVERING_MOUNTS,
     append_after,
     apt_action,
     apt_action_word,
     apt_updates,
+    cache_mount_advice,
+    cache_mount_flags,
     effects,
+    is_within,
     reaches_image,
     sequences,
 )
+from lintlayers.model.size_estimates import apt_lists, root_image
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -41,7 +46,10 @@ class AptListsNotRemoved(Rule):
     /var/lib/apt/lists/*`, the directory or a parent of it, `find
     /var/lib/apt/lists -delete`, `apt-get distclean`): an unrelated `rm -rf
     /tmp/foo` does not. A cache or tmpfs mount on `/var/lib/apt/lists` or
-    `/var/lib/apt` satisfies the rule: the lists never reach the layer.
+    `/var/lib/apt` satisfies the rule: the lists never reach the layer. The
+    message estimates their size from the base image (~20 MB measured for
+    Debian 12, ~45 MB typical for Ubuntu) and, under BuildKit, offers cache
+    mounts before removal.
 
     Not reported: a RUN that installs without downloading the lists itself
     (they come from an earlier RUN or the base image, and removing them here
@@ -51,7 +59,8 @@ class AptListsNotRemoved(Rule):
 
     ## Why it matters
     `apt-get update` downloads the package indexes, tens of megabytes that
-    nothing needs at run time. Removed in a later RUN they stay in this layer.
+    nothing needs at run time (19.9 MB for Debian 12's in the official image,
+    which keeps them compressed). Removed in a later RUN they stay in this layer.
 
     ## Example
     ```dockerfile
@@ -65,11 +74,16 @@ class AptListsNotRemoved(Rule):
         && apt-get install -y --no-install-recommends curl \\
         && rm -rf /var/lib/apt/lists/*
     ```
-    or, with BuildKit, keep the lists in a cache mount:
+    or, with BuildKit, keep apt's lists and downloads in cache mounts, which
+    also spares downloading them again on the next build:
     ```dockerfile
-    RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\
+    RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\
+        --mount=type=cache,target=/var/lib/apt,sharing=locked \\
         apt-get update && apt-get install -y --no-install-recommends curl
     ```
+    (Docker's official Debian and Ubuntu images delete downloaded packages
+    after each install, `/etc/apt/apt.conf.d/docker-clean`: remove that file
+    in an earlier RUN to keep them in the `/var/cache/apt` mount.)
 
     ## Fix
     Safe: appends `&& rm -rf /var/lib/apt/lists/*` on a new continuation line
@@ -124,15 +138,24 @@ class AptListsNotRemoved(Rule):
         command = run.commands[last]
         action = apt_action_word(command)
         start, end = run.span_range(last, command.words[0], action or command.words[0])
+        size = apt_lists(root_image(run.step.stage))
         message = (
             f"`{command.name} {apt_action(command)}` runs here but the package lists that "
-            f"`apt-get update` downloaded stay in /var/lib/apt/lists, tens of MB in this layer; "
-            f"remove them in this RUN with `{CLEANUP}`"
+            f"`apt-get update` downloaded stay in /var/lib/apt/lists: {size.described()} in "
+            "this layer, more with extra sources; "
         )
-        if context.builder == "buildkit":
+        remove = f"remove them at the end of this RUN (`{CLEANUP}`)"
+        if context.builder != "buildkit":
+            message += remove
+        elif _apt_cache_mounted(run):
             message += (
-                " or keep them in a cache mount "
-                "(`RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked`)"
+                "the RUN's apt cache mount does not hold them: add "
+                f"`{cache_mount_flags('apt-lists', ('/var/lib/apt',))}` or {remove}"
+            )
+        else:
+            message += (
+                f"keep them out of the image with cache mounts "
+                f"({cache_mount_advice('apt-lists')}) or {remove}"
             )
         fix = None
         if not later_needs:
@@ -147,6 +170,16 @@ class AptListsNotRemoved(Rule):
             if edit is not None:
                 fix = Fix(f"Remove the apt lists: `{CLEANUP}`", [edit], SAFE)
         return Violation(start, end, message, fix)
+
+
+def _apt_cache_mounted(run: RunEffects) -> bool:
+    """Whether a cache or tmpfs mount of the RUN holds part of apt's data."""
+    return any(
+        mount.type in COVERING_MOUNTS
+        and mount.target is not None
+        and any(is_within(mount.target, path) for path in APT_DIRS)
+        for mount in run.mounts
+    )
 
 
 def _later_needs_lists(context: RuleContext, all_steps: list[list[Step]]) -> dict[int, list[bool]]:

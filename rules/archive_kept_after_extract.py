@@ -14,6 +14,7 @@ from lintlayers.model.run_effects import (
     reaches_image,
     sequences,
 )
+from lintlayers.model.size_estimates import kept_archive
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -45,8 +46,9 @@ class ArchiveKeptAfterExtract(Rule):
 
     ## Why it matters
     The layer keeps both the archive and everything extracted from it: the
-    compressed bytes are pure waste, and removing them in a later RUN does
-    not shrink the image.
+    compressed bytes are pure waste (a gzip tarball weighs about 28% of the
+    files it holds, measured on the Go toolchain and Python's standard
+    library), and removing them in a later RUN does not shrink the image.
 
     ## Example
     ```dockerfile
@@ -108,8 +110,8 @@ class ArchiveKeptAfterExtract(Rule):
                 shown = value if UNKNOWN_WORKDIR in path else path
                 message = (
                     f"`{command.name}` downloads {shown}, which this RUN extracts but never "
-                    "removes: the archive stays in the layer next to its extracted files; "
-                    f"remove it in this RUN (`rm -f {shown}`)"
+                    "removes: the archive stays in the layer next to its extracted files, "
+                    f"{kept_archive().text()}; remove it in this RUN (`rm -f {shown}`)"
                 )
                 if extractors[0] in STREAMING:
                     message += f" or stream it (`curl -fsSL URL | {extractors[0]} -x ...`)"

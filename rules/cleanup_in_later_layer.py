@@ -6,6 +6,8 @@ from lintlayers.diagnostics import Violation
 from lintlayers.model.run_effects import (
     CACHE_DIRS,
     CACHE_LABELS,
+    CACHE_MOUNTS,
+    cache_mount_advice,
     copy_creations,
     copy_sources,
     covers,
@@ -13,9 +15,11 @@ from lintlayers.model.run_effects import (
     effects,
     has_glob,
     is_within,
+    link_advisable,
     reaches_image,
     sequences,
 )
+from lintlayers.model.size_estimates import copied_bytes, package_cache, root_image
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -56,7 +60,18 @@ class CleanupInLaterLayer(Rule):
     again before removing it, nor when the COPY/ADD copied only small text
     files (scripts, configuration: `.sh`, `.txt`, `.json`, `.patch`...), where a
     few KB stay behind. Stages whose files cannot reach an image (used
-    only as a `COPY --from` source of specific paths) are not checked.
+    only as a `COPY --from` source of specific paths) are not checked. Nor
+    are `apt-get clean` after an earlier install (Docker's official Debian
+    and Ubuntu images, and the images built on them, already delete the
+    downloaded packages after every install), and a removal inside a cache
+    or tmpfs mount of its own RUN (it empties the mount, not a layer).
+
+    The message says how much stays behind where that is known: the exact
+    size of what a COPY of the build context wrote (with the context known),
+    the apt lists (~20 MB measured for Debian 12), the apk index, or the
+    caches relative to what was installed. Under BuildKit it offers a cache
+    mount on the installing RUN before a cleanup there, and `COPY --link` only
+    where it is sound (see `recursive-chown-after-copy`).
 
     ## Why it matters
     Every instruction adds a layer on top of the previous ones: deleting a
@@ -76,8 +91,9 @@ class CleanupInLaterLayer(Rule):
         && tar -xzf /tmp/tool.tgz -C /opt \\
         && rm /tmp/tool.tgz
     ```
-    For package caches, clean up in the installing RUN or, with BuildKit, use
-    a cache mount; for copied files, copy only what the image needs (a
+    For package caches, with BuildKit, put a cache mount on the installing RUN
+    (`RUN --mount=type=cache,target=/root/.cache/pip pip install ...`), or
+    clean up in that RUN; for copied files, copy only what the image needs (a
     narrower COPY, `.dockerignore`, `RUN --mount=type=bind`) or build in an
     earlier stage and `COPY --from` the result.
 
@@ -106,7 +122,7 @@ class CleanupInLaterLayer(Rule):
                     continue
                 run = effects(context, step)
                 if left and (step.onbuild or reaches_image(context, step.stage)):
-                    yield from self._check_run(context, run, list(left.values()))
+                    yield from self._check_run(context, run, list(left.values()), steps)
                 if run.removals and left:
                     for path in [
                         path
@@ -118,17 +134,33 @@ class CleanupInLaterLayer(Rule):
                     _record(left, step, creation)
 
     def _check_run(
-        self, context: RuleContext, run: RunEffects, left: list[tuple[Step, Creation]]
+        self,
+        context: RuleContext,
+        run: RunEffects,
+        left: list[tuple[Step, Creation]],
+        steps: list[Step],
     ) -> Iterator[Violation]:
         reported: set[int] = set()
         for removal in run.removals:
             if removal.index in reported or _recreated(run, removal):
                 continue
+            if run.mount_covering(removal.pattern) is not None:
+                continue  # it empties a mount, not the earlier layer
             for earlier, creation in reversed(left):
+                if creation.kind in EMPTY_IN_OFFICIAL_IMAGES:
+                    continue
                 if _tied(removal, creation):
                     reported.add(removal.index)
-                    yield _violation(context, run, removal, earlier, creation)
+                    yield _violation(context, run, removal, earlier, creation, steps)
                     break
+
+
+HOME_CACHES = frozenset({"pip", "npm", "yarn"})
+"""Caches whose directory depends on the user: a mount goes where the RUN left it."""
+EMPTY_IN_OFFICIAL_IMAGES = frozenset({"apt"})
+"""Package data that Docker's official Debian and Ubuntu images (and the images built on
+them) delete after every install (``/etc/apt/apt.conf.d/docker-clean``): nothing is left
+for a later ``apt-get clean`` to free."""
 
 
 def _record(left: dict[str, tuple[Step, Creation]], step: Step, creation: Creation) -> None:
@@ -168,7 +200,12 @@ def _recreated(run: RunEffects, removal: Removal) -> bool:
 
 
 def _violation(
-    context: RuleContext, run: RunEffects, removal: Removal, earlier: Step, creation: Creation
+    context: RuleContext,
+    run: RunEffects,
+    removal: Removal,
+    earlier: Step,
+    creation: Creation,
+    steps: list[Step],
 ) -> Violation:
     command = run.commands[removal.index]
     argv = " ".join(word.raw for word in command.words)
@@ -178,17 +215,33 @@ def _violation(
     kind = creation.kind
     path = display(creation.path)
     if kind in CACHE_DIRS:
-        what = f"the {CACHE_LABELS[kind]} ({path}) that the RUN at line {line} left"
+        size = package_cache(kind, root_image(earlier.stage))
+        amount = f", {size.clause()}" if size is not None else ""
+        what = f"the {CACHE_LABELS[kind]} ({path}{amount}) that the RUN at line {line} left"
         advice = "clean up in the RUN that installs"
-        if context.builder == "buildkit":
-            advice += " or keep the cache in a cache mount (`RUN --mount=type=cache`)"
+        if context.builder == "buildkit" and kind in CACHE_MOUNTS:
+            targets = (creation.path,) if kind in HOME_CACHES else None
+            advice = (
+                f"keep it out of the image with a cache mount on the RUN that installs "
+                f"({cache_mount_advice(kind, targets)}) or clean up in that RUN"
+            )
     elif kind == "copy":
-        what = f"{path}, which {earlier.keyword} at line {line} wrote"
-        advice = (
-            "copy only what the image needs (a narrower COPY, .dockerignore, or "
-            "`RUN --mount=type=bind` for files needed only while building) or build in an "
-            "earlier stage and COPY --from the result"
-        )
+        size = copied_bytes(context, earlier) if len(copy_sources(earlier)) == 1 else None
+        amount = f" ({size.clause()})" if size is not None else ""
+        what = f"{path}, which {earlier.keyword} at line {line} wrote{amount}"
+        if earlier.instruction.has_flag("from"):
+            advice = "copy only the paths the image needs from that stage or image"
+            if link_advisable(context, steps, steps.index(earlier)):
+                advice += (
+                    " (with `COPY --link`, which also keeps that layer independent of the "
+                    "earlier ones)"
+                )
+        else:
+            advice = (
+                "copy only what the image needs (a narrower COPY, .dockerignore, or "
+                "`RUN --mount=type=bind` for files needed only while building) or build in "
+                "an earlier stage and COPY --from the result"
+            )
     else:
         verb = {"download": "downloaded", "clone": "cloned"}.get(kind, "wrote")
         what = f"{path}, which the RUN at line {line} {verb}"

@@ -7,6 +7,7 @@ from lintlayers.model.run_effects import (
     COVERING_MOUNTS,
     NPM_INSTALLS,
     append_to_run,
+    cache_mount_advice,
     copy_sources,
     effects,
     npm_action,
@@ -14,6 +15,7 @@ from lintlayers.model.run_effects import (
     sequences,
     yarn_action,
 )
+from lintlayers.model.size_estimates import npm_cache, yarn_cache
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -53,9 +55,11 @@ class NodePackageCacheKept(Rule):
     specific paths) are not checked either.
 
     ## Why it matters
-    yarn and npm keep a compressed copy of every package they download in
-    their cache, often as large as `node_modules` itself, and a container
-    never reinstalls from it.
+    yarn and npm keep a copy of every package they download in their cache,
+    and a container never reinstalls from it. Measured with npm 11: 3.3 MB of
+    cache for express's 2.3 MB of `node_modules`, 24 MB for 33 MB with
+    typescript; yarn 1 keeps every package unpacked, at least as large as
+    `node_modules`.
 
     ## Example
     ```dockerfile
@@ -122,15 +126,18 @@ class NodePackageCacheKept(Rule):
                 target = cache
             verb_word = _verb_word(command)
             label = command.name + (" " + verb_word.value if verb_word is not None else "")
+            size = (yarn_cache() if manager == "yarn" else npm_cache()).text()
             message = (
                 f"`{label}` leaves the {manager} cache ({cache}) in this layer, a second copy "
-                f"of every downloaded package; end this RUN with `{clean}`"
+                f"of every downloaded package, {size}; "
             )
             if context.builder == "buildkit":
                 message += (
-                    f" or keep the cache outside the image with a cache mount "
-                    f"(`RUN --mount=type=cache,target={target}`)"
+                    "keep the cache outside the image with a cache mount "
+                    f"({cache_mount_advice(manager, (target,))}) or end this RUN with `{clean}`"
                 )
+            else:
+                message += f"end this RUN with `{clean}`"
             fix = None
             if _clean_at_end_works(run, index, option):
                 edit = append_to_run(run, clean)

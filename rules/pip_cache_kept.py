@@ -6,12 +6,17 @@ import re
 
 from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
 from lintlayers.model.run_effects import (
+    COVERING_MOUNTS,
+    PIP_VALUE_OPTIONS,
+    cache_mount_advice,
     copy_destination,
     effects,
     pip_action_word,
+    pip_words,
     reaches_image,
     sequences,
 )
+from lintlayers.model.size_estimates import pip_cache
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -19,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from lintlayers.context import RuleContext
-    from lintlayers.model.run_effects import RunEffects, Step
+    from lintlayers.model.run_effects import Mount, RunEffects, Step
     from lintlayers.shell.commands import SimpleCommand
 
 FLAG = "--no-cache-dir"
@@ -55,8 +60,14 @@ class PipCacheKept(Rule):
     source of specific paths) are not checked.
 
     ## Why it matters
-    pip keeps every downloaded archive and built wheel in its cache, often as
-    much again as the installed packages, and a container never reinstalls.
+    pip keeps every wheel it downloads or builds in its cache, about a fifth
+    of the installed size again (measured: 1.3 MB of wheels for the 8.2 MB
+    that flask and requests install; numpy's wheel is 17 MB, torch's CPU
+    wheel 192 MB), and a container never reinstalls from it.
+
+    A cache mount that misses pip's cache (`target=/pip-cache` without
+    `PIP_CACHE_DIR`) is reported with advice to fix the mount, never to add
+    `--no-cache-dir`, which would defeat it.
 
     ## Example
     ```dockerfile
@@ -120,15 +131,29 @@ class PipCacheKept(Rule):
             assert word is not None
             start, end = run.span_range(index, command.words[0], word)
             cache = run.cache_dirs("pip", index)[0]
+            size = pip_cache(_packages(command)).described()
+            mount = _pip_mount(run)
+            if mount is not None:  # the user wants a cache mount: never advise against it
+                yield Violation(
+                    start,
+                    end,
+                    f"`pip install` writes its cache to {cache}, which the cache mount on "
+                    f"{mount.target} does not hold, so the cache stays in this layer: {size}; "
+                    f"mount the cache there (`--mount=type=cache,target={cache}`) or set "
+                    f"`PIP_CACHE_DIR={mount.target}`",
+                )
+                continue
             message = (
-                f"`pip install` without `{FLAG}` keeps every downloaded package and built "
-                f"wheel in the pip cache ({cache}), in this layer; add `{FLAG}`"
+                f"`pip install` without `{FLAG}` keeps the wheels it downloads and builds "
+                f"in the pip cache ({cache}): {size} in this layer; "
             )
             if context.builder == "buildkit":
                 message += (
-                    " or keep the cache between builds in a cache mount "
-                    f"(`RUN --mount=type=cache,target={cache}`)"
+                    "keep the cache between builds in a cache mount "
+                    f"({cache_mount_advice('pip', (cache,))}) or add `{FLAG}`"
                 )
+            else:
+                message += f"add `{FLAG}`"
             fix = None
             if word.raw == "install":
                 fix = Fix(
@@ -137,6 +162,33 @@ class PipCacheKept(Rule):
                     SAFE,
                 )
             yield Violation(start, end, message, fix)
+
+
+def _packages(command: SimpleCommand) -> list[str]:
+    """The requirement words of a ``pip install`` (not options, their values or files)."""
+    words = pip_words(command) or []
+    found: list[str] = []
+    skip = False
+    seen_install = False
+    for word in words:
+        value = word.value
+        if skip:
+            skip = False
+        elif value.startswith("-"):
+            skip = value in PIP_VALUE_OPTIONS
+        elif not seen_install:
+            seen_install = value == "install"
+        else:
+            found.append(value)
+    return found
+
+
+def _pip_mount(run: RunEffects) -> Mount | None:
+    """A cache or tmpfs mount of the RUN whose target names pip (it misses pip's cache)."""
+    for mount in run.mounts:
+        if mount.type in COVERING_MOUNTS and mount.target and "pip" in mount.target.lower():
+            return mount
+    return None
 
 
 def _cache_disabled(run: RunEffects, index: int) -> bool:

@@ -10,9 +10,11 @@ from lintlayers.model.run_effects import (
     covers,
     display,
     effects,
+    link_advisable,
     reaches_image,
     sequences,
 )
+from lintlayers.model.size_estimates import copied_bytes
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -34,6 +36,9 @@ NEUTRAL = frozenset(
 )  # fmt: skip
 """Instructions that neither read nor write files: moving ownership to the COPY over them is ok."""
 _OCTAL = re.compile(r"[0-7]{3,4}")
+_NUMERIC_OWNER = re.compile(r"\d+:\d+")
+"""An owner ``COPY --link --chown`` accepts: BuildKit resolves no names without the
+earlier layers (moby/buildkit#2987: "invalid user index: -1")."""
 _SYMBOLIC = re.compile(r"[ugoa]*[-+=][rwx]+(?:,[ugoa]*[-+=][rwx]+)*")
 _CHMOD_SYNTAX = re.compile(r"docker/dockerfile(?:-upstream)?:(\d+)(?:\.(\d+))?")
 
@@ -53,6 +58,14 @@ class RecursiveChownAfterCopy(Rule):
     --chown=user:group` and `COPY --chmod=...` set them while copying, for
     free. (`COPY --chmod` needs BuildKit or a recent classic builder;
     symbolic modes like `u+x` need the Dockerfile frontend 1.14 or later.)
+    With the build context known, the message gives the exact size of what
+    the COPY wrote, which the chown stores a second time.
+
+    Under BuildKit the message also suggests `COPY --link` when that is
+    sound: a numeric `uid:gid` (BuildKit cannot resolve a user name for a
+    linked COPY), no `--chmod`, a stage built from an external image, a
+    destination outside the system directories (`/usr`, `/etc`, `/var`,
+    `/lib`...) that no earlier step of the stage writes or names.
 
     ## Example
     ```dockerfile
@@ -102,9 +115,8 @@ class RecursiveChownAfterCopy(Rule):
                     if found is None:
                         continue
                     copy_position, destination, path = found
-                    copy_step = steps[copy_position]
                     yield self._violation(
-                        context, run, index, command, copy_step, destination, path,
+                        context, run, index, command, steps, copy_position, destination, path,
                         steps[copy_position + 1 : position],
                     )  # fmt: skip
 
@@ -114,11 +126,13 @@ class RecursiveChownAfterCopy(Rule):
         run: RunEffects,
         index: int,
         command: SimpleCommand,
-        copy_step: Step,
+        steps: list[Step],
+        copy_position: int,
         destination: str,
         path: str,
         between: list[Step],
     ) -> Violation:
+        copy_step = steps[copy_position]
         copy = copy_step.instruction
         line = context.source.location(copy.start).line
         mode, operands = _operands(command)
@@ -128,13 +142,27 @@ class RecursiveChownAfterCopy(Rule):
             value = value[:-1]  # ``user:``: the user's login group
         elif flag == "chown" and ":" not in value and value != "...":
             value += ":root"  # ``chown user`` keeps the group, root for copied files
+        size = copied_bytes(context, copy_step)
+        amount = ""
+        if size is not None:
+            amount = f", {'at least ' if path != destination else ''}{size.clause()}"
         message = (
             f"`{command.name} -R` on {display(path)} copies every file that {copy.keyword} "
-            f"at line {line} wrote ({display(destination)}) into a new layer, so the image "
-            f"stores them twice; set it while copying with `{copy.keyword} --{flag}={value}`"
+            f"at line {line} wrote ({display(destination)}{amount}) into a new layer, so the "
+            f"image stores them twice; set it while copying with "
+            f"`{copy.keyword} --{flag}={value}`"
         )
         if flag == "chmod":
             message += " (needs BuildKit or a recent classic builder)"
+        elif (
+            copy.keyword == "COPY"
+            and _NUMERIC_OWNER.fullmatch(value)
+            and link_advisable(context, steps, copy_position)
+        ):
+            message += (
+                f"; under BuildKit, `COPY --link --chown={value}` also keeps that layer "
+                "independent of the earlier ones"
+            )
         fix = None
         if (
             len(run.commands) == 1

@@ -47,6 +47,20 @@ CACHE_LABELS = {
     "yum": "yum cache",
     "dnf": "dnf cache",
 }
+CACHE_MOUNTS: dict[str, tuple[str, ...]] = {
+    "apt-lists": ("/var/cache/apt", "/var/lib/apt"),
+    "apt": ("/var/cache/apt", "/var/lib/apt"),
+    "apk": ("/var/cache/apk",),
+    "pip": ("/root/.cache/pip",),
+    "npm": ("/root/.npm",),
+    "yarn": ("/usr/local/share/.cache/yarn",),
+    "go": ("/root/.cache/go-build", "/go/pkg/mod"),
+    "yum": ("/var/cache/yum",),
+    "dnf": ("/var/cache/dnf",),
+}
+"""Where BuildKit cache mounts keep each kind of package data between builds (as root)."""
+LOCKED_MOUNTS = frozenset({"apt-lists", "apt", "yum", "dnf"})
+"""Package managers that lock their cache: concurrent builds must not share it."""
 
 APT = frozenset({"apt-get", "apt"})
 APT_VALUE_OPTIONS = ("-o", "-c", "-t", "--option", "--config-file", "--target-release")
@@ -365,6 +379,22 @@ def package_cleans(command: SimpleCommand) -> tuple[str, ...]:
 # ------------------------------------------------------------------------- mounts
 
 
+def cache_mount_flags(kind: str, targets: tuple[str, ...] | None = None) -> str:
+    """The ``--mount=type=cache`` flags that keep package data of ``kind`` out of a layer.
+
+    ``targets`` replaces the default directories (a non-root user's home, an
+    overridden cache directory).
+    """
+    locked = ",sharing=locked" if kind in LOCKED_MOUNTS else ""
+    paths = targets if targets else CACHE_MOUNTS.get(kind, ())
+    return " ".join(f"--mount=type=cache,target={path}{locked}" for path in paths)
+
+
+def cache_mount_advice(kind: str, targets: tuple[str, ...] | None = None) -> str:
+    """``RUN --mount=type=cache,target=...`` in backticks, for messages."""
+    return f"`RUN {cache_mount_flags(kind, targets)}`"
+
+
 class Mount:
     """One ``RUN --mount``: its type and resolved target (``None`` when absent)."""
 
@@ -609,6 +639,76 @@ def display(path: str) -> str:
     if path.startswith(UNKNOWN_WORKDIR):
         return "." + path[len(UNKNOWN_WORKDIR) :]
     return path
+
+
+LINK_UNSAFE_ROOTS = frozenset(
+    {"bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc", "var", "run", "proc",
+     "sys", "dev"}
+)  # fmt: skip
+"""Top directories where a base image may hold symlinks (``/lib -> usr/lib``,
+``/var/run -> /run``) that a ``COPY --link`` layer would replace with directories."""
+_NUMERIC_OWNER = re.compile(r"\d+(?::\d+)?")
+
+
+def link_advisable(context: RuleContext, steps: list[Step], position: int) -> bool:
+    """Whether suggesting ``COPY --link`` for the COPY/ADD at ``steps[position]`` is sound.
+
+    Conservative: BuildKit only; the COPY has no ``--link`` yet, no ``--chmod`` (its key
+    would depend on the earlier layers again) and no ``--chown`` by name (BuildKit
+    cannot resolve a name without the earlier layers' ``/etc/passwd``); the stage is
+    built from an external image; the destination is known, absolute and outside the
+    system directories; and no earlier step of the stage writes or names the
+    destination, a parent or anything inside it (a linked layer brings its own copy
+    of those directories, with its own owner and mode).
+    """
+    if context.builder != "buildkit":
+        return False
+    step = steps[position]
+    instruction = step.instruction
+    if step.onbuild or instruction.keyword not in ("COPY", "ADD"):
+        return False
+    if instruction.has_flag("link") or instruction.has_flag("chmod"):
+        return False
+    owner = instruction.flag("chown")
+    if owner is not None and not _NUMERIC_OWNER.fullmatch(owner.value or ""):
+        return False
+    if step.stage.base_stage is not None:
+        return False
+    destination = copy_destination(step)
+    if destination is None or UNKNOWN_WORKDIR in destination or "$" in destination:
+        return False
+    parts = [part for part in destination.split("/") if part]
+    if not parts or parts[0] in LINK_UNSAFE_ROOTS:
+        return False
+    ancestors = ["/" + "/".join(parts[: count + 1]) for count in range(len(parts))]
+    for earlier in steps[:position]:
+        keyword = earlier.keyword
+        if keyword in ("COPY", "ADD"):
+            other = copy_destination(earlier)
+            if other is None or is_within(other, destination) or is_within(destination, other):
+                return False
+        elif keyword == "WORKDIR":
+            made = _workdir_made(earlier)
+            if made is None or (
+                made != "/" and (is_within(made, destination) or is_within(destination, made))
+            ):
+                return False
+        elif keyword == "RUN":
+            text = earlier.instruction.logical.text + "".join(
+                heredoc.content for heredoc in earlier.instruction.heredocs
+            )
+            if any(path in text for path in ancestors):
+                return False
+    return True
+
+
+def _workdir_made(step: Step) -> str | None:
+    """The directory a WORKDIR step makes, None when unknown."""
+    words = step.instruction.words
+    if not words:
+        return None
+    path = join(step.workdir, expand_known(words[0].value, step.env))
+    return None if UNKNOWN_WORKDIR in path or "$" in path else path
 
 
 def reaches_image(context: RuleContext, stage: Stage) -> bool:

@@ -37,10 +37,20 @@ def test_message() -> None:
     [finding] = lint("FROM alpine\nRUN apk update && apk add curl\n", CODE)
     assert "`apk update`" in finding.message
     assert "/var/cache/apk" in finding.message
-    assert "--mount=type=cache,target=/etc/apk/cache" in finding.message
+    assert "--mount=type=cache,target=/var/cache/apk" in finding.message
+    assert "~1.1-3.0 MB (typical for main and community)" in finding.message
+    # under BuildKit the cache mount comes first, --no-cache second
+    assert finding.message.index("--mount") < finding.message.index("apk add --no-cache")
     [classic] = lint("FROM alpine\nRUN apk add -U curl\n", CODE, builder="classic")
     assert "`--update`" in classic.message
     assert "--mount" not in classic.message
+    assert "~1.1-3.0 MB" in classic.message
+
+
+def test_lone_update_message_gives_the_index_size() -> None:
+    text = "FROM alpine\nRUN apk update && apk add --no-cache curl\n"
+    [finding] = lint(text, CODE)
+    assert "(~1.1-3.0 MB, typical for main and community)" in finding.message
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,45 @@ def test_exact_columns_and_message() -> None:
     assert positions([finding]) == [(2, 23, 2, 38)]
     assert "`apt-get install`" in finding.message
     assert CLEANUP in finding.message
-    assert "--mount=type=cache,target=/var/lib/apt/lists" in finding.message
+    assert "~20 MB (measured on Debian 12)" in finding.message
+    mounts = (
+        "`RUN --mount=type=cache,target=/var/cache/apt,sharing=locked "
+        "--mount=type=cache,target=/var/lib/apt,sharing=locked`"
+    )
+    assert mounts in finding.message
+    # under BuildKit the cache mounts come before the removal
+    assert finding.message.index(mounts) < finding.message.index(CLEANUP)
+
+
+@pytest.mark.parametrize(
+    ("image", "size"),
+    [
+        ("debian:bookworm-slim", "~20 MB (measured on Debian 12)"),
+        ("python:3.12", "~20 MB (measured on Debian 12)"),  # Debian-based official image
+        ("ubuntu:22.04", "~45 MB (typical for Ubuntu)"),
+        ("nvidia/cuda:12.2.0-devel-ubuntu22.04", "~45 MB (typical for Ubuntu)"),
+        ("registry.example.com/base", "~20-45 MB (typical for Debian and Ubuntu)"),
+    ],
+)
+def test_message_estimates_the_lists_from_the_base_image(image: str, size: str) -> None:
+    [finding] = lint(f"FROM {image}\nRUN apt-get update && apt-get install -y curl\n", CODE)
+    assert f"stay in /var/lib/apt/lists: {size} in this layer" in finding.message
+
+
+def test_estimate_follows_the_stage_chain() -> None:
+    text = "FROM ubuntu:24.04 AS base\nFROM base\nRUN apt-get update && apt-get install -y x\n"
+    [finding] = lint(text, CODE)
+    assert "~45 MB (typical for Ubuntu)" in finding.message
+
+
+def test_an_apt_cache_mount_without_the_lists_asks_for_the_lists_mount() -> None:
+    text = (
+        "FROM debian\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked "
+        "apt-get update && apt-get install -y curl\n"
+    )
+    [finding] = lint(text, CODE)
+    assert "add `--mount=type=cache,target=/var/lib/apt,sharing=locked`" in finding.message
+    assert finding.fix is not None  # the lists are not under a mount: removing them is safe
 
 
 def test_classic_builder_message_has_no_cache_mount() -> None:

@@ -49,6 +49,7 @@ def test_message_names_the_archive() -> None:
     assert "/src/tool.tar.gz" in finding.message
     assert "rm -f /src/tool.tar.gz" in finding.message
     assert "| tar -x" in finding.message
+    assert "about 28% of the extracted files' size again" in finding.message
     zip_text = f"FROM debian\nRUN curl -o /t.zip {URL} && unzip /t.zip\n"
     [unzip] = lint(zip_text, CODE)
     assert "stream" not in unzip.message  # unzip cannot read a pipe

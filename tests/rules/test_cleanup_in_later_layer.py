@@ -19,8 +19,6 @@ def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
         # package data an earlier RUN left
         ("RUN apt-get update && apt-get install -y curl", "RUN rm -rf /var/lib/apt/lists/*",
          "rm -rf /var/lib/apt/lists/*", "apt package lists"),
-        ("RUN apt-get update && apt-get install -y curl", "RUN apt-get clean", "apt-get clean",
-         "apt package cache"),
         ("RUN pip install flask", "RUN rm -rf /root/.cache", "rm -rf /root/.cache", "pip cache"),
         ("RUN pip install flask", "RUN pip cache purge", "pip cache purge", "pip cache"),
         ("RUN yarn install", "RUN yarn cache clean", "yarn cache clean", "yarn cache"),
@@ -60,12 +58,109 @@ def test_reports(earlier: str, later: str, command: str, what: str) -> None:
 
 
 def test_each_removing_command_is_reported() -> None:
+    later = "RUN pip cache purge && rm -rf /var/lib/apt/lists/*"
+    text = (
+        "FROM debian\nRUN apt-get update && apt-get install -y python3-pip\n"
+        f"RUN pip install flask\n{later}\n"
+    )
+    assert positions(lint(text, CODE)) == [
+        span(4, later, "pip cache purge"),
+        span(4, later, "rm -rf /var/lib/apt/lists/*"),
+    ]
+
+
+def test_apt_clean_after_an_install_is_not_reported() -> None:
+    # Docker's Debian and Ubuntu images delete downloaded .deb files after every install
     later = "RUN apt-get clean && rm -rf /var/lib/apt/lists/*"
     text = f"FROM debian\nRUN apt-get update && apt-get install -y curl\n{later}\n"
-    assert positions(lint(text, CODE)) == [
-        span(3, later, "apt-get clean"),
-        span(3, later, "rm -rf /var/lib/apt/lists/*"),
-    ]
+    assert positions(lint(text, CODE)) == [span(3, later, "rm -rf /var/lib/apt/lists/*")]
+
+
+def test_a_removal_inside_a_mount_of_its_own_run_is_not_reported() -> None:
+    text = (
+        "FROM debian\nRUN apt-get update && apt-get install -y curl\n"
+        "RUN --mount=type=cache,target=/var/lib/apt rm -rf /var/lib/apt/lists/*\n"
+    )
+    assert lint(text, CODE) == []
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "size"),
+    [
+        ("RUN apt-get update && apt-get install -y curl", "RUN rm -rf /var/lib/apt/lists/*",
+         "~20 MB, measured on Debian 12"),
+        ("RUN pip install flask", "RUN rm -rf /root/.cache/pip",
+         "about a fifth of the installed packages' size"),
+        ("RUN npm ci", "RUN npm cache clean --force", "about as large as node_modules"),
+        ("RUN yarn install", "RUN yarn cache clean", "at least as large as node_modules"),
+        ("RUN apk add -U curl", "RUN rm -rf /var/cache/apk/*",
+         "~1.1-3.0 MB, typical for main and community"),
+    ],
+)  # fmt: skip
+def test_message_estimates_package_data(earlier: str, later: str, size: str) -> None:
+    [finding] = lint(f"FROM debian\n{earlier}\n{later}\n", CODE)
+    assert size in finding.message
+
+
+@pytest.mark.parametrize(
+    ("earlier", "mount"),
+    [
+        ("RUN apt-get update && apt-get install -y curl",
+         "`RUN --mount=type=cache,target=/var/cache/apt,sharing=locked "
+         "--mount=type=cache,target=/var/lib/apt,sharing=locked`"),
+        ("RUN pip install flask", "`RUN --mount=type=cache,target=/root/.cache/pip`"),
+        ("USER app\nRUN pip install --user flask",
+         "`RUN --mount=type=cache,target=/home/app/.cache/pip`"),
+    ],
+)  # fmt: skip
+def test_cache_mount_advice_comes_first(earlier: str, mount: str) -> None:
+    later = "RUN rm -rf /var/lib/apt/lists/* /root/.cache/pip /home/app/.cache/pip"
+    [finding] = lint(f"FROM debian\n{earlier}\n{later}\n", CODE)
+    assert mount in finding.message
+    assert finding.message.index(mount) < finding.message.index("clean up in that RUN")
+
+
+def test_exact_size_of_a_copy_with_the_build_context(tmp_path) -> None:
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "a.bin").write_bytes(b"x" * 1_500_000)
+    (tmp_path / "dist" / "b.bin").write_bytes(b"y" * 500_000)
+    text = "FROM debian\nCOPY dist /opt/dist\nRUN rm -rf /opt/dist\n"
+    [finding] = lint(text, CODE, context_dir=str(tmp_path))
+    assert "(2.0 MB, in the build context)" in finding.message
+    [unknown] = lint(text, CODE)  # no context: no size
+    assert "build context)" not in unknown.message
+
+
+@pytest.mark.parametrize(
+    ("copy", "builder", "link"),
+    [
+        ("COPY --from=build /out /app", "buildkit", True),
+        ("COPY --from=build /out /app", "classic", False),
+        ("COPY --from=build /out /usr/lib/app", "buildkit", False),  # a system folder
+        ("COPY --link --from=build /out /app", "buildkit", False),  # already linked
+        ("COPY --chmod=755 --from=build /out /app", "buildkit", False),
+        ("COPY --chown=app --from=build /out /app", "buildkit", False),  # a name
+        ("COPY --chown=1000:1000 --from=build /out /app", "buildkit", True),
+        ("RUN mkdir /app && chown 1000 /app\nCOPY --from=build /out /app", "buildkit", False),
+        ("WORKDIR /app\nCOPY --from=build /out /app", "buildkit", False),
+        ("COPY a /app/a\nCOPY --from=build /out /app", "buildkit", False),
+    ],
+)  # fmt: skip
+def test_link_advice_only_where_it_is_sound(copy: str, builder: str, link: bool) -> None:
+    text = f"FROM scratch AS build\nFROM debian\n{copy}\nRUN rm -rf /app /usr/lib/app\n"
+    findings = lint(text, CODE, builder=builder)
+    messages = [finding.message for finding in findings if "which COPY" in finding.message]
+    assert messages
+    assert ("`COPY --link`" in messages[-1]) is link
+
+
+def test_link_advice_needs_an_external_base() -> None:
+    text = (
+        "FROM scratch AS build\nFROM debian AS base\nFROM base\n"
+        "COPY --from=build /out /app\nRUN rm -rf /app\n"
+    )
+    [finding] = lint(text, CODE)
+    assert "--link" not in finding.message
 
 
 def test_relative_paths_follow_workdir() -> None:

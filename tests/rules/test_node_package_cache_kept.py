@@ -49,10 +49,13 @@ def test_messages() -> None:
     assert "/root/.npm" in npm.message
     assert "npm cache clean --force" in npm.message
     assert "--mount=type=cache,target=/root/.npm" in npm.message
+    assert "about as large as node_modules" in npm.message
+    assert npm.message.index("--mount") < npm.message.index("npm cache clean")
     [yarn] = lint("FROM node\nRUN yarn\n", CODE, builder="classic")
     assert "/usr/local/share/.cache/yarn" in yarn.message
     assert "`yarn cache clean`" in yarn.message
     assert "--mount" not in yarn.message
+    assert "at least as large as node_modules" in yarn.message
 
 
 def test_cache_of_another_user() -> None:

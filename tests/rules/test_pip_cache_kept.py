@@ -42,8 +42,42 @@ def test_message_names_the_cache_and_the_mount() -> None:
     [finding] = lint("FROM python\nRUN pip install flask\n", CODE)
     assert "/root/.cache/pip" in finding.message
     assert "--mount=type=cache,target=/root/.cache/pip" in finding.message
+    assert "about a fifth of the installed packages' size" in finding.message
+    assert finding.message.index("--mount") < finding.message.index(f"add `{FLAG}`")
     [classic] = lint("FROM python\nRUN pip install flask\n", CODE, builder="classic")
     assert "--mount" not in classic.message
+
+
+@pytest.mark.parametrize(
+    ("line", "size"),
+    [
+        ("RUN pip install torch==2.3.0", "~192 MB (measured: torch's wheel alone)"),
+        ("RUN pip install -r requirements.txt numpy>=2 flask",
+         "~17 MB (measured: numpy's wheel alone)"),
+        ("RUN pip install --index-url https://x/torch/ numpy torch",
+         "~192 MB (measured: torch's wheel alone)"),
+        ("RUN pip install -r numpy.txt", "about a fifth"),  # a file, not the package
+    ],
+)  # fmt: skip
+def test_message_sizes_known_wheels(line: str, size: str) -> None:
+    [finding] = lint(f"FROM python\n{line}\n", CODE)
+    assert size in finding.message
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "RUN --mount=type=cache,target=/pip-cache pip install flask",
+        "RUN --mount=type=cache,target=/root/.cache/pip-wheels pip install flask",
+        "RUN --mount=type=tmpfs,target=/tmp/pip pip install flask",
+    ],
+)
+def test_a_mount_missing_the_cache_asks_to_fix_the_mount(line: str) -> None:
+    [finding] = lint(f"FROM python\n{line}\n", CODE)
+    assert FLAG not in finding.message  # never advise against the user's cache mount
+    assert "--mount=type=cache,target=/root/.cache/pip" in finding.message
+    assert "PIP_CACHE_DIR=" in finding.message
+    assert finding.fix is None
 
 
 def test_cache_of_a_non_root_user() -> None:

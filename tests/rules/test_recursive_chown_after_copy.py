@@ -194,3 +194,72 @@ def test_idempotent(text: str) -> None:
     assert once != text
     assert fix(once, CODE, unsafe=True) == once
     assert lint(once, CODE) == []
+
+
+def _context(tmp_path):
+    """A build context with known sizes: 1,200,000 + 300,000 bytes under app/, 50 in notes.txt."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "main.bin").write_bytes(b"a" * 1_200_000)
+    (tmp_path / "app" / "lib").mkdir()
+    (tmp_path / "app" / "lib" / "util.bin").write_bytes(b"b" * 300_000)
+    (tmp_path / "notes.txt").write_bytes(b"n" * 50)
+    return str(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("body", "size"),
+    [
+        ("COPY app /app\nRUN chown -R app:app /app\n", "(/app, 1.5 MB, in the build context)"),
+        ("COPY . /app\nRUN chown -R app:app /app\n", "(/app, 1.5 MB, in the build context)"),
+        ("COPY notes.txt /srv/notes.txt\nRUN chown -R app /srv\n",
+         "(/srv/notes.txt, at least 50 bytes, in the build context)"),
+        ("COPY app/lib /app/lib\nRUN chmod -R 755 /app/lib\n",
+         "(/app/lib, 300 kB, in the build context)"),
+    ],
+)  # fmt: skip
+def test_message_gives_the_exact_size_with_the_build_context(tmp_path, body, size) -> None:
+    [finding] = lint("FROM debian\n" + body, CODE, context_dir=_context(tmp_path))
+    assert size in finding.message
+
+
+def test_dockerignore_is_honoured_in_the_size(tmp_path) -> None:
+    root = _context(tmp_path)
+    (tmp_path / ".dockerignore").write_text("app/lib\n")
+    [finding] = lint("FROM debian\nCOPY app /app\nRUN chown -R app /app\n", CODE, context_dir=root)
+    assert "(/app, 1.2 MB, in the build context)" in finding.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "COPY --from=build /out /app\nRUN chown -R app /app\n",  # not from the context
+        "COPY missing /app\nRUN chown -R app /app\n",  # selects nothing
+        "COPY $SRC /app\nRUN chown -R app /app\n",  # unknown variable
+    ],
+)
+def test_no_size_when_it_cannot_be_known(tmp_path, body) -> None:
+    text = "FROM scratch AS build\nFROM debian\n" + body
+    [finding] = lint(text, CODE, context_dir=_context(tmp_path))
+    assert "build context" not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("text", "builder", "link"),
+    [
+        ("FROM debian\nCOPY . /app\nRUN chown -R 1000:1000 /app\n", "buildkit", True),
+        ("FROM debian\nCOPY . /app\nRUN chown -R 1000:1000 /app\n", "classic", False),
+        ("FROM debian\nCOPY . /app\nRUN chown -R app:app /app\n", "buildkit", False),
+        ("FROM debian\nCOPY . /app\nRUN chmod -R 755 /app\n", "buildkit", False),
+        ("FROM debian\nCOPY . /usr/src/app\nRUN chown -R 1000:1000 /usr/src/app\n",
+         "buildkit", False),
+        ("FROM debian\nWORKDIR /app\nCOPY . .\nRUN chown -R 1000:1000 /app\n", "buildkit", False),
+        ("FROM debian\nRUN mkdir -p /app/data\nCOPY . /app\nRUN chown -R 1000:1000 /app\n",
+         "buildkit", False),
+        ("FROM debian AS base\nFROM base\nCOPY . /app\nRUN chown -R 1000:1000 /app\n",
+         "buildkit", False),
+        ("FROM debian\nCOPY --link . /app\nRUN chown -R 1000:1000 /app\n", "buildkit", False),
+    ],
+)  # fmt: skip
+def test_link_advice_only_where_it_is_sound(text: str, builder: str, link: bool) -> None:
+    [finding] = lint(text, CODE, builder=builder)
+    assert ("COPY --link --chown=1000:1000" in finding.message) is link

@@ -1,0 +1,554 @@
+"""How many bytes the size rules' findings cost: the data, and where each number comes from.
+
+Every figure is one of three kinds (``SizeEstimate.basis``):
+
+- ``exact``: computed for this build from the build context (the files a COPY selects,
+  after ``.dockerignore``, with ``BuildContext.select`` and ``total_size``);
+- ``measured``: measured once, on 2026-11-27, on a Debian 12 (bookworm) machine; the
+  comment above each table says how;
+- ``typical``: not measured here; a usual order of magnitude, said as such.
+
+Sizes are in decimal units (1 MB = 1,000,000 bytes), as ``docker images`` shows them.
+The Debian tables were measured offline with ``apt-get -s`` (simulate) against the
+Debian 12 package lists, from a base holding the ``Priority: required`` packages and
+their dependencies (96 packages, what ``debian:bookworm-slim`` holds, give or take):
+the size of a package set is the sum of the ``Installed-Size`` fields of the
+packages ``apt-get install`` would add, with or without ``--no-install-recommends``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from lintlayers.buildcontext.context import BuildContext
+    from lintlayers.context import RuleContext
+    from lintlayers.model.run_effects import Step
+    from lintlayers.model.stages import Stage
+
+MB = 1_000_000
+
+EXACT = "exact"
+MEASURED = "measured"
+TYPICAL = "typical"
+
+
+class SizeEstimate:
+    """Roughly how many bytes something keeps in a layer, and how that is known.
+
+    ``low``/``high`` are bytes (equal for a single figure) or ``None`` for an estimate
+    relative to something the linter cannot size (``relative`` then says it, as in
+    "about a fifth of the installed packages"). ``basis`` is ``exact``, ``measured`` or
+    ``typical``; ``source`` says what the figure was measured on, for messages.
+    """
+
+    __slots__ = ("basis", "high", "low", "relative", "source")
+
+    def __init__(
+        self,
+        low: int | None,
+        high: int | None = None,
+        *,
+        basis: str = TYPICAL,
+        source: str = "",
+        relative: str = "",
+    ) -> None:
+        self.low = low
+        self.high = low if high is None else high
+        self.basis = basis
+        self.source = source
+        self.relative = relative
+
+    def text(self) -> str:
+        """``12.3 MB`` (exact), ``~20 MB``, ``~20-45 MB``, or the relative phrase."""
+        if self.low is None or self.high is None:
+            return self.relative
+        if self.basis == EXACT:
+            return format_bytes(self.low)
+        if self.high != self.low:
+            low, high = format_bytes(self.low), format_bytes(self.high)
+            low_number, _, low_unit = low.partition(" ")
+            if high.endswith(" " + low_unit):
+                return f"~{low_number}-{high}"
+            return f"~{low}-{high}"
+        return "~" + format_bytes(self.low)
+
+    def described(self) -> str:
+        """``text()`` followed by its source in parentheses: ``~20 MB (measured on ...)``."""
+        return f"{self.text()} ({self.source})" if self.source else self.text()
+
+    def clause(self) -> str:
+        """``text()`` and its source for use inside parentheses: ``~20 MB, measured on ...``."""
+        return f"{self.text()}, {self.source}" if self.source else self.text()
+
+    def __repr__(self) -> str:
+        return f"SizeEstimate({self.text()!r}, {self.basis})"
+
+
+def format_bytes(size: int) -> str:
+    """``512 bytes``, ``8.2 kB``, ``45 MB``, ``1.2 GB``: decimal units, 2 significant digits."""
+    if size < 1000:
+        return f"{size} bytes"
+    value = float(size)
+    for unit in ("kB", "MB", "GB", "TB"):
+        value /= 1000
+        if value < 999.5 or unit == "TB":
+            if value < 9.95:
+                return f"{value:.1f} {unit}"
+            return f"{value:.0f} {unit}"
+    return f"{size} bytes"  # pragma: no cover
+
+
+def _mb(value: float) -> int:
+    return round(value * MB)
+
+
+# ---------------------------------------------------------------------- apt lists
+
+APT_LISTS_MB = {"debian": 19.9, "ubuntu": 45.0}
+"""``/var/lib/apt/lists`` after ``apt-get update``, by distribution.
+
+debian, measured: ``du -sb /var/lib/apt/lists`` gave 19,874,352 bytes for bookworm's
+main component of bookworm, bookworm-updates and bookworm-security, stored
+lz4-compressed as Docker's official Debian images keep them
+(``/etc/apt/apt.conf.d/docker-gzip-indexes``); uncompressed they are 52.6 MB.
+ubuntu, typical: main, restricted, universe and multiverse of the release, -updates
+and -security (universe alone is several times Debian's main); not measured here.
+Extra sources (a vendor's repository added with ``sources.list.d``) add their own.
+"""
+APT_LISTS_UNKNOWN_MB = (20.0, 45.0)
+"""Typical range when the base image does not tell Debian from Ubuntu."""
+
+_UBUNTU = ("ubuntu", "xenial", "bionic", "focal", "jammy", "noble", "oracular", "plucky")
+_DEBIAN = ("debian", "bookworm", "bullseye", "buster", "stretch", "trixie", "sid")
+DEBIAN_BASED = frozenset(
+    {"python", "node", "ruby", "golang", "php", "perl", "rust", "buildpack-deps", "httpd",
+     "nginx", "postgres", "redis", "haskell", "gcc"}
+)  # fmt: skip
+"""Official images whose default variants are built on Debian."""
+
+
+def distribution(image: str) -> str | None:
+    """``debian`` or ``ubuntu`` when an image reference tells, else None."""
+    lowered = image.lower()
+    words = re.split(r"[^a-z0-9]+", lowered)
+    if _names_any(words, _UBUNTU):
+        return "ubuntu"
+    if _names_any(words, _DEBIAN):
+        return "debian"
+    name = lowered.split("@", 1)[0]
+    repository, _, tag = name.rpartition(":") if ":" in name.rpartition("/")[2] else (name, "", "")
+    repository = repository.removeprefix("docker.io/").removeprefix("library/")
+    if repository in DEBIAN_BASED and not any(word in tag for word in ("alpine", "windows")):
+        return "debian"
+    return None
+
+
+def _names_any(words: list[str], names: tuple[str, ...]) -> bool:
+    """Whether a word is one of ``names``, alone or followed by a version (``ubuntu22``)."""
+    return any(
+        word == name or (word.startswith(name) and word[len(name) :].isdigit())
+        for word in words
+        for name in names
+    )
+
+
+def root_image(stage: Stage) -> str:
+    """The external image a stage is ultimately built ``FROM`` (through other stages)."""
+    seen: set[int] = set()
+    while stage.base_stage is not None and stage.index not in seen:
+        seen.add(stage.index)
+        stage = stage.base_stage
+    return stage.base
+
+
+def apt_lists(image: str) -> SizeEstimate:
+    """What ``apt-get update`` leaves in ``/var/lib/apt/lists`` on ``image``."""
+    found = distribution(image)
+    if found == "debian":
+        return SizeEstimate(
+            _mb(APT_LISTS_MB["debian"]), basis=MEASURED, source="measured on Debian 12"
+        )
+    if found == "ubuntu":
+        return SizeEstimate(_mb(APT_LISTS_MB["ubuntu"]), basis=TYPICAL, source="typical for Ubuntu")
+    low, high = APT_LISTS_UNKNOWN_MB
+    return SizeEstimate(_mb(low), _mb(high), basis=TYPICAL, source="typical for Debian and Ubuntu")
+
+
+APT_DEB_RATIO = 0.25
+"""Downloaded ``.deb`` files / installed size, measured: the 87.3 MB of ``.deb`` files of
+build-essential, git, curl and python3 (with dependencies) install 352 MB. Docker's
+official Debian and Ubuntu images delete them after every install
+(``/etc/apt/apt.conf.d/docker-clean``), so ``/var/cache/apt`` is usually empty there."""
+
+# ------------------------------------------------------------- apt recommends
+
+APT_RECOMMENDS_MB: dict[str, float] = {
+    "ca-certificates": 0.0, "curl": 3.8, "gnupg": 6.6, "wget": 9.3, "git": 15.0,
+    "gcc": 88.3, "make": 0.0, "xz-utils": 0.0, "libssl-dev": 0.0, "zlib1g-dev": 58.3,
+    "unzip": 0.0, "dpkg-dev": 311.8, "locales": 0.0, "libc6-dev": 58.3, "g++": 58.3,
+    "libsqlite3-dev": 58.3, "libcurl4-openssl-dev": 3.8, "libreadline-dev": 58.4,
+    "openssh-client": 4.2, "libffi-dev": 0.0, "libxml2-dev": 58.3, "build-essential": 79.1,
+    "netbase": 0.0, "lsb-release": 0.0, "libbz2-dev": 59.0, "libpq-dev": 0.7, "bzip2": 0.0,
+    "procps": 1.0, "dirmngr": 22.1, "fontconfig": 0.0, "file": 0.0, "less": 0.0,
+    "pkg-config": 0.0, "autoconf": 2.0, "sudo": 0.0, "software-properties-common": 23.4,
+    "python3": 3.1, "python3-dev": 60.8, "python3-pip": 380.2, "python3-venv": 0.3,
+    "cmake": 265.3, "nodejs": 18.3, "npm": 629.1, "jq": 0.0, "imagemagick": 118.8,
+    "ruby": 13.9, "vim": 0.1, "nano": 0.0, "gettext-base": 0.0, "postgresql-client": 0.7,
+    "default-mysql-client": 2.6, "openjdk-17-jre-headless": 56.7, "openjdk-17-jdk": 71.7,
+    "default-jre": 64.1, "default-jdk": 71.7, "maven": 56.7, "gradle": 60.6,
+    "golang": 325.8, "rustc": 569.6, "cargo": 551.2, "clang": 549.4, "iputils-ping": 0.1,
+    "net-tools": 0.0, "dnsutils": 0.3, "telnet": 0.3, "rsync": 0.0, "zip": 0.4,
+    "gosu": 0.0, "tini": 0.0, "supervisor": 3.1, "nginx": 0.4, "apache2": 4.8,
+    "php-cli": 0.0, "libpng-dev": 58.1, "libjpeg-dev": 57.6, "libfreetype6-dev": 56.4,
+    "libzip-dev": 58.3, "libicu-dev": 58.3, "libonig-dev": 0.0, "ffmpeg": 157.1,
+    "xvfb": 8.6, "chromium": 164.5, "firefox-esr": 353.6, "tzdata": 0.0,
+}  # fmt: skip
+"""MB that ``apt-get install PACKAGE`` adds without ``--no-install-recommends`` compared
+with it, measured on Debian 12 as the module docstring says (the most common packages of
+the corpus). Many ``-dev`` packages show ~58 MB because ``libc6-dev`` recommends a C
+compiler."""
+
+
+def apt_recommends(packages: Iterable[str]) -> tuple[SizeEstimate, str] | None:
+    """What the recommended packages of ``packages`` add, from the biggest measured one.
+
+    Returns the estimate and that package's name; None when no package is in the
+    table. A zero estimate means no measured package recommends anything on Debian 12.
+    """
+    best: tuple[float, str] | None = None
+    for word in packages:
+        name = package_name(word)
+        value = APT_RECOMMENDS_MB.get(name)
+        if value is not None and (best is None or value > best[0]):
+            best = (value, name)
+    if best is None:
+        return None
+    value, name = best
+    return SizeEstimate(_mb(value), basis=MEASURED, source="measured on Debian 12"), name
+
+
+def package_name(word: str) -> str:
+    """A package argument without version, release or architecture: ``gcc=4:12`` -> ``gcc``."""
+    name = re.split(r"[=<>~]", word, maxsplit=1)[0]
+    name = name.split("/", 1)[0].split("@", 1)[0]
+    return name.partition(":")[0]
+
+
+# -------------------------------------------------------------------- apk index
+
+APK_INDEX_MB = (1.1, 3.0)
+"""``APKINDEX.*.tar.gz`` files that ``apk update``/``apk add --update`` store in
+``/var/cache/apk``, typical: one per repository; a public note measured main's at
+1131 kB (edge, 2023); community's is larger. Not measured here."""
+
+
+def apk_index() -> SizeEstimate:
+    low, high = APK_INDEX_MB
+    return SizeEstimate(_mb(low), _mb(high), basis=TYPICAL, source="typical for main and community")
+
+
+# ------------------------------------------------------------- language caches
+
+PIP_CACHE_RATIO = 0.2
+"""pip cache / installed size, measured: pip keeps the wheels it downloads (and the ones it
+builds from source). flask and requests with their dependencies: 1.3 MB of wheels for
+8.2 MB installed (16%); numpy 2.4: a 16.9 MB wheel for 71.4 MB installed (24%)."""
+PIP_WHEELS_MB = {"torch": 191.8, "numpy": 16.9}
+"""Wheels measured here (CPython 3.11, x86-64): torch 2.13's CPU wheel, numpy 2.4's.
+The default (CUDA) torch wheel and its nvidia-* dependencies are several GB, typical."""
+NPM_CACHE_RATIO = (0.7, 1.4)
+"""``~/.npm`` / ``node_modules``, measured with npm 11: express alone 3.3 MB of cache for
+2.3 MB of node_modules (the registry metadata counts); express and typescript 24.3 MB
+for 32.8 MB."""
+YARN_CACHE_RATIO = 1.0
+"""yarn 1 cache / ``node_modules``, typical: yarn 1 keeps every package unpacked (plus a
+tarball copy in recent versions), at least as large as ``node_modules``."""
+
+
+def pip_cache(packages: Iterable[str] = ()) -> SizeEstimate:
+    """The pip cache an install leaves: a measured wheel when named, else a fraction."""
+    best: tuple[float, str] | None = None
+    for word in packages:
+        name = re.split(r"[=<>~!\[;@ ]", word, maxsplit=1)[0].lower()
+        value = PIP_WHEELS_MB.get(name)
+        if value is not None and (best is None or value > best[0]):
+            best = (value, name)
+    if best is not None:
+        value, name = best
+        return SizeEstimate(_mb(value), basis=MEASURED, source=f"measured: {name}'s wheel alone")
+    return SizeEstimate(
+        None, basis=MEASURED, relative="about a fifth of the installed packages' size"
+    )
+
+
+def npm_cache() -> SizeEstimate:
+    return SizeEstimate(None, basis=MEASURED, relative="about as large as node_modules")
+
+
+def yarn_cache() -> SizeEstimate:
+    return SizeEstimate(None, basis=TYPICAL, relative="at least as large as node_modules")
+
+
+def package_cache(kind: str, image: str = "") -> SizeEstimate | None:
+    """What package data of ``kind`` (a ``run_effects.CACHE_DIRS`` key) weighs."""
+    if kind == "apt-lists":
+        return apt_lists(image)
+    if kind == "apt":
+        return SizeEstimate(
+            None, basis=MEASURED, relative="about a quarter of the installed packages' size"
+        )
+    if kind == "apk":
+        return apk_index()
+    if kind == "pip":
+        return pip_cache()
+    if kind == "npm":
+        return npm_cache()
+    if kind == "yarn":
+        return yarn_cache()
+    return None
+
+
+# --------------------------------------------------------------------- archives
+
+ARCHIVE_RATIO = 0.28
+"""A gzip tarball / the files it holds, measured with ``tar -c | gzip -6``: the Go 1.19
+toolchain tree, 96.2 MB for 342.8 MB (28%); Python 3.11's standard library, 15.4 MB for
+53.4 MB (29%). xz and zstd archives are somewhat smaller."""
+
+
+def kept_archive() -> SizeEstimate:
+    return SizeEstimate(
+        None,
+        basis=MEASURED,
+        relative=f"about {round(ARCHIVE_RATIO * 100)}% of the extracted files' size again",
+    )
+
+
+# ------------------------------------------------------------------ build tools
+
+BUILD_TOOLS_MB: dict[str, float] = {
+    "build-essential": 274.3, "gcc": 180.2, "g++": 267.2, "make": 1.6, "cmake": 95.6,
+    "clang": 411.2, "llvm": 249.1, "gfortran": 254.1, "golang": 465.0, "golang-go": 464.3,
+    "rustc": 657.6, "cargo": 675.9, "maven": 242.3, "gradle": 349.6, "ant": 231.7,
+    "default-jdk": 593.5, "default-jdk-headless": 308.3, "openjdk-17-jdk": 593.5,
+    "openjdk-17-jdk-headless": 308.3, "autoconf": 2.8, "automake": 4.8, "libtool": 220.2,
+    "pkg-config": 0.3, "pkgconf": 0.3, "dpkg-dev": 41.5, "bison": 3.9, "flex": 2.0,
+    "meson": 42.2, "ninja-build": 0.4, "nasm": 3.4, "yasm": 2.2, "swig": 6.0,
+    "python3-dev": 94.4, "libc6-dev": 30.0, "libc-dev": 30.0, "linux-libc-dev": 7.4,
+    "libssl-dev": 18.7, "zlib1g-dev": 31.3, "libffi-dev": 0.3, "libxml2-dev": 122.0,
+    "libxslt1-dev": 125.1, "libpq-dev": 23.0, "libsqlite3-dev": 34.9,
+    "libcurl4-openssl-dev": 13.3, "libreadline-dev": 34.5, "libbz2-dev": 30.1,
+    "libjpeg-dev": 31.9, "libpng-dev": 32.6, "libgmp-dev": 2.3, "libyaml-dev": 0.4,
+    "libzip-dev": 31.8, "libonig-dev": 0.9, "libsodium-dev": 1.2, "libargon2-dev": 0.1,
+    "uuid-dev": 30.1, "libncurses5-dev": 33.1, "libncursesw5-dev": 33.1,
+    "libgdbm-dev": 30.4, "liblzma-dev": 0.7, "tk-dev": 112.4,
+    "default-libmysqlclient-dev": 45.6, "libkrb5-dev": 31.9, "libevent-dev": 9.1,
+    "libglib2.0-dev": 91.7, "libfreetype6-dev": 37.4, "libmagickwand-dev": 330.6,
+    "libicu-dev": 116.7, "libpcre3-dev": 34.2, "libboost-dev": 228.8, "libzstd-dev": 1.3,
+    "libwebp-dev": 1.9, "libldap2-dev": 2.5, "libsasl2-dev": 31.1, "unixodbc-dev": 2.9,
+    "debhelper": 289.7, "devscripts": 112.8,
+}  # fmt: skip
+"""MB that ``apt-get install --no-install-recommends PACKAGE`` adds with its dependencies,
+measured on Debian 12 as the module docstring says. Packages share dependencies (most
+``-dev`` packages pull ``libc6-dev``, 30 MB), so a set weighs at least its largest member
+and less than the sum."""
+
+BUILD_TOOL_KINDS_MB: dict[str, tuple[str, float]] = {
+    "c": ("a C/C++ toolchain", 180.2),
+    "go": ("a Go toolchain", 465.0),
+    "rust": ("a Rust toolchain", 657.6),
+    "java": ("a JDK", 308.3),
+    "jvm-build": ("a JVM build tool", 242.3),
+    "headers": ("development headers with the C library headers", 30.0),
+    "autotools": ("autotools", 4.8),
+    "node": ("a Node.js build tool", 30.5),
+}
+"""For package managers other than apt, typical sizes taken from the Debian measurements
+of the same tool (gcc, golang, rustc, default-jdk-headless, maven, libc6-dev, automake);
+typescript's 30.5 MB was measured as ``node_modules`` (npm 11, typescript 5)."""
+
+# Build tools by package manager: exact names and name patterns, each with its kind.
+_APT_TOOLS: dict[str, str] = {
+    "build-essential": "c", "gcc": "c", "g++": "c", "make": "c", "cmake": "c", "clang": "c",
+    "llvm": "c", "gfortran": "c", "ninja-build": "c", "meson": "c", "nasm": "c", "yasm": "c",
+    "bison": "c", "flex": "c", "swig": "c", "dpkg-dev": "c", "debhelper": "c",
+    "devscripts": "c", "golang": "go", "golang-go": "go", "rustc": "rust", "cargo": "rust",
+    "maven": "jvm-build", "gradle": "jvm-build", "ant": "jvm-build", "default-jdk": "java",
+    "default-jdk-headless": "java", "autoconf": "autotools", "automake": "autotools",
+    "libtool": "autotools", "libtool-bin": "autotools",
+}  # fmt: skip
+_APT_PATTERNS = (
+    (r"(?:gcc|g\+\+|cpp|clang|llvm|gfortran)-\d+(?:\.\d+)?", "c"),
+    (r"golang-\d+(?:\.\d+)*(?:-go)?", "go"),
+    (r"openjdk-\d+-jdk(?:-headless)?", "java"),
+    (r".+-dev", "headers"),
+)
+_APK_TOOLS: dict[str, str] = {
+    "build-base": "c", "alpine-sdk": "c", "gcc": "c", "g++": "c", "make": "c", "cmake": "c",
+    "clang": "c", "llvm": "c", "gfortran": "c", "samurai": "c", "ninja": "c", "meson": "c",
+    "nasm": "c", "yasm": "c", "bison": "c", "flex": "c", "musl-dev": "headers",
+    "libc-dev": "headers", "linux-headers": "headers", "go": "go", "rust": "rust",
+    "cargo": "rust", "maven": "jvm-build", "gradle": "jvm-build", "autoconf": "autotools",
+    "automake": "autotools", "libtool": "autotools",
+}  # fmt: skip
+_APK_PATTERNS = (
+    (r"(?:clang|llvm)\d+", "c"),
+    (r"openjdk\d+(?:-jdk)?", "java"),
+    (r".+-dev", "headers"),
+)
+_RPM_TOOLS: dict[str, str] = {
+    "gcc": "c", "gcc-c++": "c", "make": "c", "cmake": "c", "clang": "c", "llvm": "c",
+    "gcc-gfortran": "c", "golang": "go", "rust": "rust", "cargo": "rust",
+    "maven": "jvm-build", "gradle": "jvm-build", "autoconf": "autotools",
+    "automake": "autotools", "libtool": "autotools", "Development Tools": "c",
+    "@development-tools": "c", "@Development Tools": "c",
+}  # fmt: skip
+_RPM_PATTERNS = (
+    (r"java-[\d.]+-openjdk-devel", "java"),
+    (r".+-devel", "headers"),
+)
+_NODE_TOOLS: dict[str, str] = {
+    "typescript": "node", "node-gyp": "node", "webpack": "node", "webpack-cli": "node",
+    "@angular/cli": "node", "@vue/cli": "node", "@nestjs/cli": "node", "parcel": "node",
+    "rollup": "node", "gulp": "node", "gulp-cli": "node", "grunt-cli": "node",
+}  # fmt: skip
+BUILD_TOOLS: dict[str, tuple[dict[str, str], tuple[tuple[str, str], ...]]] = {
+    "apt": (_APT_TOOLS, _APT_PATTERNS),
+    "apk": (_APK_TOOLS, _APK_PATTERNS),
+    "rpm": (_RPM_TOOLS, _RPM_PATTERNS),
+    "node": (_NODE_TOOLS, ()),
+}
+"""Compilers, toolchains and development packages, by packaging system: exact names and
+name patterns (regular expressions matched in full), each with its kind of tool."""
+
+
+DEBIAN_EQUIVALENTS: dict[str, str] = {
+    "build-base": "build-essential", "alpine-sdk": "build-essential", "go": "golang",
+    "rust": "rustc", "gcc-c++": "g++", "gcc-gfortran": "gfortran", "musl-dev": "libc6-dev",
+    "libc-dev": "libc6-dev", "linux-headers": "linux-libc-dev", "samurai": "ninja-build",
+    "ninja": "ninja-build", "Development Tools": "build-essential",
+    "@development-tools": "build-essential", "@Development Tools": "build-essential",
+    "glibc-devel": "libc6-dev", "openssl-dev": "libssl-dev", "openssl-devel": "libssl-dev",
+    "zlib-dev": "zlib1g-dev", "zlib-devel": "zlib1g-dev", "python3-devel": "python3-dev",
+}  # fmt: skip
+"""The Debian package measured in ``BUILD_TOOLS_MB`` that stands for another system's."""
+
+
+def build_tool_kind(system: str, name: str) -> str | None:
+    """The kind of build tool ``name`` is for ``system`` (``apt``, ``apk``, ``rpm``, ``node``)."""
+    tools, patterns = BUILD_TOOLS.get(system, ({}, ()))
+    kind = tools.get(name)
+    if kind is not None:
+        return kind
+    for pattern, found in patterns:
+        if re.fullmatch(pattern, name):  # ``re`` caches the compiled pattern
+            return found
+    return None
+
+
+def build_tools(system: str, names: Iterable[str]) -> SizeEstimate | None:
+    """At least how much the build tools ``names`` weigh: their largest member.
+
+    apt packages use the Debian 12 measurements; other systems the typical size of
+    the largest kind of tool among them.
+    """
+    best: tuple[float, str] | None = None
+    for name in names:
+        if system == "apt" and name in BUILD_TOOLS_MB:
+            value, label = BUILD_TOOLS_MB[name], f"{name} with its dependencies on Debian 12"
+        elif system != "node" and DEBIAN_EQUIVALENTS.get(name, name) in BUILD_TOOLS_MB:
+            debian = DEBIAN_EQUIVALENTS.get(name, name)
+            value = BUILD_TOOLS_MB[debian]
+            label = f"typical: Debian 12's {debian} with its dependencies"
+        else:
+            kind = build_tool_kind(system, name)
+            if kind is None:
+                continue
+            description, value = BUILD_TOOL_KINDS_MB[kind]
+            label = f"typical for {description}"
+        if best is None or value > best[0]:
+            best = (value, label)
+    if best is None:
+        return None
+    value, label = best
+    basis = TYPICAL if label.startswith("typical") else MEASURED
+    return SizeEstimate(_mb(value), basis=basis, source=label)
+
+
+# ------------------------------------------------------------ the build context
+
+
+class _ContextMemo:
+    __slots__ = ("build", "context")
+
+    def __init__(self) -> None:
+        self.context: object = None
+        self.build: BuildContext | None = None
+
+
+_memo = _ContextMemo()
+
+
+def build_context(context: RuleContext) -> BuildContext | None:
+    """The build context of the linted file, walked once per lint; None when unknown."""
+    if _memo.context is context:
+        return _memo.build
+    found = None
+    root = context.context_dir
+    if root is not None and os.path.isdir(root):
+        from lintlayers.buildcontext.context import BuildContext
+
+        path = context.path if context.path and os.path.isfile(context.path) else None
+        found = BuildContext(root, path)
+    _memo.context, _memo.build = context, found
+    return found
+
+
+def copied_bytes(context: RuleContext, step: Step) -> SizeEstimate | None:
+    """Exactly how many bytes a COPY/ADD of the build context writes, when that is known.
+
+    Known only with a build context, for a COPY (or an ADD of plain files) whose sources
+    are context paths with every variable known: not ``--from``, URLs, heredocs, or an
+    ADD of a local archive (which unpacks). None when a source selects nothing or the
+    ``.dockerignore`` cannot be read.
+    """
+    from lintlayers.model.run_effects import copy_sources
+
+    instruction = step.instruction
+    if step.onbuild or instruction.keyword not in ("COPY", "ADD") or instruction.heredocs:
+        return None
+    if instruction.has_flag("from"):
+        return None
+    sources = copy_sources(step)
+    if not sources or any("$" in source or "://" in source for source in sources):
+        return None
+    if instruction.keyword == "ADD" and any(_is_archive(source) for source in sources):
+        return None
+    found = build_context(context)
+    if found is None:
+        return None
+    from lintlayers.buildcontext.patterns import PatternError
+
+    total = 0
+    try:
+        for source in sources:
+            selected = found.select(source)
+            if not selected:
+                return None
+            total += found.total_size(selected)
+    except (OSError, PatternError):
+        return None
+    return SizeEstimate(total, basis=EXACT, source="in the build context")
+
+
+_ARCHIVES = (".tar", ".gz", ".tgz", ".bz2", ".tbz2", ".xz", ".txz", ".zst", ".tzst", ".lz4")
+
+
+def _is_archive(source: str) -> bool:
+    return source.lower().endswith(_ARCHIVES)

@@ -1,0 +1,426 @@
+"""LL312 build-tools-in-final-stage."""
+
+from __future__ import annotations
+
+import re
+
+from lintlayers.diagnostics import Violation
+from lintlayers.model.run_effects import (
+    APK_VALUE_OPTIONS,
+    APT_VALUE_OPTIONS,
+    NPM_INSTALLS,
+    NPM_VALUE_OPTIONS,
+    YARN_VALUE_OPTIONS,
+    YUM,
+    apk_action,
+    apk_action_word,
+    apt_action,
+    apt_action_word,
+    cache_mount_flags,
+    copy_destination,
+    copy_sources,
+    effects,
+    expand_known,
+    is_within,
+    npm_action,
+    sequences,
+    yarn_action,
+)
+from lintlayers.model.size_estimates import build_tool_kind, build_tools, package_name, root_image
+from lintlayers.rule import Rule
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lintlayers.context import RuleContext
+    from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.stages import Stage
+    from lintlayers.shell.commands import ShellWord, SimpleCommand
+
+YUM_VALUE_OPTIONS = ("-c", "--config", "--setopt", "--installroot", "--releasever")
+DPKG_REMOVALS = ("-P", "--purge", "-r", "--remove")
+NPM_REMOVALS = frozenset({"uninstall", "un", "unlink", "remove", "rm", "r"})
+DEVELOPMENT_IMAGES = ("devcontainers", "vscode/devcontainers", "codespaces")
+"""Base images of development environments, where build tools are the point."""
+TOOLCHAIN_IMAGES = frozenset(
+    {"golang", "rust", "gcc", "maven", "gradle", "buildpack-deps", "haskell", "swift",
+     "clojure", "sbt"}
+)  # fmt: skip
+"""Official images that carry a compiler: a final stage built on one is a build environment."""
+JDK_IMAGES = frozenset({"openjdk", "eclipse-temurin", "amazoncorretto", "ibmjava", "sapmachine"})
+"""Java images whose ``jdk`` tags carry a compiler."""
+DEVELOPMENT_WORDS = frozenset(
+    {"dev", "devel", "develop", "development", "devcontainer", "test", "tests", "testing",
+     "ci", "build", "builder", "lint", "debug", "e2e", "local", "sdk", "toolchain"}
+)  # fmt: skip
+"""Words of a Dockerfile name (``Dockerfile.dev``, ``builder.Dockerfile``) or of the final
+stage's name (``AS dev``) that say the image is for building, testing or developing."""
+DEVELOPMENT_FOLDERS = frozenset(
+    {"ci", "test", "tests", "testing", "e2e", "testdata", "testfiles", "fixtures", "hack",
+     "dev", "devel", "development", "devcontainer", "builder", "toolchain", "sdk"}
+)  # fmt: skip
+"""Words of a folder holding the Dockerfile (``ci/``, ``test/``, ``.devcontainer/``) that say
+the same; not ``build``, where many projects keep their production Dockerfile."""
+SUPPORT_FOLDERS = ("/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/bin",
+                   "/sbin", "/etc", "/docker-entrypoint.d")  # fmt: skip
+"""Where images copy their own scripts and configuration."""
+SUPPORT_FILES = frozenset(
+    {"sh", "bash", "ps1", "cmd", "bat", "conf", "cfg", "ini", "yml", "yaml", "toml", "env",
+     "pem", "crt", "key", "asc", "gpg", "pub", "patch", "diff", "repo", "list", "rules"}
+)  # fmt: skip
+"""Extensions of files an image copies to configure itself, not an application."""
+_WORDS = re.compile(r"[^a-z0-9]+")
+_SHOWN = 5
+"""Packages named in one message; the rest are counted."""
+ALL = "*"
+"""Stands for every package a RUN installed (``apt-mark auto`` then an autoremove)."""
+
+
+class Install:
+    """One install command of a RUN: its packaging system, package words and virtual group.
+
+    ``tokens`` are the package arguments with known variables expanded (a ``$name``
+    whose value is unknown stays as written and is not checked).
+    """
+
+    __slots__ = ("command", "group", "index", "system", "tokens", "word")
+
+    def __init__(
+        self,
+        index: int,
+        command: SimpleCommand,
+        system: str,
+        tokens: list[str],
+        word: ShellWord | None,
+        group: str | None = None,
+    ) -> None:
+        self.index = index
+        self.command = command
+        self.system = system
+        self.tokens = tokens
+        self.word = word
+        self.group = group
+
+
+class BuildToolsInFinalStage(Rule):
+    """Reports compilers, toolchains and `-dev` packages left installed in the final image.
+
+    ## What it does
+    Reports an install in the final stage (the last one, which `docker build`
+    builds without `--target`; or a stage it is built `FROM`, or one of its
+    ONBUILD triggers) of build tools that the same RUN does not remove again:
+    compilers and toolchains (`build-essential`, `build-base`, `gcc`, `g++`,
+    `make`, `cmake`, `clang`, `golang`/`go`, `rustc`, `cargo`, a JDK, `maven`,
+    `gradle`, autotools), development packages (`*-dev`, `*-devel`,
+    `musl-dev`, `linux-headers`) and Node.js build tools installed globally
+    (`npm install -g typescript`, `node-gyp`, `webpack`...), with `apt-get`,
+    `apk`, `yum`/`dnf` or `npm`/`yarn`. Variables whose value is known
+    (`$buildDeps` set by ENV, ARG or earlier in the RUN) are expanded.
+
+    A removal later in the same RUN counts: `apt-get purge`/`remove` of the
+    packages, `apt-mark auto` followed by `apt-get purge --auto-remove` or
+    `autoremove` (the official images' pattern), `apk del` of the packages or
+    of their `--virtual` group, `yum`/`dnf remove`, `npm uninstall -g`.
+
+    Not reported, where the tools are the point of the image: earlier stages
+    (a builder stage is the right place); a final stage built on an image
+    that already carries a compiler (`golang`, `rust`, `gcc`, `maven`,
+    `gradle`, `buildpack-deps`, a .NET SDK, a JDK tag) or on a
+    `devcontainers` image; an image that copies no application from the
+    build context, only scripts and configuration (the official toolchain
+    images); a Dockerfile named or kept for development (`Dockerfile.dev`,
+    `builder.Dockerfile`, a final stage `AS dev`, a `ci/`, `test/` or
+    `.devcontainer/` folder). The message names the packages and their
+    estimated size (measured on Debian 12 for apt packages, typical
+    otherwise).
+
+    ## Why it matters
+    A compiler and its headers weigh hundreds of MB (`gcc` 180 MB with its
+    dependencies, `build-essential` 274 MB, `golang` 465 MB, `rustc` 658 MB on
+    Debian 12) that the running container never uses, and they widen its
+    attack surface. Removing them in a later RUN does not shrink the image.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev \\
+        && rm -rf /var/lib/apt/lists/*
+    COPY requirements.txt .
+    RUN pip install --no-cache-dir -r requirements.txt
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM python:3.12-slim AS build
+    RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev
+    COPY requirements.txt .
+    RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt
+
+    FROM python:3.12-slim
+    RUN apt-get update && apt-get install -y --no-install-recommends libpq5 \\
+        && rm -rf /var/lib/apt/lists/*
+    COPY --from=build /wheels /wheels
+    RUN pip install --no-cache-dir /wheels/*
+    ```
+    or, with Alpine, install the tools as a virtual package and delete it in
+    the same RUN: `apk add --virtual .build-deps gcc musl-dev && ... && apk
+    del .build-deps`.
+
+    ## Fix
+    None: splitting a build into stages needs to know which files the image
+    needs at run time.
+    """
+
+    code = "LL312"
+    name = "build-tools-in-final-stage"
+    category = "size"
+    severity = "warning"
+    summary = "Compilers and -dev packages installed in the final stage stay in the image"
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        stages = context.model.stages
+        if not stages:
+            return
+        final = stages[-1]
+        chain = _chain(final)
+        if _development_image(context, final) or not _packages_application(context, chain):
+            return
+        where = "the final stage" if len(stages) > 1 else "the image"
+        for steps in sequences(context):
+            if not steps or steps[0].stage.index not in chain:
+                continue
+            if steps[0].onbuild and steps[0].stage is not final:
+                continue  # triggers of a base stage run only in images built from it elsewhere
+            place = "the images built from this one" if steps[0].onbuild else where
+            for step in steps:
+                if step.keyword == "RUN":
+                    yield from _check_run(effects(context, step), place, context.builder)
+
+
+def _chain(final: Stage) -> set[int]:
+    """The final stage and the stages it is built ``FROM``."""
+    found: set[int] = set()
+    stage: Stage | None = final
+    while stage is not None and stage.index not in found:
+        found.add(stage.index)
+        stage = stage.base_stage
+    return found
+
+
+def _development_image(context: RuleContext, final: Stage) -> bool:
+    """Whether the image is meant for developing, building or testing, by its names."""
+    path = (context.path or "").replace("\\", "/").lower()
+    if "devcontainer" in path:
+        return True
+    parts = path.replace("__", "/").split("/")  # the corpus flattens folders with ``__``
+    if DEVELOPMENT_WORDS.intersection(_WORDS.split(parts[-1])):
+        return True
+    if any(DEVELOPMENT_FOLDERS.intersection(_WORDS.split(part)) for part in parts[:-1]):
+        return True
+    if final.name and DEVELOPMENT_WORDS.intersection(_WORDS.split(final.name)):
+        return True
+    image = root_image(final).lower()
+    return any(name in image for name in DEVELOPMENT_IMAGES) or _toolchain_image(image)
+
+
+def _toolchain_image(image: str) -> bool:
+    """Whether an image reference names an image that already carries a compiler."""
+    name = image.split("@", 1)[0]
+    last = name.rpartition("/")[2]
+    repository, _, tag = last.partition(":")
+    if "/dotnet/sdk" in name or repository in TOOLCHAIN_IMAGES:
+        return True
+    return repository in JDK_IMAGES and "jdk" in tag
+
+
+def _packages_application(context: RuleContext, chain: set[int]) -> bool:
+    """Whether the final image copies in an application from the build context.
+
+    An image that only installs tools and copies its own scripts and configuration
+    (the official toolchain images: golang, gcc, buildpack-deps...) provides those
+    tools on purpose; one that copies sources or manifests runs an application.
+    """
+    for steps in sequences(context):
+        if not steps or steps[0].stage.index not in chain:
+            continue
+        for step in steps:
+            if step.keyword not in ("COPY", "ADD") or step.instruction.has_flag("from"):
+                continue
+            destination = copy_destination(step)
+            if destination is not None and any(
+                is_within(destination, folder) for folder in SUPPORT_FOLDERS
+            ):
+                continue
+            for source in copy_sources(step):
+                if "://" in source or source.startswith("<<"):
+                    continue
+                name = source.rstrip("/").rpartition("/")[2].lower()
+                extension = name.rpartition(".")[2] if "." in name[1:] else ""
+                if extension in SUPPORT_FILES or "entrypoint" in name:
+                    continue
+                if name.startswith("docker-"):
+                    continue
+                return True
+    return False
+
+
+def _check_run(run: RunEffects, place: str, builder: str) -> Iterator[Violation]:
+    for install in _installs(run):
+        names = _leftover_tools(run, install)
+        if names:
+            yield _violation(run, install, names, place, builder)
+
+
+def _installs(run: RunEffects) -> list[Install]:
+    found: list[Install] = []
+    for index, command in enumerate(run.commands):
+        env = run.env_at(index)
+        name = command.name
+        if apt_action(command) == "install":
+            words = command.positional_args(APT_VALUE_OPTIONS)[1:]
+            found.append(
+                Install(index, command, "apt", _expand(words, env), apt_action_word(command))
+            )
+        elif apk_action(command) == "add":
+            words = command.positional_args(APK_VALUE_OPTIONS)[1:]
+            group = command.flag_value("--virtual", "-t")
+            found.append(
+                Install(index, command, "apk", _expand(words, env), apk_action_word(command), group)
+            )
+        elif name in YUM:
+            positional = command.positional_args(YUM_VALUE_OPTIONS)
+            if positional[:1] in (["install"], ["groupinstall"]):
+                words = positional[1:]
+            elif positional[:2] == ["group", "install"]:
+                words = positional[2:]
+            else:
+                continue
+            word = command.word_for(positional[0])
+            found.append(Install(index, command, "rpm", _expand(words, env), word))
+        elif name == "npm" and npm_action(command) in NPM_INSTALLS:
+            if command.has_flag("-g", "--global"):
+                words = command.positional_args(NPM_VALUE_OPTIONS)[1:]
+                word = command.word_for(npm_action(command) or "")
+                found.append(Install(index, command, "node", _expand(words, env), word))
+        elif name == "yarn" and yarn_action(command) == "global add":
+            words = command.positional_args(YARN_VALUE_OPTIONS)[2:]
+            found.append(
+                Install(index, command, "node", _expand(words, env), command.word_for("global"))
+            )
+    return found
+
+
+def _expand(words: list[str], env: dict[str, str]) -> list[str]:
+    tokens: list[str] = []
+    for word in words:
+        expanded = expand_known(word, env)
+        tokens.extend(expanded.split() if expanded != word else [word])
+    return tokens
+
+
+def _name(system: str, token: str) -> str:
+    if system == "node":
+        if token.startswith("@"):
+            scope, _, rest = token[1:].partition("/")
+            return "@" + scope + "/" + rest.partition("@")[0]
+        return token.partition("@")[0]
+    return package_name(token)
+
+
+def _leftover_tools(run: RunEffects, install: Install) -> list[str]:
+    """The build tools ``install`` adds that nothing later in the RUN removes."""
+    tools: list[str] = []
+    for token in install.tokens:
+        if token.startswith("-") or any(char in token for char in "${}%<>"):
+            continue  # an unknown variable, an option or a template placeholder
+        name = _name(install.system, token)
+        if build_tool_kind(install.system, name) is not None and name not in tools:
+            tools.append(name)
+    if not tools:
+        return []
+    removed = _removed(run, install)
+    if ALL in removed:
+        return []
+    return [name for name in tools if name not in removed]
+
+
+def _removed(run: RunEffects, install: Install) -> set[str]:
+    """Package and group names removed after ``install`` (``ALL`` for everything)."""
+    removed: set[str] = set()
+    marked_auto = False
+    system = install.system
+    for index in range(install.index + 1, len(run.commands)):
+        command = run.commands[index]
+        env = run.env_at(index)
+        name = command.name
+        words: list[str] = []
+        if system == "apt" and name in ("apt-mark",):
+            marked_auto = marked_auto or "auto" in command.positional_args()
+            continue
+        if system == "apt" and apt_action(command) in ("purge", "remove", "autoremove"):
+            if marked_auto and (
+                apt_action(command) == "autoremove"
+                or command.has_flag("--auto-remove", "--autoremove")
+            ):
+                return {ALL}
+            words = command.positional_args(APT_VALUE_OPTIONS)[1:]
+        elif system == "apt" and name == "dpkg" and command.has_flag(*DPKG_REMOVALS):
+            words = command.positional_args()
+        elif system == "apk" and apk_action(command) == "del":
+            words = command.positional_args(APK_VALUE_OPTIONS)[1:]
+        elif system == "rpm" and name in YUM:
+            positional = command.positional_args(YUM_VALUE_OPTIONS)
+            if positional[:2] == ["history", "undo"]:
+                return {ALL}
+            if positional[:1] in (["remove"], ["erase"], ["autoremove"], ["groupremove"]):
+                words = positional[1:]
+            elif positional[:2] == ["group", "remove"]:
+                words = positional[2:]
+        elif system == "node" and name == "npm" and npm_action(command) in NPM_REMOVALS:
+            words = command.positional_args(NPM_VALUE_OPTIONS)[1:]
+        elif system == "node" and name == "yarn" and yarn_action(command) == "global remove":
+            words = command.positional_args(YARN_VALUE_OPTIONS)[2:]
+        for token in _expand(words, env):
+            removed.add(token)
+            removed.add(_name(system, token))
+    if install.group is not None and install.group in removed:
+        return {ALL}
+    return removed
+
+
+def _violation(
+    run: RunEffects, install: Install, names: list[str], place: str, builder: str
+) -> Violation:
+    command = install.command
+    last = install.word or command.words[0]
+    start, end = run.span_range(install.index, command.words[0], last)
+    label = " ".join(word.value for word in command.words[: command.words.index(last) + 1])
+    if len(label) > 40:
+        label = f"{command.name} {last.value}"
+    shown = ", ".join(names[:_SHOWN])
+    if len(names) > _SHOWN:
+        shown += f" and {len(names) - _SHOWN} more"
+    size = build_tools(install.system, names)
+    amount = f" ({size.text()} or more, {size.source})" if size is not None else ""
+    listed = " ".join(names[:_SHOWN]) + (" ..." if len(names) > _SHOWN else "")
+    if install.system == "apt":
+        instead = f"purge them at the end of this RUN (`apt-get purge -y --auto-remove {listed}`)"
+    elif install.system == "apk":
+        instead = (
+            "install them as a virtual package deleted at the end of this RUN "
+            f"(`apk add --virtual .build-deps {listed} && ... && apk del .build-deps`)"
+        )
+    elif install.system == "rpm":
+        instead = f"remove them at the end of this RUN (`{command.name} remove -y {listed}`)"
+    else:
+        instead = f"uninstall them at the end of this RUN (`npm uninstall -g {listed}`)"
+    stage = "an earlier stage"
+    if builder == "buildkit" and any(build_tool_kind(install.system, n) == "go" for n in names):
+        stage += f" (`FROM golang`, with `{cache_mount_flags('go')}` on its `go build`)"
+    message = (
+        f"`{label}` leaves build tools in {place}: {shown}{amount}, and this RUN does "
+        f"not remove them; build in {stage} and `COPY --from` only what the image "
+        f"needs at run time, or {instead}"
+    )
+    return Violation(start, end, message)

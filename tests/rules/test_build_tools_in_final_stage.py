@@ -1,0 +1,298 @@
+"""LL312 build-tools-in-final-stage."""
+
+from __future__ import annotations
+
+import pytest
+from rule_harness import fix, lint, onbuild, positions, rule_class
+
+from lintlayers.engine import Linter
+
+CODE = "LL312"
+APP = "COPY . /app\n"
+"""An application copied into the image: what makes build tools there a waste."""
+
+
+def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
+    column = text.index(word) + 1
+    return (line, column, line, column + len(word))
+
+
+def lint_path(text: str, path: str):
+    """Findings of the rule for ``text`` linted as the file ``path``."""
+    return Linter([rule_class(CODE)()]).lint_text(text, path).findings
+
+
+@pytest.mark.parametrize(
+    ("base", "line", "command", "names"),
+    [
+        ("python:3.12-slim",
+         "RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev "
+         "&& rm -rf /var/lib/apt/lists/*", "apt-get install", "gcc, libpq-dev"),
+        ("debian", "RUN apt-get install -y build-essential curl", "apt-get install",
+         "build-essential"),
+        ("debian", "RUN apt-get -y install g++-12 cmake=3.25.1-1", "apt-get -y install",
+         "g++-12, cmake"),
+        ("debian", "RUN apt install -y golang-go", "apt install", "golang-go"),
+        ("python:3.12-alpine", "RUN apk add --no-cache gcc musl-dev linux-headers", "apk add",
+         "gcc, musl-dev, linux-headers"),
+        ("alpine", "RUN apk add --no-cache --virtual .build-deps build-base", "apk add",
+         "build-base"),  # a virtual group nobody deletes
+        ("fedora", "RUN dnf install -y gcc-c++ python3-devel", "dnf install",
+         "gcc-c++, python3-devel"),
+        ("centos:7", "RUN yum -y groupinstall 'Development Tools'", "yum -y groupinstall",
+         "Development Tools"),
+        ("node:20", "RUN npm install -g typescript@5.4 @angular/cli@17", "npm install",
+         "typescript, @angular/cli"),
+        ("node:20", "RUN yarn global add node-gyp", "yarn global", "node-gyp"),
+        ("debian", "RUN sudo apt-get install -y gcc", "apt-get install", "gcc"),
+    ],
+)  # fmt: skip
+def test_reports(base: str, line: str, command: str, names: str) -> None:
+    findings = lint(f"FROM {base}\n{line}\n{APP}", CODE)
+    assert positions(findings) == [span(2, line, command)]
+    assert f"leaves build tools in the image: {names} (" in findings[0].message
+    assert "`COPY --from`" in findings[0].message
+    assert findings[0].fix is None
+
+
+def test_exact_position_and_message() -> None:
+    text = "FROM python:3.12-slim\nRUN apt-get install -y gcc make\n" + APP
+    [finding] = lint(text, CODE)
+    assert positions([finding]) == [(2, 5, 2, 20)]
+    assert finding.message == (
+        "`apt-get install` leaves build tools in the image: gcc, make (~180 MB or more, gcc "
+        "with its dependencies on Debian 12), and this RUN does not remove them; build in an "
+        "earlier stage and `COPY --from` only what the image needs at run time, or purge them "
+        "at the end of this RUN (`apt-get purge -y --auto-remove gcc make`)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("base", "line", "size"),
+    [
+        ("alpine", "RUN apk add build-base", "~274 MB or more, typical: Debian 12's "
+         "build-essential with its dependencies"),
+        ("alpine", "RUN apk add go", "~465 MB or more, typical: Debian 12's golang"),
+        ("debian", "RUN apt-get install -y libfoo-dev",
+         "~30 MB or more, typical for development headers"),
+        ("node", "RUN npm i -g webpack", "~30 MB or more, typical for a Node.js build tool"),
+        ("debian", "RUN apt-get install -y rustc libssl-dev",
+         "~658 MB or more, rustc with its dependencies on Debian 12"),
+    ],
+)  # fmt: skip
+def test_message_estimates_the_size(base: str, line: str, size: str) -> None:
+    [finding] = lint(f"FROM {base}\n{line}\n{APP}", CODE)
+    assert size in finding.message
+
+
+@pytest.mark.parametrize(
+    ("line", "advice"),
+    [
+        ("RUN apk add gcc", "(`apk add --virtual .build-deps gcc && ... && apk del .build-deps`)"),
+        ("RUN dnf install -y gcc", "(`dnf remove -y gcc`)"),
+        ("RUN npm install -g typescript", "(`npm uninstall -g typescript`)"),
+    ],
+)
+def test_message_names_the_removal_of_each_package_manager(line: str, advice: str) -> None:
+    [finding] = lint(f"FROM alpine\n{line}\n{APP}", CODE)
+    assert advice in finding.message
+
+
+def test_more_than_five_packages_are_counted() -> None:
+    line = "RUN apt-get install -y gcc g++ make cmake autoconf automake libtool"
+    [finding] = lint(f"FROM debian\n{line}\n{APP}", CODE)
+    assert "gcc, g++, make, cmake, autoconf and 2 more (" in finding.message
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        'ENV BUILD_DEPS="gcc make"',
+        "ARG BUILD_DEPS='gcc make'",
+    ],
+)
+def test_known_variables_are_expanded(setup: str) -> None:
+    text = f"FROM debian\n{setup}\nRUN apt-get install -y $BUILD_DEPS\n{APP}"
+    [finding] = lint(text, CODE)
+    assert "the image: gcc, make (" in finding.message
+
+
+def test_a_variable_set_in_the_run_is_expanded() -> None:
+    line = "RUN deps='gcc libc6-dev'; apt-get install -y $deps; make"
+    [finding] = lint(f"FROM debian\n{line}\n{APP}", CODE)
+    assert "gcc, libc6-dev" in finding.message
+
+
+def test_only_the_packages_left_are_named() -> None:
+    line = "RUN apt-get install -y gcc make && make && apt-get purge -y gcc"
+    [finding] = lint(f"FROM debian\n{line}\n{APP}", CODE)
+    assert "the image: make (" in finding.message
+
+
+def test_purging_an_unknown_variable_does_not_remove_named_packages() -> None:
+    line = "RUN apt-get install -y gcc $buildDeps && make && apt-get purge -y $buildDeps"
+    [finding] = lint(f"FROM debian\n{line}\n{APP}", CODE)
+    assert "the image: gcc (" in finding.message
+
+
+def test_removal_in_a_later_run_does_not_count() -> None:
+    text = f"FROM debian\nRUN apt-get install -y gcc\n{APP}RUN apt-get purge -y gcc\n"
+    assert positions(lint(text, CODE)) == [(2, 5, 2, 20)]
+
+
+def test_final_stage_of_a_multi_stage_build() -> None:
+    text = "FROM golang AS build\nRUN go build\nFROM debian\nRUN apt-get install -y gcc\n" + APP
+    [finding] = lint(text, CODE)
+    assert positions([finding]) == [(4, 5, 4, 20)]
+    assert "leaves build tools in the final stage" in finding.message
+
+
+def test_a_stage_the_final_one_is_built_from_counts() -> None:
+    text = "FROM debian AS base\nRUN apt-get install -y gcc\nFROM base\n" + APP
+    assert positions(lint(text, CODE)) == [(2, 5, 2, 20)]
+
+
+def test_onbuild_variant() -> None:
+    line = onbuild("RUN apt-get install -y gcc")
+    text = f"FROM debian\n{line}\nONBUILD {APP}"
+    [finding] = lint(text, CODE)
+    assert positions([finding]) == [span(2, line, "apt-get install")]
+    assert "leaves build tools in the images built from this one" in finding.message
+    passing = onbuild("RUN apk add --virtual .bd gcc && make && apk del .bd")
+    assert lint(f"FROM alpine\n{passing}\nONBUILD {APP}", CODE) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a virtual group deleted in the same RUN, as the official images do
+        "RUN apk add --no-cache --virtual .build-deps gcc musl-dev && pip install x "
+        "&& apk del --no-network .build-deps",
+        "RUN apk add -t .bd gcc make && make && apk del .bd",
+        "RUN apk add --virtual=.bd gcc && make && apk del .bd",
+        "RUN apk add gcc musl-dev && pip install x && apk del gcc musl-dev",
+        # apt: the packages purged, or the official images' apt-mark pattern
+        "RUN apt-get install -y gcc make && make && apt-get purge -y --auto-remove gcc make",
+        "RUN apt-get install -y gcc && make; apt-get remove -y gcc",
+        "RUN deps='gcc make' && apt-get install -y $deps && make && apt-get purge -y $deps",
+        "RUN apt-get install -y $buildDeps && make && apt-get purge -y $buildDeps",  # unknown
+        'RUN savedAptMark="$(apt-mark showmanual)"; apt-get install -y gcc; make; '
+        "apt-mark auto '.*' > /dev/null; apt-mark manual $savedAptMark; "
+        "apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false",
+        "RUN apt-get install -y gcc && make && apt-mark auto gcc && apt-get autoremove -y",
+        "RUN apt-get install -y gcc && make && dpkg --purge gcc",
+        "RUN dnf install -y gcc && make && dnf remove -y gcc",
+        "RUN yum install -y gcc && make && yum history undo last -y",
+        "RUN npm install -g typescript && tsc && npm uninstall -g typescript",
+        # not build tools
+        "RUN apt-get install -y curl ca-certificates libpq5",
+        "RUN apk add --no-cache libstdc++ openssl",
+        "RUN npm install -g serve pm2",
+        "RUN npm install typescript",  # a project dependency, not global
+        'RUN ["apt-get", "install", "-y", "gcc"]',
+        "RUN echo apt-get install -y gcc",
+    ],
+)
+def test_passes(line: str) -> None:
+    assert lint(f"FROM debian\n{line}\n{APP}", CODE) == []
+
+
+def test_multi_stage_build_is_silent() -> None:
+    text = (
+        "FROM python:3.12-slim AS build\n"
+        "RUN apt-get update && apt-get install -y gcc libpq-dev\n"
+        "COPY requirements.txt .\n"
+        "RUN pip wheel --wheel-dir /wheels -r requirements.txt\n"
+        "FROM python:3.12-slim\n"
+        "COPY --from=build /wheels /wheels\n"
+        "RUN pip install --no-cache-dir /wheels/*\n" + APP
+    )
+    assert lint(text, CODE) == []
+
+
+def test_onbuild_of_an_earlier_stage_is_silent() -> None:
+    text = "FROM debian AS tools\nONBUILD RUN apt-get install -y gcc\nFROM alpine\n" + APP
+    assert lint(text, CODE) == []
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "",  # installs tools and copies nothing: a toolchain image, like golang or gcc
+        "COPY docker-entrypoint.sh /usr/local/bin/\n",
+        "COPY go-wrapper /usr/local/bin/\n",
+        "COPY nginx.conf /etc/nginx/nginx.conf\n",
+        "COPY --from=build /out /app\n",
+        "ADD https://example.com/tool.tgz /opt/\n",
+    ],
+)
+def test_images_that_provide_the_tools_are_silent(tail: str) -> None:
+    assert lint(f"FROM debian\nRUN apt-get install -y gcc make\n{tail}", CODE) == []
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "FROM mcr.microsoft.com/devcontainers/python:3.12\n",
+        "FROM mcr.microsoft.com/vscode/devcontainers/base:bullseye\n",
+        "FROM python:3.12 AS dev\n",
+        "FROM scratch AS x\nFROM python:3.12 AS builder\n",
+        "FROM python:3.12 AS test-runner\n",
+        # images that already carry a compiler: a build environment
+        "FROM golang:1.22\n",
+        "FROM docker.io/library/rust:1-slim\n",
+        "FROM eclipse-temurin:21-jdk\n",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\n",
+        "ARG GO=golang:1.22-bookworm\nFROM ${GO} AS base\nFROM base\n",
+    ],
+)
+def test_development_images_are_silent(head: str) -> None:
+    assert lint(f"{head}RUN apt-get install -y gcc\n{APP}", CODE) == []
+
+
+@pytest.mark.parametrize(
+    "base", ["eclipse-temurin:21-jre", "python:3.12", "mcr.microsoft.com/dotnet/aspnet:8.0"]
+)
+def test_runtime_images_are_checked(base: str) -> None:
+    assert len(lint(f"FROM {base}\nRUN apt-get install -y gcc\n{APP}", CODE)) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "reported"),
+    [
+        ("Dockerfile", True),
+        ("services/api/Dockerfile", True),
+        ("build/package/Dockerfile", True),  # where many Go projects keep production images
+        ("Dockerfile.dev", False),
+        ("dev.Dockerfile", False),
+        ("docker/Dockerfile-test", False),
+        ("builder.Dockerfile", False),
+        ("ci/docker/ubuntu.dockerfile", False),
+        ("project/.devcontainer/Dockerfile", False),
+        ("tests/e2e/Dockerfile", False),
+    ],
+)
+def test_development_file_names_are_silent(path: str, reported: bool) -> None:
+    text = f"FROM python:3.12\nRUN apt-get install -y gcc\n{APP}"
+    assert bool(lint_path(text, path)) is reported
+
+
+def test_no_fix_is_offered() -> None:
+    text = f"FROM debian\nRUN apt-get install -y gcc\n{APP}"
+    assert fix(text, CODE, unsafe=True) == text
+
+
+def test_classic_builder_too() -> None:
+    text = f"FROM debian\nRUN apt-get install -y gcc\n{APP}"
+    assert positions(lint(text, CODE, builder="classic")) == [(2, 5, 2, 20)]
+
+
+def test_go_toolchain_advice_has_the_go_cache_mounts_under_buildkit() -> None:
+    text = f"FROM debian\nRUN apt-get install -y golang-go\n{APP}"
+    [finding] = lint(text, CODE)
+    assert (
+        "(`FROM golang`, with `--mount=type=cache,target=/root/.cache/go-build "
+        "--mount=type=cache,target=/go/pkg/mod` on its `go build`)"
+    ) in finding.message
+    [classic] = lint(text, CODE, builder="classic")
+    assert "--mount" not in classic.message
