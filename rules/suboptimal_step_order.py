@@ -1,0 +1,205 @@
+"""LL105 suboptimal-step-order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lintlayers.diagnostics import UNSAFE, Fix, Violation
+from lintlayers.rule import Rule
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lintlayers.context import RuleContext
+    from lintlayers.reorder.engine import Proposal
+
+DEFERRED_RULES = ("LL101", "LL102", "LL202")
+"""Rules whose fixes move instructions too: LL105 leaves their instructions to them."""
+
+
+class SuboptimalStepOrder(Rule):
+    """Reports a stage whose steps, in another order, would re-run less work per commit.
+
+    ## What it does
+    Looks for the order of each stage's instructions that re-runs the least work on
+    an average commit, among the orders that provably build the same image, and
+    reports the stage when that order is cheaper by at least 5 relative seconds per
+    commit and 5%. It moves a COPY of often-changing files below the expensive steps
+    that do not need them, moves stable expensive steps up, and (with a build
+    context) splits a `COPY . .` into the manifests an install needs plus the rest.
+    The cost of a step and how often its key changes come from lintlayers' cache
+    model: the git history of the build context when there is one, otherwise a
+    synthetic history by file class (sources change in every commit, manifests in
+    one of 20). A per-build ARG such as `GIT_SHA` counts as changed in every commit.
+
+    Two instructions swap only when neither can observe the other: what each one
+    reads and writes in the image, the ARG/ENV names it sets or uses, the WORKDIR,
+    USER and SHELL it sets or depends on, and the order among CMDs, ENTRYPOINTs or
+    LABELs setting the same key. A RUN lintlayers cannot analyse (a script, a build
+    tool) moves past nothing but metadata, and a RUN never crosses an ARG or ENV
+    unless the variable is a per-build identifier no command it runs can read.
+    When a move would help but cannot be proven safe, the finding says which and
+    why instead of making it. Moves that LL101, LL102 or LL202 already fix are left
+    to them.
+
+    ## Why it matters
+    After the first step of a stage whose key changes, every later step re-runs. A
+    `COPY . .` above `apt-get install` re-installs the packages on every edit of a
+    source file; the same COPY below it costs a second.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.12-slim
+    WORKDIR /app
+    COPY . .
+    RUN apt-get update && apt-get install -y --no-install-recommends curl \\
+        && rm -rf /var/lib/apt/lists/*
+    CMD ["python", "app.py"]
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM python:3.12-slim
+    WORKDIR /app
+    RUN apt-get update && apt-get install -y --no-install-recommends curl \\
+        && rm -rf /var/lib/apt/lists/*
+    COPY . .
+    CMD ["python", "app.py"]
+    ```
+
+    ## Fix
+    Unsafe: one fix per stage rewrites its instructions in the new order, each with
+    the comment lines directly above it; blank lines stay where they were. The
+    dependency analysis is conservative and every swap is between instructions that
+    cannot observe each other, but it rests on assumptions no static tool can check
+    (distro packages never write under `/usr/local` or `/app`, the base image's
+    `PATH` holds the usual directories), and the file's layout changes: review it.
+    """
+
+    code = "LL105"
+    name = "suboptimal-step-order"
+    category = "cache"
+    severity = "info"
+    summary = "Another safe order of the stage's steps would re-run less work per commit"
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        if context.dockerfile.all_errors():
+            return
+        model = context.model
+        if not any(_movable(stage.instructions) for stage in model.stages):
+            return
+        from lintlayers.reorder.engine import plan_stage
+        from lintlayers.reorder.inputs import FileInputs
+
+        inputs = FileInputs(context)
+        deferred: dict[int, str] | None = None
+        for stage in model.stages:
+            if not _movable(stage.instructions):
+                continue
+            proposal = plan_stage(context, stage, inputs)
+            if proposal is None:
+                continue
+            if deferred is None:
+                deferred = _deferred(context)
+            others = {
+                index: deferred[id(instruction)]
+                for index, instruction in enumerate(stage.instructions)
+                if id(instruction) in deferred
+            }
+            touched = {item.index for item in proposal.moved if item.index is not None}
+            touched.update(
+                item.index
+                for blocked in proposal.blocked
+                for item in (blocked.mover, blocked.other)
+                if item.index is not None
+            )
+            if not touched & others.keys():
+                yield _violation(context, proposal, {})
+                continue
+            proposal = plan_stage(context, stage, inputs, frozen=frozenset(others))
+            if proposal is not None:
+                yield _violation(context, proposal, others)
+
+
+def _movable(instructions: list) -> bool:
+    """Whether a stage has at least two instructions that are build steps."""
+    return sum(1 for item in instructions if item.keyword in _STEPS) >= 2
+
+
+_STEPS = frozenset({"RUN", "COPY", "ADD", "ARG", "ENV", "WORKDIR", "LABEL"})
+
+
+def _deferred(context: RuleContext) -> dict[int, str]:
+    """``id()`` of each instruction another rule's fix moves or rewrites -> that rule's code."""
+    from lintlayers.rules.broad_copy_before_install import BroadCopyBeforeInstall
+    from lintlayers.rules.metadata_before_layers import MetadataBeforeLayers
+    from lintlayers.rules.volatile_variable_early import VolatileVariableEarly
+
+    found: dict[int, str] = {}
+    instructions = context.dockerfile.instructions
+    for rule in (BroadCopyBeforeInstall(), VolatileVariableEarly(), MetadataBeforeLayers()):
+        if context.builder not in rule.builders:
+            continue
+        try:
+            violations = list(rule.check(context))
+        except Exception:  # their failure is reported by themselves, not here
+            continue
+        for violation in violations:
+            if violation.fix is None:
+                continue
+            spans = [(violation.start, max(violation.end, violation.start + 1))]
+            spans += [
+                (edit.start, edit.end) for edit in violation.fix.edits if edit.end > edit.start
+            ]
+            for instruction in instructions:
+                if any(
+                    start < instruction.node_end and instruction.node_start < end
+                    for start, end in spans
+                ):
+                    found.setdefault(id(instruction), rule.code)
+    return found
+
+
+def _violation(context: RuleContext, proposal: Proposal, others: dict[int, str]) -> Violation:
+    from lintlayers.reorder.rewrite import stage_edit
+
+    history = proposal.history
+    if getattr(history, "source", "") == "git":
+        over = f"over the last {len(history)} commits of the build context"  # type: ignore[arg-type]
+    else:
+        over = f"over a synthetic history of {len(history)} commits"  # type: ignore[arg-type]
+    blocked = [blocked.describe() for blocked in proposal.blocked]
+    instructions = proposal.stage.instructions
+    edit = stage_edit(context.dockerfile, proposal)
+    message = (
+        f"Another order of this stage re-runs less work: the expected rebuild cost goes "
+        f"from {proposal.before:.1f} to {proposal.after:.1f} relative seconds per commit "
+        f"({over}). " + "; ".join(proposal.moves)
+    )
+    first = min(item.index for item in proposal.moved if item.index is not None)
+    fix = None if edit is None else Fix("Reorder the stage's instructions", [edit], UNSAFE)
+    if blocked:
+        message += ". Not moved: " + "; ".join(blocked)
+    if others:
+        codes = sorted(set(others.values()))
+        lines = sorted(instructions[index].start_line for index in others)
+        message += (
+            f". {', '.join(codes)} already fix{'es' if len(codes) == 1 else ''} line"
+            f"{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}: left to "
+            f"{'it' if len(codes) == 1 else 'them'}"
+        )
+    anchor = instructions[first]
+    start, end = anchor.start, _first_line_end(context, anchor)
+    return Violation(start, end, message, fix)
+
+
+def _first_line_end(context: RuleContext, instruction: object) -> int:
+    """End of the instruction's first line, without a trailing continuation."""
+    source = context.source
+    text = source.text
+    start = instruction.start  # type: ignore[attr-defined]
+    end = min(instruction.end, source.line_end(source.location(start).line))  # type: ignore[attr-defined]
+    keyword_end = instruction.keyword_end  # type: ignore[attr-defined]
+    while end > keyword_end and text[end - 1] in " \t\\`":
+        end -= 1
+    return end
