@@ -240,7 +240,9 @@ def test_history_mode_on_a_real_repository(repo):
     assert rates[(0, 5)] == round(2 / 6, 4)  # pip: the first commit and the deps commit
     assert rates[(0, 6)] == round(5 / 6, 4)  # COPY . .: all but the README-only commit
     assert rates[(0, 2)] is None  # ARG: no cache step under BuildKit
-    assert data["suggested"] is None  # no reorder engine here
+    # the reorder engine suggests an order only when it costs less per commit
+    suggested = data["suggested"]
+    assert suggested is None or suggested["expected_cost"] < data["expected_cost"]
     text_output = cli("Dockerfile", cwd=repo).stdout
     assert "6 commits from git" in text_output
     assert f"expected rebuild cost: {round(report.expected, 1)} relative seconds" in text_output

@@ -134,7 +134,7 @@ def _run(options: argparse.Namespace, out: TextIO) -> int:
     except HistoryError as error:
         raise CacheCommandError(str(error)) from None
     report = cost_report(plan, history, costs, changing_args=volatile)
-    suggested = _suggested_cost(plan, history, costs, volatile)
+    suggested = _suggested_cost(plan, history, costs, volatile, report.expected)
     if options.format == "json":
         _write_json(out, {**header, **_history_json(report, history, costs, suggested)})
     else:
@@ -183,12 +183,13 @@ def _changed_files(names: Sequence[str], context_dir: str) -> frozenset[str]:
 
 
 def _suggested_cost(
-    plan: CachePlan, history: History, costs: Costs, args: list[str]
+    plan: CachePlan, history: History, costs: Costs, args: list[str], current: float
 ) -> Suggestion | None:
     """The expected cost of the reorder engine's suggestion, when there is an engine.
 
     The engine is ``lintlayers.reorder.suggest_order(plan, *, history, costs) -> str |
-    None``: the reordered Dockerfile text, or None when it keeps the order.
+    None``: the reordered Dockerfile text, or None when it keeps the order. A
+    suggestion that does not cost less than ``current`` on this history is dropped.
     """
     try:
         from lintlayers import reorder
@@ -212,6 +213,8 @@ def _suggested_cost(
     target = plan.target.label if plan.target is not None else None
     other = build_plan(model, builder=plan.builder, context=plan.context, target=target)
     report = cost_report(other, history, costs, changing_args=args)
+    if report.expected >= current:
+        return None
     return Suggestion(report.expected, text)
 
 
