@@ -335,6 +335,11 @@ def test_reorder_engine_figure_when_available(repo, monkeypatch, capsys):
     module = types.ModuleType("lintlayers.reorder")
     module.suggest_order = suggest_order  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "lintlayers.reorder", module)
+    # ``from lintlayers import reorder`` reads the package attribute once the real
+    # engine has been imported by an earlier test
+    import lintlayers
+
+    monkeypatch.setattr(lintlayers, "reorder", module, raising=False)
     monkeypatch.chdir(repo)
     assert main(["cache", "Dockerfile", "--volatile-arg", "GIT_SHA", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

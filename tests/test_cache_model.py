@@ -140,7 +140,7 @@ def test_key_inputs_that_differ_between_builders():
     assert not F.facts("buildkit", "ADD git pinned").volatile
     assert F.facts("buildkit", "COPY --from").inherits
     assert F.STAGE_CONTENT in F.facts("buildkit", "COPY --from").key
-    assert F.STAGE_IMAGE in F.facts("classic", "COPY --from").key
+    assert F.STAGE_CONTENT in F.facts("classic", "COPY --from").key
     assert F.facts("buildkit", "mount=cache").key == (F.MOUNT_SPEC,)
     assert F.MOUNT_FILES in F.facts("buildkit", "mount=bind").key
     assert not F.facts("classic", "mount=bind").supported
@@ -370,6 +370,49 @@ def test_copy_from_a_stage_that_missed(tmp_path, builder):
     assert cause.kind == "stage" and cause.stage == "build"
     assert cause.upstream.step.line == 2
     assert first_miss(predict(plan, changed_files={"notes.txt"})) is None
+
+
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_copy_from_is_keyed_on_the_copied_content_under_every_builder(tmp_path, builder):
+    # buildah replays show it (tests/test_cache_replay.py, fixture multi-stage): a README
+    # edit re-runs the build stage, the binary comes out the same and COPY --from hits.
+    # moby's classic builder hashes the copied files too; only FROM <stage> is image-keyed.
+    root = make_context(tmp_path, {"main.go": "package main\n", "README.md": "x\n"})
+    text = """
+        FROM golang AS build
+        COPY . /src
+        RUN go build -o /out/app /src
+        FROM alpine AS final
+        COPY --from=build /out/app /app
+        CMD ["/app"]
+        FROM build AS debug
+        RUN echo debug
+        FROM final
+    """
+    plan = plan_for(text, builder, root)
+    copy = plan.stage("final").steps[1]
+    assert F.STAGE_CONTENT in copy.facts.key
+    cmd = False if builder == "classic" else None
+    rebuilt = predict(plan, changed_files={"README.md"})
+    assert outcomes(rebuilt, "final") == [("FROM", True), ("COPY", False), ("CMD", cmd)]
+    assert "still hits if the copied files come out byte-identical" in (
+        first_miss(rebuilt, "final").cause.describe()
+    )
+    for same in ("build", 0):
+        kept = predict(plan, changed_files={"README.md"}, unchanged_stages=[same])
+        assert first_miss(kept, "build").step.line == 2, "the build stage still re-runs"
+        assert first_miss(kept, "final") is None
+        assert outcomes(kept, "final")[1:] == [
+            ("COPY", True),
+            ("CMD", True if cmd is False else None),
+        ]
+        debug = first_miss(kept, "debug")  # FROM <stage> is keyed on the stage, not content
+        assert debug.step.keyword == "FROM" and debug.cause.kind == "base"
+    changes = key_changes(plan, changed_files={"README.md"}, unchanged_stages=["build"])
+    assert copy not in changes
+    assert copy in key_changes(plan, changed_files={"README.md"})
+    with pytest.raises(KeyError):
+        predict(plan, changed_files=(), unchanged_stages=["nope"])
 
 
 @pytest.mark.parametrize("builder", BUILDERS)

@@ -10,6 +10,12 @@ against BuildKit's ``dockerfile2llb/convert.go`` and moby's ``builder/dockerfile
 Builders: ``buildkit`` (``docker build`` since Engine 23.0) and ``classic`` (the
 legacy builder, and buildah ``--layers`` and kaniko, which commit every instruction
 keyed on the parent and the full config).
+
+buildah 1.28 matches ``classic`` step for step (``tests/test_cache_replay.py``) but for
+one thing: it keys a config instruction on its text as written, not on the resulting
+config, so an ENV or LABEL expanding a changed build arg hits and keeps the previous
+value (containers/buildah#5575); its RUN keys carry the build args as classic ones do.
+It also skips stages the target does not need, as BuildKit does.
 """
 
 from __future__ import annotations
@@ -42,9 +48,10 @@ CONTEXT_FILES = "context-files"
 COPY_OPTIONS = "copy-options"
 """Destination and ``--chown/--chmod/--link/--exclude/--parents``."""
 STAGE_CONTENT = "stage-content"
-"""Content checksum of the paths copied from another stage (identical output still hits)."""
-STAGE_IMAGE = "stage-image"
-"""The source stage's image: any rebuild of that stage misses."""
+"""Content checksum of the paths copied from another stage (identical output still hits).
+
+Every builder keys ``COPY --from`` so: BuildKit, moby's classic builder (the source files'
+hash in the step's comment) and buildah (checked by ``tests/test_cache_replay.py``)."""
 BASE_DIGEST = "base-digest"
 """The digest the base image reference resolves to (a moving tag moves on ``--pull``)."""
 BASE_STAGE = "base-stage"
@@ -68,7 +75,7 @@ SOURCE_DATE_EPOCH = "source-date-epoch"
 
 KEY_INPUTS = (
     PARENT, COMMAND, RUN_ENV, BUILD_ARGS, EXPANDED, CONFIG, CONTEXT_FILES, COPY_OPTIONS,
-    STAGE_CONTENT, STAGE_IMAGE, BASE_DIGEST, BASE_STAGE, REMOTE_CONTENT, CHECKSUM, GIT_COMMIT,
+    STAGE_CONTENT, BASE_DIGEST, BASE_STAGE, REMOTE_CONTENT, CHECKSUM, GIT_COMMIT,
     MOUNT_SPEC, MOUNT_FILES, USER, WORKDIR, SHELL, SOURCE_DATE_EPOCH,
 )  # fmt: skip
 
@@ -251,9 +258,10 @@ FACTS: dict[str, dict[str, Facts]] = {
         COPY_FROM: Facts(
             True,
             LAYER,
-            (PARENT, STAGE_IMAGE, COPY_OPTIONS, EXPANDED, CONFIG),
+            (PARENT, STAGE_CONTENT, COPY_OPTIONS, EXPANDED, CONFIG),
             inherits=True,
-            note="keyed on the source stage's image",
+            note="keyed on the content copied (moby hashes the files as for a context COPY, "
+            "buildah digests what it copied): an upstream rebuild with identical output hits",
         ),
         COPY_LINK: Facts(
             True,

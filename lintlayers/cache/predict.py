@@ -7,6 +7,11 @@ it selects (after ``.dockerignore``), when a changed build argument is among its
 variables, when a stage it builds on or copies from re-ran, or when it fetches a
 remote that may change on any build. ``COPY --link`` under BuildKit is keyed on its own
 files only: it can hit after an earlier miss, but the steps after it still re-run.
+
+``COPY --from`` is keyed on the content it copies, under every builder: after the stage
+it copies from re-ran it still hits when that stage's output came out byte-identical,
+which no static reading can tell. ``predict`` takes a re-run stage to change its output
+unless the caller names it in ``unchanged_stages``.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from lintlayers.buildcontext.patterns import has_wildcards
+from lintlayers.cache.facts import STAGE_CONTENT as F_STAGE_CONTENT
 from lintlayers.cache.steps import ROOT, clean_path
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -84,8 +90,9 @@ class MissCause:
             if self.kind == BASE:
                 return f"stage {self.stage}{first} re-ran and this stage is built FROM it"
             note = ""
-            if step.facts.key and "stage-content" in step.facts.key:
-                note = "; BuildKit still hits if the copied files come out byte-identical"
+            if step.facts.key and F_STAGE_CONTENT in step.facts.key:
+                builder = "BuildKit" if step.stage.plan.builder == "buildkit" else "the builder"
+                note = f"; {builder} still hits if the copied files come out byte-identical"
             return f"stage {self.stage}{first} re-ran and {where} uses its files{note}"
         if self.kind == REMOTE:
             return f"{where} fetches {self.remote} again on every build: it may miss any time"
@@ -205,22 +212,26 @@ def predict(
     changed_files: Iterable[str],
     changed_args: Iterable[str] = frozenset(),
     remote_changed: bool = True,
+    unchanged_stages: Iterable[str | int] = (),
 ) -> Prediction:
     """Each step's hit or miss after ``changed_files`` (context-relative) and ``changed_args``.
 
     ``changed_args`` are build arguments whose value differs from the cached build.
     ``remote_changed`` (default True) makes every volatile step (``ADD <url>`` without
     ``--checksum``, a moving Git ref) miss, since it may on any build; pass False to
-    assume the remote content did not move.
+    assume the remote content did not move. ``unchanged_stages`` (names or indexes) are
+    stages known to produce byte-identical files when they re-run: a ``COPY --from`` of
+    them, keyed on the content it copies, still hits.
     """
     files = frozenset(clean_path(path) for path in changed_files)
     args = frozenset(changed_args)
     prediction = Prediction(plan, files, args)
     visible = _Changed(path for path in sorted(files) if not plan.is_ignored(path))
     ignore_changed = plan.ignore_file is not None and plan.ignore_file in files
+    inputs = _Inputs(visible, args, ignore_changed, remote_changed, unchanged_stages, plan)
     done: dict[int, StagePrediction] = {}
     for stage in plan.stages:
-        _predict_stage(plan, stage, visible, args, ignore_changed, remote_changed, done, set())
+        _predict_stage(plan, stage, inputs, done, set())
     prediction.stages = [done[stage.index] for stage in plan.stages]
     return prediction
 
@@ -231,6 +242,7 @@ def key_changes(
     changed_files: Iterable[str],
     changed_args: Iterable[str] = frozenset(),
     remote_changed: bool = True,
+    unchanged_stages: Iterable[str | int] = (),
 ) -> dict[CacheStep, MissCause]:
     """Every cache step whose OWN key changes, whatever happens to the steps before it.
 
@@ -238,32 +250,54 @@ def key_changes(
     (the steps whose key a commit changes, in any order). A step that copies from or is
     built on another stage counts when that stage re-runs, as ``predict`` says.
     """
+    unchanged_stages = tuple(unchanged_stages)
     prediction = predict(
-        plan, changed_files=changed_files, changed_args=changed_args, remote_changed=remote_changed
+        plan,
+        changed_files=changed_files,
+        changed_args=changed_args,
+        remote_changed=remote_changed,
+        unchanged_stages=unchanged_stages,
     )
     files = _Changed(path for path in sorted(prediction.changed_files) if not plan.is_ignored(path))
     ignore_changed = plan.ignore_file is not None and plan.ignore_file in prediction.changed_files
     done = {outcome.stage.index: outcome for outcome in prediction.stages}
     args = prediction.changed_args
+    inputs = _Inputs(files, args, ignore_changed, remote_changed, unchanged_stages, plan)
     found: dict[CacheStep, MissCause] = {}
     for stage in plan.stages:
         for step in stage.steps:
             if step.cache_step:
-                cause = _own_cause(
-                    plan, step, files, args, ignore_changed, remote_changed, done, set()
-                )
+                cause = _own_cause(plan, step, inputs, done, set())
                 if cause is not None:
                     found[step] = cause
     return found
 
 
+class _Inputs:
+    """What changed since the cached build, as ``predict`` was told."""
+
+    __slots__ = ("args", "files", "ignore_changed", "remote_changed", "unchanged")
+
+    def __init__(
+        self,
+        files: _Changed,
+        args: frozenset[str],
+        ignore_changed: bool,
+        remote_changed: bool,
+        unchanged_stages: Iterable[str | int],
+        plan: CachePlan,
+    ) -> None:
+        self.files = files
+        self.args = args
+        self.ignore_changed = ignore_changed
+        self.remote_changed = remote_changed
+        self.unchanged = frozenset(plan.stage(ref).index for ref in unchanged_stages)
+
+
 def _predict_stage(
     plan: CachePlan,
     stage: StagePlan,
-    files: _Changed,
-    args: frozenset[str],
-    ignore_changed: bool,
-    remote_changed: bool,
+    inputs: _Inputs,
     done: dict[int, StagePrediction],
     visiting: set[int],
 ) -> StagePrediction:
@@ -279,9 +313,7 @@ def _predict_stage(
             continue
         own: MissCause | None = None
         if not broken or not step.chained:
-            own = _own_cause(
-                plan, step, files, args, ignore_changed, remote_changed, done, visiting
-            )
+            own = _own_cause(plan, step, inputs, done, visiting)
         if own is not None:
             outcome = StepPrediction(step, False, own)
             if result.first_miss is None:
@@ -300,21 +332,23 @@ def _predict_stage(
 def _own_cause(
     plan: CachePlan,
     step: CacheStep,
-    files: _Changed,
-    args: frozenset[str],
-    ignore_changed: bool,
-    remote_changed: bool,
+    inputs: _Inputs,
     done: dict[int, StagePrediction],
     visiting: set[int],
 ) -> MissCause | None:
     """Why ``step``'s own key changed, or None."""
+    files, args = inputs.files, inputs.args
     for label in step.stage_refs:
         upstream = plan.stage(label)
         if upstream.index in visiting:
             continue  # a cycle: the builder rejects it; do not loop
-        outcome = _predict_stage(
-            plan, upstream, files, args, ignore_changed, remote_changed, done, visiting
-        )
+        outcome = _predict_stage(plan, upstream, inputs, done, visiting)
+        if (
+            outcome.missed
+            and upstream.index in inputs.unchanged
+            and F_STAGE_CONTENT in step.facts.key
+        ):
+            continue  # keyed on the copied content, which came out the same
         if outcome.missed:
             kind = BASE if step.keyword == "FROM" else STAGE
             return MissCause(kind, step, stage=label, upstream=outcome.first_miss)
@@ -327,12 +361,12 @@ def _own_cause(
             path = files.first_selected(source)
             if path is not None:
                 return MissCause(FILE, step, path=path, source=source.pattern)
-        if ignore_changed and any(
+        if inputs.ignore_changed and any(
             source.pattern == "." or not _is_plain_file(plan, source.pattern)
             for source in step.key_sources
         ):
             return MissCause(IGNORE_FILE, step, path=plan.ignore_file)
-    if step.volatile and remote_changed:
+    if step.volatile and inputs.remote_changed:
         return MissCause(REMOTE, step, remote=step.remote)
     return None
 
