@@ -253,10 +253,18 @@ def _check_sequence(
         instruction = effective[index]
         uses = [_first_use(context, effective, index, declared.pair, classic) for declared in names]
         fix = None
+        stale_config_hazard = False
         if len(names) == len(instruction.pairs) and not any(
             _runs(effective, use.first + 1, use.step) for use in uses
         ):
-            fix = _move_fix(context.dockerfile, sequence, index, min(use.first for use in uses))
+            destination = min(use.first for use in uses)
+            if classic and not _runs(effective, destination, len(effective)):
+                # buildah keys config steps (ENV, LABEL, ARG) on their text, not on the
+                # value they expand to: with no RUN after them to miss and commit the
+                # config again, the image would keep the previous value (buildah#5575)
+                stale_config_hazard = True
+            else:
+                fix = _move_fix(context.dockerfile, sequence, index, destination)
         for declared, use in zip(names, uses, strict=True):
             runs = _runs(effective, index + 1, use.step)
             if not runs:
@@ -264,6 +272,12 @@ def _check_sequence(
             start = declared.pair.start
             end = start + _key_length(context.source.text, start)
             message = _message(context, effective, declared, runs, use, fix is not None)
+            if stale_config_hazard:
+                message += (
+                    "; no automatic fix under the classic builder: buildah keys ENV/LABEL/ARG "
+                    "steps on their text, so without a RUN after the moved lines the image "
+                    "would keep the previous value"
+                )
             yield Violation(start, end, message, fix)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lintlayers.engine import LintResult, Linter
+from lintlayers.engine import Linter, LintResult
 from lintlayers.fixes import fix_to_fixed_point
 from lintlayers.registry import load_rules
 
@@ -26,8 +26,14 @@ def run(
     return linter.lint_text(text, "Dockerfile", context_dir=context_dir)
 
 
-def fix(text: str, code: str, *, unsafe: bool = False, builder: str = "buildkit",
-        context_dir: str | None = None) -> str:
+def fix(
+    text: str,
+    code: str,
+    *,
+    unsafe: bool = False,
+    builder: str = "buildkit",
+    context_dir: str | None = None,
+) -> str:
     """``text`` after applying rule ``code``'s fixes to a fixed point."""
     linter = Linter([rule_class(code)()], builder=builder)
     outcome = fix_to_fixed_point(

@@ -66,7 +66,8 @@ EXPECTED = {
     "apk-config": Expect(("LL105",), [1, 0, 0], [0, 0, 0]),
     "apt-get": Expect(("LL105",), [1, 1], [0, 0]),
     "dockerignore": Expect(("LL101",), [0, 0, 1], [0, 0, 0]),
-    "env-revision": Expect(("LL102",), [1, 1], [0, 0]),
+    # under classic LL102 offers no fix here: see STALE_CONFIG's history below
+    "env-revision": Expect(("LL102",), [1, 1], None),
     "go-mod": Expect(("LL101",), [2, 2], [1, 2]),
     "metadata-first": Expect(("LL202",), [0, 2], [0, 0]),
     "multi-stage": Expect(("LL101",), [2, 2, 2], [1, 1, 1]),
@@ -76,19 +77,23 @@ EXPECTED = {
     "volatile-arg": Expect(("LL102",), [3, 3], [1, 2]),
 }
 
+REPORTED_WITHOUT_FIX = {"env-revision"}
+"""Fixtures whose finding stays: no fix is safe there under the classic builder."""
+
 TEXT_KEYED = {"env-revision"}
 """Fixtures where buildah hits a step the classic model says misses: an ENV expanding a
 changed build arg (``BUILDAH_TEXT_KEYS``). Everywhere else the plain model must match."""
 
-STALE_CONFIG = {"env-revision": ("APP_REVISION", {1})}
-"""buildah bug (containers/buildah#5575): ``ENV APP_REVISION=$GIT_SHA`` hits its cache
-entry when only GIT_SHA changed, and the image keeps the previous value unless a later step
+STALE_CONFIG: dict[str, tuple[str, set[int]]] = {}
+"""Once {"env-revision": ("APP_REVISION", {1})}: buildah bug (containers/buildah#5575):
+``ENV APP_REVISION=$GIT_SHA`` hits its cache entry when only GIT_SHA changed, and the image keeps the previous value unless a later step
 of the stage misses and commits the config again. In the original file a RUN follows it
 (and misses, the build arg being part of its key), so its images are right. LL102 moves
 the ENV to the end of the stage: in a commit that changes only the revision (build 1)
 nothing misses before or after it, and the fixed image keeps the previous revision. The
 filesystems are identical; this Env entry in those builds is the one difference, asserted
-as it is (a fixed buildah would make this test fail: then drop the entry)."""
+as it is. LL102 now offers no fix under the classic builder when no RUN follows the
+moved lines, so no fixture keeps a stale value."""
 
 REQUIRED = {
     "python-pip": "pip with `COPY . .` before the install",
@@ -156,6 +161,9 @@ def test_lint_reports_and_fixes_the_cache_problems_it_should(name: str, tmp_path
     linted = lint_fixture(Fixture(name), tmp_path)
     assert linted.before == expected.codes, linted.before
     assert linted.changed is (expected.after is not None), linted.fixed
+    if name in REPORTED_WITHOUT_FIX:
+        assert linted.after == expected.codes, linted.after
+        return
     # a fixed point: the cache rules have nothing left to say about the fixed file
     assert linted.after == [], linted.after
     if expected.after is None:

@@ -27,7 +27,7 @@ def test_fast_parser_agrees_with_the_documented_import():
 
     from lintlayers.shell.grammar import bash_parser
 
-    script = b"for f in *.txt; do cat \"$f\" | grep -v x > /dev/null; done\nmake && echo ok\n"
+    script = b'for f in *.txt; do cat "$f" | grep -v x > /dev/null; done\nmake && echo ok\n'
     fast = bash_parser().parse(script).root_node
     slow = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language())).parse(script)
     assert str(fast) == str(slow.root_node)

@@ -446,9 +446,7 @@ def _find_heredocs(instruction: Instruction) -> list[Heredoc]:
             continue
         fd_text, dash, name_raw = match.groups()
         name = unquote(name_raw)
-        marker = Word(
-            raw, raw, instruction.arguments_offset(start), instruction.arguments_end(end)
-        )
+        marker = Word(raw, raw, instruction.arguments_offset(start), instruction.arguments_end(end))
         heredocs.append(
             Heredoc(
                 name,

@@ -201,3 +201,20 @@ def test_stops_before_a_redeclaration_of_what_its_value_reads() -> None:
     env = [finding for finding in findings if finding.location.line == 3]
     assert len(env) == 1
     assert "1 RUN (first at line 4)" in env[0].message
+
+
+def test_classic_builder_gets_no_fix_when_no_run_follows_the_moved_lines():
+    text = (
+        "FROM python:3.12\n"
+        "ARG GIT_SHA=dev\n"
+        "ENV APP_REVISION=$GIT_SHA\n"
+        "RUN pip install flask\n"
+        'CMD ["python"]\n'
+    )
+    classic = lint(text, "LL102", builder="classic")
+    assert classic and all(finding.fix is None for finding in classic)
+    assert "buildah keys ENV/LABEL/ARG steps on their text" in classic[0].message
+    assert fix(text, "LL102", unsafe=True, builder="classic") == text
+    # under BuildKit the config carries the expanded value: the move is offered
+    buildkit = lint(text, "LL102")
+    assert buildkit and buildkit[0].fix is not None
