@@ -85,15 +85,15 @@ TEXT_KEYED = {"env-revision"}
 changed build arg (``BUILDAH_TEXT_KEYS``). Everywhere else the plain model must match."""
 
 STALE_CONFIG: dict[str, tuple[str, set[int]]] = {}
-"""Once {"env-revision": ("APP_REVISION", {1})}: buildah bug (containers/buildah#5575):
-``ENV APP_REVISION=$GIT_SHA`` hits its cache entry when only GIT_SHA changed, and the image keeps the previous value unless a later step
-of the stage misses and commits the config again. In the original file a RUN follows it
-(and misses, the build arg being part of its key), so its images are right. LL102 moves
-the ENV to the end of the stage: in a commit that changes only the revision (build 1)
-nothing misses before or after it, and the fixed image keeps the previous revision. The
-filesystems are identical; this Env entry in those builds is the one difference, asserted
-as it is. LL102 now offers no fix under the classic builder when no RUN follows the
-moved lines, so no fixture keeps a stale value."""
+"""Once {"env-revision": ("APP_REVISION", {1})}: buildah bug (containers/buildah#5575): ``ENV
+APP_REVISION=$GIT_SHA`` hits its cache entry when only GIT_SHA changed, and the image keeps
+the previous value unless a later step of the stage misses and commits the config again. In
+the original file a RUN follows it (and misses, the build arg being part of its key), so its
+images are right. LL102 moves the ENV to the end of the stage: in a commit that changes only
+the revision (build 1) nothing misses before or after it, and the fixed image keeps the
+previous revision. The filesystems are identical; this Env entry in those builds is the one
+difference, asserted as it is. LL102 now offers no fix under the classic builder when no RUN
+follows the moved lines, so no fixture keeps a stale value."""
 
 REQUIRED = {
     "python-pip": "pip with `COPY . .` before the install",
