@@ -9,6 +9,11 @@ from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
 from lintlayers.model.package_managers import match_install, normalize_argv
 from lintlayers.model.variables import expand, referenced_names
 from lintlayers.rule import Rule
+from lintlayers.syntax.layout import comment_block as _comment_block
+from lintlayers.syntax.layout import is_kind as _is_kind
+from lintlayers.syntax.layout import newline_of as _newline
+from lintlayers.syntax.layout import node_end as _end
+from lintlayers.syntax.layout import node_start as _start
 from lintlayers.syntax.nodes import Trivia
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -901,31 +906,3 @@ def _names(paths: list[str]) -> str:
     if len(names) == 1:
         return names[0]
     return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _comment_block(nodes: list[Instruction | Trivia], index: int) -> int:
-    """Index of the first comment line directly above node ``index`` (or ``index``)."""
-    first = index
-    while first > 0 and _is_kind(nodes[first - 1], Trivia.COMMENT):
-        first -= 1
-    return first
-
-
-def _start(node: Instruction | Trivia) -> int:
-    return node.start if isinstance(node, Trivia) else node.node_start
-
-
-def _end(node: Instruction | Trivia) -> int:
-    return node.end if isinstance(node, Trivia) else node.node_end
-
-
-def _is_kind(node: Instruction | Trivia, kind: str) -> bool:
-    return isinstance(node, Trivia) and node.kind == kind
-
-
-def _newline(text: str, instruction: Instruction) -> str:
-    if instruction.raw.endswith("\r\n"):
-        return "\r\n"
-    if instruction.raw.endswith("\n"):
-        return "\n"
-    return "\r\n" if "\r\n" in text else "\n"

@@ -7,6 +7,11 @@ import re
 from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
 from lintlayers.model.variables import referenced_names
 from lintlayers.rule import Rule
+from lintlayers.syntax.layout import comment_block as _comment_block
+from lintlayers.syntax.layout import is_kind as _is_kind
+from lintlayers.syntax.layout import newline_of as _newline
+from lintlayers.syntax.layout import node_end as _end
+from lintlayers.syntax.layout import node_start as _start
 from lintlayers.syntax.nodes import Trivia
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -538,31 +543,3 @@ def _move_fix(
     edits = [Edit.delete(_start(nodes[first]), delete_end), Edit.insert(insert_at, block)]
     keyword = moved.effective.keyword
     return Fix(f"Move the {keyword} {where}", edits, UNSAFE)
-
-
-def _comment_block(nodes: list[Instruction | Trivia], index: int) -> int:
-    """Index of the first comment line directly above node ``index`` (or ``index``)."""
-    first = index
-    while first > 0 and _is_kind(nodes[first - 1], Trivia.COMMENT):
-        first -= 1
-    return first
-
-
-def _start(node: Instruction | Trivia) -> int:
-    return node.start if isinstance(node, Trivia) else node.node_start
-
-
-def _end(node: Instruction | Trivia) -> int:
-    return node.end if isinstance(node, Trivia) else node.node_end
-
-
-def _is_kind(node: Instruction | Trivia, kind: str) -> bool:
-    return isinstance(node, Trivia) and node.kind == kind
-
-
-def _newline(text: str, instruction: Instruction) -> str:
-    if instruction.raw.endswith("\r\n"):
-        return "\r\n"
-    if instruction.raw.endswith("\n"):
-        return "\n"
-    return "\r\n" if "\r\n" in text else "\n"
