@@ -142,15 +142,9 @@ _PARTS: dict[str, tuple[str, ...]] = {}
 
 
 def _split_path(path: str) -> tuple[str, ...]:
-    parts: list[str] = []
-    for part in path.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if parts:
-                parts.pop()
-            continue
-        parts.append(part)
+    from lintlayers.model.run_effects import normalize
+
+    parts = [part for part in normalize(path).split("/") if part]
     for length in (2, 1):
         alias = _ALIASES.get(tuple(parts[:length]))
         if alias is not None and len(parts) >= length:
