@@ -5,6 +5,7 @@ from __future__ import annotations
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from lintlayers.buildcontext.context import BuildContext
     from lintlayers.model.stages import BuildModel
     from lintlayers.shell.commands import ShellScript, SimpleCommand
     from lintlayers.source import SourceText
@@ -19,7 +20,15 @@ class RuleContext:
     Shell bodies are parsed once per RUN and cached, whichever rule asks first.
     """
 
-    __slots__ = ("_model", "_scripts", "builder", "context_dir", "dockerfile", "path")
+    __slots__ = (
+        "_build_context",
+        "_model",
+        "_scripts",
+        "builder",
+        "context_dir",
+        "dockerfile",
+        "path",
+    )
 
     def __init__(
         self,
@@ -34,11 +43,29 @@ class RuleContext:
         self.context_dir = context_dir
         self.path = path
         self._model: BuildModel | None = None
+        self._build_context: BuildContext | bool | None = False  # False: not looked at yet
         self._scripts: dict[int, list[RunScript]] = {}
 
     @property
     def source(self) -> SourceText:
         return self.dockerfile.source
+
+    @property
+    def build_context(self) -> BuildContext | None:
+        """The build context folder (``.dockerignore`` applied), walked at most once
+        per lint and shared by every rule; None when there is no context folder."""
+        if self._build_context is False:
+            import os
+
+            found = None
+            root = self.context_dir
+            if root is not None and os.path.isdir(root):
+                from lintlayers.buildcontext.context import BuildContext
+
+                path = self.path if self.path and os.path.isfile(self.path) else None
+                found = BuildContext(root, path)
+            self._build_context = found
+        return self._build_context  # type: ignore[return-value]
 
     @property
     def model(self) -> BuildModel:

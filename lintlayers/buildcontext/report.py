@@ -665,16 +665,13 @@ def reports_for(context: RuleContext) -> tuple[BuildContext, list[CopyReport]] |
 
 
 def _compute(context: RuleContext) -> tuple[BuildContext, list[CopyReport]] | None:
-    from lintlayers.buildcontext.context import BuildContext
     from lintlayers.buildcontext.patterns import PatternError
 
-    root = context.context_dir
-    if root is None or not os.path.isdir(root):
+    if context.context_dir is None or not any(context_copies(context.model)):
         return None
-    if not any(context_copies(context.model)):
+    build_context = context.build_context
+    if build_context is None:
         return None
-    path = context.path if context.path and os.path.isfile(context.path) else None
-    build_context = BuildContext(root, path)
     try:
         return build_context, report_copies(context.model, build_context)
     except (PatternError, OSError):

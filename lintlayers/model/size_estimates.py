@@ -18,7 +18,6 @@ packages ``apt-get install`` would add, with or without ``--no-install-recommend
 
 from __future__ import annotations
 
-import os
 import re
 
 from lintlayers.typecheck import TYPE_CHECKING
@@ -484,30 +483,9 @@ def build_tools(system: str, names: Iterable[str]) -> SizeEstimate | None:
 # ------------------------------------------------------------ the build context
 
 
-class _ContextMemo:
-    __slots__ = ("build", "context")
-
-    def __init__(self) -> None:
-        self.context: object = None
-        self.build: BuildContext | None = None
-
-
-_memo = _ContextMemo()
-
-
 def build_context(context: RuleContext) -> BuildContext | None:
-    """The build context of the linted file, walked once per lint; None when unknown."""
-    if _memo.context is context:
-        return _memo.build
-    found = None
-    root = context.context_dir
-    if root is not None and os.path.isdir(root):
-        from lintlayers.buildcontext.context import BuildContext
-
-        path = context.path if context.path and os.path.isfile(context.path) else None
-        found = BuildContext(root, path)
-    _memo.context, _memo.build = context, found
-    return found
+    """The build context of the linted file (shared by all rules); None when unknown."""
+    return context.build_context
 
 
 def copied_bytes(context: RuleContext, step: Step) -> SizeEstimate | None:
