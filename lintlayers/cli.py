@@ -30,11 +30,10 @@ def _terminal_width() -> int:
         return 78
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``command``, only that subcommand's (argparse is slow to
+    build, and ``check`` runs on every commit from pre-commit)."""
     import argparse
-
-    from lintlayers.diagnostics import SEVERITIES
-    from lintlayers.reporters.base import FORMATS
 
     class Parser(argparse.ArgumentParser):
         """argparse, with the help width found without importing shutil."""
@@ -48,6 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"lintlayers {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, add in _COMMANDS.items():
+        if command is None or command == name:
+            add(commands)
+    return parser
+
+
+def _add_check(commands: argparse._SubParsersAction) -> None:
+    from lintlayers.diagnostics import SEVERITIES
+    from lintlayers.reporters.base import FORMATS
 
     check = commands.add_parser("check", help="lint Dockerfiles (the default command)")
     check.add_argument(
@@ -85,12 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--stdin-filename", metavar="NAME", help="the name of the file read from stdin"
     )
 
+
+def _add_rules(commands: argparse._SubParsersAction) -> None:
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
 
+
+def _add_explain(commands: argparse._SubParsersAction) -> None:
     explain = commands.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("code", help="a rule code or name, e.g. LL101")
 
+
+def _add_cache(commands: argparse._SubParsersAction) -> None:
     cache = commands.add_parser(
         "cache", help="predict cache misses after a change, or the rebuild cost over history"
     )
@@ -137,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cache.add_argument("--config", metavar="FILE", help="use this config file")
 
+
+def _add_image(commands: argparse._SubParsersAction) -> None:
+    from lintlayers.reporters.base import FORMATS
+
     image = commands.add_parser(
         "image", help="measure a built image's wasted bytes per layer and Dockerfile line"
     )
@@ -152,13 +170,24 @@ def build_parser() -> argparse.ArgumentParser:
     image.add_argument("--max-wasted-percent", metavar="P", help="fail above P%% of all bytes")
     image.add_argument("--min-efficiency", metavar="R", help="fail below this ratio (0-1)")
 
+
+def _add_context(commands: argparse._SubParsersAction) -> None:
     context = commands.add_parser(
         "context", help="show what each COPY/ADD brings in from the build context"
     )
     context.add_argument("path", metavar="PATH", help="the Dockerfile (or a folder holding one)")
     context.add_argument("--context", metavar="DIR", help="build context (default: PATH's folder)")
     context.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    return parser
+
+
+_COMMANDS = {
+    "check": _add_check,
+    "rules": _add_rules,
+    "explain": _add_explain,
+    "cache": _add_cache,
+    "image": _add_image,
+    "context": _add_context,
+}
 
 
 def _positive(text: str) -> int:
@@ -177,19 +206,9 @@ def _positive(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if not arguments or arguments[0] not in (
-        "check",
-        "rules",
-        "explain",
-        "cache",
-        "image",
-        "context",
-        "-h",
-        "--help",
-        "--version",
-    ):
+    if not arguments or arguments[0] not in (*_COMMANDS, "-h", "--help", "--version"):
         arguments.insert(0, "check")
-    parser = build_parser()
+    parser = build_parser(arguments[0] if arguments[0] in _COMMANDS else None)
     try:
         options = parser.parse_args(arguments)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help

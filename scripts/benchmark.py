@@ -76,6 +76,18 @@ def lintlayers_command() -> list[str]:
     return [sys.executable, "-m", "lintlayers", "check"]
 
 
+def floor_command(lintlayers: list[str]) -> list[str]:
+    """What the ``lintlayers`` script runs before any lintlayers code: its interpreter,
+    ``site`` and the ``import re, sys`` of pip's console-script template."""
+    interpreter = sys.executable
+    script = Path(lintlayers[0])
+    if script.name == "lintlayers":
+        first = script.read_bytes().split(b"\n", 1)[0].decode(errors="replace")
+        if first.startswith("#!") and " " not in first[2:].strip():
+            interpreter = first[2:].strip()
+    return [interpreter, "-c", "import re, sys"]
+
+
 def hadolint_command(explicit: str | None) -> list[str]:
     candidates = [explicit] if explicit else [str(Path(sys.executable).parent / "hadolint")]
     for candidate in candidates:
@@ -222,10 +234,13 @@ def whole_corpus(timer: Timer, lintlayers: list[str], hadolint: list[str], files
 
 
 def single_files(timer: Timer, lintlayers: list[str], hadolint: list[str], files):
+    """One process per file for each tool, and the Python floor run beside them."""
     ll_times: list[float] = []
     hl_times: list[float] = []
     ll_cpu: list[float] = []
     hl_cpu: list[float] = []
+    floor_times: list[float] = []
+    floor = floor_command(lintlayers)
     ll_failures = 0
     for index, path in enumerate(files):
         order = [(lintlayers, ll_times, ll_cpu), (hadolint, hl_times, hl_cpu)]
@@ -237,8 +252,13 @@ def single_files(timer: Timer, lintlayers: list[str], hadolint: list[str], files
             cpus.append(cpu)
             if command is lintlayers and code not in (0, 1):
                 ll_failures += 1
+        floor_times.append(timer.run(floor)[0])
     ll_median, hl_median = statistics.median(ll_times), statistics.median(hl_times)
+    floor_median = statistics.median(floor_times)
     return {
+        "python_floor_command": floor,
+        "python_floor_median": floor_median,
+        "python_floor_ratio": floor_median / hl_median if hl_median else None,
         "files": len(files),
         "lintlayers_median": ll_median,
         "lintlayers_p90": percentile(ll_times, 0.9),
@@ -374,7 +394,12 @@ def print_text(results: dict[str, object]) -> None:
         )
     out(
         f"  median ratio {ratio:.2f}x hadolint's; target <= {SINGLE_FILE_TARGET}x:"
-        f" {verdict(results['targets']['single_file_met'])}\n\n"
+        f" {verdict(results['targets']['single_file_met'])}\n"
+    )
+    out(
+        f"  Python floor ({' '.join(single['python_floor_command'][1:])!s}, no lintlayers"
+        f" code): median {single['python_floor_median'] * 1000:.1f} ms ="
+        f" {single['python_floor_ratio'] or 0.0:.2f}x hadolint's\n\n"
     )
 
     for key, title in (("no_run_file", "No-RUN file"), ("many_run_file", "Many-RUN file")):

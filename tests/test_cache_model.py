@@ -795,6 +795,25 @@ def test_fallback_history_without_a_repository(tmp_path):
     assert changes == {"requirements.txt": 1, "src/app.py": 20, "README.md": 10}
 
 
+def test_history_where_dot_git_is_a_file_or_git_dir_is_set(tmp_path, monkeypatch):
+    """git is skipped only where it surely finds no repository; a worktree's ``.git`` is
+    a file, and ``GIT_DIR`` points git at a repository from anywhere."""
+    repo = new_repo(tmp_path / "repo")
+    commit_all(repo, "one", {"app/main.py": "1"})
+    commit_all(repo, "two", {"app/main.py": "2"})
+    git(repo, "worktree", "add", "-q", str(tmp_path / "tree"))
+    assert (tmp_path / "tree" / ".git").is_file()
+    worktree = load_history(str(tmp_path / "tree" / "app"))
+    assert worktree.source == "git"
+    assert [commit.subject for commit in worktree.commits] == ["two", "one"]
+    outside = tmp_path / "outside"
+    make_context(outside, {"main.py": "x"})
+    assert load_history(str(outside)).source == "synthetic"
+    monkeypatch.setenv("GIT_DIR", str(repo / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(outside))
+    assert load_history(str(outside)).source == "git"
+
+
 def test_fallback_history_without_git_installed(tmp_path, monkeypatch):
     repo = new_repo(tmp_path / "repo")
     commit_all(repo, "one", {"go.mod": "module x\n"})

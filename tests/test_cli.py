@@ -821,6 +821,17 @@ def test_help_exits_0(tmp_path: Path) -> None:
         assert result.stdout.startswith("usage: lintlayers")
 
 
+def test_top_level_help_lists_every_command_and_each_command_has_its_own(tmp_path: Path) -> None:
+    commands = ("check", "rules", "explain", "cache", "image", "context")
+    top = lintlayers_cli("--help", cwd=tmp_path)
+    listed = re.findall(r"^    (\w+) ", top.stdout, re.M)
+    assert tuple(listed) == commands
+    for command in commands:
+        result = lintlayers_cli(command, "--help", cwd=tmp_path)
+        assert result.returncode == 0, command
+        assert result.stdout.startswith(f"usage: lintlayers {command}"), command
+
+
 # --- report details ----------------------------------------------------------------------------
 
 

@@ -333,3 +333,47 @@ def test_large_file_parses_in_linear_time():
     large_time = time.perf_counter() - start
     assert len(dockerfile.instructions) == 20000
     assert large_time < small_time * 30  # 10x the input, far from quadratic (100x)
+
+
+def test_exec_form_reader_equals_json_loads_on_random_text():
+    """The exec form is read without importing json; the result must be json.loads'."""
+    import json
+    import random
+
+    from lintlayers.syntax.words import NOT_JSON, NOT_STRINGS, parse_json_array
+
+    pieces = [
+        "[",
+        "]",
+        '"',
+        ",",
+        " ",
+        "\t",
+        "\n",
+        "a",
+        "\\",
+        '\\"',
+        "\\n",
+        "\\u00e9",
+        "1",
+        "{",
+        "é",
+    ]
+    generator = random.Random(7)
+    valid = 0
+    for _ in range(20000):
+        text = "[" + "".join(generator.choice(pieces) for _ in range(generator.randint(0, 9)))
+        try:
+            value = json.loads(text)
+        except ValueError:
+            expected: object = NOT_JSON
+        else:
+            if not isinstance(value, list):
+                expected = NOT_JSON
+            elif all(isinstance(item, str) for item in value):
+                expected = value
+                valid += 1
+            else:
+                expected = NOT_STRINGS
+        assert parse_json_array(text) == expected, text
+    assert valid > 50  # the generator does reach valid arrays of strings

@@ -134,7 +134,10 @@ def parse_json_array(text: str) -> list[str] | str:
     stripped = text.lstrip()
     if not stripped.startswith("["):
         return NOT_JSON
-    import json  # only exec-form instructions pay for it
+    strings = _string_array(stripped)
+    if strings is not None:
+        return strings
+    import json  # only an array that is not all strings pays for it (3 ms at start-up)
 
     try:
         value = json.loads(stripped)
@@ -145,6 +148,49 @@ def parse_json_array(text: str) -> list[str] | str:
     if not all(isinstance(item, str) for item in value):
         return NOT_STRINGS
     return value
+
+
+_JSON_SPACE = " \t\n\r"
+
+
+def _string_array(text: str) -> list[str] | None:
+    """``text`` as a JSON array of strings, or None when it is anything else.
+
+    The common exec form, read with the decoder's own string scanner, so the
+    result is what ``json.loads`` gives; everything else goes to ``json.loads``.
+    """
+    from _json import scanstring
+
+    values: list[str] = []
+    position = 1
+    end = len(text)
+    while position < end and text[position] in _JSON_SPACE:
+        position += 1
+    if position < end and text[position] == "]":
+        position += 1
+    else:
+        while True:
+            if position >= end or text[position] != '"':
+                return None
+            try:
+                value, position = scanstring(text, position + 1, True)
+            except ValueError:
+                return None
+            values.append(value)
+            while position < end and text[position] in _JSON_SPACE:
+                position += 1
+            if position < end and text[position] == ",":
+                position += 1
+                while position < end and text[position] in _JSON_SPACE:
+                    position += 1
+                continue
+            if position < end and text[position] == "]":
+                position += 1
+                break
+            return None
+    if text[position:].strip(_JSON_SPACE):
+        return None
+    return values
 
 
 def parse_csv_options(value: str) -> list[tuple[str, str | None]]:

@@ -1,0 +1,103 @@
+"""Start-up stays light: a ``check`` imports none of the slow modules it does not need.
+
+pre-commit starts lintlayers once per commit, so each module imported on the way costs
+every user every commit. Measured here with Python's own ``sys.modules`` in a fresh
+interpreter, against what that interpreter had loaded before lintlayers ran.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+PROBE = """
+import os, sys
+before = set(sys.modules)
+from lintlayers.cli import main
+stdout = sys.stdout
+sys.stdout = open(os.devnull, "w")
+code = main(sys.argv[1:])
+sys.stdout = stdout
+print(repr({"code": code, "new": sorted(set(sys.modules) - before)}))
+"""
+
+NEVER_AT_CHECK = (
+    "typing",  # 3 ms; lintlayers.typecheck stands in for TYPE_CHECKING
+    "dataclasses",  # 14 ms with inspect
+    "inspect",
+    "subprocess",  # only the cache history needs git
+    "importlib.metadata",  # the registry reads entry_points.txt itself
+    "shutil",
+    "tomllib",  # only when a config file has a lintlayers table
+    "difflib",  # only for --diff and did-you-mean messages
+    "rich",  # only on a terminal
+    "json",  # exec-form arrays of strings are read without it; JSON output imports it
+)
+
+
+def new_modules(tmp_path: Path, *arguments: str) -> tuple[int, list[str]]:
+    """Exit code and the modules ``lintlayers ARGS`` imported, in a fresh interpreter."""
+    completed = subprocess.run(
+        [sys.executable, "-c", PROBE, *arguments],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = ast.literal_eval(completed.stdout.splitlines()[-1])
+    return result["code"], result["new"]
+
+
+def test_check_imports_no_slow_module(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python:3.12-slim\n"
+        "ARG GIT_SHA=unknown\n"
+        "COPY . /app\n"
+        "RUN pip install -r /app/requirements.txt\n"
+        'CMD ["python", "/app/main.py"]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "requirements.txt").write_text("flask\n", encoding="utf-8")
+    code, imported = new_modules(tmp_path, "check", "Dockerfile")
+    assert code == 1  # findings, so every rule ran, fixes were built and reported
+    slow = [name for name in NEVER_AT_CHECK if name in imported]
+    assert slow == []
+    assert not [name for name in imported if name.split(".")[0] == "rich"]
+
+
+def test_only_the_json_format_pays_for_json(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text('FROM alpine\nCMD ["sh"]\n', encoding="utf-8")
+    _, text_run = new_modules(tmp_path, "check", "Dockerfile")
+    _, json_run = new_modules(tmp_path, "check", "--format", "json", "Dockerfile")
+    assert "json" not in text_run
+    assert "json" in json_run
+
+
+def test_check_builds_no_parser_for_other_commands(tmp_path: Path) -> None:
+    """argparse costs per argument: ``check`` must not build the other commands' parsers."""
+    probe = (
+        "import argparse, sys\n"
+        "added = []\n"
+        "original = argparse._SubParsersAction.add_parser\n"
+        "def add_parser(self, name, **kwargs):\n"
+        "    added.append(name)\n"
+        "    return original(self, name, **kwargs)\n"
+        "argparse._SubParsersAction.add_parser = add_parser\n"
+        "from lintlayers.cli import main\n"
+        "main(sys.argv[1:])\n"
+        "print(added)\n"
+    )
+    (tmp_path / "Dockerfile").write_text("FROM alpine\n", encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-c", probe, "Dockerfile"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert completed.stdout.splitlines()[-1] == "['check']"
