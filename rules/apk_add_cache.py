@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
-from lintlayers.model.run_effects import (
-    apk_action,
-    apk_action_word,
-    cache_mount_advice,
-    effects,
-    reaches_image,
-    sequences,
-)
+from lintlayers.model.mounts import cache_mount_advice
+from lintlayers.model.package_commands import apk_action, apk_action_word
+from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import apk_index
+from lintlayers.model.steps import reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 

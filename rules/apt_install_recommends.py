@@ -5,17 +5,11 @@ from __future__ import annotations
 import re
 
 from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
-from lintlayers.model.run_effects import (
-    APT_VALUE_OPTIONS,
-    apt_action,
-    apt_action_word,
-    copy_destination,
-    effects,
-    is_within,
-    reaches_image,
-    sequences,
-)
+from lintlayers.model.package_commands import APT_VALUE_OPTIONS, apt_action, apt_action_word
+from lintlayers.model.paths import is_within
+from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import APT_RECOMMENDS_MB, apt_recommends, package_name
+from lintlayers.model.steps import copy_destination, reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -23,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from lintlayers.context import RuleContext
-    from lintlayers.model.run_effects import Step
+    from lintlayers.model.steps import Step
     from lintlayers.shell.commands import SimpleCommand
 
 FLAG = "--no-install-recommends"

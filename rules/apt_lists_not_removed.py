@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import SAFE, Fix, Violation
-from lintlayers.model.run_effects import (
-    APT_INSTALLS,
-    COVERING_MOUNTS,
-    append_after,
-    apt_action,
-    apt_action_word,
-    apt_updates,
-    cache_mount_advice,
-    cache_mount_flags,
-    effects,
-    is_within,
-    reaches_image,
-    sequences,
-)
+from lintlayers.model.mounts import COVERING_MOUNTS, cache_mount_advice, cache_mount_flags
+from lintlayers.model.package_commands import APT_INSTALLS, apt_action, apt_action_word, apt_updates
+from lintlayers.model.paths import is_within
+from lintlayers.model.run_edits import append_after
+from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import apt_lists, root_image
+from lintlayers.model.steps import reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -25,7 +17,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from lintlayers.context import RuleContext
-    from lintlayers.model.run_effects import RunEffects, Step
+    from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.steps import Step
 
 LISTS = "/var/lib/apt/lists"
 LIST_FILE = "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages"

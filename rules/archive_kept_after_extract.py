@@ -5,16 +5,10 @@ from __future__ import annotations
 import re
 
 from lintlayers.diagnostics import UNSAFE, Fix, Violation
-from lintlayers.model.run_effects import (
-    UNKNOWN_WORKDIR,
-    append_to_run,
-    download_targets,
-    effects,
-    extracted_archives,
-    reaches_image,
-    sequences,
-)
+from lintlayers.model.run_edits import append_to_run
+from lintlayers.model.run_effects import download_targets, effects, extracted_archives
 from lintlayers.model.size_estimates import kept_archive
+from lintlayers.model.steps import UNKNOWN_WORKDIR, reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 

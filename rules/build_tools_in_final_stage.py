@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from lintlayers.diagnostics import Violation
-from lintlayers.model.run_effects import (
+from lintlayers.model.mounts import cache_mount_flags
+from lintlayers.model.package_commands import (
     APK_VALUE_OPTIONS,
     APT_VALUE_OPTIONS,
     NPM_INSTALLS,
@@ -16,17 +17,13 @@ from lintlayers.model.run_effects import (
     apk_action_word,
     apt_action,
     apt_action_word,
-    cache_mount_flags,
-    copy_destination,
-    copy_sources,
-    effects,
-    expand_known,
-    is_within,
     npm_action,
-    sequences,
     yarn_action,
 )
+from lintlayers.model.paths import expand_known, is_within
+from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import build_tool_kind, build_tools, package_name, root_image
+from lintlayers.model.steps import copy_destination, copy_sources, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import Violation
-from lintlayers.model.run_effects import (
-    CACHE_DIRS,
-    CACHE_LABELS,
-    CACHE_MOUNTS,
-    cache_mount_advice,
-    copy_creations,
-    copy_sources,
-    covers,
-    display,
-    effects,
-    has_glob,
-    is_within,
-    link_advisable,
-    reaches_image,
-    sequences,
-)
+from lintlayers.model.mounts import CACHE_MOUNTS, cache_mount_advice
+from lintlayers.model.package_commands import CACHE_DIRS, CACHE_LABELS
+from lintlayers.model.paths import covers, has_glob, is_within
+from lintlayers.model.run_effects import copy_creations, effects
 from lintlayers.model.size_estimates import copied_bytes, package_cache, root_image
+from lintlayers.model.steps import copy_sources, display, link_advisable, reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -27,7 +16,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from lintlayers.context import RuleContext
-    from lintlayers.model.run_effects import Creation, Removal, RunEffects, Step
+    from lintlayers.model.run_effects import Creation, Removal, RunEffects
+    from lintlayers.model.steps import Step
 
 
 SMALL_TEXT = frozenset(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
 from lintlayers.model.variables import referenced_names
 from lintlayers.rule import Rule
+from lintlayers.syntax.layout import newline_of
 from lintlayers.syntax.nodes import Trivia
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -268,7 +269,7 @@ def _move_fix(
         blank_separated.append(separated)
         edits.append(Edit.delete(_node_start(nodes[first]), _node_end(nodes[last])))
     insert_at = last_step.node_end
-    newline = _newline(text, last_step)
+    newline = newline_of(text, last_step)
     content = "".join(blocks)
     after = position[id(last_step)] + 1
     at_end = after >= len(nodes)
@@ -299,14 +300,6 @@ def _node_end(node: Instruction | Trivia) -> int:
 
 def _is_kind(node: Instruction | Trivia, kind: str) -> bool:
     return isinstance(node, Trivia) and node.kind == kind
-
-
-def _newline(text: str, last_step: Instruction) -> str:
-    if last_step.raw.endswith("\r\n"):
-        return "\r\n"
-    if last_step.raw.endswith("\n"):
-        return "\n"
-    return "\r\n" if "\r\n" in text else "\n"
 
 
 def _trailing_newline(content: str) -> str:

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import SAFE, Fix, Violation
-from lintlayers.model.run_effects import (
-    COVERING_MOUNTS,
-    NPM_INSTALLS,
-    append_to_run,
-    cache_mount_advice,
-    copy_sources,
-    effects,
-    npm_action,
-    reaches_image,
-    sequences,
-    yarn_action,
-)
+from lintlayers.model.mounts import COVERING_MOUNTS, cache_mount_advice
+from lintlayers.model.package_commands import NPM_INSTALLS, npm_action, yarn_action
+from lintlayers.model.run_edits import append_to_run
+from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import npm_cache, yarn_cache
+from lintlayers.model.steps import copy_sources, reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -23,7 +16,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from lintlayers.context import RuleContext
-    from lintlayers.model.run_effects import RunEffects, Step
+    from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.steps import Step
     from lintlayers.shell.commands import ShellWord, SimpleCommand
 
 YARN_INSTALLS = frozenset({"install", "add", "upgrade", "global add", "global upgrade"})

@@ -5,18 +5,11 @@ from __future__ import annotations
 import re
 
 from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
-from lintlayers.model.run_effects import (
-    COVERING_MOUNTS,
-    PIP_VALUE_OPTIONS,
-    cache_mount_advice,
-    copy_destination,
-    effects,
-    pip_action_word,
-    pip_words,
-    reaches_image,
-    sequences,
-)
+from lintlayers.model.mounts import COVERING_MOUNTS, cache_mount_advice
+from lintlayers.model.package_commands import PIP_VALUE_OPTIONS, pip_action_word, pip_words
+from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import pip_cache
+from lintlayers.model.steps import copy_destination, reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -24,7 +17,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from lintlayers.context import RuleContext
-    from lintlayers.model.run_effects import Mount, RunEffects, Step
+    from lintlayers.model.mounts import Mount
+    from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.steps import Step
     from lintlayers.shell.commands import SimpleCommand
 
 FLAG = "--no-cache-dir"

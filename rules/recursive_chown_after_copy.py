@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 
 from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
-from lintlayers.model.run_effects import (
+from lintlayers.model.paths import covers
+from lintlayers.model.run_effects import effects
+from lintlayers.model.size_estimates import copied_bytes
+from lintlayers.model.steps import (
     copy_destination,
-    covers,
     display,
-    effects,
     link_advisable,
     reaches_image,
     sequences,
 )
-from lintlayers.model.size_estimates import copied_bytes
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from lintlayers.context import RuleContext
-    from lintlayers.model.run_effects import RunEffects, Step
+    from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.steps import Step
     from lintlayers.shell.commands import SimpleCommand
     from lintlayers.syntax.nodes import Instruction
 

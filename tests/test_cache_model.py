@@ -814,6 +814,25 @@ def test_history_where_dot_git_is_a_file_or_git_dir_is_set(tmp_path, monkeypatch
     assert load_history(str(outside)).source == "git"
 
 
+def test_history_searches_a_bounded_window_of_commits(tmp_path, monkeypatch):
+    """A rarely changed context in a long history: git walks at most the window."""
+    from lintlayers.cache import history as history_module
+
+    repo = new_repo(tmp_path / "repo")
+    commit_all(repo, "old context change", {"ctx/app.py": "1"})
+    for number in range(14):
+        commit_all(repo, f"elsewhere {number}", {"other/notes.txt": str(number)})
+    monkeypatch.setattr(history_module, "WINDOW", 5)
+    assert load_history(str(repo / "ctx"), limit=10).commits[-1].subject == "old context change"
+    bounded = load_history(str(repo / "ctx"), limit=1)  # window max(5, 10 * 1) = 10 commits
+    assert bounded.source == "synthetic"
+    assert "no commit changes the context in the last 10 commits" in bounded.reason
+    commit_all(repo, "new context change", {"ctx/app.py": "2"})
+    recent = load_history(str(repo / "ctx"), limit=1)
+    assert recent.source == "git"
+    assert [commit.subject for commit in recent.commits] == ["new context change"]
+
+
 def test_fallback_history_without_git_installed(tmp_path, monkeypatch):
     repo = new_repo(tmp_path / "repo")
     commit_all(repo, "one", {"go.mod": "module x\n"})

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from lintlayers.context import RuleContext
-from lintlayers.reorder.effects import PathSet, commutes, conflict, stage_effects
+from lintlayers.reorder.effects import commutes, conflict, stage_effects
 from lintlayers.reorder.engine import plan_stage
 from lintlayers.reorder.inputs import FileInputs
+from lintlayers.reorder.pathsets import PathSet
 from lintlayers.reorder.rewrite import stage_edit
 from lintlayers.reorder.search import (
     OrderError,

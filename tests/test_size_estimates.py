@@ -7,7 +7,6 @@ import os
 import pytest
 
 from lintlayers.context import RuleContext
-from lintlayers.model.run_effects import sequences
 from lintlayers.model.size_estimates import (
     EXACT,
     MEASURED,
@@ -25,6 +24,7 @@ from lintlayers.model.size_estimates import (
     package_name,
     pip_cache,
 )
+from lintlayers.model.steps import sequences
 from lintlayers.source import SourceText
 from lintlayers.syntax.parser import parse_source
 

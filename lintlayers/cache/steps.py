@@ -26,8 +26,9 @@ from lintlayers.buildcontext.patterns import (
 from lintlayers.cache import facts as F
 from lintlayers.cache.costs import DEPENDENCIES, DOWNLOAD, FILES, OTHER
 from lintlayers.cache.work import EVERYTHING, PROJECT, SHELLS, classify_command, named_paths
-from lintlayers.model.run_effects import UNKNOWN_WORKDIR, expand_known, is_within, join
+from lintlayers.model.paths import expand_known, is_within, join
 from lintlayers.model.stages import PLATFORM_ARGS
+from lintlayers.model.steps import UNKNOWN_WORKDIR
 from lintlayers.model.variables import referenced_names
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -118,7 +119,7 @@ class CacheStep:
     commands name, the project a compiler builds), ``reads_everything`` when it runs
     something unknown (then ``reads`` is every context file copied before it), and
     ``read_copies`` the COPY/ADD steps those files came from. ``workdir`` is the
-    working directory before the step (``run_effects.UNKNOWN_WORKDIR`` when an external
+    working directory before the step (``model.steps.UNKNOWN_WORKDIR`` when an external
     base image decides it) and ``destination`` the absolute COPY/ADD destination.
     """
 
@@ -610,7 +611,7 @@ class _Walker:
     # -- RUN -----------------------------------------------------------------------------------
 
     def _run(self, step: CacheStep, instruction: Instruction, values: dict[str, str]) -> None:
-        from lintlayers.model.run_effects import parse_mounts
+        from lintlayers.model.mounts import parse_mounts
 
         plan = self.plan
         state = self.state

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
     from lintlayers.buildcontext.context import BuildContext
     from lintlayers.context import RuleContext
-    from lintlayers.model.run_effects import Step
     from lintlayers.model.stages import Stage
+    from lintlayers.model.steps import Step
 
 MB = 1_000_000
 
@@ -295,7 +295,7 @@ def yarn_cache() -> SizeEstimate:
 
 
 def package_cache(kind: str, image: str = "") -> SizeEstimate | None:
-    """What package data of ``kind`` (a ``run_effects.CACHE_DIRS`` key) weighs."""
+    """What package data of ``kind`` (a ``package_commands.CACHE_DIRS`` key) weighs."""
     if kind == "apt-lists":
         return apt_lists(image)
     if kind == "apt":
@@ -496,7 +496,7 @@ def copied_bytes(context: RuleContext, step: Step) -> SizeEstimate | None:
     ADD of a local archive (which unpacks). None when a source selects nothing or the
     ``.dockerignore`` cannot be read.
     """
-    from lintlayers.model.run_effects import copy_sources
+    from lintlayers.model.steps import copy_sources
 
     instruction = step.instruction
     if step.onbuild or instruction.keyword not in ("COPY", "ADD") or instruction.heredocs:

@@ -2,6 +2,8 @@
 
 - ``effects``: what each instruction reads, writes, defines and observes, and
   ``commutes(a, b)``: whether two instructions may swap.
+- ``pathsets``: sets of image paths and the base-image layout the analysis assumes.
+- ``run_model``: what one RUN reads and writes, command by command.
 - ``search``: the order of a stage that minimizes the expected rebuild cost, given a
   precedence DAG, a cost per step and the commits in which each step's key changes.
 - ``inputs``: costs and per-commit key changes from ``lintlayers.cache``.

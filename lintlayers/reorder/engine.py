@@ -307,11 +307,11 @@ def _with_splits(
     values: StageInputs,
 ) -> list[Item] | None:
     """``items`` with each usable split's new COPYs inserted just before its broad COPY."""
-    from lintlayers.reorder.effects import _Analyser
+    from lintlayers.reorder.effects import Analyser
 
     model = context.model
     scopes = [scope for _, scope in model.walk(stage)]
-    from lintlayers.model.run_effects import Step, sequences
+    from lintlayers.model.steps import Step, sequences
 
     steps = {id(step.instruction): step for sequence in sequences(context) for step in sequence}
     result = list(items)
@@ -321,7 +321,7 @@ def _with_splits(
         step = steps.get(id(broad_item.effect.instruction))
         if step is None:
             continue
-        analyser = _Analyser(context, frozenset(), True)
+        analyser = Analyser(context, frozenset(), True)
         new_items: list[Item] = []
         for instruction, sources in zip(split.instructions, split.sources, strict=True):
             scope = scopes[split.broad]

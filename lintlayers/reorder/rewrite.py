@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from lintlayers.syntax.layout import newline_of
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -107,9 +108,6 @@ def _start(node: Instruction | Trivia) -> int:
 
 
 def _newline(text: str, instructions: list[Instruction]) -> str:
-    for instruction in instructions:
-        if instruction.raw.endswith("\r\n"):
-            return "\r\n"
-        if instruction.raw.endswith("\n"):
-            return "\n"
-    return "\r\n" if "\r\n" in text else "\n"
+    """The line ending of the first instruction that has one, else the file's."""
+    ended = [instruction for instruction in instructions if instruction.raw.endswith("\n")]
+    return newline_of(text, ended[0] if ended else instructions[0])

@@ -14,7 +14,7 @@ import pytest
 
 from lintlayers.engine import Linter
 from lintlayers.fixes import fix_to_fixed_point
-from lintlayers.model.run_effects import is_within, normalize
+from lintlayers.model.paths import is_within, normalize
 from lintlayers.registry import load_rules
 
 APT = "--mount=type=cache,target=/var/cache/apt,sharing=locked"

@@ -1,12 +1,15 @@
-"""lintlayers.model.run_effects: the knowledge the size rules share."""
+"""The knowledge the size rules share: lintlayers.model.run_effects, steps, paths..."""
 
 from __future__ import annotations
 
 import pytest
 
 from lintlayers.context import RuleContext
-from lintlayers.model import run_effects
-from lintlayers.model.run_effects import UNKNOWN_WORKDIR, covers, join
+from lintlayers.model.package_commands import package_cleans, package_writes
+from lintlayers.model.paths import covers, join
+from lintlayers.model.run_edits import append_to_run
+from lintlayers.model.run_effects import RunEffects, copy_creations, effects
+from lintlayers.model.steps import UNKNOWN_WORKDIR, reaches_image, sequences
 from lintlayers.syntax.parser import parse
 
 
@@ -14,13 +17,11 @@ def context_of(text: str) -> RuleContext:
     return RuleContext(parse(text))
 
 
-def run_of(text: str, number: int = 0) -> run_effects.RunEffects:
+def run_of(text: str, number: int = 0) -> RunEffects:
     """The effects of the ``number``-th RUN of ``text``."""
     context = context_of(text)
-    runs = [
-        step for steps in run_effects.sequences(context) for step in steps if step.keyword == "RUN"
-    ]
-    return run_effects.effects(context, runs[number])
+    runs = [step for steps in sequences(context) for step in steps if step.keyword == "RUN"]
+    return effects(context, runs[number])
 
 
 @pytest.mark.parametrize(
@@ -164,10 +165,10 @@ def test_package_writes_and_cleans() -> None:
         "&& apk add --no-cache z && pip install w && npm ci && yarn build && dnf install v "
         "&& dnf clean all && apt-get distclean\n"
     )
-    writes = [run_effects.package_writes(command) for command in run.commands]
+    writes = [package_writes(command) for command in run.commands]
     assert writes == [("apt-lists",), ("apt",), ("apk",), (), ("pip",), ("npm",), (), ("dnf",),
                       (), ()]  # fmt: skip
-    cleans = [run_effects.package_cleans(command) for command in run.commands]
+    cleans = [package_cleans(command) for command in run.commands]
     assert cleans[-2:] == [("dnf",), ("apt", "apt-lists")]
 
 
@@ -194,12 +195,12 @@ def test_copy_creations() -> None:
         "FROM debian\nWORKDIR /app\nCOPY a.txt b/ ./\nCOPY . /src\nADD x.tar.gz /opt/\n"
         "ADD https://e.com/f.deb /tmp/\n"
     )
-    [steps] = run_effects.sequences(context)
+    [steps] = sequences(context)
     created = [
         creation.path
         for step in steps
         if step.keyword in ("COPY", "ADD")
-        for creation in run_effects.copy_creations(step)
+        for creation in copy_creations(step)
     ]
     assert created == ["/app/a.txt", "/app", "/src", "/opt", "/tmp/f.deb"]
 
@@ -219,12 +220,12 @@ def test_copy_creations() -> None:
 def test_reaches_image(text: str, expected: list[bool]) -> None:
     context = context_of(text)
     stages = context.model.stages
-    assert [run_effects.reaches_image(context, stage) for stage in stages] == expected
+    assert [reaches_image(context, stage) for stage in stages] == expected
 
 
 def test_onbuild_triggers_form_their_own_sequence() -> None:
     context = context_of("FROM debian\nRUN a\nONBUILD RUN b\nONBUILD WORKDIR /x\nONBUILD RUN c\n")
-    normal, triggers = run_effects.sequences(context)
+    normal, triggers = sequences(context)
     assert [step.instruction.arguments for step in normal] == ["a"]
     assert [(step.instruction.arguments, step.onbuild) for step in triggers] == [
         ("b", True),
@@ -256,7 +257,7 @@ def test_append_to_run(line: str, expected: str) -> None:
     from lintlayers.fixes import apply_fixes
 
     text = f"FROM debian\n{line}\n"
-    edit = run_effects.append_to_run(run_of(text), "c")
+    edit = append_to_run(run_of(text), "c")
     assert edit is not None
     assert apply_fixes(text, [Fix("x", [edit])])[0] == f"FROM debian\n{expected}\n"
 
@@ -271,4 +272,4 @@ def test_append_to_run(line: str, expected: str) -> None:
     ],
 )
 def test_append_to_run_refuses(line: str) -> None:
-    assert run_effects.append_to_run(run_of(f"FROM debian\n{line}\n"), "c") is None
+    assert append_to_run(run_of(f"FROM debian\n{line}\n"), "c") is None

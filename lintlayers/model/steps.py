@@ -1,0 +1,335 @@
+"""The steps of each stage, with the working directory, user and shell each runs with.
+
+Also what a COPY/ADD step names (its sources and destination), whether ``COPY
+--link`` is sound for it, and whether a stage's files reach an image at all.
+Results are computed once per file and shared by all rules of a lint run.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lintlayers.model.paths import expand_known, is_within, join, normalize
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lintlayers.context import RuleContext
+    from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.stages import BuildModel, Scope, Stage
+    from lintlayers.syntax.nodes import Instruction
+
+UNKNOWN_WORKDIR = "/\x00workdir"
+"""Stands for a working directory inherited from an external base image."""
+
+_POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
+_WINDOWS_BASES = ("windows", "nanoserver", "servercore")
+
+
+class Step:
+    """One instruction of a stage with what it runs with: variables, WORKDIR, USER, shell.
+
+    ``env`` holds the ARG/ENV values in scope that the instruction refers to, plus
+    those that steer package managers (``HOME``, ``PIP_NO_CACHE_DIR``...): keeping
+    every full scope alive would cost memory quadratic in the file's length.
+    """
+
+    __slots__ = ("env", "instruction", "onbuild", "posix_shell", "stage", "user", "workdir")
+
+    def __init__(
+        self,
+        instruction: Instruction,
+        stage: Stage,
+        scope: Scope,
+        workdir: str,
+        user: str | None,
+        posix_shell: bool,
+        onbuild: bool,
+    ) -> None:
+        self.instruction = instruction
+        self.stage = stage
+        self.env = _relevant(instruction, scope)
+        self.workdir = workdir
+        self.user = user
+        self.posix_shell = posix_shell
+        self.onbuild = onbuild
+
+    @property
+    def keyword(self) -> str:
+        return self.instruction.keyword
+
+    def __repr__(self) -> str:
+        return f"Step({self.instruction!r}, workdir={self.workdir!r})"
+
+
+STEERING_VARIABLES = (
+    "HOME", "XDG_CACHE_HOME", "PIP_NO_CACHE_DIR", "PIP_CACHE_DIR", "YARN_CACHE_FOLDER",
+    "npm_config_cache", "NPM_CONFIG_CACHE",
+)  # fmt: skip
+"""Variables that move or disable package caches, kept for every step."""
+
+
+_NEEDS_ENV = frozenset({"RUN", "COPY", "ADD", "WORKDIR", "USER"})
+_LONGEST_VALUE = 1024
+"""Longer values (a PATH grown step by step) are left unknown, to bound memory."""
+
+
+def _relevant(instruction: Instruction, scope: Scope) -> dict[str, str]:
+    if instruction.keyword not in _NEEDS_ENV:
+        return {}
+    values = scope.values()
+    if not values:
+        return values
+    from lintlayers.model.variables import referenced_names
+
+    text = instruction.logical.text
+    if instruction.heredocs:
+        text += "".join(heredoc.content for heredoc in instruction.heredocs)
+    names = referenced_names(text) if "$" in text else set()
+    names.update(STEERING_VARIABLES)
+    return {
+        name: values[name]
+        for name in names
+        if name in values and len(values[name]) <= _LONGEST_VALUE
+    }
+
+
+class _Memo:
+    """Per-file results shared by all rules of one lint run (keyed on the tree)."""
+
+    __slots__ = ("dockerfile", "effects", "reaching", "sequences")
+
+    def __init__(self) -> None:
+        self.dockerfile: object = None
+        self.sequences: list[list[Step]] = []
+        self.effects: dict[int, RunEffects] = {}
+        self.reaching: dict[int, bool] = {}
+
+
+_memo = _Memo()
+
+
+def _memo_for(context: RuleContext) -> _Memo:
+    global _memo
+    if _memo.dockerfile is not context.dockerfile:
+        _memo = _Memo()
+        _memo.dockerfile = context.dockerfile
+        _memo.sequences = _build_sequences(context.model)
+    return _memo
+
+
+def sequences(context: RuleContext) -> list[list[Step]]:
+    """The steps of each stage in build order; a stage's ONBUILD triggers form their own list.
+
+    Every list runs in order in one image (ONBUILD triggers in a child image), so
+    an earlier step of the same list wrote the files a later one sees.
+    """
+    return _memo_for(context).sequences
+
+
+def _build_sequences(model: BuildModel) -> list[list[Step]]:
+    from lintlayers.model.stages import Scope
+
+    result: list[list[Step]] = []
+    final: dict[int, tuple[str, str | None, bool]] = {}
+    escape_windows = model.dockerfile.escape == "`"
+    for stage in model.stages:
+        base = stage.base_stage
+        if base is not None and base.index in final:
+            workdir, user, posix = final[base.index]
+        else:
+            lowered = stage.base.lower()
+            windows = escape_windows or any(name in lowered for name in _WINDOWS_BASES)
+            workdir = "/" if lowered == "scratch" else UNKNOWN_WORKDIR
+            user, posix = None, not windows
+        steps: list[Step] = []
+        triggers: list[Step] = []
+        scope = Scope()
+        for instruction, scope in model.walk(stage):
+            effective = instruction.effective
+            if effective is not instruction:
+                triggers.append(Step(effective, stage, scope, workdir, user, posix, True))
+                continue
+            steps.append(Step(instruction, stage, scope, workdir, user, posix, False))
+            workdir, user, posix = _after(instruction, steps[-1].env, workdir, user, posix)
+        final[stage.index] = (workdir, user, posix)
+        result.append(steps)
+        if triggers:
+            _retrack(triggers)
+            result.append(triggers)
+    return result
+
+
+def _after(
+    instruction: Instruction, env: dict[str, str], workdir: str, user: str | None, posix: bool
+) -> tuple[str, str | None, bool]:
+    """WORKDIR, USER and shell kind in effect after ``instruction``."""
+    keyword = instruction.keyword
+    if keyword == "WORKDIR" and instruction.words:
+        path = expand_known(instruction.words[0].value, env)
+        workdir = join(workdir, path)
+    elif keyword == "USER" and instruction.words:
+        user = expand_known(instruction.words[0].value, env)
+    elif keyword == "SHELL" and instruction.json_args:
+        name = instruction.json_args[0].replace("\\", "/").rpartition("/")[2].lower()
+        posix = name in _POSIX_SHELLS
+    return workdir, user, posix
+
+
+def _retrack(triggers: list[Step]) -> None:
+    """WORKDIR/USER/SHELL of ONBUILD triggers follow the triggers themselves."""
+    workdir, user, posix = triggers[0].workdir, triggers[0].user, triggers[0].posix_shell
+    for step in triggers:
+        step.workdir, step.user, step.posix_shell = workdir, user, posix
+        workdir, user, posix = _after(step.instruction, step.env, workdir, user, posix)
+
+
+def copy_sources(step: Step) -> list[str]:
+    """The sources of a COPY/ADD step as written (variables expanded when known)."""
+    values = _copy_values(step)
+    return values[:-1]
+
+
+def copy_destination(step: Step) -> str | None:
+    """The absolute destination of a COPY/ADD step (WORKDIR and variables resolved)."""
+    values = _copy_values(step)
+    if len(values) < 2:
+        return None
+    return join(step.workdir, values[-1])
+
+
+def _copy_values(step: Step) -> list[str]:
+    instruction = step.instruction
+    values = instruction.json_args
+    if values is None:
+        values = [word.value for word in instruction.words]
+    env = step.env
+    return [expand_known(value, env) for value in values]
+
+
+def display(path: str) -> str:
+    """A path for messages: relative to WORKDIR when the working directory is unknown."""
+    if path.startswith(UNKNOWN_WORKDIR):
+        return "." + path[len(UNKNOWN_WORKDIR) :]
+    return path
+
+
+LINK_UNSAFE_ROOTS = frozenset(
+    {"bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc", "var", "run", "proc",
+     "sys", "dev"}
+)  # fmt: skip
+"""Top directories where a base image may hold symlinks (``/lib -> usr/lib``,
+``/var/run -> /run``) that a ``COPY --link`` layer would replace with directories."""
+_NUMERIC_OWNER = re.compile(r"\d+(?::\d+)?")
+
+
+def link_advisable(context: RuleContext, steps: list[Step], position: int) -> bool:
+    """Whether suggesting ``COPY --link`` for the COPY/ADD at ``steps[position]`` is sound.
+
+    Conservative: BuildKit only; the COPY has no ``--link`` yet, no ``--chmod`` (its key
+    would depend on the earlier layers again) and no ``--chown`` by name (BuildKit
+    cannot resolve a name without the earlier layers' ``/etc/passwd``); the stage is
+    built from an external image; the destination is known, absolute and outside the
+    system directories; and no earlier step of the stage writes or names the
+    destination, a parent or anything inside it (a linked layer brings its own copy
+    of those directories, with its own owner and mode).
+    """
+    if context.builder != "buildkit":
+        return False
+    step = steps[position]
+    instruction = step.instruction
+    if step.onbuild or instruction.keyword not in ("COPY", "ADD"):
+        return False
+    if instruction.has_flag("link") or instruction.has_flag("chmod"):
+        return False
+    owner = instruction.flag("chown")
+    if owner is not None and not _NUMERIC_OWNER.fullmatch(owner.value or ""):
+        return False
+    if step.stage.base_stage is not None:
+        return False
+    destination = copy_destination(step)
+    if destination is None or UNKNOWN_WORKDIR in destination or "$" in destination:
+        return False
+    parts = [part for part in destination.split("/") if part]
+    if not parts or parts[0] in LINK_UNSAFE_ROOTS:
+        return False
+    ancestors = ["/" + "/".join(parts[: count + 1]) for count in range(len(parts))]
+    for earlier in steps[:position]:
+        keyword = earlier.keyword
+        if keyword in ("COPY", "ADD"):
+            other = copy_destination(earlier)
+            if other is None or is_within(other, destination) or is_within(destination, other):
+                return False
+        elif keyword == "WORKDIR":
+            made = _workdir_made(earlier)
+            if made is None or (
+                made != "/" and (is_within(made, destination) or is_within(destination, made))
+            ):
+                return False
+        elif keyword == "RUN":
+            text = earlier.instruction.logical.text + "".join(
+                heredoc.content for heredoc in earlier.instruction.heredocs
+            )
+            if any(path in text for path in ancestors):
+                return False
+    return True
+
+
+def _workdir_made(step: Step) -> str | None:
+    """The directory a WORKDIR step makes, None when unknown."""
+    words = step.instruction.words
+    if not words:
+        return None
+    path = join(step.workdir, expand_known(words[0].value, step.env))
+    return None if UNKNOWN_WORKDIR in path or "$" in path else path
+
+
+def reaches_image(context: RuleContext, stage: Stage) -> bool:
+    """Whether files of ``stage`` can end up in an image.
+
+    False only for a stage that is not the last one and whose every use is a
+    ``COPY --from`` of specific paths (or a ``RUN --mount=from=``), directly or
+    through stages built ``FROM`` it that are themselves used only that way. A
+    stage nothing refers to may be a ``--target``: it counts as reaching.
+    """
+    memo = _memo_for(context)
+    return _reaches(context.model, stage, memo.reaching, set())
+
+
+def _reaches(model: BuildModel, stage: Stage, memo: dict[int, bool], visiting: set[int]) -> bool:
+    from lintlayers.syntax.words import parse_csv_options
+
+    known = memo.get(stage.index)
+    if known is not None:
+        return known
+    if stage.index == len(model.stages) - 1 or stage.index in visiting:
+        return True
+    visiting.add(stage.index)
+    used = False
+    result = False
+    for other in model.stages:
+        if other.base_stage is stage:
+            used = True
+            if _reaches(model, other, memo, visiting):
+                result = True
+                break
+        for instruction in other.instructions:
+            if instruction.keyword == "COPY":
+                reference = instruction.flag("from")
+                if reference is None or model.stage_named(reference.value or "") is not stage:
+                    continue
+                used = True
+                sources = [word.value for word in instruction.words[:-1]]
+                if any(normalize(source) == "/" for source in sources if source.startswith("/")):
+                    result = True
+                    break
+            elif instruction.keyword == "RUN":
+                for value in instruction.flag_values("mount"):
+                    reference = dict(parse_csv_options(value)).get("from")
+                    if reference and model.stage_named(reference) is stage:
+                        used = True
+        if result:
+            break
+    visiting.discard(stage.index)
+    result = result or not used
+    memo[stage.index] = result
+    return result
