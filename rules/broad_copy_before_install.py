@@ -6,7 +6,7 @@ import posixpath
 import re
 
 from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
-from lintlayers.model.package_managers import match_install, normalize_argv
+from lintlayers.model.package_managers import PYTHON_ANY_VERSION, match_install, normalize_argv
 from lintlayers.model.variables import expand, referenced_names
 from lintlayers.rule import Rule
 from lintlayers.syntax.layout import comment_block as _comment_block
@@ -835,7 +835,7 @@ def _independent(command: SimpleCommand) -> bool:
         return True
     argv = normalize_argv([word.value for word in view.words])
     tool = argv[0]
-    if _PYTHON.match(tool) and argv[1:3] == ["-m", "venv"]:
+    if PYTHON_ANY_VERSION.match(tool) and argv[1:3] == ["-m", "venv"]:
         return True
     positional = [arg for arg in argv[1:] if not arg.startswith("-")]
     if positional and (tool, positional[0]) in TOOL_SETUP:
@@ -847,9 +847,6 @@ def _independent(command: SimpleCommand) -> bool:
             return False
         return not any(arg.startswith((".", "/")) or "/" in arg for arg in positional[1:])
     return False
-
-
-_PYTHON = re.compile(r"python[0-9.]*$")
 
 
 def _copy_lines(

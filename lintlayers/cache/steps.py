@@ -28,7 +28,7 @@ from lintlayers.cache.costs import DEPENDENCIES, DOWNLOAD, FILES, OTHER
 from lintlayers.cache.work import EVERYTHING, PROJECT, SHELLS, classify_command, named_paths
 from lintlayers.model.paths import expand_known, is_within, join
 from lintlayers.model.stages import PLATFORM_ARGS
-from lintlayers.model.steps import UNKNOWN_WORKDIR
+from lintlayers.model.steps import UNKNOWN_WORKDIR, names_windows_image
 from lintlayers.model.variables import referenced_names
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -460,7 +460,6 @@ class _State:
         return files, steps
 
 
-_WINDOWS_BASES = ("windows", "nanoserver", "servercore")
 _FILE_NAMES = frozenset(
     {
         "Makefile", "Dockerfile", "LICENSE", "README", "VERSION", "Procfile", "Gemfile",
@@ -495,7 +494,7 @@ class _Walker:
             self.state = self.finals[base.index].copy()
         else:
             lowered = stage.base.lower()
-            windows = model.dockerfile.escape == "`" or any(n in lowered for n in _WINDOWS_BASES)
+            windows = model.dockerfile.escape == "`" or names_windows_image(lowered)
             self.state = _State("/" if lowered == "scratch" else UNKNOWN_WORKDIR, not windows)
         self._from_step()
         for instruction, scope in model.walk(stage):
@@ -534,7 +533,7 @@ class _Walker:
         destination: str | None = None
         copy_like = keyword in ("COPY", "ADD") and effective is instruction
         if copy_like:
-            sources, destination = _copy_values(effective, values)
+            sources, destination = _copy_sources_and_destination(effective, values)
         stage_reference = copy_like and effective.has_flag("from")
         form = F.form_of(instruction, sources, stage_reference=stage_reference)
         step = CacheStep(stage_plan, len(stage_plan.steps), instruction, form)
@@ -747,8 +746,13 @@ class _Walker:
 # ------------------------------------------------------------------------ COPY placement
 
 
-def _copy_values(instruction: Instruction, values: dict[str, str]) -> tuple[list[str], str | None]:
-    """Sources (heredocs left out) and destination of a COPY/ADD, variables expanded."""
+def _copy_sources_and_destination(
+    instruction: Instruction, values: dict[str, str]
+) -> tuple[list[str], str | None]:
+    """Sources (heredocs left out) and destination of a COPY/ADD, variables expanded.
+
+    Unlike ``model.steps.copy_arguments``, heredoc markers are no sources here.
+    """
     raw = instruction.json_args
     if raw is None:
         markers = [(h.marker.start, h.marker.end) for h in instruction.heredocs]

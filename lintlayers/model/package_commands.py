@@ -66,9 +66,12 @@ NPM_INSTALLS = frozenset(
      "update", "up", "upgrade", "install-ci-test", "cit", "install-test", "it"}
 )  # fmt: skip
 YUM = frozenset({"yum", "dnf", "microdnf", "tdnf"})
+_YUM_VALUE_OPTIONS = ("-c", "--config", "--setopt")
 
-_PIP = re.compile(r"pip(?:\d+(?:\.\d+)?)?$")
-_PYTHON = re.compile(r"python(?:\d+(?:\.\d+)?)?$")
+# ``pip``, ``pip3``, ``pip3.11``: no version or major[.minor]. Stricter than the
+# ``*_ANY_VERSION`` names of ``package_managers`` (``pip3.11.4``); kept apart, as they were.
+_PIP_MAJOR_MINOR = re.compile(r"pip(?:\d+(?:\.\d+)?)?$")
+_PYTHON_MAJOR_MINOR = re.compile(r"python(?:\d+(?:\.\d+)?)?$")
 
 
 def apt_action(command: SimpleCommand) -> str | None:
@@ -87,10 +90,11 @@ def apt_updates(command: SimpleCommand) -> bool:
 
 def apt_action_word(command: SimpleCommand) -> ShellWord | None:
     """The word of the ``apt-get`` subcommand (for ranges and fixes)."""
-    return _subcommand_word(command, command.words[1:], frozenset(APT_VALUE_OPTIONS))
+    return _subcommand_word(command.words[1:], frozenset(APT_VALUE_OPTIONS))
 
 
 def apk_action(command: SimpleCommand) -> str | None:
+    """The subcommand of ``apk`` (``add``, ``update``...), if any."""
     if command.name != "apk":
         return None
     positional = command.positional_args(APK_VALUE_OPTIONS)
@@ -98,16 +102,17 @@ def apk_action(command: SimpleCommand) -> str | None:
 
 
 def apk_action_word(command: SimpleCommand) -> ShellWord | None:
-    return _subcommand_word(command, command.words[1:], frozenset(APK_VALUE_OPTIONS))
+    """The word of the ``apk`` subcommand (for ranges and fixes)."""
+    return _subcommand_word(command.words[1:], frozenset(APK_VALUE_OPTIONS))
 
 
 def pip_words(command: SimpleCommand) -> list[ShellWord] | None:
     """The words after ``pip`` of ``pip ...``, ``pip3.11 ...`` or ``python -m pip ...``."""
     name = command.name
     words = command.words
-    if _PIP.match(name):
+    if _PIP_MAJOR_MINOR.match(name):
         return words[1:]
-    if _PYTHON.match(name):
+    if _PYTHON_MAJOR_MINOR.match(name):
         for index in range(1, len(words)):
             value = words[index].value
             if value == "-m":
@@ -126,7 +131,7 @@ def pip_action_word(command: SimpleCommand) -> ShellWord | None:
     words = pip_words(command)
     if words is None:
         return None
-    return _subcommand_word(command, words, PIP_VALUE_OPTIONS)
+    return _subcommand_word(words, PIP_VALUE_OPTIONS)
 
 
 def yarn_action(command: SimpleCommand) -> str | None:
@@ -144,15 +149,15 @@ def yarn_action(command: SimpleCommand) -> str | None:
 
 
 def npm_action(command: SimpleCommand) -> str | None:
+    """The subcommand of ``npm`` (``ci``, ``install``...), if any."""
     if command.name != "npm":
         return None
     positional = command.positional_args(NPM_VALUE_OPTIONS)
     return positional[0] if positional else None
 
 
-def _subcommand_word(
-    command: SimpleCommand, words: list[ShellWord], value_options: frozenset[str]
-) -> ShellWord | None:
+def _subcommand_word(words: list[ShellWord], value_options: frozenset[str]) -> ShellWord | None:
+    """The first of ``words`` that is not an option or an option's value (None after ``--``)."""
     skip = False
     for word in words:
         value = word.value
@@ -188,13 +193,12 @@ def package_writes(command: SimpleCommand) -> tuple[str, ...]:
             return ("apk",)
         return ()
     if name in YUM:
-        action = next(iter(command.positional_args(("-c", "--config", "--setopt"))), "")
+        action = next(iter(command.positional_args(_YUM_VALUE_OPTIONS)), "")
         if action in ("install", "update", "upgrade", "groupinstall", "makecache", "reinstall"):
             return ("dnf",) if name in ("dnf", "microdnf", "tdnf") else ("yum",)
         return ()
-    words = pip_words(command)
-    if words is not None:
-        word = _subcommand_word(command, words, PIP_VALUE_OPTIONS)
+    if pip_words(command) is not None:
+        word = pip_action_word(command)
         action = word.value if word is not None else ""
         if action in ("install", "download", "wheel") and not command.has_flag("--no-cache-dir"):
             return ("pip",)
@@ -225,7 +229,7 @@ def package_cleans(command: SimpleCommand) -> tuple[str, ...]:
             return ("apk",)
         return ()
     if name in YUM:
-        positional = command.positional_args(("-c", "--config", "--setopt"))
+        positional = command.positional_args(_YUM_VALUE_OPTIONS)
         if positional[:1] == ["clean"] and positional[1:2] in (["all"], ["packages"]):
             return ("dnf",) if name in ("dnf", "microdnf", "tdnf") else ("yum",)
         return ()

@@ -85,7 +85,10 @@ class Installer:
         return f"Installer({self.tool}: {' '.join(self.names[:1] + self.subcommands[0])})"
 
 
-_PIP_VALUES = (
+# Value options of ``pip install`` for the table (``-r``/``-c`` are its manifest_options).
+# Not ``package_commands.PIP_VALUE_OPTIONS``: each lacks some of the other's options, and
+# merging them would change which commands either one recognizes.
+_PIP_INSTALL_VALUES = (
     "-i",
     "--index-url",
     "--extra-index-url",
@@ -144,10 +147,12 @@ INSTALLERS: tuple[Installer, ...] = (
         (("install",),),
         manifest_options=("-r", "--requirement", "-c", "--constraint"),
         extra_args=True,
-        value_options=_PIP_VALUES,
+        value_options=_PIP_INSTALL_VALUES,
     ),
     Installer("pip-tools", ("pip-sync",), ((),), positional_manifests=True),
-    Installer("uv", ("pip",), (("sync",),), positional_manifests=True, value_options=_PIP_VALUES),
+    Installer(
+        "uv", ("pip",), (("sync",),), positional_manifests=True, value_options=_PIP_INSTALL_VALUES
+    ),
     Installer(
         "uv",
         ("uv",),
@@ -274,8 +279,10 @@ INSTALLERS: tuple[Installer, ...] = (
 )
 """Dependency installs that read only manifest files (given their deps-only flags)."""
 
-_PIP_NAME = re.compile(r"pip[0-9.]*$")
-_PYTHON_NAME = re.compile(r"python[0-9.]*$")
+# ``pip``/``python`` and any digits and dots (``python3.12.1``); ``package_commands``
+# has stricter major[.minor] ones, kept apart as they were.
+_PIP_ANY_VERSION = re.compile(r"pip[0-9.]*$")
+PYTHON_ANY_VERSION = re.compile(r"python[0-9.]*$")
 _PYTHON_MODULES = frozenset({"pip", "pipenv", "poetry", "uv"})
 _INFO_FLAGS = frozenset({"--version", "-v", "-V", "--help", "-h"})
 _LOCAL_PATH = re.compile(r"^(\.{1,2}(/|$)|/|~)|^[\w.-]+/|\.(whl|tar\.gz|zip|tgz)$")
@@ -332,7 +339,7 @@ def normalize_argv(words: Sequence[str]) -> list[str]:
         return []
     name = words[0].rpartition("/")[2]
     rest = list(words[1:])
-    if _PYTHON_NAME.match(name) and "-m" in rest:
+    if PYTHON_ANY_VERSION.match(name) and "-m" in rest:
         index = rest.index("-m")
         if index + 1 < len(rest) and rest[index + 1] in _PYTHON_MODULES:
             return normalize_argv(rest[index + 1 :])
@@ -345,7 +352,7 @@ def normalize_argv(words: Sequence[str]) -> list[str]:
         return normalize_argv(rest)
     if name == "uv" and rest and rest[0] == "pip":
         return ["pip", *rest[1:]]
-    if _PIP_NAME.match(name):
+    if _PIP_ANY_VERSION.match(name):
         return ["pip", *rest]
     return [name, *rest]
 

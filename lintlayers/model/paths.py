@@ -13,7 +13,8 @@ from fnmatch import fnmatchcase
 _VARIABLE = re.compile(
     r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
 )
-_DEFAULT_CHILD = "file"
+TYPICAL_CHILD_NAME = "file"
+"""A typical entry name inside a directory: ``covers``' default ``child``."""
 
 
 def normalize(path: str) -> str:
@@ -43,10 +44,11 @@ def is_within(path: str, parent: str) -> bool:
 
 
 def has_glob(text: str) -> bool:
+    """Whether ``text`` holds a shell glob character (``*``, ``?`` or ``[``)."""
     return any(char in text for char in "*?[")
 
 
-def covers(pattern: str, path: str, child: str | None = _DEFAULT_CHILD) -> bool:
+def covers(pattern: str, path: str, child: str | None = TYPICAL_CHILD_NAME) -> bool:
     """Whether removing ``pattern`` (a path or shell glob) removes ``path`` or all it holds.
 
     True when the pattern names ``path``, an ancestor of it, or (with ``child``,

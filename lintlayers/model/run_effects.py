@@ -12,8 +12,15 @@ import re
 
 from lintlayers.model.mounts import COVERING_MOUNTS, parse_mounts
 from lintlayers.model.package_commands import CACHE_DIRS, package_cleans, package_writes
-from lintlayers.model.paths import _DEFAULT_CHILD, covers, expand_known, has_glob, is_within, join
-from lintlayers.model.steps import _copy_values, _memo_for
+from lintlayers.model.paths import (
+    TYPICAL_CHILD_NAME,
+    covers,
+    expand_known,
+    has_glob,
+    is_within,
+    join,
+)
+from lintlayers.model.steps import ADD_ARCHIVE_SUFFIXES, copy_arguments, file_memo
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -68,7 +75,7 @@ class Creation:
 def copy_creations(step: Step) -> list[Creation]:
     """What a COPY/ADD step writes: ``dest/name`` for a file copied into a directory, else
     ``dest`` (a directory's contents, or an archive ADD unpacks there)."""
-    values = _copy_values(step)
+    values = copy_arguments(step)
     if len(values) < 2:
         return []
     destination = join(step.workdir, values[-1])
@@ -79,7 +86,9 @@ def copy_creations(step: Step) -> list[Creation]:
         if source.startswith("<<"):
             name = source.lstrip("<-").strip("'\"")
         file_like = "://" in source or source.startswith("<<") or "." in name[1:]
-        unpacked = step.keyword == "ADD" and "://" not in source and name.endswith(_ARCHIVES)
+        unpacked = (
+            step.keyword == "ADD" and "://" not in source and name.endswith(ADD_ARCHIVE_SUFFIXES)
+        )
         if into_directory and file_like and not unpacked and name and not has_glob(name):
             found.append(Creation(-1, join(destination, name), "copy"))
         else:
@@ -87,12 +96,9 @@ def copy_creations(step: Step) -> list[Creation]:
     return found
 
 
-_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
-
-
 def effects(context: RuleContext, step: Step) -> RunEffects:
     """The ``RunEffects`` of a RUN step (computed once per file)."""
-    memo = _memo_for(context)
+    memo = file_memo(context)
     key = id(step.instruction)
     found = memo.effects.get(key)
     if found is None:
@@ -212,7 +218,7 @@ class RunEffects:
         return None
 
     def removal(
-        self, path: str, after: int = -1, child: str | None = _DEFAULT_CHILD
+        self, path: str, after: int = -1, child: str | None = TYPICAL_CHILD_NAME
     ) -> Removal | None:
         """The first removal after command ``after`` that removes ``path`` or all it holds."""
         for removal in self.removals:
@@ -235,7 +241,7 @@ class RunEffects:
             env = _assign(env, command.assignments)
         wrapped = _wrapper_user(command)
         home = home_of(wrapped) if wrapped else env.get("HOME") or self.home
-        root = _is_root(wrapped or self.step.user)
+        root = is_root_user(wrapped or self.step.user)
         found: list[str] = []
         override: str | None = None
         if kind == "pip":
@@ -278,7 +284,7 @@ class RunEffects:
         for path in paths:
             if self.mount_covering(path) is not None:
                 return "mount"
-        if home_relative and not _is_root(self.user_at(index)):  # a guessed home: be lenient
+        if home_relative and not is_root_user(self.user_at(index)):  # a guessed home: be lenient
             for mount in self.mounts:
                 if mount.type not in COVERING_MOUNTS or not mount.target:
                     continue
@@ -302,6 +308,7 @@ class RunEffects:
         return script.file_offset(start), script.file_end(command.end)
 
     def word_range(self, index: int, word: ShellWord) -> tuple[int, int]:
+        """File offsets of ``word``, one of the words of command ``index``."""
         script = self.scripts[index]
         return script.file_offset(word.start), script.file_end(word.end)
 
@@ -528,12 +535,13 @@ def _wrapper_user(command: SimpleCommand) -> str | None:
 
 def home_of(user: str | None) -> str:
     """The home directory of a USER value, as far as a Dockerfile tells."""
-    if _is_root(user):
+    if is_root_user(user):
         return "/root"
     assert user is not None
     name = user.partition(":")[0]
     return "/home/" + name
 
 
-def _is_root(user: str | None) -> bool:
+def is_root_user(user: str | None) -> bool:
+    """Whether a USER value (``None`` when unset) runs as root."""
     return user is None or user.partition(":")[0] in ("", "root", "0")

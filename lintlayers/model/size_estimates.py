@@ -525,8 +525,11 @@ def copied_bytes(context: RuleContext, step: Step) -> SizeEstimate | None:
     return SizeEstimate(total, basis=EXACT, source="in the build context")
 
 
-_ARCHIVES = (".tar", ".gz", ".tgz", ".bz2", ".tbz2", ".xz", ".txz", ".zst", ".tzst", ".lz4")
+_MAYBE_ARCHIVE_SUFFIXES = (
+    ".tar", ".gz", ".tgz", ".bz2", ".tbz2", ".xz", ".txz", ".zst", ".tzst", ".lz4"
+)  # fmt: skip
+"""Wider than ``ADD_ARCHIVE_SUFFIXES`` on purpose: no estimate for any name ADD may unpack."""
 
 
 def _is_archive(source: str) -> bool:
-    return source.lower().endswith(_ARCHIVES)
+    return source.lower().endswith(_MAYBE_ARCHIVE_SUFFIXES)

@@ -23,6 +23,10 @@ UNKNOWN_WORKDIR = "/\x00workdir"
 
 _POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 _WINDOWS_BASES = ("windows", "nanoserver", "servercore")
+ADD_ARCHIVE_SUFFIXES = (
+    ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst"
+)  # fmt: skip
+"""Names of local tar archives that ADD unpacks into its destination."""
 
 
 class Step:
@@ -93,7 +97,7 @@ def _relevant(instruction: Instruction, scope: Scope) -> dict[str, str]:
     }
 
 
-class _Memo:
+class FileMemo:
     """Per-file results shared by all rules of one lint run (keyed on the tree)."""
 
     __slots__ = ("dockerfile", "effects", "reaching", "sequences")
@@ -105,13 +109,14 @@ class _Memo:
         self.reaching: dict[int, bool] = {}
 
 
-_memo = _Memo()
+_memo = FileMemo()
 
 
-def _memo_for(context: RuleContext) -> _Memo:
+def file_memo(context: RuleContext) -> FileMemo:
+    """The ``FileMemo`` of the file ``context`` lints, started afresh for a new file."""
     global _memo
     if _memo.dockerfile is not context.dockerfile:
-        _memo = _Memo()
+        _memo = FileMemo()
         _memo.dockerfile = context.dockerfile
         _memo.sequences = _build_sequences(context.model)
     return _memo
@@ -123,7 +128,7 @@ def sequences(context: RuleContext) -> list[list[Step]]:
     Every list runs in order in one image (ONBUILD triggers in a child image), so
     an earlier step of the same list wrote the files a later one sees.
     """
-    return _memo_for(context).sequences
+    return file_memo(context).sequences
 
 
 def _build_sequences(model: BuildModel) -> list[list[Step]]:
@@ -138,7 +143,7 @@ def _build_sequences(model: BuildModel) -> list[list[Step]]:
             workdir, user, posix = final[base.index]
         else:
             lowered = stage.base.lower()
-            windows = escape_windows or any(name in lowered for name in _WINDOWS_BASES)
+            windows = escape_windows or names_windows_image(lowered)
             workdir = "/" if lowered == "scratch" else UNKNOWN_WORKDIR
             user, posix = None, not windows
         steps: list[Step] = []
@@ -157,6 +162,12 @@ def _build_sequences(model: BuildModel) -> list[list[Step]]:
             _retrack(triggers)
             result.append(triggers)
     return result
+
+
+def names_windows_image(base: str) -> bool:
+    """Whether a FROM image name names a Windows image (``servercore``, ``nanoserver``...)."""
+    lowered = base.lower()
+    return any(name in lowered for name in _WINDOWS_BASES)
 
 
 def _after(
@@ -185,19 +196,20 @@ def _retrack(triggers: list[Step]) -> None:
 
 def copy_sources(step: Step) -> list[str]:
     """The sources of a COPY/ADD step as written (variables expanded when known)."""
-    values = _copy_values(step)
+    values = copy_arguments(step)
     return values[:-1]
 
 
 def copy_destination(step: Step) -> str | None:
     """The absolute destination of a COPY/ADD step (WORKDIR and variables resolved)."""
-    values = _copy_values(step)
+    values = copy_arguments(step)
     if len(values) < 2:
         return None
     return join(step.workdir, values[-1])
 
 
-def _copy_values(step: Step) -> list[str]:
+def copy_arguments(step: Step) -> list[str]:
+    """The sources then the destination of a COPY/ADD step, variables expanded when known."""
     instruction = step.instruction
     values = instruction.json_args
     if values is None:
@@ -291,7 +303,7 @@ def reaches_image(context: RuleContext, stage: Stage) -> bool:
     through stages built ``FROM`` it that are themselves used only that way. A
     stage nothing refers to may be a ``--target``: it counts as reaching.
     """
-    memo = _memo_for(context)
+    memo = file_memo(context)
     return _reaches(context.model, stage, memo.reaching, set())
 
 

@@ -477,11 +477,11 @@ class Analyser:
         effect.links = []
 
     def runs_as_root(self, step: Step) -> bool:
-        from lintlayers.model.run_effects import _is_root
+        from lintlayers.model.run_effects import is_root_user
 
         if step.user is None:
             return self.base_user_known or self.user_set
-        return _is_root(step.user)
+        return is_root_user(step.user)
 
     # -- COPY / ADD -------------------------------------------------------------------------
 
@@ -550,7 +550,9 @@ class Analyser:
         if instruction.keyword == "ADD":
             if "://" in source or source.startswith("git@"):
                 return "://" in source and not source.endswith((".git", "/")) and "#" not in source
-            if name.endswith(_ARCHIVES):
+            from lintlayers.model.steps import ADD_ARCHIVE_SUFFIXES
+
+            if name.endswith(ADD_ARCHIVE_SUFFIXES):
                 return False  # a local archive is unpacked into the destination
         if not staged and self.context.context_dir is not None and not is_glob_part(source):
             import os
@@ -583,7 +585,6 @@ class Analyser:
         model.analyse()
 
 
-_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 _FILE_EXTENSION = re.compile(
     r"\.("
     r"txt|json|json5|jsonc|lock|toml|yaml|yml|xml|cfg|conf|ini|env|properties|sh|bash|"
