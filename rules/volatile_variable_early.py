@@ -234,7 +234,7 @@ class VolatileVariableEarly(Rule):
                     yield from _check_sequence(context, sequence, global_args)
 
 
-class _Declared:
+class Declared:
     """One volatile name declared by an ARG/ENV, with what makes it so."""
 
     __slots__ = ("index", "origin", "pair")
@@ -249,8 +249,8 @@ def _check_sequence(
     context: RuleContext, sequence: list[Instruction], global_args: dict[str, str | None]
 ) -> Iterator[Violation]:
     effective = [item.effective for item in sequence]
-    found = _volatile_declarations(effective, global_args)
-    by_line: dict[int, list[_Declared]] = {}
+    found = volatile_declarations(effective, global_args)
+    by_line: dict[int, list[Declared]] = {}
     for declared in found:
         by_line.setdefault(declared.index, []).append(declared)
     classic = context.builder == "classic"
@@ -308,15 +308,15 @@ class _Use:
         self.reader = reader
 
 
-def _volatile_declarations(
+def volatile_declarations(
     effective: list[Instruction], global_args: dict[str, str | None]
-) -> list[_Declared]:
+) -> list[Declared]:
     """Each ARG/ENV pair of the sequence that holds a per-build value."""
     volatile: set[str] = set()  # names holding a per-build value at this point
     unpinned: set[str] = set()  # ARGs declared without a pinned default
     known = {pair.key for item in effective if item.keyword in _DECLARING for pair in item.pairs}
     known.update(global_args)
-    found: list[_Declared] = []
+    found: list[Declared] = []
     for index, instruction in enumerate(effective):
         keyword = instruction.keyword
         if keyword not in _DECLARING:
@@ -333,7 +333,7 @@ def _volatile_declarations(
                 else:
                     is_unpinned = bool(refs) or _placeholder(_unquote(raw))
                 from_volatile = sorted(refs & volatile)
-                named = _volatile_name(name, known)
+                named = is_volatile_name(name, known)
                 is_volatile = (named and is_unpinned) or bool(from_volatile)
                 if is_unpinned:
                     unpinned.add(name)
@@ -345,19 +345,19 @@ def _volatile_declarations(
                 from_volatile = sorted(refs & volatile)
                 from_unpinned = sorted(refs & unpinned)
                 is_volatile = bool(from_volatile) or (
-                    _volatile_name(name, known) and bool(from_unpinned)
+                    is_volatile_name(name, known) and bool(from_unpinned)
                 )
                 if is_volatile:
                     origin = (from_volatile or from_unpinned)[0]
             if is_volatile:
                 volatile.add(name)
-                found.append(_Declared(index, pair, origin))
+                found.append(Declared(index, pair, origin))
             else:
                 volatile.discard(name)
     return found
 
 
-def _volatile_name(name: str, known: set[str] | frozenset[str] = frozenset()) -> bool:
+def is_volatile_name(name: str, known: set[str] | frozenset[str] = frozenset()) -> bool:
     """Whether ``name`` marks a per-build value.
 
     Upper-case names only (``build_date`` is usually a pinned input). A suffix
@@ -415,13 +415,13 @@ def _first_use(
                 return _Use(first, position, "")
             continue
         if keyword == "RUN":
-            reader = _env_reader(context, instruction)
+            reader = environment_reader(context, instruction)
             if reader:
                 return _Use(min(first, position), position, reader)
     return _Use(first, len(effective), "")
 
 
-def _env_reader(context: RuleContext, run: Instruction) -> str:
+def environment_reader(context: RuleContext, run: Instruction) -> str:
     """A command of ``run`` that may read any variable of its environment, or ``""``."""
     for command in context.commands(run):
         view = command.effective()
@@ -456,7 +456,7 @@ def _key_length(text: str, start: int) -> int:
 def _message(
     context: RuleContext,
     effective: list[Instruction],
-    declared: _Declared,
+    declared: Declared,
     runs: list[Instruction],
     use: _Use,
     fixable: bool,

@@ -230,9 +230,9 @@ def _named_in(names: frozenset[str], text: str) -> str:
 
 
 def _per_build(name: str) -> bool:
-    from lintlayers.rules.volatile_variable_early import _volatile_name
+    from lintlayers.rules.volatile_variable_early import is_volatile_name
 
-    return _volatile_name(name)
+    return is_volatile_name(name)
 
 
 def _metadata_conflict(a: Effect, b: Effect) -> Conflict | None:

@@ -191,13 +191,13 @@ _METADATA = frozenset(
 
 def volatile_instructions(context: RuleContext) -> set[int]:
     """``id()``s of ARG/ENV instructions declaring a per-build value (rule LL102's reading)."""
-    from lintlayers.rules.volatile_variable_early import _volatile_declarations
+    from lintlayers.rules.volatile_variable_early import volatile_declarations
 
     found: set[int] = set()
     model = context.model
     for stage in model.stages:
         own = [item for item in stage.instructions if item.inner is None]
-        for declared in _volatile_declarations(own, model.global_args):
+        for declared in volatile_declarations(own, model.global_args):
             found.add(id(own[declared.index]))
     return found
 

@@ -222,9 +222,9 @@ class RunModel:
                 if not vague:
                     effect.writes.add_all(ancestors(show(parts), self.analyser.made))
         effect.writes_visible = effect.writes
-        from lintlayers.rules.volatile_variable_early import _env_reader
+        from lintlayers.rules.volatile_variable_early import environment_reader
 
-        effect.env_safe = not _env_reader(self.analyser.context, instruction)
+        effect.env_safe = not environment_reader(self.analyser.context, instruction)
 
     def _heredocs_understood(self) -> bool:
         """Whether every heredoc is a shell script or data fed to a command of the RUN.
