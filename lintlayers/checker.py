@@ -112,7 +112,8 @@ def run_check(options: argparse.Namespace) -> int:
             failed = True
             continue
         inputs.append((path, text, data))
-    for path, text, data in inputs:
+    plans: list[tuple[Settings, Linter, str | None]] = []
+    for path, _text, data in inputs:
         folder = os.path.dirname(os.path.abspath(path)) if data is not None else os.getcwd()
         try:
             settings = session.settings_for(folder)
@@ -120,20 +121,24 @@ def run_check(options: argparse.Namespace) -> int:
             err.write(f"lintlayers: {error}\n")
             return EXIT_ERROR
         fail_level = settings.fail_level
-        linter = session.linter_for(settings)
         context_dir = settings.context or (folder if data is not None else None)
-        fixed_text, result, fixed, ok = _lint_one(
-            linter, settings, options, path, text, context_dir
-        )
-        failed = not ok or failed
-        fixed_total += fixed
-        findings.extend(result.findings)
-        sources[path] = result.source
-        if options.fix and not options.diff:
-            if data is None:
-                sys.stdout.write(fixed_text if fixed_text is not None else text)
-            elif fixed_text is not None:
-                failed = not _write(path, fixed_text, err) or failed
+        plans.append((settings, session.linter_for(settings), context_dir))
+    if not (options.fix or options.diff):
+        findings, sources = _lint_plain(options, inputs, plans)
+    else:
+        for (path, text, data), (settings, linter, context_dir) in zip(inputs, plans, strict=True):
+            fixed_text, result, fixed, ok = _lint_one(
+                linter, settings, options, path, text, context_dir
+            )
+            failed = not ok or failed
+            fixed_total += fixed
+            findings.extend(result.findings)
+            sources[path] = result.source
+            if options.fix and not options.diff:
+                if data is None:
+                    sys.stdout.write(fixed_text if fixed_text is not None else text)
+                elif fixed_text is not None:
+                    failed = not _write(path, fixed_text, err) or failed
     rule_docs = {rule.code: rule.summary for rule in session.rule_classes}
     _report(options, findings, sources, len(inputs), fixed_total, rule_docs)
     if failed:
@@ -146,6 +151,32 @@ def run_check(options: argparse.Namespace) -> int:
     if options.diff and fixed_total:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _lint_plain(
+    options: argparse.Namespace,
+    inputs: list[tuple[str, str, bytes | None]],
+    plans: list[tuple[Settings, Linter, str | None]],
+) -> tuple[list[Finding], dict[str, SourceText]]:
+    """Lint without fixing, on ``--jobs`` processes: the findings in input order, and the
+    source of each file that has some (for the text report)."""
+    from lintlayers.parallel import job_count, lint_all
+
+    def task(index: int) -> list[Finding]:
+        path, text, _data = inputs[index]
+        settings, linter, context_dir = plans[index]
+        return _lint_one(linter, settings, options, path, text, context_dir)[1].findings
+
+    findings: list[Finding] = []
+    sources: dict[str, SourceText] = {}
+    jobs = job_count(options.jobs, len(inputs))
+    for (path, text, _data), found in zip(inputs, lint_all(task, len(inputs), jobs), strict=True):
+        findings.extend(found)
+        if found:
+            from lintlayers.source import SourceText
+
+            sources[path] = SourceText(text, path)
+    return findings, sources
 
 
 def _lint_one(

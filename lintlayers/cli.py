@@ -9,7 +9,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -90,6 +90,13 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--config", metavar="FILE", help="use this config file")
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
     check.add_argument(
+        "--jobs",
+        type=_at_least(0),
+        default=0,
+        metavar="N",
+        help="processes linting files at once (default 0: one per CPU for many files)",
+    )
+    check.add_argument(
         "--stdin-filename", metavar="NAME", help="the name of the file read from stdin"
     )
 
@@ -144,7 +151,7 @@ def _add_cache(commands: argparse._SubParsersAction) -> None:
     cache.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     cache.add_argument(
         "--history",
-        type=_positive,
+        type=_at_least(1),
         default=200,
         metavar="N",
         help="commits of git history to replay (default: 200)",
@@ -190,17 +197,21 @@ _COMMANDS = {
 }
 
 
-def _positive(text: str) -> int:
-    """A whole number >= 1 (for argparse)."""
-    from argparse import ArgumentTypeError
+def _at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number >= ``minimum``."""
 
-    try:
-        value = int(text)
-    except ValueError:
-        raise ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
+    def whole_number(text: str) -> int:
+        from argparse import ArgumentTypeError
+
+        try:
+            value = int(text)
+        except ValueError:
+            raise ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
+        return value
+
+    return whole_number
 
 
 def main(argv: Sequence[str] | None = None) -> int:

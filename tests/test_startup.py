@@ -31,6 +31,7 @@ NEVER_AT_CHECK = (
     "dataclasses",  # 14 ms with inspect
     "inspect",
     "subprocess",  # only the cache history needs git
+    "multiprocessing",  # only --jobs with many files
     "importlib.metadata",  # the registry reads entry_points.txt itself
     "shutil",
     "tomllib",  # only when a config file has a lintlayers table

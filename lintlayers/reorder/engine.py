@@ -180,6 +180,8 @@ def plan_stage(
             candidates.append(split_items)
     best: Proposal | None = None
     for candidate in candidates:
+        if not _worth(before, _floor(candidate, values)):
+            continue  # no order of it can save enough: skip the search
         preds, soft = _precedence(candidate, frozen)
         order = best_order(
             [item.cost for item in candidate],
@@ -192,8 +194,7 @@ def plan_stage(
         if best is None or after < best.after - 1e-9:
             best = Proposal(stage, candidate, order, values.history)
             best.before, best.after, best.soft, best.preds = before, after, soft, preds
-    assert best is not None
-    if _worth(before, best.after):
+    if best is not None and _worth(before, best.after):
         best.blocked = _blocked(best, values)
         best.moves = _moves(best)
         return best
@@ -261,6 +262,16 @@ def _promising(
 def _worth(before: float, after: float) -> bool:
     saving = before - after
     return saving >= MIN_SAVING and saving >= MIN_SHARE * before
+
+
+def _floor(items: Sequence[Item], values: StageInputs) -> float:
+    """A lower bound of the cost of every order of ``items``: each step re-runs at least
+    in the commits that change its own key or the base image."""
+    if values.commits <= 0:
+        return 0.0
+    base = values.base
+    total = sum(item.cost * (base | item.changes).bit_count() for item in items)
+    return total / values.commits
 
 
 def _cost(items: Sequence[Item], order: Sequence[int], values: StageInputs) -> float:
