@@ -1,9 +1,10 @@
 """What a RUN leaves in its layer: the shared knowledge of the size rules.
 
 Which paths an ``rm`` (or a cache-cleaning command) of the same RUN removes, what
-a RUN or a COPY/ADD step creates, which ``--mount`` of a RUN covers a path, where
-each command keeps package data, and the working directory, environment and user
-each command of a RUN runs with.
+a RUN or a COPY/ADD step creates, which ``--mount`` of a RUN covers a path, and the
+working directory, environment and user each command of a RUN runs with. Mount
+flags are ``lintlayers.model.mounts``; where package managers keep their data,
+``lintlayers.model.package_commands``; the steps themselves, ``lintlayers.model.steps``.
 """
 
 from __future__ import annotations
