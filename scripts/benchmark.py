@@ -201,6 +201,15 @@ def sample_files(files: list[Path], size: int | None, seed: int) -> list[Path]:
 # --- the figures ----------------------------------------------------------------------------------
 
 
+def _auto_jobs(files: int) -> int | str:
+    """How many processes ``check --jobs 0`` (the default) uses for ``files`` files."""
+    try:
+        from lintlayers.parallel import job_count
+    except ImportError:
+        return "?"
+    return job_count(0, files)
+
+
 def whole_corpus(timer: Timer, lintlayers: list[str], hadolint: list[str], files, repeat):
     names = [str(path) for path in files]
     runs = []
@@ -223,6 +232,7 @@ def whole_corpus(timer: Timer, lintlayers: list[str], hadolint: list[str], files
         "lintlayers_seconds": ll_wall,
         "lintlayers_cpu_seconds": ll_cpu,
         "lintlayers_processes": ll_count,
+        "lintlayers_jobs": _auto_jobs(len(names) // max(ll_count, 1)),
         "lintlayers_exit_code": ll_code,
         "hadolint_seconds": hl_wall,
         "hadolint_cpu_seconds": hl_cpu,
@@ -346,12 +356,13 @@ def print_whole_corpus(whole: dict[str, object], met: bool) -> None:
     out(
         f"  lintlayers {whole['lintlayers_seconds']:8.2f} s wall"
         f" {whole['lintlayers_cpu_seconds']:8.2f} s cpu"
-        f"  ({whole['lintlayers_processes']} process, exit {whole['lintlayers_exit_code']})\n"
+        f"  ({whole['lintlayers_processes']} invocation, --jobs auto:"
+        f" {whole['lintlayers_jobs']} processes; exit {whole['lintlayers_exit_code']})\n"
     )
     out(
         f"  hadolint   {whole['hadolint_seconds']:8.2f} s wall"
         f" {whole['hadolint_cpu_seconds']:8.2f} s cpu"
-        f"  ({whole['hadolint_processes']} processes)\n"
+        f"  ({whole['hadolint_processes']} invocations; hadolint uses every core itself)\n"
     )
     out(f"  (cpu time: lintlayers {whole['cpu_speedup'] or 0:.1f}x less than hadolint)\n")
     if whole["lintlayers_exit_code"] not in (0, 1, None):
