@@ -309,9 +309,9 @@ def _report(
     fixed: int,
     rule_docs: dict[str, str],
 ) -> None:
-    from lintlayers.reporters.base import ReportContext, get_reporter
+    from lintlayers.reporters.base import ReportContext, get_reporter, use_color
 
-    color = options.format == "text" and _use_color(sys.stdout)
+    color = options.format == "text" and use_color(sys.stdout)
     context = ReportContext(
         sources=sources,
         statistics=options.statistics,
@@ -325,11 +325,3 @@ def _report(
         out = sys.stderr  # stdout carries the fixed text or the diff
     findings.sort(key=lambda finding: finding.sort_key())
     get_reporter(options.format)(findings, out, context)
-
-
-def _use_color(stream: TextIO) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return stream.isatty()

@@ -434,7 +434,9 @@ def _count(number: int, noun: str) -> str:
 
 
 def _write_lines(out: TextIO, lines: list[_Line]) -> None:
-    if not _use_color(out):
+    from lintlayers.reporters.base import use_color
+
+    if not use_color(out):
         out.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
         return
     from rich.color import ColorSystem
@@ -451,12 +453,3 @@ def _write_lines(out: TextIO, lines: list[_Line]) -> None:
                 )
         chunks.append("\n")
     out.write("".join(chunks))
-
-
-def _use_color(stream: TextIO) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())

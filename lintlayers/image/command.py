@@ -139,14 +139,14 @@ def _report(
     if fmt == "json":
         _write_json(analysis, findings, failures, out, top)
         return
-    from lintlayers.reporters.base import ReportContext, get_reporter
+    from lintlayers.reporters.base import ReportContext, get_reporter, use_color
 
     sources = {analysis.dockerfile: analysis.source} if analysis.source is not None else {}
     rule_docs = {finding.code: _summary(finding.code) for finding in findings[:1]}
     if fmt == "text":
         from lintlayers.image.table import render
 
-        color = _use_color(out)
+        color = use_color(out)
         render(analysis, out, color=color, top=top)
         if findings:
             out.write("\n")
@@ -178,14 +178,3 @@ def _summary(code: str) -> str:
     from lintlayers.registry import load_entry_point
 
     return str(getattr(load_entry_point(RULE_ENTRY_POINT), "summary", code))
-
-
-def _use_color(stream: TextIO) -> bool:
-    import os
-
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())

@@ -24,6 +24,20 @@ _MODULES = {
     "sarif": "lintlayers.reporters.sarif",
 }
 
+
+def use_color(stream: TextIO) -> bool:
+    """Colour output on ``stream``: never with ``NO_COLOR``, always with ``FORCE_COLOR``,
+    else only on a terminal."""
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
 TOOL_NAME = "lintlayers"
 INFORMATION_URI = "https://github.com/lintlayers/lintlayers"
 
