@@ -4,8 +4,8 @@ Worker processes are forked from the one that already imported the rules and rea
 the settings, so they start in about a millisecond and need nothing sent to them
 but the index of a file; each sends back the findings of its files, in order. Only
 plain lints run here: ``--fix`` and ``--diff`` write or print per file and stay on
-one process. Where ``fork`` is not available (Windows, macOS by default) or a pool
-cannot be started, files are linted one after the other.
+one process. Where ``fork`` is not available (Windows) or a pool cannot be
+started, files are linted one after the other.
 """
 
 from __future__ import annotations

@@ -475,3 +475,31 @@ def test_suggest_order_rewrites_every_stage_that_gains() -> None:
     assert expected_cost(better, history, Costs()) < expected_cost(plan, history, Costs())
     again = build_plan(build_model(parse_source(SourceText(suggested, "Dockerfile"))))
     assert suggest_order(again, history=history, costs=Costs()) is None
+
+
+def test_cost_floor_is_below_every_order():
+    """The search is skipped when even the floor cannot save enough: the floor must be a
+    true lower bound of the cost of every order (checked by brute force)."""
+    from types import SimpleNamespace
+
+    from lintlayers.reorder.engine import Item, _floor
+    from lintlayers.reorder.search import order_cost
+
+    generator = random.Random(11)
+    for _ in range(300):
+        size = generator.randint(1, 6)
+        commits = generator.randint(1, 12)
+        costs = [generator.choice([0.0, 1.0, 10.0, 45.0, 60.0]) for _ in range(size)]
+        changes = [generator.getrandbits(commits) for _ in range(size)]
+        base = generator.getrandbits(commits) if generator.random() < 0.3 else 0
+        items = [
+            Item(None, cost, change, index)
+            for index, (cost, change) in enumerate(zip(costs, changes, strict=True))
+        ]  # type: ignore[arg-type]
+        values = SimpleNamespace(commits=commits, base=base)
+        floor = _floor(items, values)  # type: ignore[arg-type]
+        cheapest = min(
+            order_cost(order, costs, changes, commits, base)
+            for order in itertools.permutations(range(size))
+        )
+        assert floor <= cheapest + 1e-9
