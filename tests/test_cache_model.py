@@ -833,6 +833,21 @@ def test_history_searches_a_bounded_window_of_commits(tmp_path, monkeypatch):
     assert [commit.subject for commit in recent.commits] == ["new context change"]
 
 
+def test_history_with_too_few_commits_falls_back_when_asked(tmp_path):
+    """LL105 asks for ``min_commits``: a young repository's history says too little."""
+    repo = new_repo(tmp_path / "repo")
+    commit_all(repo, "first", {"ctx/app.py": "1", "ctx/requirements.txt": "flask\n"})
+    commit_all(repo, "second", {"ctx/app.py": "2"})
+    assert load_history(str(repo / "ctx")).source == "git"
+    young = load_history(str(repo / "ctx"), min_commits=10)
+    assert young.source == "synthetic"
+    assert young.reason.startswith("only 2 commits change the context so far")
+    assert {file for commit in young.commits for file in commit.files} == {
+        "app.py",
+        "requirements.txt",
+    }
+
+
 def test_fallback_history_without_git_installed(tmp_path, monkeypatch):
     repo = new_repo(tmp_path / "repo")
     commit_all(repo, "one", {"go.mod": "module x\n"})

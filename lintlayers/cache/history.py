@@ -150,13 +150,17 @@ def to_context(paths: Iterable[str], prefix: str) -> frozenset[str]:
 
 
 def load_history(
-    context_dir: str, *, limit: int = DEFAULT_LIMIT, files: Iterable[str] | None = None
+    context_dir: str,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    files: Iterable[str] | None = None,
+    min_commits: int = 1,
 ) -> History:
     """The last ``limit`` non-merge commits that changed the context, from git.
 
     Falls back to ``synthetic_history`` of ``files`` (default: the context's files after
-    its ``.dockerignore``) when git is missing, the folder is not in a repository or no
-    commit touches it yet; ``History.reason`` says which.
+    its ``.dockerignore``) when git is missing, the folder is not in a repository or
+    fewer than ``min_commits`` commits touch it; ``History.reason`` says which.
     """
     window = max(WINDOW, 10 * limit)
     located = _locate(context_dir, window)
@@ -195,11 +199,17 @@ def load_history(
         if at_root:
             files.add(GIT_MARKER)
         commits.append(Commit(sha, frozenset(files), subject))
-    if not commits:
-        where = f"in the last {window:,} commits" if boundary else "yet"
+    if len(commits) < max(min_commits, 1):
+        where = f"in the last {window:,} commits" if boundary else "so far" if commits else "yet"
+        if not commits:
+            found = "no commit changes"
+        elif len(commits) == 1:
+            found = "only 1 commit changes"
+        else:
+            found = f"only {len(commits)} commits change"
         return synthetic_history(
             _files_of(context_dir) if files is None else files,
-            reason=f"no commit changes the context {where}: a synthetic history by file class",
+            reason=f"{found} the context {where}: a synthetic history by file class",
         )
     return History(commits, "git")
 

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 
 HISTORY_LIMIT = 100
 """Most commits of git history replayed (the newest)."""
+MIN_GIT_COMMITS = 10
+"""Fewer commits changing the context than this are too few to tell how often each
+file changes (a young repository's first commit adds everything): the synthetic
+history stands in."""
 
 _histories: dict[str, History] = {}
 """Histories per context folder, loaded once per process."""
@@ -224,7 +228,7 @@ def _history(context: RuleContext, plan: CachePlan) -> History:
         found = _histories.get(key)
         if found is None:
             try:
-                found = load_history(key, limit=HISTORY_LIMIT)
+                found = load_history(key, limit=HISTORY_LIMIT, min_commits=MIN_GIT_COMMITS)
             except HistoryError:
                 found = None
             if found is not None:
