@@ -564,7 +564,7 @@ class Analyser:
 
         if name in KNOWN_FILES:
             return True
-        return "." in name[1:] and bool(_FILE_EXTENSION.search(name))
+        return "." in name[1:] and name.rpartition(".")[2].lower() in _FILE_EXTENSIONS
 
     # -- RUN -------------------------------------------------------------------------------
 
@@ -585,17 +585,20 @@ class Analyser:
         model.analyse()
 
 
-_FILE_EXTENSION = re.compile(
-    r"\.("
-    r"txt|json|json5|jsonc|lock|toml|yaml|yml|xml|cfg|conf|ini|env|properties|sh|bash|"
-    r"zsh|ps1|bat|cmd|py|pyc|js|mjs|cjs|ts|tsx|jsx|vue|rb|go|mod|sum|rs|java|kt|kts|"
-    r"scala|gradle|groovy|gemspec|php|html|htm|css|scss|less|md|rst|adoc|jar|war|ear|"
-    r"zip|tar|gz|tgz|bz2|xz|zst|whl|so|a|c|h|cc|cpp|hpp|cs|csproj|fsproj|vbproj|sln|"
-    r"props|targets|pem|crt|cer|key|pub|asc|gpg|sig|sql|db|sqlite|service|socket|timer|"
-    r"tf|hcl|lua|pl|pm|r|ex|exs|erl|swift|patch|diff|cnf|tpl|tmpl|j2|jinja|template|mk|"
-    r"cmake|exe|dll|deb|rpm|apk|ico|png|jpg|jpeg|gif|svg|webp|pdf|csv|tsv|lockb|npmrc|"
-    r"yarnrc|editorconfig|gitignore|dockerignore|nginx|vcl|cjs|map|wasm"
-    r")$",
-    re.IGNORECASE,
-)
-"""Extensions of names that are files, not directories (no context to ask)."""
+_FILE_EXTENSIONS = frozenset(
+    {
+        "a", "adoc", "apk", "asc", "bash", "bat", "bz2", "c", "cc", "cer", "cfg", "cjs",
+        "cmake", "cmd", "cnf", "conf", "cpp", "crt", "cs", "csproj", "css", "csv", "db", "deb",
+        "diff", "dll", "dockerignore", "ear", "editorconfig", "env", "erl", "ex", "exe", "exs",
+        "fsproj", "gemspec", "gif", "gitignore", "go", "gpg", "gradle", "groovy", "gz", "h",
+        "hcl", "hpp", "htm", "html", "ico", "ini", "j2", "jar", "java", "jinja", "jpeg", "jpg",
+        "js", "json", "json5", "jsonc", "jsx", "key", "kt", "kts", "less", "lock", "lockb",
+        "lua", "map", "md", "mjs", "mk", "mod", "nginx", "npmrc", "patch", "pdf", "pem", "php",
+        "pl", "pm", "png", "properties", "props", "ps1", "pub", "py", "pyc", "r", "rb", "rpm",
+        "rs", "rst", "scala", "scss", "service", "sh", "sig", "sln", "so", "socket", "sql",
+        "sqlite", "sum", "svg", "swift", "tar", "targets", "template", "tf", "tgz", "timer",
+        "tmpl", "toml", "tpl", "ts", "tsv", "tsx", "txt", "vbproj", "vcl", "vue", "war",
+        "wasm", "webp", "whl", "xml", "xz", "yaml", "yarnrc", "yml", "zip", "zsh", "zst",
+    }
+)  # fmt: skip
+"""Extensions (lower case) of names that are files, not directories (no context to ask)."""

@@ -86,10 +86,6 @@ _USER_TOOLS = frozenset(
      "delgroup", "chpasswd", "passwd"}
 )  # fmt: skip
 
-_INTERPRETERS = re.compile(
-    r"(python[0-9.]*|node|nodejs|ruby|perl[0-9.]*|php[0-9.]*|java|go|cargo|rustc|gcc|g\+\+|cc"
-    r"|make|npm|yarn|pnpm|pip[0-9.]*|gem|bundle|composer|dotnet|mvn|gradle|deno|bun|lua|R)$"
-)
 _VERSION_FLAGS = frozenset({"--version", "-v", "-V", "version", "--help", "-h"})
 
 _PROJECT_OUTPUTS = {
