@@ -162,20 +162,21 @@ def _lint_plain(
     source of each file that has some (for the text report)."""
     from lintlayers.parallel import job_count, lint_all
 
-    def task(index: int) -> list[Finding]:
+    def task(index: int) -> tuple[list[Finding], SourceText | None]:
         path, text, _data = inputs[index]
         settings, linter, context_dir = plans[index]
-        return _lint_one(linter, settings, options, path, text, context_dir)[1].findings
+        result = _lint_one(linter, settings, options, path, text, context_dir)[1]
+        return result.findings, result.source if result.findings else None
 
     findings: list[Finding] = []
     sources: dict[str, SourceText] = {}
     jobs = job_count(options.jobs, len(inputs))
-    for (path, text, _data), found in zip(inputs, lint_all(task, len(inputs), jobs), strict=True):
+    for (path, _text, _data), (found, source) in zip(
+        inputs, lint_all(task, len(inputs), jobs), strict=True
+    ):
         findings.extend(found)
-        if found:
-            from lintlayers.source import SourceText
-
-            sources[path] = SourceText(text, path)
+        if source is not None:
+            sources[path] = source
     return findings, sources
 
 

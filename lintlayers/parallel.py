@@ -2,7 +2,7 @@
 
 Worker processes are forked from the one that already imported the rules and read
 the settings, so they start in about a millisecond and need nothing sent to them
-but the index of a file; each sends back the findings of its files, in order. Only
+but the index of a file; each sends back what linting its files gave, in order. Only
 plain lints run here: ``--fix`` and ``--diff`` write or print per file and stay on
 one process. Where ``fork`` is not available (Windows) or a pool cannot be
 started, files are linted one after the other.
@@ -16,8 +16,9 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from typing import TypeVar
 
-    from lintlayers.diagnostics import Finding
+    Result = TypeVar("Result")
 
 MIN_FILES_PER_JOB = 32
 """Fewer files than this per extra process are faster linted on one (forking and
@@ -25,7 +26,7 @@ collecting results cost more than they save)."""
 CHUNK = 8
 """Files handed to a worker at a time."""
 
-_task: Callable[[int], list[Finding]] | None = None
+_task: Callable[[int], object] | None = None
 
 
 def job_count(requested: int | None, files: int) -> int:
@@ -36,27 +37,24 @@ def job_count(requested: int | None, files: int) -> int:
     return max(1, min(cpus or 1, files // MIN_FILES_PER_JOB))
 
 
-def lint_all(
-    task: Callable[[int], list[Finding]], count: int, jobs: int
-) -> Sequence[list[Finding]]:
+def lint_all(task: Callable[[int], Result], count: int, jobs: int) -> Sequence[Result]:
     """``task(index)`` for ``index`` in ``range(count)``, in order, on ``jobs`` processes."""
-    if jobs <= 1 or count <= 1:
-        return [task(index) for index in range(count)]
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return [task(index) for index in range(count)]
     global _task
-    _task = task
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_run, range(count), chunksize=CHUNK)
-    except OSError:  # no processes to be had: do it here
-        return [task(index) for index in range(count)]
-    finally:
-        _task = None
+    if jobs > 1 and count > 1:
+        import multiprocessing
+
+        if "fork" in multiprocessing.get_all_start_methods():
+            _task = task
+            try:
+                with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                    return pool.map(_run, range(count), chunksize=CHUNK)  # type: ignore[return-value]
+            except OSError:  # no processes to be had: do it here
+                pass
+            finally:
+                _task = None
+    return [task(index) for index in range(count)]
 
 
-def _run(index: int) -> list[Finding]:
+def _run(index: int) -> object:
     assert _task is not None
     return _task(index)

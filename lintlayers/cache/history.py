@@ -105,24 +105,22 @@ def run_git(context_dir: str, args: Sequence[str]) -> str | None:
 
 def repository_prefix(context_dir: str) -> str | None:
     """The context's path inside its repository (``""`` at the root), or None if no repo."""
-    if not _may_be_in_repository(context_dir):
-        return None
-    output = run_git(context_dir, ["rev-parse", "--show-prefix"])
-    if output is None:
-        return None
-    return output.strip().rstrip("/")
+    located = _locate(context_dir)
+    return None if located is None else located[0]
 
 
-def _locate(context_dir: str, window: int) -> tuple[str, str] | None:
-    """The context's path in its repository and the commit ``window`` first parents
-    below HEAD (``""`` when the history is shorter), from one git call; None if no repo."""
+def _locate(context_dir: str, window: int = 0) -> tuple[str, str] | None:
+    """The context's path in its repository and, with a ``window``, the commit that many
+    first parents below HEAD (``""`` when the history is shorter or without a window),
+    from one git call; None if no repo."""
     if not _may_be_in_repository(context_dir):
         return None
-    output = run_git(context_dir, ["rev-parse", "--show-prefix", "--revs-only", f"HEAD~{window}"])
+    bound = ["--revs-only", f"HEAD~{window}"] if window else []
+    output = run_git(context_dir, ["rev-parse", "--show-prefix", *bound])
     if output is None:
         return None
     lines = output.split("\n")
-    boundary = lines[1].strip() if len(lines) > 1 else ""
+    boundary = lines[1].strip() if window and len(lines) > 1 else ""
     return lines[0].strip().rstrip("/"), boundary
 
 

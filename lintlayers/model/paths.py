@@ -106,3 +106,8 @@ def expand_known(text: str, env: dict[str, str]) -> str:
         return default if default is not None and "$" not in default else match.group(0)
 
     return _VARIABLE.sub(replace, text)
+
+
+def clone_directory(url: str) -> str:
+    """The folder ``git clone URL`` creates without a directory argument (``""`` if none)."""
+    return url.rstrip("/").rpartition("/")[2].removesuffix(".git")

@@ -15,6 +15,7 @@ from lintlayers.model.mounts import COVERING_MOUNTS, parse_mounts
 from lintlayers.model.package_commands import CACHE_DIRS, package_cleans, package_writes
 from lintlayers.model.paths import (
     TYPICAL_CHILD_NAME,
+    clone_directory,
     covers,
     expand_known,
     has_glob,
@@ -351,7 +352,7 @@ class RunEffects:
                 if len(positional) >= 3:
                     found.append(Creation(index, self.resolve(index, positional[2]), "clone", True))
                 elif len(positional) == 2:
-                    base = positional[1].rstrip("/").rpartition("/")[2].removesuffix(".git")
+                    base = clone_directory(positional[1])
                     if base:
                         found.append(Creation(index, self.resolve(index, base), "clone", True))
             elif name in ("cp", "mv") and len(command.positional_args(("-t",))) >= 2:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from lintlayers.model.paths import clone_directory, join
 from lintlayers.reorder.pathsets import (
     APP_DIRS,
     DEFAULT_PATH,
@@ -310,8 +311,6 @@ class RunModel:
         resolved = run.resolve(index, value)
         if value.startswith(("/", "~", "$")) or "\x00" in resolved:
             return [resolved]
-        from lintlayers.model.paths import join
-
         expanded = run._expand(value, run.env_at(index))
         found = [resolved]
         for cwd in cwds:
@@ -416,8 +415,6 @@ class RunModel:
         for path in (*self.home_dots, *self.tool_dirs):
             effect.writes.add(path)
             effect.reads.add(path)
-        from lintlayers.model.paths import join
-
         names = _PROJECT_SETTINGS.get(tool, (".*",))
         for cwd in cwds if names else ():
             if "\x00" in cwd:
@@ -443,8 +440,6 @@ class RunModel:
         assert isinstance(install, InstallMatch)
         self.language_dirs(cwds, install.installer.tool)
         tool = install.installer.tool
-        from lintlayers.model.paths import join
-
         args = set(install.argv)
         for project in self.paths(index, install.project_dir, cwds):
             for name in (*install.manifests, *install.optional, *install.wrapper):
@@ -517,8 +512,6 @@ class RunModel:
             for value in positional[:-1]:
                 self.read(index, value, cwds)
         elif len(positional) == 2:
-            from lintlayers.model.paths import join
-
             for path in self.paths(index, link, cwds):
                 target = positional[0]
                 if not target.startswith("/"):
@@ -639,8 +632,7 @@ class RunModel:
             if len(positional) >= 3:
                 self.write(index, positional[2], cwds)
             elif len(positional) == 2:
-                base = positional[1].rstrip("/").rpartition("/")[2].removesuffix(".git")
-                self.write(index, base or ".", cwds)
+                self.write(index, clone_directory(positional[1]) or ".", cwds)
             return ""
         if action == "config":
             if command.has_flag("--system"):
