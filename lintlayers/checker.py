@@ -139,6 +139,12 @@ def run_check(options: argparse.Namespace) -> int:
                     sys.stdout.write(fixed_text if fixed_text is not None else text)
                 elif fixed_text is not None:
                     failed = not _write(path, fixed_text, err) or failed
+    from lintlayers.engine import INTERNAL_ERROR_CODE
+
+    crashed = dict.fromkeys(f.file for f in findings if f.code == INTERNAL_ERROR_CODE)
+    for file in crashed:
+        err.write(f"lintlayers: {file}: internal error, reported as {INTERNAL_ERROR_CODE}\n")
+    failed = failed or bool(crashed)
     rule_docs = {rule.code: rule.summary for rule in session.rule_classes}
     _report(options, findings, sources, len(inputs), fixed_total, rule_docs)
     if failed:
@@ -191,8 +197,27 @@ def _lint_one(
     """Lint (and fix) one file: the fixed text when it changed, the final lint, the
     number of fixes, and False when another file a fix edits could not be written.
 
-    Edits of other files (``.dockerignore``) are written here, before the caller
-    writes the Dockerfile, and the file is linted again to report what is left."""
+    Any exception becomes an internal-error finding (LL000) of this file alone."""
+    try:
+        return _lint_or_fix(linter, settings, options, path, text, context_dir)
+    except Exception as error:  # one file's failure must not lose the others' findings
+        from lintlayers.engine import failed_lint
+        from lintlayers.source import SourceText
+
+        return None, failed_lint(SourceText(text, path), error), 0, True
+
+
+def _lint_or_fix(
+    linter: Linter,
+    settings: Settings,
+    options: argparse.Namespace,
+    path: str,
+    text: str,
+    context_dir: str | None,
+) -> tuple[str | None, LintResult, int, bool]:
+    """``_lint_one`` without the guard. Edits of other files (``.dockerignore``) are
+    written here, before the caller writes the Dockerfile, and the file is linted again
+    to report what is left."""
     from lintlayers.fixes import fix_to_fixed_point
 
     absolute = os.path.abspath(path)

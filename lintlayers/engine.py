@@ -19,18 +19,35 @@ INTERNAL_ERROR_CODE = "LL000"
 
 
 class LintResult:
-    """Findings of one file, with the parsed tree and the violations behind them."""
+    """Findings of one file, with the parsed tree and the violations behind them.
 
-    __slots__ = ("dockerfile", "findings", "violations")
+    ``dockerfile`` is None when linting the file failed before it was parsed."""
 
-    def __init__(self, dockerfile: Dockerfile) -> None:
+    __slots__ = ("dockerfile", "findings", "source", "violations")
+
+    def __init__(self, source: SourceText, dockerfile: Dockerfile | None) -> None:
+        self.source = source
         self.dockerfile = dockerfile
         self.findings: list[Finding] = []
         self.violations: list[tuple[Rule, Violation]] = []
 
-    @property
-    def source(self) -> SourceText:
-        return self.dockerfile.source
+    def parse_error_count(self) -> int:
+        return len(self.dockerfile.all_errors()) if self.dockerfile is not None else 0
+
+
+def failed_lint(source: SourceText, error: BaseException) -> LintResult:
+    """The result of a file whose lint raised: one internal-error finding at its start.
+
+    Every other file of the run is still linted; the run exits 2."""
+    from lintlayers.diagnostics import Violation
+
+    result = LintResult(source, None)
+    message = (
+        f"linting this file failed: {type(error).__name__}: {error}; "
+        "the other files were linted; please report it"
+    )
+    result.findings.append(_finding(_InternalError(), Violation(0, 0, message), source))
+    return result
 
 
 class Linter:
@@ -79,7 +96,7 @@ class Linter:
         from lintlayers.suppression import parse_suppressions
 
         dockerfile = parse_source(source)
-        result = LintResult(dockerfile)
+        result = LintResult(source, dockerfile)
         if context_dir is not None and guessed_context:
             from lintlayers.buildcontext.guess import plausible_context
 
@@ -111,31 +128,41 @@ class Linter:
     def _finding(
         self, rule: Rule | _InternalError, violation: Violation, source: SourceText
     ) -> Finding:
-        fix = None
-        if violation.fix is not None:
-            fix = FindingFix(
-                violation.fix.applicability,
-                violation.fix.message,
-                [
-                    FindingEdit(
-                        source.location(edit.start), source.location(edit.end), edit.content
-                    )
-                    for edit in violation.fix.edits
-                ],
-            )
-            fix.edits.extend(_file_edit(edit) for edit in violation.fix.file_edits)
-        return Finding(
-            code=rule.code,
-            name=rule.name,
-            category=rule.category,
-            severity=self.severity_for(rule.code, rule.severity),
-            message=violation.message,
-            file=source.path,
-            location=source.location(violation.start),
-            end_location=source.location(violation.end),
-            fix=fix,
-            url=rule.url(),
+        return _finding(rule, violation, source, self.severity_for(rule.code, rule.severity))
+
+
+def _finding(
+    rule: Rule | _InternalError,
+    violation: Violation,
+    source: SourceText,
+    severity: str | None = None,
+) -> Finding:
+    """Stamp a violation with its rule, file and severity (the rule's own by default)."""
+    fix = None
+    if violation.fix is not None:
+        fix = FindingFix(
+            violation.fix.applicability,
+            violation.fix.message,
+            [
+                FindingEdit(
+                    source.location(edit.start), source.location(edit.end), edit.content
+                )
+                for edit in violation.fix.edits
+            ],
         )
+        fix.edits.extend(_file_edit(edit) for edit in violation.fix.file_edits)
+    return Finding(
+        code=rule.code,
+        name=rule.name,
+        category=rule.category,
+        severity=severity or rule.severity,
+        message=violation.message,
+        file=source.path,
+        location=source.location(violation.start),
+        end_location=source.location(violation.end),
+        fix=fix,
+        url=rule.url(),
+    )
 
 
 def _file_edit(edit: FileEdit) -> FindingEdit:

@@ -169,7 +169,7 @@ def fix_to_fixed_point(
             applied_total += with_files
             break
         new_result = lint(new_text)
-        if len(new_result.dockerfile.all_errors()) > len(result.dockerfile.all_errors()):
+        if new_result.parse_error_count() > result.parse_error_count():
             rolled_back = True
             break
         text, result = new_text, new_result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _SPACE = " \t\v\f\r\n"
 
 
@@ -151,6 +153,8 @@ def parse_json_array(text: str) -> list[str] | str:
 
 
 _JSON_SPACE = " \t\n\r"
+_JSON_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"')
+"""A complete JSON string, as ``scanstring`` accepts it with ``strict``."""
 
 
 def _string_array(text: str) -> list[str] | None:
@@ -161,6 +165,7 @@ def _string_array(text: str) -> list[str] | None:
     """
     from _json import scanstring
 
+    match_string = _JSON_STRING.match
     values: list[str] = []
     position = 1
     end = len(text)
@@ -170,11 +175,11 @@ def _string_array(text: str) -> list[str] | None:
         position += 1
     else:
         while True:
-            if position >= end or text[position] != '"':
-                return None
+            if position >= end or text[position] != '"' or match_string(text, position) is None:
+                return None  # the C scanner must only see a valid string: its errors need json
             try:
                 value, position = scanstring(text, position + 1, True)
-            except ValueError:
+            except (ValueError, SystemError):
                 return None
             values.append(value)
             while position < end and text[position] in _JSON_SPACE:
