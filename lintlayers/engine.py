@@ -144,9 +144,7 @@ def _finding(
             violation.fix.applicability,
             violation.fix.message,
             [
-                FindingEdit(
-                    source.location(edit.start), source.location(edit.end), edit.content
-                )
+                FindingEdit(source.location(edit.start), source.location(edit.end), edit.content)
                 for edit in violation.fix.edits
             ],
         )
