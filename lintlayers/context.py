@@ -5,11 +5,16 @@ from __future__ import annotations
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
     from lintlayers.buildcontext.context import BuildContext
     from lintlayers.model.stages import BuildModel
     from lintlayers.shell.commands import ShellScript, SimpleCommand
     from lintlayers.source import SourceText
     from lintlayers.syntax.nodes import Dockerfile, Instruction, LogicalLine
+
+    Analysis = TypeVar("Analysis")
 
 SHELL_INTERPRETERS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
 
@@ -21,6 +26,7 @@ class RuleContext:
     """
 
     __slots__ = (
+        "_analyses",
         "_build_context",
         "_model",
         "_scripts",
@@ -45,6 +51,19 @@ class RuleContext:
         self._model: BuildModel | None = None
         self._build_context: BuildContext | bool | None = False  # False: not looked at yet
         self._scripts: dict[int, list[RunScript]] = {}
+        self._analyses: dict[object, object] = {}
+
+    def analysis(self, compute: Callable[[RuleContext], Analysis]) -> Analysis:
+        """``compute(self)``, computed once per file and shared by every rule and analysis.
+
+        The one memo of per-file results: model modules expose a function of the
+        context and reach it through here, so nothing is kept between files."""
+        try:
+            return self._analyses[compute]  # type: ignore[return-value]
+        except KeyError:
+            value = compute(self)
+            self._analyses[compute] = value
+            return value
 
     @property
     def source(self) -> SourceText:

@@ -98,28 +98,23 @@ def _relevant(instruction: Instruction, scope: Scope) -> dict[str, str]:
 
 
 class FileMemo:
-    """Per-file results shared by all rules of one lint run (keyed on the tree)."""
+    """Per-file results shared by all rules of one lint run."""
 
-    __slots__ = ("dockerfile", "effects", "reaching", "sequences")
+    __slots__ = ("effects", "reaching", "sequences")
 
-    def __init__(self) -> None:
-        self.dockerfile: object = None
-        self.sequences: list[list[Step]] = []
+    def __init__(self, sequences: list[list[Step]]) -> None:
+        self.sequences = sequences
         self.effects: dict[int, RunEffects] = {}
         self.reaching: dict[int, bool] = {}
 
 
-_memo = FileMemo()
-
-
 def file_memo(context: RuleContext) -> FileMemo:
-    """The ``FileMemo`` of the file ``context`` lints, started afresh for a new file."""
-    global _memo
-    if _memo.dockerfile is not context.dockerfile:
-        _memo = FileMemo()
-        _memo.dockerfile = context.dockerfile
-        _memo.sequences = _build_sequences(context.model)
-    return _memo
+    """The ``FileMemo`` of the file ``context`` lints (kept on the context)."""
+    return context.analysis(_new_memo)
+
+
+def _new_memo(context: RuleContext) -> FileMemo:
+    return FileMemo(_build_sequences(context.model))
 
 
 def sequences(context: RuleContext) -> list[list[Step]]:
