@@ -10,6 +10,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable, Sequence
     from typing import TextIO
 
     from lintlayers.config import Settings
@@ -30,7 +31,7 @@ class _Session:
     def __init__(self, options: argparse.Namespace, rule_classes: list[type[Rule]]) -> None:
         self.options = options
         self.rule_classes = rule_classes
-        self.known = {rule.code: rule.category for rule in rule_classes}
+        self.known = known_rules(rule_classes)
         self._settings: dict[str, Settings] = {}
         self._linters: dict[int, Linter] = {}
 
@@ -56,14 +57,44 @@ class _Session:
         return settings
 
     def linter_for(self, settings: Settings) -> Linter:
-        from lintlayers.engine import Linter
-
         linter = self._linters.get(id(settings))
         if linter is None:
-            rules = [rule() for rule in self.rule_classes]
-            linter = Linter(rules, builder=settings.builder, severity_for=settings.severity_for)
+            linter = new_linter(self.rule_classes, settings)
             self._linters[id(settings)] = linter
         return linter
+
+
+def known_rules(rule_classes: Sequence[type[Rule]]) -> dict[str, str]:
+    """Rule code -> category, as ``load_settings`` checks selectors against."""
+    return {rule.code: rule.category for rule in rule_classes}
+
+
+def new_linter(rule_classes: Sequence[type[Rule]], settings: Settings) -> Linter:
+    """A linter of every rule, with the builder and severities ``settings`` choose."""
+    from lintlayers.engine import Linter
+
+    rules = [rule() for rule in rule_classes]
+    return Linter(rules, builder=settings.builder, severity_for=settings.severity_for)
+
+
+def file_linter(
+    linter: Linter, settings: Settings, path: str, context_dir: str | None
+) -> Callable[[str], LintResult]:
+    """Lint a text of the file at ``path``: the rules ``settings`` enable for that file,
+    with ``context_dir`` as the build context (only when plausible, unless configured)."""
+    absolute = os.path.abspath(path)
+
+    def enabled(rule: Rule) -> bool:
+        return settings.is_enabled(rule.code, rule.category, absolute)
+
+    guessed = settings.context is None
+
+    def lint(text: str) -> LintResult:
+        return linter.lint_text(
+            text, path, context_dir=context_dir, enabled=enabled, guessed_context=guessed
+        )
+
+    return lint
 
 
 def run_check(options: argparse.Namespace) -> int:
@@ -146,7 +177,7 @@ def run_check(options: argparse.Namespace) -> int:
         err.write(f"lintlayers: {file}: internal error, reported as {INTERNAL_ERROR_CODE}\n")
     failed = failed or bool(crashed)
     rule_docs = {rule.code: rule.summary for rule in session.rule_classes}
-    _report(options, findings, sources, len(inputs), fixed_total, rule_docs)
+    _report(options, findings, sources, [path for path, _, _ in inputs], fixed_total, rule_docs)
     if failed:
         return EXIT_ERROR
     if options.exit_zero:
@@ -220,18 +251,7 @@ def _lint_or_fix(
     to report what is left."""
     from lintlayers.fixes import fix_to_fixed_point
 
-    absolute = os.path.abspath(path)
-
-    def enabled(rule: Rule) -> bool:
-        return settings.is_enabled(rule.code, rule.category, absolute)
-
-    guessed = settings.context is None
-
-    def lint(current: str) -> LintResult:
-        return linter.lint_text(
-            current, path, context_dir=context_dir, enabled=enabled, guessed_context=guessed
-        )
-
+    lint = file_linter(linter, settings, path, context_dir)
     if not (options.fix or options.diff):
         return None, lint(text), 0, True
     outcome = fix_to_fixed_point(text, lint, unsafe=bool(settings.unsafe_fixes))
@@ -331,7 +351,7 @@ def _report(
     options: argparse.Namespace,
     findings: list[Finding],
     sources: dict[str, SourceText],
-    files_checked: int,
+    paths: list[str],
     fixed: int,
     rule_docs: dict[str, str],
 ) -> None:
@@ -342,7 +362,8 @@ def _report(
         sources=sources,
         statistics=options.statistics,
         color=color,
-        files_checked=files_checked,
+        files_checked=len(paths),
+        paths=paths,
         fixed=fixed,
         rule_docs=rule_docs,
     )

@@ -103,7 +103,8 @@ def finding_from_edits(source: SourceText, edits: list[Edit], **kwargs: object) 
 
 
 def test_get_reporter_returns_a_report_function_for_every_format() -> None:
-    assert FORMATS == ("text", "json", "github", "sarif")
+    assert FORMATS[:4] == ("text", "json", "github", "sarif")
+    assert set(FORMATS[4:]) == {"gitlab", "checkstyle", "junit", "rdjson"}
     for fmt in FORMATS:
         reporter = get_reporter(fmt)
         assert callable(reporter)

@@ -6,7 +6,7 @@ from lintlayers import __version__
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
     from typing import TextIO
 
     from lintlayers.diagnostics import Finding
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     Reporter = Callable[[list[Finding], TextIO, "ReportContext"], None]
 
-FORMATS = ("text", "json", "github", "sarif")
+FORMATS = ("text", "json", "github", "sarif", "gitlab", "checkstyle", "junit", "rdjson")
 """Output formats, in the order the CLI lists them."""
 
 _MODULES = {
@@ -22,6 +22,10 @@ _MODULES = {
     "json": "lintlayers.reporters.json_report",
     "github": "lintlayers.reporters.github",
     "sarif": "lintlayers.reporters.sarif",
+    "gitlab": "lintlayers.reporters.gitlab",
+    "checkstyle": "lintlayers.reporters.checkstyle",
+    "junit": "lintlayers.reporters.junit",
+    "rdjson": "lintlayers.reporters.rdjson",
 }
 
 
@@ -49,6 +53,7 @@ class ReportContext:
         "color",
         "files_checked",
         "fixed",
+        "paths",
         "rule_docs",
         "sources",
         "statistics",
@@ -65,6 +70,7 @@ class ReportContext:
         fixed: int = 0,
         tool_version: str = __version__,
         rule_docs: dict[str, str] | None = None,
+        paths: Sequence[str] = (),
     ) -> None:
         self.sources: dict[str, SourceText] = sources if sources is not None else {}
         """File path -> its text, to show the offending lines."""
@@ -78,6 +84,8 @@ class ReportContext:
         self.tool_version = tool_version
         self.rule_docs: dict[str, str] = rule_docs if rule_docs is not None else {}
         """Code -> one-line description (SARIF ``shortDescription``)."""
+        self.paths = tuple(paths)
+        """The files checked, in order, when known (JUnit lists the clean ones too)."""
 
 
 def get_reporter(fmt: str) -> Reporter:
@@ -99,3 +107,30 @@ def get_reporter(fmt: str) -> Reporter:
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Findings ordered by file, line, column and code."""
     return sorted(findings, key=lambda finding: finding.sort_key())
+
+
+def relative_path(path: str) -> str:
+    """``path`` relative to the working directory when it is absolute and below it, with
+    forward slashes and no leading ``./`` (how CI services name files of the checkout)."""
+    import os
+
+    if os.path.isabs(path):
+        try:
+            relative = os.path.relpath(path)
+        except ValueError:  # another drive on Windows
+            relative = path
+        if not relative.startswith(".."):
+            path = relative
+    if os.sep != "/":
+        path = path.replace(os.sep, "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (control characters, lone
+    surrogates), each replaced by U+FFFD."""
+    import re
+
+    return re.sub("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", "\ufffd", text)
