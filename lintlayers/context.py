@@ -87,6 +87,12 @@ class RuleContext:
         return self._build_context  # type: ignore[return-value]
 
     @property
+    def template(self) -> str | None:
+        """What kind of template the file is (``"a Jinja template"``), or None for a
+        Dockerfile (``lintlayers.syntax.templates``)."""
+        return self.analysis(_template_of)
+
+    @property
     def model(self) -> BuildModel:
         if self._model is None:
             from lintlayers.model.stages import build_model
@@ -116,6 +122,12 @@ class RuleContext:
     def commands(self, instruction: Instruction) -> list[SimpleCommand]:
         """Every simple command a RUN executes, in order."""
         return [command for script in self.scripts(instruction) for command in script.commands]
+
+
+def _template_of(context: RuleContext) -> str | None:
+    from lintlayers.syntax.templates import template_kind
+
+    return template_kind(context.path, context.dockerfile)
 
 
 class RunScript:

@@ -110,8 +110,11 @@ class Linter:
             [(node.start_line, node.end_line) for node in dockerfile.instructions],
             self.hadolint_map,
         )
+        template = context.template is not None
         for rule in self.rules:
             if enabled is not None and not enabled(rule):
+                continue
+            if template and not rule.lints_templates:
                 continue
             violations, failure = _run_rule(rule, context)
             if failure is not None:

@@ -40,6 +40,9 @@ class Rule:
     """hadolint codes this rule corresponds to (their ignore pragmas apply)."""
     builders: ClassVar[tuple[str, ...]] = BUILDERS
     """Builders for which the rule applies."""
+    lints_templates: ClassVar[bool] = False
+    """Whether the rule runs on a template (``Dockerfile.j2``...): only a rule that says
+    what the file is does; the others would report the template language's syntax."""
 
     def check(self, context: RuleContext) -> Iterable[Violation]:
         raise NotImplementedError

@@ -16,9 +16,11 @@ class ParseErrorRule(Rule):
     """Reports what the Dockerfile parser could not make sense of.
 
     ## What it does
-    Reports every syntax problem the parser found: an unknown instruction, an
-    instruction without its arguments, an unknown flag, an exec form that is not
-    an array of strings, an unterminated heredoc, a bad parser directive.
+    Reports the syntax problems the parser found, the first one of each
+    instruction: an unknown instruction, an instruction without its arguments,
+    an unknown flag, an exec form that is not an array of strings, an
+    unterminated heredoc, a bad parser directive. A template of a Dockerfile
+    (`Dockerfile.j2`, lines starting with `{{` or `{%`) is left to LL002.
 
     ## Why it matters
     BuildKit refuses to build a Dockerfile with any of these. lintlayers keeps
@@ -47,5 +49,11 @@ class ParseErrorRule(Rule):
     summary = "The Dockerfile has a syntax error BuildKit would refuse"
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        for error in context.dockerfile.all_errors():
+        dockerfile = context.dockerfile
+        for error in dockerfile.errors:
             yield Violation(error.start, error.end, error.message)
+        for instruction in dockerfile.instructions:
+            errors = instruction.errors or (instruction.inner.errors if instruction.inner else [])
+            if errors:  # the first error of an instruction; the rest follow from it
+                error = errors[0]
+                yield Violation(error.start, error.end, error.message)
