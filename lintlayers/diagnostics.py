@@ -155,16 +155,27 @@ class Fix:
 class Violation:
     """What a rule reports: a message on a range of the file, maybe with a fix.
 
-    ``start``/``end`` are offsets into the file text (end exclusive).
+    ``start``/``end`` are offsets into the file text (end exclusive). ``severity``
+    lowers the rule's severity for this one violation (never raises it): a finding
+    the rule knows to be minor (e.g. nothing measured to save) is an ``info``.
     """
 
-    __slots__ = ("end", "fix", "message", "start")
+    __slots__ = ("end", "fix", "message", "severity", "start")
 
-    def __init__(self, start: int, end: int, message: str, fix: Fix | None = None) -> None:
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        message: str,
+        fix: Fix | None = None,
+        *,
+        severity: str | None = None,
+    ) -> None:
         self.start = start
         self.end = end
         self.message = message
         self.fix = fix
+        self.severity = severity
 
     def __repr__(self) -> str:
         return f"Violation({self.start}, {self.end}, {self.message!r}, fix={self.fix!r})"

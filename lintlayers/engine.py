@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lintlayers.context import RuleContext
-from lintlayers.diagnostics import Finding, FindingEdit, FindingFix
+from lintlayers.diagnostics import Finding, FindingEdit, FindingFix, severity_rank
 from lintlayers.source import SourceText
 from lintlayers.syntax.parser import parse_source
 from lintlayers.typecheck import TYPE_CHECKING
@@ -131,7 +131,11 @@ class Linter:
     def _finding(
         self, rule: Rule | _InternalError, violation: Violation, source: SourceText
     ) -> Finding:
-        return _finding(rule, violation, source, self.severity_for(rule.code, rule.severity))
+        severity = self.severity_for(rule.code, rule.severity)
+        lowered = getattr(violation, "severity", None)  # plugins may build their own values
+        if lowered is not None and severity_rank(lowered) < severity_rank(severity):
+            severity = lowered
+        return _finding(rule, violation, source, severity)
 
 
 def _finding(

@@ -38,6 +38,9 @@ class AptInstallRecommends(Rule):
     recommends off. Stages whose files cannot reach an image (used only as a
     `COPY --from` source of specific paths) are not checked.
 
+    When every package of the install is known to recommend nothing on
+    Debian 12, the finding is only an `info`: nothing measured would be saved.
+
     ## Why it matters
     Debian and Ubuntu install "recommended" packages by default: often tens or
     hundreds of MB (documentation, X libraries, compilers) that a container
@@ -104,31 +107,30 @@ class AptInstallRecommends(Rule):
                             [Edit.insert(run.word_range(index, word)[1], " " + FLAG)],
                             UNSAFE,
                         )
+                    waste, severity = _waste(command)
                     yield Violation(
                         start,
                         end,
-                        f"`{command.name} install` without `{FLAG}` also installs every "
-                        f"recommended package: {_waste(command)}; add `{FLAG}` and list "
-                        "what is really needed",
+                        f"`{command.name} install` without `{FLAG}`: {waste}",
                         fix,
+                        severity=severity,
                     )
                 off = off or bool(_CONFIGURED.search(text))
             if not steps[0].onbuild:
                 configured[stage.index] = off
 
 
-def _waste(command: SimpleCommand) -> str:
-    """How much the recommended packages of an install add, as far as measured."""
+def _waste(command: SimpleCommand) -> tuple[str, str | None]:
+    """What the recommended packages of an install add, as far as measured, and the
+    severity when it is lower than the rule's (``info``: nothing measured to save)."""
     packages = command.positional_args(APT_VALUE_OPTIONS)[1:]
     found = apt_recommends(packages)
-    if found is None or found[0].low is None:
-        return "often tens of MB the image never uses"
-    size, name = found
-    if size.low:
-        return f"{size.text()} more for {name} alone ({size.source})"
-    if all(package_name(name) in APT_RECOMMENDS_MB for name in packages):
-        return "none for these packages on Debian 12, but that changes between releases"
-    return "often tens of MB the image never uses"
+    if found is not None and found[0].low:
+        size, name = found
+        return f"{size.text()} of recommended packages for {name} alone (Debian 12)", None
+    if packages and all(package_name(name) in APT_RECOMMENDS_MB for name in packages):
+        return "no recommended packages for these on Debian 12", "info"
+    return "recommended packages often add tens of MB the image never uses", None
 
 
 def _recommends_off(command: SimpleCommand) -> bool:

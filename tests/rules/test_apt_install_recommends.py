@@ -39,19 +39,29 @@ def test_reports(line: str, command: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("packages", "waste"),
+    ("packages", "waste", "severity"),
     [
-        ("curl git", "~15 MB more for git alone (measured on Debian 12)"),
-        ("python3-pip=23.0+dfsg-1 curl", "~380 MB more for python3-pip alone"),
-        ("gcc:amd64", "~88 MB more for gcc alone"),
-        ("unzip jq", "none for these packages on Debian 12"),
-        ("unzip some-unknown-package", "often tens of MB"),
-        ("$PACKAGES", "often tens of MB"),
+        (
+            "curl git",
+            "~15 MB of recommended packages for git alone (Debian 12)",
+            "warning",
+        ),
+        (
+            "python3-pip=23.0+dfsg-1 curl",
+            "~380 MB of recommended packages for python3-pip",
+            "warning",
+        ),
+        ("gcc:amd64", "~88 MB of recommended packages for gcc alone", "warning"),
+        ("unzip jq", "no recommended packages for these on Debian 12", "info"),
+        ("unzip some-unknown-package", "often add tens of MB", "warning"),
+        ("$PACKAGES", "often add tens of MB", "warning"),
     ],
 )
-def test_message_estimates_the_recommended_packages(packages: str, waste: str) -> None:
+def test_message_names_the_measured_size(packages: str, waste: str, severity: str) -> None:
     [finding] = lint(f"FROM debian\nRUN apt-get install -y {packages}\n", CODE)
     assert waste in finding.message
+    assert finding.severity == severity
+    assert len(finding.message) <= 120
 
 
 def test_every_install_is_reported() -> None:
@@ -186,3 +196,14 @@ def test_idempotent(text: str) -> None:
     assert once != text
     assert fix(once, CODE, unsafe=True) == once
     assert lint(once, CODE) == []
+
+
+def test_corpus_install_without_recommends_to_save_is_only_an_info() -> None:
+    from corpus_support import corpus_root
+
+    name = "host__3.0__buster__amd64__java__java8__java8-core-tools.Dockerfile"
+    path = corpus_root() / "files" / "Azure__azure-functions-docker" / name
+    findings = lint(path.read_text(encoding="utf-8"), CODE)
+    [finding] = [finding for finding in findings if finding.location.line == 39]
+    assert finding.severity == "info"
+    assert "no recommended packages" in finding.message
