@@ -154,22 +154,29 @@ def run_check(options: argparse.Namespace) -> int:
         fail_level = settings.fail_level
         context_dir = settings.context or (folder if data is not None else None)
         plans.append((settings, session.linter_for(settings), context_dir))
-    if not (options.fix or options.diff):
-        findings, sources = _lint_plain(options, inputs, plans)
-    else:
-        for (path, text, data), (settings, linter, context_dir) in zip(inputs, plans, strict=True):
-            fixed_text, result, fixed, ok = _lint_one(
-                linter, settings, options, path, text, context_dir
-            )
-            failed = not ok or failed
-            fixed_total += fixed
-            findings.extend(result.findings)
-            sources[path] = result.source
-            if options.fix and not options.diff:
-                if data is None:
-                    sys.stdout.write(fixed_text if fixed_text is not None else text)
-                elif fixed_text is not None:
-                    failed = not _write(path, fixed_text, err) or failed
+    from lintlayers.progress import progress
+
+    quiet = bool(getattr(options, "quiet", False))
+    with progress(len(inputs), unit="files", description="Linting", quiet=quiet) as bar:
+        if not (options.fix or options.diff):
+            findings, sources = _lint_plain(options, inputs, plans, bar.advance)
+        else:
+            for (path, text, data), (settings, linter, context_dir) in zip(
+                inputs, plans, strict=True
+            ):
+                fixed_text, result, fixed, ok = _lint_one(
+                    linter, settings, options, path, text, context_dir
+                )
+                failed = not ok or failed
+                fixed_total += fixed
+                findings.extend(result.findings)
+                sources[path] = result.source
+                if options.fix and not options.diff:
+                    if data is None:
+                        sys.stdout.write(fixed_text if fixed_text is not None else text)
+                    elif fixed_text is not None:
+                        failed = not _write(path, fixed_text, err) or failed
+                bar.advance(1)
     from lintlayers.engine import INTERNAL_ERROR_CODE
 
     crashed = dict.fromkeys(f.file for f in findings if f.code == INTERNAL_ERROR_CODE)
@@ -194,9 +201,10 @@ def _lint_plain(
     options: argparse.Namespace,
     inputs: list[tuple[str, str, bytes | None]],
     plans: list[tuple[Settings, Linter, str | None]],
+    advance: Callable[[int], None] | None = None,
 ) -> tuple[list[Finding], dict[str, SourceText]]:
     """Lint without fixing, on ``--jobs`` processes: the findings in input order, and the
-    source of each file that has some (for the text report)."""
+    source of each file that has some (for the text report); ``advance(1)`` per file."""
     from lintlayers.parallel import job_count, lint_all
 
     def task(index: int) -> tuple[list[Finding], SourceText | None]:
@@ -209,7 +217,7 @@ def _lint_plain(
     sources: dict[str, SourceText] = {}
     jobs = job_count(options.jobs, len(inputs))
     for (path, _text, _data), (found, source) in zip(
-        inputs, lint_all(task, len(inputs), jobs), strict=True
+        inputs, lint_all(task, len(inputs), jobs, advance), strict=True
     ):
         findings.extend(found)
         if source is not None:

@@ -99,6 +99,16 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
     check.add_argument(
         "--stdin-filename", metavar="NAME", help="the name of the file read from stdin"
     )
+    _add_quiet(check)
+
+
+def _add_quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="show no progress bar (shown only on a terminal, outside CI, for long work)",
+    )
 
 
 def _add_rules(commands: argparse._SubParsersAction) -> None:
@@ -157,6 +167,7 @@ def _add_cache(commands: argparse._SubParsersAction) -> None:
         help="commits of git history to replay (default: 200)",
     )
     cache.add_argument("--config", metavar="FILE", help="use this config file")
+    _add_quiet(cache)
 
 
 def _add_image(commands: argparse._SubParsersAction) -> None:
@@ -176,6 +187,7 @@ def _add_image(commands: argparse._SubParsersAction) -> None:
     image.add_argument("--max-wasted-bytes", metavar="SIZE", help="fail above (5MB, 5MiB)")
     image.add_argument("--max-wasted-percent", metavar="P", help="fail above P%% of all bytes")
     image.add_argument("--min-efficiency", metavar="R", help="fail below this ratio (0-1)")
+    _add_quiet(image)
 
 
 def _add_context(commands: argparse._SubParsersAction) -> None:

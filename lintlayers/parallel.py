@@ -37,9 +37,16 @@ def job_count(requested: int | None, files: int) -> int:
     return max(1, min(cpus or 1, files // MIN_FILES_PER_JOB))
 
 
-def lint_all(task: Callable[[int], Result], count: int, jobs: int) -> Sequence[Result]:
-    """``task(index)`` for ``index`` in ``range(count)``, in order, on ``jobs`` processes."""
+def lint_all(
+    task: Callable[[int], Result],
+    count: int,
+    jobs: int,
+    advance: Callable[[int], None] | None = None,
+) -> Sequence[Result]:
+    """``task(index)`` for ``index`` in ``range(count)``, in order, on ``jobs`` processes;
+    ``advance(1)`` after each result arrives (a progress bar)."""
     global _task
+    results: list[Result] = []
     if jobs > 1 and count > 1:
         import multiprocessing
 
@@ -47,12 +54,21 @@ def lint_all(task: Callable[[int], Result], count: int, jobs: int) -> Sequence[R
             _task = task
             try:
                 with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                    return pool.map(_run, range(count), chunksize=CHUNK)  # type: ignore[return-value]
+                    for result in pool.imap(_run, range(count), chunksize=CHUNK):
+                        results.append(result)  # type: ignore[arg-type]
+                        if advance is not None:
+                            advance(1)
+                    return results
             except OSError:  # no processes to be had: do it here
-                pass
+                if results:
+                    raise
             finally:
                 _task = None
-    return [task(index) for index in range(count)]
+    for index in range(count):
+        results.append(task(index))
+        if advance is not None:
+            advance(1)
+    return results
 
 
 def _run(index: int) -> object:

@@ -18,7 +18,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import TextIO
 
     from lintlayers.cache.costs import Costs
@@ -133,8 +133,15 @@ def _run(options: argparse.Namespace, out: TextIO) -> int:
         )
     except HistoryError as error:
         raise CacheCommandError(str(error)) from None
-    report = cost_report(plan, history, costs, changing_args=volatile)
-    suggested = _suggested_cost(plan, history, costs, volatile, report.expected)
+    from lintlayers.progress import progress
+
+    quiet = bool(getattr(options, "quiet", False))
+    # two replays of every commit: the current order, then the reorder engine's
+    with progress(
+        2 * len(history), unit="commits", description="Replaying history", quiet=quiet
+    ) as bar:
+        report = cost_report(plan, history, costs, changing_args=volatile, advance=bar.advance)
+        suggested = _suggested_cost(plan, history, costs, volatile, report.expected, bar.advance)
     if options.format == "json":
         _write_json(out, {**header, **_history_json(report, history, costs, suggested)})
     else:
@@ -183,7 +190,12 @@ def _changed_files(names: Sequence[str], context_dir: str) -> frozenset[str]:
 
 
 def _suggested_cost(
-    plan: CachePlan, history: History, costs: Costs, args: list[str], current: float
+    plan: CachePlan,
+    history: History,
+    costs: Costs,
+    args: list[str],
+    current: float,
+    advance: Callable[[int], None] | None = None,
 ) -> Suggestion | None:
     """The expected cost of the reorder engine's suggestion, when there is an engine.
 
@@ -212,7 +224,7 @@ def _suggested_cost(
     model = build_model(parse(text, "<suggested>"))
     target = plan.target.label if plan.target is not None else None
     other = build_plan(model, builder=plan.builder, context=plan.context, target=target)
-    report = cost_report(other, history, costs, changing_args=args)
+    report = cost_report(other, history, costs, changing_args=args, advance=advance)
     if report.expected >= current:
         return None
     return Suggestion(report.expected, text)

@@ -12,7 +12,7 @@ from lintlayers.cache.predict import predict
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from lintlayers.cache.costs import Costs
     from lintlayers.cache.history import History
@@ -53,8 +53,10 @@ def cost_report(
     *,
     changing_args: Iterable[str] = (),
     remote_changed: bool = True,
+    advance: Callable[[int], None] | None = None,
 ) -> CostReport:
-    """Replay every commit of ``history``; ``changing_args`` change on every commit."""
+    """Replay every commit of ``history``; ``changing_args`` change on every commit.
+    ``advance(1)`` after each commit (a progress bar)."""
     args = frozenset(changing_args)
     report = CostReport(plan, args)
     steps = [step for stage in plan.stages if stage.built for step in stage.steps]
@@ -71,6 +73,8 @@ def cost_report(
                 report.misses[outcome.step] += 1
                 total += costs.of_step(outcome.step)
         report.per_commit.append(total)
+        if advance is not None:
+            advance(1)
     report.commits = len(report.per_commit)
     if report.commits:
         report.expected = sum(report.per_commit) / report.commits

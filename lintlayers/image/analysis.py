@@ -18,6 +18,9 @@ from lintlayers.image.archive import ImageError
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, BinaryIO
+
     from lintlayers.image.archive import Image, LayerBlob
     from lintlayers.image.filesystem import Filesystem, LayerStats, Waste
     from lintlayers.image.history import HistoryEntry
@@ -265,23 +268,33 @@ class ImageAnalysis:
 
 
 def analyze_image(
-    path: str, dockerfile: str | None = None, *, target: str | None = None
+    path: str,
+    dockerfile: str | None = None,
+    *,
+    target: str | None = None,
+    show_progress: bool = False,
 ) -> ImageAnalysis:
     """Analyse the saved image at ``path``; with ``dockerfile``, map layers to its lines.
+    ``show_progress``: a bar of the layer bytes read on a terminal, for a long read.
 
     Raises ``ImageError`` when the image (or the Dockerfile) cannot be read.
     """
     from lintlayers.image.archive import diff_ids, open_image
     from lintlayers.image.filesystem import Filesystem
     from lintlayers.image.history import pair_layers, read_history
+    from lintlayers.progress import BYTES, progress
 
     filesystem = Filesystem()
     with open_image(path) as image:
         analysis = ImageAnalysis(path, image.format, filesystem)
         analysis.tags = list(image.tags)
         analysis.notes.extend(image.notes)
-        for blob in image.layers:
-            analysis.layers.append(_read_layer(image, blob, filesystem))
+        total = sum(blob.size for blob in image.layers)
+        with progress(
+            total, unit=BYTES, description="Reading layers", quiet=not show_progress
+        ) as bar:
+            for blob in image.layers:
+                analysis.layers.append(_read_layer(image, blob, filesystem, bar.advance))
         entries = read_history(image.config)
         for layer, diff_id in zip(analysis.layers, diff_ids(image.config), strict=False):
             layer.diff_id = diff_id
@@ -296,17 +309,51 @@ def analyze_image(
     return analysis
 
 
-def _read_layer(image: Image, blob: LayerBlob, filesystem: Filesystem) -> LayerReport:
+def _read_layer(
+    image: Image, blob: LayerBlob, filesystem: Filesystem, advance: Callable[[int], None]
+) -> LayerReport:
+    """Read one layer blob into ``filesystem``; ``advance(n)`` as its bytes are read."""
     from lintlayers.image.layer_tar import iter_entries, sniff_compression
 
     label = f"{image.path}: layer {len(filesystem.layers)} ({blob.digest})"
     try:
-        with blob.open() as stream:
+        with blob.open() as raw:
+            stream = CountingReader(raw, advance)
             compression = sniff_compression(stream)
             stats = filesystem.apply_layer(iter_entries(stream, label, blob.media_type))
     except OSError as error:
         raise ImageError(f"{label} cannot be read: {error}") from None
+    advance(max(0, blob.size - stream.count))  # a tar reader stops before the padding
     return LayerReport(blob, compression, stats)
+
+
+class CountingReader:
+    """A binary stream that reports the bytes read from it (for a progress bar)."""
+
+    __slots__ = ("_advance", "_stream", "count")
+
+    def __init__(self, stream: BinaryIO, advance: Callable[[int], None]) -> None:
+        self._stream = stream
+        self._advance = advance
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self.count += len(data)
+        self._advance(len(data))
+        return data
+
+    def peek(self, size: int = 0) -> bytes:
+        peek = getattr(self._stream, "peek", None)
+        if peek is not None:
+            return bytes(peek(size))
+        position = self._stream.tell()
+        head = self._stream.read(size)
+        self._stream.seek(position)
+        return head
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _kept_archives(filesystem: Filesystem) -> list[tuple[str, int, int]]:

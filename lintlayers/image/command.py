@@ -53,7 +53,12 @@ def run_image(
     from lintlayers.image.findings import waste_findings
 
     try:
-        analysis = analyze_image(options.image, options.dockerfile, target=options.target)
+        analysis = analyze_image(
+            options.image,
+            options.dockerfile,
+            target=options.target,
+            show_progress=not getattr(options, "quiet", False),
+        )
     except ImageError as error:
         err.write(f"lintlayers: {error}\n")
         return EXIT_ERROR
