@@ -1,0 +1,101 @@
+"""Whether two cache steps always miss together: the question a "merge these" rule asks.
+
+``miss_together(context, first, second)`` is True when, by the cache model, the later
+step's key can change only in a build where the earlier one misses too. A step's own
+key changes (``predict``'s causes) when a context file it selects changes (a COPY/ADD
+source or a bind mount), when a build argument in its key changes, when a stage it
+copies or mounts from re-runs, or on any build for a remote it fetches. A miss of
+``first`` re-runs ``second`` through the chain when ``second`` is chained; the converse
+needs every cache step after ``first`` up to ``second`` to have no cause of its own
+that ``first`` lacks. ``apart(context, first, second)`` says which one breaks it.
+
+Out of the model: edits of the Dockerfile itself. Each step's key holds its own text,
+so editing ``second`` re-runs only ``second`` while they are apart; merged, it would
+re-run both. Results are shared per file through ``RuleContext.analysis``.
+"""
+
+from __future__ import annotations
+
+from lintlayers.model.stages import PLATFORM_ARGS
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lintlayers.cache.steps import CachePlan, CacheStep
+    from lintlayers.context import RuleContext
+    from lintlayers.syntax.nodes import Instruction
+
+
+def cache_plan(context: RuleContext) -> CachePlan:
+    """The file's ``CachePlan`` under the context's builder and build context (once per file)."""
+    return context.analysis(_cache_plan)
+
+
+def _cache_plan(context: RuleContext) -> CachePlan:
+    from lintlayers.cache.steps import build_plan
+
+    return build_plan(context.model, builder=context.builder, context=context.build_context)
+
+
+def cache_step(context: RuleContext, instruction: Instruction) -> CacheStep | None:
+    """The ``CacheStep`` of an instruction of a stage (None before the first FROM)."""
+    return context.analysis(_steps_by_instruction).get(id(instruction))
+
+
+def _steps_by_instruction(context: RuleContext) -> dict[int, CacheStep]:
+    return {id(step.instruction): step for step in cache_plan(context).steps()}
+
+
+def miss_together(context: RuleContext, first: Instruction, second: Instruction) -> bool:
+    """Whether ``second`` (later in the stage) misses exactly when ``first`` does."""
+    return apart(context, first, second) is None
+
+
+def apart(context: RuleContext, first: Instruction, second: Instruction) -> str | None:
+    """Why ``second`` can miss in a build where ``first`` hits, or None when it cannot.
+
+    Also a reason when ``first`` can miss without ``second`` (``second`` is not chained,
+    ``COPY --link``) or when they are not two cache steps of one stage in that order.
+    """
+    one = cache_step(context, first)
+    two = cache_step(context, second)
+    if one is None or two is None or one.stage is not two.stage or two.index <= one.index:
+        return "they are not two steps of one stage in this order"
+    builder = one.stage.plan.builder
+    for step in (one, two):
+        if not step.cache_step:
+            return f"{step.keyword} at line {step.line} is no cache step under {builder}"
+    if not two.chained:
+        return f"line {two.line} is keyed apart from the steps before it (--link)"
+    arguments = _build_args(context, one)
+    first_args = (one.variables | one.passed_args) & arguments
+    for step in one.stage.steps[one.index + 1 : two.index + 1]:
+        if not step.cache_step:
+            continue
+        where = f"line {step.line}"
+        if step.volatile:
+            return f"{where} fetches {step.remote or 'a remote'} again on every build"
+        extra = ((step.variables | step.passed_args) & arguments) - first_args
+        if extra:
+            return f"build argument {min(extra)} is in the key of {where} only"
+        stages = set(step.stage_refs) - set(one.stage_refs)
+        if stages:
+            return f"{where} uses stage {min(stages)}, which line {one.line} does not"
+        mine = {(source.pattern, source.excludes) for source in one.key_sources}
+        for source in step.key_sources:
+            if (source.pattern, source.excludes) not in mine:
+                through = "a bind mount" if source.mount else f"its {step.keyword} source"
+                return (
+                    f"context files {source.pattern!r} enter the key of {where} through "
+                    f"{through}, not the key of line {one.line}"
+                )
+    return None
+
+
+def _build_args(context: RuleContext, step: CacheStep) -> set[str]:
+    """Names a build can change from outside: ARGs declared in the stage or globally."""
+    model = context.model
+    names = set(model.global_args) | PLATFORM_ARGS | {"SOURCE_DATE_EPOCH"}
+    for instruction in step.stage.stage.instructions:
+        if instruction.keyword == "ARG":
+            names.update(pair.key for pair in instruction.pairs)
+    return names
