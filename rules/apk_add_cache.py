@@ -5,6 +5,7 @@ from __future__ import annotations
 from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
 from lintlayers.model.mounts import cache_mount_advice
 from lintlayers.model.package_commands import apk_action, apk_action_word
+from lintlayers.model.run_edits import remove_command
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import apk_index
 from lintlayers.model.steps import reaches_image, sequences
@@ -60,7 +61,11 @@ class ApkAddCache(Rule):
 
     ## Fix
     Safe: inserts ` --no-cache` after `add`; the same packages are installed.
-    No fix for a lone `apk update` (remove it by hand).
+    When the index comes from an `apk update` of the RUN, the fix also drops
+    that command (`--no-cache` alone would leave its index in the layer) and
+    gives every later `apk add` and `apk upgrade` of the RUN `--no-cache`. No
+    fix when a later RUN of the stage installs with the stored index, or when
+    the `apk update` is not a plain element of a `&&`/`;`/newline list.
     """
 
     code = "LL303"
@@ -111,14 +116,7 @@ class ApkAddCache(Rule):
                 )
             else:
                 message += no_cache
-            fix = None
-            if word.raw == "add":
-                fix = Fix(
-                    "Add `--no-cache`",
-                    [Edit.insert(run.word_range(index, word)[1], " --no-cache")],
-                    SAFE,
-                )
-            yield Violation(start, end, message, fix)
+            yield Violation(start, end, message, _no_cache_fix(context, run, update))
             return
         if update is not None and adds:
             command = run.commands[update]
@@ -135,4 +133,55 @@ class ApkAddCache(Rule):
                 "`apk update` stores the package index in /var/cache/apk "
                 f"({apk_index().clause()}), where it stays in this layer; `apk add "
                 f"--no-cache` fetches it without storing it: drop `apk update`{also}",
+                _no_cache_fix(context, run, update),
             )
+
+
+def _no_cache_fix(context: RuleContext, run: RunEffects, update: int | None) -> Fix | None:
+    """Drop the RUN's ``apk update`` and give every ``apk add``/``upgrade`` after it
+    ``--no-cache``, which fetches the index without storing it.
+
+    None when a later RUN of the stage needs the stored index (an ``apk add`` there
+    without ``--no-cache`` or ``--update``) or a command cannot be edited in place."""
+    edits: list[Edit] = []
+    if update is not None:
+        if _later_run_needs_index(context, run):
+            return None
+        removal = remove_command(run, update)
+        if removal is None:
+            return None
+        edits.append(removal)
+    for index, command in enumerate(run.commands):
+        if update is not None and index <= update:
+            continue
+        if apk_action(command) not in ("add", "upgrade") or command.has_flag("--no-cache"):
+            continue
+        word = apk_action_word(command)
+        if word is None or word.raw not in ("add", "upgrade"):
+            return None
+        edits.append(Edit.insert(run.word_range(index, word)[1], " --no-cache"))
+    if not edits:
+        return None
+    title = (
+        "Drop `apk update` and use `apk add --no-cache`"
+        if update is not None
+        else ("Add `--no-cache`")
+    )
+    return Fix(title, edits, SAFE)
+
+
+def _later_run_needs_index(context: RuleContext, run: RunEffects) -> bool:
+    for steps in sequences(context):
+        after = False
+        for step in steps:
+            if step.instruction is run.instruction:
+                after = True
+                continue
+            if not after or step.keyword != "RUN":
+                continue
+            for command in effects(context, step).commands:
+                if apk_action(command) in ("add", "upgrade") and not command.has_flag(
+                    "--no-cache", "-U", "--update", "--update-cache"
+                ):
+                    return True
+    return False

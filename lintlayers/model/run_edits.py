@@ -75,3 +75,37 @@ def append_to_run(effects: RunEffects, text: str) -> Edit | None:
     if script_text[effects.commands[last].end :].strip(" \t\n"):
         return None
     return append_after(effects, last, text)
+
+
+def remove_command(effects: RunEffects, index: int) -> Edit | None:
+    """An edit deleting command ``index`` with the ``&&``, ``;`` or newline after it.
+
+    ``None`` unless the command is one element of a list (the script's start, ``&&``,
+    ``;`` or a newline before it; ``&&``, ``;`` or a newline and another command after
+    it) and not inside a ``sh -c`` string, so what remains runs the same other commands.
+    """
+    from lintlayers.diagnostics import Edit
+
+    command = effects.commands[index]
+    if command.shell_depth:
+        return None
+    script = effects.scripts[index]
+    text = script.script.text
+    before = text[: command.start].rstrip(" \t")
+    if (before and not before.endswith(("&&", "\n", ";"))) or before.endswith(";;"):
+        return None
+    position = command.end
+    length = len(text)
+    while position < length and text[position] in " \t":
+        position += 1
+    if text.startswith("&&", position):
+        position += 2
+    elif text.startswith(";", position) and not text.startswith(";;", position):
+        position += 1
+    elif not text.startswith("\n", position):
+        return None
+    while position < length and text[position] in " \t\n":
+        position += 1
+    if position >= length:
+        return None  # the last command: what came before would end with an operator
+    return Edit(script.file_offset(command.start), script.file_offset(position), "")

@@ -79,10 +79,11 @@ def test_passes(line: str) -> None:
 
 def test_reports_a_lone_update_when_adds_use_no_cache() -> None:
     line = "RUN apk update && apk add --no-cache curl"
-    [finding] = lint(f"FROM alpine\n{line}\n", CODE)
+    text = f"FROM alpine\n{line}\n"
+    [finding] = lint(text, CODE)
     assert positions([finding]) == [span(2, line, "apk update")]
-    assert finding.fix is None
     assert "drop `apk update`" in finding.message
+    assert fix(text, CODE) == "FROM alpine\nRUN apk add --no-cache curl\n"
 
 
 def test_lone_update_with_an_upgrade() -> None:
@@ -99,9 +100,52 @@ def test_heredoc_body() -> None:
     text = "FROM alpine\nRUN <<EOF\napk update\napk add git\nEOF\n"
     assert positions(lint(text, CODE)) == [(4, 1, 4, 8)]
     fixed = fix(text, CODE)
-    assert fixed == "FROM alpine\nRUN <<EOF\napk update\napk add --no-cache git\nEOF\n"
-    # the update is then reported on its own, without a fix
-    assert positions(lint(fixed, CODE)) == [(3, 1, 3, 11)]
+    # the update goes: `--no-cache` alone would leave its index in the layer
+    assert fixed == "FROM alpine\nRUN <<EOF\napk add --no-cache git\nEOF\n"
+    assert lint(fixed, CODE) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "fixed"),
+    [
+        ("RUN apk update && apk add git", "RUN apk add --no-cache git"),
+        ("RUN apk update; apk add git bash", "RUN apk add --no-cache git bash"),
+        (
+            "RUN apk update \\\n && apk upgrade \\\n && apk add curl",
+            "RUN apk upgrade --no-cache \\\n && apk add --no-cache curl",
+        ),
+        ("RUN set -e && apk update && apk add git", "RUN set -e && apk add --no-cache git"),
+    ],
+)
+def test_fix_drops_the_update_and_lints_clean(line: str, fixed: str) -> None:
+    text = f"FROM alpine\n{line}\n"
+    assert fix(text, CODE) == f"FROM alpine\n{fixed}\n"
+    assert lint(fix(text, CODE), CODE) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a later RUN relies on the index this one stores
+        "FROM alpine\nRUN apk update && apk add git\nRUN apk add curl\n",
+        # the update is part of a pipeline or an alternative: not a list element
+        "FROM alpine\nRUN apk update || true && apk add git\n",
+    ],
+)
+def test_no_fix_where_dropping_the_update_could_change_the_build(text: str) -> None:
+    assert fix(text, CODE) == text
+
+
+def test_corpus_flask_redis_fix_leaves_no_index() -> None:
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "docker__awesome-compose" / "flask-redis__Dockerfile"
+    text = path.read_text(encoding="utf-8")
+    assert [f.location.line for f in lint(text, CODE)] == [19]
+    fixed = fix(text, CODE)
+    assert "apk update" not in fixed
+    assert "apk add --no-cache git bash" in fixed
+    assert lint(fixed, CODE) == []
 
 
 def test_stage_used_only_for_specific_paths_is_skipped() -> None:
