@@ -59,7 +59,7 @@ class ArchiveKeptAfterExtract(Rule):
     ## Fix
     Unsafe: appends `&& rm -f <archive>` at the end of the RUN (shell form
     without heredocs, ending with a plain command), with the absolute path
-    when it is known. Unsafe because a later step might still use the
+    when it is known; a name written with build variables keeps them. Unsafe because a later step might still use the
     archive (to checksum it, copy it or extract it again).
     """
 
@@ -101,7 +101,8 @@ class ArchiveKeptAfterExtract(Rule):
                     continue
                 reported.add(path)
                 start, end = run.command_range(index)
-                shown = value if UNKNOWN_WORKDIR in path else path
+                text = _removable(run, index, value, path)
+                shown = text or (value if UNKNOWN_WORKDIR in path else path)
                 message = (
                     f"`{command.name}` downloads {shown}, which this RUN extracts but never "
                     "removes: the archive stays in the layer next to its extracted files, "
@@ -110,7 +111,6 @@ class ArchiveKeptAfterExtract(Rule):
                 if extractors[0] in STREAMING:
                     message += f" or stream it (`curl -fsSL URL | {extractors[0]} -x ...`)"
                 fix = None
-                text = _removable(run, index, value, path)
                 if text is not None:
                     edit = append_to_run(run, "rm -f " + text)
                     if edit is not None:
@@ -119,11 +119,17 @@ class ArchiveKeptAfterExtract(Rule):
 
 
 def _removable(run: RunEffects, index: int, value: str, path: str) -> str | None:
-    """How an ``rm`` at the end of the RUN names the downloaded file, if it can."""
-    if UNKNOWN_WORKDIR not in path and "$" not in path and _PLAIN_PATH.fullmatch(path):
+    """How an ``rm`` at the end of the RUN names the downloaded file, if it can.
+
+    A name written with variables keeps them (``etcd-${VERSION}.tar.gz``): a build
+    argument's default is not what every build downloads."""
+    variables = "$" in value
+    if not variables and UNKNOWN_WORKDIR not in path and _PLAIN_PATH.fullmatch(path):
         return path
     if not _PLAIN_PATH.fullmatch(value):
         return None
     if run.resolve_at_end(value) != path:
         return None  # a ``cd`` or an assignment in between changes what it names
+    if variables and "/" not in value and UNKNOWN_WORKDIR not in path:
+        return path.rsplit("/", 1)[0] + "/" + value  # the folder, and the name as written
     return value

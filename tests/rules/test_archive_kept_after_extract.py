@@ -83,13 +83,14 @@ def test_passes(line: str) -> None:
     assert lint(f"FROM debian\n{line}\n", CODE) == []
 
 
-def test_variables_are_expanded() -> None:
+def test_variables_are_expanded_to_match_but_kept_as_written() -> None:
     text = (
         "FROM debian\nARG V=1.2\n"
         "RUN curl -o /tmp/tool-$V.tgz https://e.com/tool-${V}.tgz && tar xzf /tmp/tool-${V}.tgz\n"
     )
-    [finding] = lint(text, CODE)
-    assert "/tmp/tool-1.2.tgz" in finding.message
+    [finding] = lint(text, CODE)  # `$V` and `${V}` name the same file
+    assert "rm -f /tmp/tool-$V.tgz" in finding.message
+    assert "1.2" not in finding.message
 
 
 def test_stage_used_only_for_specific_paths_is_skipped() -> None:
@@ -165,3 +166,25 @@ def test_idempotent(text: str) -> None:
     assert once != text
     assert fix(once, CODE, unsafe=True) == once
     assert lint(once, CODE) == []
+
+
+def test_fix_keeps_the_build_argument_in_the_name() -> None:
+    text = (
+        "FROM debian\nARG V=3.5.4\nWORKDIR /tmp\n"
+        "RUN wget https://example.com/etcd-${V}.tar.gz \\\n    && tar -xzf etcd-${V}.tar.gz\n"
+    )
+    [finding] = lint(text, CODE)
+    assert "/tmp/etcd-${V}.tar.gz" in finding.message
+    fixed = fix(text, CODE, unsafe=True)
+    assert fixed.endswith("&& rm -f /tmp/etcd-${V}.tar.gz\n")
+    assert "3.5.4.tar.gz" not in fixed
+    assert lint(fixed, CODE) == []
+
+
+def test_corpus_apisix_fix_keeps_etcd_version_variable() -> None:
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "apache__apisix-docker" / "all-in-one__apisix__Dockerfile"
+    fixed = fix(path.read_text(encoding="utf-8"), CODE, unsafe=True)
+    assert "rm -f /tmp/etcd-${ETCD_VERSION}-linux-amd64.tar.gz" in fixed
+    assert "etcd-v3.5.4-linux-amd64.tar.gz" not in fixed
