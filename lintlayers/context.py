@@ -33,6 +33,7 @@ class RuleContext:
         "builder",
         "context_dir",
         "dockerfile",
+        "enabled",
         "path",
     )
 
@@ -52,6 +53,15 @@ class RuleContext:
         self._build_context: BuildContext | bool | None = False  # False: not looked at yet
         self._scripts: dict[int, list[RunScript]] = {}
         self._analyses: dict[object, object] = {}
+        self.enabled: frozenset[str] | None = None  # set by the engine; None: every rule
+
+    def is_enabled(self, code: str) -> bool:
+        """Whether rule ``code`` runs on this file (selected, and for this builder).
+
+        A rule whose fix would make a move another rule also sees asks this, to leave
+        the move to that rule only when it runs. Without an engine (``enabled`` None)
+        every rule counts as running."""
+        return self.enabled is None or code in self.enabled
 
     def analysis(self, compute: Callable[[RuleContext], Analysis]) -> Analysis:
         """``compute(self)``, computed once per file and shared by every rule and analysis.

@@ -105,15 +105,15 @@ class Linter:
         context = RuleContext(
             dockerfile, builder=self.builder, context_dir=context_dir, path=source.path
         )
+        selected = [rule for rule in self.rules if enabled is None or enabled(rule)]
+        context.enabled = frozenset(rule.code for rule in selected)
         suppressions = parse_suppressions(
             source,
             [(node.start_line, node.end_line) for node in dockerfile.instructions],
             self.hadolint_map,
         )
         template = context.template is not None
-        for rule in self.rules:
-            if enabled is not None and not enabled(rule):
-                continue
+        for rule in selected:
             if template and not rule.lints_templates:
                 continue
             violations, failure = _run_rule(rule, context)

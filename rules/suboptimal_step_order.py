@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from lintlayers.reorder.engine import Proposal
 
 DEFERRED_RULES = ("LL101", "LL102", "LL202")
-"""Rules whose fixes move instructions too: LL105 leaves their instructions to them."""
+"""Rules whose fixes move instructions too: LL105 leaves their instructions to them
+when they run on the file, and moves those instructions itself when they do not."""
 
 
 class SuboptimalStepOrder(Rule):
@@ -39,7 +40,7 @@ class SuboptimalStepOrder(Rule):
     unless the variable is a per-build identifier no command it runs can read.
     When a move would help but cannot be proven safe, the finding says which and
     why instead of making it. Moves that LL101, LL102 or LL202 already fix are left
-    to them.
+    to them; when those rules are not selected, LL105 makes the moves itself.
 
     ## Why it matters
     After the first step of a stage whose key changes, every later step re-runs. A
@@ -129,33 +130,27 @@ _STEPS = frozenset({"RUN", "COPY", "ADD", "ARG", "ENV", "WORKDIR", "LABEL"})
 
 
 def _deferred(context: RuleContext) -> dict[int, str]:
-    """``id()`` of each instruction another rule's fix moves or rewrites -> that rule's code."""
-    from lintlayers.rules.broad_copy_before_install import BroadCopyBeforeInstall
-    from lintlayers.rules.metadata_before_layers import MetadataBeforeLayers
-    from lintlayers.rules.volatile_variable_early import VolatileVariableEarly
+    """``id()`` of each instruction another running rule's fix moves -> that rule's code.
+
+    The model says which moves LL101, LL102 and LL202 offer; a rule that does not run
+    on this file (not selected, or not for this builder) leaves its moves to LL105."""
+    from lintlayers.model.install_moves import install_moves
+    from lintlayers.model.metadata import metadata_moves
+    from lintlayers.model.volatile_moves import volatile_lines
 
     found: dict[int, str] = {}
-    instructions = context.dockerfile.instructions
-    for rule in (BroadCopyBeforeInstall(), VolatileVariableEarly(), MetadataBeforeLayers()):
-        if context.builder not in rule.builders:
-            continue
-        try:
-            violations = list(rule.check(context))
-        except Exception:  # their failure is reported by themselves, not here
-            continue
-        for violation in violations:
-            if violation.fix is None:
-                continue
-            spans = [(violation.start, max(violation.end, violation.start + 1))]
-            spans += [
-                (edit.start, edit.end) for edit in violation.fix.edits if edit.end > edit.start
-            ]
-            for instruction in instructions:
-                if any(
-                    start < instruction.node_end and instruction.node_start < end
-                    for start, end in spans
-                ):
-                    found.setdefault(id(instruction), rule.code)
+    if context.is_enabled("LL101"):
+        for move in install_moves(context):
+            found.setdefault(id(move.copy), "LL101")
+            found.setdefault(id(move.run), "LL101")
+    if context.is_enabled("LL102"):
+        for line in volatile_lines(context):
+            if line.moves:
+                found.setdefault(id(line.instruction), "LL102")
+    if context.builder == "classic" and context.is_enabled("LL202"):
+        for stage in metadata_moves(context):
+            for instruction in stage.moved:
+                found.setdefault(id(instruction), "LL202")
     return found
 
 

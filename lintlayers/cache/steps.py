@@ -460,16 +460,6 @@ class _State:
         return files, steps
 
 
-_FILE_NAMES = frozenset(
-    {
-        "Makefile", "Dockerfile", "LICENSE", "README", "VERSION", "Procfile", "Gemfile",
-        "Pipfile", "Rakefile", "Jenkinsfile", "Vagrantfile", "gradlew", "mvnw", "NOTICE",
-        "Containerfile", "Justfile", "Brewfile", "entrypoint",
-    }
-)  # fmt: skip
-"""Names without a dot that are usually files, not directories (no context to ask)."""
-
-
 class _Walker:
     """Builds the steps of one stage."""
 
@@ -776,10 +766,10 @@ def _place_pattern(
     if pattern != ROOT and has_wildcards(pattern):
         placed.trees.append((root, pattern, True))
         return
+    from lintlayers.model.file_names import looks_like_file
+
     name = pattern.rpartition("/")[2]
-    directory = (
-        pattern == ROOT or source.endswith("/") or ("." not in name[1:] and name not in _FILE_NAMES)
-    )
+    directory = pattern == ROOT or source.endswith("/") or not looks_like_file(name)
     if directory:
         placed.trees.append((root, pattern, False))
     elif into_directory:

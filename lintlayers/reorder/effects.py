@@ -230,7 +230,7 @@ def _named_in(names: frozenset[str], text: str) -> str:
 
 
 def _per_build(name: str) -> bool:
-    from lintlayers.rules.volatile_variable_early import is_volatile_name
+    from lintlayers.model.volatile import is_volatile_name
 
     return is_volatile_name(name)
 
@@ -560,11 +560,9 @@ class Analyser:
             full = os.path.join(self.context.context_dir, source.lstrip("/"))
             if os.path.lexists(full):
                 return not os.path.isdir(full)
-        from lintlayers.rules.broad_copy_before_install import KNOWN_FILES
+        from lintlayers.model.file_names import looks_like_file
 
-        if name in KNOWN_FILES:
-            return True
-        return "." in name[1:] and name.rpartition(".")[2].lower() in _FILE_EXTENSIONS
+        return looks_like_file(name)
 
     # -- RUN -------------------------------------------------------------------------------
 
@@ -583,22 +581,3 @@ class Analyser:
             return
         model = RunModel(self, effect, run_effects(self.context, step), scope)
         model.analyse()
-
-
-_FILE_EXTENSIONS = frozenset(
-    {
-        "a", "adoc", "apk", "asc", "bash", "bat", "bz2", "c", "cc", "cer", "cfg", "cjs",
-        "cmake", "cmd", "cnf", "conf", "cpp", "crt", "cs", "csproj", "css", "csv", "db", "deb",
-        "diff", "dll", "dockerignore", "ear", "editorconfig", "env", "erl", "ex", "exe", "exs",
-        "fsproj", "gemspec", "gif", "gitignore", "go", "gpg", "gradle", "groovy", "gz", "h",
-        "hcl", "hpp", "htm", "html", "ico", "ini", "j2", "jar", "java", "jinja", "jpeg", "jpg",
-        "js", "json", "json5", "jsonc", "jsx", "key", "kt", "kts", "less", "lock", "lockb",
-        "lua", "map", "md", "mjs", "mk", "mod", "nginx", "npmrc", "patch", "pdf", "pem", "php",
-        "pl", "pm", "png", "properties", "props", "ps1", "pub", "py", "pyc", "r", "rb", "rpm",
-        "rs", "rst", "scala", "scss", "service", "sh", "sig", "sln", "so", "socket", "sql",
-        "sqlite", "sum", "svg", "swift", "tar", "targets", "template", "tf", "tgz", "timer",
-        "tmpl", "toml", "tpl", "ts", "tsv", "tsx", "txt", "vbproj", "vcl", "vue", "war",
-        "wasm", "webp", "whl", "xml", "xz", "yaml", "yarnrc", "yml", "zip", "zsh", "zst",
-    }
-)  # fmt: skip
-"""Extensions (lower case) of names that are files, not directories (no context to ask)."""

@@ -7,7 +7,7 @@ step's own key cause per commit (the rule ``predict`` applies, with the chain le
 out: the search adds the chain itself, for any order).
 
 Build arguments are the one input a history does not show. A per-build ARG or ENV
-(rule LL102's reading: ``GIT_SHA``, ``BUILD_DATE``...) is taken to change in every
+(``lintlayers.model.volatile``: ``GIT_SHA``, ``BUILD_DATE``...) is taken to change in every
 commit, and the change is charged to the ARG/ENV instruction itself, not to the
 RUNs after it: that way the cost follows the declaration when the search moves it.
 Under the classic builder a metadata instruction's key holds its own text, so it
@@ -100,7 +100,7 @@ class FileInputs:
         self._plan = plan
         self._history = history
         self.costs = costs
-        self.volatile: set[int] | None = None
+        self.volatile: frozenset[int] | None = None
         self.predictions: list[tuple[dict[int, object], list[str], bool]] | None = None
         self.stages: dict[int, StageInputs] = {}
 
@@ -118,9 +118,11 @@ class FileInputs:
             self._plan = build_plan(context.model, builder=context.builder, context=build)
         return self._plan
 
-    def volatile_ids(self) -> set[int]:
+    def volatile_ids(self) -> frozenset[int]:
         """``id()``s of the ARG/ENV instructions taken to change in every commit."""
         if self.volatile is None:
+            from lintlayers.model.volatile import volatile_instructions
+
             self.volatile = volatile_instructions(self.context)
         return self.volatile
 
@@ -157,6 +159,7 @@ class FileInputs:
 
     def _stage(self, stage_plan: StagePlan) -> StageInputs:
         from lintlayers.cache.costs import FILES, Costs
+        from lintlayers.model.metadata import METADATA
 
         if self.costs is None:
             self.costs = Costs()
@@ -178,7 +181,7 @@ class FileInputs:
             for index, step in enumerate(steps):
                 changing = id(step.instruction) in volatile
                 edited_metadata = (
-                    classic and edited and step.keyword in _METADATA and step.cache_step
+                    classic and edited and step.keyword in METADATA and step.cache_step
                 )
                 if changing or edited_metadata or id(step) in changed:
                     inputs.changes[index] |= bit
@@ -187,23 +190,6 @@ class FileInputs:
 
 _LAYER_STEPS = frozenset({"RUN", "COPY", "ADD", "WORKDIR"})
 """Steps that do work when they re-run; the others only commit a config (milliseconds)."""
-_METADATA = frozenset(
-    {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "VOLUME",
-     "MAINTAINER", "ONBUILD"}
-)  # fmt: skip
-
-
-def volatile_instructions(context: RuleContext) -> set[int]:
-    """``id()``s of ARG/ENV instructions declaring a per-build value (rule LL102's reading)."""
-    from lintlayers.rules.volatile_variable_early import volatile_declarations
-
-    found: set[int] = set()
-    model = context.model
-    for stage in model.stages:
-        own = [item for item in stage.instructions if item.inner is None]
-        for declared in volatile_declarations(own, model.global_args):
-            found.add(id(own[declared.index]))
-    return found
 
 
 def _dockerfile_path(context: RuleContext) -> str | None:
@@ -252,6 +238,7 @@ def _stand_in_paths(plan: CachePlan) -> set[str]:
     whole context for a source file at its root.
     """
     from lintlayers.buildcontext.patterns import has_wildcards
+    from lintlayers.model.file_names import looks_like_file
 
     paths: set[str] = set()
     for step in plan.steps():
@@ -264,14 +251,8 @@ def _stand_in_paths(plan: CachePlan) -> set[str]:
             if has_wildcards(pattern):
                 stripped = pattern.replace("*", "").replace("?", "x")
                 paths.add(stripped.split("[", 1)[0] or "__source__")
-            elif "." in name[1:] or name in _FILE_NAMES:
+            elif looks_like_file(name):
                 paths.add(pattern)
             else:
                 paths.add(pattern + "/__source__")
     return paths
-
-
-_FILE_NAMES = frozenset(
-    {"Makefile", "Dockerfile", "Gemfile", "Pipfile", "Rakefile", "Procfile", "gradlew", "mvnw",
-     "LICENSE", "README", "VERSION", "Jenkinsfile", "Containerfile", "Justfile"}
-)  # fmt: skip

@@ -219,7 +219,7 @@ class RunModel:
                 if not vague:
                     effect.writes.add_all(ancestors(show(parts), self.analyser.made))
         effect.writes_visible = effect.writes
-        from lintlayers.rules.volatile_variable_early import environment_reader
+        from lintlayers.model.environment import environment_reader
 
         effect.env_safe = not environment_reader(self.analyser.context, instruction)
 

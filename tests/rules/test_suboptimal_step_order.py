@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, rule_class
 
+from lintlayers.engine import Linter, LintResult
+from lintlayers.fixes import fix_to_fixed_point
 from lintlayers.source import SourceText
 from lintlayers.syntax.parser import parse_source
 
@@ -355,14 +357,25 @@ def test_node_split_needs_node_modules_out_of_the_context(tmp_path: Path) -> Non
     assert lint(text, CODE, context_dir=dirty) == []
 
 
-# --- other rules' fixes come first --------------------------------------------------------
+# --- other rules' fixes come first, when those rules run ---------------------------------
+
+
+def lint_together(
+    text: str, codes: tuple[str, ...], *, builder: str = "buildkit", context_dir: str | None = None
+) -> list:
+    """Findings of LL105 when it runs with the rules ``codes`` (as a selection would)."""
+    linter = Linter([rule_class(code)() for code in (CODE, *codes)], builder=builder)
+    result = linter.lint_text(text, "Dockerfile", context_dir=context_dir)
+    return [finding for finding in result.findings if finding.code == CODE]
 
 
 def test_defers_to_ll101(tmp_path: Path) -> None:
     context = make_context(tmp_path, {"requirements.txt": "flask\n", "app.py": ""})
     text = SPLIT.replace("RUN mkdir -p /var/log/app\n", "")
     assert lint(text, "LL101", context_dir=context)[0].fix is not None
-    assert lint(text, CODE, context_dir=context) == []
+    assert lint_together(text, ("LL101",), context_dir=context) == []
+    (alone,) = lint(text, CODE, context_dir=context)  # LL101 not selected: LL105 moves it
+    assert alone.fix is not None
 
 
 def test_defers_to_ll102() -> None:
@@ -370,7 +383,11 @@ def test_defers_to_ll102() -> None:
         "FROM python:3.12-slim\n", "FROM python:3.12-slim\nARG GIT_SHA\n"
     )
     assert lint(text, "LL102")[0].fix is not None
-    assert lint(text, CODE) == []
+    assert lint_together(text, ("LL102",)) == []
+    (alone,) = lint(text, CODE)  # LL102 not selected: LL105 makes the move itself
+    assert "LL102" not in alone.message
+    fixed = fix(text, CODE, unsafe=True)
+    assert fixed.index("RUN pip install") < fixed.index("ARG GIT_SHA")
 
 
 def test_defers_to_ll202_and_says_so() -> None:
@@ -380,8 +397,31 @@ def test_defers_to_ll202_and_says_so() -> None:
         'CMD ["/app/run"]\n'
     )
     assert lint(text, "LL202", builder="classic")
-    (finding,) = lint(text, CODE, builder="classic")
+    (finding,) = lint_together(text, ("LL202",), builder="classic")
     assert "LL202 already fixes lines 2, 3: left to it" in finding.message
-    fixed = fix(text, CODE, unsafe=True, builder="classic")
+    linter = Linter([rule_class(CODE)(), rule_class("LL202")()], builder="classic")
+    fixed = fix_to_fixed_point(
+        text,
+        lambda current: _only(linter.lint_text(current, "Dockerfile"), CODE),
+        unsafe=True,
+    ).text
     assert fixed.splitlines()[1:3] == text.splitlines()[1:3]  # the metadata stays for LL202
     assert fixed.index("RUN apt-get") < fixed.index("COPY app /app")
+    (alone,) = lint(text, CODE, builder="classic")  # LL202 not selected
+    assert "LL202" not in alone.message
+
+
+def test_a_rule_left_out_by_the_selection_is_not_deferred_to() -> None:
+    text = PER_BUILD_ARG_LATE.replace("ARG GIT_SHA\n", "").replace(
+        "FROM python:3.12-slim\n", "FROM python:3.12-slim\nARG GIT_SHA\n"
+    )
+    linter = Linter([rule_class(CODE)(), rule_class("LL102")()])
+    selected = linter.lint_text(text, "Dockerfile", enabled=lambda rule: rule.code != "LL102")
+    assert [finding.code for finding in selected.findings] == [CODE]
+    assert linter.lint_text(text, "Dockerfile").findings[0].code == "LL102"
+
+
+def _only(result: LintResult, code: str) -> LintResult:
+    """``result`` with the violations of ``code`` alone (the fixes to apply)."""
+    result.violations = [(rule, found) for rule, found in result.violations if rule.code == code]
+    return result
