@@ -59,8 +59,9 @@ class ArchiveKeptAfterExtract(Rule):
     ## Fix
     Unsafe: appends `&& rm -f <archive>` at the end of the RUN (shell form
     without heredocs, ending with a plain command), with the absolute path
-    when it is known; a name written with build variables keeps them. Unsafe because a later step might still use the
-    archive (to checksum it, copy it or extract it again).
+    when it is known; a name written with build variables keeps them. Unsafe
+    because a later step might still use the archive (to checksum it, copy it
+    or extract it again).
     """
 
     code = "LL308"
