@@ -51,7 +51,9 @@ class AptGetUpdateAlone(Rule):
     ## What it does
     Reports `apt-get update` (or `apt update`) in a RUN that does not also run
     `apt-get install`, `upgrade`, `dist-upgrade`, `build-dep` or `source`, or
-    another tool that reads the package index, after it.
+    another tool that reads the package index, after it. When nothing later in
+    the stage reads the index either (and no other stage or ONBUILD child builds
+    on it), the update is only dead weight and the finding says to delete it.
 
     ## Why it matters
     The builder never re-runs a cached RUN because the outside world changed:
@@ -79,6 +81,8 @@ class AptGetUpdateAlone(Rule):
     alone in its RUN, the update is merged into it as
     `RUN apt-get update && <its command>`. The merged step re-runs the update,
     so the packages installed may be newer than what the cached layers held.
+    Unsafe: a RUN holding only an update that nothing later uses is deleted
+    (a script the rule cannot see into might still read the lists).
     """
 
     code = "LL103"
@@ -88,16 +92,25 @@ class AptGetUpdateAlone(Rule):
     summary = "apt-get update in a RUN without an install after it"
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        for sequence in _sequences(context):
+        for sequence, inherited in _sequences(context):
             for index, outer in enumerate(sequence):
                 run = outer.effective
                 if run.keyword != "RUN":
                     continue
                 following = sequence[index + 1] if index + 1 < len(sequence) else None
-                yield from self._check_run(context, outer, following)
+                unused = not inherited and not any(
+                    _run_reads_index(context, later.effective)
+                    for later in sequence[index + 1 :]
+                    if later.effective.keyword == "RUN"
+                )
+                yield from self._check_run(context, outer, following, unused)
 
     def _check_run(
-        self, context: RuleContext, outer: Instruction, following: Instruction | None
+        self,
+        context: RuleContext,
+        outer: Instruction,
+        following: Instruction | None,
+        unused: bool,
     ) -> Iterator[Violation]:
         run = outer.effective
         commands = _ordered(context.scripts(run))
@@ -111,21 +124,51 @@ class AptGetUpdateAlone(Rule):
             start = script.file_offset(command.start)
             end = script.file_end(command.end)
             text = context.source.text[start:end]
+            if unused:  # nothing installs from these lists: they only cost space
+                yield Violation(start, end, _unused_message(text), _delete_fix(outer, commands))
+                continue
             fix = None
             if len(commands) == 1 and following is not None:
                 fix = _merge_fix(context, outer, command, following)
             yield Violation(start, end, _message(context, run, text, fix, following), fix)
 
 
-def _sequences(context: RuleContext) -> list[list[Instruction]]:
-    """Instructions that run one after another: each stage's own, then its ONBUILD triggers."""
+def _sequences(context: RuleContext) -> list[tuple[list[Instruction], bool]]:
+    """Instructions that run one after another: each stage's own, then its ONBUILD
+    triggers; with whether later instructions may build on them (another stage
+    ``FROM`` this one, or a child image through ONBUILD)."""
     found = []
-    for stage in context.model.stages:
-        found.append([item for item in stage.instructions if item.inner is None])
+    stages = context.model.stages
+    for stage in stages:
+        derived = any(other.base_stage is stage for other in stages if other is not stage)
         triggers = [item for item in stage.instructions if item.inner is not None]
+        own = [item for item in stage.instructions if item.inner is None]
+        found.append((own, derived or bool(triggers)))
         if triggers:
-            found.append(triggers)
+            found.append((triggers, True))
     return found
+
+
+def _run_reads_index(context: RuleContext, run: Instruction) -> bool:
+    """Whether a RUN may install from the package lists (an exec form may: not parsed)."""
+    if run.is_json:
+        return True
+    return any(_reads_index(view.effective()) for _, view in _ordered(context.scripts(run)))
+
+
+def _unused_message(text: str) -> str:
+    return f"`{text}` fetches package lists that nothing later in this stage uses: delete it"
+
+
+def _delete_fix(outer: Instruction, commands: list[tuple[RunScript, SimpleCommand]]) -> Fix | None:
+    """Delete a RUN that only updates the index (unsafe: a script may still use the lists)."""
+    if len(commands) != 1 or outer.inner is not None:
+        return None
+    return Fix(
+        "Delete the unused `apt-get update`",
+        [Edit.delete(outer.node_start, outer.node_end)],
+        UNSAFE,
+    )
 
 
 def _ordered(scripts: list[RunScript]) -> list[tuple[RunScript, SimpleCommand]]:

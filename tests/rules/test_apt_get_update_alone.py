@@ -29,9 +29,42 @@ def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
     ],
 )
 def test_reports_update_without_install(line: str, command: str) -> None:
-    findings = lint(f"FROM debian\n{line}\n", CODE)
+    findings = lint(f"FROM debian\n{line}\nRUN echo x\nRUN apt-get install -y curl\n", CODE)
     assert positions(findings) == [span(2, line, command)]
     assert "stale package index" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("FROM debian\nRUN apt-get update\n", "FROM debian\n"),
+        ("FROM debian\nRUN apt-get update\nRUN echo hi\n", "FROM debian\nRUN echo hi\n"),
+        (
+            "FROM debian\nRUN apt-get update\nFROM debian\nRUN apt-get install -y curl\n",
+            "FROM debian\nFROM debian\nRUN apt-get install -y curl\n",
+        ),
+        ("FROM debian\nRUN apt-get update; echo done\n", None),
+    ],
+)
+def test_update_nothing_installs_from_is_to_be_deleted(text: str, fixed: str | None) -> None:
+    [finding] = lint(text, CODE)
+    assert "nothing later in this stage uses: delete it" in finding.message
+    assert "same RUN" not in finding.message
+    assert fix(text, CODE, unsafe=True) == (fixed if fixed is not None else text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a stage built FROM this one may install from the lists
+        "FROM debian AS base\nRUN apt-get update\nFROM base\nRUN apt-get install -y curl\n",
+        # an exec form is not parsed: it may install
+        'FROM debian\nRUN apt-get update\nRUN ["apt-get", "install", "-y", "curl"]\n',
+    ],
+)
+def test_update_a_later_step_may_use_is_not_called_unused(text: str) -> None:
+    [finding] = lint(text, CODE)
+    assert "delete it" not in finding.message
 
 
 def test_exact_columns() -> None:
@@ -81,7 +114,7 @@ def test_cache_mount_variant_still_reports_without_the_size_remark() -> None:
 
 
 def test_message_without_mount_mentions_the_lists() -> None:
-    [finding] = lint("FROM debian\nRUN apt-get update\n", CODE)
+    [finding] = lint("FROM debian\nRUN apt-get update\nRUN echo\nRUN apt-get install x\n", CODE)
     assert "stay in the image" in finding.message
 
 
@@ -135,14 +168,11 @@ def test_fix_merges_into_the_next_run(before: str, after: str) -> None:
     "text",
     [
         "FROM debian\nRUN apt-get update\nENV X=1\nRUN apt-get install -y curl\n",
-        "FROM debian\nRUN apt-get update\nRUN echo hi\n",
-        "FROM debian\nRUN apt-get update\n",
         "FROM debian\nRUN apt-get update; echo done\nRUN apt-get install -y curl\n",
         "FROM debian\nRUN apt-get update\nRUN --network=host apt-get install -y curl\n",
         'FROM debian\nRUN apt-get update\nRUN ["apt-get", "install", "-y", "curl"]\n',
         "FROM debian\nRUN apt-get update\nRUN <<EOF\napt-get install -y curl\nEOF\n",
         "FROM debian\nRUN <<EOF\napt-get update\nEOF\nRUN apt-get install -y curl\n",
-        "FROM debian\nRUN apt-get update\nFROM debian\nRUN apt-get install -y curl\n",
         "FROM debian\n" + onbuild("RUN apt-get update") + "\nRUN apt-get install -y curl\n",
     ],
 )
