@@ -325,20 +325,14 @@ def facts(builder: str, form: str) -> Facts:
 
 # -- classifying instructions and sources ----------------------------------------------------
 
-_URL_PREFIXES = ("http://", "https://")
-_GIT_PREFIXES = ("git@", "git://", "ssh://")
 _HEX = frozenset("0123456789abcdef")
 
 
 def source_type(value: str) -> str:
     """``"url"``, ``"git"`` or ``"local"`` for an ADD/COPY source as BuildKit reads it."""
-    lowered = value.lower()
-    if lowered.startswith(_GIT_PREFIXES):
-        return "git"
-    if lowered.startswith(_URL_PREFIXES):
-        base = value.split("#", 1)[0].split("?", 1)[0].rstrip("/")
-        return "git" if base.endswith(".git") else "url"
-    return "local"
+    from lintlayers.model.copy_args import source_kind
+
+    return source_kind(value)
 
 
 def git_pinned(value: str) -> bool:
@@ -367,16 +361,19 @@ def form_of(instruction: Instruction, sources: list[str], *, stage_reference: bo
     if keyword == "FROM":
         return FROM_STAGE if stage_reference else FROM
     if keyword in ("COPY", "ADD"):
-        if instruction.has_flag("from"):
+        from lintlayers.model.copy_args import copy_args
+
+        parsed = copy_args(instruction)
+        if parsed.from_stage is not None:
             return COPY_FROM
         if keyword == "ADD":
             types = {source_type(source) for source in sources}
             if "git" in types:
                 pinned = all(git_pinned(s) for s in sources if source_type(s) == "git")
-                return ADD_GIT_PINNED if pinned or instruction.has_flag("checksum") else ADD_GIT
+                return ADD_GIT_PINNED if pinned or parsed.checksum is not None else ADD_GIT
             if "url" in types:
-                return ADD_URL_CHECKSUM if instruction.has_flag("checksum") else ADD_URL
-        if instruction.has_flag("link") and not instruction.has_flag("chmod"):
+                return ADD_URL_CHECKSUM if parsed.checksum is not None else ADD_URL
+        if parsed.link and parsed.chmod is None:
             return COPY_LINK
         return keyword
     if keyword in ("SHELL", "WORKDIR", "USER", "RUN", "ENV", "ARG"):

@@ -26,6 +26,7 @@ from lintlayers.buildcontext.patterns import (
 from lintlayers.cache import facts as F
 from lintlayers.cache.costs import DEPENDENCIES, DOWNLOAD, FILES, OTHER
 from lintlayers.cache.work import EVERYTHING, PROJECT, SHELLS, classify_command, named_paths
+from lintlayers.model.copy_args import copy_args
 from lintlayers.model.paths import expand_known, is_within, join
 from lintlayers.model.stages import PLATFORM_ARGS
 from lintlayers.model.steps import UNKNOWN_WORKDIR, names_windows_image
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from lintlayers.buildcontext.context import BuildContext
     from lintlayers.cache.facts import Facts
     from lintlayers.context import RuleContext
+    from lintlayers.model.copy_args import CopyArgs
     from lintlayers.model.stages import BuildModel, Scope, Stage
     from lintlayers.shell.commands import SimpleCommand
     from lintlayers.syntax.nodes import Instruction
@@ -522,15 +524,16 @@ class _Walker:
         sources: list[str] = []
         destination: str | None = None
         copy_like = keyword in ("COPY", "ADD") and effective is instruction
-        if copy_like:
-            sources, destination = _copy_sources_and_destination(effective, values)
-        stage_reference = copy_like and effective.has_flag("from")
+        parsed = copy_args(effective) if copy_like else None
+        if parsed is not None:
+            sources, destination = parsed.expanded(values)
+        stage_reference = parsed is not None and parsed.from_stage is not None
         form = F.form_of(instruction, sources, stage_reference=stage_reference)
         step = CacheStep(stage_plan, len(stage_plan.steps), instruction, form)
         step.workdir = self.state.workdir
         _set_variables(step, instruction, scope)
-        if copy_like:
-            self._copy(step, effective, sources, destination, values)
+        if parsed is not None:
+            self._copy(step, parsed, sources, destination, values)
         elif keyword == "RUN" and effective is instruction:
             self._run(step, effective, values)
         stage_plan.steps.append(step)
@@ -552,7 +555,7 @@ class _Walker:
     def _copy(
         self,
         step: CacheStep,
-        instruction: Instruction,
+        parsed: CopyArgs,
         sources: list[str],
         destination: str | None,
         values: dict[str, str],
@@ -561,8 +564,7 @@ class _Walker:
         state = self.state
         step.destination = join(state.workdir, destination) if destination else None
         if step.form == F.COPY_FROM:
-            flag = instruction.flag("from")
-            reference = expand_known(flag.value or "", values) if flag is not None else ""
+            reference = expand_known(parsed.from_stage or "", values)
             stage = plan.model.stage_named(reference)
             if stage is not None and stage.index != self.stage.index:
                 step.stage_refs = (stage.label,)
@@ -572,15 +574,13 @@ class _Walker:
             step.remote = remotes[0]
             step.kinds = (DOWNLOAD,)
         local = [source for source in sources if F.source_type(source) == "local"]
-        excludes = tuple(
-            expand_known(value, values) for value in instruction.flag_values("exclude")
-        )
+        excludes = tuple(expand_known(value, values) for value in parsed.excludes)
         step.key_sources = tuple(KeySource(clean_path(source), excludes) for source in local)
         placed = _Placed(step)
         context = plan.context
         files: list[str] = []
         into_directory = (destination or "").endswith("/") or len(sources) > 1
-        parents = instruction.has_flag("parents")
+        parents = parsed.parents
         root = step.destination or state.workdir
         for source, key in zip(local, step.key_sources, strict=True):
             pattern = key.pattern
@@ -734,29 +734,6 @@ class _Walker:
 
 
 # ------------------------------------------------------------------------ COPY placement
-
-
-def _copy_sources_and_destination(
-    instruction: Instruction, values: dict[str, str]
-) -> tuple[list[str], str | None]:
-    """Sources (heredocs left out) and destination of a COPY/ADD, variables expanded.
-
-    Unlike ``model.steps.copy_arguments``, heredoc markers are no sources here.
-    """
-    raw = instruction.json_args
-    if raw is None:
-        markers = [(h.marker.start, h.marker.end) for h in instruction.heredocs]
-        raw = [
-            word.value
-            for word in instruction.words
-            if not any(start <= word.start < end for start, end in markers)
-        ]
-        if markers and len(raw) == 1:  # ``COPY <<EOF /dest``: inline content only
-            return [], expand_known(raw[0], values)
-    expanded = [expand_known(value, values) for value in raw]
-    if len(expanded) < 2:
-        return [], expanded[0] if expanded else None
-    return expanded[:-1], expanded[-1]
 
 
 def _place_pattern(

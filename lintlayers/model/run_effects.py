@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from lintlayers.model.copy_args import ADD_ARCHIVE_SUFFIXES
 from lintlayers.model.mounts import COVERING_MOUNTS, parse_mounts
 from lintlayers.model.package_commands import CACHE_DIRS, package_cleans, package_writes
 from lintlayers.model.paths import (
@@ -22,7 +23,7 @@ from lintlayers.model.paths import (
     is_within,
     join,
 )
-from lintlayers.model.steps import ADD_ARCHIVE_SUFFIXES, copy_arguments, file_memo
+from lintlayers.model.steps import copy_arguments, file_memo
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:

@@ -23,10 +23,6 @@ UNKNOWN_WORKDIR = "/\x00workdir"
 
 _POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 _WINDOWS_BASES = ("windows", "nanoserver", "servercore")
-ADD_ARCHIVE_SUFFIXES = (
-    ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst"
-)  # fmt: skip
-"""Names of local tar archives that ADD unpacks into its destination."""
 
 
 class Step:
@@ -204,13 +200,12 @@ def copy_destination(step: Step) -> str | None:
 
 
 def copy_arguments(step: Step) -> list[str]:
-    """The sources then the destination of a COPY/ADD step, variables expanded when known."""
-    instruction = step.instruction
-    values = instruction.json_args
-    if values is None:
-        values = [word.value for word in instruction.words]
+    """The sources then the destination of a COPY/ADD step, variables expanded when known
+    (heredoc sources as their marker word); parsed by ``model.copy_args``."""
+    from lintlayers.model.copy_args import copy_args
+
     env = step.env
-    return [expand_known(value, env) for value in values]
+    return [expand_known(value, env) for value in copy_args(step.instruction).values]
 
 
 def display(path: str) -> str:
@@ -246,10 +241,12 @@ def link_advisable(context: RuleContext, steps: list[Step], position: int) -> bo
     instruction = step.instruction
     if step.onbuild or instruction.keyword not in ("COPY", "ADD"):
         return False
-    if instruction.has_flag("link") or instruction.has_flag("chmod"):
+    from lintlayers.model.copy_args import copy_args
+
+    parsed = copy_args(instruction)
+    if parsed.link or parsed.chmod is not None:
         return False
-    owner = instruction.flag("chown")
-    if owner is not None and not _NUMERIC_OWNER.fullmatch(owner.value or ""):
+    if parsed.chown is not None and not _NUMERIC_OWNER.fullmatch(parsed.chown):
         return False
     if step.stage.base_stage is not None:
         return False
@@ -303,6 +300,7 @@ def reaches_image(context: RuleContext, stage: Stage) -> bool:
 
 
 def _reaches(model: BuildModel, stage: Stage, memo: dict[int, bool], visiting: set[int]) -> bool:
+    from lintlayers.model.copy_args import copy_args
     from lintlayers.syntax.words import parse_csv_options
 
     known = memo.get(stage.index)
@@ -321,11 +319,12 @@ def _reaches(model: BuildModel, stage: Stage, memo: dict[int, bool], visiting: s
                 break
         for instruction in other.instructions:
             if instruction.keyword == "COPY":
-                reference = instruction.flag("from")
-                if reference is None or model.stage_named(reference.value or "") is not stage:
+                parsed = copy_args(instruction)
+                reference = parsed.from_stage
+                if reference is None or model.stage_named(reference) is not stage:
                     continue
                 used = True
-                sources = [word.value for word in instruction.words[:-1]]
+                sources = [source.value for source in parsed.local_sources]
                 if any(normalize(source) == "/" for source in sources if source.startswith("/")):
                     result = True
                     break

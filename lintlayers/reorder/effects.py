@@ -488,54 +488,50 @@ class Analyser:
     def _copy(
         self, effect: Effect, instruction: Instruction, scope: Scope, step: Step | None
     ) -> None:
+        from lintlayers.model.copy_args import HEREDOC, LOCAL, copy_args
         from lintlayers.model.paths import expand_known, join
         from lintlayers.model.steps import UNKNOWN_WORKDIR
 
         if step is None:
             effect.writes.everything(VAGUE_WORKDIR)
             return
-        reference = instruction.flag("from")
+        parsed = copy_args(instruction)
+        reference = parsed.from_stage
         if reference is not None:
-            effect.stage_refs = (expand_known(reference.value or "", step.env),)
-        chown = instruction.flag("chown")
-        if chown is not None and not re.fullmatch(r"[0-9]+(:[0-9]+)?", chown.value or ""):
+            effect.stage_refs = (expand_known(reference, step.env),)
+        chown = parsed.chown
+        if chown is not None and not re.fullmatch(r"[0-9]+(:[0-9]+)?", chown):
             effect.reads.add_all(("/etc/passwd", "/etc/group"))
-        values = instruction.json_args
-        if values is None:
-            values = [word.value for word in instruction.words]
-        values = [expand_known(value, step.env) for value in values]
-        if len(values) < 2 and not (instruction.heredocs and values):
+        if parsed.destination is None:
             effect.writes.everything("its destination is missing")
             return
-        raw_dest = values[-1]
+        raw_dest = expand_known(parsed.destination.value, step.env)
         destination = join(step.workdir, raw_dest)
         if step.workdir == UNKNOWN_WORKDIR and not raw_dest.startswith("/"):
             destination = UNKNOWN_WORKDIR
         if not raw_dest.startswith("/"):
             effect.reads_state = frozenset({"WORKDIR"})
-        into = raw_dest.endswith("/") or len(values) > 2 or raw_dest in (".", "./")
-        sources = values[:-1]
-        markers = {heredoc.name for heredoc in instruction.heredocs}
+        into = raw_dest.endswith("/") or len(parsed.sources) > 1 or raw_dest in (".", "./")
         dir_sources: list[tuple[str, str]] = []
-        for source in sources:
+        for argument in parsed.sources:
+            if argument.kind == HEREDOC:
+                name = argument.heredoc_name
+                effect.writes.add(join(destination, name) if into else destination)
+                continue
+            source = expand_known(argument.value, step.env)
             name = source.rstrip("/").rpartition("/")[2]
-            if source.startswith("<<"):
-                heredoc = source.lstrip("<-").strip("'\"")
-                if heredoc in markers or not markers:
-                    effect.writes.add(join(destination, heredoc) if into else destination)
-                    continue
             if self._file_like(instruction, source, name, reference is not None):
                 effect.writes.add(join(destination, name) if into else destination)
             else:
                 effect.writes.add(destination)
-                if reference is None and not is_glob_part(source) and "://" not in source:
+                if reference is None and argument.kind == LOCAL and not is_glob_part(source):
                     dir_sources.append((destination, source))
-        if instruction.has_flag("parents"):
+        if parsed.parents:
             effect.writes = PathSet()
             effect.writes.add(destination)
             effect.writes_visible = effect.writes
             dir_sources = []
-        if chown is not None or instruction.has_flag("chmod"):
+        if chown is not None or parsed.chmod is not None:
             effect.writes.add_all(ancestors(destination, self.made))
         effect.writes_visible = effect.writes
         if reference is None and instruction.keyword == "COPY":
@@ -550,7 +546,7 @@ class Analyser:
         if instruction.keyword == "ADD":
             if "://" in source or source.startswith("git@"):
                 return "://" in source and not source.endswith((".git", "/")) and "#" not in source
-            from lintlayers.model.steps import ADD_ARCHIVE_SUFFIXES
+            from lintlayers.model.copy_args import ADD_ARCHIVE_SUFFIXES
 
             if name.endswith(ADD_ARCHIVE_SUFFIXES):
                 return False  # a local archive is unpacked into the destination
