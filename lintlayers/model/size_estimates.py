@@ -511,8 +511,6 @@ def copied_bytes(context: RuleContext, step: Step) -> SizeEstimate | None:
     found = build_context(context)
     if found is None:
         return None
-    from lintlayers.buildcontext.patterns import PatternError
-
     total = 0
     try:
         for source in sources:
@@ -520,7 +518,7 @@ def copied_bytes(context: RuleContext, step: Step) -> SizeEstimate | None:
             if not selected:
                 return None
             total += found.total_size(selected)
-    except (OSError, PatternError):
+    except (OSError, ValueError):  # a pattern Docker rejects is a ValueError (PatternError)
         return None
     return SizeEstimate(total, basis=EXACT, source="in the build context")
 
