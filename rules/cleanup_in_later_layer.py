@@ -8,6 +8,7 @@ from lintlayers.model.package_commands import CACHE_DIRS, CACHE_LABELS
 from lintlayers.model.paths import covers, has_glob, is_within
 from lintlayers.model.run_effects import copy_creations, effects
 from lintlayers.model.size_estimates import copied_bytes, package_cache, root_image
+from lintlayers.model.small_copies import small_text_sources
 from lintlayers.model.steps import copy_sources, display, link_advisable, reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -18,14 +19,6 @@ if TYPE_CHECKING:
     from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import Creation, Removal, RunEffects
     from lintlayers.model.steps import Step
-
-
-SMALL_TEXT = frozenset(
-    {"sh", "bash", "zsh", "ps1", "psm1", "cmd", "bat", "env", "txt", "md", "rst", "yml", "yaml",
-     "json", "toml", "ini", "cfg", "conf", "patch", "diff", "list", "asc", "gpg", "pub", "pem",
-     "crt", "key", "gemspec", "py", "rb", "pl", "properties", "xml", "template", "tmpl"}
-)  # fmt: skip
-"""Extensions of files too small for a later removal to matter (scripts, configuration)."""
 
 
 class CleanupInLaterLayer(Rule):
@@ -104,7 +97,7 @@ class CleanupInLaterLayer(Rule):
             left: dict[str, tuple[Step, Creation]] = {}
             for step in steps:
                 if step.keyword in ("COPY", "ADD"):
-                    if not _small_text(step):
+                    if not small_text_sources(step):
                         for creation in copy_creations(step):
                             _record(left, step, creation)
                     continue
@@ -156,19 +149,6 @@ for a later ``apt-get clean`` to free."""
 def _record(left: dict[str, tuple[Step, Creation]], step: Step, creation: Creation) -> None:
     left.pop(creation.path, None)  # re-inserted last: the most recent writer
     left[creation.path] = (step, creation)
-
-
-def _small_text(step: Step) -> bool:
-    """Whether a COPY/ADD copies only small text files (scripts, configuration)."""
-    sources = copy_sources(step)
-    if not sources:
-        return False
-    for source in sources:
-        name = source.rstrip("/").rpartition("/")[2].rstrip("*?").strip("'\"")
-        extension = name.rpartition(".")[2].lower() if "." in name else ""
-        if extension not in SMALL_TEXT or "://" in source:
-            return False
-    return True
 
 
 def _tied(removal: Removal, creation: Creation) -> bool:

@@ -8,6 +8,7 @@ from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
 from lintlayers.model.paths import covers
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import copied_bytes
+from lintlayers.model.small_copies import small_copy
 from lintlayers.model.steps import (
     copy_destination,
     display,
@@ -51,7 +52,10 @@ class RecursiveChownAfterCopy(Rule):
     Reports `chown -R`, `chmod -R` (or `--recursive`) in a RUN when one of its
     paths (resolved against WORKDIR and `cd`) is the destination of an earlier
     COPY or ADD of the same stage or a parent directory of it, or a glob
-    covering it.
+    covering it. A COPY of less than 64 kB (measured with the build context,
+    else judged by names: scripts, configuration, `authorized_keys`) is not
+    worth it and not reported. When the user or group is created after the
+    COPY, the advice says to create it first, and there is no fix.
 
     ## Why it matters
     Changing the owner or mode of a file copies the whole file into the new
@@ -116,6 +120,8 @@ class RecursiveChownAfterCopy(Rule):
                     if found is None:
                         continue
                     copy_position, destination, path = found
+                    if small_copy(context, steps[copy_position]):
+                        continue  # a few small files stored twice: not worth a change
                     yield self._violation(
                         context, run, index, command, steps, copy_position, destination, path,
                         steps[copy_position + 1 : position],
@@ -147,11 +153,16 @@ class RecursiveChownAfterCopy(Rule):
         amount = ""
         if size is not None:
             amount = f", {'at least ' if path != destination else ''}{size.clause()}"
+        created = None
+        if flag == "chown":
+            created = _created_after_copy(context, run, index, between, value)
+        advice = f"`{copy.keyword} --{flag}={value}`"
+        if created is not None:
+            advice = f"{advice} after creating `{created}` before the {copy.keyword}"
         message = (
             f"`{command.name} -R` on {display(path)} copies every file that {copy.keyword} "
             f"at line {line} wrote ({display(destination)}{amount}) into a new layer, so the "
-            f"image stores them twice; set it while copying with "
-            f"`{copy.keyword} --{flag}={value}`"
+            f"image stores them twice; set it while copying with {advice}"
         )
         if flag == "chmod":
             message += " (needs BuildKit or a recent classic builder)"
@@ -174,10 +185,39 @@ class RecursiveChownAfterCopy(Rule):
             and not copy.has_flag(flag)
             and all(step.keyword in NEUTRAL for step in between)
             and _movable(context, command, mode)
+            and created is None
         ):
             fix = _fix(context, copy, run.instruction, flag, value)
         start, end = run.command_range(index)
         return Violation(start, end, message, fix)
+
+
+USER_TOOLS = frozenset({"useradd", "adduser", "groupadd", "addgroup"})
+"""Commands that create a user or group."""
+
+
+def _created_after_copy(
+    context: RuleContext, run: RunEffects, index: int, between: list[Step], owner: str
+) -> str | None:
+    """The user or group of ``owner`` (``user:group``) that a command after the COPY
+    creates (in a RUN between, or earlier in this RUN): ``--chown`` at the COPY would
+    name one that does not exist yet."""
+    names = {name for name in owner.split(":") if name and not name.isdigit()}
+    if not names:
+        return None
+    commands = [
+        command
+        for step in between
+        if step.keyword == "RUN"
+        for command in effects(context, step).commands
+    ]
+    commands += run.commands[:index]
+    for command in commands:
+        if command.name in USER_TOOLS:
+            for value in command.args:
+                if value in names:
+                    return value
+    return None
 
 
 def _tied_copy(

@@ -211,8 +211,6 @@ def _context(tmp_path):
     [
         ("COPY app /app\nRUN chown -R app:app /app\n", "(/app, 1.5 MB, in the build context)"),
         ("COPY . /app\nRUN chown -R app:app /app\n", "(/app, 1.5 MB, in the build context)"),
-        ("COPY notes.txt /srv/notes.txt\nRUN chown -R app /srv\n",
-         "(/srv/notes.txt, at least 50 bytes, in the build context)"),
         ("COPY app/lib /app/lib\nRUN chmod -R 755 /app/lib\n",
          "(/app/lib, 300 kB, in the build context)"),
     ],
@@ -220,6 +218,38 @@ def _context(tmp_path):
 def test_message_gives_the_exact_size_with_the_build_context(tmp_path, body, size) -> None:
     [finding] = lint("FROM debian\n" + body, CODE, context_dir=_context(tmp_path))
     assert size in finding.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "COPY notes.txt /srv/notes.txt\nRUN chown -R app /srv\n",  # 50 bytes, measured
+        "COPY entrypoint.sh /entrypoint.sh\nRUN chmod -R 755 /entrypoint.sh\n",  # by name
+        "COPY authorized_keys /home/a/.ssh/\nRUN chown -R a /home/a/.ssh\n",
+    ],
+)
+def test_small_files_are_not_worth_a_finding(tmp_path, body) -> None:
+    assert lint("FROM debian\n" + body, CODE, context_dir=_context(tmp_path)) == []
+    assert lint("FROM debian\n" + body, CODE) == []
+
+
+def test_no_chown_at_the_copy_for_a_user_created_after_it() -> None:
+    text = (
+        "FROM debian\nCOPY src /home/user/src\n"
+        "RUN useradd --create-home user \\\n\t&& chown -R user:user /home/user\n"
+    )
+    [finding] = lint(text, CODE)
+    assert "after creating `user` before the COPY" in finding.message
+    assert finding.fix is None
+
+
+def test_corpus_clisp_user_created_after_the_copy() -> None:
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "jessfraz__dockerfiles" / "clisp__Dockerfile"
+    [finding] = [f for f in lint(path.read_text(encoding="utf-8"), CODE) if f.location.line == 24]
+    assert "after creating `user` before the COPY" in finding.message
+    assert finding.fix is None
 
 
 def test_dockerignore_is_honoured_in_the_size(tmp_path) -> None:
