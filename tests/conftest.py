@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from builder import Buildah
+
+# Hypothesis (tests/test_fuzz.py): modest by default so the everyday run stays quick;
+# HYPOTHESIS_PROFILE=long (or --hypothesis-profile=long) runs a hundred times more.
+settings.register_profile("default", max_examples=40, deadline=None, print_blob=True)
+settings.register_profile("long", max_examples=4000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="module")

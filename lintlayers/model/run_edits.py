@@ -16,11 +16,13 @@ def append_after(effects: RunEffects, index: int, text: str) -> Edit | None:
     character in force, the indentation and leading or trailing ``&&`` of its
     other lines, and its line endings. ``None`` unless the command is in the
     shell-form text (no heredocs, not inside ``sh -c``) and is followed by
-    ``&&``, ``;`` or the end of the script, so the addition keeps the meaning.
+    ``&&``, ``;`` or the end of the script, so the addition keeps the meaning, and
+    ``None`` when the script does not parse (after an unterminated quote the addition
+    would be part of the string, and the fix would be offered again forever).
     """
     from lintlayers.diagnostics import Edit
 
-    if not effects.in_shell_text(index):
+    if not effects.in_shell_text(index) or effects.scripts[index].script.has_errors:
         return None
     command = effects.commands[index]
     script_text = effects.scripts[index].script.text
