@@ -191,8 +191,6 @@ def test_reports_directory_holding_the_manifest(
         "FROM python\nWORKDIR /app\nCOPY --from=build /src .\n"
         "RUN pip install -r requirements.txt\n",
         # a directory that does not hold the manifest
-        "FROM python\nWORKDIR /app\nCOPY requirements.txt .\nCOPY src/ ./src/\n"
-        "RUN pip install -r requirements.txt\n",
         "FROM python\nWORKDIR /app\nCOPY src/ ./src/\nRUN pip install -r requirements.txt\n",
         # narrow copies
         "FROM python\nWORKDIR /app\nCOPY requirements*.txt ./\n"
@@ -204,7 +202,11 @@ def test_reports_directory_holding_the_manifest(
         "RUN pip install -r requirements.txt\n",
         # not an install from manifests
         "FROM node\nWORKDIR /app\nCOPY . .\nRUN npm install -g serve\n",
-        "FROM golang\nWORKDIR /app\nCOPY . .\nRUN go build ./...\n",
+        "FROM golang\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\n"
+        "RUN go build ./...\n",
+        "FROM golang\nWORKDIR /app\nCOPY . .\nRUN go build -mod=vendor ./...\n",
+        "FROM golang\nENV GOFLAGS=-mod=vendor\nWORKDIR /app\nCOPY . .\nRUN go build ./...\n",
+        "FROM golang\nWORKDIR /app\nCOPY . .\nRUN go install github.com/a/b@v1.2.3\n",
         # the manifest is elsewhere than where the COPY lands
         "FROM python\nCOPY . /src\nRUN pip install -r /opt/requirements.txt\n",
         # unknown working directory
@@ -448,7 +450,7 @@ def test_context_follows_requirement_includes(tmp_path: Path) -> None:
             "FROM python\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n",
         ),
         (
-            {"Gemfile": "source 'https://rubygems.org'\ngemspec\n", "Gemfile.lock": ""},
+            {"Gemfile": "source 'https://rubygems.org'\ngem 'x', path: 'vendor/x'\n"},
             "FROM ruby\nWORKDIR /app\nCOPY . .\nRUN bundle install\n",
         ),
         (
@@ -466,6 +468,7 @@ def test_context_passes(tmp_path: Path, files: dict[str, str], text: str) -> Non
     [
         ({"package.json": json.dumps({"workspaces": ["packages/*"]})}, "workspaces"),
         ({"package.json": json.dumps({"scripts": {"postinstall": "node x.js"}})}, "script"),
+        ({"package.json": json.dumps({"scripts": {"prepare": "husky"}})}, "script"),
     ],
 )
 def test_context_blocks_the_fix(tmp_path: Path, files: dict[str, str], reason: str) -> None:
@@ -506,3 +509,60 @@ def test_context_tells_a_directory_source(tmp_path: Path) -> None:
         "COPY app .\n",
         context,
     )
+
+
+def test_gemspec_missing_from_the_context_gives_no_fix(tmp_path: Path) -> None:
+    files = {"Gemfile": "source 'https://rubygems.org'\ngemspec\n", "Gemfile.lock": ""}
+    text = "FROM ruby\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"
+    [finding] = lint(text, CODE, context_dir=make_context(tmp_path, files))
+    assert finding.fix is None
+    assert "gemspec is not in the build context" in finding.message
+
+
+# --- a COPY of other files between the manifests and the install ------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "FROM node\nWORKDIR /app\nCOPY package.json package-lock.json ./\n"
+            "COPY src/ ./src/\nRUN npm ci\nCMD x\n",
+            "FROM node\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\n"
+            "COPY src/ ./src/\nCMD x\n",
+        ),
+        (
+            "FROM python\nWORKDIR /app\nCOPY requirements.txt .\nCOPY src/ ./src/\n"
+            "COPY conf/ ./conf/\n# deps\nRUN pip install -r requirements.txt\n",
+            "FROM python\nWORKDIR /app\nCOPY requirements.txt .\n# deps\n"
+            "RUN pip install -r requirements.txt\nCOPY src/ ./src/\nCOPY conf/ ./conf/\n",
+        ),
+    ],
+)
+def test_copy_between_manifests_and_install(before: str, after: str) -> None:
+    [finding] = lint(before, CODE)
+    assert "comes between the manifests" in finding.message
+    assert positions([finding])[0][0] == 4
+    check_fix(before, after)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the COPY in between brings a file the install reads
+        "FROM node\nWORKDIR /app\nCOPY package.json ./\nCOPY package-lock.json ./\nRUN npm ci\n",
+        "FROM node\nWORKDIR /app\nCOPY package.json ./\nCOPY .npmrc ./\nRUN npm ci\n",
+        # something else in between
+        "FROM node\nWORKDIR /app\nCOPY package.json ./\nCOPY src/ ./src/\nENV A=1\nRUN npm ci\n",
+        # the manifests come through the source COPY only
+        "FROM node\nWORKDIR /app\nCOPY src/ ./src/\nRUN npm ci\n",
+    ],
+)
+def test_copy_between_passes(text: str) -> None:
+    assert lint(text, CODE) == []
+
+
+def test_copy_between_with_hooks_in_the_context_passes(tmp_path: Path) -> None:
+    files = {"package.json": json.dumps({"scripts": {"postinstall": "node x.js"}}), "x.js": ""}
+    text = "FROM node\nWORKDIR /app\nCOPY package.json ./\nCOPY x.js ./\nRUN npm ci\n"
+    assert lint(text, CODE, context_dir=make_context(tmp_path, files)) == []

@@ -1,0 +1,222 @@
+"""COPY/ADD from the build context as the install analysis sees them: what lands where.
+
+A ``ContextCopy`` holds a COPY's context sources and its absolute destination;
+``source_kind`` says whether a source is the whole context, its top level, a
+directory or a file, and ``provided`` through which context path a source brings a
+given image path. The build context (when known) settles files against directories.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from lintlayers.model.file_names import FILE_NAMES
+from lintlayers.model.variables import expand, referenced_names
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lintlayers.syntax.nodes import Instruction
+
+
+GLOB = re.compile(r"[*?\[]")
+_ARCHIVE = re.compile(r"\.(tar|tgz|tbz2?|txz|gz|bz2|xz|zst|zip)$")
+
+
+class ContextCopy:
+    """A COPY/ADD from the build context: its sources and where they land.
+
+    ``index`` is the instruction's position in its sequence; ``sources`` hold each
+    context path as written with its file range; ``dest`` is absolute and normalized;
+    ``absolute`` says whether the Dockerfile wrote it so.
+    """
+
+    __slots__ = ("absolute", "dest", "dest_dir", "index", "sources")
+
+    def __init__(
+        self, index: int, sources: list[tuple[str, int, int]], dest: str, raw_dest: str
+    ) -> None:
+        self.index = index
+        self.sources = sources
+        self.dest = dest
+        self.absolute = raw_dest.startswith("/")
+        self.dest_dir = (
+            raw_dest.endswith("/")
+            or raw_dest in (".", "./")
+            or len(sources) > 1
+            or any(GLOB.search(value) for value, _, _ in sources)
+        )
+
+    def __repr__(self) -> str:
+        return f"ContextCopy({[value for value, _, _ in self.sources]} -> {self.dest})"
+
+
+def context_copy(
+    index: int, instruction: Instruction, workdir: str | None, values: dict[str, str], escape: str
+) -> ContextCopy | None:
+    """The COPY/ADD from the build context at ``index``, or ``None``."""
+    if instruction.heredocs or workdir is None or instruction.has_flag("from"):
+        return None
+    if instruction.json_args is not None:
+        if len(instruction.json_args) < 2:
+            return None
+        words = _json_words(instruction, instruction.json_args)
+    else:
+        words = [(word.value, word.start, word.end) for word in instruction.words]
+    if len(words) < 2:
+        return None
+    dest_raw = expand_known(words[-1][0], values, escape)
+    if dest_raw is None:
+        return None
+    sources = []
+    for raw, start, end in words[:-1]:
+        value = expand_known(raw, values, escape)
+        if value is None:
+            continue
+        lowered = value.lower()
+        if "://" in value or lowered.startswith("git@"):
+            continue
+        if instruction.keyword == "ADD" and _ARCHIVE.search(lowered):
+            continue
+        sources.append((value, start, end))
+    if not sources:
+        return None
+    dest = resolve(workdir, dest_raw)
+    if dest is None:
+        return None
+    return ContextCopy(index, sources, dest, dest_raw)
+
+
+def _json_words(instruction: Instruction, values: list[str]) -> list[tuple[str, int, int]]:
+    """Exec-form arguments with the file range of each string (its quotes excluded)."""
+    words = []
+    arguments = instruction.arguments
+    position = 0
+    for value in values:
+        index = arguments.find(f'"{value}"', position)
+        if index < 0:
+            words.append((value, instruction.start, instruction.end))
+            continue
+        start = instruction.arguments_offset(index + 1)
+        end = instruction.arguments_end(index + 1 + len(value))
+        words.append((value, start, end))
+        position = index + len(value) + 2
+    return words
+
+
+def normal(source: str) -> str:
+    """A context path without leading ``./`` or ``/`` (``""`` for the whole context)."""
+    path = posixpath.normpath("/" + source.strip()).lstrip("/")
+    return "" if path == "." else path
+
+
+def source_kind(source: str, copy: ContextCopy, context_dir: str | None) -> str:
+    """``all`` (the context), ``top`` (``*``), ``dir``, or ``file`` (globs included)."""
+    path = normal(source)
+    if path == "":
+        return "all"
+    if path == "*":
+        return "top"
+    if GLOB.search(path):
+        return "file"
+    if context_dir is not None:
+        import os
+
+        full = os.path.join(context_dir, path)
+        if os.path.isdir(full):
+            return "dir"
+        if os.path.exists(full):
+            return "file"
+    if source.endswith("/"):
+        return "dir"
+    base = posixpath.basename(path)
+    if "." in base or base in FILE_NAMES or len(copy.sources) > 1:
+        return "file"
+    return "dir" if posixpath.basename(copy.dest) == base else "file"
+
+
+def provided(
+    copy: ContextCopy, source: str, kind: str, target: str, context_dir: str | None
+) -> str | None:
+    """The context path through which this source brings ``target`` (absolute), or None.
+
+    ``target`` may end in ``/`` (a directory) and its name may be a glob.
+    """
+    is_dir = target.endswith("/")
+    target = target.rstrip("/")
+    path = normal(source)
+    dest = copy.dest
+    if kind == "file":
+        base = posixpath.basename(path)
+        name = posixpath.basename(target)
+        parent = posixpath.dirname(target)
+        if is_dir:
+            return None
+        if copy.dest_dir or posixpath.basename(dest) != base:
+            matches = parent == dest and _name_matches(base, name)
+        else:
+            matches = target == dest or (parent == dest and _name_matches(base, name))
+        if not matches:
+            return None
+        if GLOB.search(base) and not GLOB.search(name):
+            return posixpath.join(posixpath.dirname(path), name) if "/" in path else name
+        return path
+    prefix = dest.rstrip("/") + "/"
+    if not target.startswith(prefix) or target == dest:
+        return None
+    relative = target[len(prefix) :]
+    if kind == "top" and "/" in relative:
+        return None
+    found = posixpath.join(path, relative) if kind == "dir" else relative
+    if context_dir is not None and not _exists(context_dir, found, is_dir):
+        return None
+    return found + "/" if is_dir else found
+
+
+def brings(copy: ContextCopy, target: str, context_dir: str | None, *, narrow: bool) -> str | None:
+    """The context path through which ``copy`` brings ``target``: through a file source
+    when ``narrow``, else through a directory-like one; ``None`` when it does not."""
+    for value, _, _ in copy.sources:
+        kind = source_kind(value, copy, context_dir)
+        if (kind == "file") != narrow:
+            continue
+        found = provided(copy, value, kind, target, context_dir)
+        if found is not None:
+            return found
+    return None
+
+
+def _name_matches(pattern: str, name: str) -> bool:
+    from fnmatch import fnmatchcase
+
+    return fnmatchcase(name, pattern) or fnmatchcase(pattern, name) or pattern == name
+
+
+def _exists(context_dir: str, path: str, is_dir: bool) -> bool:
+    import glob
+    import os
+
+    full = os.path.join(context_dir, path)
+    if GLOB.search(path):
+        return bool(glob.glob(full))
+    return os.path.isdir(full) if is_dir else os.path.isfile(full)
+
+
+def expand_known(value: str, values: dict[str, str], escape: str = "\\") -> str | None:
+    """``value`` with the variables in scope substituted; ``None`` if one is unknown."""
+    if "$" not in value:
+        return value
+    if referenced_names(value) - values.keys():
+        return None
+    return expand(value, values, escape)
+
+
+def resolve(base: str | None, path: str) -> str | None:
+    """``path`` made absolute against ``base`` (``None`` when unknown)."""
+    if "$" in path or "\\" in path or re.match(r"[A-Za-z]:", path):
+        return None
+    if not path.startswith("/"):
+        if base is None:
+            return None
+        path = posixpath.join(base, path)
+    return "/" + posixpath.normpath(path).lstrip("/")

@@ -1,0 +1,1187 @@
+"""Ecosystems and package managers as data: one entry per tool, tested entry by entry.
+
+Each ``Ecosystem`` says which files are its manifests and lockfiles, which commands
+install dependencies from those files only (``installs``), which build the project
+and install on the way (``implicit``: ``dotnet build`` restores, ``go build``
+downloads modules), which set the tool up without reading the project (``setup``),
+what in a manifest makes an install read more than the manifests (``problems``:
+workspaces, lifecycle hooks), which further files the manifests pull in
+(``follow`` names a mechanism of ``lintlayers.model.manifests``), and where the tool
+keeps its caches. Adding an ecosystem is an entry here and its tests; the
+mechanisms that read the entries are ``lintlayers.model.package_managers`` (command
+matching) and ``lintlayers.model.installs`` (what a stage's COPYs and installs do).
+
+Cache facts have one home: ``cache_kind`` names the entry of
+``package_commands.CACHE_DIRS`` / ``mounts.CACHE_MOUNTS`` /
+``size_estimates.package_cache`` when those modules know the tool; ``cache_dirs``
+holds the directories of the others. ``None``/empty means unknown.
+"""
+
+from __future__ import annotations
+
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lintlayers.model.size_estimates import SizeEstimate
+
+
+class Installer:
+    """How one command installs dependencies, and the files it needs.
+
+    ``names`` are program names (basenames), ``subcommands`` the leading positional
+    words (``()`` for a bare ``yarn``); ``required``/``optional`` the manifests
+    relative to the project directory (``optional`` are lockfiles and settings used
+    when they exist, the usual lockfile first; entries may be globs such as
+    ``build.gradle*``, a trailing ``/`` marks a directory); empty ``required`` means
+    the manifests are named by the command (``pip -r``), else ``default_manifests``.
+    ``manifest_options`` name options whose values are manifests;
+    ``positional_manifests`` says the positional words after the subcommand are
+    manifests (``pip-sync requirements.txt``); ``project_positional`` that the first
+    one is the project, a directory or a manifest file (``dotnet restore app.csproj``,
+    ``conan install .``). ``extra_args`` says whether more positional words (package
+    names) keep it a manifest install. ``when_flags``: one of these flags must be
+    given (``cabal build --only-dependencies``); ``code_options`` and ``code_pattern``
+    match an interpreter's inline code (``Rscript -e 'renv::restore()'``).
+    ``deps_only`` lists groups of flags, any group of which makes the command skip
+    installing the project itself; empty when it never installs the project.
+    ``wrapper`` are files a wrapper script (``./gradlew``) needs besides the
+    manifests; ``note`` says why moving the install before the sources needs more
+    than the manifests. For an implicit install (a build that installs first),
+    ``restore`` is the explicit install to run before the sources instead and
+    ``skip_flags`` the flags that turn the implicit install off (also when found in
+    the environment variable ``flags_env``, as ``GOFLAGS``), ``skip_env`` the
+    ``NAME=value`` settings and ``skip_files`` the context files that do (a vendored
+    ``vendor/modules.txt``); ``local_only`` says the package arguments must be local
+    (``go get .``, not ``go get pkg@v1``).
+    """
+
+    __slots__ = (
+        "code_options",
+        "code_pattern",
+        "default_manifests",
+        "deps_only",
+        "dir_options",
+        "ecosystem",
+        "extra_args",
+        "flags_env",
+        "local_only",
+        "manifest_options",
+        "names",
+        "note",
+        "optional",
+        "positional_manifests",
+        "project_positional",
+        "required",
+        "restore",
+        "skip_env",
+        "skip_files",
+        "skip_flags",
+        "subcommands",
+        "tool",
+        "value_options",
+        "when_flags",
+        "wrapper",
+    )
+
+    def __init__(
+        self,
+        tool: str,
+        names: tuple[str, ...],
+        subcommands: tuple[tuple[str, ...], ...],
+        required: tuple[str, ...] = (),
+        optional: tuple[str, ...] = (),
+        *,
+        manifest_options: tuple[str, ...] = (),
+        positional_manifests: bool = False,
+        project_positional: bool = False,
+        default_manifests: tuple[str, ...] = (),
+        extra_args: bool = False,
+        when_flags: tuple[str, ...] = (),
+        code_options: tuple[str, ...] = (),
+        code_pattern: str = "",
+        deps_only: tuple[tuple[str, ...], ...] = (),
+        dir_options: tuple[str, ...] = (),
+        value_options: tuple[str, ...] = (),
+        wrapper: tuple[str, ...] = (),
+        note: str = "",
+        restore: tuple[str, ...] = (),
+        skip_flags: tuple[str, ...] = (),
+        skip_env: tuple[str, ...] = (),
+        skip_files: tuple[str, ...] = (),
+        flags_env: str = "",
+        local_only: bool = False,
+    ) -> None:
+        self.tool = tool
+        self.names = names
+        self.subcommands = subcommands
+        self.required = required
+        self.optional = optional
+        self.manifest_options = manifest_options
+        self.positional_manifests = positional_manifests
+        self.project_positional = project_positional
+        self.default_manifests = default_manifests
+        self.extra_args = extra_args
+        self.when_flags = when_flags
+        self.code_options = code_options
+        self.code_pattern = code_pattern
+        self.deps_only = deps_only
+        self.dir_options = dir_options
+        self.value_options = value_options
+        self.wrapper = wrapper
+        self.note = note
+        self.restore = restore
+        self.skip_flags = skip_flags
+        self.skip_env = skip_env
+        self.skip_files = skip_files
+        self.flags_env = flags_env
+        self.local_only = local_only
+        self.ecosystem = ""  # the name of its table entry, set by the table
+
+    @property
+    def implicit(self) -> bool:
+        """True for a build that installs on the way (``restore`` says how to do it alone)."""
+        return bool(self.restore)
+
+    def __repr__(self) -> str:
+        return f"Installer({self.tool}: {' '.join(self.names[:1] + self.subcommands[0])})"
+
+
+class Ecosystem:
+    """One package manager: its files, its commands, its caches (see the module doc)."""
+
+    __slots__ = (
+        "builds",
+        "cache_dirs",
+        "cache_kind",
+        "cleanup",
+        "follow",
+        "implicit",
+        "installs",
+        "lockfiles",
+        "manifests",
+        "name",
+        "no_project",
+        "problems",
+        "reads_context",
+        "setup",
+        "tools",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        tools: tuple[str, ...],
+        *,
+        manifests: tuple[str, ...] = (),
+        lockfiles: tuple[str, ...] = (),
+        installs: tuple[Installer, ...] = (),
+        implicit: tuple[Installer, ...] = (),
+        builds: tuple[tuple[str, ...], ...] = (),
+        setup: tuple[tuple[str, ...], ...] = (),
+        problems: tuple[tuple[str, str], ...] = (),
+        no_project: tuple[str, ...] = (),
+        follow: str = "",
+        reads_context: bool = True,
+        cache_kind: str = "",
+        cache_dirs: tuple[str, ...] = (),
+        cleanup: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.tools = tools
+        self.manifests = manifests
+        self.lockfiles = lockfiles
+        self.installs = installs
+        self.implicit = implicit
+        self.builds = builds
+        self.setup = setup
+        self.problems = problems
+        self.no_project = no_project
+        self.follow = follow
+        self.reads_context = reads_context
+        self.cache_kind = cache_kind
+        self.cache_dirs = cache_dirs
+        self.cleanup = cleanup
+
+    def cache_directories(self) -> tuple[str, ...]:
+        """Where the tool keeps downloaded packages (``~`` is the user's home); () if unknown."""
+        if self.cache_kind:
+            from lintlayers.model.package_commands import CACHE_DIRS
+
+            return CACHE_DIRS.get(self.cache_kind, ()) or self.cache_dirs
+        return self.cache_dirs
+
+    def mount_targets(self, home: str = "/root") -> tuple[str, ...]:
+        """``RUN --mount=type=cache`` targets that keep the caches out of the layers."""
+        if self.cache_kind:
+            from lintlayers.model.mounts import CACHE_MOUNTS
+
+            if self.cache_kind in CACHE_MOUNTS:
+                return CACHE_MOUNTS[self.cache_kind]
+        return tuple(home + path[1:] if path.startswith("~") else path for path in self.cache_dirs)
+
+    def size_prior(self) -> SizeEstimate | None:
+        """What the cache left in a layer weighs, when known (``None``: unknown)."""
+        if not self.cache_kind:
+            return None
+        from lintlayers.model.size_estimates import package_cache
+
+        return package_cache(self.cache_kind)
+
+    def __repr__(self) -> str:
+        return f"Ecosystem({self.name})"
+
+
+def _with(
+    tool: str, manifests: tuple[str, ...], lockfiles: tuple[str, ...], *items: Installer
+) -> tuple[Installer, ...]:
+    """The installers of one ecosystem, with its tool and, unless they name their own
+    (``pip -r``), its manifests and lockfiles."""
+    for item in items:
+        item.tool = tool
+        named = item.positional_manifests or item.default_manifests
+        if not item.required and not named:
+            item.required = manifests
+        if not item.optional and item.required == manifests:
+            item.optional = lockfiles
+    return items
+
+
+# --- option tables ---------------------------------------------------------------------
+
+# Value options of ``pip install`` (``-r``/``-c`` are its manifest_options). Not
+# ``package_commands.PIP_VALUE_OPTIONS``: each lacks some of the other's options, and
+# merging them would change which commands either one recognizes.
+_PIP_INSTALL_VALUES = (
+    "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--target", "-t",
+    "--prefix", "--root", "--python", "--trusted-host", "--platform", "--python-version",
+    "--implementation", "--abi", "--only-binary", "--no-binary", "--progress-bar",
+    "--cache-dir", "--src", "--upgrade-strategy", "--log", "--timeout", "--retries",
+    "--proxy", "--cert", "--client-cert", "--config-settings", "-C", "--global-option",
+    "--report", "--index-strategy", "--keyring-provider", "-e", "--editable",
+)  # fmt: skip
+_NPM_VALUES = ("--registry", "--cache", "--userconfig", "--loglevel", "--omit", "--include")
+_MAVEN_VALUES = (
+    "-s", "--settings", "-gs", "--global-settings", "-P", "-pl", "--projects", "-T",
+    "--threads", "-rf", "--resume-from", "-t", "--toolchains", "-l", "--log-file",
+)  # fmt: skip
+_GRADLE_VALUES = (
+    "-g", "--gradle-user-home", "-c", "--settings-file", "-b", "--build-file", "-I",
+    "--init-script", "--console", "--warning-mode", "-x", "--exclude-task",
+)  # fmt: skip
+_CONAN_VALUES = (
+    "-pr", "--profile", "-s", "--settings", "-o", "--options", "-of", "--output-folder",
+    "-b", "--build", "-r", "--remote",
+)  # fmt: skip
+_DOTNET_VALUES = (
+    "-s", "--source", "--packages", "--configfile", "-r", "--runtime", "-v", "--verbosity",
+    "-c", "--configuration", "-o", "--output", "-f", "--framework", "-a", "--arch",
+    "--os", "--lock-file-path", "-p", "--property", "--version-suffix", "-bl",
+)  # fmt: skip
+_CONDA_VALUES = ("-n", "--name", "-p", "--prefix", "-c", "--channel", "--solver")
+_GO_VALUES = ("-o", "-ldflags", "-gcflags", "-tags", "-mod", "-modfile", "-p", "-trimpath")
+_GO_VALUES += ("-installsuffix", "-buildmode", "-asmflags", "-pkgdir", "-toolexec", "-run")
+
+# npm-style lifecycle scripts that run the project's own code during an install.
+NPM_HOOKS = r'"(preinstall|install|postinstall|prepare|prepublish)"\s*:'
+_NPM_PROBLEMS = (
+    (r'"workspaces"', "package.json declares workspaces, whose files the install also reads"),
+    (NPM_HOOKS, "package.json has an install or prepare script that may need the sources"),
+)
+_NET_MANIFESTS = ("*.csproj", "*.fsproj", "*.vbproj", "*.sln", "*.slnx")
+_NET_SETTINGS = (
+    "packages.lock.json", "NuGet.config", "nuget.config", "NuGet.Config",
+    "Directory.Build.props", "Directory.Packages.props", "Directory.Build.targets",
+    "global.json", "packages.config",
+)  # fmt: skip
+_NET_BUILDS = (("build",), ("publish",), ("test",), ("run",), ("pack",))
+
+# --- the table -------------------------------------------------------------------------
+
+ECOSYSTEMS: tuple[Ecosystem, ...] = (
+    # Python
+    Ecosystem(
+        "pip",
+        ("pip",),
+        manifests=("requirements.txt",),
+        installs=_with(
+            "pip",
+            (),
+            (),
+            Installer(
+                "",
+                ("pip",),
+                (("install",),),
+                manifest_options=("-r", "--requirement", "-c", "--constraint"),
+                extra_args=True,
+                value_options=_PIP_INSTALL_VALUES,
+            ),
+        ),
+        builds=(("wheel",),),
+        setup=(("config",), ("cache",)),
+        follow="requirements",
+        cache_kind="pip",
+        cleanup=("pip cache purge", "pip install --no-cache-dir"),
+    ),
+    Ecosystem(
+        "pip-tools",
+        ("pip-sync", "pip-compile"),
+        manifests=("requirements.txt",),
+        installs=_with(
+            "pip-tools",
+            (),
+            (),
+            Installer(
+                "",
+                ("pip-sync",),
+                ((),),
+                positional_manifests=True,
+                default_manifests=("requirements.txt",),
+            ),
+        ),
+        follow="requirements",
+        cache_kind="pip",
+    ),
+    Ecosystem(
+        "uv",
+        ("uv",),
+        manifests=("pyproject.toml",),
+        lockfiles=("uv.lock",),
+        installs=_with(
+            "uv",
+            ("pyproject.toml",),
+            ("uv.lock",),
+            Installer(
+                "",
+                ("pip",),
+                (("sync",),),
+                positional_manifests=True,
+                value_options=_PIP_INSTALL_VALUES,
+            ),
+            Installer(
+                "",
+                ("uv",),
+                (("sync",),),
+                deps_only=(
+                    ("--no-install-project",),
+                    ("--no-install-workspace",),
+                    ("--only-group",),
+                    ("--only-dev",),
+                ),
+                dir_options=("--directory", "--project"),
+                value_options=("--python", "-p", "--extra", "--group", "--no-group", "--package"),
+            ),
+        ),
+        builds=(("build",), ("run",)),
+        setup=(("venv",), ("python",), ("tool",)),
+        no_project=(r"\A(?![\s\S]*\[build-system\])", r"\bpackage\s*=\s*false"),
+        follow="requirements",
+        cache_dirs=("~/.cache/uv",),
+        cleanup=("uv cache clean", "UV_NO_CACHE=1"),
+    ),
+    Ecosystem(
+        "poetry",
+        ("poetry",),
+        manifests=("pyproject.toml",),
+        lockfiles=("poetry.lock", "poetry.toml"),
+        installs=_with(
+            "poetry",
+            ("pyproject.toml",),
+            ("poetry.lock", "poetry.toml"),
+            Installer(
+                "",
+                ("poetry",),
+                (("install",), ("sync",)),
+                deps_only=(("--no-root",),),
+                dir_options=("-C", "--directory", "-P", "--project"),
+                value_options=("--only", "--with", "--without", "-E", "--extras"),
+            ),
+        ),
+        builds=(("build",),),
+        setup=(("config",), ("self",), ("cache",)),
+        no_project=(r"package-mode\s*=\s*false",),
+        cache_dirs=("~/.cache/pypoetry",),
+        cleanup=("poetry cache clear --all .",),
+    ),
+    Ecosystem(
+        "pipenv",
+        ("pipenv",),
+        manifests=("Pipfile",),
+        lockfiles=("Pipfile.lock",),
+        installs=_with(
+            "pipenv",
+            ("Pipfile",),
+            ("Pipfile.lock",),
+            Installer("", ("pipenv",), (("install",), ("sync",))),
+        ),
+        cache_dirs=("~/.cache/pipenv",),
+        cleanup=("pipenv --clear",),
+    ),
+    Ecosystem(
+        "pdm",
+        ("pdm",),
+        manifests=("pyproject.toml",),
+        lockfiles=("pdm.lock", "pdm.toml", ".pdm-python"),
+        installs=_with(
+            "pdm",
+            ("pyproject.toml",),
+            ("pdm.lock", "pdm.toml"),
+            Installer(
+                "",
+                ("pdm",),
+                (("install",), ("sync",)),
+                deps_only=(("--no-self",),),
+                dir_options=("-p", "--project"),
+                value_options=("-G", "--group", "-L", "--lockfile", "-v"),
+            ),
+        ),
+        builds=(("build",),),
+        setup=(("config",), ("venv",), ("use",)),
+        no_project=(r"distribution\s*=\s*false", r"\A(?![\s\S]*\[build-system\])"),
+        cache_dirs=("~/.cache/pdm",),
+        cleanup=("pdm cache clear",),
+    ),
+    Ecosystem(
+        "conda",
+        ("conda", "mamba", "micromamba"),
+        manifests=("environment.yml",),
+        installs=_with(
+            "conda",
+            (),
+            (),
+            Installer(
+                "",
+                ("conda", "mamba", "micromamba"),
+                (("env", "create"), ("env", "update")),
+                manifest_options=("-f", "--file"),
+                default_manifests=("environment.yml",),
+                value_options=_CONDA_VALUES,
+            ),
+            Installer(
+                "",
+                ("conda", "mamba", "micromamba"),
+                (("install",), ("create",), ("update",)),
+                manifest_options=("-f", "--file"),
+                extra_args=True,
+                value_options=_CONDA_VALUES,
+            ),
+        ),
+        setup=(("config",), ("clean",), ("init",), ("activate",)),
+        problems=((r"^\s*-\s*-e\s", "the environment file installs a local project (-e)"),),
+        cache_dirs=("/opt/conda/pkgs",),
+        cleanup=("conda clean -afy", "micromamba clean --all --yes"),
+    ),
+    # JavaScript
+    Ecosystem(
+        "npm",
+        ("npm",),
+        manifests=("package.json",),
+        lockfiles=("package-lock.json", "npm-shrinkwrap.json", ".npmrc"),
+        installs=_with(
+            "npm",
+            ("package.json",),
+            ("package-lock.json", "npm-shrinkwrap.json", ".npmrc"),
+            Installer(
+                "",
+                ("npm",),
+                (("ci",), ("install",), ("i",), ("clean-install",), ("install-clean",)),
+                dir_options=("--prefix",),
+                value_options=_NPM_VALUES,
+            ),
+        ),
+        builds=(("run",), ("run-script",), ("pack",), ("publish",)),
+        setup=(("config",), ("cache",), ("set",)),
+        problems=_NPM_PROBLEMS,
+        cache_kind="npm",
+        cleanup=("npm cache clean --force",),
+    ),
+    Ecosystem(
+        "yarn-berry",
+        ("yarn",),
+        manifests=("package.json",),
+        lockfiles=("yarn.lock", ".yarnrc.yml", ".yarn/releases/", ".yarn/plugins/", ".npmrc"),
+        installs=_with(
+            "yarn",
+            ("package.json",),
+            ("yarn.lock", ".yarnrc.yml", ".yarn/releases/", ".yarn/plugins/", ".npmrc"),
+            Installer(
+                "",
+                ("yarn",),
+                ((), ("install",)),
+                when_flags=("--immutable", "--immutable-cache", "--check-cache"),
+                dir_options=("--cwd",),
+                value_options=("--mode",),
+            ),
+            Installer(
+                "",
+                ("yarn",),
+                (("workspaces", "focus"),),
+                extra_args=True,
+                value_options=("--mode",),
+            ),
+        ),
+        builds=(("build",), ("run",)),
+        setup=(("config",), ("cache",), ("set",), ("plugin",)),
+        problems=_NPM_PROBLEMS,
+        cache_dirs=("~/.yarn/berry/cache",),
+        cleanup=("yarn cache clean --all",),
+    ),
+    Ecosystem(
+        "yarn",
+        ("yarn",),
+        manifests=("package.json",),
+        lockfiles=("yarn.lock", ".yarnrc", ".yarnrc.yml", ".npmrc"),
+        installs=_with(
+            "yarn",
+            ("package.json",),
+            ("yarn.lock", ".yarnrc", ".yarnrc.yml", ".npmrc"),
+            Installer(
+                "",
+                ("yarn",),
+                ((), ("install",)),
+                dir_options=("--cwd",),
+                value_options=(
+                    "--network-timeout",
+                    "--cache-folder",
+                    "--modules-folder",
+                    "--mutex",
+                ),
+            ),
+        ),
+        builds=(("build",), ("run",)),
+        setup=(("config",), ("cache",), ("global",), ("set",)),
+        problems=_NPM_PROBLEMS,
+        cache_kind="yarn",
+        cleanup=("yarn cache clean",),
+    ),
+    Ecosystem(
+        "pnpm",
+        ("pnpm",),
+        manifests=("package.json",),
+        lockfiles=("pnpm-lock.yaml", "pnpm-workspace.yaml", ".npmrc"),
+        installs=_with(
+            "pnpm",
+            ("package.json",),
+            ("pnpm-lock.yaml", "pnpm-workspace.yaml", ".npmrc"),
+            Installer(
+                "",
+                ("pnpm",),
+                (("install",), ("i",)),
+                dir_options=("-C", "--dir"),
+                value_options=("--store-dir", "--filter", "-F", "--reporter"),
+            ),
+            Installer(
+                "",
+                ("pnpm",),
+                (("fetch",),),
+                ("pnpm-lock.yaml",),
+                (".npmrc",),
+                dir_options=("-C", "--dir"),
+                value_options=("--store-dir",),
+            ),
+        ),
+        builds=(("build",), ("run",), ("deploy",)),
+        setup=(("config",), ("store",), ("env",)),
+        problems=_NPM_PROBLEMS,
+        cache_dirs=("~/.local/share/pnpm/store", "~/.cache/pnpm"),
+        cleanup=("pnpm store prune",),
+    ),
+    Ecosystem(
+        "bun",
+        ("bun",),
+        manifests=("package.json",),
+        lockfiles=("bun.lock", "bun.lockb", "bunfig.toml", ".npmrc"),
+        installs=_with(
+            "bun",
+            ("package.json",),
+            ("bun.lock", "bun.lockb", "bunfig.toml", ".npmrc"),
+            Installer(
+                "",
+                ("bun",),
+                (("install",), ("i",)),
+                value_options=("--cwd", "--backend", "--cache-dir", "--registry"),
+            ),
+        ),
+        builds=(("build",), ("run",)),
+        setup=(("pm",), ("upgrade",)),
+        problems=_NPM_PROBLEMS,
+        cache_dirs=("~/.bun/install/cache",),
+        cleanup=("bun pm cache rm",),
+    ),
+    # Go, Rust
+    Ecosystem(
+        "go",
+        ("go",),
+        manifests=("go.mod",),
+        lockfiles=("go.sum",),
+        installs=_with(
+            "go",
+            ("go.mod",),
+            ("go.sum",),
+            Installer("", ("go",), (("mod", "download"),), extra_args=True, dir_options=("-C",)),
+        ),
+        implicit=_with(
+            "go",
+            ("go.mod",),
+            ("go.sum",),
+            Installer(
+                "",
+                ("go",),
+                (("build",), ("install",), ("get",), ("test",), ("vet",), ("run",)),
+                extra_args=True,
+                local_only=True,
+                dir_options=("-C",),
+                value_options=_GO_VALUES,
+                restore=("go", "mod", "download"),
+                skip_flags=("-mod=vendor",),
+                skip_env=("GO111MODULE=off",),
+                skip_files=("vendor/modules.txt",),
+                flags_env="GOFLAGS",
+            ),
+        ),
+        builds=(("build",), ("install",), ("test",), ("vet",), ("generate",), ("mod", "tidy")),
+        setup=(("env",), ("version",), ("mod", "verify"), ("clean",)),
+        cache_kind="go",
+        cleanup=("go clean -modcache -cache",),
+    ),
+    Ecosystem(
+        "cargo",
+        ("cargo",),
+        manifests=("Cargo.toml",),
+        lockfiles=("Cargo.lock",),
+        installs=_with(
+            "cargo",
+            ("Cargo.toml",),
+            ("Cargo.lock",),
+            Installer(
+                "",
+                ("cargo",),
+                (("fetch",),),
+                manifest_options=("--manifest-path",),
+                value_options=("--target", "--config", "-Z"),
+                note="cargo cannot read a manifest without its targets: add a stub src/main.rs",
+            ),
+        ),
+        builds=(("build",), ("install",), ("test",), ("chef", "prepare")),
+        setup=(("install",),),
+        cache_dirs=("/usr/local/cargo/registry", "/usr/local/cargo/git"),
+        cleanup=("rm -rf /usr/local/cargo/registry",),
+    ),
+    Ecosystem(
+        "cargo-chef",
+        ("cargo",),
+        manifests=("recipe.json",),
+        installs=(
+            Installer(
+                "cargo-chef",
+                ("cargo",),
+                (("chef", "cook"),),
+                manifest_options=("--recipe-path",),
+                default_manifests=("recipe.json",),
+                value_options=("--target", "--profile", "--features", "--target-dir", "-p"),
+            ),
+        ),
+        cache_dirs=("/usr/local/cargo/registry", "/usr/local/cargo/git"),
+    ),
+    # JVM
+    Ecosystem(
+        "maven",
+        ("mvn", "mvnw"),
+        manifests=("pom.xml",),
+        installs=_with(
+            "maven",
+            ("pom.xml",),
+            (),
+            Installer(
+                "",
+                ("mvn", "mvnw"),
+                (
+                    ("dependency:go-offline",),
+                    ("dependency:resolve",),
+                    ("dependency:resolve-plugins",),
+                    ("de.qaware.maven:go-offline-maven-plugin:resolve-dependencies",),
+                ),
+                manifest_options=("-f", "--file"),
+                value_options=_MAVEN_VALUES,
+                wrapper=("mvnw", ".mvn/"),
+            ),
+        ),
+        builds=(("package",), ("install",), ("verify",), ("compile",)),
+        problems=(
+            ("<modules>", "pom.xml lists modules, whose pom.xml files the install also reads"),
+        ),
+        cache_dirs=("~/.m2/repository",),
+    ),
+    Ecosystem(
+        "gradle",
+        ("gradle", "gradlew"),
+        manifests=("build.gradle*",),
+        lockfiles=("settings.gradle*", "gradle.properties"),
+        installs=_with(
+            "gradle",
+            ("build.gradle*",),
+            ("settings.gradle*", "gradle.properties"),
+            Installer(
+                "",
+                ("gradle", "gradlew"),
+                (("dependencies",), ("androidDependencies",), ("resolveDependencies",)),
+                dir_options=("-p", "--project-dir"),
+                value_options=_GRADLE_VALUES,
+                wrapper=("gradlew", "gradle/"),
+            ),
+        ),
+        builds=(("build",), ("assemble",), ("bootJar",), ("installDist",)),
+        problems=(
+            (
+                r"(?m)^\s*include\b",
+                "the Gradle build includes subprojects, whose build files it also reads",
+            ),
+        ),
+        cache_dirs=("~/.gradle/caches",),
+    ),
+    Ecosystem(
+        "sbt",
+        ("sbt",),
+        manifests=("build.sbt",),
+        lockfiles=("project/",),
+        installs=_with(
+            "sbt",
+            ("build.sbt",),
+            ("project/",),
+            Installer("", ("sbt",), (("update",), ("updateClassifiers",)), value_options=("-J",)),
+        ),
+        builds=(("compile",), ("assembly",), ("stage",), ("package",)),
+        problems=((r"\.dependsOn\(|aggregate\(", "the sbt build has subprojects"),),
+        cache_dirs=("~/.ivy2/cache", "~/.cache/coursier", "~/.sbt"),
+    ),
+    # .NET
+    Ecosystem(
+        "dotnet",
+        ("dotnet",),
+        manifests=_NET_MANIFESTS,
+        lockfiles=_NET_SETTINGS,
+        installs=_with(
+            "dotnet",
+            _NET_MANIFESTS,
+            _NET_SETTINGS,
+            Installer(
+                "",
+                ("dotnet",),
+                (("restore",),),
+                project_positional=True,
+                value_options=_DOTNET_VALUES,
+            ),
+        ),
+        implicit=_with(
+            "dotnet",
+            _NET_MANIFESTS,
+            _NET_SETTINGS,
+            Installer(
+                "",
+                ("dotnet",),
+                _NET_BUILDS,
+                project_positional=True,
+                value_options=_DOTNET_VALUES,
+                restore=("dotnet", "restore"),
+                skip_flags=("--no-restore", "--no-build"),
+            ),
+        ),
+        builds=_NET_BUILDS,
+        setup=(("tool", "install"), ("nuget", "locals"), ("dev-certs",), ("--info",)),
+        follow="dotnet",
+        cache_dirs=("~/.nuget/packages",),
+        cleanup=("dotnet nuget locals all --clear",),
+    ),
+    Ecosystem(
+        "nuget",
+        ("nuget", "nuget.exe"),
+        manifests=("*.sln", "packages.config", *_NET_MANIFESTS),
+        lockfiles=_NET_SETTINGS,
+        installs=_with(
+            "nuget",
+            ("*.sln", "packages.config"),
+            _NET_SETTINGS,
+            Installer(
+                "",
+                ("nuget", "nuget.exe"),
+                (("restore",),),
+                project_positional=True,
+                value_options=("-PackagesDirectory", "-ConfigFile", "-Source", "-Verbosity"),
+            ),
+        ),
+        follow="dotnet",
+        cache_dirs=("~/.nuget/packages",),
+        cleanup=("nuget locals all -clear",),
+    ),
+    Ecosystem(
+        "paket",
+        ("paket",),
+        manifests=("paket.dependencies",),
+        lockfiles=("paket.lock", ".paket/", ".config/dotnet-tools.json"),
+        installs=_with(
+            "paket",
+            ("paket.dependencies",),
+            ("paket.lock", ".paket/", ".config/dotnet-tools.json"),
+            Installer("", ("paket",), (("restore",), ("install",))),
+        ),
+        cache_dirs=("~/.nuget/packages",),
+    ),
+    # Ruby, PHP
+    Ecosystem(
+        "bundler",
+        ("bundle", "bundler"),
+        manifests=("Gemfile",),
+        lockfiles=("Gemfile.lock",),
+        installs=_with(
+            "bundler",
+            ("Gemfile",),
+            ("Gemfile.lock",),
+            Installer(
+                "",
+                ("bundle", "bundler"),
+                (("install",),),
+                manifest_options=("--gemfile",),
+                value_options=("--jobs", "-j", "--retry", "--path", "--without", "--with"),
+            ),
+        ),
+        builds=(("exec",),),
+        setup=(("config",),),
+        follow="gemspec",
+        cache_dirs=("/usr/local/bundle/cache",),
+        cleanup=("bundle clean --force", "rm -rf /usr/local/bundle/cache"),
+    ),
+    Ecosystem(
+        "rubygems",
+        ("gem",),
+        manifests=("Gemfile",),
+        installs=_with(
+            "rubygems",
+            (),
+            (),
+            Installer(
+                "",
+                ("gem",),
+                (("install",),),
+                manifest_options=("-g", "--file"),
+                extra_args=True,
+                value_options=("-v", "--version", "-i", "--install-dir", "--source"),
+            ),
+        ),
+        builds=(("build",),),
+        setup=(("install",), ("update",), ("sources",)),
+        cache_dirs=("~/.gem", "/usr/local/bundle/cache"),
+        cleanup=("gem cleanup", "gem install --no-document"),
+    ),
+    Ecosystem(
+        "composer",
+        ("composer", "composer.phar"),
+        manifests=("composer.json",),
+        lockfiles=("composer.lock",),
+        installs=_with(
+            "composer",
+            ("composer.json",),
+            ("composer.lock",),
+            Installer(
+                "",
+                ("composer",),
+                (("install",), ("i",)),
+                deps_only=(("--no-scripts", "--no-autoloader"),),
+                dir_options=("-d", "--working-dir"),
+            ),
+        ),
+        builds=(("dump-autoload",), ("run-script",)),
+        setup=(("config",), ("global",), ("self-update",)),
+        cache_dirs=("~/.composer/cache", "~/.cache/composer"),
+        cleanup=("composer clear-cache",),
+    ),
+    # Erlang VM
+    Ecosystem(
+        "mix",
+        ("mix",),
+        manifests=("mix.exs",),
+        lockfiles=("mix.lock",),
+        installs=_with(
+            "mix",
+            ("mix.exs",),
+            ("mix.lock",),
+            Installer("", ("mix",), (("deps.get",),), value_options=("--only",)),
+        ),
+        builds=(("compile",), ("release",), ("deps.compile",), ("assets.deploy",)),
+        setup=(("local.hex",), ("local.rebar",), ("archive.install",)),
+        problems=(
+            (r"\bapps_path\s*:", "mix.exs is an umbrella project, whose apps it also reads"),
+        ),
+        cache_dirs=("~/.hex", "~/.mix"),
+    ),
+    Ecosystem(
+        "rebar3",
+        ("rebar3",),
+        manifests=("rebar.config",),
+        lockfiles=("rebar.lock",),
+        installs=_with(
+            "rebar3",
+            ("rebar.config",),
+            ("rebar.lock",),
+            Installer("", ("rebar3",), (("get-deps",),), extra_args=True),
+        ),
+        builds=(("compile",), ("release",), ("as",)),
+        cache_dirs=("~/.cache/rebar3",),
+    ),
+    # Dart, Swift, Haskell
+    Ecosystem(
+        "pub",
+        ("dart", "flutter", "pub"),
+        manifests=("pubspec.yaml",),
+        lockfiles=("pubspec.lock",),
+        installs=_with(
+            "pub",
+            ("pubspec.yaml",),
+            ("pubspec.lock",),
+            Installer(
+                "", ("dart", "flutter"), (("pub", "get"),), dir_options=("-C", "--directory")
+            ),
+            Installer("", ("pub",), (("get",),)),
+        ),
+        builds=(("compile",), ("build",)),
+        setup=(("config",), ("precache",), ("doctor",)),
+        problems=((r"(?m)^\s*path\s*:", "pubspec.yaml names path dependencies"),),
+        cache_dirs=("~/.pub-cache",),
+    ),
+    Ecosystem(
+        "swiftpm",
+        ("swift",),
+        manifests=("Package.swift",),
+        lockfiles=("Package.resolved",),
+        installs=_with(
+            "swiftpm",
+            ("Package.swift",),
+            ("Package.resolved",),
+            Installer(
+                "",
+                ("swift",),
+                (("package", "resolve"),),
+                dir_options=("--package-path",),
+            ),
+        ),
+        builds=(("build",), ("test",), ("run",)),
+        problems=((r"\.package\(\s*path\s*:", "Package.swift names local packages"),),
+        cache_dirs=("~/.cache/org.swift.swiftpm",),
+    ),
+    Ecosystem(
+        "cabal",
+        ("cabal",),
+        manifests=("*.cabal",),
+        lockfiles=("cabal.project", "cabal.project.freeze", "cabal.project.local"),
+        installs=_with(
+            "cabal",
+            ("*.cabal",),
+            ("cabal.project", "cabal.project.freeze", "cabal.project.local"),
+            Installer(
+                "",
+                ("cabal",),
+                (("build",), ("install",), ("v2-build",), ("v2-install",)),
+                extra_args=True,
+                when_flags=("--only-dependencies", "--dependencies-only"),
+            ),
+        ),
+        builds=(("build",), ("install",)),
+        setup=(("update",), ("v2-update",), ("user-config",)),
+        cache_dirs=("~/.cabal/packages", "~/.local/state/cabal/store"),
+    ),
+    Ecosystem(
+        "stack",
+        ("stack",),
+        manifests=("stack.yaml",),
+        lockfiles=("stack.yaml.lock", "package.yaml", "*.cabal"),
+        installs=_with(
+            "stack",
+            ("stack.yaml",),
+            ("stack.yaml.lock", "package.yaml", "*.cabal"),
+            Installer(
+                "",
+                ("stack",),
+                (("build",), ("install",)),
+                extra_args=True,
+                when_flags=("--only-dependencies", "--dependencies-only", "--only-snapshot"),
+                value_options=("--stack-yaml", "--resolver", "--ghc-options"),
+            ),
+        ),
+        builds=(("build",), ("install",)),
+        setup=(("setup",), ("update",), ("config",)),
+        problems=((r"(?m)^packages\s*:\s*\n(\s*-\s*(?!\.\s*$).*\n)", "stack.yaml lists packages"),),
+        cache_dirs=("~/.stack",),
+    ),
+    # R, Perl, Lua
+    Ecosystem(
+        "renv",
+        ("Rscript", "R"),
+        manifests=("renv.lock",),
+        lockfiles=("renv/activate.R", "renv/settings.json", ".Rprofile"),
+        installs=_with(
+            "renv",
+            ("renv.lock",),
+            ("renv/activate.R", "renv/settings.json", ".Rprofile"),
+            Installer(
+                "",
+                ("Rscript", "R"),
+                ((),),
+                code_options=("-e",),
+                code_pattern=r"\brenv::restore\(",
+            ),
+        ),
+        setup=((),),  # ``Rscript -e 'install.packages("x")'`` reads nothing of the context
+        cache_dirs=("~/.cache/R/renv",),
+    ),
+    Ecosystem(
+        "cpanm",
+        ("cpanm", "cpanminus"),
+        manifests=("cpanfile",),
+        lockfiles=("cpanfile.snapshot", "META.json"),
+        installs=_with(
+            "cpanm",
+            ("cpanfile",),
+            ("cpanfile.snapshot", "META.json"),
+            Installer(
+                "",
+                ("cpanm",),
+                ((),),
+                project_positional=True,
+                when_flags=("--installdeps",),
+                value_options=("--with-feature", "--without-feature", "-l", "-L", "--mirror"),
+            ),
+        ),
+        setup=((),),  # ``cpanm Module::Name`` reads nothing of the context
+        cache_dirs=("~/.cpanm",),
+        cleanup=("rm -rf ~/.cpanm",),
+    ),
+    Ecosystem(
+        "carton",
+        ("carton",),
+        manifests=("cpanfile",),
+        lockfiles=("cpanfile.snapshot",),
+        installs=_with(
+            "carton",
+            ("cpanfile",),
+            ("cpanfile.snapshot",),
+            Installer("", ("carton",), (("install",),), value_options=("--path", "--cpanfile")),
+        ),
+        cache_dirs=("~/.cpanm",),
+    ),
+    Ecosystem(
+        "luarocks",
+        ("luarocks",),
+        manifests=("*.rockspec",),
+        installs=_with(
+            "luarocks",
+            ("*.rockspec",),
+            (),
+            Installer(
+                "",
+                ("luarocks",),
+                (("install",), ("build",)),
+                project_positional=True,
+                when_flags=("--only-deps", "--deps-only"),
+                value_options=("--tree", "--server", "--lua-version"),
+            ),
+        ),
+        setup=(("install",), ("config",)),
+        cache_dirs=("~/.cache/luarocks",),
+    ),
+    # C and C++
+    Ecosystem(
+        "vcpkg",
+        ("vcpkg",),
+        manifests=("vcpkg.json",),
+        lockfiles=("vcpkg-configuration.json",),
+        installs=_with(
+            "vcpkg",
+            ("vcpkg.json",),
+            ("vcpkg-configuration.json",),
+            Installer(
+                "",
+                ("vcpkg",),
+                (("install",),),
+                value_options=("--triplet", "--x-install-root", "--overlay-ports"),
+                dir_options=("--x-manifest-root",),
+            ),
+        ),
+        setup=(("install",), ("integrate",)),  # ``vcpkg install zlib``: classic mode
+        cache_dirs=("~/.cache/vcpkg/archives",),
+    ),
+    Ecosystem(
+        "conan",
+        ("conan",),
+        manifests=("conanfile.*",),
+        lockfiles=("conan.lock", "conandata.yml"),
+        installs=_with(
+            "conan",
+            ("conanfile.*",),
+            ("conan.lock", "conandata.yml"),
+            Installer(
+                "",
+                ("conan",),
+                (("install",),),
+                project_positional=True,
+                value_options=_CONAN_VALUES,
+            ),
+        ),
+        builds=(("create",), ("build",)),
+        setup=(("profile",), ("remote",), ("config",)),
+        cache_dirs=("~/.conan2/p", "~/.conan/data"),
+        cleanup=("conan cache clean",),
+    ),
+    # System package managers: they read nothing from the build context.
+    Ecosystem(
+        "apt",
+        ("apt-get", "apt"),
+        reads_context=False,
+        cache_kind="apt",
+        cleanup=("apt-get clean", "rm -rf /var/lib/apt/lists/*"),
+    ),
+    Ecosystem(
+        "apk",
+        ("apk",),
+        reads_context=False,
+        cache_kind="apk",
+        cleanup=("apk add --no-cache", "rm -rf /var/cache/apk/*"),
+    ),
+    Ecosystem("yum", ("yum",), reads_context=False, cache_kind="yum", cleanup=("yum clean all",)),
+    Ecosystem("dnf", ("dnf",), reads_context=False, cache_kind="dnf", cleanup=("dnf clean all",)),
+    Ecosystem(
+        "microdnf",
+        ("microdnf",),
+        reads_context=False,
+        cache_dirs=("/var/cache/yum",),
+        cleanup=("microdnf clean all",),
+    ),
+    Ecosystem(
+        "zypper",
+        ("zypper",),
+        reads_context=False,
+        cache_dirs=("/var/cache/zypp",),
+        cleanup=("zypper clean --all",),
+    ),
+    Ecosystem(
+        "pacman",
+        ("pacman",),
+        reads_context=False,
+        cache_dirs=("/var/cache/pacman/pkg",),
+        cleanup=("pacman -Scc --noconfirm",),
+    ),
+)
+"""One entry per package manager (see the module doc)."""
+
+
+def ecosystem(name: str) -> Ecosystem | None:
+    """The table entry named ``name`` (the ``tool`` of its installers), or ``None``: unknown."""
+    return _BY_NAME.get(name)
+
+
+_BY_NAME = {entry.name: entry for entry in ECOSYSTEMS}
+for _entry in ECOSYSTEMS:
+    for _installer in _entry.installs + _entry.implicit:
+        _installer.ecosystem = _entry.name
+
+
+def ecosystem_of_program(name: str) -> list[Ecosystem]:
+    """The entries whose tools include the program ``name`` (a basename)."""
+    return [entry for entry in ECOSYSTEMS if name in entry.tools]

@@ -1,0 +1,952 @@
+"""Dependency installs and the COPYs before them: which install re-runs for nothing.
+
+``install_findings(context)`` answers, for every stage (and the ONBUILD triggers of
+each), each dependency install that a COPY busts although the install reads only its
+manifests: a broad COPY (``COPY . .``, a directory holding the manifests) before it,
+or a narrow COPY of other files between the manifests and the install. Each answer
+is a plain value (``InstallFinding``): the COPY and its source word, the install RUN,
+the manifests it reads, whether the build context proves it reads only them, why it
+cannot simply be moved (``problem``, ``blocker``), and the text of the narrow COPY
+lines (and, for a build that installs on the way, the explicit install) to put
+first. ``splits(context, stage)`` gives the reorder engine the same answers.
+
+Everything is computed once per file (``RuleContext.analysis``). The facts about
+package managers are the ecosystem table; this module holds the mechanism.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from lintlayers.model.context_copies import (
+    GLOB,
+    brings,
+    context_copy,
+    expand_known,
+    resolve,
+    source_kind,
+)
+from lintlayers.model.ecosystems import ecosystem
+from lintlayers.model.package_managers import (
+    PYTHON_ANY_VERSION,
+    match_implicit,
+    match_install,
+    normalize_argv,
+)
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lintlayers.context import RuleContext
+    from lintlayers.model.context_copies import ContextCopy
+    from lintlayers.model.manifests import Tree
+    from lintlayers.model.package_managers import InstallMatch
+    from lintlayers.model.stages import BuildModel, Scope, Stage
+    from lintlayers.shell.commands import SimpleCommand
+    from lintlayers.syntax.nodes import Instruction
+
+METADATA = frozenset(
+    {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "MAINTAINER"}
+)
+"""Instructions an install RUN may move above without changing what it does."""
+
+NEUTRAL_COMMANDS = frozenset(
+    {
+        "cd", "pushd", "popd", "set", "true", ":", "echo", "printf", "mkdir", "rm",
+        "export", "ls", "pwd", "test", "[", "sleep", "umask", "which", "id", "whoami",
+        "date", "corepack",
+    }
+)  # fmt: skip
+"""Shell commands that read no file of the build context."""
+
+
+class Install:
+    """One dependency install in a RUN, with its manifest paths resolved in the image."""
+
+    __slots__ = ("command", "cwd", "found", "optional", "primary", "required", "text", "unknown")
+
+    def __init__(
+        self, found: InstallMatch, command: SimpleCommand | None, text: str, cwd: str
+    ) -> None:
+        self.found = found
+        self.command = command
+        self.text = text  # the command as written, on one line
+        self.cwd = cwd
+        self.required: list[str] = []  # absolute paths (globs allowed in the name)
+        self.optional: list[str] = []
+        self.primary = ""
+        self.unknown = ""  # why the files it reads cannot be known
+
+    @property
+    def tool(self) -> str:
+        return self.found.installer.tool
+
+    def __repr__(self) -> str:
+        return f"Install({self.text!r}, {self.required})"
+
+
+class InstallFinding:
+    """A COPY that busts the cache of an install reading only its manifests.
+
+    ``kind``: ``all`` (the whole context), ``top`` (``*``), ``dir`` (a directory
+    holding the manifests) or ``between`` (a narrow COPY of other files between the
+    manifests and the install). ``copy`` is that COPY (the outer instruction, ONBUILD
+    included) and ``source``/``start``/``end`` its source word; ``run`` is the
+    install RUN and ``installs`` its installs concerned; ``names`` the files they
+    read. ``implicit`` marks a build that installs on the way (``go build``):
+    then ``restore`` is the explicit install to run first. ``proven`` says the build
+    context proves the installs read only those files. ``problem`` says why the
+    install cannot go before the sources at all, ``blocker`` why it cannot simply be
+    moved there; both are ``""`` when it can. ``copy_lines`` are the narrow COPY
+    lines (each ending with a newline) to put before ``anchor``, where the install
+    goes; ``files`` the (context path, image path) pairs they copy.
+    """
+
+    __slots__ = (
+        "anchor",
+        "blocker",
+        "copy",
+        "copy_lines",
+        "end",
+        "files",
+        "implicit",
+        "installs",
+        "kind",
+        "names",
+        "onbuild",
+        "problem",
+        "proven",
+        "restore",
+        "run",
+        "source",
+        "stage",
+        "start",
+    )
+
+    def __init__(self, copy: Instruction, word: tuple[str, int, int], kind: str) -> None:
+        self.copy = copy
+        self.source, self.start, self.end = word
+        self.kind = kind
+        self.run: Instruction = copy
+        self.anchor: Instruction = copy
+        self.installs: list[Install] = []
+        self.names: list[str] = []
+        self.implicit = False
+        self.restore = ""
+        self.proven = False
+        self.problem = ""
+        self.blocker = ""
+        self.copy_lines = ""
+        self.files: list[tuple[str, str]] = []
+        self.stage = 0
+        self.onbuild = False
+
+    @property
+    def fixable(self) -> bool:
+        return not self.problem and not self.blocker
+
+    def __repr__(self) -> str:
+        return f"InstallFinding({self.kind} {self.source!r}, {self.installs})"
+
+
+def install_findings(context: RuleContext) -> list[InstallFinding]:
+    """Every install a COPY busts for nothing, in file order (computed once per file)."""
+    return context.analysis(_install_findings)
+
+
+def _install_findings(context: RuleContext) -> list[InstallFinding]:
+    model = context.model
+    finals: dict[int, str | None] = {}
+    found: list[InstallFinding] = []
+    for stage in model.stages:
+        own = _Sequence(context, stage, _inherited_workdir(model, stage, finals), False)
+        triggers: _Sequence | None = None
+        for item, scope in model.walk(stage):  # scopes are not kept: they can be large
+            if item.inner is None:
+                own.add(item, scope)
+                continue
+            if triggers is None:
+                triggers = _Sequence(context, stage, _final_workdir(model, stage, finals), True)
+            triggers.add(item, None)  # triggers run in a child build: no scope known
+        found.extend(own.check())
+        if triggers is not None:
+            found.extend(triggers.check())
+    return found
+
+
+class Split:
+    """New COPY lines for the manifests of the install at ``run``, before the broad COPY.
+
+    ``broad`` and ``run`` index the stage's instructions; ``text`` holds the COPY lines
+    (each ending with a newline) and ``instructions`` the same lines parsed.
+    """
+
+    __slots__ = ("broad", "instructions", "run", "sources", "text")
+
+    def __init__(self, broad: int, run: int, text: str, instructions: list[Instruction]) -> None:
+        self.broad = broad
+        self.run = run
+        self.text = text
+        self.instructions = instructions
+        self.sources: list[list[str]] = [
+            [word.value for word in instruction.words[:-1]] for instruction in instructions
+        ]
+
+    def __repr__(self) -> str:
+        return f"Split(broad={self.broad}, run={self.run}, {self.text!r})"
+
+
+def splits(context: RuleContext, stage: Stage) -> list[Split]:
+    """The broad COPYs of ``stage`` the build context proves can be split: the
+    manifests copied first and the install moved between (none without a context)."""
+    if context.context_dir is None:
+        return []
+    from lintlayers.source import SourceText
+    from lintlayers.syntax.parser import parse_source
+
+    positions = {id(instruction): index for index, instruction in enumerate(stage.instructions)}
+    found: list[Split] = []
+    for finding in install_findings(context):
+        if finding.onbuild or finding.kind == "between" or finding.implicit:
+            continue
+        if not finding.proven or finding.problem or not finding.copy_lines.strip():
+            continue
+        broad = positions.get(id(finding.copy))
+        run = positions.get(id(finding.run))
+        if broad is None or run is None:
+            continue
+        parsed = parse_source(SourceText("FROM scratch\n" + finding.copy_lines))
+        instructions = parsed.instructions[1:]
+        if parsed.all_errors() or not instructions:
+            continue
+        if any(item.keyword not in ("COPY", "ADD") for item in instructions):
+            continue
+        found.append(Split(broad, run, finding.copy_lines, instructions))
+    return found
+
+
+def proven_installs(context: RuleContext, stage: Stage) -> frozenset[int]:
+    """``id()`` of the RUNs of ``stage`` whose installs the build context proves read only
+    their manifests (so the reorder engine may move them above other COPYs)."""
+    ids = {id(instruction) for instruction in stage.instructions}
+    return frozenset(
+        id(finding.run)
+        for finding in install_findings(context)
+        if finding.proven and not finding.problem and id(finding.run) in ids
+    )
+
+
+# --- the working directory ---------------------------------------------------------------
+
+
+def _inherited_workdir(model: BuildModel, stage: Stage, finals: dict[int, str | None]) -> str:
+    base = stage.base_stage
+    if base is None or base is stage or base.index >= stage.index:
+        return "/"
+    return _final_workdir(model, base, finals) or "/"
+
+
+def _final_workdir(model: BuildModel, stage: Stage, finals: dict[int, str | None]) -> str | None:
+    """The WORKDIR a stage ends with (``None`` when a variable makes it unknown)."""
+    if stage.index in finals:
+        return finals[stage.index]
+    finals[stage.index] = None  # guards against cycles
+    workdir: str | None = _inherited_workdir(model, stage, finals)
+    escape = model.dockerfile.escape
+    for instruction, scope in model.walk(stage):
+        if instruction.keyword == "WORKDIR" and instruction.words:
+            value = expand_known(instruction.words[0].value, scope.values(), escape)
+            workdir = resolve(workdir, value) if value is not None else None
+    finals[stage.index] = workdir
+    return workdir
+
+
+def _cd(cwd: str | None, command: SimpleCommand, values: dict[str, str]) -> str | None:
+    positional = command.positional_args()
+    if not positional:
+        return None  # ``cd`` alone goes home
+    target = expand_known(positional[0], values)
+    if target is None or target.startswith("~"):
+        return None
+    return resolve(cwd, target)
+
+
+# --- one sequence of instructions --------------------------------------------------------
+
+
+class _Sequence:
+    """Instructions that run one after another, with the WORKDIR before each."""
+
+    __slots__ = (
+        "context",
+        "copies",
+        "env",
+        "installs",
+        "items",
+        "onbuild",
+        "stage",
+        "workdir",
+        "workdirs",
+    )
+
+    def __init__(
+        self, context: RuleContext, stage: Stage, workdir: str | None, onbuild: bool
+    ) -> None:
+        self.context = context
+        self.stage = stage
+        self.onbuild = onbuild
+        self.workdir = workdir  # after the last instruction added
+        self.items: list[Instruction] = []
+        self.workdirs: list[str | None] = []  # before each instruction
+        self.copies: list[ContextCopy] = []
+        self.installs: list[tuple[int, list[Install]]] = []
+        self.env: dict[int, dict[str, str]] = {}  # values in scope before each install RUN
+
+    def add(self, outer: Instruction, scope: Scope | None) -> None:
+        """Record one instruction; ``scope`` holds the variables in effect before it."""
+        index = len(self.items)
+        self.items.append(outer)
+        workdir = self.workdir
+        self.workdirs.append(workdir)
+        instruction = outer.effective
+        keyword = instruction.keyword
+        if keyword not in ("WORKDIR", "COPY", "ADD", "RUN"):
+            return
+        values = scope.values() if scope is not None else {}
+        escape = self.context.dockerfile.escape
+        if keyword == "WORKDIR" and instruction.words:
+            value = expand_known(instruction.words[0].value, values, escape)
+            self.workdir = resolve(workdir, value) if value is not None else None
+        elif keyword == "RUN":
+            installs = self._installs(instruction, workdir, values)
+            if installs:
+                self.installs.append((index, installs))
+                self.env[index] = values
+        else:
+            copy = context_copy(index, instruction, workdir, values, escape)
+            if copy is not None:
+                self.copies.append(copy)
+
+    def _installs(
+        self, run: Instruction, workdir: str | None, values: dict[str, str]
+    ) -> list[Install]:
+        """The dependency installs of a RUN, with manifests resolved against its cwd."""
+        found: list[Install] = []
+        if workdir is None:
+            return found
+        if run.json_args is not None:  # exec form: the argv itself
+            match = _match(run.json_args)
+            if match is not None:
+                install = Install(match, None, " ".join(run.json_args), workdir)
+                if self._resolve_manifests(install, workdir, values):
+                    found.append(install)
+            return found
+        text = self.context.source.text
+        for script in self.context.scripts(run):
+            cwd: str | None = workdir
+            for command in sorted(script.commands, key=lambda item: item.start):
+                view = command.effective()
+                if view.name in ("cd", "pushd"):
+                    cwd = _cd(cwd, view, values)
+                    continue
+                match = _match([word.value for word in view.words])
+                if match is None or cwd is None:
+                    continue
+                start = script.file_offset(command.start)
+                end = script.file_end(command.end)
+                install = Install(match, command, " ".join(text[start:end].split()), cwd)
+                if self._resolve_manifests(install, cwd, values):
+                    found.append(install)
+        return found
+
+    def _resolve_manifests(self, install: Install, cwd: str, values: dict[str, str]) -> bool:
+        """Fill the install's absolute manifest paths; False when they cannot be known."""
+        found = install.found
+        installer = found.installer
+        project_dir = expand_known(found.project_dir, values)
+        project = resolve(cwd, project_dir) if project_dir is not None else None
+        if project is None:
+            return False
+        if installer.implicit and _implicit_off(installer, values):
+            return False
+        base = cwd if not installer.required else project
+        paths = []
+        for name in found.manifests:
+            value = expand_known(name, values)
+            resolved = resolve(base, value) if value is not None else None
+            if resolved is None:
+                return False
+            paths.append(resolved)
+        if not paths:
+            return False
+        install.primary = paths[0]
+        install.required = paths
+        install.optional = [path for name in found.optional if (path := _entry(project, name))]
+        if self.context.context_dir is None and found.optional:
+            install.optional = install.optional[:1]  # the usual lockfile, as a pattern
+        install.required += [path for name in found.wrapper if (path := _entry(cwd, name))]
+        return True
+
+    def check(self) -> list[InstallFinding]:
+        found: list[InstallFinding] = []
+        before: list[tuple[int, Install]] = []
+        for index, installs in self.installs:
+            finding = self._finding(index, installs, before)
+            before.extend((index, install) for install in installs)
+            if finding is not None:
+                finding.stage = self.stage.index
+                finding.onbuild = self.onbuild
+                found.append(finding)
+        return found
+
+    # -- finding -------------------------------------------------------------------------
+
+    def _finding(
+        self, index: int, installs: list[Install], before: list[tuple[int, Install]]
+    ) -> InstallFinding | None:
+        """The finding for the install RUN at ``index``, if a COPY busts it for nothing."""
+        chosen: list[tuple[ContextCopy, tuple[str, int, int], Install]] = []
+        between: list[tuple[int, Install]] = []
+        for position, install in enumerate(installs):
+            if install.found.reads_sources:
+                continue
+            if install.found.implicit and self._installed_first(
+                install, before + [(index, other) for other in installs[:position]]
+            ):
+                continue
+            broad = self._broad_copy(index, install)
+            if broad is None:
+                if not install.found.implicit:
+                    last = self._between(index, install, before)
+                    if last is not None:
+                        between.append((last, install))
+                continue
+            copy, word = broad
+            if any(
+                earlier < copy.index
+                and other.tool == install.tool
+                and other.primary == install.primary
+                for earlier, other in before
+            ):
+                continue  # manifests installed on their own before: the usual good pattern
+            if not self._settle(copy, install):
+                continue
+            chosen.append((copy, word, install))
+        if not chosen:
+            return self._between_finding(index, installs, between) if between else None
+        chosen.sort(key=lambda item: (item[0].index, item[2].found.implicit))
+        copy, word, install = chosen[0]
+        wanted = [
+            item[2]
+            for item in chosen
+            if item[0] is copy and item[2].found.implicit == install.found.implicit
+        ]
+        kind = source_kind(word[0], copy, self.context.context_dir)
+        finding = InstallFinding(self.items[copy.index], word, kind)
+        finding.run = self.items[index]
+        finding.installs = wanted
+        finding.implicit = install.found.implicit
+        finding.proven = self.context.context_dir is not None
+        finding.names = self._names(copy, wanted)
+        finding.problem = self._problem(copy, wanted)
+        if not finding.problem:
+            self._plan(finding, index, copy, installs)
+        return finding
+
+    def _installed_first(self, install: Install, before: list[tuple[int, Install]]) -> bool:
+        """Whether an install of the same package store ran before (then a build's own
+        install finds everything in place)."""
+        entry = ecosystem(install.found.installer.ecosystem)
+        stores = set(entry.cache_directories()) if entry is not None else set()
+        for _, other in before:
+            if other.tool == install.tool:
+                return True
+            other_entry = ecosystem(other.found.installer.ecosystem)
+            if other_entry is not None and stores & set(other_entry.cache_directories()):
+                return True
+        return False
+
+    def _broad_copy(
+        self, index: int, install: Install
+    ) -> tuple[ContextCopy, tuple[str, int, int]] | None:
+        """The first broad COPY before ``index`` that brings the install's main manifest."""
+        context_dir = self.context.context_dir
+        from lintlayers.model.context_copies import provided
+
+        for copy in self.copies:
+            if copy.index >= index:
+                break
+            for word in copy.sources:
+                kind = source_kind(word[0], copy, context_dir)
+                if kind == "file":
+                    continue
+                if provided(copy, word[0], kind, install.primary, context_dir) is not None:
+                    return copy, word
+        return None
+
+    def _tree(self, copy: ContextCopy) -> Tree:
+        """The manifests as the broad ``copy`` brings them."""
+        from lintlayers.model.manifests import Tree
+
+        context_dir = self.context.context_dir or ""
+        return Tree(context_dir, lambda path: brings(copy, path, context_dir, narrow=False))
+
+    def _tree_before(self, index: int) -> Tree:
+        """The manifests as the narrow COPYs before ``index`` bring them."""
+        from lintlayers.model.manifests import Tree
+
+        context_dir = self.context.context_dir or ""
+        copies = [copy for copy in self.copies if copy.index < index]
+
+        def source_of(path: str) -> str | None:
+            for copy in reversed(copies):
+                found = brings(copy, path, context_dir, narrow=True)
+                if found is not None:
+                    return found
+            return None
+
+        return Tree(context_dir, source_of)
+
+    def _settle(self, copy: ContextCopy, install: Install) -> bool:
+        """Refine the install from the manifests in the context; False if it needs sources.
+
+        Without a context nothing can be read and the install is taken as the table
+        says. Patterns (``dotnet build``: ``*.csproj``) become the files that exist;
+        requirement files add their includes, a Gemfile its gemspec, a solution its
+        projects; a Poetry or uv project may have no package of its own to install.
+        """
+        if self.context.context_dir is None:
+            return True
+        from lintlayers.model.manifests import follow, has_no_project
+
+        tree = self._tree(copy)
+        found = install.found
+        entry = ecosystem(found.installer.ecosystem)
+        if entry is None:
+            return True
+        if found.open_manifests:
+            paths = [path for pattern in install.required for path in tree.glob(pattern)]
+            if not paths:
+                return False
+            install.required = paths
+            install.primary = paths[0]
+        if found.installer.implicit:
+            project = posixpath.dirname(install.primary)
+            if any(
+                tree.exists(posixpath.join(project, name)) for name in found.installer.skip_files
+            ):
+                return False  # ``vendor/modules.txt``: nothing to download
+        if entry.follow:
+            more = follow(entry.follow, list(install.required), tree)
+            if more.reads_sources:
+                return False
+            install.unknown = more.unknown  # kept as a finding without a fix
+            install.required += [path for path in more.required if path not in install.required]
+            install.optional += [path for path in more.optional if path not in install.optional]
+        if found.installs_project and has_no_project(entry, tree.read(install.primary)):
+            found.installs_project = False
+        return True
+
+    def _problem(self, copy: ContextCopy, installs: list[Install]) -> str:
+        """Why the installs cannot go before the sources at all, or ``""``."""
+        from lintlayers.model.manifests import problem
+
+        context_dir = self.context.context_dir
+        for install in installs:
+            found = install.found
+            if install.unknown:
+                return install.unknown
+            if found.installs_project:
+                flags = " ".join(found.installer.deps_only[0])
+                keyword = self.items[copy.index].effective.keyword
+                return (
+                    f"`{install.text}` also installs the project itself; install the "
+                    f"dependencies with {flags} before the {keyword} and the project after it"
+                )
+            if found.installer.note:
+                return found.installer.note
+            if (
+                context_dir is None
+                and found.installer.ecosystem in ("dotnet", "nuget")
+                and (found.open_manifests or install.primary.lower().endswith((".sln", ".slnx")))
+            ):
+                return "the projects it restores are known only with the build context"
+            if found.implicit and found.project_dir != "." and not found.project_arg:
+                return "the install names its folder with an option"
+            if context_dir is not None:
+                entry = ecosystem(found.installer.ecosystem)
+                if entry is not None:
+                    tree = self._tree(copy)
+                    text = "\n".join(tree.read(path) for path in install.required)
+                    reason = problem(entry, text)
+                    if reason:
+                        return reason
+        return ""
+
+    def _names(self, copy: ContextCopy, installs: list[Install]) -> list[str]:
+        """The manifest files the installs read, for the message."""
+        context_dir = self.context.context_dir
+        paths = [path for install in installs for path in install.required]
+        for install in installs:
+            optional = install.optional
+            if context_dir is not None:
+                optional = [
+                    path for path in optional if brings(copy, path, context_dir, narrow=False)
+                ]
+            paths.extend(optional[:1])
+        return _names(paths)
+
+    # -- a narrow COPY between the manifests and the install ---------------------------
+
+    def _between(
+        self, index: int, install: Install, before: list[tuple[int, Install]]
+    ) -> int | None:
+        """The index of the last COPY of the install's manifests when only COPYs of other
+        files (and metadata) stand between it and the install, else ``None``."""
+        context_dir = self.context.context_dir
+        if install.found.installs_project or install.found.installer.note:
+            return None
+        if any(
+            other.tool == install.tool and other.primary == install.primary for _, other in before
+        ):
+            return None
+        project = posixpath.dirname(install.primary)
+        optional = [path for name in install.found.optional if (path := _entry(project, name))]
+        wanted = install.required + optional
+        last = -1
+        for path in install.required:
+            copies = [
+                copy.index
+                for copy in self.copies
+                if copy.index < index and brings(copy, path, context_dir, narrow=True)
+            ]
+            if not copies:
+                return None
+            last = max(last, copies[-1])
+        others = [copy for copy in self.copies if last < copy.index < index]
+        if not others:
+            return None
+        for copy in others:
+            if any(
+                brings(copy, path, context_dir, narrow=True)
+                or brings(copy, path, context_dir, narrow=False)
+                for path in wanted
+            ):
+                return None  # it brings a file the install reads
+        for position in range(last + 1, index):
+            keyword = self.items[position].effective.keyword
+            if keyword not in ("COPY", "ADD") and keyword not in METADATA:
+                return None
+        if context_dir is not None and self._narrow_problem(install, last + 1):
+            return None
+        return last
+
+    def _narrow_problem(self, install: Install, index: int) -> str:
+        """What the manifests copied before ``index`` say against the install, or ``""``."""
+        from lintlayers.model.manifests import follow, problem
+
+        entry = ecosystem(install.found.installer.ecosystem)
+        if entry is None:
+            return ""
+        tree = self._tree_before(index)
+        if entry.follow:
+            more = follow(entry.follow, list(install.required), tree)
+            if more.reads_sources or more.unknown:
+                return more.reads_sources or more.unknown
+            if not all(tree.exists(path) for path in more.required):
+                return "a file the manifests need is copied later"
+        return problem(entry, "\n".join(tree.read(path) for path in install.required))
+
+    def _between_finding(
+        self, index: int, installs: list[Install], between: list[tuple[int, Install]]
+    ) -> InstallFinding | None:
+        last = max(position for position, _ in between)
+        wanted = [install for position, install in between if position == last]
+        copy = next(copy for copy in self.copies if last < copy.index < index)
+        finding = InstallFinding(self.items[copy.index], copy.sources[0], "between")
+        finding.run = self.items[index]
+        finding.anchor = self.items[last + 1]
+        finding.installs = wanted
+        finding.proven = self.context.context_dir is not None
+        finding.names = _names([path for install in wanted for path in install.required])
+        finding.blocker = self._other_commands(index, installs)
+        return finding
+
+    # -- the fix -------------------------------------------------------------------------
+
+    def _plan(
+        self, finding: InstallFinding, index: int, copy: ContextCopy, all_installs: list[Install]
+    ) -> None:
+        """Fill what the fix needs: the COPY lines, the restore command, or a blocker."""
+        installs = finding.installs
+        if finding.implicit:
+            finding.blocker = self._between_implicit(index, copy)
+        else:
+            finding.blocker = self._between_move(index, copy)
+            if not finding.blocker:
+                finding.blocker = self._other_commands(index, all_installs)
+            if not finding.blocker and any(i.found.reads_sources for i in all_installs):
+                finding.blocker = "the RUN also builds the local project"
+        files = self._files(copy, installs)
+        if isinstance(files, str):
+            finding.problem = files
+            return
+        finding.files = files
+        if any(_unsafe_path(source) or _unsafe_path(path) for source, path in files):
+            finding.problem = "a path needs quoting"
+            return
+        workdir = self.workdirs[copy.index] or "/"
+        broad = self.items[copy.index]
+        text = self.context.source.text
+        from lintlayers.syntax.layout import newline_of
+
+        newline = newline_of(text, broad)
+        finding.copy_lines = "".join(
+            _copy_lines(text, broad, files, workdir, copy.absolute, newline)
+        )
+        if finding.implicit and not finding.blocker:
+            finding.restore = self._restore_line(installs[0], workdir, broad, newline)
+            if not finding.restore:
+                finding.blocker = (
+                    "the install runs in another folder under a shell lintlayers cannot write for"
+                )
+
+    def _files(self, copy: ContextCopy, installs: list[Install]) -> list[tuple[str, str]] | str:
+        """(context path, image path) of each manifest to copy first, or why there is none."""
+        context_dir = self.context.context_dir
+        files: list[tuple[str, str]] = []
+        for install in installs:
+            wanted = [(path, True) for path in install.required]
+            wanted += [(path, False) for path in install.optional]
+            for path, required in wanted:
+                source = brings(copy, path, context_dir, narrow=False)
+                if source is None:
+                    if required and not self._copied_before(copy, path):
+                        return "a manifest comes from elsewhere"
+                    continue
+                if self._copied_before(copy, path):
+                    continue
+                if context_dir is None and not required and not GLOB.search(source):
+                    source += "*"  # may be missing: BuildKit allows an empty wildcard
+                if (source, path) not in files:
+                    files.append((source, path))
+        return files
+
+    def _copied_before(self, broad: ContextCopy, path: str) -> bool:
+        """Whether a narrow COPY before the broad one already brings ``path``."""
+        context_dir = self.context.context_dir
+        return any(
+            brings(copy, path, context_dir, narrow=True)
+            for copy in self.copies
+            if copy.index < broad.index
+        )
+
+    def _between_move(self, index: int, copy: ContextCopy) -> str:
+        """Why the install RUN cannot move above the COPY (something between), or ``""``."""
+        location = self.context.source.location
+        for position in range(copy.index + 1, index):
+            between = self.items[position].effective
+            if between.keyword not in METADATA:
+                line = location(between.start).line
+                return (
+                    f"the {between.keyword} at line {line} stands between them and the "
+                    "install cannot move above it"
+                )
+        return ""
+
+    def _between_implicit(self, index: int, copy: ContextCopy) -> str:
+        """Why an explicit install cannot run before the COPY in place of the build's own."""
+        location = self.context.source.location
+        for position in range(copy.index + 1, index):
+            between = self.items[position].effective
+            keyword = between.keyword
+            if keyword in METADATA or keyword in ("COPY", "ADD", "WORKDIR"):
+                continue
+            if keyword == "RUN" and all(
+                _independent(command) for command in self.context.commands(between)
+            ):
+                continue
+            line = location(between.start).line
+            return f"the {keyword} at line {line} may change what the install needs"
+        return ""
+
+    def _other_commands(self, index: int, installs: list[Install]) -> str:
+        """Why the RUN's other commands keep it after the sources, or ``""``."""
+        run = self.items[index].effective
+        here = {id(install.command) for install in installs}
+        for command in self.context.commands(run):
+            if id(command) in here or command.shell_depth:
+                continue
+            if not _independent(command):
+                text = " ".join(word.raw for word in command.words)[:40]
+                return f"the RUN also runs `{text}`, which may need the sources; split it off"
+        return ""
+
+    def _restore_line(
+        self, install: Install, workdir: str, broad: Instruction, newline: str
+    ) -> str:
+        """``RUN <explicit install>`` to put before the broad COPY, or ``""``."""
+        found = install.found
+        argv = list(found.installer.restore)
+        if found.project_arg:
+            raw = found.project_arg
+            if install.command is not None:
+                for word in install.command.words:
+                    if word.value == found.project_arg:
+                        raw = word.raw
+                        break
+            if _unsafe_path(raw.strip("\"'")):
+                return ""
+            argv.append(raw)
+        command = " ".join(argv)
+        if install.cwd != workdir:
+            if not _posix_stage(self.stage):
+                return ""
+            command = f"cd {install.cwd} && {command}"
+        instruction = broad.effective
+        prefix = self.context.source.text[broad.node_start : instruction.start]
+        keyword = "RUN" if instruction.keyword_raw.isupper() else "run"
+        return f"{prefix}{keyword} {command}{newline}"
+
+
+def _match(argv: list[str]) -> InstallMatch | None:
+    return match_install(argv) or match_implicit(argv)
+
+
+def _implicit_off(installer: object, values: dict[str, str]) -> bool:
+    """Whether the environment turns a build's own install off (``GOFLAGS=-mod=vendor``)."""
+    skip_env = getattr(installer, "skip_env", ())
+    if any(
+        values.get(name) == value for name, _, value in (item.partition("=") for item in skip_env)
+    ):
+        return True
+    flags_env = getattr(installer, "flags_env", "")
+    if flags_env and flags_env in values:
+        return any(
+            flag in getattr(installer, "skip_flags", ()) for flag in values[flags_env].split()
+        )
+    return False
+
+
+def _posix_stage(stage: Stage) -> bool:
+    """Whether the stage's RUNs run under a POSIX shell (no SHELL, not a Windows base)."""
+    from lintlayers.model.steps import names_windows_image
+
+    if any(instruction.keyword == "SHELL" for instruction in stage.instructions):
+        return False
+    return not names_windows_image(stage.base or "")
+
+
+def _entry(base: str, name: str) -> str | None:
+    """A table entry made absolute, keeping the ``/`` that marks a directory."""
+    path = resolve(base, name)
+    if path is None or not name.endswith("/"):
+        return path
+    return path.rstrip("/") + "/"
+
+
+def _independent(command: SimpleCommand) -> bool:
+    """Whether a command can run before the sources are copied."""
+    from lintlayers.model.ecosystems import ecosystem_of_program
+
+    view = command.effective()
+    if not view.words:
+        return True
+    name = view.name
+    if name in NEUTRAL_COMMANDS:
+        return True
+    argv = normalize_argv([word.value for word in view.words])
+    tool = argv[0]
+    entries = ecosystem_of_program(tool)
+    if any(not entry.reads_context for entry in entries):
+        return True  # system package managers
+    if PYTHON_ANY_VERSION.match(tool) and argv[1:3] == ["-m", "venv"]:
+        return True
+    positional = [arg for arg in argv[1:] if not arg.startswith("-")]
+    for entry in entries:
+        for setup in entry.setup:
+            if setup and tuple(positional[: len(setup)]) == setup:
+                if setup == ("install",) and any(
+                    arg.startswith((".", "/")) for arg in positional[1:]
+                ):
+                    continue
+                return True
+            if not setup and not _reads_files(entry.name, argv):
+                return True
+    if tool in ("npm", "pnpm") and ("-g" in argv or "--global" in argv):
+        return True
+    if tool == "pip" and positional[:1] == ["install"]:
+        if any(arg in ("-r", "--requirement", "-e", "--editable") for arg in argv):
+            return False
+        return not any(arg.startswith((".", "/")) or "/" in arg for arg in positional[1:])
+    return False
+
+
+def _reads_files(name: str, argv: list[str]) -> bool:
+    """For tools whose plain use reads nothing (``Rscript -e 'install.packages(...)'``,
+    ``cpanm Module``): whether this use names local files."""
+    if name == "renv":
+        return not all(arg == "-e" or "install.packages(" in arg for arg in argv[1:])
+    return any(arg.startswith((".", "/", "--installdeps")) for arg in argv[1:])
+
+
+def _copy_lines(
+    text: str,
+    broad: Instruction,
+    files: list[tuple[str, str]],
+    workdir: str,
+    absolute: bool,
+    newline: str,
+) -> list[str]:
+    """``COPY`` lines bringing ``files`` (context path, absolute target) to their place."""
+    instruction = broad.effective
+    prefix = text[broad.node_start : instruction.start]
+    flags = [flag.raw for flag in instruction.flags if flag.name in ("chown", "chmod", "link")]
+    head = " ".join(["COPY" if instruction.keyword_raw.isupper() else "copy", *flags])
+    groups: dict[str, list[str]] = {}
+    for source, target in files:
+        if source.endswith("/"):
+            destination = target.rstrip("/") + "/"
+            groups.setdefault(destination + "\0" + source, []).append(source)
+        else:
+            groups.setdefault(posixpath.dirname(target) or "/", []).append(source)
+    lines = []
+    for key, sources in groups.items():
+        destination = key.split("\0", 1)[0]
+        shown = _shown(destination, workdir, absolute)
+        lines.append(f"{prefix}{head} {' '.join(sources)} {shown}{newline}")
+    return lines
+
+
+def _shown(destination: str, workdir: str, absolute: bool) -> str:
+    """A destination directory, written relative to the WORKDIR unless ``absolute``."""
+    destination = destination.rstrip("/") or "/"
+    if absolute:
+        return destination.rstrip("/") + "/"
+    if destination == workdir:
+        return "./"
+    inside = workdir.rstrip("/") + "/"
+    if destination.startswith(inside):
+        return "./" + destination[len(inside) :] + "/"
+    return destination + "/"
+
+
+def _unsafe_path(path: str) -> bool:
+    return any(character in path for character in " \t\"'$\\")
+
+
+def _names(paths: list[str]) -> list[str]:
+    names = []
+    for path in paths:
+        name = posixpath.basename(path.rstrip("/")) + ("/" if path.endswith("/") else "")
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def join_names(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if not names:
+        return "nothing new"
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
