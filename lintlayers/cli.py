@@ -1,4 +1,4 @@
-"""The command line: ``lintlayers check | rules | explain | cache``."""
+"""The command line: ``lintlayers check | rules | explain | cache | image | context | server``."""
 
 from __future__ import annotations
 
@@ -199,6 +199,12 @@ def _add_context(commands: argparse._SubParsersAction) -> None:
     context.add_argument("--format", choices=("text", "json"), default="text", help="output format")
 
 
+def _add_server(commands: argparse._SubParsersAction) -> None:
+    commands.add_parser(
+        "server", help="run the language server (LSP over stdin and stdout, for editors)"
+    )
+
+
 _COMMANDS = {
     "check": _add_check,
     "rules": _add_rules,
@@ -206,6 +212,7 @@ _COMMANDS = {
     "cache": _add_cache,
     "image": _add_image,
     "context": _add_context,
+    "server": _add_server,
 }
 
 
@@ -259,6 +266,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from lintlayers.buildcontext.command import run_context
 
             return run_context(options)
+        if options.command == "server":
+            from lintlayers.server.protocol import serve
+
+            return serve()
         from lintlayers.checker import run_check
 
         return run_check(options)

@@ -38,6 +38,9 @@ NEVER_AT_CHECK = (
     "difflib",  # only for --diff and did-you-mean messages
     "rich",  # only on a terminal
     "json",  # exec-form arrays of strings are read without it; JSON output imports it
+    "lintlayers.server",  # only `lintlayers server`: the language server and, with it,
+    "pygls",  # pygls (and asyncio, cattrs)
+    "lsprotocol",
 )
 
 
