@@ -7,9 +7,10 @@ from lintlayers.model.mounts import CACHE_MOUNTS, cache_mount_advice
 from lintlayers.model.package_commands import CACHE_DIRS, CACHE_LABELS
 from lintlayers.model.paths import covers, has_glob, is_within
 from lintlayers.model.run_effects import copy_creations, effects
+from lintlayers.model.shipping import ships_layers
 from lintlayers.model.size_estimates import copied_bytes, package_cache, root_image
 from lintlayers.model.small_copies import small_text_sources
-from lintlayers.model.steps import copy_sources, display, link_advisable, reaches_image, sequences
+from lintlayers.model.steps import copy_sources, display, link_advisable, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -42,8 +43,9 @@ class CleanupInLaterLayer(Rule):
     holds). A removal is not reported when the same RUN writes that path
     again before removing it, nor when the COPY/ADD copied only small text
     files (scripts, configuration: `.sh`, `.txt`, `.json`, `.patch`...), where a
-    few KB stay behind. Stages whose files cannot reach an image (used
-    only as a `COPY --from` source of specific paths) are not checked. Nor
+    few KB stay behind. Stages whose layers never ship (used only as a
+    `COPY --from` source, even `COPY --from=stage / /`, which copies the final
+    files without the deleted ones) are not checked. Nor
     are `apt-get clean` after an earlier install (Docker's official Debian
     and Ubuntu images, and the images built on them, already delete the
     downloaded packages after every install), and a removal inside a cache
@@ -104,7 +106,7 @@ class CleanupInLaterLayer(Rule):
                 if step.keyword != "RUN":
                     continue
                 run = effects(context, step)
-                if left and (step.onbuild or reaches_image(context, step.stage)):
+                if left and (step.onbuild or ships_layers(context, step.stage)):
                     yield from self._check_run(context, run, list(left.values()), steps)
                 if run.removals and left:
                     for path in [

@@ -264,3 +264,20 @@ def test_onbuild_variant() -> None:
 def test_no_fix_is_offered() -> None:
     text = "FROM debian\nRUN curl -o /tmp/a.tgz https://e.com/a.tgz\nRUN rm -f /tmp/a.tgz\n"
     assert fix(text, CODE, unsafe=True) == text
+
+
+def test_stage_flattened_by_copy_from_root_ships_no_layers() -> None:
+    text = (
+        "FROM debian AS build\nRUN curl -o /tmp/t.tgz https://e.com/t.tgz && tar xzf /tmp/t.tgz\n"
+        "RUN rm /tmp/t.tgz\nFROM scratch\nCOPY --from=build / /\n"
+    )
+    assert lint(text, CODE) == []
+    shipped = text.replace("FROM scratch\nCOPY --from=build / /\n", "FROM build\nCMD x\n")
+    assert [f.location.line for f in lint(shipped, CODE)] == [3]
+
+
+def test_corpus_home_assistant_flattened_build_stage() -> None:
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "home-assistant__docker-base" / "python__3.14__Dockerfile"
+    assert lint(path.read_text(encoding="utf-8"), CODE) == []

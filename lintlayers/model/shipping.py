@@ -1,0 +1,60 @@
+"""Which stages ship their layers in an image, rather than only some of their files.
+
+A stage's layers are pushed with an image when it is the image built (the last stage,
+or a stage nothing else uses, which may be a ``--target``) or the base (``FROM``) of
+one that ships. A stage used only through ``COPY --from`` (even ``COPY --from=stage /
+/``, which flattens it) or ``RUN --mount=from=`` gives away its final files, never its
+layers: a file deleted in a later layer of such a stage costs nothing in the image.
+Whether a stage's files reach an image at all is ``steps.reaches_image``.
+"""
+
+from __future__ import annotations
+
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lintlayers.context import RuleContext
+    from lintlayers.model.stages import BuildModel, Stage
+
+
+def ships_layers(context: RuleContext, stage: Stage) -> bool:
+    """Whether ``stage``'s layers are part of an image built from this file."""
+    return context.analysis(_shipping).get(stage.index, True)
+
+
+def _shipping(context: RuleContext) -> dict[int, bool]:
+    model = context.model
+    used = _used_stages(model)
+    shipped: dict[int, bool] = {}
+    for stage in model.stages:
+        if stage is model.stages[-1] or stage.index not in used:
+            current: Stage | None = stage
+            seen: set[int] = set()
+            while current is not None and current.index not in seen:
+                seen.add(current.index)
+                shipped[current.index] = True
+                current = current.base_stage
+    return {stage.index: shipped.get(stage.index, False) for stage in model.stages}
+
+
+def _used_stages(model: BuildModel) -> set[int]:
+    """Stages another stage builds on or copies from (by name or index)."""
+    from lintlayers.syntax.words import parse_csv_options
+
+    used: set[int] = set()
+    for other in model.stages:
+        if other.base_stage is not None and other.base_stage is not other:
+            used.add(other.base_stage.index)
+        for instruction in other.instructions:
+            effective = instruction.effective
+            references = effective.flag_values("from") if effective.keyword == "COPY" else []
+            if effective.keyword == "RUN":
+                for value in effective.flag_values("mount"):
+                    found = dict(parse_csv_options(value)).get("from")
+                    if found:
+                        references.append(found)
+            for reference in references:
+                target = model.stage_named(reference)
+                if target is not None and target is not other:
+                    used.add(target.index)
+    return used
