@@ -227,7 +227,7 @@ _COSTLY = frozenset({"RUN", "COPY", "ADD", "WORKDIR"})
 
 
 def _promising(
-    context: RuleContext, effects: list[Effect], volatile: set[int], frozen: frozenset[int]
+    context: RuleContext, effects: list[Effect], volatile: frozenset[int], frozen: frozenset[int]
 ) -> bool:
     """Whether a step whose key may change has a later costly step it could swap with.
 

@@ -11,40 +11,34 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from lintlayers.syntax.layout import newline_of
+from lintlayers.syntax.layout import block_start, newline_of, node_positions
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.diagnostics import Edit
     from lintlayers.reorder.engine import Proposal
-    from lintlayers.syntax.nodes import Dockerfile, Instruction, Trivia
+    from lintlayers.syntax.nodes import Dockerfile, Instruction
 
 
 def stage_edit(dockerfile: Dockerfile, proposal: Proposal) -> Edit | None:
     """One edit replacing the stage's instructions with their new order (None if unchanged)."""
     from lintlayers.diagnostics import Edit
-    from lintlayers.syntax.nodes import Trivia
 
     stage = proposal.stage
     instructions = stage.instructions
     nodes = dockerfile.nodes
-    position = {id(node): number for number, node in enumerate(nodes)}
-    first_nodes: list[int] = []
-    for instruction in instructions:
-        number = position[id(instruction)]
-        while number > 0 and _is_comment(nodes[number - 1], Trivia):
-            number -= 1
-        first_nodes.append(number)
+    position = node_positions(nodes)
+    starts = [block_start(nodes, position, instruction) for instruction in instructions]
     text = dockerfile.source.text
     blocks = [
-        text[_start(nodes[first]) : instruction.node_end]
-        for first, instruction in zip(first_nodes, instructions, strict=True)
+        text[start : instruction.node_end]
+        for start, instruction in zip(starts, instructions, strict=True)
     ]
     gaps = [
-        text[instructions[index - 1].node_end : _start(nodes[first_nodes[index]])]
+        text[instructions[index - 1].node_end : starts[index]]
         for index in range(1, len(instructions))
     ]
-    region_start = _start(nodes[first_nodes[0]])
+    region_start = starts[0]
     region_end = instructions[-1].node_end
     newline = _newline(text, instructions)
     spacing = _spacing(gaps, [item.index for item in proposal.ordered if item.index is not None])
@@ -95,16 +89,6 @@ def _join(pieces: list[str], newline: str) -> str:
         if piece and not piece.endswith("\n") and number + 1 < len(pieces):
             out.append(newline)
     return "".join(out)
-
-
-def _is_comment(node: object, trivia: type[Trivia]) -> bool:
-    return isinstance(node, trivia) and node.kind == trivia.COMMENT
-
-
-def _start(node: Instruction | Trivia) -> int:
-    from lintlayers.syntax.nodes import Trivia
-
-    return node.start if isinstance(node, Trivia) else node.node_start
 
 
 def _newline(text: str, instructions: list[Instruction]) -> str:
