@@ -25,7 +25,12 @@ _RUN = (
 def installed_layout(target: Path) -> Path:
     """``lintlayers/`` with ``rules/`` as ``lintlayers/rules/``, and the project file."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(ROOT / "lintlayers", target / "lintlayers", ignore=ignore)
+    package = ROOT / "lintlayers"
+
+    def leave_out(folder: str, names: list[str]) -> set[str]:  # and a stray rules link
+        return ignore(folder, names) | ({"rules"} if Path(folder) == package else set())
+
+    shutil.copytree(package, target / "lintlayers", ignore=leave_out)
     shutil.copytree(ROOT / "rules", target / "lintlayers" / "rules", ignore=ignore)
     shutil.copy(ROOT / "pyproject.toml", target / "pyproject.toml")
     return target
