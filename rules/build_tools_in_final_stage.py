@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.stages import Stage
     from lintlayers.shell.commands import ShellWord, SimpleCommand
+    from lintlayers.syntax.nodes import Instruction
 
 YUM_VALUE_OPTIONS = ("-c", "--config", "--setopt", "--installroot", "--releasever")
 DPKG_REMOVALS = ("-P", "--purge", "-r", "--remove")
@@ -130,7 +131,9 @@ class BuildToolsInFinalStage(Rule):
     `builder.Dockerfile`, a final stage `AS dev`, a `ci/`, `test/` or
     `.devcontainer/` folder). The message names the packages and their
     estimated size (measured on Debian 12 for apt packages, typical
-    otherwise).
+    otherwise; none for a `-dev` package that was not measured). When a
+    comment directly above the RUN names one of the packages or gives a
+    reason (a fix, a workaround, a run-time need), the finding is an `info`.
 
     ## Why it matters
     A compiler and its headers weigh hundreds of MB (`gcc` 180 MB with its
@@ -192,7 +195,9 @@ class BuildToolsInFinalStage(Rule):
             place = "the images built from this one" if steps[0].onbuild else where
             for step in steps:
                 if step.keyword == "RUN":
-                    yield from _check_run(effects(context, step), place, context.builder)
+                    comment = _comment_above(context, step.instruction)
+                    run = effects(context, step)
+                    yield from _check_run(run, place, context.builder, comment)
 
 
 def _chain(final: Stage) -> set[int]:
@@ -262,11 +267,43 @@ def _packages_application(context: RuleContext, chain: set[int]) -> bool:
     return False
 
 
-def _check_run(run: RunEffects, place: str, builder: str) -> Iterator[Violation]:
+def _check_run(run: RunEffects, place: str, builder: str, comment: str) -> Iterator[Violation]:
     for install in _installs(run):
         names = _leftover_tools(run, install)
         if names:
-            yield _violation(run, install, names, place, builder)
+            explained = _explains(comment, names)
+            yield _violation(run, install, names, place, builder, explained)
+
+
+_REASON = re.compile(
+    r"\b(fix|fixes|workaround|work around|needed|needs|required|requires|runtime|run time|"
+    r"keep|do not remove|don't remove)\b",
+    re.IGNORECASE,
+)
+"""Words of a comment that says why something is installed on purpose."""
+
+
+def _comment_above(context: RuleContext, instruction: Instruction) -> str:
+    """The comment lines directly above an instruction (its ONBUILD line's, for a trigger)."""
+    from lintlayers.syntax.layout import comment_block
+
+    outer = instruction.parent if instruction.parent is not None else instruction
+    nodes = context.dockerfile.nodes
+    for index, node in enumerate(nodes):
+        if node is outer:
+            return "".join(
+                getattr(nodes[i], "raw", "") for i in range(comment_block(nodes, index), index)
+            )
+    return ""
+
+
+def _explains(comment: str, names: list[str]) -> bool:
+    """Whether a comment gives a reason for installing these tools: it names one, or
+    speaks of a fix, a workaround or a run-time need."""
+    if not comment:
+        return False
+    lowered = comment.lower()
+    return bool(_REASON.search(comment)) or any(name.lower() in lowered for name in names)
 
 
 def _installs(run: RunEffects) -> list[Install]:
@@ -387,7 +424,7 @@ def _removed(run: RunEffects, install: Install) -> set[str]:
 
 
 def _violation(
-    run: RunEffects, install: Install, names: list[str], place: str, builder: str
+    run: RunEffects, install: Install, names: list[str], place: str, builder: str, explained: bool
 ) -> Violation:
     command = install.command
     last = install.word or command.words[0]
@@ -420,4 +457,7 @@ def _violation(
         f"not remove them; build in {stage} and `COPY --from` only what the image "
         f"needs at run time, or {instead}"
     )
+    if explained:  # the author says why: a hint to check, not a warning
+        message += "; the comment above may explain why they are there"
+        return Violation(start, end, message, severity="info")
     return Violation(start, end, message)

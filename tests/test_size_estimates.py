@@ -159,8 +159,9 @@ def test_build_tools_estimates() -> None:
     assert apk is not None
     assert (apk.low, apk.basis) == (274_300_000, TYPICAL)
     assert "build-essential" in apk.source
-    headers = build_tools("apt", ["libfoo-dev"])
-    assert headers is not None and headers.low == 30_000_000 and headers.basis == TYPICAL
+    assert build_tools("apt", ["libfoo-dev"]) is None  # unmeasured headers: no guess
+    xcb = build_tools("apt", ["libxcb1-dev"])  # measured: 3.4 MB, not the 30 MB of libc6-dev
+    assert xcb is not None and (xcb.low, xcb.basis) == (3_400_000, MEASURED)
     node = build_tools("node", ["typescript"])
     assert node is not None and node.low == 30_500_000
     assert build_tools("apt", ["curl"]) is None

@@ -73,8 +73,8 @@ def test_exact_position_and_message() -> None:
         ("alpine", "RUN apk add build-base", "~274 MB or more, typical: Debian 12's "
          "build-essential with its dependencies"),
         ("alpine", "RUN apk add go", "~465 MB or more, typical: Debian 12's golang"),
-        ("debian", "RUN apt-get install -y libfoo-dev",
-         "~30 MB or more, typical for development headers"),
+        ("debian", "RUN apt-get install -y libxcb1-dev",
+         "~3.4 MB or more, libxcb1-dev with its dependencies on Debian 12"),
         ("node", "RUN npm i -g webpack", "~30 MB or more, typical for a Node.js build tool"),
         ("debian", "RUN apt-get install -y rustc libssl-dev",
          "~658 MB or more, rustc with its dependencies on Debian 12"),
@@ -296,3 +296,30 @@ def test_go_toolchain_advice_has_the_go_cache_mounts_under_buildkit() -> None:
     ) in finding.message
     [classic] = lint(text, CODE, builder="classic")
     assert "--mount" not in classic.message
+
+
+def test_unmeasured_headers_get_no_size_guess() -> None:
+    [finding] = lint(f"FROM debian\nRUN apt-get install -y libfoo-dev\n{APP}", CODE)
+    assert "MB" not in finding.message
+
+
+def test_a_comment_that_explains_lowers_the_finding_to_info() -> None:
+    text = (
+        "FROM debian\n# Fix from https://example.com/issue/22 : libc-dev\n"
+        f"RUN apt-get install -y libc-dev wget\n{APP}"
+    )
+    [finding] = lint(text, CODE)
+    assert finding.severity == "info"
+    assert "comment above" in finding.message
+    plain = text.replace("# Fix from https://example.com/issue/22 : libc-dev\n", "# tools\n")
+    [finding] = lint(plain, CODE)
+    assert finding.severity == "warning"
+
+
+def test_corpus_azure_java21_comment_explains_libc_dev() -> None:
+    from corpus_support import corpus_root
+
+    name = "host__4__bookworm__java__java21__java21-appservice.Dockerfile"
+    path = corpus_root() / "files" / "Azure__azure-functions-docker" / name
+    [finding] = [f for f in lint(path.read_text(encoding="utf-8"), CODE) if f.location.line == 55]
+    assert finding.severity == "info"
