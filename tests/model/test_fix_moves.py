@@ -3,10 +3,13 @@ environment readers, file-name guesses, and the shared move-with-comments helper
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import ClassVar
+
 import pytest
 
 from lintlayers.context import RuleContext
-from lintlayers.diagnostics import UNSAFE, Fix
+from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
 from lintlayers.engine import Linter
 from lintlayers.fixes import apply_fixes
 from lintlayers.model.environment import environment_reader, environment_readers
@@ -126,15 +129,19 @@ def test_install_moves_name_the_copy_and_the_run() -> None:
     assert (move.run.keyword, move.run.start_line) == ("RUN", 4)
 
 
-def apply_edits(text: str, edits: list) -> str:
+def apply_edits(text: str, edits: list[Edit]) -> str:
     return apply_fixes(text, [Fix("move", edits, UNSAFE)])[0]
 
 
-def _moved(text: str, moved: list[int], **where: int) -> str:
+def _moved(text: str, moved: list[int], *, before: int = -1, after: int = -1) -> str:
     dockerfile = parse_source(SourceText(text, "Dockerfile"))
     instructions = dockerfile.instructions
-    targets = {key: instructions[value] for key, value in where.items()}
-    edits = move_edits(dockerfile, [instructions[index] for index in moved], **targets)
+    edits = move_edits(
+        dockerfile,
+        [instructions[index] for index in moved],
+        before=instructions[before] if before >= 0 else None,
+        after=instructions[after] if after >= 0 else None,
+    )
     assert edits is not None
     return apply_edits(text, edits)
 
@@ -177,9 +184,9 @@ class _Probe(Rule):
     category = "cache"
     severity = "info"
     summary = "probe"
-    seen: list[tuple[bool, bool]] = []
+    seen: ClassVar[list[tuple[bool, bool]]] = []
 
-    def check(self, context: RuleContext):  # type: ignore[override]
+    def check(self, context: RuleContext) -> Iterator[Violation]:
         _Probe.seen.append((context.is_enabled("XX900"), context.is_enabled("LL102")))
         return iter(())
 
