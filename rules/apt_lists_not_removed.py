@@ -138,7 +138,12 @@ class AptListsNotRemoved(Rule):
             "this layer, more with extra sources; "
         )
         remove = f"remove them at the end of this RUN (`{CLEANUP}`)"
-        if context.builder != "buildkit":
+        if later_needs:  # removing them here would break that install
+            remove = (
+                "a later RUN installs from them without its own `apt-get update`: give it "
+                f"one, then {remove}"
+            )
+        if context.builder != "buildkit" or later_needs:
             message += remove
         elif _apt_cache_mounted(run):
             message += (

@@ -301,3 +301,22 @@ def test_idempotent(text: str) -> None:
     assert once != text
     assert fix(once, CODE) == once
     assert lint(once, CODE) == []
+
+
+def test_lists_a_later_install_relies_on_are_not_simply_to_be_removed() -> None:
+    text = (
+        "FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN apt-get install -y wget\n"
+    )
+    [finding] = lint(text, CODE)
+    assert finding.fix is None
+    assert "a later RUN installs from them without its own `apt-get update`" in finding.message
+
+
+def test_corpus_python36_later_install_relies_on_the_lists() -> None:
+    from corpus_support import corpus_root
+
+    name = "host__3.0__buster__amd64__python__python36__python36.Dockerfile"
+    path = corpus_root() / "files" / "Azure__azure-functions-docker" / name
+    [finding] = [f for f in lint(path.read_text(encoding="utf-8"), CODE) if f.location.line == 264]
+    assert finding.fix is None
+    assert "a later RUN installs from them" in finding.message
