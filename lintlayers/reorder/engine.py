@@ -34,6 +34,10 @@ MIN_SHARE = 0.05
 """Least saving as a share of the current expected cost."""
 MAX_MOVES = 3
 MAX_BLOCKED = 2
+MAX_STAGE_STEPS = 200
+"""Most instructions of a stage whose order is searched. The precedence DAG compares
+every pair of steps, so a longer stage (a generated file; the corpus' longest has 172)
+is left as written instead of costing quadratic time and memory."""
 
 
 class Item:
@@ -153,7 +157,9 @@ def plan_stage(
     from lintlayers.reorder.effects import stage_effects
     from lintlayers.reorder.transform import find_splits
 
-    if len(stage.instructions) < 2 or not _may_pay(stage, context.builder):
+    if not 2 <= len(stage.instructions) <= MAX_STAGE_STEPS:
+        return None
+    if not _may_pay(stage, context.builder):
         return None
     splits = [
         split
