@@ -16,6 +16,7 @@ Usage: ``python scripts/scaling.py [--lines 2000,20000,200000] [--repeat N] [--j
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -132,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
                     "peak_mb": max(peaks),
                 }
             )
-    for previous, current in zip(results, results[1:], strict=False):
+    for previous, current in itertools.pairwise(results):
         factor = current["lines"] / previous["lines"]
         current["time_ratio"] = current["seconds"] / previous["seconds"]
         current["lines_ratio"] = factor
