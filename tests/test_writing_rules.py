@@ -77,6 +77,8 @@ APART = {
     "or-second": "FROM debian:12\nRUN make\nRUN make test || true\n",
     "heredoc": "FROM debian:12\nRUN make\nRUN <<EOF\nmake install\nEOF\n",
     "exec-form": 'FROM debian:12\nRUN make\nRUN ["make", "install"]\n',
+    "onbuild": "FROM debian:12\nONBUILD RUN make\nONBUILD RUN make install\n",
+    "two-stages": "FROM debian:12 AS one\nRUN make\nFROM debian:12\nRUN make install\n",
 }
 
 
@@ -226,10 +228,10 @@ def test_no_finding_when_the_runs_miss_at_different_rates_or_run_differently(
         (tmp_path / f"{name}.Dockerfile").write_text(text, encoding="utf-8")
         names.append(f"{name}.Dockerfile")
     assert findings(*names, cwd=tmp_path, env=plugin_env) == []
-    for builder in ("classic",):
-        result = cli("check", "--format", "json", "--select", CODE, "--builder", builder,
-                     *names, cwd=tmp_path, env=plugin_env)  # fmt: skip
-        assert json.loads(result.stdout)["findings"] == []
+    (tmp_path / "Dockerfile").write_text(MERGEABLE, encoding="utf-8")
+    classic = ("--builder", "classic")
+    assert findings(*classic, *names, cwd=tmp_path, env=plugin_env) == []
+    assert len(findings(*classic, "Dockerfile", cwd=tmp_path, env=plugin_env)) == 3
 
 
 @pytest.mark.slow
@@ -272,6 +274,43 @@ def test_what_the_guide_names_exists() -> None:
 
     for attribute in set(re.findall(r"(?<![\w.])context\.(\w+)", guide)):
         assert hasattr(RuleContext, attribute), f"RuleContext.{attribute}"
+
+
+DOCUMENTED = {
+    "lintlayers.syntax.nodes:Instruction": (
+        "keyword flags flag has_flag words arguments is_json json_args heredocs start end "
+        "keyword_end start_line inner"
+    ),
+    "lintlayers.shell.commands:SimpleCommand": (
+        "name args has_flag flag_value positional_args effective"
+    ),
+    "lintlayers.context:RunScript": "commands file_offset file_end",
+    "lintlayers.model.stages:BuildModel": "stages stage_named walk",
+    "lintlayers.model.stages:Scope": "args env values",
+    "lintlayers.model.steps:Step": "workdir user posix_shell env onbuild",
+    "lintlayers.model.copy_args:CopyArgs": (
+        "sources destination from_stage link parents excludes chown chmod checksum expanded"
+    ),
+    "lintlayers.cache.steps:CacheStep": (
+        "cache_step facts key_sources context_files variables passed_args stage_refs volatile "
+        "chained reads"
+    ),
+    "lintlayers.model.run_effects:RunEffects": (
+        "commands cwds mounts removals creations leftovers cache_handled mount_covering"
+    ),
+}
+"""The attributes the guide's table of questions documents, per class."""
+
+
+def test_the_attributes_the_guide_documents_exist() -> None:
+    guide = GUIDE.read_text(encoding="utf-8")
+    for target, attributes in DOCUMENTED.items():
+        module, _, name = target.partition(":")
+        cls = getattr(importlib.import_module(module), name)
+        assert f"`{name}`" in guide, name
+        for attribute in attributes.split():
+            assert hasattr(cls, attribute), f"{name}.{attribute}"
+            assert re.search(rf"`{attribute}[`(.]", guide), f"{name}.{attribute} not in the guide"
 
 
 def _resolves(dotted: str) -> bool:
