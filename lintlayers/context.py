@@ -28,6 +28,7 @@ class RuleContext:
     __slots__ = (
         "_analyses",
         "_build_context",
+        "_build_contexts",
         "_model",
         "_scripts",
         "builder",
@@ -44,6 +45,7 @@ class RuleContext:
         builder: str = "buildkit",
         context_dir: str | None = None,
         path: str | None = None,
+        build_contexts: Callable[[str, str | None], BuildContext] | None = None,
     ) -> None:
         self.dockerfile = dockerfile
         self.builder = builder
@@ -51,6 +53,7 @@ class RuleContext:
         self.path = path
         self._model: BuildModel | None = None
         self._build_context: BuildContext | bool | None = False  # False: not looked at yet
+        self._build_contexts = build_contexts
         self._scripts: dict[int, list[RunScript]] = {}
         self._analyses: dict[object, object] = {}
         self.enabled: frozenset[str] | None = None  # set by the engine; None: every rule
@@ -82,7 +85,10 @@ class RuleContext:
     @property
     def build_context(self) -> BuildContext | None:
         """The build context folder (``.dockerignore`` applied), walked at most once
-        per lint and shared by every rule; None when there is no context folder."""
+        per lint and shared by every rule; None when there is no context folder.
+
+        ``build_contexts`` (the language server's cache) gives the context of a
+        ``(root, Dockerfile path)`` already walked, so typing does not re-walk it."""
         if self._build_context is False:
             import os
 
@@ -92,7 +98,7 @@ class RuleContext:
                 from lintlayers.buildcontext.context import BuildContext
 
                 path = self.path if self.path and os.path.isfile(self.path) else None
-                found = BuildContext(root, path)
+                found = (self._build_contexts or BuildContext)(root, path)
             self._build_context = found
         return self._build_context  # type: ignore[return-value]
 

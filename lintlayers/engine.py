@@ -11,6 +11,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
+    from lintlayers.buildcontext.context import BuildContext
     from lintlayers.diagnostics import FileEdit, Violation
     from lintlayers.rule import Rule
     from lintlayers.syntax.nodes import Dockerfile
@@ -53,7 +54,7 @@ def failed_lint(source: SourceText, error: BaseException) -> LintResult:
 class Linter:
     """Runs a fixed set of rule instances over files."""
 
-    __slots__ = ("builder", "hadolint_map", "rules", "severity_for")
+    __slots__ = ("build_contexts", "builder", "hadolint_map", "rules", "severity_for")
 
     def __init__(
         self,
@@ -66,6 +67,9 @@ class Linter:
         self.builder = builder
         self.severity_for = severity_for or (lambda code, default: default)
         self.hadolint_map = hadolint_map(rules)
+        self.build_contexts: Callable[[str, str | None], BuildContext] | None = None
+        """Where lints get the build context of ``(root, Dockerfile path)``: None walks
+        it in every lint; the language server keeps the walks between keystrokes."""
 
     def lint_text(
         self,
@@ -103,7 +107,11 @@ class Linter:
             if not plausible_context(dockerfile, context_dir, source.path):
                 context_dir = None
         context = RuleContext(
-            dockerfile, builder=self.builder, context_dir=context_dir, path=source.path
+            dockerfile,
+            builder=self.builder,
+            context_dir=context_dir,
+            path=source.path,
+            build_contexts=self.build_contexts,
         )
         selected = [rule for rule in self.rules if enabled is None or enabled(rule)]
         context.enabled = frozenset(rule.code for rule in selected)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 
+from lintlayers.server.contexts import BuildContexts
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ class Folders:
         self._settings: dict[tuple[str, str | None], Settings] = {}
         self._linters: dict[int, Linter] = {}
         self._rule_classes: list[type[Rule]] | None = None
+        self.build_contexts = BuildContexts()
 
     def set_roots(self, roots: list[str]) -> None:
         with self._lock:
@@ -104,10 +106,11 @@ class Folders:
             self.invalidate()
 
     def invalidate(self) -> None:
-        """Forget every cached setting and linter (configuration changed)."""
+        """Forget every cached setting, linter and build context (configuration changed)."""
         with self._lock:
             self._settings.clear()
             self._linters.clear()
+            self.build_contexts.invalidate()
 
     def root_of(self, path: str | None) -> str | None:
         """The innermost workspace folder holding ``path``."""
@@ -151,6 +154,7 @@ class Folders:
                 from lintlayers.checker import new_linter
 
                 linter = new_linter(self.rule_classes(), settings)
+                linter.build_contexts = self.build_contexts
                 self._linters[id(settings)] = linter
         context_dir = settings.context or (folder if path is not None else None)
         name = path if path is not None else "<unsaved>"

@@ -74,9 +74,13 @@ class LintlayersServer(LanguageServer):
             self.scheduler = Scheduler(self._lint_and_publish)
         self.scheduler.request(uri)
 
-    def relint_all(self) -> None:
-        """Settings changed: forget every outcome and lint every open document again."""
-        self.folders.invalidate()
+    def relint_all(self, *, settings: bool = True) -> None:
+        """Settings (or, with ``settings`` False, only files on disk) changed: forget
+        every outcome and lint every open document again."""
+        if settings:
+            self.folders.invalidate()
+        else:
+            self.folders.build_contexts.invalidate()
         self.linting.forget()
         for uri in self.documents.uris():
             self.schedule(uri)
@@ -177,13 +181,8 @@ def create_server() -> LintlayersServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(ls: LintlayersServer, params: types.DidSaveTextDocumentParams) -> None:
         path = uri_to_path(params.text_document.uri)
-        if path is not None and os.path.basename(path) in CONFIG_NAMES:
-            ls.relint_all()
-        elif params.text_document.uri in ls.documents.uris():
-            ls.linting.forget(params.text_document.uri)
-            ls.schedule(params.text_document.uri)
-        else:  # another file of a build context: lints may change
-            ls.relint_all()
+        # a configuration file, or any file of a build context: lints may change
+        ls.relint_all(settings=path is not None and os.path.basename(path) in CONFIG_NAMES)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: LintlayersServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -196,8 +195,9 @@ def create_server() -> LintlayersServer:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: LintlayersServer, params: types.DidChangeWatchedFilesParams) -> None:
-        if params.changes:
-            ls.relint_all()
+        names = {os.path.basename(uri_to_path(change.uri) or "") for change in params.changes}
+        if names:
+            ls.relint_all(settings=bool(names & CONFIG_NAMES))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def configuration(
