@@ -109,7 +109,7 @@ def _message(context: RuleContext, finding: InstallFinding) -> str:
     if finding.implicit:
         restore = " ".join(finding.installs[0].found.installer.restore)
         return (
-            head + f"which first installs the dependencies {names} name: a change to "
+            head + f"which first installs the dependencies of {names}: a change to "
             f"{changes} installs them again. Copy the manifests first and run `{restore}` "
             f"before this {keyword}"
         )

@@ -205,9 +205,11 @@ class Ecosystem:
     def cache_directories(self) -> tuple[str, ...]:
         """Where the tool keeps downloaded packages (``~`` is the user's home); () if unknown."""
         if self.cache_kind:
+            from lintlayers.model.mounts import CACHE_MOUNTS
             from lintlayers.model.package_commands import CACHE_DIRS
 
-            return CACHE_DIRS.get(self.cache_kind, ()) or self.cache_dirs
+            found = CACHE_DIRS.get(self.cache_kind) or CACHE_MOUNTS.get(self.cache_kind)
+            return found or self.cache_dirs
         return self.cache_dirs
 
     def mount_targets(self, home: str = "/root") -> tuple[str, ...]:

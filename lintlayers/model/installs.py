@@ -354,7 +354,11 @@ class _Sequence:
                 start = script.file_offset(command.start)
                 end = script.file_end(command.end)
                 install = Install(match, command, " ".join(text[start:end].split()), cwd)
-                if self._resolve_manifests(install, cwd, values):
+                local = dict(values)
+                for word in view.assignments:  # ``GO111MODULE=off go build``
+                    name, _, value = word.value.partition("=")
+                    local[name] = value
+                if self._resolve_manifests(install, cwd, local):
                     found.append(install)
         return found
 
@@ -416,7 +420,7 @@ class _Sequence:
             broad = self._broad_copy(index, install)
             if broad is None:
                 if not install.found.implicit:
-                    last = self._between(index, install, before)
+                    last = self._between(index, install, installs, before)
                     if last is not None:
                         between.append((last, install))
                 continue
@@ -468,10 +472,12 @@ class _Sequence:
     def _broad_copy(
         self, index: int, install: Install
     ) -> tuple[ContextCopy, tuple[str, int, int]] | None:
-        """The first broad COPY before ``index`` that brings the install's main manifest."""
+        """The first broad COPY before ``index`` that brings the install's main manifest
+        (any of its patterns when the project is not named: ``dotnet restore``)."""
         context_dir = self.context.context_dir
         from lintlayers.model.context_copies import provided
 
+        targets = install.required if install.found.open_manifests else [install.primary]
         for copy in self.copies:
             if copy.index >= index:
                 break
@@ -479,7 +485,10 @@ class _Sequence:
                 kind = source_kind(word[0], copy, context_dir)
                 if kind == "file":
                     continue
-                if provided(copy, word[0], kind, install.primary, context_dir) is not None:
+                if any(
+                    provided(copy, word[0], kind, target, context_dir) is not None
+                    for target in targets
+                ):
                     return copy, word
         return None
 
@@ -585,7 +594,12 @@ class _Sequence:
     def _names(self, copy: ContextCopy, installs: list[Install]) -> list[str]:
         """The manifest files the installs read, for the message."""
         context_dir = self.context.context_dir
-        paths = [path for install in installs for path in install.required]
+        paths: list[str] = []
+        for install in installs:
+            if install.found.open_manifests and any(GLOB.search(p) for p in install.required):
+                paths.append("its project files")  # no context to tell which
+            else:
+                paths += install.required
         for install in installs:
             optional = install.optional
             if context_dir is not None:
@@ -598,7 +612,11 @@ class _Sequence:
     # -- a narrow COPY between the manifests and the install ---------------------------
 
     def _between(
-        self, index: int, install: Install, before: list[tuple[int, Install]]
+        self,
+        index: int,
+        install: Install,
+        installs: list[Install],
+        before: list[tuple[int, Install]],
     ) -> int | None:
         """The index of the last COPY of the install's manifests when only COPYs of other
         files (and metadata) stand between it and the install, else ``None``."""
@@ -609,28 +627,46 @@ class _Sequence:
             other.tool == install.tool and other.primary == install.primary for _, other in before
         ):
             return None
-        project = posixpath.dirname(install.primary)
-        optional = [path for name in install.found.optional if (path := _entry(project, name))]
-        wanted = install.required + optional
+        wanted: list[str] = []
+        for other in installs:  # every install of the RUN: one may read what another does not
+            project = posixpath.dirname(other.primary)
+            wanted += other.required
+            wanted += [path for name in other.found.optional if (path := _entry(project, name))]
         last = -1
+        earlier = [copy for copy in self.copies if copy.index < index]
         for path in install.required:
-            copies = [
-                copy.index
-                for copy in self.copies
-                if copy.index < index and brings(copy, path, context_dir, narrow=True)
-            ]
+            copies = [copy.index for copy in earlier if _brings(copy, path, context_dir, True)]
             if not copies:
                 return None
             last = max(last, copies[-1])
-        others = [copy for copy in self.copies if last < copy.index < index]
+        for copy in earlier:  # lockfiles and settings copied after the manifests
+            if copy.index > last and any(_brings(copy, path, context_dir, True) for path in wanted):
+                last = copy.index
+        others = [copy for copy in earlier if copy.index > last]
         if not others:
             return None
+        entry = ecosystem(install.found.installer.ecosystem)
+        patterns = (entry.manifests + entry.lockfiles) if entry is not None else ()
+        # without the context, manifests may pull in files that only it tells (a
+        # gemspec's version.rb, an included requirements file)
+        if (
+            context_dir is None
+            and entry is not None
+            and entry.follow
+            and (
+                entry.follow != "requirements"
+                or any(
+                    source_kind(value, copy, None) == "file"
+                    for copy in others
+                    for value, _, _ in copy.sources
+                )
+            )
+        ):
+            return None
         for copy in others:
-            if any(
-                brings(copy, path, context_dir, narrow=True)
-                or brings(copy, path, context_dir, narrow=False)
-                for path in wanted
-            ):
+            if _copies_manifests(copy, patterns):
+                return None  # more manifests (a referenced project, a replaced module)
+            if any(_brings(copy, path, context_dir, False) for path in wanted):
                 return None  # it brings a file the install reads
         for position in range(last + 1, index):
             keyword = self.items[position].effective.keyword
@@ -667,7 +703,18 @@ class _Sequence:
         finding.anchor = self.items[last + 1]
         finding.installs = wanted
         finding.proven = self.context.context_dir is not None
-        finding.names = _names([path for install in wanted for path in install.required])
+        paths = [path for install in wanted for path in install.required]
+        for install in wanted:
+            project = posixpath.dirname(install.primary)
+            for name in install.found.optional:
+                path = _entry(project, name)
+                if path and any(
+                    _brings(copy, path, self.context.context_dir, True)
+                    for copy in self.copies
+                    if copy.index <= last
+                ):
+                    paths.append(path)
+        finding.names = _names(paths)
         finding.blocker = self._other_commands(index, installs)
         return finding
 
@@ -726,6 +773,8 @@ class _Sequence:
                 if self._copied_before(copy, path):
                     continue
                 if context_dir is None and not required and not GLOB.search(source):
+                    if source.endswith("/"):
+                        continue  # a folder that may be missing: no pattern copies it whole
                     source += "*"  # may be missing: BuildKit allows an empty wildcard
                 if (source, path) not in files:
                     files.append((source, path))
@@ -806,6 +855,29 @@ class _Sequence:
         prefix = self.context.source.text[broad.node_start : instruction.start]
         keyword = "RUN" if instruction.keyword_raw.isupper() else "run"
         return f"{prefix}{keyword} {command}{newline}"
+
+
+def _brings(copy: ContextCopy, path: str, context_dir: str | None, narrow: bool) -> bool:
+    """Whether ``copy`` brings ``path`` (a folder when it ends with ``/``): through a file
+    source, or a folder landing on it, when ``narrow``; through any source otherwise."""
+    if path.endswith("/") and copy.dest.rstrip("/") == path.rstrip("/"):
+        return True
+    if brings(copy, path, context_dir, narrow=True) is not None:
+        return True
+    return not narrow and brings(copy, path, context_dir, narrow=False) is not None
+
+
+def _copies_manifests(copy: ContextCopy, patterns: tuple[str, ...]) -> bool:
+    """Whether a COPY names files of the ecosystem's manifest kinds (``libfoo/*.csproj``)."""
+    from fnmatch import fnmatchcase
+
+    names = [posixpath.basename(value.rstrip("/")) for value, _, _ in copy.sources]
+    return any(
+        fnmatchcase(name, pattern) or fnmatchcase(pattern, name)
+        for name in names
+        for pattern in patterns
+        if not pattern.endswith("/")
+    )
 
 
 def _match(argv: list[str]) -> InstallMatch | None:

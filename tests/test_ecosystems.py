@@ -1,0 +1,444 @@
+"""The ecosystem table, entry by entry: a broad COPY before each install is reported
+and fixed, and the split it leads to is quiet (``lintlayers.model.ecosystems``, rule
+LL101 over ``lintlayers.model.installs``). Build contexts are real files in tmp_path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from rule_harness import fix, lint
+
+from lintlayers.model.ecosystems import ECOSYSTEMS, ecosystem
+from lintlayers.model.package_managers import INSTALLERS, match_implicit, match_install
+
+CODE = "LL101"
+ROOT = Path(__file__).resolve().parent.parent
+_SLN = 'Project("{FAE04EC0}") = "{name}", "{path}", "{{1}}"\nEndProject\n'
+
+
+def sln(*projects: str) -> str:
+    return "".join(
+        _SLN.replace("{name}", path.rsplit("\\", 1)[-1].split(".")[0]).replace("{path}", path)
+        for path in projects
+    )
+
+
+def make_context(root: Path, files: dict[str, str]) -> str:
+    for name, content in {**files, "src/main.code": "", "README.md": "x"}.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    return str(root)
+
+
+def dockerfile(*lines: str) -> str:
+    return "FROM base\nWORKDIR /app\n" + "".join(line + "\n" for line in lines) + 'CMD ["run"]\n'
+
+
+def check_fix(before: str, after: str, context_dir: str | None) -> None:
+    """The unsafe fix gives ``after``, idempotently, and leaves no finding."""
+    assert fix(before, CODE, context_dir=context_dir) == before  # the fix is unsafe
+    fixed = fix(before, CODE, unsafe=True, context_dir=context_dir)
+    assert fixed == after
+    assert fix(fixed, CODE, unsafe=True, context_dir=context_dir) == fixed
+    assert lint(fixed, CODE, context_dir=context_dir) == []
+
+
+# ecosystem, install command, build context, COPY lines the fix writes with that context
+CASES = [
+    ("pip", "pip install --no-cache-dir -r requirements.txt",
+     {"requirements.txt": "flask\n"}, "COPY requirements.txt ./"),
+    ("pip-tools", "pip-sync requirements.txt",
+     {"requirements.txt": "flask==3.0\n"}, "COPY requirements.txt ./"),
+    ("uv", "uv sync --frozen --no-install-project",
+     {"pyproject.toml": "[project]\nname = 'a'\n", "uv.lock": ""},
+     "COPY pyproject.toml uv.lock ./"),
+    ("poetry", "poetry install --no-root", {"pyproject.toml": "[tool.poetry]\n", "poetry.lock": ""},
+     "COPY pyproject.toml poetry.lock ./"),
+    ("pipenv", "pipenv install --deploy --system",
+     {"Pipfile": "", "Pipfile.lock": "{}"}, "COPY Pipfile Pipfile.lock ./"),
+    ("pdm", "pdm install --prod --no-self",
+     {"pyproject.toml": "[project]\n", "pdm.lock": ""}, "COPY pyproject.toml pdm.lock ./"),
+    ("conda", "conda env create -f environment.yml",
+     {"environment.yml": "name: a\n"}, "COPY environment.yml ./"),
+    ("conda", "mamba env update -n base -f environment.yml",
+     {"environment.yml": "name: a\n"}, "COPY environment.yml ./"),
+    ("conda", "micromamba install -y -n base -f env.yaml",
+     {"env.yaml": "name: a\n"}, "COPY env.yaml ./"),
+    ("npm", "npm ci", {"package.json": "{}", "package-lock.json": "{}"},
+     "COPY package.json package-lock.json ./"),
+    ("yarn", "yarn install --frozen-lockfile", {"package.json": "{}", "yarn.lock": ""},
+     "COPY package.json yarn.lock ./"),
+    ("yarn-berry", "yarn install --immutable",
+     {"package.json": "{}", "yarn.lock": "", ".yarnrc.yml": "yarnPath: .yarn/releases/y.cjs\n",
+      ".yarn/releases/y.cjs": ""},
+     "COPY package.json yarn.lock .yarnrc.yml ./\nCOPY .yarn/releases/ ./.yarn/releases/"),
+    ("pnpm", "pnpm install --frozen-lockfile", {"package.json": "{}", "pnpm-lock.yaml": ""},
+     "COPY package.json pnpm-lock.yaml ./"),
+    ("bun", "bun install --frozen-lockfile", {"package.json": "{}", "bun.lock": ""},
+     "COPY package.json bun.lock ./"),
+    ("go", "go mod download", {"go.mod": "module a\n", "go.sum": ""}, "COPY go.mod go.sum ./"),
+    ("go", "go mod download && go mod verify", {"go.mod": "module a\n", "go.sum": ""},
+     "COPY go.mod go.sum ./"),
+    ("cargo-chef", "cargo chef cook --release --recipe-path recipe.json",
+     {"recipe.json": "{}"}, "COPY recipe.json ./"),
+    ("maven", "mvn -B dependency:go-offline", {"pom.xml": "<project/>"}, "COPY pom.xml ./"),
+    ("maven", "./mvnw -B dependency:go-offline",
+     {"pom.xml": "<project/>", "mvnw": "", ".mvn/wrapper/maven-wrapper.properties": ""},
+     "COPY pom.xml mvnw ./\nCOPY .mvn/ ./.mvn/"),
+    ("gradle", "gradle dependencies --no-daemon",
+     {"build.gradle": "", "settings.gradle": "rootProject.name = 'a'\n"},
+     "COPY build.gradle* settings.gradle* ./"),
+    ("gradle", "./gradlew dependencies",
+     {"build.gradle.kts": "", "gradlew": "", "gradle/wrapper/gradle-wrapper.properties": ""},
+     "COPY build.gradle* gradlew ./\nCOPY gradle/ ./gradle/"),
+    ("sbt", "sbt update", {"build.sbt": "", "project/build.properties": "sbt.version=1.9\n"},
+     "COPY build.sbt ./\nCOPY project/ ./project/"),
+    ("dotnet", "dotnet restore",
+     {"app.sln": sln("src\\App\\App.csproj"),
+      "src/App/App.csproj": '<Project><ItemGroup><ProjectReference Include="..\\Lib\\Lib.csproj" />'
+      "</ItemGroup></Project>",
+      "src/Lib/Lib.csproj": "<Project/>", "NuGet.config": "<configuration/>"},
+     "COPY app.sln NuGet.config ./\nCOPY src/App/App.csproj ./src/App/\n"
+     "COPY src/Lib/Lib.csproj ./src/Lib/"),
+    ("dotnet", "dotnet restore App.fsproj", {"App.fsproj": "<Project/>"}, "COPY App.fsproj ./"),
+    ("nuget", "nuget restore app.sln",
+     {"app.sln": sln("App\\App.csproj"), "App/App.csproj": "<Project/>",
+      "App/packages.config": "<packages/>"},
+     "COPY app.sln ./\nCOPY App/App.csproj App/packages.config ./App/"),
+    ("paket", "dotnet paket restore", {"paket.dependencies": "", "paket.lock": ""},
+     "COPY paket.dependencies paket.lock ./"),
+    ("bundler", "bundle install", {"Gemfile": "source 'rubygems'\n", "Gemfile.lock": ""},
+     "COPY Gemfile Gemfile.lock ./"),
+    ("bundler", "bundle install",
+     {"Gemfile": "source 'https://rubygems.org'\ngemspec\n", "Gemfile.lock": "",
+      "mygem.gemspec": 'require_relative "lib/mygem/version"\n'
+      "Gem::Specification.new { |s| s.version = MyGem::VERSION }\n",
+      "lib/mygem/version.rb": "module MyGem; VERSION = '1.0'; end\n", "lib/mygem.rb": ""},
+     "COPY Gemfile mygem.gemspec Gemfile.lock ./\nCOPY lib/mygem/version.rb ./lib/mygem/"),
+    ("rubygems", "gem install --file Gemfile", {"Gemfile": "source 'https://rubygems.org'\n"},
+     "COPY Gemfile ./"),
+    ("composer", "composer install --no-scripts --no-autoloader",
+     {"composer.json": "{}", "composer.lock": "{}"}, "COPY composer.json composer.lock ./"),
+    ("mix", "mix deps.get --only prod", {"mix.exs": "", "mix.lock": ""},
+     "COPY mix.exs mix.lock ./"),
+    ("rebar3", "rebar3 get-deps", {"rebar.config": "", "rebar.lock": ""},
+     "COPY rebar.config rebar.lock ./"),
+    ("pub", "dart pub get", {"pubspec.yaml": "name: a\n", "pubspec.lock": ""},
+     "COPY pubspec.yaml pubspec.lock ./"),
+    ("pub", "flutter pub get", {"pubspec.yaml": "name: a\n", "pubspec.lock": ""},
+     "COPY pubspec.yaml pubspec.lock ./"),
+    ("swiftpm", "swift package resolve", {"Package.swift": "", "Package.resolved": ""},
+     "COPY Package.swift Package.resolved ./"),
+    ("cabal", "cabal update && cabal build --only-dependencies",
+     {"app.cabal": "", "cabal.project": ""}, "COPY *.cabal cabal.project ./"),
+    ("stack", "stack build --only-dependencies",
+     {"stack.yaml": "", "stack.yaml.lock": "", "package.yaml": ""},
+     "COPY stack.yaml stack.yaml.lock package.yaml ./"),
+    ("renv", "Rscript -e 'renv::restore()'", {"renv.lock": "{}", "renv/activate.R": ""},
+     "COPY renv.lock ./\nCOPY renv/activate.R ./renv/"),
+    ("cpanm", "cpanm --installdeps --notest .", {"cpanfile": "requires 'Moo';\n"},
+     "COPY cpanfile ./"),
+    ("carton", "carton install", {"cpanfile": "", "cpanfile.snapshot": ""},
+     "COPY cpanfile cpanfile.snapshot ./"),
+    ("luarocks", "luarocks install --only-deps app-1.0-1.rockspec", {"app-1.0-1.rockspec": ""},
+     "COPY app-1.0-1.rockspec ./"),
+    ("vcpkg", "vcpkg install", {"vcpkg.json": "{}"}, "COPY vcpkg.json ./"),
+    ("conan", "conan install . --build=missing", {"conanfile.txt": "[requires]\n"},
+     "COPY conanfile.txt ./"),
+]  # fmt: skip
+IDS = [f"{name}:{command}" for name, command, _, _ in CASES]
+
+
+@pytest.mark.parametrize(("name", "command", "files", "lines"), CASES, ids=IDS)
+def test_broad_copy_before_install(
+    tmp_path: Path, name: str, command: str, files: dict[str, str], lines: str
+) -> None:
+    context = make_context(tmp_path, files)
+    before = dockerfile("COPY . .", f"RUN {command}")
+    [finding] = lint(before, CODE, context_dir=context)
+    assert finding.location.line == 3
+    assert any(f"`{part[:57]}" in finding.message for part in command.split(" && "))
+    assert finding.fix is not None, finding.message
+    check_fix(before, dockerfile(lines, f"RUN {command}", "COPY . ."), context)
+
+
+@pytest.mark.parametrize(("name", "command", "files", "lines"), CASES, ids=IDS)
+def test_split_is_quiet(
+    tmp_path: Path, name: str, command: str, files: dict[str, str], lines: str
+) -> None:
+    context = make_context(tmp_path, files)
+    split = dockerfile(lines, f"RUN {command}", "COPY . .")
+    assert lint(split, CODE, context_dir=context) == []
+    assert lint(split, CODE) == []
+
+
+@pytest.mark.parametrize(("name", "command", "files", "lines"), CASES, ids=IDS)
+def test_recognized_through_the_table(
+    name: str, command: str, files: dict[str, str], lines: str
+) -> None:
+    parts = [[word.strip("'") for word in part.split()] for part in command.split(" && ")]
+    found = next((match for argv in parts if (match := match_install(argv))), None)
+    assert found is not None
+    assert found.installer.ecosystem == name
+    assert ecosystem(name) is not None
+
+
+@pytest.mark.parametrize(("name", "command", "files", "lines"), CASES, ids=IDS)
+def test_without_a_context(name: str, command: str, files: dict[str, str], lines: str) -> None:
+    """Without the context the same finding; a fix unless the projects are unknown."""
+    before = dockerfile("COPY . .", f"RUN {command}")
+    [finding] = lint(before, CODE)
+    if name in ("dotnet", "nuget") and ".sln" in lines:
+        assert finding.fix is None
+        assert "known only with the build context" in finding.message
+    else:
+        assert finding.fix is not None, finding.message
+
+
+def test_cargo_fetch_is_reported_without_a_fix() -> None:
+    [finding] = lint(dockerfile("COPY . .", "RUN cargo fetch"), CODE)
+    assert finding.fix is None
+    assert "stub src/main.rs" in finding.message
+
+
+# --- builds that install on the way -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("files", "before", "after"),
+    [
+        (  # dotnet build restores first
+            {"App.csproj": "<Project/>"},
+            ["COPY . .", "RUN dotnet build App.csproj -c Release -o /out"],
+            ["COPY App.csproj ./", "RUN dotnet restore App.csproj", "COPY . .",
+             "RUN dotnet build App.csproj -c Release -o /out"],
+        ),
+        (  # dotnet publish without a project: the solution and its projects
+            {"app.sln": sln("App\\App.csproj"), "App/App.csproj": "<Project/>"},
+            ["COPY . .", "RUN dotnet publish -c Release -o /out"],
+            ["COPY app.sln ./", "COPY App/App.csproj ./App/", "RUN dotnet restore", "COPY . .",
+             "RUN dotnet publish -c Release -o /out"],
+        ),
+        (  # go get . && go build
+            {"go.mod": "module a\n", "go.sum": "", "main.go": ""},
+            ["COPY . .", "RUN go get . && CGO_ENABLED=0 go build -o /bin/app ."],
+            ["COPY go.mod go.sum ./", "RUN go mod download", "COPY . .",
+             "RUN go get . && CGO_ENABLED=0 go build -o /bin/app ."],
+        ),
+    ],
+)  # fmt: skip
+def test_implicit_install(tmp_path: Path, files: dict, before: list, after: list) -> None:
+    context = make_context(tmp_path, files)
+    text = dockerfile(*before)
+    [finding] = lint(text, CODE, context_dir=context)
+    assert "first installs the dependencies" in finding.message
+    check_fix(text, dockerfile(*after), context)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["COPY . .", "RUN dotnet build --no-restore -c Release"],
+        ["COPY . .", "RUN dotnet restore", "RUN dotnet publish -c Release"],  # reported once
+        ["COPY . .", "RUN go build -mod=vendor ./..."],
+        ["COPY . .", "RUN GO111MODULE=off go build ./..."],
+        ["COPY . .", "RUN go install github.com/a/tool@v1.2.3"],
+        ["COPY go.mod go.sum ./", "RUN go mod download", "COPY . .", "RUN go build ./..."],
+    ],
+)
+def test_implicit_install_passes(lines: list[str]) -> None:
+    found = lint(dockerfile(*lines), CODE)
+    assert all("first installs" not in finding.message for finding in found)
+
+
+def test_vendored_modules_need_no_download(tmp_path: Path) -> None:
+    context = make_context(tmp_path, {"go.mod": "module a\n", "vendor/modules.txt": ""})
+    assert lint(dockerfile("COPY . .", "RUN go build ./..."), CODE, context_dir=context) == []
+
+
+# --- commands that read nothing from the context -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "apt-get update && apt-get install -y gcc",
+        "apk add --no-cache git",
+        "yum install -y gcc",
+        "dnf install -y gcc",
+        "microdnf install -y gcc",
+        "zypper install -y gcc",
+        "pacman -Syu --noconfirm gcc",
+        "Rscript -e 'install.packages(\"x\")'",
+        "cpanm -n Moo",
+        "gem install bundler",
+    ],
+)
+def test_reads_nothing_from_the_context(command: str) -> None:
+    assert lint(dockerfile("COPY . .", f"RUN {command}"), CODE) == []
+    # and it may move with an install
+    before = dockerfile("COPY . .", f"RUN {command} && npm ci")
+    after = dockerfile("COPY package.json package-lock.json* ./", f"RUN {command} && npm ci",
+                       "COPY . .")  # fmt: skip
+    check_fix(before, after, None)
+
+
+# --- hooks and problems decided from the manifests ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "files", "reason"),
+    [
+        ("npm ci", {"package.json": json.dumps({"scripts": {"prepare": "husky"}})}, "script"),
+        ("bun install", {"package.json": json.dumps({"scripts": {"postinstall": "x"}})}, "script"),
+        ("pnpm install", {"package.json": json.dumps({"workspaces": ["a"]})}, "workspaces"),
+        ("mix deps.get", {"mix.exs": "apps_path: \"apps\""}, "umbrella"),
+        ("mvn dependency:go-offline", {"pom.xml": "<modules><module>a</module>"}, "modules"),
+    ],
+)  # fmt: skip
+def test_manifest_says_no_fix(tmp_path: Path, command: str, files: dict, reason: str) -> None:
+    context = make_context(tmp_path, files)
+    [finding] = lint(dockerfile("COPY . .", f"RUN {command}"), CODE, context_dir=context)
+    assert finding.fix is None
+    assert reason in finding.message
+
+
+def test_gemspec_reading_a_missing_file_gives_no_fix(tmp_path: Path) -> None:
+    files = {"Gemfile": "gemspec\n", "a.gemspec": 'File.read("VERSION")\n'}
+    context = make_context(tmp_path, files)
+    [finding] = lint(dockerfile("COPY . .", "RUN bundle install"), CODE, context_dir=context)
+    assert finding.fix is None
+    assert "VERSION" in finding.message
+
+
+# --- a COPY of sources between the manifests and the install (LL101 and LL105 agree) ------
+
+
+def test_source_copy_between_manifests_and_install(tmp_path: Path) -> None:
+    context = make_context(tmp_path, {"package.json": "{}", "package-lock.json": "{}"})
+    before = dockerfile("COPY package.json package-lock.json ./", "COPY src/ ./src/", "RUN npm ci")
+    [finding] = lint(before, CODE, context_dir=context)
+    assert finding.location.line == 4
+    assert "package.json and package-lock.json" in finding.message
+    after = dockerfile("COPY package.json package-lock.json ./", "RUN npm ci", "COPY src/ ./src/")
+    check_fix(before, after, context)
+
+
+def test_reorder_engine_uses_the_same_answer(tmp_path: Path) -> None:
+    """LL105 leaves the move to LL101 when it runs, and makes it when LL101 does not."""
+    from rule_harness import rule_class
+
+    from lintlayers.engine import Linter
+
+    context = make_context(tmp_path, {"package.json": "{}", "package-lock.json": "{}"})
+    before = dockerfile("COPY package.json package-lock.json ./", "COPY src/ ./src/", "RUN npm ci")
+    both = Linter([rule_class("LL101")(), rule_class("LL105")()])
+    codes = [f.code for f in both.lint_text(before, "Dockerfile", context_dir=context).findings]
+    assert codes == ["LL101"]
+    alone = Linter([rule_class("LL105")()])
+    [finding] = alone.lint_text(before, "Dockerfile", context_dir=context).findings
+    assert "`COPY src/ ./src/` (line 4) moves below `RUN npm ci` (line 5)" in finding.message
+
+
+# --- the table ----------------------------------------------------------------------------
+
+REQUIRED = [
+    "pip", "pip-tools", "uv", "poetry", "pipenv", "pdm", "conda", "npm", "yarn", "yarn-berry",
+    "pnpm", "bun", "go", "cargo", "cargo-chef", "maven", "gradle", "sbt", "dotnet", "nuget",
+    "paket", "bundler", "rubygems", "composer", "mix", "rebar3", "pub", "swiftpm", "cabal",
+    "stack", "renv", "cpanm", "carton", "luarocks", "vcpkg", "conan", "apt", "apk", "yum", "dnf",
+    "microdnf", "zypper", "pacman",
+]  # fmt: skip
+
+
+def test_table_has_every_ecosystem_once() -> None:
+    names = [entry.name for entry in ECOSYSTEMS]
+    assert len(names) == len(set(names))
+    assert set(REQUIRED) <= set(names)
+
+
+@pytest.mark.parametrize("entry", ECOSYSTEMS, ids=[entry.name for entry in ECOSYSTEMS])
+def test_table_entry_is_complete(entry: object) -> None:
+    assert entry.tools
+    if entry.reads_context:
+        assert entry.manifests and entry.installs
+        for installer in entry.installs + entry.implicit:
+            assert installer.ecosystem == entry.name
+            assert installer.names and installer.subcommands
+            named = installer.manifest_options or installer.positional_manifests
+            assert installer.required or named or installer.default_manifests
+    else:
+        assert not entry.installs
+    caches = entry.cache_directories()
+    assert caches or entry.name in ("cargo-chef",), "cache directories unknown"
+    assert all(path.startswith(("/", "~")) for path in caches)
+    assert all(target.startswith("/") for target in entry.mount_targets())
+
+
+def test_size_priors_come_from_the_size_model() -> None:
+    assert ecosystem("pip").size_prior() is not None
+    assert ecosystem("npm").size_prior() is not None
+    assert ecosystem("cabal").size_prior() is None  # unknown, said so
+
+
+def test_installers_list_is_the_table() -> None:
+    assert tuple(i for entry in ECOSYSTEMS for i in entry.installs) == INSTALLERS
+
+
+@pytest.mark.parametrize(
+    ("argv", "implicit"),
+    [
+        ("dotnet build -c Release", True),
+        ("dotnet publish app.csproj -o /out", True),
+        ("dotnet test --no-restore", False),
+        ("go build -o app .", True),
+        ("go get .", True),
+        ("go get -u github.com/a/b", False),
+        ("go install ./cmd/...", True),
+        ("go install golang.org/x/tools/gopls@latest", False),
+    ],
+)
+def test_match_implicit(argv: str, implicit: bool) -> None:
+    assert (match_implicit(argv.split()) is not None) is implicit
+    assert match_install(argv.split()) is None
+
+
+# --- real corpus files, read in place -----------------------------------------------------
+
+
+def corpus() -> Path:
+    path = Path(os.environ.get("LINTLAYERS_CORPUS") or ROOT.parent / "shared" / "corpus")
+    if not (path / "files").is_dir():
+        pytest.skip(f"no corpus at {path}")
+    return path / "files"
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "fixed", "inserted"),
+    [
+        ("GoogleCloudPlatform__microservices-demo/src__cartservice__src__Dockerfile.debug", 17,
+         True, "COPY cartservice.csproj packages.lock.json* ./\n"
+         "RUN dotnet restore cartservice.csproj\n"),
+        ("docker__awesome-compose/aspnet-mssql__app__aspnetapp__Dockerfile", 6, True,
+         'COPY aspnetapp.csproj packages.lock.json* /src/\nRUN cd /src && dotnet restore '
+         '"aspnetapp.csproj"\n'),
+        ("kubernetes__ingress-nginx/images__custom-error-pages__rootfs__Dockerfile", 24, True,
+         "COPY go.mod go.sum* ./\nRUN go mod download\n"),
+        ("microsoft__dotnet-framework-docker/tests__Microsoft.DotNet.Framework.Docker.Tests__"
+         "projects__dotnetapp-4.8__Dockerfile", 7, False, ""),
+    ],
+)  # fmt: skip
+def test_corpus_cases(name: str, line: int, fixed: bool, inserted: str) -> None:
+    text = (corpus() / name).read_text(encoding="utf-8")
+    [finding] = lint(text, CODE)
+    assert finding.location.line == line
+    assert (finding.fix is not None) is fixed
+    if fixed:
+        result = fix(text, CODE, unsafe=True)
+        assert inserted in result
+        assert lint(result, CODE) == []
