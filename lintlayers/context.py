@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lintlayers.model.state import POSIX_SHELLS
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -15,8 +16,6 @@ if TYPE_CHECKING:
     from lintlayers.syntax.nodes import Dockerfile, Instruction, LogicalLine
 
     Analysis = TypeVar("Analysis")
-
-SHELL_INTERPRETERS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
 
 
 class RuleContext:
@@ -217,9 +216,7 @@ def _heredoc_is_shell(content: str, words: list[str], fd: int | None) -> bool:
         if content.startswith("#!"):
             interpreter = content[2:].split("\n", 1)[0].strip().split()
             names = [part.rsplit("/", 1)[-1] for part in interpreter]
-            return bool(names) and (
-                names[-1] in SHELL_INTERPRETERS or names[0] in SHELL_INTERPRETERS
-            )
+            return bool(names) and (names[-1] in POSIX_SHELLS or names[0] in POSIX_SHELLS)
         return True
     name = words[0].rsplit("/", 1)[-1]
-    return name in SHELL_INTERPRETERS and fd in (None, 0)
+    return name in POSIX_SHELLS and fd in (None, 0)

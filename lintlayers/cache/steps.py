@@ -25,11 +25,17 @@ from lintlayers.buildcontext.patterns import (
 )
 from lintlayers.cache import facts as F
 from lintlayers.cache.costs import DEPENDENCIES, DOWNLOAD, FILES, OTHER
-from lintlayers.cache.work import EVERYTHING, PROJECT, SHELLS, classify_command, named_paths
+from lintlayers.cache.work import EVERYTHING, PROJECT, classify_command, named_paths
 from lintlayers.model.copy_args import copy_args
 from lintlayers.model.paths import expand_known, is_within, join
 from lintlayers.model.stages import PLATFORM_ARGS
-from lintlayers.model.steps import UNKNOWN_WORKDIR, names_windows_image
+from lintlayers.model.state import (
+    UNKNOWN_WORKDIR,
+    State,
+    initial_state,
+    is_posix_shell,
+    state_after,
+)
 from lintlayers.model.variables import referenced_names
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -426,17 +432,25 @@ class _Placed:
 
 
 class _State:
-    """What the chain of a stage has at one point: WORKDIR, shell kind, copied files."""
+    """What the chain of a stage has at one point: WORKDIR, USER and shell (``at``, from
+    ``model.state``), and the files copied so far."""
 
-    __slots__ = ("placed", "posix", "workdir")
+    __slots__ = ("at", "placed")
 
-    def __init__(self, workdir: str, posix: bool) -> None:
-        self.workdir = workdir
-        self.posix = posix
+    def __init__(self, at: State) -> None:
+        self.at = at
         self.placed: list[_Placed] = []
 
+    @property
+    def workdir(self) -> str:
+        return self.at.workdir
+
+    @property
+    def posix(self) -> bool:
+        return self.at.posix_shell
+
     def copy(self) -> _State:
-        state = _State(self.workdir, self.posix)
+        state = _State(self.at)
         state.placed = list(self.placed)
         return state
 
@@ -474,7 +488,7 @@ class _Walker:
         self.stage = stage
         self.shell = shell
         self.finals = finals
-        self.state = _State(UNKNOWN_WORKDIR, True)
+        self.state = _State(State(UNKNOWN_WORKDIR, None, True))
 
     def run(self) -> None:
         plan, stage_plan = self.plan, self.stage
@@ -485,9 +499,7 @@ class _Walker:
             stage_plan.base = plan.stages[base.index]
             self.state = self.finals[base.index].copy()
         else:
-            lowered = stage.base.lower()
-            windows = model.dockerfile.escape == "`" or names_windows_image(lowered)
-            self.state = _State("/" if lowered == "scratch" else UNKNOWN_WORKDIR, not windows)
+            self.state = _State(initial_state(model, stage, {}))
         self._from_step()
         for instruction, scope in model.walk(stage):
             self._step(instruction, scope)
@@ -541,14 +553,8 @@ class _Walker:
             self._advance(effective, values)
 
     def _advance(self, instruction: Instruction, values: dict[str, str]) -> None:
-        """WORKDIR and SHELL after ``instruction``."""
-        state = self.state
-        keyword = instruction.keyword
-        if keyword == "WORKDIR" and instruction.words:
-            state.workdir = join(state.workdir, expand_known(instruction.words[0].value, values))
-        elif keyword == "SHELL" and instruction.json_args:
-            name = instruction.json_args[0].replace("\\", "/").rpartition("/")[2].lower()
-            state.posix = name in SHELLS
+        """WORKDIR, USER and SHELL after ``instruction``."""
+        self.state.at = state_after(self.state.at, instruction, values)
 
     # -- COPY / ADD --------------------------------------------------------------------------
 
@@ -660,8 +666,7 @@ class _Walker:
             argv = instruction.json_args or []
             if not argv:
                 return []
-            name = argv[0].rpartition("/")[2]
-            if name in SHELLS and "-c" in argv[1:-1]:
+            if is_posix_shell(argv[0]) and "-c" in argv[1:-1]:
                 script = argv[argv.index("-c") + 1]
             else:
                 from shlex import join as shell_join
@@ -679,10 +684,11 @@ class _Walker:
     ) -> tuple[tuple[str, ...], bool]:
         """Kinds of work of a RUN's commands; fills ``reads``; True when it reads everything."""
         from lintlayers.model.package_managers import match_install
+        from lintlayers.model.state import CommandWalk, home_of
 
         state = self.state
-        cwd = state.workdir
-        env = dict(values)
+        home = values.get("HOME") or home_of(state.at.user)
+        walk = CommandWalk(commands, state.workdir, values, home)
         kinds: list[str] = []
         everything = False
         loose = self.plan.context is None
@@ -692,15 +698,10 @@ class _Walker:
             reads.extend(files)
             read_steps.extend(steps)
 
-        for command in commands:
-            if not command.words:
+        for index, command in enumerate(commands):
+            if not command.words or command.name in ("cd", "pushd"):
                 continue
-            name = command.name
-            if name in ("cd", "pushd"):
-                targets = [value for value in command.args if not value.startswith("-")]
-                if targets:
-                    cwd = join(cwd, expand_known(targets[0], env))
-                continue
+            cwd, env = walk.cwds[index], walk.envs[index]
             argv = [word.value for word in command.words]
             kind, scope = classify_command(argv)
             kinds.append(kind)
@@ -709,9 +710,9 @@ class _Walker:
                 continue
             install = match_install(argv) if kind == DEPENDENCIES else None
             if install is not None:
-                project = join(cwd, expand_known(install.project_dir, env))
+                project = join(cwd, walk.expand(install.project_dir, env))
                 for manifest in (*install.manifests, *install.optional, *install.wrapper):
-                    read(join(project, expand_known(manifest, env).rstrip("/")))
+                    read(join(project, walk.expand(manifest, env).rstrip("/")))
                 if not install.manifest_only:
                     read(project)
             elif scope == PROJECT:
@@ -721,7 +722,7 @@ class _Walker:
                 reads.extend(files)
                 read_steps.extend(steps)
             for value in named_paths(command):
-                value = expand_known(value, env)
+                value = walk.expand(value, env)
                 if "$" in value or "`" in value:
                     continue
                 if loose and "/" not in value and "." not in value:

@@ -11,6 +11,7 @@ command lintlayers does not know, or a script).
 from __future__ import annotations
 
 from lintlayers.cache.costs import COMPILE, DEPENDENCIES, DOWNLOAD, FILES, OTHER, SYSTEM_PACKAGES
+from lintlayers.model.state import POSIX_SHELLS
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
 EVERYTHING = "everything"
 PROJECT = "project"
 NAMED = "named"
-SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 
 _APT_INSTALLS = frozenset(
     {"install", "update", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "reinstall"}
@@ -211,7 +211,7 @@ def classify_command(argv: list[str]) -> tuple[str, str]:
         return DOWNLOAD, NAMED
     if name == "git":
         return (DOWNLOAD if first in _GIT_DOWNLOADS else FILES), NAMED
-    if name in SHELLS or name == "busybox":
+    if name in POSIX_SHELLS:
         if any(value[:1] == "-" and value[1:2] != "-" and "c" in value for value in args):
             return FILES, NAMED  # ``sh -c``, ``bash -lc``: the nested commands count instead
         return (OTHER, EVERYTHING) if positional else (FILES, NAMED)

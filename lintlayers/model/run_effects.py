@@ -9,8 +9,6 @@ flags are ``lintlayers.model.mounts``; where package managers keep their data,
 
 from __future__ import annotations
 
-import re
-
 from lintlayers.model.copy_args import ADD_ARCHIVE_SUFFIXES
 from lintlayers.model.mounts import COVERING_MOUNTS, parse_mounts
 from lintlayers.model.package_commands import CACHE_DIRS, package_cleans, package_writes
@@ -23,6 +21,7 @@ from lintlayers.model.paths import (
     is_within,
     join,
 )
+from lintlayers.model.state import CommandWalk, assign, home_of, is_root_user
 from lintlayers.model.steps import copy_arguments, file_memo
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
     from lintlayers.model.steps import Step
     from lintlayers.shell.commands import ShellWord, SimpleCommand
 
-_LEADING_VARIABLE = re.compile(r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)(?:/|$)")
 _TAR_VALUE_LETTERS = frozenset("bCfFgHIKLNTVX")
 _FIND_FILTERS = frozenset(
     {"-name", "-iname", "-path", "-ipath", "-wholename", "-regex", "-iregex", "-mtime",
@@ -121,8 +119,6 @@ class RunEffects:
 
     __slots__ = (
         "_creations",
-        "_end",
-        "_envs",
         "commands",
         "cwds",
         "env",
@@ -134,6 +130,7 @@ class RunEffects:
         "scripts",
         "source",
         "step",
+        "walk",
     )
 
     def __init__(self, context: RuleContext, step: Step) -> None:
@@ -152,66 +149,57 @@ class RunEffects:
                 for command in script.commands:
                     self.commands.append(command.effective())
                     self.scripts.append(script)
-        self.cwds: list[str] = []
-        self._envs: list[dict[str, str]] = []
         self.removals: list[Removal] = []
         self._creations: list[Creation] | None = None
-        self._walk(step.workdir)
-
-    def _walk(self, workdir: str) -> None:
-        cwd = workdir
-        env = dict(self.env)
+        walk = CommandWalk(self.commands, step.workdir, self.env, self.home)
+        self.walk = walk
+        self.cwds = walk.cwds
         for index, command in enumerate(self.commands):
-            self.cwds.append(cwd)
-            self._envs.append(env)
-            name = command.name
-            if not command.words:
-                if command.assignments:
-                    env = _assign(env, command.assignments)
-                continue
-            if name == "export" or name == "declare" or name == "local":
-                env = _assign(env, command.words[1:])
-            elif name in ("cd", "pushd"):
-                targets = [value for value in command.args if not value.startswith("-")]
-                target = targets[0] if targets else self.home
-                cwd = join(cwd, self._expand(target, env))
-            elif name in ("rm", "unlink", "find"):
-                values = command.positional_args() if name != "find" else _find_deletes(command)
-                for value in values:
-                    expanded = self._expand(value, env)
-                    if expanded:  # an empty variable removes nothing
-                        self.removals.append(Removal(index, join(cwd, expanded)))
-            else:
-                for kind in package_cleans(command):
-                    for path in self.cache_dirs(kind, index):
-                        self.removals.append(Removal(index, path + "/*"))
-        self._end = (cwd, env)
+            self._removals(index, command)
 
-    def _expand(self, value: str, env: dict[str, str]) -> str:
-        if value == "~" or value.startswith("~/"):
-            value = self.home + value[1:]
-        value = expand_known(value, {**env, "HOME": env.get("HOME") or self.home})
-        if _LEADING_VARIABLE.match(value):
-            value = "/" + value  # ``"$tmp/x"``: an unknown directory, most likely absolute
-        return value
+    def _removals(self, index: int, command: SimpleCommand) -> None:
+        name = command.name
+        if not command.words or name in ("export", "declare", "local", "cd", "pushd"):
+            return
+        if name in ("rm", "unlink", "find"):
+            values = command.positional_args() if name != "find" else _find_deletes(command)
+            env = self.walk.envs[index]
+            cwd = self.cwds[index]
+            for value in values:
+                expanded = self.walk.expand(value, env)
+                if expanded:  # an empty variable removes nothing
+                    self.removals.append(Removal(index, join(cwd, expanded)))
+        else:
+            for kind in package_cleans(command):
+                for path in self.cache_dirs(kind, index):
+                    self.removals.append(Removal(index, path + "/*"))
+
+    def expand(self, value: str, env: dict[str, str]) -> str:
+        """``value`` with ``~`` and known variables expanded (see ``CommandWalk.expand``)."""
+        return self.walk.expand(value, env)
+
+    @property
+    def end_cwd(self) -> str:
+        """The directory a command appended to the RUN would run in."""
+        return self.walk.end_cwd
 
     # -- queries ------------------------------------------------------------
 
     def resolve(self, index: int, value: str) -> str:
         """The absolute path a word of command ``index`` names (variables expanded if known)."""
-        return join(self.cwds[index], self._expand(value, self._envs[index]))
+        return self.walk.resolve(index, value)
 
     def env_at(self, index: int) -> dict[str, str]:
         """Variables in effect at command ``index`` (scope plus the RUN's own assignments).
 
         ``index`` may be ``len(commands)``: what a command appended to the RUN would see.
         """
-        return self._envs[index] if index < len(self._envs) else self._end[1]
+        walk = self.walk
+        return walk.envs[index] if index < len(walk.envs) else walk.end_env
 
     def resolve_at_end(self, value: str) -> str:
         """``resolve`` for a command appended at the end of the RUN."""
-        cwd, env = self._end
-        return join(cwd, self._expand(value, env))
+        return self.walk.resolve(len(self.commands), value)
 
     def mount_covering(self, path: str) -> Mount | None:
         """The cache or tmpfs mount whose target holds ``path``, if any."""
@@ -239,9 +227,9 @@ class RunEffects:
         The first entry is where the data most likely is.
         """
         command = self.commands[index]
-        env = self._envs[index]
+        env = self.walk.envs[index]
         if command.assignments:
-            env = _assign(env, command.assignments)
+            env = assign(env, command.assignments)
         wrapped = _wrapper_user(command)
         home = home_of(wrapped) if wrapped else env.get("HOME") or self.home
         root = is_root_user(wrapped or self.step.user)
@@ -377,20 +365,6 @@ class RunEffects:
                 continue
             kept.append(creation)
         return kept
-
-
-def _assign(env: dict[str, str], words: list[ShellWord]) -> dict[str, str]:
-    changed = dict(env)
-    for word in words:
-        name, equals, value = word.value.partition("=")
-        if not equals or not name.isidentifier():
-            continue
-        value = expand_known(value, changed)
-        if "$(" in value or "`" in value:
-            changed.pop(name, None)  # a command's output: unknown, keep ``$name`` as it is
-        else:
-            changed[name] = value
-    return changed
 
 
 def _find_deletes(command: SimpleCommand) -> list[str]:
@@ -534,17 +508,3 @@ def _wrapper_user(command: SimpleCommand) -> str | None:
             if value.startswith("-u") and len(value) > 2:
                 return value[2:]
     return None
-
-
-def home_of(user: str | None) -> str:
-    """The home directory of a USER value, as far as a Dockerfile tells."""
-    if is_root_user(user):
-        return "/root"
-    assert user is not None
-    name = user.partition(":")[0]
-    return "/home/" + name
-
-
-def is_root_user(user: str | None) -> bool:
-    """Whether a USER value (``None`` when unset) runs as root."""
-    return user is None or user.partition(":")[0] in ("", "root", "0")

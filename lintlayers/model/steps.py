@@ -10,19 +10,19 @@ from __future__ import annotations
 import re
 
 from lintlayers.model.paths import expand_known, is_within, join, normalize
+from lintlayers.model.state import (  # noqa: F401 (names_windows_image: re-exported)
+    UNKNOWN_WORKDIR,
+    names_windows_image,
+    state_after,
+)
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.stages import BuildModel, Scope, Stage
+    from lintlayers.model.state import State
     from lintlayers.syntax.nodes import Instruction
-
-UNKNOWN_WORKDIR = "/\x00workdir"
-"""Stands for a working directory inherited from an external base image."""
-
-_POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
-_WINDOWS_BASES = ("windows", "nanoserver", "servercore")
 
 
 class Step:
@@ -33,25 +33,31 @@ class Step:
     every full scope alive would cost memory quadratic in the file's length.
     """
 
-    __slots__ = ("env", "instruction", "onbuild", "posix_shell", "stage", "user", "workdir")
+    __slots__ = ("env", "instruction", "onbuild", "stage", "state")
 
     def __init__(
-        self,
-        instruction: Instruction,
-        stage: Stage,
-        scope: Scope,
-        workdir: str,
-        user: str | None,
-        posix_shell: bool,
-        onbuild: bool,
+        self, instruction: Instruction, stage: Stage, scope: Scope, state: State, onbuild: bool
     ) -> None:
         self.instruction = instruction
         self.stage = stage
         self.env = _relevant(instruction, scope)
-        self.workdir = workdir
-        self.user = user
-        self.posix_shell = posix_shell
+        self.state = state
         self.onbuild = onbuild
+
+    @property
+    def workdir(self) -> str:
+        """The working directory (``UNKNOWN_WORKDIR`` below an external base image)."""
+        return self.state.workdir
+
+    @property
+    def user(self) -> str | None:
+        """The USER in effect (``None`` when no USER was given)."""
+        return self.state.user
+
+    @property
+    def posix_shell(self) -> bool:
+        """Whether shell-form RUNs run in a POSIX shell."""
+        return self.state.posix_shell
 
     @property
     def keyword(self) -> str:
@@ -124,30 +130,23 @@ def sequences(context: RuleContext) -> list[list[Step]]:
 
 def _build_sequences(model: BuildModel) -> list[list[Step]]:
     from lintlayers.model.stages import Scope
+    from lintlayers.model.state import initial_state
 
     result: list[list[Step]] = []
-    final: dict[int, tuple[str, str | None, bool]] = {}
-    escape_windows = model.dockerfile.escape == "`"
+    finals: dict[int, State] = {}
     for stage in model.stages:
-        base = stage.base_stage
-        if base is not None and base.index in final:
-            workdir, user, posix = final[base.index]
-        else:
-            lowered = stage.base.lower()
-            windows = escape_windows or names_windows_image(lowered)
-            workdir = "/" if lowered == "scratch" else UNKNOWN_WORKDIR
-            user, posix = None, not windows
+        state = initial_state(model, stage, finals)
         steps: list[Step] = []
         triggers: list[Step] = []
         scope = Scope()
         for instruction, scope in model.walk(stage):
             effective = instruction.effective
             if effective is not instruction:
-                triggers.append(Step(effective, stage, scope, workdir, user, posix, True))
+                triggers.append(Step(effective, stage, scope, state, True))
                 continue
-            steps.append(Step(instruction, stage, scope, workdir, user, posix, False))
-            workdir, user, posix = _after(instruction, steps[-1].env, workdir, user, posix)
-        final[stage.index] = (workdir, user, posix)
+            steps.append(Step(instruction, stage, scope, state, False))
+            state = state_after(state, instruction, steps[-1].env)
+        finals[stage.index] = state
         result.append(steps)
         if triggers:
             _retrack(triggers)
@@ -155,34 +154,12 @@ def _build_sequences(model: BuildModel) -> list[list[Step]]:
     return result
 
 
-def names_windows_image(base: str) -> bool:
-    """Whether a FROM image name names a Windows image (``servercore``, ``nanoserver``...)."""
-    lowered = base.lower()
-    return any(name in lowered for name in _WINDOWS_BASES)
-
-
-def _after(
-    instruction: Instruction, env: dict[str, str], workdir: str, user: str | None, posix: bool
-) -> tuple[str, str | None, bool]:
-    """WORKDIR, USER and shell kind in effect after ``instruction``."""
-    keyword = instruction.keyword
-    if keyword == "WORKDIR" and instruction.words:
-        path = expand_known(instruction.words[0].value, env)
-        workdir = join(workdir, path)
-    elif keyword == "USER" and instruction.words:
-        user = expand_known(instruction.words[0].value, env)
-    elif keyword == "SHELL" and instruction.json_args:
-        name = instruction.json_args[0].replace("\\", "/").rpartition("/")[2].lower()
-        posix = name in _POSIX_SHELLS
-    return workdir, user, posix
-
-
 def _retrack(triggers: list[Step]) -> None:
     """WORKDIR/USER/SHELL of ONBUILD triggers follow the triggers themselves."""
-    workdir, user, posix = triggers[0].workdir, triggers[0].user, triggers[0].posix_shell
+    state = triggers[0].state
     for step in triggers:
-        step.workdir, step.user, step.posix_shell = workdir, user, posix
-        workdir, user, posix = _after(step.instruction, step.env, workdir, user, posix)
+        step.state = state
+        state = state_after(state, step.instruction, step.env)
 
 
 def copy_sources(step: Step) -> list[str]:

@@ -155,7 +155,7 @@ def plan_stage(
 ) -> Proposal | None:
     """The proposal for ``stage``, or None when its order is already the cheapest safe one."""
     from lintlayers.reorder.effects import stage_effects
-    from lintlayers.reorder.transform import find_splits
+    from lintlayers.reorder.transform import find_splits, proven_installs
 
     if not 2 <= len(stage.instructions) <= MAX_STAGE_STEPS:
         return None
@@ -167,6 +167,7 @@ def plan_stage(
         if split.broad not in frozen and split.run not in frozen
     ]
     proven = frozenset(id(stage.instructions[split.run]) for split in splits)
+    proven |= proven_installs(context, stage)  # the install model's answer, as LL101's
     effects = stage_effects(context, stage, proven_installs=proven)
     if not splits and not _promising(context, effects, inputs.volatile_ids(), frozen):
         return None  # nothing that may change can swap with a later step: skip the cost model
@@ -342,9 +343,7 @@ def _with_splits(
         new_items: list[Item] = []
         for instruction, sources in zip(split.instructions, split.sources, strict=True):
             scope = scopes[split.broad]
-            new_step = Step(
-                instruction, stage, scope, step.workdir, step.user, step.posix_shell, False
-            )
+            new_step = Step(instruction, stage, scope, step.state, False)
             effect = analyser.effect(-1, instruction, scopes[split.broad], new_step)
             effect.line = broad_item.effect.line
             changes = values.changes_of_sources(sources)

@@ -211,7 +211,7 @@ class RunModel:
                 self.analyser.unknown(effect, problem)
                 return
             if command.name in ("cd", "pushd"):
-                after = run.cwds[index + 1] if index + 1 < len(run.cwds) else run._end[0]
+                after = run.cwds[index + 1] if index + 1 < len(run.cwds) else run.end_cwd
                 if after not in cwds:
                     cwds.append(after)
         if self.nonroot or any(command.name == "umask" for command in run.commands):
@@ -311,7 +311,7 @@ class RunModel:
         resolved = run.resolve(index, value)
         if value.startswith(("/", "~", "$")) or "\x00" in resolved:
             return [resolved]
-        expanded = run._expand(value, run.env_at(index))
+        expanded = run.expand(value, run.env_at(index))
         found = [resolved]
         for cwd in cwds:
             path = join(cwd, expanded)
@@ -516,7 +516,7 @@ class RunModel:
                 target = positional[0]
                 if not target.startswith("/"):
                     target = join(path.rpartition("/")[0] or "/", target)
-                target = self.run._expand(target, self.run.env_at(index))
+                target = self.run.expand(target, self.run.env_at(index))
                 self.effect.links.append((path, target))
         return ""
 
