@@ -232,6 +232,8 @@ class SecretInBuildVariable(Rule):
     `SECRETS_DIR`), public keys and GPG fingerprints (`GPG_KEY`, `SSH_PUBLIC_KEY`,
     `RELEASE_KEY`), switches (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`), ENV values that
     are empty, a boolean or a path, and global ARGs not declared again in a stage.
+    An ARG with no RUN after it in its stage is not reported (no step records its
+    value), and a variable declared again in a stage is reported once.
 
     ## Why it matters
     A build argument's value is recorded in the image history (`docker history`
@@ -267,21 +269,28 @@ class SecretInBuildVariable(Rule):
     summary = "ARG/ENV named like a password, token or key: the value stays in the image"
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        global_args = {id(item) for item in context.model.global_instructions}
-        for instruction in context.dockerfile.instructions:
-            if id(instruction) in global_args:
-                continue  # only FROM lines see it, unless a stage declares it again
-            effective = instruction.effective
-            if effective.keyword not in ("ARG", "ENV"):
-                continue
-            for pair in effective.pairs:
-                word = secret_word(pair.key)
-                if word is None:
+        for stage in context.model.stages:  # global ARGs: only FROM lines see them
+            effective = [instruction.effective for instruction in stage.instructions]
+            reported: set[tuple[str, str]] = set()
+            for position, instruction in enumerate(effective):
+                keyword = instruction.keyword
+                if keyword not in ("ARG", "ENV"):
                     continue
-                if effective.keyword == "ENV" and _harmless_value(pair.value):
-                    continue
-                message = _message(effective.keyword, pair)
-                yield Violation(pair.start, pair.start + len(pair.key), message)
+                trigger = stage.instructions[position].inner is not None  # runs in a child
+                if (
+                    keyword == "ARG"
+                    and not trigger
+                    and not any(later.keyword == "RUN" for later in effective[position + 1 :])
+                ):
+                    continue  # no RUN records it in the history or the cache
+                for pair in instruction.pairs:
+                    if secret_word(pair.key) is None or (keyword, pair.key) in reported:
+                        continue
+                    if keyword == "ENV" and _harmless_value(pair.value):
+                        continue
+                    reported.add((keyword, pair.key))  # one finding per variable
+                    message = _message(keyword, pair)
+                    yield Violation(pair.start, pair.start + len(pair.key), message)
 
 
 def _message(keyword: str, pair: KeyValue) -> str:

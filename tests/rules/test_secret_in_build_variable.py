@@ -85,7 +85,7 @@ def test_onbuild() -> None:
 
 
 def test_messages() -> None:
-    arg, env = lint("FROM alpine\nARG NPM_TOKEN\nENV DB_PASSWORD=x\n", CODE)
+    arg, env = lint("FROM alpine\nARG NPM_TOKEN\nENV DB_PASSWORD=x\nRUN true\n", CODE)
     assert arg.severity == "error" and arg.category == "correctness"
     assert arg.message.startswith("ARG NPM_TOKEN looks like a secret")
     assert "`docker history`" in arg.message
@@ -118,3 +118,21 @@ def test_secret_word() -> None:
     assert secret_word("STRIPE_API_KEY") == "api_key"
     assert secret_word("dbPassword") == "password"
     assert secret_word("GPG_KEY") is None
+
+
+def test_an_arg_no_run_records_is_not_reported() -> None:
+    assert lint("FROM alpine\nARG NPM_TOKEN=fake\nCMD x\n", CODE) == []
+    assert len(lint("FROM alpine\nARG NPM_TOKEN=fake\nRUN true\n", CODE)) == 1
+
+
+def test_a_variable_declared_again_is_reported_once() -> None:
+    text = "FROM alpine\n" + "ARG AWS_SECRET_ACCESS_KEY=x\n" * 5 + "RUN true\n"
+    assert positions(lint(text, CODE)) == [(2, 5, 2, 26)]
+
+
+def test_corpus_compose_fixture_of_repeated_fake_args_without_run() -> None:
+    from corpus_support import corpus_root
+
+    name = "pkg__e2e__testdata__TestBuildLongOutputLine__Dockerfile"
+    path = corpus_root() / "files" / "docker__compose" / name
+    assert lint(path.read_text(encoding="utf-8"), CODE) == []
