@@ -6,23 +6,16 @@ import re
 
 from lintlayers.diagnostics import Violation
 from lintlayers.model.mounts import cache_mount_flags
-from lintlayers.model.package_commands import (
-    APK_VALUE_OPTIONS,
-    APT_VALUE_OPTIONS,
-    NPM_INSTALLS,
-    NPM_VALUE_OPTIONS,
-    YARN_VALUE_OPTIONS,
-    YUM,
-    apk_action,
-    apk_action_word,
-    apt_action,
-    apt_action_word,
-    npm_action,
-    yarn_action,
+from lintlayers.model.package_installs import (
+    ALL,
+    Install,
+    package_installs,
+    package_key,
+    removed_packages,
 )
-from lintlayers.model.paths import expand_known, is_within
+from lintlayers.model.paths import is_within
 from lintlayers.model.run_effects import effects
-from lintlayers.model.size_estimates import build_tool_kind, build_tools, package_name, root_image
+from lintlayers.model.size_estimates import build_tool_kind, build_tools, root_image
 from lintlayers.model.steps import copy_destination, copy_sources, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -33,12 +26,8 @@ if TYPE_CHECKING:
     from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.stages import Stage
-    from lintlayers.shell.commands import ShellWord, SimpleCommand
     from lintlayers.syntax.nodes import Instruction
 
-YUM_VALUE_OPTIONS = ("-c", "--config", "--setopt", "--installroot", "--releasever")
-DPKG_REMOVALS = ("-P", "--purge", "-r", "--remove")
-NPM_REMOVALS = frozenset({"uninstall", "un", "unlink", "remove", "rm", "r"})
 DEVELOPMENT_IMAGES = ("devcontainers", "vscode/devcontainers", "codespaces")
 """Base images of development environments, where build tools are the point."""
 TOOLCHAIN_IMAGES = frozenset(
@@ -71,34 +60,6 @@ SUPPORT_FILES = frozenset(
 _WORDS = re.compile(r"[^a-z0-9]+")
 _SHOWN = 5
 """Packages named in one message; the rest are counted."""
-ALL = "*"
-"""Stands for every package a RUN installed (``apt-mark auto`` then an autoremove)."""
-
-
-class Install:
-    """One install command of a RUN: its packaging system, package words and virtual group.
-
-    ``tokens`` are the package arguments with known variables expanded (a ``$name``
-    whose value is unknown stays as written and is not checked).
-    """
-
-    __slots__ = ("command", "group", "index", "system", "tokens", "word")
-
-    def __init__(
-        self,
-        index: int,
-        command: SimpleCommand,
-        system: str,
-        tokens: list[str],
-        word: ShellWord | None,
-        group: str | None = None,
-    ) -> None:
-        self.index = index
-        self.command = command
-        self.system = system
-        self.tokens = tokens
-        self.word = word
-        self.group = group
 
 
 class BuildToolsInFinalStage(Rule):
@@ -268,7 +229,7 @@ def _packages_application(context: RuleContext, chain: set[int]) -> bool:
 
 
 def _check_run(run: RunEffects, place: str, builder: str, comment: str) -> Iterator[Violation]:
-    for install in _installs(run):
+    for install in package_installs(run):
         names = _leftover_tools(run, install)
         if names:
             explained = _explains(comment, names)
@@ -306,121 +267,21 @@ def _explains(comment: str, names: list[str]) -> bool:
     return bool(_REASON.search(comment)) or any(name.lower() in lowered for name in names)
 
 
-def _installs(run: RunEffects) -> list[Install]:
-    found: list[Install] = []
-    for index, command in enumerate(run.commands):
-        env = run.env_at(index)
-        name = command.name
-        if apt_action(command) == "install":
-            words = command.positional_args(APT_VALUE_OPTIONS)[1:]
-            found.append(
-                Install(index, command, "apt", _expand(words, env), apt_action_word(command))
-            )
-        elif apk_action(command) == "add":
-            words = command.positional_args(APK_VALUE_OPTIONS)[1:]
-            group = command.flag_value("--virtual", "-t")
-            found.append(
-                Install(index, command, "apk", _expand(words, env), apk_action_word(command), group)
-            )
-        elif name in YUM:
-            positional = command.positional_args(YUM_VALUE_OPTIONS)
-            if positional[:1] in (["install"], ["groupinstall"]):
-                words = positional[1:]
-            elif positional[:2] == ["group", "install"]:
-                words = positional[2:]
-            else:
-                continue
-            word = command.word_for(positional[0])
-            found.append(Install(index, command, "rpm", _expand(words, env), word))
-        elif name == "npm" and npm_action(command) in NPM_INSTALLS:
-            if command.has_flag("-g", "--global"):
-                words = command.positional_args(NPM_VALUE_OPTIONS)[1:]
-                word = command.word_for(npm_action(command) or "")
-                found.append(Install(index, command, "node", _expand(words, env), word))
-        elif name == "yarn" and yarn_action(command) == "global add":
-            words = command.positional_args(YARN_VALUE_OPTIONS)[2:]
-            found.append(
-                Install(index, command, "node", _expand(words, env), command.word_for("global"))
-            )
-    return found
-
-
-def _expand(words: list[str], env: dict[str, str]) -> list[str]:
-    tokens: list[str] = []
-    for word in words:
-        expanded = expand_known(word, env)
-        tokens.extend(expanded.split() if expanded != word else [word])
-    return tokens
-
-
-def _name(system: str, token: str) -> str:
-    if system == "node":
-        if token.startswith("@"):
-            scope, _, rest = token[1:].partition("/")
-            return "@" + scope + "/" + rest.partition("@")[0]
-        return token.partition("@")[0]
-    return package_name(token)
-
-
 def _leftover_tools(run: RunEffects, install: Install) -> list[str]:
     """The build tools ``install`` adds that nothing later in the RUN removes."""
     tools: list[str] = []
     for token in install.tokens:
         if token.startswith("-") or any(char in token for char in "${}%<>"):
             continue  # an unknown variable, an option or a template placeholder
-        name = _name(install.system, token)
+        name = package_key(install.system, token)
         if build_tool_kind(install.system, name) is not None and name not in tools:
             tools.append(name)
     if not tools:
         return []
-    removed = _removed(run, install)
+    removed = removed_packages(run, install)
     if ALL in removed:
         return []
     return [name for name in tools if name not in removed]
-
-
-def _removed(run: RunEffects, install: Install) -> set[str]:
-    """Package and group names removed after ``install`` (``ALL`` for everything)."""
-    removed: set[str] = set()
-    marked_auto = False
-    system = install.system
-    for index in range(install.index + 1, len(run.commands)):
-        command = run.commands[index]
-        env = run.env_at(index)
-        name = command.name
-        words: list[str] = []
-        if system == "apt" and name in ("apt-mark",):
-            marked_auto = marked_auto or "auto" in command.positional_args()
-            continue
-        if system == "apt" and apt_action(command) in ("purge", "remove", "autoremove"):
-            if marked_auto and (
-                apt_action(command) == "autoremove"
-                or command.has_flag("--auto-remove", "--autoremove")
-            ):
-                return {ALL}
-            words = command.positional_args(APT_VALUE_OPTIONS)[1:]
-        elif system == "apt" and name == "dpkg" and command.has_flag(*DPKG_REMOVALS):
-            words = command.positional_args()
-        elif system == "apk" and apk_action(command) == "del":
-            words = command.positional_args(APK_VALUE_OPTIONS)[1:]
-        elif system == "rpm" and name in YUM:
-            positional = command.positional_args(YUM_VALUE_OPTIONS)
-            if positional[:2] == ["history", "undo"]:
-                return {ALL}
-            if positional[:1] in (["remove"], ["erase"], ["autoremove"], ["groupremove"]):
-                words = positional[1:]
-            elif positional[:2] == ["group", "remove"]:
-                words = positional[2:]
-        elif system == "node" and name == "npm" and npm_action(command) in NPM_REMOVALS:
-            words = command.positional_args(NPM_VALUE_OPTIONS)[1:]
-        elif system == "node" and name == "yarn" and yarn_action(command) == "global remove":
-            words = command.positional_args(YARN_VALUE_OPTIONS)[2:]
-        for token in _expand(words, env):
-            removed.add(token)
-            removed.add(_name(system, token))
-    if install.group is not None and install.group in removed:
-        return {ALL}
-    return removed
 
 
 def _violation(
