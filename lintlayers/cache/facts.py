@@ -20,6 +20,7 @@ It also skips stages the target does not need, as BuildKit does.
 
 from __future__ import annotations
 
+from lintlayers.model.metadata import METADATA
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -94,9 +95,9 @@ LAYER_UNLESS_ROOT = "unless-root"
 
 # -- forms ---------------------------------------------------------------------------------
 
-METADATA = ("LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "VOLUME")
-METADATA += ("MAINTAINER", "ONBUILD")
-"""Config-only instructions: no cache step under BuildKit, one each under classic."""
+_METADATA_FORMS = tuple(sorted(METADATA))
+"""Config-only instructions (``model.metadata``): no cache step under BuildKit, one each
+under classic."""
 
 FROM = "FROM"
 FROM_STAGE = "FROM stage"
@@ -233,7 +234,7 @@ FACTS: dict[str, dict[str, Facts]] = {
             True, LAYER_UNLESS_ROOT, (PARENT, COMMAND, EXPANDED, USER, SOURCE_DATE_EPOCH)
         ),
         USER_FORM: Facts(False, NO_LAYER, (), note="user of later RUNs and WORKDIR mkdirs"),
-        **dict.fromkeys(METADATA, _NOT_A_STEP),
+        **dict.fromkeys(_METADATA_FORMS, _NOT_A_STEP),
         MOUNT_CACHE: Facts(False, NO_LAYER, (MOUNT_SPEC,), note="contents never enter the key"),
         MOUNT_BIND: Facts(False, NO_LAYER, (MOUNT_SPEC, MOUNT_FILES)),
         MOUNT_SECRET: Facts(
@@ -308,7 +309,7 @@ FACTS: dict[str, dict[str, Facts]] = {
         SHELL_FORM: _CLASSIC_CONFIG,
         WORKDIR_FORM: Facts(True, LAYER_UNLESS_ROOT, (PARENT, COMMAND, EXPANDED, CONFIG)),
         USER_FORM: _CLASSIC_CONFIG,
-        **dict.fromkeys(METADATA, _CLASSIC_CONFIG),
+        **dict.fromkeys(_METADATA_FORMS, _CLASSIC_CONFIG),
         **{
             form: Facts(False, NO_LAYER, (), supported=False, note="no --mount: n/a")
             for form in MOUNT_FORMS.values()

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 
+from lintlayers.model.metadata import LAST_ONE_WINS, METADATA
 from lintlayers.reorder.pathsets import (
     VAGUE_WORKDIR,
     PathSet,
@@ -51,13 +52,7 @@ if TYPE_CHECKING:
     from lintlayers.syntax.nodes import Instruction
 
 
-METADATA = frozenset(
-    {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "VOLUME",
-     "MAINTAINER", "ONBUILD"}
-)  # fmt: skip
-ORDERED_METADATA = frozenset(
-    {"CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "MAINTAINER", "ONBUILD"}
-)
+ORDERED_METADATA = LAST_ONE_WINS
 """Metadata whose last occurrence wins (or, for ONBUILD, which run in order)."""
 _LAUNCH = frozenset({"CMD", "ENTRYPOINT"})  # ENTRYPOINT may reset CMD: keep them in order
 _SHELL_WRAPPED = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"})
