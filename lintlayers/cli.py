@@ -39,7 +39,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         """argparse, with the help width found without importing shutil."""
 
         def _get_formatter(self) -> argparse.HelpFormatter:
-            return self.formatter_class(prog=self.prog, width=_terminal_width())
+            formatter: Callable[..., argparse.HelpFormatter] = self.formatter_class
+            return formatter(prog=self.prog, width=_terminal_width())
 
     parser = Parser(
         prog="lintlayers",

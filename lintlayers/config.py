@@ -204,6 +204,8 @@ def load_settings(
     are relative to the current directory.
     """
     names = _category_names(known_rules)
+    path: str | None
+    table: dict[str, object] | None
     if config_path is not None:
         path = os.path.abspath(config_path)
         table = _load_explicit(path)

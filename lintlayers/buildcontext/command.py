@@ -9,7 +9,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
-    from typing import TextIO
+    from typing import Literal, TextIO
 
     from lintlayers.buildcontext.context import BuildContext
     from lintlayers.buildcontext.report import CopyReport
@@ -159,7 +159,8 @@ def _rich_table(path: str, context: BuildContext, reports: list[CopyReport], out
         return
     table = Table(show_lines=True)
     for header in HEADERS:
-        justify = "right" if header in ("LINE", "FILES", "SIZE") else "left"
+        right = header in ("LINE", "FILES", "SIZE")
+        justify: Literal["right", "left"] = "right" if right else "left"
         table.add_column(header, justify=justify, overflow="fold")
     for line, text, files, size, top, flagged in _rows(reports):
         shown = _escape("\n".join(flagged)) if flagged else "-"

@@ -109,7 +109,9 @@ class Image:
             handle = self._tar.extractfile(member)
             if handle is None:
                 raise ImageError(f"{self.path}: {name} is not a regular file in the archive")
-            return handle
+            from typing import cast
+
+            return cast("BinaryIO", handle)  # an ExFileObject: binary, read-only
         try:
             return open(self._folder_path(name), "rb")
         except OSError as error:

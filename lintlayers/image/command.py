@@ -146,7 +146,9 @@ def _report(
         return
     from lintlayers.reporters.base import ReportContext, get_reporter, use_color
 
-    sources = {analysis.dockerfile: analysis.source} if analysis.source is not None else {}
+    sources = {}
+    if analysis.source is not None and analysis.dockerfile is not None:
+        sources[analysis.dockerfile] = analysis.source
     rule_docs = {finding.code: _summary(finding.code) for finding in findings[:1]}
     if fmt == "text":
         from lintlayers.image.table import render

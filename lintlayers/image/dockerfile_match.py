@@ -29,6 +29,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.image.history import HistoryEntry
+    from lintlayers.model.stages import Stage
     from lintlayers.syntax.nodes import Dockerfile, Instruction
 
 
@@ -59,9 +60,9 @@ def match_history(
         chosen = model.stage_named(target)
         stages = [chosen] if chosen is not None else []
     for stage in stages:
-        chain = []
+        chain: list[Stage] = []
         seen: set[int] = set()
-        current = stage
+        current: Stage | None = stage
         while current is not None and current.index not in seen:
             seen.add(current.index)
             chain = [current, *chain]

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from lintlayers.diagnostics import Finding
     from lintlayers.image.analysis import ImageAnalysis, LayerReport
     from lintlayers.image.filesystem import Waste
+    from lintlayers.rule import Rule
     from lintlayers.syntax.nodes import Instruction
 
 RULE_ENTRY_POINT = "lintlayers.rules.image_wasted_bytes:ImageWastedBytes"
@@ -29,7 +30,9 @@ def waste_findings(analysis: ImageAnalysis, severity: str | None = None) -> list
     source = analysis.source
     if source is None or analysis.dockerfile is None:
         return []
-    rule = load_entry_point(RULE_ENTRY_POINT)
+    from typing import cast
+
+    rule = cast("type[Rule]", load_entry_point(RULE_ENTRY_POINT))
     groups: dict[tuple[int, int], list[Waste]] = {}
     for waste in analysis.wastes:
         groups.setdefault((waste.layer, waste.hidden_by), []).append(waste)

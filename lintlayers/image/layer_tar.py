@@ -105,7 +105,7 @@ def iter_entries(stream: BinaryIO, label: str, media_type: str | None = None) ->
                 ) from None
             if info is None:
                 return
-            layer.members.clear()  # streaming: keep no TarInfo behind
+            layer.members.clear()  # type: ignore[attr-defined]  # no TarInfo kept behind
             entry = _entry(info)
             if entry is not None:
                 yield entry

@@ -21,7 +21,7 @@ CREATED_BY_WIDTH = 70
 
 def layer_rows(analysis: ImageAnalysis) -> list[tuple[str, ...]]:
     """One row of cells per layer, in the order of ``HEADERS``."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for layer in analysis.layers:
         stats = layer.stats
         history = layer.history

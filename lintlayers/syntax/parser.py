@@ -341,11 +341,11 @@ def _read_pairs(instruction: Instruction, escape: str) -> None:
         )
         return
     for word in words:
-        key, sep, value_raw = word.raw.partition("=")
+        name, sep, value_raw = word.raw.partition("=")
         if not sep:
             if keyword == "ARG":
                 instruction.pairs.append(
-                    KeyValue(unquote(key, escape), None, None, word.start, word.end)
+                    KeyValue(unquote(name, escape), None, None, word.start, word.end)
                 )
                 continue
             instruction.errors.append(
@@ -356,14 +356,14 @@ def _read_pairs(instruction: Instruction, escape: str) -> None:
                 )
             )
             continue
-        if not key:
+        if not name:
             instruction.errors.append(
                 ParseError(f"{keyword} names can not be blank", word.start, word.end)
             )
             continue
         instruction.pairs.append(
             KeyValue(
-                unquote(key, escape), unquote(value_raw, escape), value_raw, word.start, word.end
+                unquote(name, escape), unquote(value_raw, escape), value_raw, word.start, word.end
             )
         )
 
