@@ -76,3 +76,31 @@ def test_a_rule_importing_another_breaks_them(tmp_path: Path) -> None:
     assert "Rules are independent of each other BROKEN" in result.stdout
     assert "Layers from the CLI down to source text BROKEN" in result.stdout
     assert "lintlayers.rules.maintainer_deprecated -> lintlayers.rules.parse_error" in result.stdout
+
+
+def test_the_core_contract_names_every_module_of_the_core() -> None:
+    """A new module or package of ``lintlayers`` must join "the core never imports a rule"."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (core,) = [contract for contract in contracts if contract["id"] == "core-without-rules"]
+    listed = set(core["source_modules"])
+    package = ROOT / "lintlayers"
+    found = {
+        f"lintlayers.{path.stem}"
+        for path in package.iterdir()
+        if (path.suffix == ".py" and path.stem not in ("__init__", "__main__"))
+        or (path.is_dir() and (path / "__init__.py").exists())
+    }
+    assert found - listed == set()
+
+
+def test_rule_modules_read_as_their_check() -> None:
+    """Machinery lives in the model: no built-in rule module passes 350 lines."""
+    long = {
+        path.name: lines
+        for path in sorted((ROOT / "rules").glob("*.py"))
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 350
+    }
+    assert long == {}
