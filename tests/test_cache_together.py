@@ -181,6 +181,8 @@ def test_join_with_the_same_flags_keeps_them_once() -> None:
         "FROM debian:12\nRUN set -o pipefail\nRUN a | b\n",
         "FROM debian:12\nRUN a || exit 0\nRUN b\n",
         "FROM debian:12\nRUN umask 077\nRUN touch f\n",
+        "FROM debian:12\nRUN for f in a b; do touch $f; done && ls\nRUN echo $f\n",
+        "FROM debian:12\nRUN let n=1\nRUN b\n",
         "FROM debian:12\nRUN a\nRUN b; c\n",
         "FROM debian:12\nRUN a\nRUN b || c\n",
         "FROM debian:12\nRUN a\nRUN if x; then y; fi\n",
@@ -213,6 +215,13 @@ def test_no_join_across_a_comment_or_another_instruction() -> None:
     assert joined("FROM debian:12\nRUN a\nENV A=1\nRUN b\n", 2, 4) is None
     assert joined("FROM debian:12\nRUN a\n\n\nRUN b\n", 2, 5) == (
         "FROM debian:12\nRUN a \\\n    && b\n"
+    )
+
+
+def test_a_loop_whose_variable_the_second_does_not_read_is_joined() -> None:
+    text = "FROM debian:12\nRUN for f in a b; do touch $f; done && ls\nRUN echo $g\n"
+    assert joined(text) == (
+        "FROM debian:12\nRUN for f in a b; do touch $f; done && ls \\\n    && echo $g\n"
     )
 
 

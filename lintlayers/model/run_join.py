@@ -12,7 +12,9 @@ same commands in the same environment with the same outcome:
   ``--network``, ``--security``), so each command keeps its mounts;
 - ``first`` leaves no shell state behind that ``second`` would then inherit: no
   ``cd``, ``export``, ``set`` (other than ``-e``/``-x``), ``umask``, bare variable
-  assignment, ``exit``, ``exec``... (a new shell ran ``second`` before);
+  assignment, ``exit``, ``exec``..., and no ``for`` loop variable that ``second``
+  reads (a new shell ran ``second`` before);
+- ``first`` ends with a simple command, not ``fi``, ``done`` or a trailing comment;
 - ``second`` is a chain of pipelines joined by ``&&`` only: appended after ``&&``,
   a ``;`` or ``||`` in it would run its later commands even when ``first`` failed;
 - the shells parsed both without errors.
@@ -20,8 +22,10 @@ same commands in the same environment with the same outcome:
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
+from lintlayers.model.variables import referenced_names
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,13 +38,15 @@ if TYPE_CHECKING:
 SHELL_STATE = frozenset(
     {
         ".", "alias", "builtin", "cd", "declare", "enable", "eval", "exec", "exit", "export",
-        "getopts", "hash", "local", "popd", "pushd", "read", "readonly", "return", "set",
-        "shift", "shopt", "source", "trap", "typeset", "ulimit", "umask", "unalias", "unset",
+        "getopts", "hash", "let", "local", "mapfile", "popd", "pushd", "read", "readarray",
+        "readonly", "return", "set", "shift", "shopt", "source", "trap", "typeset", "ulimit",
+        "umask", "unalias", "unset",
     }
 )  # fmt: skip
 """Commands whose effect outlives them in the shell (or end it): a later command sees it."""
 _HARMLESS_SET = frozenset({"-e", "-x", "-ex", "-xe", "+e", "+x", "-o", "+o", "errexit", "xtrace"})
 """``set`` words that cannot change the outcome of an ``&&`` chain run after them."""
+_LOOP_VARIABLE = re.compile(r"\b(?:for|select)\s+([A-Za-z_]\w*)\s+in\b")
 
 
 def join_runs(context: RuleContext, first: Instruction, second: Instruction) -> Edit | None:
@@ -56,6 +62,8 @@ def join_runs(context: RuleContext, first: Instruction, second: Instruction) -> 
         return None
     if not _leaves_no_state(context.commands(first)) or not _and_chain(context, second):
         return None
+    if set(_LOOP_VARIABLE.findall(first.arguments)) & referenced_names(second.arguments):
+        return None  # ``for f in ...`` leaves ``$f`` set for the commands after the loop
     source = context.source.text
     text = source[second.arguments_offset(0) : second.end]
     appended = append_to_run(effects(context, step), text)
