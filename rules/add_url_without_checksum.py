@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 _FULL_SHA = re.compile(r"[0-9a-fA-F]{40}([0-9a-fA-F]{24})?")
 _COMMIT_PATH = re.compile(r"/[0-9a-f]{40}(/|$)")
 """A URL path pinned to a commit (``raw.githubusercontent.com/org/repo/<sha>/file``)."""
+_VERSIONED = re.compile(r"(?:^|[/_=-])v?\d+\.\d+(?:\.\d+)*(?:[-+._][0-9A-Za-z]+)*(?:[/._-]|$)")
+"""A version in a URL path (``/download/v1.2.3/``, ``tool-1.2.tar.gz``): a release's file."""
+_VERSION_VARIABLE = re.compile(r"\$\{?[A-Za-z0-9_]*(?:VERSION|_VER|_TAG|RELEASE)[A-Za-z0-9_]*\b")
+"""A variable named for a version, left unexpanded (given as a build argument)."""
 _SHOWN = 70
 """Longest URL quoted in a message."""
 
@@ -29,7 +33,11 @@ class AddUrlWithoutChecksum(Rule):
     Reports `ADD http(s)://...` without `--checksum`, and `ADD` of a Git
     repository (`git@...`, `https://....git`, `...git#ref`) whose ref is not a
     full commit SHA. A URL whose path holds a full commit SHA (a raw file of a
-    given commit) is not reported: its content cannot change.
+    given commit) is not reported: its content cannot change. Nor is a URL
+    whose path names a version (`/releases/download/v1.2.3/`,
+    `tool-1.2.tar.gz`, or a `${TOOL_VERSION}` build argument): a release's
+    file does not change, so BuildKit's revalidation finds it unchanged and
+    the step stays cached.
 
     ## Why it matters
     BuildKit sends a request for the URL on every build, and the step's cache
@@ -43,7 +51,7 @@ class AddUrlWithoutChecksum(Rule):
     ## Example
     ```dockerfile
     FROM alpine
-    ADD https://example.com/tool-1.2.tar.gz /tmp/
+    ADD https://example.com/tool/latest.tar.gz /tmp/
     ADD https://github.com/org/repo.git#main /src
     ```
 
@@ -51,7 +59,7 @@ class AddUrlWithoutChecksum(Rule):
     ```dockerfile
     FROM alpine
     ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d \\
-        https://example.com/tool-1.2.tar.gz /tmp/
+        https://example.com/tool/latest.tar.gz /tmp/
     ADD https://github.com/org/repo.git#8a4f5d1c2b3e4f5061728394a5b6c7d8e9f00112 /src
     ```
 
@@ -115,8 +123,13 @@ def _problem(value: str, expanded: str, classic: bool) -> str | None:
         return None
     if _is_git_url(value):
         return _git_problem(value, expanded)
-    if _COMMIT_PATH.search(expanded.split("?", 1)[0]):
+    path = expanded.split("?", 1)[0]
+    if _COMMIT_PATH.search(path):
         return None  # the content at a commit never changes
+    if _VERSIONED.search(path.split("://", 1)[-1].partition("/")[2]) or _VERSION_VARIABLE.search(
+        value
+    ):
+        return None  # a release's file does not change: revalidated, it stays a cache hit
     shown = _shown(value)
     if classic:
         return (

@@ -124,3 +124,28 @@ def test_no_fix_is_offered() -> None:
 def test_exact_columns() -> None:
     findings = lint("FROM alpine\nADD https://example.com/tool.tgz /tmp/\n", CODE)
     assert positions(findings) == [(2, 5, 2, 33)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ADD https://github.com/o/r/releases/download/v1.2.3/tool.tar.gz /tmp/",
+        "ADD https://example.com/dist/tool-1.2.tar.gz /tmp/",
+        "ADD https://example.com/1.21.0/go.tgz /tmp/",
+        "ADD https://example.com/tool-${TOOL_VERSION}.tgz /tmp/",
+    ],
+)
+def test_a_release_file_named_by_its_version_is_not_a_cache_bust(line: str) -> None:
+    assert lint(f"FROM alpine\n{line}\n", CODE) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ADD https://example.com/tool/latest.tar.gz /tmp/",
+        "ADD https://raw.githubusercontent.com/o/r/master/install.sh /tmp/",
+        "ADD https://live.sysinternals.com/procmon.exe /tmp/",
+    ],
+)
+def test_a_mutable_url_is_still_reported(line: str) -> None:
+    assert len(lint(f"FROM alpine\n{line}\n", CODE)) == 1
