@@ -333,3 +333,138 @@ async def test_close_clears_diagnostics(client: RecordingClient, workspace: Path
         types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
     )
     assert await published(client, uri, None) == []
+
+
+async def test_unsafe_fixes_only_when_enabled(client: RecordingClient, workspace: Path) -> None:
+    text = "FROM alpine\nARG GIT_SHA=unknown\nRUN echo hello\n"
+    folder = workspace / "unsafe"
+    uri = open_file(client, folder / "Dockerfile", text)
+    (ll102,) = [d for d in await published(client, uri, 1) if d.code == "LL102"]
+
+    async def titles() -> list[str]:
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri),
+                range=ll102.range,
+                context=types.CodeActionContext(diagnostics=[ll102], only=["quickfix"]),
+            )
+        )
+        return [a.title for a in actions or () if isinstance(a, types.CodeAction)]
+
+    assert await titles() == ["Ignore LL102 on this line"]
+    client.set_configuration({"lintlayers": {"unsafeFixes": True}})
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    client.published.clear()
+    await published(client, uri, 1)
+    assert await titles() == [
+        "LL102: Move the ARG to the end of the stage (unsafe)",
+        "Ignore LL102 on this line",
+    ]
+    client.set_configuration({"lintlayers": {}})
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    client.published.clear()
+    await published(client, uri, 1)
+
+
+async def test_ignore_pragma_extends_an_existing_one(
+    client: RecordingClient, workspace: Path
+) -> None:
+    text = (
+        "FROM debian:12\n"
+        "# lintlayers: ignore=LL302\n"
+        "RUN apt-get update && apt-get install -y curl\n"
+    )
+    uri = open_file(client, workspace / "pragma" / "Dockerfile", text)
+    (ll301,) = await published(client, uri, 1)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            range=ll301.range,
+            context=types.CodeActionContext(diagnostics=[ll301]),
+        )
+    )
+    ignore = next(
+        a for a in actions or () if isinstance(a, types.CodeAction) and a.title.startswith("Ignore")
+    )
+    assert apply_edits(text, document_edits(ignore.edit, uri)).splitlines()[1] == (
+        "# lintlayers: ignore=LL302,LL301"
+    )
+
+
+async def test_saved_files_refresh_the_build_context(
+    client: RecordingClient, workspace: Path
+) -> None:
+    """The build context is walked once and kept while typing; a save walks it again."""
+    folder = workspace / "context"
+    folder.mkdir()
+    (folder / "requirements.txt").write_text("flask\n", encoding="utf-8")
+    text = "FROM python:3.12-slim\nCOPY . /app\n"
+    uri = open_file(client, folder / "Dockerfile", text)
+    assert "LL311" not in codes(await published(client, uri, 1))
+    (folder / ".env").write_text("PASSWORD=hunter2\n", encoding="utf-8")
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier((folder / ".env").as_uri()))
+    )
+    client.published.clear()
+    assert "LL311" in codes(await published(client, uri, 1))
+
+
+async def test_settings_per_workspace_folder(client: RecordingClient, workspace: Path) -> None:
+    """Multi-root: each file gets the editor settings of the workspace folder holding it."""
+    other = workspace.parent / f"{workspace.name}-second"
+    other.mkdir()
+    client.workspace_did_change_workspace_folders(
+        types.DidChangeWorkspaceFoldersParams(
+            types.WorkspaceFoldersChangeEvent(
+                added=[types.WorkspaceFolder(other.as_uri(), "second")], removed=[]
+            )
+        )
+    )
+    client.set_configuration({"ignore": ["LL301"]}, section="lintlayers", scope_uri=other.as_uri())
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    first = open_file(client, workspace / "roots" / "Dockerfile", DOCKERFILE)
+    second = open_file(client, other / "Dockerfile", DOCKERFILE)
+    await asyncio.sleep(0.3)  # the server asks for the configuration, then lints again
+    client.published.clear()
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    assert codes(await published(client, first, 1)) == ["LL301"]
+    assert codes(await published(client, second, 1)) == []
+
+
+CRASHING_SERVER = """
+import lintlayers.engine as engine
+parse = engine.parse_source
+def parse_source(source):
+    if "BOOM" in source.text:
+        raise RuntimeError("boom")
+    return parse(source)
+engine.parse_source = parse_source
+from lintlayers.server.protocol import serve
+serve()
+"""
+
+
+@pytest_lsp.fixture(
+    loop_scope="module",  # the tests' loop
+    config=ClientServerConfig(
+        server_command=[sys.executable, "-c", CRASHING_SERVER], client_factory=make_client
+    ),
+)
+async def crashing(lsp_client: RecordingClient) -> AsyncIterator[None]:
+    await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=client_capabilities("neovim"))
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_crash_is_one_ll000_and_the_server_goes_on(
+    crashing: RecordingClient, tmp_path: Path
+) -> None:
+    broken = open_file(crashing, tmp_path / "a" / "Dockerfile", "FROM alpine\n# BOOM\n")
+    fine = open_file(crashing, tmp_path / "b" / "Dockerfile", DOCKERFILE)
+    (internal,) = await published(crashing, broken, 1)
+    assert internal.code == "LL000"
+    assert internal.severity == types.DiagnosticSeverity.Error
+    assert "RuntimeError: boom" in internal.message
+    assert codes(await published(crashing, fine, 1)) == ["LL301"]

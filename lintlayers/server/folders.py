@@ -16,7 +16,7 @@ from lintlayers.server.contexts import BuildContexts
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
 
     from lintlayers.config import Settings
     from lintlayers.engine import Linter, LintResult
@@ -84,7 +84,8 @@ class Folders:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._roots: list[str] = []
-        self._editor: dict[str | None, dict[str, object]] = {}  # folder (None: global)
+        self._initial: object = None  # initializationOptions: under every other setting
+        self._editor: dict[str | None, object] = {}  # folder (None: global) -> settings
         self._settings: dict[tuple[str, str | None], Settings] = {}
         self._linters: dict[int, Linter] = {}
         self._rule_classes: list[type[Rule]] | None = None
@@ -99,10 +100,17 @@ class Folders:
         with self._lock:
             return list(self._roots)
 
+    def set_initial_settings(self, raw: object) -> None:
+        """The ``initializationOptions``: settings that the editor's configuration (pushed
+        or pulled) refines."""
+        with self._lock:
+            self._initial = raw
+            self.invalidate()
+
     def set_editor_settings(self, folder: str | None, raw: object) -> None:
         """Editor settings for a workspace folder (None: every folder without its own)."""
         with self._lock:
-            self._editor[folder] = editor_overrides(raw, folder)
+            self._editor[folder] = raw
             self.invalidate()
 
     def invalidate(self) -> None:
@@ -164,5 +172,6 @@ class Folders:
         from lintlayers.checker import known_rules
         from lintlayers.config import load_settings
 
-        overrides: Mapping[str, object] = self._editor.get(root, self._editor.get(None, {}))
-        return load_settings(folder, known_rules(self.rule_classes()), overrides=dict(overrides))
+        editor = self._editor.get(root, self._editor.get(None))
+        overrides = {**editor_overrides(self._initial, root), **editor_overrides(editor, root)}
+        return load_settings(folder, known_rules(self.rule_classes()), overrides=overrides)

@@ -142,7 +142,7 @@ def create_server() -> LintlayersServer:
         ls.documents.encoding = ls.workspace.position_encoding or types.PositionEncodingKind.Utf16
         ls.set_roots(params)
         if params.initialization_options is not None:
-            ls.folders.set_editor_settings(None, params.initialization_options)
+            ls.folders.set_initial_settings(params.initialization_options)
         ls.client_edits = ClientEdits(params.capabilities)
         workspace = params.capabilities.workspace
         ls.pull_configuration = bool(workspace and workspace.configuration)
