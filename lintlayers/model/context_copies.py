@@ -1,6 +1,7 @@
 """COPY/ADD from the build context as the install analysis sees them: what lands where.
 
-A ``ContextCopy`` holds a COPY's context sources and its absolute destination;
+A ``ContextCopy`` holds a COPY's context sources (from the one parse of COPY/ADD
+arguments, ``model.copy_args``) and its absolute destination;
 ``source_kind`` says whether a source is the whole context, its top level, a
 directory or a file, and ``provided`` through which context path a source brings a
 given image path. The build context (when known) settles files against directories.
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
 
 GLOB = re.compile(r"[*?\[]")
-_ARCHIVE = re.compile(r"\.(tar|tgz|tbz2?|txz|gz|bz2|xz|zst|zip)$")
 
 
 class ContextCopy:
@@ -54,54 +54,32 @@ class ContextCopy:
 def context_copy(
     index: int, instruction: Instruction, workdir: str | None, values: dict[str, str], escape: str
 ) -> ContextCopy | None:
-    """The COPY/ADD from the build context at ``index``, or ``None``."""
-    if instruction.heredocs or workdir is None or instruction.has_flag("from"):
+    """The COPY/ADD from the build context at ``index`` (``model.copy_args`` parses it),
+    its sources and destination expanded with ``values``; ``None`` when it is none."""
+    from lintlayers.model.copy_args import ADD_ARCHIVE_SUFFIXES, copy_args
+
+    if instruction.heredocs or workdir is None:
         return None
-    if instruction.json_args is not None:
-        if len(instruction.json_args) < 2:
-            return None
-        words = _json_words(instruction, instruction.json_args)
-    else:
-        words = [(word.value, word.start, word.end) for word in instruction.words]
-    if len(words) < 2:
+    parsed = copy_args(instruction)
+    if not parsed.from_context or parsed.destination is None:
         return None
-    dest_raw = expand_known(words[-1][0], values, escape)
+    dest_raw = expand_known(parsed.destination.value, values, escape)
     if dest_raw is None:
         return None
     sources = []
-    for raw, start, end in words[:-1]:
-        value = expand_known(raw, values, escape)
-        if value is None:
+    for source in parsed.local_sources:
+        value = expand_known(source.value, values, escape)
+        if value is None or value.lower().startswith("git@"):
             continue
-        lowered = value.lower()
-        if "://" in value or lowered.startswith("git@"):
-            continue
-        if instruction.keyword == "ADD" and _ARCHIVE.search(lowered):
-            continue
-        sources.append((value, start, end))
+        if instruction.keyword == "ADD" and value.lower().endswith(ADD_ARCHIVE_SUFFIXES):
+            continue  # unpacked into the destination
+        sources.append((value, source.start, source.end))
     if not sources:
         return None
     dest = resolve(workdir, dest_raw)
     if dest is None:
         return None
     return ContextCopy(index, sources, dest, dest_raw)
-
-
-def _json_words(instruction: Instruction, values: list[str]) -> list[tuple[str, int, int]]:
-    """Exec-form arguments with the file range of each string (its quotes excluded)."""
-    words = []
-    arguments = instruction.arguments
-    position = 0
-    for value in values:
-        index = arguments.find(f'"{value}"', position)
-        if index < 0:
-            words.append((value, instruction.start, instruction.end))
-            continue
-        start = instruction.arguments_offset(index + 1)
-        end = instruction.arguments_end(index + 1 + len(value))
-        words.append((value, start, end))
-        position = index + len(value) + 2
-    return words
 
 
 def normal(source: str) -> str:

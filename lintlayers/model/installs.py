@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from lintlayers.model.context_copies import ContextCopy
     from lintlayers.model.manifests import Tree
     from lintlayers.model.package_managers import InstallMatch
-    from lintlayers.model.stages import BuildModel, Scope, Stage
+    from lintlayers.model.stages import Scope, Stage
+    from lintlayers.model.state import State
     from lintlayers.shell.commands import SimpleCommand
     from lintlayers.syntax.nodes import Instruction
 
@@ -154,22 +155,26 @@ def install_findings(context: RuleContext) -> list[InstallFinding]:
 
 
 def _install_findings(context: RuleContext) -> list[InstallFinding]:
+    from lintlayers.model.state import initial_state
+
     model = context.model
-    finals: dict[int, str | None] = {}
+    finals: dict[int, State] = {}
     found: list[InstallFinding] = []
     for stage in model.stages:
-        own = _Sequence(context, stage, _inherited_workdir(model, stage, finals), False)
-        triggers: _Sequence | None = None
+        own = _Sequence(context, stage, initial_state(model, stage, finals), False)
+        triggers: list[Instruction] = []
         for item, scope in model.walk(stage):  # scopes are not kept: they can be large
             if item.inner is None:
                 own.add(item, scope)
-                continue
-            if triggers is None:
-                triggers = _Sequence(context, stage, _final_workdir(model, stage, finals), True)
-            triggers.add(item, None)  # triggers run in a child build: no scope known
+            else:
+                triggers.append(item)
+        finals[stage.index] = own.state
         found.extend(own.check())
-        if triggers is not None:
-            found.extend(triggers.check())
+        if triggers:  # they run in a child build, from this stage's final state
+            sequence = _Sequence(context, stage, own.state, True)
+            for item in triggers:
+                sequence.add(item, None)  # no scope known there
+            found.extend(sequence.check())
     return found
 
 
@@ -235,39 +240,10 @@ def proven_installs(context: RuleContext, stage: Stage) -> frozenset[int]:
     )
 
 
-# --- the working directory ---------------------------------------------------------------
-
-
-def _inherited_workdir(model: BuildModel, stage: Stage, finals: dict[int, str | None]) -> str:
-    base = stage.base_stage
-    if base is None or base is stage or base.index >= stage.index:
-        return "/"
-    return _final_workdir(model, base, finals) or "/"
-
-
-def _final_workdir(model: BuildModel, stage: Stage, finals: dict[int, str | None]) -> str | None:
-    """The WORKDIR a stage ends with (``None`` when a variable makes it unknown)."""
-    if stage.index in finals:
-        return finals[stage.index]
-    finals[stage.index] = None  # guards against cycles
-    workdir: str | None = _inherited_workdir(model, stage, finals)
-    escape = model.dockerfile.escape
-    for instruction, scope in model.walk(stage):
-        if instruction.keyword == "WORKDIR" and instruction.words:
-            value = expand_known(instruction.words[0].value, scope.values(), escape)
-            workdir = resolve(workdir, value) if value is not None else None
-    finals[stage.index] = workdir
-    return workdir
-
-
-def _cd(cwd: str | None, command: SimpleCommand, values: dict[str, str]) -> str | None:
-    positional = command.positional_args()
-    if not positional:
-        return None  # ``cd`` alone goes home
-    target = expand_known(positional[0], values)
-    if target is None or target.startswith("~"):
-        return None
-    return resolve(cwd, target)
+def _known(path: str) -> str | None:
+    """A working directory, or ``None`` when a variable makes it unknown (a directory
+    only an external base image knows stays an opaque prefix: both sides share it)."""
+    return None if "$" in path else path
 
 
 # --- one sequence of instructions --------------------------------------------------------
@@ -284,17 +260,15 @@ class _Sequence:
         "items",
         "onbuild",
         "stage",
-        "workdir",
+        "state",
         "workdirs",
     )
 
-    def __init__(
-        self, context: RuleContext, stage: Stage, workdir: str | None, onbuild: bool
-    ) -> None:
+    def __init__(self, context: RuleContext, stage: Stage, state: State, onbuild: bool) -> None:
         self.context = context
         self.stage = stage
         self.onbuild = onbuild
-        self.workdir = workdir  # after the last instruction added
+        self.state = state  # after the last instruction added (``model.state``)
         self.items: list[Instruction] = []
         self.workdirs: list[str | None] = []  # before each instruction
         self.copies: list[ContextCopy] = []
@@ -303,19 +277,20 @@ class _Sequence:
 
     def add(self, outer: Instruction, scope: Scope | None) -> None:
         """Record one instruction; ``scope`` holds the variables in effect before it."""
+        from lintlayers.model.state import state_after
+
         index = len(self.items)
         self.items.append(outer)
-        workdir = self.workdir
+        workdir = _known(self.state.workdir)
         self.workdirs.append(workdir)
         instruction = outer.effective
         keyword = instruction.keyword
-        if keyword not in ("WORKDIR", "COPY", "ADD", "RUN"):
+        if keyword not in ("WORKDIR", "USER", "SHELL", "COPY", "ADD", "RUN"):
             return
         values = scope.values() if scope is not None else {}
         escape = self.context.dockerfile.escape
-        if keyword == "WORKDIR" and instruction.words:
-            value = expand_known(instruction.words[0].value, values, escape)
-            self.workdir = resolve(workdir, value) if value is not None else None
+        if keyword in ("WORKDIR", "USER", "SHELL"):
+            self.state = state_after(self.state, instruction, values)
         elif keyword == "RUN":
             installs = self._installs(instruction, workdir, values)
             if installs:
@@ -340,24 +315,23 @@ class _Sequence:
                 if self._resolve_manifests(install, workdir, values):
                     found.append(install)
             return found
+        from lintlayers.model.state import CommandWalk, assign, home_of
+
         text = self.context.source.text
+        home = home_of(self.state.user)
         for script in self.context.scripts(run):
-            cwd: str | None = workdir
-            for command in sorted(script.commands, key=lambda item: item.start):
+            commands = sorted(script.commands, key=lambda item: item.start)
+            walk = CommandWalk(commands, workdir, values, home)
+            for position, command in enumerate(commands):
                 view = command.effective()
-                if view.name in ("cd", "pushd"):
-                    cwd = _cd(cwd, view, values)
-                    continue
                 match = _match([word.value for word in view.words])
+                cwd = _known(walk.cwds[position])
                 if match is None or cwd is None:
                     continue
                 start = script.file_offset(command.start)
                 end = script.file_end(command.end)
                 install = Install(match, command, " ".join(text[start:end].split()), cwd)
-                local = dict(values)
-                for word in view.assignments:  # ``GO111MODULE=off go build``
-                    name, _, value = word.value.partition("=")
-                    local[name] = value
+                local = assign(walk.envs[position], view.assignments)  # ``GO111MODULE=off go``
                 if self._resolve_manifests(install, cwd, local):
                     found.append(install)
         return found
@@ -747,6 +721,9 @@ class _Sequence:
         from lintlayers.syntax.layout import newline_of
 
         newline = newline_of(text, broad)
+        if any("\0" in path for _, path in files) and copy.absolute:
+            finding.problem = "the manifests land in a folder only the base image knows"
+            return
         finding.copy_lines = "".join(
             _copy_lines(text, broad, files, workdir, copy.absolute, newline)
         )
@@ -848,8 +825,8 @@ class _Sequence:
             argv.append(raw)
         command = " ".join(argv)
         if install.cwd != workdir:
-            if not _posix_stage(self.stage):
-                return ""
+            if not _posix_stage(self.stage) or "\0" in install.cwd:
+                return ""  # not a POSIX shell, or a folder only the base image knows
             command = f"cd {install.cwd} && {command}"
         instruction = broad.effective
         prefix = self.context.source.text[broad.node_start : instruction.start]
@@ -901,7 +878,7 @@ def _implicit_off(installer: object, values: dict[str, str]) -> bool:
 
 def _posix_stage(stage: Stage) -> bool:
     """Whether the stage's RUNs run under a POSIX shell (no SHELL, not a Windows base)."""
-    from lintlayers.model.steps import names_windows_image
+    from lintlayers.model.state import names_windows_image
 
     if any(instruction.keyword == "SHELL" for instruction in stage.instructions):
         return False
