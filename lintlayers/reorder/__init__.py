@@ -8,7 +8,7 @@
   precedence DAG, a cost per step and the commits in which each step's key changes.
 - ``inputs``: costs and per-commit key changes from ``lintlayers.cache``.
 - ``transform``: the split of a broad COPY into the manifests an install needs plus
-  the rest (through rule LL101's own logic).
+  the rest (from the install model, ``lintlayers.model.installs``).
 - ``engine``: one stage from instructions to a proposal (before/after cost, moves).
 - ``rewrite``: the stage's text in the new order, as one fix.
 

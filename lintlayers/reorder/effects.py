@@ -20,9 +20,10 @@ Per instruction (``Effect``):
 Environment: an ARG with a value and every ENV enter the environment of every later
 RUN, which may read any variable without naming it. A RUN and an ARG/ENV therefore
 never swap, except when every name the ARG/ENV defines is a per-build identifier
-(rule LL102's notion: ``GIT_SHA``, ``BUILD_DATE``...), the RUN never names it, runs only
-commands this module knows, and none of them reads its environment freely (rule
-LL102's notion: scripts, build tools, interpreters running files). No known command
+(``lintlayers.model.volatile``: ``GIT_SHA``, ``BUILD_DATE``...), the RUN never names it,
+runs only commands this module knows, and none of them reads its environment freely
+(``lintlayers.model.environment``: scripts, build tools, interpreters running files),
+the same readings rule LL102 reports from. No known command
 reads a per-build identifier from its environment. Two ENVs never swap: the image
 config keeps their order.
 
@@ -279,8 +280,9 @@ def stage_effects(
 ) -> list[Effect]:
     """The ``Effect`` of each instruction of ``stage``, in order.
 
-    ``proven_installs`` holds ``id()``s of install RUNs shown (by rule LL101's reading
-    of the build context) to read only their manifests.
+    ``proven_installs`` holds ``id()``s of install RUNs shown (by the install model's
+    reading of the build context, ``lintlayers.model.installs``) to read only their
+    manifests.
     """
     from lintlayers.model.steps import sequences
 

@@ -2,9 +2,9 @@
 
 ``plan_stage`` builds each instruction's effects, the precedence DAG (every pair that
 does not commute keeps its order), the cost and key changes of each step (``inputs``),
-tries the splits rule LL101's logic offers (``transform``), and runs the search. It
+tries the splits the install model offers (``transform``), and runs the search. It
 returns a ``Proposal`` only when the best order is strictly cheaper than the current
-one by ``MIN_SAVING``. Instructions in ``frozen`` (another rule already fixes them)
+one by ``MIN_SAVING``. Instructions in ``frozen`` (another rule's fix moves them)
 keep their place: nothing moves across them.
 
 It also looks for moves that would help but cannot be proven safe: the search runs
