@@ -164,6 +164,29 @@ def brings(copy: ContextCopy, target: str, context_dir: str | None, *, narrow: b
     return None
 
 
+def brings_path(copy: ContextCopy, path: str, context_dir: str | None, narrow: bool) -> bool:
+    """Whether ``copy`` brings ``path`` (a folder when it ends with ``/``): through a file
+    source, or a folder landing on it, when ``narrow``; through any source otherwise."""
+    if path.endswith("/") and copy.dest.rstrip("/") == path.rstrip("/"):
+        return True
+    if brings(copy, path, context_dir, narrow=True) is not None:
+        return True
+    return not narrow and brings(copy, path, context_dir, narrow=False) is not None
+
+
+def copies_files_like(copy: ContextCopy, patterns: tuple[str, ...]) -> bool:
+    """Whether a COPY names files of the ecosystem's manifest kinds (``libfoo/*.csproj``)."""
+    from fnmatch import fnmatchcase
+
+    names = [posixpath.basename(value.rstrip("/")) for value, _, _ in copy.sources]
+    return any(
+        fnmatchcase(name, pattern) or fnmatchcase(pattern, name)
+        for name in names
+        for pattern in patterns
+        if not pattern.endswith("/")
+    )
+
+
 def _name_matches(pattern: str, name: str) -> bool:
     from fnmatch import fnmatchcase
 

@@ -280,8 +280,10 @@ _DOTNET_VALUES = (
     "--os", "--lock-file-path", "-p", "--property", "--version-suffix", "-bl",
 )  # fmt: skip
 _CONDA_VALUES = ("-n", "--name", "-p", "--prefix", "-c", "--channel", "--solver")
-_GO_VALUES = ("-o", "-ldflags", "-gcflags", "-tags", "-mod", "-modfile", "-p", "-trimpath")
-_GO_VALUES += ("-installsuffix", "-buildmode", "-asmflags", "-pkgdir", "-toolexec", "-run")
+_GO_VALUES = (
+    "-o", "-ldflags", "-gcflags", "-tags", "-mod", "-modfile", "-p", "-installsuffix",
+    "-buildmode", "-asmflags", "-pkgdir", "-toolexec", "-run", "-C",
+)  # fmt: skip
 
 # npm-style lifecycle scripts that run the project's own code during an install.
 NPM_HOOKS = r'"(preinstall|install|postinstall|prepare|prepublish)"\s*:'

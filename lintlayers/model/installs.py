@@ -21,18 +21,16 @@ import posixpath
 from lintlayers.model.context_copies import (
     GLOB,
     brings,
+    brings_path,
     context_copy,
+    copies_files_like,
     expand_known,
     resolve,
     source_kind,
 )
 from lintlayers.model.ecosystems import ecosystem
-from lintlayers.model.package_managers import (
-    PYTHON_ANY_VERSION,
-    match_implicit,
-    match_install,
-    normalize_argv,
-)
+from lintlayers.model.install_text import manifest_copy_lines, needs_quoting
+from lintlayers.model.package_managers import match_implicit, match_install, reads_no_project
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -49,15 +47,6 @@ METADATA = frozenset(
     {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "MAINTAINER"}
 )
 """Instructions an install RUN may move above without changing what it does."""
-
-NEUTRAL_COMMANDS = frozenset(
-    {
-        "cd", "pushd", "popd", "set", "true", ":", "echo", "printf", "mkdir", "rm",
-        "export", "ls", "pwd", "test", "[", "sleep", "umask", "which", "id", "whoami",
-        "date", "corepack",
-    }
-)  # fmt: skip
-"""Shell commands that read no file of the build context."""
 
 
 class Install:
@@ -609,12 +598,14 @@ class _Sequence:
         last = -1
         earlier = [copy for copy in self.copies if copy.index < index]
         for path in install.required:
-            copies = [copy.index for copy in earlier if _brings(copy, path, context_dir, True)]
+            copies = [copy.index for copy in earlier if brings_path(copy, path, context_dir, True)]
             if not copies:
                 return None
             last = max(last, copies[-1])
         for copy in earlier:  # lockfiles and settings copied after the manifests
-            if copy.index > last and any(_brings(copy, path, context_dir, True) for path in wanted):
+            if copy.index > last and any(
+                brings_path(copy, path, context_dir, True) for path in wanted
+            ):
                 last = copy.index
         others = [copy for copy in earlier if copy.index > last]
         if not others:
@@ -638,9 +629,9 @@ class _Sequence:
         ):
             return None
         for copy in others:
-            if _copies_manifests(copy, patterns):
+            if copies_files_like(copy, patterns):
                 return None  # more manifests (a referenced project, a replaced module)
-            if any(_brings(copy, path, context_dir, False) for path in wanted):
+            if any(brings_path(copy, path, context_dir, False) for path in wanted):
                 return None  # it brings a file the install reads
         for position in range(last + 1, index):
             keyword = self.items[position].effective.keyword
@@ -683,7 +674,7 @@ class _Sequence:
             for name in install.found.optional:
                 path = _entry(project, name)
                 if path and any(
-                    _brings(copy, path, self.context.context_dir, True)
+                    brings_path(copy, path, self.context.context_dir, True)
                     for copy in self.copies
                     if copy.index <= last
                 ):
@@ -712,7 +703,7 @@ class _Sequence:
             finding.problem = files
             return
         finding.files = files
-        if any(_unsafe_path(source) or _unsafe_path(path) for source, path in files):
+        if any(needs_quoting(source) or needs_quoting(path) for source, path in files):
             finding.problem = "a path needs quoting"
             return
         workdir = self.workdirs[copy.index] or "/"
@@ -725,7 +716,7 @@ class _Sequence:
             finding.problem = "the manifests land in a folder only the base image knows"
             return
         finding.copy_lines = "".join(
-            _copy_lines(text, broad, files, workdir, copy.absolute, newline)
+            manifest_copy_lines(text, broad, files, workdir, copy.absolute, newline)
         )
         if finding.implicit and not finding.blocker:
             finding.restore = self._restore_line(installs[0], workdir, broad, newline)
@@ -788,7 +779,7 @@ class _Sequence:
             if keyword in METADATA or keyword in ("COPY", "ADD", "WORKDIR"):
                 continue
             if keyword == "RUN" and all(
-                _independent(command) for command in self.context.commands(between)
+                reads_no_project(command) for command in self.context.commands(between)
             ):
                 continue
             line = location(between.start).line
@@ -802,7 +793,7 @@ class _Sequence:
         for command in self.context.commands(run):
             if id(command) in here or command.shell_depth:
                 continue
-            if not _independent(command):
+            if not reads_no_project(command):
                 text = " ".join(word.raw for word in command.words)[:40]
                 return f"the RUN also runs `{text}`, which may need the sources; split it off"
         return ""
@@ -820,7 +811,7 @@ class _Sequence:
                     if word.value == found.project_arg:
                         raw = word.raw
                         break
-            if _unsafe_path(raw.strip("\"'")):
+            if needs_quoting(raw.strip("\"'")):
                 return ""
             argv.append(raw)
         command = " ".join(argv)
@@ -832,29 +823,6 @@ class _Sequence:
         prefix = self.context.source.text[broad.node_start : instruction.start]
         keyword = "RUN" if instruction.keyword_raw.isupper() else "run"
         return f"{prefix}{keyword} {command}{newline}"
-
-
-def _brings(copy: ContextCopy, path: str, context_dir: str | None, narrow: bool) -> bool:
-    """Whether ``copy`` brings ``path`` (a folder when it ends with ``/``): through a file
-    source, or a folder landing on it, when ``narrow``; through any source otherwise."""
-    if path.endswith("/") and copy.dest.rstrip("/") == path.rstrip("/"):
-        return True
-    if brings(copy, path, context_dir, narrow=True) is not None:
-        return True
-    return not narrow and brings(copy, path, context_dir, narrow=False) is not None
-
-
-def _copies_manifests(copy: ContextCopy, patterns: tuple[str, ...]) -> bool:
-    """Whether a COPY names files of the ecosystem's manifest kinds (``libfoo/*.csproj``)."""
-    from fnmatch import fnmatchcase
-
-    names = [posixpath.basename(value.rstrip("/")) for value, _, _ in copy.sources]
-    return any(
-        fnmatchcase(name, pattern) or fnmatchcase(pattern, name)
-        for name in names
-        for pattern in patterns
-        if not pattern.endswith("/")
-    )
 
 
 def _match(argv: list[str]) -> InstallMatch | None:
@@ -891,96 +859,6 @@ def _entry(base: str, name: str) -> str | None:
     if path is None or not name.endswith("/"):
         return path
     return path.rstrip("/") + "/"
-
-
-def _independent(command: SimpleCommand) -> bool:
-    """Whether a command can run before the sources are copied."""
-    from lintlayers.model.ecosystems import ecosystem_of_program
-
-    view = command.effective()
-    if not view.words:
-        return True
-    name = view.name
-    if name in NEUTRAL_COMMANDS:
-        return True
-    argv = normalize_argv([word.value for word in view.words])
-    tool = argv[0]
-    entries = ecosystem_of_program(tool)
-    if any(not entry.reads_context for entry in entries):
-        return True  # system package managers
-    if PYTHON_ANY_VERSION.match(tool) and argv[1:3] == ["-m", "venv"]:
-        return True
-    positional = [arg for arg in argv[1:] if not arg.startswith("-")]
-    for entry in entries:
-        for setup in entry.setup:
-            if setup and tuple(positional[: len(setup)]) == setup:
-                if setup == ("install",) and any(
-                    arg.startswith((".", "/")) for arg in positional[1:]
-                ):
-                    continue
-                return True
-            if not setup and not _reads_files(entry.name, argv):
-                return True
-    if tool in ("npm", "pnpm") and ("-g" in argv or "--global" in argv):
-        return True
-    if tool == "pip" and positional[:1] == ["install"]:
-        if any(arg in ("-r", "--requirement", "-e", "--editable") for arg in argv):
-            return False
-        return not any(arg.startswith((".", "/")) or "/" in arg for arg in positional[1:])
-    return False
-
-
-def _reads_files(name: str, argv: list[str]) -> bool:
-    """For tools whose plain use reads nothing (``Rscript -e 'install.packages(...)'``,
-    ``cpanm Module``): whether this use names local files."""
-    if name == "renv":
-        return not all(arg == "-e" or "install.packages(" in arg for arg in argv[1:])
-    return any(arg.startswith((".", "/", "--installdeps")) for arg in argv[1:])
-
-
-def _copy_lines(
-    text: str,
-    broad: Instruction,
-    files: list[tuple[str, str]],
-    workdir: str,
-    absolute: bool,
-    newline: str,
-) -> list[str]:
-    """``COPY`` lines bringing ``files`` (context path, absolute target) to their place."""
-    instruction = broad.effective
-    prefix = text[broad.node_start : instruction.start]
-    flags = [flag.raw for flag in instruction.flags if flag.name in ("chown", "chmod", "link")]
-    head = " ".join(["COPY" if instruction.keyword_raw.isupper() else "copy", *flags])
-    groups: dict[str, list[str]] = {}
-    for source, target in files:
-        if source.endswith("/"):
-            destination = target.rstrip("/") + "/"
-            groups.setdefault(destination + "\0" + source, []).append(source)
-        else:
-            groups.setdefault(posixpath.dirname(target) or "/", []).append(source)
-    lines = []
-    for key, sources in groups.items():
-        destination = key.split("\0", 1)[0]
-        shown = _shown(destination, workdir, absolute)
-        lines.append(f"{prefix}{head} {' '.join(sources)} {shown}{newline}")
-    return lines
-
-
-def _shown(destination: str, workdir: str, absolute: bool) -> str:
-    """A destination directory, written relative to the WORKDIR unless ``absolute``."""
-    destination = destination.rstrip("/") or "/"
-    if absolute:
-        return destination.rstrip("/") + "/"
-    if destination == workdir:
-        return "./"
-    inside = workdir.rstrip("/") + "/"
-    if destination.startswith(inside):
-        return "./" + destination[len(inside) :] + "/"
-    return destination + "/"
-
-
-def _unsafe_path(path: str) -> bool:
-    return any(character in path for character in " \t\"'$\\")
 
 
 def _names(paths: list[str]) -> list[str]:

@@ -12,13 +12,22 @@ from __future__ import annotations
 
 import re
 
-from lintlayers.model.ecosystems import ECOSYSTEMS, Installer
+from lintlayers.model.ecosystems import ECOSYSTEMS, Installer, ecosystem_of_program
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["INSTALLERS", "InstallMatch", "Installer", "match_implicit", "match_install"]
+    from lintlayers.shell.commands import SimpleCommand
+
+__all__ = [
+    "INSTALLERS",
+    "InstallMatch",
+    "Installer",
+    "match_implicit",
+    "match_install",
+    "reads_no_project",
+]
 
 
 INSTALLERS: tuple[Installer, ...] = tuple(
@@ -285,3 +294,57 @@ def _join(base: str, path: str) -> str:
     if path.startswith("/") or base in ("", "."):
         return path
     return base.rstrip("/") + "/" + path
+
+
+NEUTRAL_COMMANDS = frozenset(
+    {
+        "cd", "pushd", "popd", "set", "true", ":", "echo", "printf", "mkdir", "rm",
+        "export", "ls", "pwd", "test", "[", "sleep", "umask", "which", "id", "whoami",
+        "date", "corepack",
+    }
+)  # fmt: skip
+"""Shell commands that read no file of the build context."""
+
+
+def reads_no_project(command: SimpleCommand) -> bool:
+    """Whether a command reads nothing of the project, so it can run before the sources
+    are copied: shell built-ins, system package managers, a tool's own setup."""
+    view = command.effective()
+    if not view.words:
+        return True
+    name = view.name
+    if name in NEUTRAL_COMMANDS:
+        return True
+    argv = normalize_argv([word.value for word in view.words])
+    tool = argv[0]
+    entries = ecosystem_of_program(tool)
+    if any(not entry.reads_context for entry in entries):
+        return True  # system package managers
+    if PYTHON_ANY_VERSION.match(tool) and argv[1:3] == ["-m", "venv"]:
+        return True
+    positional = [arg for arg in argv[1:] if not arg.startswith("-")]
+    for entry in entries:
+        for setup in entry.setup:
+            if setup and tuple(positional[: len(setup)]) == setup:
+                if setup == ("install",) and any(
+                    arg.startswith((".", "/")) for arg in positional[1:]
+                ):
+                    continue
+                return True
+            if not setup and not _reads_files(entry.name, argv):
+                return True
+    if tool in ("npm", "pnpm") and ("-g" in argv or "--global" in argv):
+        return True
+    if tool == "pip" and positional[:1] == ["install"]:
+        if any(arg in ("-r", "--requirement", "-e", "--editable") for arg in argv):
+            return False
+        return not any(arg.startswith((".", "/")) or "/" in arg for arg in positional[1:])
+    return False
+
+
+def _reads_files(name: str, argv: list[str]) -> bool:
+    """For tools whose plain use reads nothing (``Rscript -e 'install.packages(...)'``,
+    ``cpanm Module``): whether this use names local files."""
+    if name == "renv":
+        return not all(arg == "-e" or "install.packages(" in arg for arg in argv[1:])
+    return any(arg.startswith((".", "/", "--installdeps")) for arg in argv[1:])
