@@ -1,0 +1,91 @@
+"""LL314 whole-filesystem-copy."""
+
+from __future__ import annotations
+
+from lintlayers.diagnostics import Violation
+from lintlayers.model.copy_args import copy_args
+from lintlayers.model.paths import normalize
+from lintlayers.model.size_estimates import root_image
+from lintlayers.rule import Rule
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lintlayers.context import RuleContext
+
+
+class WholeFilesystemCopy(Rule):
+    """Reports `COPY --from=STAGE / /` onto a stage that has a base image.
+
+    ## What it does
+    Reports a COPY of the whole root filesystem of another stage or image
+    (`COPY --from=build / /`) into a stage that is not built `FROM scratch`.
+
+    ## Why it matters
+    The copied root holds the source stage's base image too: every file the
+    two bases share is stored again in the new layer, on top of the copy the
+    base layers already ship, and files the source stage deleted still exist
+    below. Copying a root is the flattening idiom for a stage `FROM scratch`;
+    onto a real base, copy the folders the image needs instead.
+
+    ## Example
+    ```dockerfile
+    FROM alpine:3.20 AS build
+    RUN apk add --no-cache curl
+    FROM alpine:3.20
+    COPY --from=build / /
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM alpine:3.20 AS build
+    RUN apk add --no-cache curl
+    FROM scratch
+    COPY --from=build / /
+    ```
+    or copy only what the image needs (`COPY --from=build /usr/bin/curl
+    /usr/bin/`) onto the base.
+
+    ## Fix
+    None: which files the image needs cannot be known.
+    """
+
+    code = "LL314"
+    name = "whole-filesystem-copy"
+    category = "size"
+    severity = "warning"
+    summary = "COPY --from of a whole root filesystem onto a base image stores it twice"
+    hadolint = ("DL3067",)
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        model = context.model
+        for stage in model.stages:
+            base = root_image(stage).lower()
+            if base == "scratch":
+                continue
+            for outer in stage.instructions:
+                instruction = outer.effective
+                if instruction.keyword != "COPY" or not instruction.has_flag("from"):
+                    continue
+                parsed = copy_args(instruction)
+                destination = parsed.destination
+                sources = parsed.local_sources
+                if destination is None or len(sources) != 1:
+                    continue
+                whole = normalize("/" + sources[0].value) == "/"
+                if not whole or not destination.value.startswith("/"):
+                    continue
+                if normalize(destination.value) != "/":
+                    continue
+                origin = parsed.from_stage or ""
+                source_stage = model.stage_named(origin)
+                shared = ""
+                if source_stage is not None and root_image(source_stage).lower() == base:
+                    shared = f", which is built on {base} too"
+                yield Violation(
+                    instruction.start,
+                    instruction.end,
+                    f"`COPY --from={origin} / /` copies a whole root filesystem{shared} onto "
+                    f"{base}: the base's files are stored twice",
+                )
