@@ -40,10 +40,11 @@ class MergeableRuns(Rule):
     ## Why it matters
     Each RUN is a layer and a cache step. Two RUNs that always miss together
     gain nothing from being apart, and a file the first writes and the second
-    deletes stays in the first layer. Unlike a count of consecutive RUNs
-    (hadolint's DL3059), this rule never suggests merging a RUN with one whose
-    key changes at another rate, such as a RUN with a bind mount of
-    `requirements.txt` after one without.
+    deletes stays in the first layer. Merged, RUNs whose keys change at
+    different rates would make the cheaper one re-run the costlier one (a
+    bind mount of `requirements.txt` on the second only), and a `cd` or a `;`
+    could change what runs: so the rule asks the cache model and the shell
+    model instead of counting consecutive RUNs as hadolint's DL3059 does.
 
     ## Example
     ```dockerfile
