@@ -29,7 +29,9 @@ class ApkAddCache(Rule):
     `/etc/apk/cache` (or the `--cache-dir` given), or a removal of
     `/var/cache/apk/*` later in the same RUN. Also reports an `apk update`
     whose index stays in the layer when every `apk add` of the RUN already uses
-    `--no-cache` (which does not need it).
+    `--no-cache` (which does not need it), or when the RUN installs nothing
+    at all (`apk update` in its own RUN: later RUNs install from an index
+    that stays stale while that layer is cached).
 
     Not reported, unlike hadolint's DL3019: an `apk add` whose RUN downloads
     no index (`apk add --no-network`, or packages already installed by an
@@ -65,7 +67,10 @@ class ApkAddCache(Rule):
     that command (`--no-cache` alone would leave its index in the layer) and
     gives every later `apk add` and `apk upgrade` of the RUN `--no-cache`. No
     fix when a later RUN of the stage installs with the stored index, or when
-    the `apk update` is not a plain element of a `&&`/`;`/newline list.
+    the `apk update` is not a plain element of a `&&`/`;`/newline list. A RUN
+    holding only `apk update` is deleted and the later `apk add` and
+    `apk upgrade` of the stage get `--no-cache` (no fix when another stage is
+    built on this one).
     """
 
     code = "LL303"
@@ -118,6 +123,18 @@ class ApkAddCache(Rule):
                 message += no_cache
             yield Violation(start, end, message, _no_cache_fix(context, run, update))
             return
+        if update is not None and not adds and not _installs_after(run, update):
+            command = run.commands[update]
+            word = apk_action_word(command)
+            start, end = run.span_range(update, command.words[0], word or command.words[0])
+            yield Violation(
+                start,
+                end,
+                "`apk update` in a RUN that installs nothing keeps the package index in this "
+                f"layer ({apk_index().clause()}) for later RUNs to install from, stale once "
+                "cached; install with `apk add --no-cache` instead",
+                _lone_update_fix(context, run),
+            )
         if update is not None and adds:
             command = run.commands[update]
             word = apk_action_word(command)
@@ -185,3 +202,43 @@ def _later_run_needs_index(context: RuleContext, run: RunEffects) -> bool:
                 ):
                     return True
     return False
+
+
+def _installs_after(run: RunEffects, update: int) -> bool:
+    return any(
+        apk_action(command) in ("add", "upgrade", "fix") for command in run.commands[update + 1 :]
+    )
+
+
+def _lone_update_fix(context: RuleContext, run: RunEffects) -> Fix | None:
+    """Delete a RUN that only runs ``apk update`` and give the later ``apk add`` and
+    ``apk upgrade`` of its stage that used the stored index ``--no-cache``.
+
+    None when the RUN does more, is an ONBUILD trigger, or another stage builds on it."""
+    if len(run.commands) != 1 or run.step.onbuild or run.instruction.parent is not None:
+        return None
+    stage = run.step.stage
+    if any(other.base_stage is stage for other in context.model.stages if other is not stage):
+        return None
+    edits = [Edit.delete(run.instruction.node_start, run.instruction.node_end)]
+    for steps in sequences(context):
+        if not steps or steps[0].stage is not stage or steps[0].onbuild:
+            continue
+        after = False
+        for step in steps:
+            if step.instruction is run.instruction:
+                after = True
+                continue
+            if not after or step.keyword != "RUN":
+                continue
+            later = effects(context, step)
+            for index, command in enumerate(later.commands):
+                if apk_action(command) not in ("add", "upgrade") or command.has_flag(
+                    "--no-cache", "-U", "--update", "--update-cache"
+                ):
+                    continue
+                word = apk_action_word(command)
+                if word is None or word.raw not in ("add", "upgrade"):
+                    return None
+                edits.append(Edit.insert(later.word_range(index, word)[1], " --no-cache"))
+    return Fix("Delete the lone `apk update`; install with `--no-cache`", edits, SAFE)

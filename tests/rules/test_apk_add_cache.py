@@ -68,7 +68,6 @@ def test_lone_update_message_gives_the_index_size() -> None:
         "RUN --mount=type=cache,target=/etc/apk/cache apk add --update-cache curl",
         "RUN --mount=type=tmpfs,target=/var/cache/apk apk add -U curl",
         "RUN --mount=type=cache,target=/var/cache apk add -U curl",
-        "RUN apk update",
         "RUN apk del curl",
         'RUN ["apk", "add", "-U", "curl"]',
     ],
@@ -193,3 +192,24 @@ def test_idempotent(text: str) -> None:
     assert once != text
     assert fix(once, CODE) == once
     assert lint(once, CODE) == []
+
+
+def test_update_in_its_own_run_is_reported_and_fixed() -> None:
+    text = (
+        "FROM alpine\nRUN apk update\nRUN apk add curl && apk upgrade\nRUN apk add --no-cache git\n"
+    )
+    [finding] = lint(text, CODE)
+    assert finding.location.line == 2
+    assert "installs nothing" in finding.message
+    fixed = fix(text, CODE)
+    assert fixed == (
+        "FROM alpine\nRUN apk add --no-cache curl && apk upgrade --no-cache\n"
+        "RUN apk add --no-cache git\n"
+    )
+    assert lint(fixed, CODE) == []
+
+
+def test_update_in_its_own_run_of_a_base_stage_has_no_fix() -> None:
+    text = "FROM alpine AS base\nRUN apk update\nFROM base\nRUN apk add curl\n"
+    [finding] = lint(text, CODE)
+    assert finding.fix is None
