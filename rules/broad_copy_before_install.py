@@ -26,12 +26,22 @@ class BroadCopyBeforeInstall(Rule):
     ## What it does
     Reports `COPY .` (or `./`, `*`, or a directory holding the manifests) from
     the build context when a later RUN of the same stage installs dependencies
-    from manifest files only: `pip install -r`, `uv sync`, `poetry install`,
-    `pipenv install`, `npm ci`, `npm install`, `yarn`, `pnpm install`,
-    `go mod download`, `cargo fetch`, `mvn dependency:go-offline`,
-    `gradle dependencies`, `bundle install`, `composer install`. It stays quiet
-    when the manifests were copied and installed on their own before the broad
-    COPY, or when the install builds the project itself (`pip install .`).
+    from manifest files only (`pip install -r`, `uv sync`, `poetry install`,
+    `npm ci`, `yarn`, `pnpm install`, `bun install`, `go mod download`,
+    `cargo chef cook`, `mvn dependency:go-offline`, `gradle dependencies`,
+    `sbt update`, `dotnet restore`, `nuget restore`, `bundle install`,
+    `composer install`, `mix deps.get`, `dart pub get`, `swift package resolve`,
+    `cabal build --only-dependencies`, `renv::restore()`,
+    `cpanm --installdeps .`, `vcpkg install`, `conan install .` and more: the
+    ecosystem table of `lintlayers.model.ecosystems`), or builds the project
+    and installs on the way (`dotnet build`/`publish` without `--no-restore`,
+    `go build`, `go get .`). Also reports a COPY of other files (`COPY src/
+    ./src/`) between the COPY of the manifests and the install. It stays quiet
+    when the manifests were copied and installed on their own before, or when
+    the install builds the project itself (`pip install .`). With the build
+    context it reads the manifests: requirement files they include, the
+    gemspec a Gemfile names and the files it requires, a solution's projects,
+    workspaces and install hooks in `package.json`.
 
     ## Why it matters
     A COPY's cache key is the checksum of everything it copies: with the whole
@@ -62,12 +72,17 @@ class BroadCopyBeforeInstall(Rule):
     ## Fix
     Unsafe: inserts before the broad COPY a COPY of just the manifests (with the
     same `--chown`/`--chmod`/`--link`) and moves the install RUN to just after
-    it. Offered only when nothing but metadata stands between the broad COPY
-    and the install and the RUN runs nothing else that could need the sources.
-    It changes which files exist when the install runs: an install hook, a
-    workspace member or a settings file the rule does not know about may be
-    missing then. With `context_dir` the manifests that really exist are copied;
-    without it the usual lockfile is copied as an optional `name*` pattern.
+    it; for a build that installs on the way it inserts the explicit install
+    (`go mod download`, `dotnet restore`) instead and leaves the build where it
+    is; for a COPY of other files it moves the install above that COPY.
+    Offered only when nothing but metadata stands between the broad COPY and
+    the install (COPYs, WORKDIRs and RUNs of commands that read nothing of the
+    project for an inserted install) and the RUN runs nothing else that could
+    need the sources. It changes which files exist when the install runs: an
+    install hook, a workspace member or a settings file the rule does not know
+    about may be missing then. With `context_dir` the manifests that really
+    exist are copied; without it the usual lockfile is copied as an optional
+    `name*` pattern, and a solution's projects are not guessed (no fix).
     """
 
     code = "LL101"
