@@ -155,12 +155,14 @@ class Fix:
 class Violation:
     """What a rule reports: a message on a range of the file, maybe with a fix.
 
-    ``start``/``end`` are offsets into the file text (end exclusive). ``severity``
+    ``start``/``end`` are offsets into the file text (end exclusive). ``message`` is
+    one short sentence of what is wrong and why; ``help`` the detail (sizes,
+    alternatives, what another rule covers), shown on its own line. ``severity``
     lowers the rule's severity for this one violation (never raises it): a finding
     the rule knows to be minor (e.g. nothing measured to save) is an ``info``.
     """
 
-    __slots__ = ("end", "fix", "message", "severity", "start")
+    __slots__ = ("end", "fix", "help", "message", "severity", "start")
 
     def __init__(
         self,
@@ -170,12 +172,14 @@ class Violation:
         fix: Fix | None = None,
         *,
         severity: str | None = None,
+        help: str | None = None,
     ) -> None:
         self.start = start
         self.end = end
         self.message = message
         self.fix = fix
         self.severity = severity
+        self.help = help
 
     def __repr__(self) -> str:
         return f"Violation({self.start}, {self.end}, {self.message!r}, fix={self.fix!r})"
@@ -190,6 +194,7 @@ class Finding:
         "end_location",
         "file",
         "fix",
+        "help",
         "location",
         "message",
         "name",
@@ -210,6 +215,7 @@ class Finding:
         end_location: Location,
         fix: FindingFix | None = None,
         url: str | None = None,
+        help: str | None = None,
     ) -> None:
         self.code = code
         self.name = name
@@ -221,6 +227,7 @@ class Finding:
         self.end_location = end_location
         self.fix = fix
         self.url = url
+        self.help = help
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.location.line, self.location.column, self.code)

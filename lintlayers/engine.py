@@ -175,6 +175,7 @@ def _finding(
         end_location=source.location(violation.end),
         fix=fix,
         url=rule.url(),
+        help=getattr(violation, "help", None),  # plugins may build their own values
     )
 
 

@@ -51,6 +51,7 @@ def make_finding(
     end: tuple[int, int] = (3, 9),
     fix: FindingFix | None = None,
     url: str | None = None,
+    help: str | None = None,
 ) -> Finding:
     return Finding(
         code=code,
@@ -63,6 +64,7 @@ def make_finding(
         end_location=Location(*end),
         fix=fix,
         url=url,
+        help=help,
     )
 
 
@@ -390,11 +392,11 @@ def apply_json_edits(text: str, edits: list[dict[str, object]]) -> str:
 def test_json_report_structure() -> None:
     context = ReportContext(files_checked=4, fixed=1, tool_version="9.9.9")
     findings = [
-        make_finding(fix=copy_fix(), url="https://example.com/rules#ll101"),
+        make_finding(fix=copy_fix(), url="https://example.com/rules#ll101", help="Copy it first"),
         make_finding(severity="error", start=(1, 1), end=(1, 5), code="LL001", name="parse"),
     ]
     report = json.loads(render("json", findings, context))
-    assert report["schema_version"] == "1.0"
+    assert report["schema_version"] == "1.1"
     assert report["tool"] == {"name": "lintlayers", "version": "9.9.9"}
     assert report["summary"] == {
         "files": 4,
@@ -412,6 +414,7 @@ def test_json_report_structure() -> None:
         "category": "cache",
         "severity": "warning",
         "message": "COPY . brings in the whole context before `pip install`",
+        "help": "Copy it first",
         "file": "path/Dockerfile",
         "location": {"line": 3, "column": 1},
         "end_location": {"line": 3, "column": 9},
@@ -711,3 +714,19 @@ def test_github_multi_line_range_gives_lines_only() -> None:
 
 def test_github_no_findings_prints_nothing() -> None:
     assert render("github", []) == ""
+
+
+def test_help_has_its_own_line_and_field_in_every_format() -> None:
+    finding = make_finding(help="copy requirements.txt first (~40 MB re-downloaded per edit)")
+    plain = make_finding()
+    context = ReportContext(files_checked=1)
+    text = render("text", [finding], context)
+    assert "\n  = help: copy requirements.txt first (~40 MB re-downloaded per edit)\n" in text
+    assert "help:" not in render("text", [plain], context)
+    report = json.loads(render("json", [finding, plain], context))
+    assert [f["help"] for f in report["findings"]] == [finding.help, None]
+    github = render("github", [finding], context)
+    assert "%0Acopy requirements.txt first" in github
+    sarif = json.loads(render("sarif", [finding], context))
+    message = sarif["runs"][0]["results"][0]["message"]["text"]
+    assert message.endswith("\n\ncopy requirements.txt first (~40 MB re-downloaded per edit)")

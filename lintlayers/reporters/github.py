@@ -40,7 +40,8 @@ def command(finding: Finding) -> str:
     properties.append(("title", f"{finding.code} {finding.name}"))
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
     level = LEVELS.get(finding.severity, "warning")
-    return f"::{level} {rendered}::{escape_data(finding.message)}"
+    text = finding.message if not finding.help else f"{finding.message}\n{finding.help}"
+    return f"::{level} {rendered}::{escape_data(text)}"
 
 
 def escape_data(value: str) -> str:

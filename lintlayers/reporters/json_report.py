@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from lintlayers.diagnostics import Finding
     from lintlayers.reporters.base import ReportContext
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 """Bumped in its minor part for additions, in its major part for breaking changes."""
 
 
@@ -51,6 +51,7 @@ def finding_dict(finding: Finding) -> dict[str, object]:
         "category": finding.category,
         "severity": finding.severity,
         "message": finding.message,
+        "help": finding.help,
         "file": finding.file,
         "location": finding.location.as_dict(),
         "end_location": finding.end_location.as_dict(),

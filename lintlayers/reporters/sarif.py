@@ -74,7 +74,7 @@ def _result(finding: Finding, index: int) -> dict[str, object]:
         "ruleId": finding.code,
         "ruleIndex": index,
         "level": _level(finding.severity),
-        "message": {"text": finding.message},
+        "message": _message(finding),
         "locations": [
             {
                 "physicalLocation": {
@@ -145,3 +145,10 @@ def artifact_uri(path: str) -> str:
     if os.altsep and os.altsep != "/":
         path = path.replace(os.altsep, "/")
     return quote(path, safe="/")
+
+
+def _message(finding: Finding) -> dict[str, str]:
+    """The message, with the help as a second paragraph where there is one."""
+    if not finding.help:
+        return {"text": finding.message}
+    return {"text": f"{finding.message}\n\n{finding.help}"}

@@ -65,6 +65,8 @@ def _finding_block(finding: Finding, source: SourceText | None) -> list[Line]:
     if source is not None and 1 <= start.line <= source.line_count:
         snippet, width = _snippet(finding, source)
         lines.extend(snippet)
+    if finding.help:
+        lines.append([(" " * width + " =", _GUTTER_STYLE), (f" help: {finding.help}", None)])
     fix = finding.fix
     if fix is not None:
         lines.append(
