@@ -442,3 +442,19 @@ def test_corpus_cases(name: str, line: int, fixed: bool, inserted: str) -> None:
         result = fix(text, CODE, unsafe=True)
         assert inserted in result
         assert lint(result, CODE) == []
+
+
+def test_inserted_install_keeps_the_cache_mounts() -> None:
+    before = dockerfile(
+        "COPY . .",
+        "RUN --mount=type=cache,target=/root/.nuget --mount=type=bind,source=x,target=/x "
+        "dotnet publish app.csproj -o /out",
+    )
+    after = dockerfile(
+        "COPY app.csproj packages.lock.json* ./",
+        "RUN --mount=type=cache,target=/root/.nuget dotnet restore app.csproj",
+        "COPY . .",
+        "RUN --mount=type=cache,target=/root/.nuget --mount=type=bind,source=x,target=/x "
+        "dotnet publish app.csproj -o /out",
+    )
+    check_fix(before, after, None)

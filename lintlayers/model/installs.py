@@ -719,7 +719,8 @@ class _Sequence:
             manifest_copy_lines(text, broad, files, workdir, copy.absolute, newline)
         )
         if finding.implicit and not finding.blocker:
-            finding.restore = self._restore_line(installs[0], workdir, broad, newline)
+            run = self.items[index]
+            finding.restore = self._restore_line(installs[0], workdir, broad, run, newline)
             if not finding.restore:
                 finding.blocker = (
                     "the install runs in another folder under a shell lintlayers cannot write for"
@@ -799,9 +800,10 @@ class _Sequence:
         return ""
 
     def _restore_line(
-        self, install: Install, workdir: str, broad: Instruction, newline: str
+        self, install: Install, workdir: str, broad: Instruction, run: Instruction, newline: str
     ) -> str:
-        """``RUN <explicit install>`` to put before the broad COPY, or ``""``."""
+        """``RUN <explicit install>`` to put before the broad COPY, or ``""``; it keeps the
+        build's cache, secret and ssh mounts (``--mount=type=cache,target=/root/.nuget``)."""
         found = install.found
         argv = list(found.installer.restore)
         if found.project_arg:
@@ -816,13 +818,25 @@ class _Sequence:
             argv.append(raw)
         command = " ".join(argv)
         if install.cwd != workdir:
-            if not _posix_stage(self.stage) or "\0" in install.cwd:
+            if not _posix_stage(self.stage) or "\0" in install.cwd or needs_quoting(install.cwd):
                 return ""  # not a POSIX shell, or a folder only the base image knows
             command = f"cd {install.cwd} && {command}"
         instruction = broad.effective
         prefix = self.context.source.text[broad.node_start : instruction.start]
         keyword = "RUN" if instruction.keyword_raw.isupper() else "run"
-        return f"{prefix}{keyword} {command}{newline}"
+        flags = [flag.raw for flag in run.effective.flags if _kept_mount(flag.name, flag.value)]
+        return f"{prefix}{' '.join([keyword, *flags, command])}{newline}"
+
+
+def _kept_mount(name: str, value: str | None) -> bool:
+    """Whether a RUN flag is a mount the explicit install needs too (not a bind mount,
+    which brings files of the context)."""
+    if name != "mount" or not value:
+        return False
+    from lintlayers.syntax.words import parse_csv_options
+
+    options = dict(parse_csv_options(value))
+    return (options.get("type") or "bind").lower() in ("cache", "secret", "ssh", "tmpfs")
 
 
 def _match(argv: list[str]) -> InstallMatch | None:
