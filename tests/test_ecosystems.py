@@ -458,3 +458,10 @@ def test_inserted_install_keeps_the_cache_mounts() -> None:
         "dotnet publish app.csproj -o /out",
     )
     check_fix(before, after, None)
+
+
+@pytest.mark.parametrize("folder", ["patches", "prisma", ".husky"])
+def test_folder_an_install_hook_reads_is_not_between(folder: str) -> None:
+    """Without the context, package.json's hooks are unknown: patch-package reads patches/."""
+    text = dockerfile("COPY package.json yarn.lock ./", f"COPY {folder} ./{folder}", "RUN yarn")
+    assert lint(text, CODE) == []

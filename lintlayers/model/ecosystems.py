@@ -6,10 +6,12 @@ and install on the way (``implicit``: ``dotnet build`` restores, ``go build``
 downloads modules), which set the tool up without reading the project (``setup``),
 what in a manifest makes an install read more than the manifests (``problems``:
 workspaces, lifecycle hooks), which further files the manifests pull in
-(``follow`` names a mechanism of ``lintlayers.model.manifests``), and where the tool
-keeps its caches. Adding an ecosystem is an entry here and its tests; the
-mechanisms that read the entries are ``lintlayers.model.package_managers`` (command
-matching) and ``lintlayers.model.installs`` (what a stage's COPYs and installs do).
+(``follow`` names a mechanism of ``lintlayers.model.manifests``), which folders its
+install hooks commonly read (``hook_inputs``: ``patches`` for patch-package, ``prisma``
+for ``prisma generate``), and where the tool keeps its caches. Adding an ecosystem
+is an entry here and its tests; the mechanisms that read the entries are
+``lintlayers.model.package_managers`` (command matching) and
+``lintlayers.model.installs`` (what a stage's COPYs and installs do).
 
 Cache facts have one home: ``cache_kind`` names the entry of
 ``package_commands.CACHE_DIRS`` / ``mounts.CACHE_MOUNTS`` /
@@ -155,6 +157,7 @@ class Ecosystem:
         "cache_kind",
         "cleanup",
         "follow",
+        "hook_inputs",
         "implicit",
         "installs",
         "lockfiles",
@@ -181,6 +184,7 @@ class Ecosystem:
         problems: tuple[tuple[str, str], ...] = (),
         no_project: tuple[str, ...] = (),
         follow: str = "",
+        hook_inputs: tuple[str, ...] = (),
         reads_context: bool = True,
         cache_kind: str = "",
         cache_dirs: tuple[str, ...] = (),
@@ -197,6 +201,7 @@ class Ecosystem:
         self.problems = problems
         self.no_project = no_project
         self.follow = follow
+        self.hook_inputs = hook_inputs
         self.reads_context = reads_context
         self.cache_kind = cache_kind
         self.cache_dirs = cache_dirs
@@ -287,6 +292,9 @@ _GO_VALUES = (
 
 # npm-style lifecycle scripts that run the project's own code during an install.
 NPM_HOOKS = r'"(preinstall|install|postinstall|prepare|prepublish)"\s*:'
+# Folders that npm-style install hooks commonly read (patch-package, prisma generate,
+# husky): a COPY of one before the install may be needed by it.
+_NPM_HOOK_INPUTS = ("patches", "prisma", "scripts", ".husky", "husky", ".yarn", "bin", "tools")
 _NPM_PROBLEMS = (
     (r'"workspaces"', "package.json declares workspaces, whose files the install also reads"),
     (NPM_HOOKS, "package.json has an install or prepare script that may need the sources"),
@@ -495,6 +503,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=(("run",), ("run-script",), ("pack",), ("publish",)),
         setup=(("config",), ("cache",), ("set",)),
         problems=_NPM_PROBLEMS,
+        hook_inputs=_NPM_HOOK_INPUTS,
         cache_kind="npm",
         cleanup=("npm cache clean --force",),
     ),
@@ -526,6 +535,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=(("build",), ("run",)),
         setup=(("config",), ("cache",), ("set",), ("plugin",)),
         problems=_NPM_PROBLEMS,
+        hook_inputs=_NPM_HOOK_INPUTS,
         cache_dirs=("~/.yarn/berry/cache",),
         cleanup=("yarn cache clean --all",),
     ),
@@ -554,6 +564,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=(("build",), ("run",)),
         setup=(("config",), ("cache",), ("global",), ("set",)),
         problems=_NPM_PROBLEMS,
+        hook_inputs=_NPM_HOOK_INPUTS,
         cache_kind="yarn",
         cleanup=("yarn cache clean",),
     ),
@@ -586,6 +597,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=(("build",), ("run",), ("deploy",)),
         setup=(("config",), ("store",), ("env",)),
         problems=_NPM_PROBLEMS,
+        hook_inputs=_NPM_HOOK_INPUTS,
         cache_dirs=("~/.local/share/pnpm/store", "~/.cache/pnpm"),
         cleanup=("pnpm store prune",),
     ),
@@ -608,6 +620,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=(("build",), ("run",)),
         setup=(("pm",), ("upgrade",)),
         problems=_NPM_PROBLEMS,
+        hook_inputs=_NPM_HOOK_INPUTS,
         cache_dirs=("~/.bun/install/cache",),
         cleanup=("bun pm cache rm",),
     ),

@@ -25,6 +25,7 @@ from lintlayers.model.context_copies import (
     context_copy,
     copies_files_like,
     expand_known,
+    normal,
     resolve,
     source_kind,
 )
@@ -628,7 +629,12 @@ class _Sequence:
             )
         ):
             return None
+        hooks = entry.hook_inputs if entry is not None else ()
         for copy in others:
+            if context_dir is None and any(
+                normal(value).split("/", 1)[0] in hooks for value, _, _ in copy.sources
+            ):
+                return None  # an install hook may read it (``patches/`` for patch-package)
             if copies_files_like(copy, patterns):
                 return None  # more manifests (a referenced project, a replaced module)
             if any(brings_path(copy, path, context_dir, False) for path in wanted):
