@@ -78,14 +78,19 @@ def new_linter(rule_classes: Sequence[type[Rule]], settings: Settings) -> Linter
 
 
 def file_linter(
-    linter: Linter, settings: Settings, path: str, context_dir: str | None
+    linter: Linter,
+    settings: Settings,
+    path: str,
+    context_dir: str | None,
+    skip: frozenset[str] = frozenset(),
 ) -> Callable[[str], LintResult]:
-    """Lint a text of the file at ``path``: the rules ``settings`` enable for that file,
-    with ``context_dir`` as the build context (only when plausible, unless configured)."""
+    """Lint a text of the file at ``path``: the rules ``settings`` enable for that file
+    (but those in ``skip``), with ``context_dir`` as the build context (only when
+    plausible, unless configured)."""
     absolute = os.path.abspath(path)
 
     def enabled(rule: Rule) -> bool:
-        return settings.is_enabled(rule.code, rule.category, absolute)
+        return rule.code not in skip and settings.is_enabled(rule.code, rule.category, absolute)
 
     guessed = settings.context is None
 

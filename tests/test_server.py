@@ -468,3 +468,46 @@ async def test_a_crash_is_one_ll000_and_the_server_goes_on(
     assert internal.severity == types.DiagnosticSeverity.Error
     assert "RuntimeError: boom" in internal.message
     assert codes(await published(crashing, fine, 1)) == ["LL301"]
+
+
+async def test_deferred_rule_is_carried_while_typing(
+    client: RecordingClient, workspace: Path
+) -> None:
+    """LL105 runs when typing pauses; meanwhile its finding moves with the edits."""
+    folder = workspace / "deferred"
+    folder.mkdir()
+    (folder / "requirements.txt").write_text("flask\n", encoding="utf-8")
+    (folder / ".lintlayers.toml").write_text('select = ["LL105"]\n', encoding="utf-8")
+    text = (
+        "FROM python:3.12-slim\n"
+        "ARG GIT_SHA=unknown\n"
+        "COPY . /app\n"
+        "RUN pip install -r /app/requirements.txt\n"
+        'CMD ["python", "/app/main.py"]\n'
+    )
+    uri = open_file(client, folder / "Dockerfile", text)
+    (ll105,) = [d for d in await published(client, uri, 1) if d.code == "LL105"]
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+                    text="# a comment\n",
+                )
+            ],
+        )
+    )
+    moved = types.Range(
+        types.Position(ll105.range.start.line + 1, ll105.range.start.character),
+        types.Position(ll105.range.end.line + 1, ll105.range.end.character),
+    )
+    quick = [d for d in await published(client, uri, 2) if d.code == "LL105"]
+    assert [d.range for d in quick] == [moved]
+
+    def complete_lints() -> list[types.PublishDiagnosticsParams]:
+        return [p for p in client.published if p.uri == uri and p.version == 2]
+
+    await asyncio.wait_for(until(lambda: len(complete_lints()) >= 2), TIMEOUT)
+    last = complete_lints()[-1]
+    assert [d.range for d in last.diagnostics if d.code == "LL105"] == [moved]

@@ -15,13 +15,14 @@ from lsprotocol import types
 
 from lintlayers.diagnostics import SAFE
 from lintlayers.server.diagnostics import diagnostic
-from lintlayers.server.positions import LineIndex
+from lintlayers.server.positions import LineIndex, smallest_change
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from lintlayers.diagnostics import FileEdit, Fix
+    from lintlayers.engine import LintResult
     from lintlayers.server.linting import Entry, Outcome
     from lintlayers.source import SourceText
 
@@ -125,7 +126,7 @@ def ignore_action(outcome: Outcome, entry: Entry, client: ClientEdits) -> types.
     code = entry.finding.code
     if result is None or result.dockerfile is None or not code.startswith("LL") or code == "LL000":
         return None
-    line = entry.finding.location.line
+    line = result.source.location(entry.start).line  # a carried finding's own is older
     instruction = next(
         (
             node
@@ -175,41 +176,31 @@ def _extend_pragma(source: SourceText, first: int, code: str) -> tuple[int, int,
     return None
 
 
-def fix_all_action(outcome: Outcome, client: ClientEdits) -> types.CodeAction | None:
-    """Every safe fix, applied by the ``--fix`` engine (fixes re-lint and must parse)."""
+def fix_all_action(
+    outcome: Outcome, lint: Callable[[str], LintResult], client: ClientEdits
+) -> types.CodeAction | None:
+    """Every safe fix, applied by the ``--fix`` engine with ``lint`` (every rule): fixes
+    re-lint and must parse."""
     from lintlayers.fixes import fix_to_fixed_point
 
     if outcome.file_lint is None or outcome.result is None:
         return None
-    if not any(
+    if outcome.complete and not any(
         violation.fix is not None and violation.fix.applicability == SAFE
         for _, violation in outcome.result.violations
     ):
-        return None
+        return None  # nothing to fix: spare the re-lint
     text = outcome.document.text
-    fixed = fix_to_fixed_point(text, outcome.file_lint.lint, unsafe=False)
+    fixed = fix_to_fixed_point(text, lint, unsafe=False)
     changes = []
     if fixed.text != text:
-        changes.append(_smallest_change(text, fixed.text))
+        changes.append(smallest_change(text, fixed.text))
     if not changes and not fixed.file_edits:
         return None
     edit = _workspace_edit(outcome, changes, fixed.file_edits, client)
     if edit is None:
         return None
     return types.CodeAction(title="lintlayers: fix all", kind=FIX_ALL, edit=edit)
-
-
-def _smallest_change(old: str, new: str) -> tuple[int, int, str]:
-    """One replacement turning ``old`` into ``new``: the part between their common prefix
-    and common suffix."""
-    limit = min(len(old), len(new))
-    prefix = 0
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    return (prefix, len(old) - suffix, new[prefix : len(new) - suffix])
 
 
 def _workspace_edit(
@@ -240,7 +231,7 @@ def _workspace_edit(
     operations: list[types.TextDocumentEdit | types.CreateFile] = []
     if own:
         identifier = types.OptionalVersionedTextDocumentIdentifier(document.uri, document.version)
-        operations.append(types.TextDocumentEdit(identifier, own))  # type: ignore[arg-type]
+        operations.append(types.TextDocumentEdit(identifier, own))
     for uri, original, edits in others:
         if original is None:
             if not client.create_files:
@@ -248,7 +239,7 @@ def _workspace_edit(
             options = types.CreateFileOptions(ignore_if_exists=True)
             operations.append(types.CreateFile(uri=uri, options=options))
         identifier = types.OptionalVersionedTextDocumentIdentifier(uri, None)
-        operations.append(types.TextDocumentEdit(identifier, edits))  # type: ignore[arg-type]
+        operations.append(types.TextDocumentEdit(identifier, edits))
     return types.WorkspaceEdit(document_changes=operations)
 
 

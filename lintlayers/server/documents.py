@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 from lintlayers.discovery import is_dockerfile_name
 from lintlayers.server.positions import UTF16, apply_change
+from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -44,15 +44,21 @@ def is_dockerfile(uri: str, language_id: str | None = None) -> bool:
 
 
 class Document:
-    """One open document: its URI, local path (None when not a file), text and version."""
+    """One version of an open document: URI, local path (None when not a file), text,
+    the client's version, and the store's own count of changes (``revision``)."""
 
-    __slots__ = ("path", "text", "uri", "version")
+    __slots__ = ("path", "revision", "text", "uri", "version")
 
-    def __init__(self, uri: str, text: str, version: int | None) -> None:
+    def __init__(self, uri: str, text: str, version: int | None, revision: int = 0) -> None:
         self.uri = uri
         self.path = uri_to_path(uri)
         self.text = text
         self.version = version
+        self.revision = revision
+
+
+MAX_LOG = 1000
+"""Changes remembered per document, to move findings of an older version to a newer one."""
 
 
 class DocumentStore:
@@ -60,12 +66,14 @@ class DocumentStore:
 
     def __init__(self) -> None:
         self._documents: dict[str, Document] = {}
+        self._logs: dict[str, list[tuple[int, tuple[int, int, int]]]] = {}
         self._lock = threading.Lock()
         self.encoding: str = UTF16
 
     def open(self, uri: str, text: str, version: int | None) -> None:
         with self._lock:
             self._documents[uri] = Document(uri, text, version)
+            self._logs[uri] = []
 
     def change(
         self,
@@ -79,15 +87,32 @@ class DocumentStore:
             if document is None:
                 return False
             text = document.text
+            revision = document.revision
+            log = self._logs.setdefault(uri, [])
             for change in changes:
-                text = apply_change(text, change, self.encoding)
-            self._documents[uri] = replaced = Document(uri, text, version)
-            replaced.path = document.path
+                text, edit = apply_change(text, change, self.encoding)
+                revision += 1
+                log.append((revision, edit))
+            del log[:-MAX_LOG]
+            self._documents[uri] = Document(uri, text, version, revision)
             return True
+
+    def edits_between(
+        self, uri: str, old: Document, new: Document
+    ) -> list[tuple[int, int, int]] | None:
+        """The changes from ``old`` to ``new`` (two versions of one document), or None
+        when they are no longer known."""
+        with self._lock:
+            log = self._logs.get(uri, [])
+            edits = [edit for revision, edit in log if old.revision < revision <= new.revision]
+        if len(edits) != new.revision - old.revision:
+            return None
+        return edits
 
     def close(self, uri: str) -> None:
         with self._lock:
             self._documents.pop(uri, None)
+            self._logs.pop(uri, None)
 
     def get(self, uri: str) -> Document | None:
         """The document as it is now (never changed in place: a snapshot)."""

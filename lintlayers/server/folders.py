@@ -141,8 +141,9 @@ class Folders:
     def rule(self, code: str) -> type[Rule] | None:
         return next((rule for rule in self.rule_classes() if rule.code == code), None)
 
-    def for_file(self, path: str | None) -> FileLint:
-        """The settings and lint function for a document at ``path`` (None: unsaved).
+    def for_file(self, path: str | None, skip: frozenset[str] = frozenset()) -> FileLint:
+        """The settings and lint function for a document at ``path`` (None: unsaved),
+        leaving out the rules in ``skip``.
 
         The folder searched for a configuration file is the file's own (the workspace
         folder's for an unsaved file); the build context is the configured one or the
@@ -166,7 +167,8 @@ class Folders:
                 self._linters[id(settings)] = linter
         context_dir = settings.context or (folder if path is not None else None)
         name = path if path is not None else "<unsaved>"
-        return FileLint(settings, linter, file_linter(linter, settings, name, context_dir))
+        lint = file_linter(linter, settings, name, context_dir, skip)
+        return FileLint(settings, linter, lint)
 
     def _load(self, folder: str, root: str | None) -> Settings:
         from lintlayers.checker import known_rules

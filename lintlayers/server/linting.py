@@ -19,8 +19,15 @@ if TYPE_CHECKING:
     from lintlayers.server.positions import LineIndex
 
 
+DEFERRED = frozenset(("LL105",))
+"""Rules that run when typing pauses rather than on every keystroke: the reorder search
+of LL105 is most of the lint time of a long file. Between their runs their last
+findings are carried along, moved with the edits (without their fixes)."""
+
+
 class Entry:
-    """One finding of a lint, with its offsets and the violation (None for LL000)."""
+    """One finding of a lint, with its offsets and the violation behind it (None for
+    LL000, and for a finding carried over from an older version)."""
 
     __slots__ = ("end", "finding", "start", "violation")
 
@@ -34,11 +41,12 @@ class Entry:
 class Outcome:
     """The lint of one version of a document.
 
-    ``file_lint`` is None when the configuration could not be loaded (``error`` says
-    why) or when linting failed before the settings were known.
+    ``complete`` is False when the ``DEFERRED`` rules did not run (their entries are
+    then carried over). ``file_lint`` is None when the configuration could not be
+    loaded (``error`` says why) or when linting failed before the settings were known.
     """
 
-    __slots__ = ("document", "entries", "error", "file_lint", "index", "result")
+    __slots__ = ("complete", "document", "entries", "error", "file_lint", "index", "result")
 
     def __init__(
         self,
@@ -47,17 +55,34 @@ class Outcome:
         result: LintResult | None,
         file_lint: FileLint | None,
         error: str | None = None,
+        *,
+        complete: bool = True,
     ) -> None:
         self.document = document
         self.index = index
         self.result = result
         self.file_lint = file_lint
         self.error = error
+        self.complete = complete
         self.entries = _entries(result) if result is not None else []
 
     @property
     def version(self) -> int | None:
         return self.document.version
+
+    def carry(self, older: Outcome, edits: list[tuple[int, int, int]]) -> None:
+        """Add the ``DEFERRED`` findings of ``older``, moved through ``edits``; those
+        whose range an edit replaced are dropped."""
+        from lintlayers.server.positions import map_offset
+
+        for entry in older.entries:
+            if entry.finding.code not in DEFERRED:
+                continue
+            start = map_offset(entry.start, edits)
+            end = map_offset(entry.end, edits)
+            if start is not None and end is not None:
+                self.entries.append(Entry(entry.finding, start, max(start, end), None))
+        self.entries.sort(key=lambda entry: entry.start)
 
 
 def _entries(result: LintResult) -> list[Entry]:
@@ -76,8 +101,11 @@ def _entries(result: LintResult) -> list[Entry]:
     return entries
 
 
-def lint_document(document: Document, folders: Folders, encoding: str) -> Outcome:
-    """Lint ``document`` with its folder's settings; never raises.
+def lint_document(
+    document: Document, folders: Folders, encoding: str, *, complete: bool = True
+) -> Outcome:
+    """Lint ``document`` with its folder's settings (without the ``DEFERRED`` rules
+    unless ``complete``); never raises.
 
     A configuration that cannot be used is the outcome's ``error``; any other
     exception is one internal-error finding (LL000) at the start of the file.
@@ -88,7 +116,7 @@ def lint_document(document: Document, folders: Folders, encoding: str) -> Outcom
     index = LineIndex(document.text, encoding)
     file_lint = None
     try:
-        file_lint = folders.for_file(document.path)
+        file_lint = folders.for_file(document.path, skip=frozenset() if complete else DEFERRED)
         result = file_lint.lint(document.text)
     except ConfigError as error:
         return Outcome(document, index, None, None, f"lintlayers configuration: {error}")
@@ -97,42 +125,59 @@ def lint_document(document: Document, folders: Folders, encoding: str) -> Outcom
         from lintlayers.source import SourceText
 
         result = failed_lint(SourceText(document.text, document.path or "<unsaved>"), error)
-    return Outcome(document, index, result, file_lint)
+    return Outcome(document, index, result, file_lint, complete=complete)
 
 
 class Linting:
-    """The latest outcome of each open document; lints one document at a time."""
+    """The latest outcome of each open document, and its latest complete one; lints one
+    document at a time."""
 
     def __init__(self, documents: DocumentStore, folders: Folders) -> None:
         self.documents = documents
         self.folders = folders
-        self._outcomes: dict[str, Outcome] = {}
+        self._latest: dict[str, Outcome] = {}
+        self._complete: dict[str, Outcome] = {}
         self._lock = threading.Lock()  # one lint at a time: rules share caches
         self._outcomes_lock = threading.Lock()
 
     def current(self, uri: str) -> Outcome | None:
-        """The outcome of the document's current version, linting it now if needed;
-        None when the document is not open."""
+        """An outcome of the document's current version (complete or not), linting it
+        now (without the deferred rules) if there is none; None when it is not open."""
         document = self.documents.get(uri)
         if document is None:
             return None
         with self._outcomes_lock:
-            outcome = self._outcomes.get(uri)
+            outcome = self._latest.get(uri)
         if outcome is not None and outcome.document is document:
             return outcome
-        return self.lint(document)
+        return self.lint(document, complete=False)
 
-    def lint(self, document: Document) -> Outcome:
-        """Lint this snapshot of a document and remember the outcome."""
+    def lint(self, document: Document, *, complete: bool = True) -> Outcome:
+        """Lint this snapshot of a document (``complete``: with the deferred rules) and
+        remember the outcome."""
+        uri = document.uri
         with self._lock:
             with self._outcomes_lock:
-                cached = self._outcomes.get(document.uri)
-            if cached is not None and cached.document is document:
+                cached = self._latest.get(uri)
+                older = self._complete.get(uri)
+            if (
+                cached is not None
+                and cached.document is document
+                and (cached.complete or not complete)
+            ):
                 return cached  # linted while this one waited for the lock
-            outcome = lint_document(document, self.folders, self.documents.encoding)
+            outcome = lint_document(
+                document, self.folders, self.documents.encoding, complete=complete
+            )
+        if not complete and older is not None:
+            edits = self.documents.edits_between(uri, older.document, document)
+            if edits is not None:
+                outcome.carry(older, edits)
         with self._outcomes_lock:
-            if self.documents.get(document.uri) is document:
-                self._outcomes[document.uri] = outcome
+            if self.documents.get(uri) is document:
+                self._latest[uri] = outcome
+                if complete:
+                    self._complete[uri] = outcome
         return outcome
 
     def exclusive(self) -> threading.Lock:
@@ -143,6 +188,8 @@ class Linting:
         """Drop remembered outcomes (of one document, or all when settings changed)."""
         with self._outcomes_lock:
             if uri is None:
-                self._outcomes.clear()
+                self._latest.clear()
+                self._complete.clear()
             else:
-                self._outcomes.pop(uri, None)
+                self._latest.pop(uri, None)
+                self._complete.pop(uri, None)

@@ -13,6 +13,11 @@ from bisect import bisect_right
 
 from lsprotocol import types
 
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
 UTF8 = types.PositionEncodingKind.Utf8
 UTF16 = types.PositionEncodingKind.Utf16
 UTF32 = types.PositionEncodingKind.Utf32
@@ -90,11 +95,50 @@ class LineIndex:
         return self._starts[min(line, len(self._starts) - 1)]
 
 
-def apply_change(text: str, change: types.TextDocumentContentChangeEvent, encoding: str) -> str:
-    """The text after one ``didChange`` content change (a whole text or a range)."""
+def apply_change(
+    text: str, change: types.TextDocumentContentChangeEvent, encoding: str
+) -> tuple[str, tuple[int, int, int]]:
+    """The text after one ``didChange`` content change (a whole text or a range), and
+    the change as ``(start, end, length of the new text)`` in offsets of ``text``."""
     if isinstance(change, types.TextDocumentContentChangePartial):
         index = LineIndex(text, encoding)
         start = index.offset(change.range.start)
         end = max(start, index.offset(change.range.end))
-        return text[:start] + change.text + text[end:]
-    return change.text
+        return text[:start] + change.text + text[end:], (start, end, len(change.text))
+    start, end, content = smallest_change(text, change.text)
+    return change.text, (start, end, len(content))
+
+
+def smallest_change(old: str, new: str) -> tuple[int, int, str]:
+    """One replacement turning ``old`` into ``new``: ``old[start:end]`` becomes the
+    returned text, between the common prefix and the common suffix."""
+    prefix = _common_length(old, new, lambda text, size: text[:size])
+    rest_old, rest_new = old[prefix:], new[prefix:]
+    suffix = _common_length(rest_old, rest_new, lambda text, size: text[len(text) - size :])
+    return prefix, len(old) - suffix, new[prefix : len(new) - suffix]
+
+
+def _common_length(a: str, b: str, part: Callable[[str, int], str]) -> int:
+    """The longest ``size`` with ``part(a, size) == part(b, size)``, by bisection (each
+    comparison runs in C, so long texts with a change in the middle stay fast)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if part(a, middle) == part(b, middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def map_offset(offset: int, edits: Sequence[tuple[int, int, int]]) -> int | None:
+    """Where ``offset`` is after ``edits`` (each ``(start, end, new length)``, applied in
+    order); None when an edit replaced the text around it."""
+    for start, end, length in edits:
+        if offset <= start:
+            continue
+        if offset >= end:
+            offset += length - (end - start)
+        else:
+            return None
+    return offset

@@ -14,7 +14,7 @@ from lintlayers import __version__
 from lintlayers.server.actions import FIX_ALL, QUICKFIX, ClientEdits, wanted
 from lintlayers.server.documents import DocumentStore, is_dockerfile, uri_to_path
 from lintlayers.server.folders import CONFIG_NAMES, SECTION, Folders
-from lintlayers.server.linting import Linting
+from lintlayers.server.linting import DEFERRED, Linting
 from lintlayers.server.scheduler import Scheduler
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from lintlayers.server.documents import Document
+    from lintlayers.server.linting import Outcome
 
 WATCHED = ("**/pyproject.toml", "**/.lintlayers.toml", "**/.dockerignore", "**/*.dockerignore")
 """Files whose change can change a lint: configuration, and the build context's ignore
@@ -67,12 +68,13 @@ class LintlayersServer(LanguageServer):
         self.client_edits = ClientEdits(None)
         self.pull_configuration = False
 
-    def schedule(self, uri: str) -> None:
-        """Lint a document on the worker; its diagnostics follow when it is done."""
+    def schedule(self, uri: str, *, complete: bool = True) -> None:
+        """Lint a document on the worker (``complete``: with the deferred rules, else
+        without them now and with them when typing pauses); diagnostics follow."""
         if self.scheduler is None:
             self.loop = asyncio.get_running_loop()
             self.scheduler = Scheduler(self._lint_and_publish)
-        self.scheduler.request(uri)
+        self.scheduler.request(uri, complete=complete)
 
     def relint_all(self, *, settings: bool = True) -> None:
         """Settings (or, with ``settings`` False, only files on disk) changed: forget
@@ -85,14 +87,14 @@ class LintlayersServer(LanguageServer):
         for uri in self.documents.uris():
             self.schedule(uri)
 
-    def _lint_and_publish(self, uri: str) -> None:
+    def _lint_and_publish(self, uri: str, complete: bool) -> None:
         """On the worker: lint the document's current text, publish on the event loop."""
         from lintlayers.server.diagnostics import publish_params
 
         document = self.documents.get(uri)
         if document is None:
             return
-        outcome = self.linting.lint(document)
+        outcome = self.linting.lint(document, complete=complete)
         params = publish_params(outcome)
         if self.loop is not None:
             self.loop.call_soon_threadsafe(self._publish, document, params)
@@ -170,13 +172,14 @@ def create_server() -> LintlayersServer:
         if not is_dockerfile(document.uri, document.language_id):
             return
         ls.documents.open(document.uri, document.text, document.version)
+        ls.linting.forget(document.uri)
         ls.schedule(document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: LintlayersServer, params: types.DidChangeTextDocumentParams) -> None:
         document = params.text_document
         if ls.documents.change(document.uri, document.version, params.content_changes):
-            ls.schedule(document.uri)
+            ls.schedule(document.uri, complete=False)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(ls: LintlayersServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -214,9 +217,9 @@ def create_server() -> LintlayersServer:
     def folders_changed(
         ls: LintlayersServer, params: types.DidChangeWorkspaceFoldersParams
     ) -> None:
-        roots = set(ls.folders.roots())
-        roots.difference_update(uri_to_path(folder.uri) for folder in params.event.removed)
-        roots.update(uri_to_path(folder.uri) for folder in params.event.added)
+        removed = {uri_to_path(folder.uri) for folder in params.event.removed}
+        added = {uri_to_path(folder.uri) for folder in params.event.added}
+        roots = (set(ls.folders.roots()) - removed) | added
         ls.folders.set_roots([root for root in roots if root])
         ls.relint_all()
 
@@ -232,11 +235,14 @@ def create_server() -> LintlayersServer:
         outcome = ls.linting.current(params.text_document.uri)
         if outcome is None:
             return None
+        if not outcome.complete and carried_within(outcome, params.range):
+            outcome = ls.linting.lint(outcome.document)  # their fixes need a complete lint
         only = params.context.only
         fix_all = None
-        if wanted(FIX_ALL, only):
+        if only and wanted(FIX_ALL, only) and outcome.file_lint is not None:
             with ls.linting.exclusive():
-                fix_all = fix_all_action(outcome, ls.client_edits)
+                lint = ls.folders.for_file(outcome.document.path).lint  # every rule
+                fix_all = fix_all_action(outcome, lint, ls.client_edits)
         return code_actions(outcome, params.range, only, ls.client_edits, fix_all)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -254,6 +260,18 @@ def create_server() -> LintlayersServer:
             ls.scheduler.stop()
 
     return server
+
+
+def carried_within(outcome: Outcome, requested: types.Range) -> bool:
+    """Whether a finding carried over from an older version (so without its fix) lies in
+    the requested range."""
+    start = outcome.index.offset(requested.start)
+    end = outcome.index.offset(requested.end)
+    return any(
+        entry.violation is None and entry.start <= end and start <= entry.end
+        for entry in outcome.entries
+        if entry.finding.code in DEFERRED
+    )
 
 
 def serve() -> int:
