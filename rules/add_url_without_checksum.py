@@ -85,9 +85,10 @@ class AddUrlWithoutChecksum(Rule):
                     continue
                 values = scope.values() if instruction is outer else {}
                 for value, start, end in _sources(instruction):
-                    message = _problem(value, expand(value, values, escape), classic)
-                    if message is not None:
-                        yield Violation(start, end, message)
+                    problem = _problem(value, expand(value, values, escape), classic)
+                    if problem is not None:
+                        message, help = problem
+                        yield Violation(start, end, message, help=help)
 
 
 def _sources(instruction: Instruction) -> list[tuple[str, int, int]]:
@@ -110,8 +111,8 @@ def _sources(instruction: Instruction) -> list[tuple[str, int, int]]:
     return [(word.value, word.start, word.end) for word in words[:-1]]
 
 
-def _problem(value: str, expanded: str, classic: bool) -> str | None:
-    """The message for an unpinned remote source, or ``None``.
+def _problem(value: str, expanded: str, classic: bool) -> tuple[str, str] | None:
+    """The message and help for an unpinned remote source, or ``None``.
 
     ``expanded`` is the source with the ARG/ENV values in scope substituted: a
     Git ref given by an ARG may turn out to be a pinned commit.
@@ -133,15 +134,16 @@ def _problem(value: str, expanded: str, classic: bool) -> str | None:
     shown = _shown(value)
     if classic:
         return (
-            f"ADD downloads {shown} on every build with the classic builder and the step "
-            "re-runs whenever the remote file changes; under BuildKit pin it with "
-            "`--checksum=sha256:<digest>`, or download it in a RUN and verify it with sha256sum"
+            "ADD of a URL re-downloads it on every build with the classic builder",
+            f"{shown}: the step re-runs whenever the remote file changes; under BuildKit "
+            "pin it with `--checksum=sha256:<digest>`, or download it in a RUN and check "
+            "it with sha256sum",
         )
     return (
-        f"ADD fetches {shown} without --checksum: BuildKit checks the URL on every build and "
-        "the cache key follows the remote content and its Last-Modified header, so this step "
-        "and every later one re-run when the file changes upstream; pin it with "
-        "`ADD --checksum=sha256:<digest of the file>`"
+        "ADD of a URL without --checksum: a change upstream re-runs this step and all after it",
+        f"{shown}: BuildKit checks the URL on every build and the cache key follows the "
+        "remote content and its Last-Modified header; pin it with "
+        "`ADD --checksum=sha256:<digest of the file>`",
     )
 
 
@@ -151,7 +153,7 @@ def _is_git_url(value: str) -> bool:
     return base.rstrip("/").endswith(".git")
 
 
-def _git_problem(value: str, expanded: str) -> str | None:
+def _git_problem(value: str, expanded: str) -> tuple[str, str] | None:
     ref, pinned = _git_ref(expanded)
     if pinned:
         return None
@@ -163,9 +165,9 @@ def _git_problem(value: str, expanded: str) -> str | None:
     else:
         what = f"ref {ref!r}" if ref else "the default branch"
     return (
-        f"ADD of Git repository {_shown(value)} follows {what}: BuildKit resolves it to a "
-        "commit on every build, so a moved branch or tag re-runs this step and every later "
-        "one and changes the image; pin a full commit SHA (`#<40-hex commit>`)"
+        "ADD of a Git repository at a moving ref: a moved ref re-runs this step and all after it",
+        f"{_shown(value)} follows {what}: BuildKit resolves it to a commit on every build "
+        "and the image changes with it; pin a full commit SHA (`#<40-hex commit>`)",
     )
 
 

@@ -130,7 +130,9 @@ class AptGetUpdateAlone(Rule):
             fix = None
             if len(commands) == 1 and following is not None:
                 fix = _merge_fix(context, outer, command, following)
-            yield Violation(start, end, _message(context, run, text, fix, following), fix)
+            message = f"`{text}` in a RUN that installs nothing after it leaves a stale index"
+            help = _help(context, run, fix, following)
+            yield Violation(start, end, message, fix, help=help)
 
 
 def _sequences(context: RuleContext) -> list[tuple[list[Instruction], bool]]:
@@ -231,25 +233,24 @@ def _plain(run: Instruction) -> bool:
     return not run.is_json and not run.flags and not run.heredocs and bool(run.arguments)
 
 
-def _message(
+def _help(
     context: RuleContext,
     run: Instruction,
-    text: str,
     fix: Fix | None,
     following: Instruction | None,
 ) -> str:
-    message = (
-        f"`{text}` runs in a RUN that installs nothing after it: the builder reuses this "
-        "cached layer forever, so a later install runs against a stale package index"
+    help = (
+        "the builder reuses this cached layer until its text changes, so a later install "
+        "runs against a stale package index"
     )
     if not _has_lists_mount(run):
-        message += " (and the downloaded lists stay in the image)"
+        help += " (and the downloaded lists stay in the image)"
     if fix is not None and following is not None:
         line = context.source.location(following.effective.start).line
         if len(fix.edits) == 1:
-            return f"{message}; the RUN at line {line} updates the index again before installing"
-        return f"{message}; run it in the same RUN as the install at line {line}"
-    return f"{message}; run it in the same RUN as `apt-get install`"
+            return f"{help}; the RUN at line {line} updates the index again before installing"
+        return f"{help}; run it in the same RUN as the install at line {line}"
+    return f"{help}; run it in the same RUN as `apt-get install`"
 
 
 def _has_lists_mount(run: Instruction) -> bool:

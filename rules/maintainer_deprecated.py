@@ -64,12 +64,12 @@ class MaintainerDeprecated(Rule):
             text = instruction.arguments
             shown = text if len(text) <= MESSAGE_TEXT_LIMIT else text[:MESSAGE_TEXT_LIMIT] + "..."
             value = _double_quoted(shown, dockerfile.escape) if text else "..."
-            message = (
-                "MAINTAINER is deprecated and only fills the legacy Author field; "
-                f"use `LABEL maintainer={value}` instead"
-            )
             yield Violation(
-                instruction.start, instruction.keyword_end, message, _fix(dockerfile, instruction)
+                instruction.start,
+                instruction.keyword_end,
+                "MAINTAINER is deprecated: it only fills the legacy Author field",
+                _fix(dockerfile, instruction),
+                help=f"use `LABEL maintainer={value}` instead",
             )
 
 

@@ -55,3 +55,8 @@ def positions(findings) -> list[tuple[int, int, int, int]]:
 def onbuild(line: str) -> str:
     """Wrap one single-line instruction in ONBUILD."""
     return f"ONBUILD {line}"
+
+
+def said(finding) -> str:
+    """A finding's message and its help, as a reader sees them together."""
+    return finding.message + ("\n" + finding.help if finding.help else "")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, said
 
 CODE = "LL104"
 SHA = "8a4f5d1c2b3e4f5061728394a5b6c7d8e9f00112"
@@ -29,7 +29,7 @@ def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
 def test_reports_url_without_checksum(line: str, url: str) -> None:
     findings = lint(f"FROM alpine\n{line}\n", CODE)
     assert positions(findings)[:1] == [span(2, line, url)]
-    assert "--checksum=sha256:" in findings[0].message
+    assert "--checksum=sha256:" in said(findings[0])
     assert findings[0].fix is None
 
 
@@ -56,10 +56,10 @@ def test_every_remote_source_is_reported() -> None:
 def test_reports_git_ref_that_is_not_a_commit(line: str, what: str) -> None:
     findings = lint(f"FROM alpine\n{line}\n", CODE)
     assert len(findings) == 1
-    assert "Git repository" in findings[0].message
-    assert what in findings[0].message
-    assert "full commit SHA" in findings[0].message
-    assert "--checksum=sha256" not in findings[0].message
+    assert "Git repository" in said(findings[0])
+    assert what in said(findings[0])
+    assert "full commit SHA" in said(findings[0])
+    assert "--checksum=sha256" not in said(findings[0])
 
 
 def test_git_range_is_the_url() -> None:
@@ -72,7 +72,7 @@ def test_git_range_is_the_url() -> None:
 def test_git_ref_from_an_arg_is_expanded() -> None:
     text = "FROM alpine\nARG REF=v1.4.0\nADD https://github.com/org/repo.git#${REF} /src\n"
     [finding] = lint(text, CODE)
-    assert "${REF}='v1.4.0'" in finding.message
+    assert "${REF}='v1.4.0'" in said(finding)
 
 
 @pytest.mark.parametrize(
@@ -105,15 +105,15 @@ def test_onbuild_add_is_reported() -> None:
 
 def test_classic_builder_message() -> None:
     [finding] = lint("FROM alpine\nADD https://example.com/t.tgz /tmp/\n", CODE, builder="classic")
-    assert "classic builder" in finding.message
-    assert "sha256sum" in finding.message
+    assert "classic builder" in said(finding)
+    assert "sha256sum" in said(finding)
 
 
 def test_long_url_is_shortened_in_message() -> None:
     url = "https://example.com/" + "a" * 100 + ".tgz"
     [finding] = lint(f"FROM alpine\nADD {url} /tmp/\n", CODE)
-    assert url not in finding.message
-    assert "https://example.com/aaa" in finding.message
+    assert url not in said(finding)
+    assert "https://example.com/aaa" in said(finding)
 
 
 def test_no_fix_is_offered() -> None:

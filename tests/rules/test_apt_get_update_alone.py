@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, said
 
 CODE = "LL103"
 
@@ -31,7 +31,7 @@ def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
 def test_reports_update_without_install(line: str, command: str) -> None:
     findings = lint(f"FROM debian\n{line}\nRUN echo x\nRUN apt-get install -y curl\n", CODE)
     assert positions(findings) == [span(2, line, command)]
-    assert "stale package index" in findings[0].message
+    assert "stale package index" in said(findings[0])
 
 
 @pytest.mark.parametrize(
@@ -48,8 +48,8 @@ def test_reports_update_without_install(line: str, command: str) -> None:
 )
 def test_update_nothing_installs_from_is_to_be_deleted(text: str, fixed: str | None) -> None:
     [finding] = lint(text, CODE)
-    assert "nothing later in this stage uses: delete it" in finding.message
-    assert "same RUN" not in finding.message
+    assert "nothing later in this stage uses: delete it" in said(finding)
+    assert "same RUN" not in said(finding)
     assert fix(text, CODE, unsafe=True) == (fixed if fixed is not None else text)
 
 
@@ -64,7 +64,7 @@ def test_update_nothing_installs_from_is_to_be_deleted(text: str, fixed: str | N
 )
 def test_update_a_later_step_may_use_is_not_called_unused(text: str) -> None:
     [finding] = lint(text, CODE)
-    assert "delete it" not in finding.message
+    assert "delete it" not in said(finding)
 
 
 def test_exact_columns() -> None:
@@ -108,14 +108,14 @@ def test_passes(line: str) -> None:
 def test_cache_mount_variant_still_reports_without_the_size_remark() -> None:
     line = "RUN --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update"
     [finding] = lint(f"FROM debian\n{line}\nRUN apt-get install -y curl\n", CODE)
-    assert "stale package index" in finding.message
-    assert "stay in the image" not in finding.message
+    assert "stale package index" in said(finding)
+    assert "stay in the image" not in said(finding)
     assert finding.fix is None  # a RUN with flags is not merged
 
 
 def test_message_without_mount_mentions_the_lists() -> None:
     [finding] = lint("FROM debian\nRUN apt-get update\nRUN echo\nRUN apt-get install x\n", CODE)
-    assert "stay in the image" in finding.message
+    assert "stay in the image" in said(finding)
 
 
 def test_onbuild() -> None:
@@ -185,6 +185,6 @@ def test_no_fix(text: str) -> None:
 
 def test_fix_message_names_the_install_line() -> None:
     [finding] = lint("FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n", CODE)
-    assert "line 3" in finding.message
+    assert "line 3" in said(finding)
     assert finding.fix is not None
     assert finding.fix.applicability == "unsafe"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, said
 
 from lintlayers.model.variables import expand
 from lintlayers.syntax.parser import parse
@@ -50,7 +50,7 @@ def test_passes(text: str) -> None:
 
 def test_message_names_the_replacement_label() -> None:
     [finding] = lint('FROM alpine\nMAINTAINER Jane "JD" Doe\n', CODE)
-    assert 'LABEL maintainer="Jane \\"JD\\" Doe"' in finding.message
+    assert 'LABEL maintainer="Jane \\"JD\\" Doe"' in said(finding)
     assert "deprecated" in finding.message
 
 
