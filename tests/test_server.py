@@ -19,6 +19,8 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
+from lintlayers.server.positions import UTF8, UTF16, UTF32, LineIndex, apply_change
+
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 TIMEOUT = 20.0
@@ -83,7 +85,8 @@ async def client(lsp_client: RecordingClient, workspace: Path) -> AsyncIterator[
         )
     )
     yield
-    await lsp_client.shutdown_session()
+    await lsp_client.shutdown_session()  # shutdown, then exit: the server ends with 0
+    assert lsp_client._server is not None and lsp_client._server.returncode == 0
 
 
 async def published(
@@ -455,7 +458,8 @@ async def crashing(lsp_client: RecordingClient) -> AsyncIterator[None]:
         types.InitializeParams(capabilities=client_capabilities("neovim"))
     )
     yield
-    await lsp_client.shutdown_session()
+    await lsp_client.shutdown_session()  # shutdown, then exit: the server ends with 0
+    assert lsp_client._server is not None and lsp_client._server.returncode == 0
 
 
 async def test_a_crash_is_one_ll000_and_the_server_goes_on(
@@ -511,3 +515,19 @@ async def test_deferred_rule_is_carried_while_typing(
     await asyncio.wait_for(until(lambda: len(complete_lints()) >= 2), TIMEOUT)
     last = complete_lints()[-1]
     assert [d.range for d in last.diagnostics if d.code == "LL105"] == [moved]
+
+
+async def test_positions_count_code_units_of_the_negotiated_encoding() -> None:
+    text = "ab🐳é\r\nx\ry\n"
+    offset = text.index("é") + 1  # just past é, on the first line
+    assert LineIndex(text, UTF16).position(offset) == types.Position(0, 5)
+    assert LineIndex(text, UTF8).position(offset) == types.Position(0, 8)
+    assert LineIndex(text, UTF32).position(offset) == types.Position(0, 4)
+    index = LineIndex(text, UTF16)
+    assert index.position(text.index("y")) == types.Position(2, 0)  # a lone \r ends a line
+    assert index.offset(types.Position(0, 5)) == offset
+    assert index.offset(types.Position(0, 99)) == text.index("\r")  # clamped to the line
+    change = types.TextDocumentContentChangePartial(
+        range=types.Range(types.Position(0, 2), types.Position(0, 4)), text="-"
+    )
+    assert apply_change(text, change, UTF16) == ("ab-é\r\nx\ry\n", (2, 3, 1))
