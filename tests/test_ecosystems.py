@@ -342,7 +342,9 @@ def test_reorder_engine_uses_the_same_answer(tmp_path: Path) -> None:
     assert codes == ["LL101"]
     alone = Linter([rule_class("LL105")()])
     [finding] = alone.lint_text(before, "Dockerfile", context_dir=context).findings
-    assert "`COPY src/ ./src/` (line 4) moves below `RUN npm ci` (line 5)" in finding.message
+    assert finding.location.line == 4
+    after = dockerfile("COPY package.json package-lock.json ./", "RUN npm ci", "COPY src/ ./src/")
+    assert fix(before, "LL105", unsafe=True, context_dir=context) == after
 
 
 # --- the table ----------------------------------------------------------------------------
@@ -465,3 +467,13 @@ def test_folder_an_install_hook_reads_is_not_between(folder: str) -> None:
     """Without the context, package.json's hooks are unknown: patch-package reads patches/."""
     text = dockerfile("COPY package.json yarn.lock ./", f"COPY {folder} ./{folder}", "RUN yarn")
     assert lint(text, CODE) == []
+
+
+@pytest.mark.parametrize(
+    ("image", "reported"),
+    [("golang:1.22-alpine", True), ("golang", True), ("golang:1.13", False),
+     ("docker.io/library/golang:1.15-buster", False), ("registry:5000/golang:1.10", False)],
+)  # fmt: skip
+def test_go_builds_download_modules_from_go_1_16(image: str, reported: bool) -> None:
+    text = f"FROM {image}\nWORKDIR /go/src/app\nCOPY . .\nRUN go build ./...\n"
+    assert bool(lint(text, CODE)) is reported

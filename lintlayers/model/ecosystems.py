@@ -54,7 +54,9 @@ class Installer:
     the environment variable ``flags_env``, as ``GOFLAGS``), ``skip_env`` the
     ``NAME=value`` settings and ``skip_files`` the context files that do (a vendored
     ``vendor/modules.txt``); ``local_only`` says the package arguments must be local
-    (``go get .``, not ``go get pkg@v1``).
+    (``go get .``, not ``go get pkg@v1``); ``since`` names the official image and the
+    version from which the command works this way (``golang`` 1.16: module mode by
+    default), older tags of that image are left alone.
     """
 
     __slots__ = (
@@ -75,6 +77,7 @@ class Installer:
         "project_positional",
         "required",
         "restore",
+        "since",
         "skip_env",
         "skip_files",
         "skip_flags",
@@ -112,6 +115,7 @@ class Installer:
         skip_files: tuple[str, ...] = (),
         flags_env: str = "",
         local_only: bool = False,
+        since: tuple[str, tuple[int, ...]] | None = None,
     ) -> None:
         self.tool = tool
         self.names = names
@@ -137,6 +141,7 @@ class Installer:
         self.skip_files = skip_files
         self.flags_env = flags_env
         self.local_only = local_only
+        self.since = since
         self.ecosystem = ""  # the name of its table entry, set by the table
 
     @property
@@ -653,6 +658,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
                 skip_env=("GO111MODULE=off",),
                 skip_files=("vendor/modules.txt",),
                 flags_env="GOFLAGS",
+                since=("golang", (1, 16)),
             ),
         ),
         builds=(("build",), ("install",), ("test",), ("vet",), ("generate",), ("mod", "tidy")),

@@ -17,6 +17,7 @@ package managers are the ecosystem table; this module holds the mechanism.
 from __future__ import annotations
 
 import posixpath
+import re
 
 from lintlayers.model.context_copies import (
     GLOB,
@@ -334,7 +335,9 @@ class _Sequence:
         project = resolve(cwd, project_dir) if project_dir is not None else None
         if project is None:
             return False
-        if installer.implicit and _implicit_off(installer, values):
+        if installer.implicit and (
+            _implicit_off(installer, values) or _image_too_old(self.stage, installer.since)
+        ):
             return False
         base = cwd if not installer.required else project
         paths = []
@@ -832,6 +835,22 @@ class _Sequence:
         keyword = "RUN" if instruction.keyword_raw.isupper() else "run"
         flags = [flag.raw for flag in run.effective.flags if _kept_mount(flag.name, flag.value)]
         return f"{prefix}{' '.join([keyword, *flags, command])}{newline}"
+
+
+def _image_too_old(stage: Stage, since: tuple[str, tuple[int, ...]] | None) -> bool:
+    """Whether the stage's image is a tag of ``since``'s image older than its version
+    (``golang:1.13``: GOPATH mode, no module download); unknown images are not."""
+    if since is None:
+        return False
+    from lintlayers.model.size_estimates import root_image
+
+    reference = root_image(stage).lower().split("@", 1)[0]
+    last = reference.rpartition("/")[2]  # a registry's port stays before the last ``/``
+    name, _, tag = last.partition(":")
+    if name != since[0]:
+        return False
+    match = re.match(r"(\d+)\.(\d+)", tag)
+    return match is not None and (int(match[1]), int(match[2])) < since[1]
 
 
 def _kept_mount(name: str, value: str | None) -> bool:
