@@ -133,9 +133,12 @@ class AptListsNotRemoved(Rule):
         start, end = run.span_range(last, command.words[0], action or command.words[0])
         size = apt_lists(root_image(run.step.stage))
         message = (
-            f"`{command.name} {apt_action(command)}` runs here but the package lists that "
-            f"`apt-get update` downloaded stay in /var/lib/apt/lists: {size.described()} in "
-            "this layer, more with extra sources; "
+            f"`{command.name} {apt_action(command)}` leaves the apt package lists in this "
+            f"layer: {size.text()}"
+        )
+        help = (
+            f"`apt-get update` downloaded them to /var/lib/apt/lists ({size.described()}, "
+            "more with extra sources); "
         )
         remove = f"remove them at the end of this RUN (`{CLEANUP}`)"
         if later_needs:  # removing them here would break that install
@@ -144,14 +147,14 @@ class AptListsNotRemoved(Rule):
                 f"one, then {remove}"
             )
         if context.builder != "buildkit" or later_needs:
-            message += remove
+            help += remove
         elif _apt_cache_mounted(run):
-            message += (
+            help += (
                 "the RUN's apt cache mount does not hold them: add "
                 f"`{cache_mount_flags('apt-lists', ('/var/lib/apt',))}` or {remove}"
             )
         else:
-            message += (
+            help += (
                 f"keep them out of the image with cache mounts "
                 f"({cache_mount_advice('apt-lists')}) or {remove}"
             )
@@ -167,7 +170,7 @@ class AptListsNotRemoved(Rule):
             edit = append_after(run, chain_end, CLEANUP)
             if edit is not None:
                 fix = Fix(f"Remove the apt lists: `{CLEANUP}`", [edit], SAFE)
-        return Violation(start, end, message, fix)
+        return Violation(start, end, message, fix, help=help)
 
 
 def _apt_cache_mounted(run: RunEffects) -> bool:

@@ -121,24 +121,22 @@ class NodePackageCacheKept(Rule):
             verb_word = _verb_word(command)
             label = command.name + (" " + verb_word.value if verb_word is not None else "")
             size = (yarn_cache() if manager == "yarn" else npm_cache()).text()
-            message = (
-                f"`{label}` leaves the {manager} cache ({cache}) in this layer, a second copy "
-                f"of every downloaded package, {size}; "
-            )
+            message = f"`{label}` leaves the {manager} cache in this layer: {size}"
+            help = f"{cache} holds a second copy of every downloaded package; "
             if context.builder == "buildkit":
-                message += (
+                help += (
                     "keep the cache outside the image with a cache mount "
                     f"({cache_mount_advice(manager, (target,))}) or end this RUN with `{clean}`"
                 )
             else:
-                message += f"end this RUN with `{clean}`"
+                help += f"end this RUN with `{clean}`"
             fix = None
             if _clean_at_end_works(run, index, option):
                 edit = append_to_run(run, clean)
                 if edit is not None:
                     fix = Fix(f"Append `{clean}`", [edit], SAFE)
             start, end = run.span_range(index, command.words[0], verb_word or command.words[0])
-            yield Violation(start, end, message, fix)
+            yield Violation(start, end, message, fix, help=help)
 
 
 def _manager(command: SimpleCommand) -> str | None:

@@ -132,23 +132,24 @@ class PipCacheKept(Rule):
                 yield Violation(
                     start,
                     end,
-                    f"`pip install` writes its cache to {cache}, which the cache mount on "
-                    f"{mount.target} does not hold, so the cache stays in this layer: {size}; "
-                    f"mount the cache there (`--mount=type=cache,target={cache}`) or set "
-                    f"`PIP_CACHE_DIR={mount.target}`",
+                    f"`pip install` caches in {cache}, outside the RUN's cache mount",
+                    help=(
+                        f"the cache mount on {mount.target} does not hold it, so it stays in "
+                        f"this layer: {size}; mount the cache there "
+                        f"(`--mount=type=cache,target={cache}`) or set "
+                        f"`PIP_CACHE_DIR={mount.target}`"
+                    ),
                 )
                 continue
-            message = (
-                f"`pip install` without `{FLAG}` keeps the wheels it downloads and builds "
-                f"in the pip cache ({cache}): {size} in this layer; "
-            )
+            message = f"`pip install` without `{FLAG}` keeps its cache in this layer"
+            help = f"the wheels it downloads and builds stay in {cache}: {size}; "
             if context.builder == "buildkit":
-                message += (
+                help += (
                     "keep the cache between builds in a cache mount "
                     f"({cache_mount_advice('pip', (cache,))}) or add `{FLAG}`"
                 )
             else:
-                message += f"add `{FLAG}`"
+                help += f"add `{FLAG}`"
             fix = None
             if word.raw == "install":
                 fix = Fix(
@@ -156,7 +157,7 @@ class PipCacheKept(Rule):
                     [Edit.insert(run.word_range(index, word)[1], " " + FLAG)],
                     SAFE,
                 )
-            yield Violation(start, end, message, fix)
+            yield Violation(start, end, message, fix, help=help)
 
 
 def _packages(command: SimpleCommand) -> list[str]:
@@ -191,8 +192,8 @@ def _cache_disabled(run: RunEffects, index: int) -> bool:
     command = run.commands[index]
     values = dict(run.env_at(index))
     for word in command.assignments:
-        name, _, value = word.value.partition("=")
-        values[name] = value
+        name, _, assigned = word.value.partition("=")
+        values[name] = assigned
     value = values.get("PIP_NO_CACHE_DIR")
     return value is not None and value.strip().lower() in _BOOLEANS
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, said
 
 CODE = "LL301"
 CLEANUP = "rm -rf /var/lib/apt/lists/*"
@@ -38,22 +38,22 @@ def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
 def test_reports_install_keeping_lists(line: str, command: str) -> None:
     findings = lint(f"FROM debian\n{line}\n", CODE)
     assert positions(findings) == [span(2, line, command)]
-    assert "/var/lib/apt/lists" in findings[0].message
+    assert "/var/lib/apt/lists" in said(findings[0])
 
 
 def test_exact_columns_and_message() -> None:
     [finding] = lint("FROM debian\nRUN apt-get update && apt-get install -y curl\n", CODE)
     assert positions([finding]) == [(2, 23, 2, 38)]
-    assert "`apt-get install`" in finding.message
-    assert CLEANUP in finding.message
-    assert "~20 MB (measured on Debian 12)" in finding.message
+    assert "`apt-get install`" in said(finding)
+    assert CLEANUP in said(finding)
+    assert "~20 MB (measured on Debian 12)" in said(finding)
     mounts = (
         "`RUN --mount=type=cache,target=/var/cache/apt,sharing=locked "
         "--mount=type=cache,target=/var/lib/apt,sharing=locked`"
     )
-    assert mounts in finding.message
+    assert mounts in said(finding)
     # under BuildKit the cache mounts come before the removal
-    assert finding.message.index(mounts) < finding.message.index(CLEANUP)
+    assert said(finding).index(mounts) < said(finding).index(CLEANUP)
 
 
 @pytest.mark.parametrize(
@@ -68,13 +68,13 @@ def test_exact_columns_and_message() -> None:
 )
 def test_message_estimates_the_lists_from_the_base_image(image: str, size: str) -> None:
     [finding] = lint(f"FROM {image}\nRUN apt-get update && apt-get install -y curl\n", CODE)
-    assert f"stay in /var/lib/apt/lists: {size} in this layer" in finding.message
+    assert f"downloaded them to /var/lib/apt/lists ({size}, more" in said(finding)
 
 
 def test_estimate_follows_the_stage_chain() -> None:
     text = "FROM ubuntu:24.04 AS base\nFROM base\nRUN apt-get update && apt-get install -y x\n"
     [finding] = lint(text, CODE)
-    assert "~45 MB (typical for Ubuntu)" in finding.message
+    assert "~45 MB (typical for Ubuntu)" in said(finding)
 
 
 def test_an_apt_cache_mount_without_the_lists_asks_for_the_lists_mount() -> None:
@@ -83,14 +83,14 @@ def test_an_apt_cache_mount_without_the_lists_asks_for_the_lists_mount() -> None
         "apt-get update && apt-get install -y curl\n"
     )
     [finding] = lint(text, CODE)
-    assert "add `--mount=type=cache,target=/var/lib/apt,sharing=locked`" in finding.message
+    assert "add `--mount=type=cache,target=/var/lib/apt,sharing=locked`" in said(finding)
     assert finding.fix is not None  # the lists are not under a mount: removing them is safe
 
 
 def test_classic_builder_message_has_no_cache_mount() -> None:
     text = "FROM debian\nRUN apt-get update && apt-get install -y curl\n"
     [finding] = lint(text, CODE, builder="classic")
-    assert "--mount" not in finding.message
+    assert "--mount" not in said(finding)
 
 
 def test_reported_once_per_run_at_the_last_install() -> None:
@@ -309,7 +309,7 @@ def test_lists_a_later_install_relies_on_are_not_simply_to_be_removed() -> None:
     )
     [finding] = lint(text, CODE)
     assert finding.fix is None
-    assert "a later RUN installs from them without its own `apt-get update`" in finding.message
+    assert "a later RUN installs from them without its own `apt-get update`" in said(finding)
 
 
 def test_corpus_python36_later_install_relies_on_the_lists() -> None:
@@ -319,4 +319,4 @@ def test_corpus_python36_later_install_relies_on_the_lists() -> None:
     path = corpus_root() / "files" / "Azure__azure-functions-docker" / name
     [finding] = [f for f in lint(path.read_text(encoding="utf-8"), CODE) if f.location.line == 264]
     assert finding.fix is None
-    assert "a later RUN installs from them" in finding.message
+    assert "a later RUN installs from them" in said(finding)

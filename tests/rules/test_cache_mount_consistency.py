@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from rule_harness import said
 
 from lintlayers.engine import Linter
 from lintlayers.fixes import fix_to_fixed_point
@@ -149,7 +150,7 @@ def contradictions(advice: str, mounts: dict[str, str]) -> list[str]:
 
 
 def advice_of(finding) -> list[str]:
-    texts = [finding.message]
+    texts = [said(finding)]
     if finding.fix is not None:
         texts.append(finding.fix.message)
         texts.extend(edit.content for edit in finding.fix.edits)
@@ -204,8 +205,8 @@ def test_a_pip_mount_on_the_wrong_path_is_still_reported() -> None:
     text = "FROM python:3.12\nRUN --mount=type=cache,target=/pip-cache pip install flask\n"
     findings = [f for f in all_rules_linter().lint_text(text, "Dockerfile").findings]
     [pip] = [finding for finding in findings if finding.code == "LL304"]
-    assert "does not hold" in pip.message
-    assert "PIP_CACHE_DIR=/pip-cache" in pip.message
+    assert "does not hold" in said(pip)
+    assert "PIP_CACHE_DIR=/pip-cache" in said(pip)
 
 
 @pytest.mark.parametrize(
@@ -229,7 +230,7 @@ def test_buildkit_advice_puts_the_cache_mount_first(text: str, code: str, mount:
     [finding] = [f for f in findings if f.code == code]
     # after the problem (up to the first "; "), the cache mount is offered before any
     # cleanup or cache-disabling alternative
-    advice = finding.message.partition("; ")[2]
+    advice = (finding.help or said(finding)).partition("; ")[2]
     assert mount in advice
     alternatives = [
         advice.find(word)
@@ -238,4 +239,4 @@ def test_buildkit_advice_puts_the_cache_mount_first(text: str, code: str, mount:
     ]
     assert alternatives and advice.index(mount) < min(alternatives)
     classic = [f for f in all_rules_linter("classic").lint_text(text, "Dockerfile").findings]
-    assert all("--mount" not in f.message for f in classic if f.code == code)
+    assert all("--mount" not in said(f) for f in classic if f.code == code)

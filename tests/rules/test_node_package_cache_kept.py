@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, said
 
 CODE = "LL305"
 
@@ -35,7 +35,7 @@ def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
 def test_reports(line: str, command: str, manager: str) -> None:
     findings = lint(f"FROM node\n{line}\n", CODE)
     assert positions(findings) == [span(2, line, command)]
-    assert f"{manager} cache" in findings[0].message
+    assert f"{manager} cache" in said(findings[0])
 
 
 def test_one_finding_per_manager_and_run() -> None:
@@ -46,23 +46,23 @@ def test_one_finding_per_manager_and_run() -> None:
 
 def test_messages() -> None:
     [npm] = lint("FROM node\nRUN npm ci\n", CODE)
-    assert "/root/.npm" in npm.message
-    assert "npm cache clean --force" in npm.message
-    assert "--mount=type=cache,target=/root/.npm" in npm.message
-    assert "about as large as node_modules" in npm.message
-    assert npm.message.index("--mount") < npm.message.index("npm cache clean")
+    assert "/root/.npm" in said(npm)
+    assert "npm cache clean --force" in said(npm)
+    assert "--mount=type=cache,target=/root/.npm" in said(npm)
+    assert "about as large as node_modules" in said(npm)
+    assert said(npm).index("--mount") < said(npm).index("npm cache clean")
     [yarn] = lint("FROM node\nRUN yarn\n", CODE, builder="classic")
-    assert "/usr/local/share/.cache/yarn" in yarn.message
-    assert "`yarn cache clean`" in yarn.message
-    assert "--mount" not in yarn.message
-    assert "at least as large as node_modules" in yarn.message
+    assert "/usr/local/share/.cache/yarn" in said(yarn)
+    assert "`yarn cache clean`" in said(yarn)
+    assert "--mount" not in said(yarn)
+    assert "at least as large as node_modules" in said(yarn)
 
 
 def test_cache_of_another_user() -> None:
     [finding] = lint("FROM node\nUSER node\nRUN npm ci\n", CODE)
-    assert "/home/node/.npm" in finding.message
+    assert "/home/node/.npm" in said(finding)
     [sudo] = lint("FROM node\nRUN sudo -u node npm install -g serve\n", CODE)
-    assert "/home/node/.npm" in sudo.message
+    assert "/home/node/.npm" in said(sudo)
     assert sudo.fix is None  # a clean run as root would not empty node's cache
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, said
 
 CODE = "LL304"
 FLAG = "--no-cache-dir"
@@ -35,17 +35,17 @@ def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
 def test_reports(line: str, command: str) -> None:
     findings = lint(f"FROM python\n{line}\n", CODE)
     assert positions(findings) == [span(2, line, command)]
-    assert FLAG in findings[0].message
+    assert FLAG in said(findings[0])
 
 
 def test_message_names_the_cache_and_the_mount() -> None:
     [finding] = lint("FROM python\nRUN pip install flask\n", CODE)
-    assert "/root/.cache/pip" in finding.message
-    assert "--mount=type=cache,target=/root/.cache/pip" in finding.message
-    assert "about a fifth of the installed packages' size" in finding.message
-    assert finding.message.index("--mount") < finding.message.index(f"add `{FLAG}`")
+    assert "/root/.cache/pip" in said(finding)
+    assert "--mount=type=cache,target=/root/.cache/pip" in said(finding)
+    assert "about a fifth of the installed packages' size" in said(finding)
+    assert said(finding).index("--mount") < said(finding).index(f"add `{FLAG}`")
     [classic] = lint("FROM python\nRUN pip install flask\n", CODE, builder="classic")
-    assert "--mount" not in classic.message
+    assert "--mount" not in said(classic)
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,7 @@ def test_message_names_the_cache_and_the_mount() -> None:
 )  # fmt: skip
 def test_message_sizes_known_wheels(line: str, size: str) -> None:
     [finding] = lint(f"FROM python\n{line}\n", CODE)
-    assert size in finding.message
+    assert size in said(finding)
 
 
 @pytest.mark.parametrize(
@@ -74,15 +74,15 @@ def test_message_sizes_known_wheels(line: str, size: str) -> None:
 )
 def test_a_mount_missing_the_cache_asks_to_fix_the_mount(line: str) -> None:
     [finding] = lint(f"FROM python\n{line}\n", CODE)
-    assert FLAG not in finding.message  # never advise against the user's cache mount
-    assert "--mount=type=cache,target=/root/.cache/pip" in finding.message
-    assert "PIP_CACHE_DIR=" in finding.message
+    assert FLAG not in said(finding)  # never advise against the user's cache mount
+    assert "--mount=type=cache,target=/root/.cache/pip" in said(finding)
+    assert "PIP_CACHE_DIR=" in said(finding)
     assert finding.fix is None
 
 
 def test_cache_of_a_non_root_user() -> None:
     [finding] = lint("FROM python\nUSER app\nRUN pip install --user flask\n", CODE)
-    assert "/home/app/.cache/pip" in finding.message
+    assert "/home/app/.cache/pip" in said(finding)
 
 
 @pytest.mark.parametrize(
