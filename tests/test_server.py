@@ -355,6 +355,17 @@ async def test_unsafe_fixes_only_when_enabled(client: RecordingClient, workspace
         return [a.title for a in actions or () if isinstance(a, types.CodeAction)]
 
     assert await titles() == ["Ignore LL102 on this line"]
+    # Neovim asks at the cursor, with the diagnostics of its line
+    at_cursor = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            range=types.Range(types.Position(1, 0), types.Position(1, 0)),
+            context=types.CodeActionContext(diagnostics=[ll102]),
+        )
+    )
+    assert [a.title for a in at_cursor or () if isinstance(a, types.CodeAction)] == [
+        "Ignore LL102 on this line"
+    ]
     client.set_configuration({"lintlayers": {"unsafeFixes": True}})
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     client.published.clear()

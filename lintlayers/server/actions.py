@@ -63,20 +63,16 @@ def wanted(kind: str, only: Sequence[str] | None) -> bool:
 
 def code_actions(
     outcome: Outcome,
-    requested: types.Range,
-    only: Sequence[str] | None,
+    context: types.CodeActionParams,
     client: ClientEdits,
     fix_all: types.CodeAction | None = None,
 ) -> list[types.CodeAction]:
-    """The quick fixes and ignore actions of the findings overlapping ``requested``, then
-    ``fix_all`` when given (the caller computes it only when that kind is wanted)."""
+    """The quick fixes and ignore actions of the findings overlapping the requested range
+    or among the request's diagnostics (an editor may ask at the cursor for the
+    diagnostics of its line), then ``fix_all`` when given."""
     actions: list[types.CodeAction] = []
-    if wanted(QUICKFIX, only):
-        start = outcome.index.offset(requested.start)
-        end = outcome.index.offset(requested.end)
-        for entry in outcome.entries:
-            if entry.start > end or entry.end < start:
-                continue
+    if wanted(QUICKFIX, context.context.only):
+        for entry in selected(outcome, context.range, context.context.diagnostics):
             action = quick_fix(outcome, entry, client)
             if action is not None:
                 actions.append(action)
@@ -86,6 +82,28 @@ def code_actions(
     if fix_all is not None:
         actions.append(fix_all)
     return actions
+
+
+def selected(
+    outcome: Outcome, requested: types.Range, diagnostics: Sequence[types.Diagnostic]
+) -> list[Entry]:
+    """The findings overlapping ``requested`` or shown as one of ``diagnostics``."""
+    index = outcome.index
+    start = index.offset(requested.start)
+    end = index.offset(requested.end)
+    shown = {(str(d.code), *_pair(d.range)) for d in diagnostics}
+    found = []
+    for entry in outcome.entries:
+        if entry.start <= end and start <= entry.end:
+            found.append(entry)
+            continue
+        if (entry.finding.code, *_pair(index.range(entry.start, entry.end))) in shown:
+            found.append(entry)
+    return found
+
+
+def _pair(where: types.Range) -> tuple[int, int, int, int]:
+    return (where.start.line, where.start.character, where.end.line, where.end.character)
 
 
 def quick_fix(outcome: Outcome, entry: Entry, client: ClientEdits) -> types.CodeAction | None:

@@ -243,7 +243,7 @@ def create_server() -> LintlayersServer:
             with ls.linting.exclusive():
                 lint = ls.folders.for_file(outcome.document.path).lint  # every rule
                 fix_all = fix_all_action(outcome, lint, ls.client_edits)
-        return code_actions(outcome, params.range, only, ls.client_edits, fix_all)
+        return code_actions(outcome, params, ls.client_edits, fix_all)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: LintlayersServer, params: types.HoverParams) -> types.Hover | None:
