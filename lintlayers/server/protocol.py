@@ -235,14 +235,19 @@ def create_server() -> LintlayersServer:
         outcome = ls.linting.current(params.text_document.uri)
         if outcome is None:
             return None
-        if not outcome.complete and carried_within(outcome, params.range):
+        if not outcome.complete and carried_within(outcome, params):
             outcome = ls.linting.lint(outcome.document)  # their fixes need a complete lint
         only = params.context.only
         fix_all = None
         if only and wanted(FIX_ALL, only) and outcome.file_lint is not None:
             with ls.linting.exclusive():
-                lint = ls.folders.for_file(outcome.document.path).lint  # every rule
-                fix_all = fix_all_action(outcome, lint, ls.client_edits)
+                try:
+                    lint = ls.folders.for_file(outcome.document.path).lint  # every rule
+                    fix_all = fix_all_action(outcome, lint, ls.client_edits)
+                except Exception as error:  # no fix-all then; the diagnostics say why
+                    ls.window_log_message(
+                        types.LogMessageParams(types.MessageType.Warning, f"fix all: {error}")
+                    )
         return code_actions(outcome, params, ls.client_edits, fix_all)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -262,15 +267,14 @@ def create_server() -> LintlayersServer:
     return server
 
 
-def carried_within(outcome: Outcome, requested: types.Range) -> bool:
-    """Whether a finding carried over from an older version (so without its fix) lies in
-    the requested range."""
-    start = outcome.index.offset(requested.start)
-    end = outcome.index.offset(requested.end)
+def carried_within(outcome: Outcome, params: types.CodeActionParams) -> bool:
+    """Whether the code actions asked for concern a finding carried over from an older
+    version (so without its fix)."""
+    from lintlayers.server.actions import selected
+
     return any(
-        entry.violation is None and entry.start <= end and start <= entry.end
-        for entry in outcome.entries
-        if entry.finding.code in DEFERRED
+        entry.violation is None and entry.finding.code in DEFERRED
+        for entry in selected(outcome, params.range, params.context.diagnostics)
     )
 
 
