@@ -109,19 +109,17 @@ class ApkAddCache(Rule):
                 continue
             start, end = run.span_range(index, command.words[0], word)
             source = "`apk update`" if update is not None else "`--update`"
-            message = (
-                f"`apk add` without `--no-cache` keeps the package index that {source} "
-                f"downloaded in /var/cache/apk: {apk_index().described()} in this layer; "
-            )
+            message = "`apk add` without `--no-cache` keeps the package index in this layer"
+            help = f"{source} downloaded it to /var/cache/apk: {apk_index().described()}; "
             no_cache = "use `apk add --no-cache`, which fetches the index without storing it"
             if context.builder == "buildkit":
-                message += (
+                help += (
                     f"keep it out of the image with a cache mount ({cache_mount_advice('apk')}) "
                     f"or {no_cache}"
                 )
             else:
-                message += no_cache
-            yield Violation(start, end, message, _no_cache_fix(context, run, update))
+                help += no_cache
+            yield Violation(start, end, message, _no_cache_fix(context, run, update), help=help)
             return
         if update is not None and not adds and not _installs_after(run, update):
             command = run.commands[update]
@@ -130,10 +128,12 @@ class ApkAddCache(Rule):
             yield Violation(
                 start,
                 end,
-                "`apk update` in a RUN that installs nothing keeps the package index in this "
-                f"layer ({apk_index().clause()}) for later RUNs to install from, stale once "
-                "cached; install with `apk add --no-cache` instead",
+                "`apk update` in a RUN that installs nothing keeps a stale index in this layer",
                 _lone_update_fix(context, run),
+                help=(
+                    f"the index ({apk_index().clause()}) stays for later RUNs to install from, "
+                    "stale while this layer is cached; install with `apk add --no-cache` instead"
+                ),
             )
         if update is not None and adds:
             command = run.commands[update]
@@ -147,10 +147,12 @@ class ApkAddCache(Rule):
             yield Violation(
                 start,
                 end,
-                "`apk update` stores the package index in /var/cache/apk "
-                f"({apk_index().clause()}), where it stays in this layer; `apk add "
-                f"--no-cache` fetches it without storing it: drop `apk update`{also}",
+                "`apk update` stores the package index in this layer for nothing",
                 _no_cache_fix(context, run, update),
+                help=(
+                    f"it stays in /var/cache/apk ({apk_index().clause()}); `apk add --no-cache` "
+                    f"fetches it without storing it: drop `apk update`{also}"
+                ),
             )
 
 

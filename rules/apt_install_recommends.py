@@ -107,30 +107,43 @@ class AptInstallRecommends(Rule):
                             [Edit.insert(run.word_range(index, word)[1], " " + FLAG)],
                             UNSAFE,
                         )
-                    waste, severity = _waste(command)
+                    waste, detail, severity = _waste(command)
                     yield Violation(
                         start,
                         end,
-                        f"`{command.name} install` without `{FLAG}`: {waste}",
+                        f"`{command.name} install` without `{FLAG}` {waste}",
                         fix,
                         severity=severity,
+                        help=f"{detail}; add `{FLAG}` and list what the image really needs",
                     )
                 off = off or bool(_CONFIGURED.search(text))
             if not steps[0].onbuild:
                 configured[stage.index] = off
 
 
-def _waste(command: SimpleCommand) -> tuple[str, str | None]:
-    """What the recommended packages of an install add, as far as measured, and the
-    severity when it is lower than the rule's (``info``: nothing measured to save)."""
+def _waste(command: SimpleCommand) -> tuple[str, str, str | None]:
+    """What the recommended packages of an install add (for the message), the detail,
+    and the severity when it is lower than the rule's (``info``: nothing to save)."""
     packages = command.positional_args(APT_VALUE_OPTIONS)[1:]
     found = apt_recommends(packages)
     if found is not None and found[0].low:
         size, name = found
-        return f"{size.text()} of recommended packages for {name} alone (Debian 12)", None
+        return (
+            f"adds {size.text()} of recommended packages",
+            f"{size.text()} for {name} alone, {size.source}",
+            None,
+        )
     if packages and all(package_name(name) in APT_RECOMMENDS_MB for name in packages):
-        return "no recommended packages for these on Debian 12", "info"
-    return "recommended packages often add tens of MB the image never uses", None
+        return (
+            "(these packages recommend nothing on Debian 12)",
+            "other releases may differ",
+            "info",
+        )
+    return (
+        "also installs recommended packages",
+        "they often add tens of MB the image never uses",
+        None,
+    )
 
 
 def _recommends_off(command: SimpleCommand) -> bool:

@@ -104,19 +104,19 @@ class ArchiveKeptAfterExtract(Rule):
                 start, end = run.command_range(index)
                 text = _removable(run, index, value, path)
                 shown = text or (value if UNKNOWN_WORKDIR in path else path)
-                message = (
-                    f"`{command.name}` downloads {shown}, which this RUN extracts but never "
-                    "removes: the archive stays in the layer next to its extracted files, "
-                    f"{kept_archive().text()}; remove it in this RUN (`rm -f {shown}`)"
+                message = "the downloaded archive stays in the layer next to its extracted files"
+                help = (
+                    f"`{command.name}` downloads {shown} ({kept_archive().text()}), which this "
+                    f"RUN extracts but never removes; remove it in this RUN (`rm -f {shown}`)"
                 )
                 if extractors[0] in STREAMING:
-                    message += f" or stream it (`curl -fsSL URL | {extractors[0]} -x ...`)"
+                    help += f" or stream it (`curl -fsSL URL | {extractors[0]} -x ...`)"
                 fix = None
                 if text is not None:
                     edit = append_to_run(run, "rm -f " + text)
                     if edit is not None:
                         fix = Fix(f"Remove the archive: `rm -f {text}`", [edit], UNSAFE)
-                yield Violation(start, end, message, fix)
+                yield Violation(start, end, message, fix, help=help)
 
 
 def _removable(run: RunEffects, index: int, value: str, path: str) -> str | None:

@@ -221,8 +221,9 @@ def _violation(
     if removal.pattern != creation.path and not has_glob(removal.pattern):
         what = f"{display(removal.pattern)}, holding {what}"
     message = (
-        f"`{argv}` deletes {what}: those bytes stay in the earlier layer and the image "
-        f"does not shrink; {advice}"
+        f"`{command.name}` deletes files line {line} wrote: they stay in the earlier layer, "
+        "the image does not shrink"
     )
+    help = f"`{argv}` deletes {what}; {advice}"
     start, end = run.command_range(removal.index)
-    return Violation(start, end, message)
+    return Violation(start, end, message, help=help)

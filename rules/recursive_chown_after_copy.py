@@ -160,18 +160,21 @@ class RecursiveChownAfterCopy(Rule):
         if created is not None:
             advice = f"{advice} after creating `{created}` before the {copy.keyword}"
         message = (
+            f"`{command.name} -R` copies what {copy.keyword} at line {line} wrote into a new "
+            "layer: the image stores them twice"
+        )
+        help = (
             f"`{command.name} -R` on {display(path)} copies every file that {copy.keyword} "
-            f"at line {line} wrote ({display(destination)}{amount}) into a new layer, so the "
-            f"image stores them twice; set it while copying with {advice}"
+            f"wrote ({display(destination)}{amount}); set it while copying with {advice}"
         )
         if flag == "chmod":
-            message += " (needs BuildKit or a recent classic builder)"
+            help += " (needs BuildKit or a recent classic builder)"
         elif (
             copy.keyword == "COPY"
             and _NUMERIC_OWNER.fullmatch(value)
             and link_advisable(context, steps, copy_position)
         ):
-            message += (
+            help += (
                 f"; under BuildKit, `COPY --link --chown={value}` also keeps that layer "
                 "independent of the earlier ones"
             )
@@ -189,7 +192,7 @@ class RecursiveChownAfterCopy(Rule):
         ):
             fix = _fix(context, copy, run.instruction, flag, value)
         start, end = run.command_range(index)
-        return Violation(start, end, message, fix)
+        return Violation(start, end, message, fix, help=help)
 
 
 USER_TOOLS = frozenset({"useradd", "adduser", "groupadd", "addgroup"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, said
 
 CODE = "LL303"
 
@@ -30,27 +30,27 @@ def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
 def test_reports_add_keeping_the_index(line: str, command: str) -> None:
     findings = lint(f"FROM alpine\n{line}\n", CODE)
     assert positions(findings) == [span(2, line, command)]
-    assert "--no-cache" in findings[0].message
+    assert "--no-cache" in said(findings[0])
 
 
 def test_message() -> None:
     [finding] = lint("FROM alpine\nRUN apk update && apk add curl\n", CODE)
-    assert "`apk update`" in finding.message
-    assert "/var/cache/apk" in finding.message
-    assert "--mount=type=cache,target=/var/cache/apk" in finding.message
-    assert "~1.1-3.0 MB (typical for main and community)" in finding.message
+    assert "`apk update`" in said(finding)
+    assert "/var/cache/apk" in said(finding)
+    assert "--mount=type=cache,target=/var/cache/apk" in said(finding)
+    assert "~1.1-3.0 MB (typical for main and community)" in said(finding)
     # under BuildKit the cache mount comes first, --no-cache second
-    assert finding.message.index("--mount") < finding.message.index("apk add --no-cache")
+    assert said(finding).index("--mount") < said(finding).index("apk add --no-cache")
     [classic] = lint("FROM alpine\nRUN apk add -U curl\n", CODE, builder="classic")
-    assert "`--update`" in classic.message
-    assert "--mount" not in classic.message
-    assert "~1.1-3.0 MB" in classic.message
+    assert "`--update`" in said(classic)
+    assert "--mount" not in said(classic)
+    assert "~1.1-3.0 MB" in said(classic)
 
 
 def test_lone_update_message_gives_the_index_size() -> None:
     text = "FROM alpine\nRUN apk update && apk add --no-cache curl\n"
     [finding] = lint(text, CODE)
-    assert "(~1.1-3.0 MB, typical for main and community)" in finding.message
+    assert "(~1.1-3.0 MB, typical for main and community)" in said(finding)
 
 
 @pytest.mark.parametrize(
@@ -81,14 +81,14 @@ def test_reports_a_lone_update_when_adds_use_no_cache() -> None:
     text = f"FROM alpine\n{line}\n"
     [finding] = lint(text, CODE)
     assert positions([finding]) == [span(2, line, "apk update")]
-    assert "drop `apk update`" in finding.message
+    assert "drop `apk update`" in said(finding)
     assert fix(text, CODE) == "FROM alpine\nRUN apk add --no-cache curl\n"
 
 
 def test_lone_update_with_an_upgrade() -> None:
     line = "RUN apk update && apk upgrade && apk add --no-cache curl"
     [finding] = lint(f"FROM alpine\n{line}\n", CODE)
-    assert "`apk upgrade --no-cache`" in finding.message
+    assert "`apk upgrade --no-cache`" in said(finding)
 
 
 def test_update_without_add_is_not_reported() -> None:
@@ -200,7 +200,7 @@ def test_update_in_its_own_run_is_reported_and_fixed() -> None:
     )
     [finding] = lint(text, CODE)
     assert finding.location.line == 2
-    assert "installs nothing" in finding.message
+    assert "installs nothing" in said(finding)
     fixed = fix(text, CODE)
     assert fixed == (
         "FROM alpine\nRUN apk add --no-cache curl && apk upgrade --no-cache\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, said
 
 CODE = "LL308"
 URL = "https://example.com/tool.tar.gz"
@@ -40,19 +40,19 @@ def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
 def test_reports(line: str, download: str) -> None:
     findings = lint(f"FROM debian\n{line}\n", CODE)
     assert positions(findings) == [span(2, line, download)]
-    assert "extracts but never removes" in findings[0].message
+    assert "extracts but never removes" in said(findings[0])
 
 
 def test_message_names_the_archive() -> None:
     text = f"FROM debian\nWORKDIR /src\nRUN curl -fsSLO {URL} && tar xzf tool.tar.gz\n"
     [finding] = lint(text, CODE)
-    assert "/src/tool.tar.gz" in finding.message
-    assert "rm -f /src/tool.tar.gz" in finding.message
-    assert "| tar -x" in finding.message
-    assert "about 28% of the extracted files' size again" in finding.message
+    assert "/src/tool.tar.gz" in said(finding)
+    assert "rm -f /src/tool.tar.gz" in said(finding)
+    assert "| tar -x" in said(finding)
+    assert "about 28% of the extracted files' size again" in said(finding)
     zip_text = f"FROM debian\nRUN curl -o /t.zip {URL} && unzip /t.zip\n"
     [unzip] = lint(zip_text, CODE)
-    assert "stream" not in unzip.message  # unzip cannot read a pipe
+    assert "stream" not in said(unzip)  # unzip cannot read a pipe
 
 
 @pytest.mark.parametrize(
@@ -89,8 +89,8 @@ def test_variables_are_expanded_to_match_but_kept_as_written() -> None:
         "RUN curl -o /tmp/tool-$V.tgz https://e.com/tool-${V}.tgz && tar xzf /tmp/tool-${V}.tgz\n"
     )
     [finding] = lint(text, CODE)  # `$V` and `${V}` name the same file
-    assert "rm -f /tmp/tool-$V.tgz" in finding.message
-    assert "1.2" not in finding.message
+    assert "rm -f /tmp/tool-$V.tgz" in said(finding)
+    assert "1.2" not in said(finding)
 
 
 def test_stage_used_only_for_specific_paths_is_skipped() -> None:
@@ -174,7 +174,7 @@ def test_fix_keeps_the_build_argument_in_the_name() -> None:
         "RUN wget https://example.com/etcd-${V}.tar.gz \\\n    && tar -xzf etcd-${V}.tar.gz\n"
     )
     [finding] = lint(text, CODE)
-    assert "/tmp/etcd-${V}.tar.gz" in finding.message
+    assert "/tmp/etcd-${V}.tar.gz" in said(finding)
     fixed = fix(text, CODE, unsafe=True)
     assert fixed.endswith("&& rm -f /tmp/etcd-${V}.tar.gz\n")
     assert "3.5.4.tar.gz" not in fixed

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, said
 
 CODE = "LL306"
 
@@ -52,8 +52,8 @@ def test_reports(earlier: str, later: str, command: str, what: str) -> None:
     text = f"FROM debian\n{earlier}\n{later}\n"
     findings = lint(text, CODE)
     assert positions(findings) == [span(3, later, command)]
-    assert what in findings[0].message
-    assert "stay in the earlier layer" in findings[0].message
+    assert what in said(findings[0])
+    assert "stay in the earlier layer" in said(findings[0])
     assert findings[0].fix is None
 
 
@@ -99,7 +99,7 @@ def test_a_removal_inside_a_mount_of_its_own_run_is_not_reported() -> None:
 )  # fmt: skip
 def test_message_estimates_package_data(earlier: str, later: str, size: str) -> None:
     [finding] = lint(f"FROM debian\n{earlier}\n{later}\n", CODE)
-    assert size in finding.message
+    assert size in said(finding)
 
 
 @pytest.mark.parametrize(
@@ -116,8 +116,8 @@ def test_message_estimates_package_data(earlier: str, later: str, size: str) -> 
 def test_cache_mount_advice_comes_first(earlier: str, mount: str) -> None:
     later = "RUN rm -rf /var/lib/apt/lists/* /root/.cache/pip /home/app/.cache/pip"
     [finding] = lint(f"FROM debian\n{earlier}\n{later}\n", CODE)
-    assert mount in finding.message
-    assert finding.message.index(mount) < finding.message.index("clean up in that RUN")
+    assert mount in said(finding)
+    assert said(finding).index(mount) < said(finding).index("clean up in that RUN")
 
 
 def test_exact_size_of_a_copy_with_the_build_context(tmp_path) -> None:
@@ -126,9 +126,9 @@ def test_exact_size_of_a_copy_with_the_build_context(tmp_path) -> None:
     (tmp_path / "dist" / "b.bin").write_bytes(b"y" * 500_000)
     text = "FROM debian\nCOPY dist /opt/dist\nRUN rm -rf /opt/dist\n"
     [finding] = lint(text, CODE, context_dir=str(tmp_path))
-    assert "(2.0 MB, in the build context)" in finding.message
+    assert "(2.0 MB, in the build context)" in said(finding)
     [unknown] = lint(text, CODE)  # no context: no size
-    assert "build context)" not in unknown.message
+    assert "build context)" not in said(unknown)
 
 
 @pytest.mark.parametrize(
@@ -149,7 +149,7 @@ def test_exact_size_of_a_copy_with_the_build_context(tmp_path) -> None:
 def test_link_advice_only_where_it_is_sound(copy: str, builder: str, link: bool) -> None:
     text = f"FROM scratch AS build\nFROM debian\n{copy}\nRUN rm -rf /app /usr/lib/app\n"
     findings = lint(text, CODE, builder=builder)
-    messages = [finding.message for finding in findings if "which COPY" in finding.message]
+    messages = [said(finding) for finding in findings if "which COPY" in said(finding)]
     assert messages
     assert ("`COPY --link`" in messages[-1]) is link
 
@@ -160,7 +160,7 @@ def test_link_advice_needs_an_external_base() -> None:
         "COPY --from=build /out /app\nRUN rm -rf /app\n"
     )
     [finding] = lint(text, CODE)
-    assert "--link" not in finding.message
+    assert "--link" not in said(finding)
 
 
 def test_relative_paths_follow_workdir() -> None:
@@ -172,15 +172,15 @@ def test_relative_paths_follow_workdir() -> None:
     )
     [finding] = lint(text, CODE)
     assert positions([finding]) == [(5, 5, 5, 21)]
-    assert "/src/tool.tgz, which the RUN at line 3 downloaded" in finding.message
+    assert "/src/tool.tgz, which the RUN at line 3 downloaded" in said(finding)
 
 
 def test_message_advice_depends_on_the_builder() -> None:
     text = "FROM debian\nRUN pip install flask\nRUN rm -rf /root/.cache/pip\n"
     [buildkit] = lint(text, CODE)
-    assert "--mount=type=cache" in buildkit.message
+    assert "--mount=type=cache" in said(buildkit)
     [classic] = lint(text, CODE, builder="classic")
-    assert "--mount" not in classic.message
+    assert "--mount" not in said(classic)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, said
 
 CODE = "LL307"
 
@@ -35,31 +35,31 @@ def test_reports(copy: str, run: str, command: str) -> None:
     findings = lint(f"FROM debian\n{copy}\n{run}\n", CODE)
     start = run.index(command.split()[0]) + 1
     assert positions(findings) == [(3, start, 3, start + len(run) - start + 1)]
-    assert "line 2" in findings[0].message
+    assert "line 2" in said(findings[0])
 
 
 def test_message_suggests_the_copy_flag() -> None:
     [chown] = lint("FROM debian\nCOPY . /app\nRUN chown -R app:staff /app\n", CODE)
-    assert "`COPY --chown=app:staff`" in chown.message
-    assert "stores them twice" in chown.message
+    assert "`COPY --chown=app:staff`" in said(chown)
+    assert "stores them twice" in said(chown)
     [owner_only] = lint("FROM debian\nCOPY . /app\nRUN chown -R app /app\n", CODE)
-    assert "`COPY --chown=app:root`" in owner_only.message  # chown keeps the group
+    assert "`COPY --chown=app:root`" in said(owner_only)  # chown keeps the group
     [chmod] = lint("FROM debian\nCOPY . /app\nRUN chmod -R 750 /app\n", CODE)
-    assert "`COPY --chmod=750`" in chmod.message
-    assert "BuildKit" in chmod.message
+    assert "`COPY --chmod=750`" in said(chmod)
+    assert "BuildKit" in said(chmod)
 
 
 def test_relative_paths_follow_workdir_and_cd() -> None:
     text = "FROM debian\nWORKDIR /app\nCOPY . .\nRUN cd / && chown -R app app\n"
     [finding] = lint(text, CODE)
     assert positions([finding]) == [(4, 13, 4, 29)]
-    assert "/app" in finding.message
+    assert "/app" in said(finding)
 
 
 def test_unknown_workdir_is_matched_relatively() -> None:
     text = "FROM node\nCOPY . .\nRUN chown -R node .\n"
     [finding] = lint(text, CODE)
-    assert "on . " in finding.message
+    assert "on . " in said(finding)
 
 
 @pytest.mark.parametrize(
@@ -217,7 +217,7 @@ def _context(tmp_path):
 )  # fmt: skip
 def test_message_gives_the_exact_size_with_the_build_context(tmp_path, body, size) -> None:
     [finding] = lint("FROM debian\n" + body, CODE, context_dir=_context(tmp_path))
-    assert size in finding.message
+    assert size in said(finding)
 
 
 @pytest.mark.parametrize(
@@ -239,7 +239,7 @@ def test_no_chown_at_the_copy_for_a_user_created_after_it() -> None:
         "RUN useradd --create-home user \\\n\t&& chown -R user:user /home/user\n"
     )
     [finding] = lint(text, CODE)
-    assert "after creating `user` before the COPY" in finding.message
+    assert "after creating `user` before the COPY" in said(finding)
     assert finding.fix is None
 
 
@@ -248,7 +248,7 @@ def test_corpus_clisp_user_created_after_the_copy() -> None:
 
     path = corpus_root() / "files" / "jessfraz__dockerfiles" / "clisp__Dockerfile"
     [finding] = [f for f in lint(path.read_text(encoding="utf-8"), CODE) if f.location.line == 24]
-    assert "after creating `user` before the COPY" in finding.message
+    assert "after creating `user` before the COPY" in said(finding)
     assert finding.fix is None
 
 
@@ -256,7 +256,7 @@ def test_dockerignore_is_honoured_in_the_size(tmp_path) -> None:
     root = _context(tmp_path)
     (tmp_path / ".dockerignore").write_text("app/lib\n")
     [finding] = lint("FROM debian\nCOPY app /app\nRUN chown -R app /app\n", CODE, context_dir=root)
-    assert "(/app, 1.2 MB, in the build context)" in finding.message
+    assert "(/app, 1.2 MB, in the build context)" in said(finding)
 
 
 @pytest.mark.parametrize(
@@ -270,7 +270,7 @@ def test_dockerignore_is_honoured_in_the_size(tmp_path) -> None:
 def test_no_size_when_it_cannot_be_known(tmp_path, body) -> None:
     text = "FROM scratch AS build\nFROM debian\n" + body
     [finding] = lint(text, CODE, context_dir=_context(tmp_path))
-    assert "build context" not in finding.message
+    assert "build context" not in said(finding)
 
 
 @pytest.mark.parametrize(
@@ -292,4 +292,4 @@ def test_no_size_when_it_cannot_be_known(tmp_path, body) -> None:
 )  # fmt: skip
 def test_link_advice_only_where_it_is_sound(text: str, builder: str, link: bool) -> None:
     [finding] = lint(text, CODE, builder=builder)
-    assert ("COPY --link --chown=1000:1000" in finding.message) is link
+    assert ("COPY --link --chown=1000:1000" in said(finding)) is link
