@@ -83,8 +83,9 @@ class MetadataBeforeLayers(Rule):
                 yield Violation(
                     instruction.start,
                     _first_line_end(dockerfile, instruction),
-                    _message(instruction, following[0], len(following), movable),
+                    _message(instruction, following[0], len(following)),
                     fix if movable else None,
+                    help=_help(instruction, movable),
                 )
 
 
@@ -119,17 +120,25 @@ def _first_line_end(dockerfile: Dockerfile, instruction: Instruction) -> int:
     return end
 
 
-def _message(instruction: Instruction, next_step: Instruction, count: int, movable: bool) -> str:
+def _message(instruction: Instruction, next_step: Instruction, count: int) -> str:
+    """One sentence: where it stands and what editing it re-runs."""
     keyword = instruction.keyword
-    steps = "layer step" if count == 1 else f"{count} layer steps"
-    head = (
-        f"{keyword} before the {next_step.keyword} on line {next_step.start_line}: classic "
-        "builders (legacy docker, buildah, kaniko) cache each instruction keyed on the whole "
-        f"image config, so editing this {keyword} re-runs the {steps} after it"
+    steps = "the step after it" if count == 1 else f"{count} later steps"
+    return (
+        f"{keyword} before the {next_step.keyword} on line {next_step.start_line}: "
+        f"editing it re-runs {steps} (classic builders)"
+    )
+
+
+def _help(instruction: Instruction, movable: bool) -> str:
+    """The detail: which builders, and what to do."""
+    why = (
+        "Classic builders (legacy docker, buildah, kaniko) cache each instruction keyed on "
+        "the whole image config."
     )
     if movable:
-        return head + "; move it below the last RUN/COPY/ADD/WORKDIR of the stage"
-    return head + (
-        "; not moved automatically because a RUN after a VOLUME cannot change files under "
-        "its path: move it down by hand if no later RUN writes there"
+        return f"{why} Move it below the last RUN/COPY/ADD/WORKDIR of the stage."
+    return (
+        f"{why} Not moved automatically because a RUN after a {instruction.keyword} cannot "
+        "change files under its path: move it down by hand if no later RUN writes there."
     )

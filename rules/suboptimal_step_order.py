@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from lintlayers.reorder.engine import Proposal
 
 DEFERRED_RULES = ("LL101", "LL102", "LL202")
-"""Rules whose fixes move instructions too: LL105 leaves their instructions to them
-when they run on the file, and moves those instructions itself when they do not."""
+"""Rules that report moves too: LL105 leaves the instructions they report to them when
+they run on the file, and moves those instructions itself when they do not."""
 
 
 class SuboptimalStepOrder(Rule):
@@ -39,8 +39,10 @@ class SuboptimalStepOrder(Rule):
     tool) moves past nothing but metadata, and a RUN never crosses an ARG or ENV
     unless the variable is a per-build identifier no command it runs can read.
     When a move would help but cannot be proven safe, the finding says which and
-    why instead of making it. Moves that LL101, LL102 or LL202 already fix are left
-    to them; when those rules are not selected, LL105 makes the moves itself.
+    why instead of making it. Instructions that LL101, LL102 or LL202 report stay
+    where they are, so that a problem is reported once (a per-build ARG that LL102
+    reports included, also when LL102 offers no fix); when those rules are not
+    selected, LL105 makes the moves itself.
 
     ## Why it matters
     After the first step of a stage whose key changes, every later step re-runs. A
@@ -130,10 +132,14 @@ _STEPS = frozenset({"RUN", "COPY", "ADD", "ARG", "ENV", "WORKDIR", "LABEL"})
 
 
 def _deferred(context: RuleContext) -> dict[int, str]:
-    """``id()`` of each instruction another running rule's fix moves -> that rule's code.
+    """``id()`` of each instruction another running rule reports a move of -> its code.
 
-    The model says which moves LL101, LL102 and LL202 offer; a rule that does not run
-    on this file (not selected, or not for this builder) leaves its moves to LL105."""
+    The model says which moves LL101, LL102 and LL202 report: LL101's and LL202's fixes,
+    and every per-build ARG/ENV line LL102 reports, also when it offers no fix (a LABEL
+    using the variable first: LL102 says to move both). A proposal that only moves RUNs
+    above such a line reports LL102's problem a second time, so it is not made. A rule
+    that does not run on this file (not selected, or not for this builder) leaves its
+    moves to LL105."""
     from lintlayers.model.install_moves import install_moves
     from lintlayers.model.metadata import metadata_moves
     from lintlayers.model.volatile_moves import volatile_lines
@@ -145,7 +151,7 @@ def _deferred(context: RuleContext) -> dict[int, str]:
             found.setdefault(id(move.run), "LL101")
     if context.is_enabled("LL102"):
         for line in volatile_lines(context):
-            if line.moves:
+            if line.reported:  # LL102's finding owns the line, with or without its fix
                 found.setdefault(id(line.instruction), "LL102")
     if context.builder == "classic" and context.is_enabled("LL202"):
         for stage in metadata_moves(context):
@@ -157,34 +163,42 @@ def _deferred(context: RuleContext) -> dict[int, str]:
 def _violation(context: RuleContext, proposal: Proposal, others: dict[int, str]) -> Violation:
     from lintlayers.reorder.rewrite import stage_edit
 
-    history = proposal.history
-    if getattr(history, "source", "") == "git":
-        over = f"over the last {len(history)} commits of the build context"  # type: ignore[arg-type]
-    else:
-        over = f"over a synthetic history of {len(history)} commits"  # type: ignore[arg-type]
-    blocked = [blocked.describe() for blocked in proposal.blocked]
     instructions = proposal.stage.instructions
     edit = stage_edit(context.dockerfile, proposal)
     message = (
-        f"Another order of this stage re-runs less work: the expected rebuild cost goes "
-        f"from {proposal.before:.1f} to {proposal.after:.1f} relative seconds per commit "
-        f"({over}). " + "; ".join(proposal.moves)
+        f"This order re-runs {proposal.before:.1f} relative seconds of work per commit; "
+        f"another needs {proposal.after:.1f}"
     )
     first = min(item.index for item in proposal.moved if item.index is not None)
     fix = None if edit is None else Fix("Reorder the stage's instructions", [edit], UNSAFE)
-    if blocked:
-        message += ". Not moved: " + "; ".join(blocked)
-    if others:
-        codes = sorted(set(others.values()))
-        lines = sorted(instructions[index].start_line for index in others)
-        message += (
-            f". {', '.join(codes)} already fix{'es' if len(codes) == 1 else ''} line"
-            f"{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}: left to "
-            f"{'it' if len(codes) == 1 else 'them'}"
-        )
     anchor = instructions[first]
     start, end = anchor.start, _first_line_end(context, anchor)
-    return Violation(start, end, message, fix)
+    return Violation(start, end, message, fix, help=_help(proposal, others))
+
+
+def _help(proposal: Proposal, others: dict[int, str]) -> str:
+    """The detail: the history priced, the moves, the moves not proven safe, what is left
+    to other rules."""
+    history = proposal.history
+    commits = len(history)  # type: ignore[arg-type]
+    if getattr(history, "source", "") == "git":
+        over = f"over the last {commits} commits of the build context"
+    else:
+        over = f"over a synthetic history of {commits} commits"
+    parts = [f"Costs priced {over}.", "Moves: " + "; ".join(proposal.moves) + "."]
+    blocked = [blocked.describe() for blocked in proposal.blocked]
+    if blocked:
+        parts.append("Not moved: " + "; ".join(blocked) + ".")
+    if others:
+        instructions = proposal.stage.instructions
+        codes = sorted(set(others.values()))
+        lines = sorted(instructions[index].start_line for index in others)
+        parts.append(
+            f"Line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))} "
+            f"{'are' if len(lines) > 1 else 'is'} left to {' and '.join(codes)}, "
+            "which reports them."
+        )
+    return " ".join(parts)
 
 
 def _first_line_end(context: RuleContext, instruction: object) -> int:

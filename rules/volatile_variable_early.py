@@ -78,14 +78,13 @@ class VolatileVariableEarly(Rule):
                     continue
                 start = declared.pair.start
                 end = start + _key_length(context.source.text, start)
-                message = _message(context, line, declared, use, fix is not None)
-                if line.stale_config_hazard:
-                    message += (
-                        "; no automatic fix under the classic builder: buildah keys ENV/LABEL/"
-                        "ARG steps on their text, so without a RUN after the moved lines the "
-                        "image would keep the previous value"
-                    )
-                yield Violation(start, end, message, fix)
+                yield Violation(
+                    start,
+                    end,
+                    _message(line, declared, len(runs)),
+                    fix,
+                    help=_help(context, line, declared, use, fix is not None),
+                )
 
 
 def _fix(context: RuleContext, line: VolatileLine) -> Fix | None:
@@ -107,49 +106,63 @@ def _key_length(text: str, start: int) -> int:
     return end - start
 
 
-def _message(
+def _message(line: VolatileLine, declared: Declared, count: int) -> str:
+    """One sentence: the variable, why it costs, how many RUNs it re-runs."""
+    name = declared.pair.key
+    runs = f"{count} later RUN{'s' if count > 1 else ''} that do{'es' if count == 1 else ''}"
+    keyword = line.effective[declared.index].keyword
+    return f"{keyword} {name} holds a per-build value and re-runs {runs} not use it"
+
+
+def _help(
     context: RuleContext, line: VolatileLine, declared: Declared, use: Use, fixable: bool
 ) -> str:
+    """The detail: how the value enters the keys, where it is used, what to do."""
     effective = line.effective
     runs = line.unused_runs(use)
     name = declared.pair.key
     location = context.source.location
     if effective[declared.index].keyword == "ARG":
-        what = f"ARG {name} holds a per-build value"
+        what = "Once it has a value (a default or --build-arg) it"
         if declared.origin:
-            what = f"ARG {name} takes a per-build value from {declared.origin}"
-        what += "; once it has a value (default or --build-arg) it joins"
+            what = f"It takes its value from {declared.origin}; it"
     else:
-        what = f"ENV {name} takes a per-build value from ARG {declared.origin}; it joins"
-    verb = "does" if len(runs) == 1 else "do"
-    plural = "s" if len(runs) > 1 else ""
-    count = f"{len(runs)} RUN{plural} (first at line {location(runs[0].start).line})"
-    message = (
-        f"{what} the cache key of every later RUN in the stage, so each new value re-runs "
-        f"{count} that {verb} not use it"
-    )
+        what = f"It takes its value from ARG {declared.origin} and"
+    parts = [
+        f"{what} joins the cache key of every later RUN in the stage, so each new value "
+        f"re-runs them, from the RUN at line {location(runs[0].start).line} on."
+    ]
     after = line.runs(use.first + 1, use.step)
     if after:
         metadata = effective[use.first]
         number = location(metadata.start).line
         which = "them" if len(after) == len(runs) else f"{len(after)} of them"
-        return (
-            f"{message}; its first use, the {metadata.keyword} at line {number}, comes before "
-            f"{which} (harmless by itself: the {metadata.keyword} is no build step, but {name} "
-            f"stays in scope after it). Move the {metadata.keyword} and this declaration "
-            "below the last RUN of the stage"
+        parts.append(
+            f"Its first use, the {metadata.keyword} at line {number}, comes before {which} "
+            f"(harmless by itself: the {metadata.keyword} is no build step, but {name} stays "
+            f"in scope after it). Move the {metadata.keyword} and this declaration below the "
+            "last RUN of the stage."
         )
-    if use.first >= len(effective):
-        return f"{message}; nothing later in the stage uses it. Declare it at the end of the stage"
-    target = effective[use.first]
-    number = location(target.start).line
-    if use.reader:
-        message += (
-            f"; its first possible use is the RUN at line {number}, which runs "
-            f"`{use.reader}` (it may read the variable from its environment)"
-        )
+    elif use.first >= len(effective):
+        parts.append("Nothing later in the stage uses it: declare it at the end of the stage.")
     else:
-        message += f"; its first use is the {target.keyword} at line {number}"
-    if not fixable and len(effective[declared.index].pairs) > 1:
-        return f"{message}. Declare it just before, apart from the other names on its line"
-    return f"{message}. Declare it just before its first use"
+        target = effective[use.first]
+        number = location(target.start).line
+        if use.reader:
+            parts.append(
+                f"Its first possible use is the RUN at line {number}, which runs "
+                f"`{use.reader}` (it may read the variable from its environment)."
+            )
+        else:
+            parts.append(f"Its first use is the {target.keyword} at line {number}.")
+        if not fixable and len(effective[declared.index].pairs) > 1:
+            parts.append("Declare it just before, apart from the other names on its line.")
+        else:
+            parts.append("Declare it just before its first use.")
+    if line.stale_config_hazard:
+        parts.append(
+            "No automatic fix under the classic builder: buildah keys ENV/LABEL/ARG steps on "
+            "their text, so without a RUN after the moved lines the image would keep the "
+            "previous value."
+        )
+    return " ".join(parts)

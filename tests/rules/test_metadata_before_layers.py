@@ -99,10 +99,11 @@ def test_reports_metadata_before_a_layer_step(line: str, step: str) -> None:
     [finding] = findings
     keyword = line.split()[0]
     assert finding.message.startswith(f"{keyword} before the {step.split()[0]} on line 3")
+    assert finding.message.endswith("editing it re-runs the step after it (classic builders)")
     assert finding.severity == "warning"
     if keyword == "VOLUME":
         assert finding.fix is None
-        assert "cannot change files under its path" in finding.message
+        assert "cannot change files under its path" in finding.help
     else:
         assert finding.fix is not None
         assert finding.fix.applicability == "unsafe"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions, rule_class
+from corpus_support import corpus_root
+from rule_harness import fix, lint, onbuild, positions, rule_class, said
 
 from lintlayers.engine import Linter, LintResult
 from lintlayers.fixes import fix_to_fixed_point
@@ -203,18 +204,19 @@ def test_finding_and_fix(before: str, after: str, expected: list) -> None:
 
 def test_message_gives_costs_and_moves() -> None:
     (finding,) = lint(COPY_BEFORE_APT, CODE)
-    message = finding.message
-    assert "from 61.0 to 1.0 relative seconds per commit" in message
-    assert "synthetic history of 20 commits" in message
-    assert "`COPY . .` (line 4) moves below `RUN apt-get update" in message
+    assert finding.message == (
+        "This order re-runs 61.0 relative seconds of work per commit; another needs 1.0"
+    )
+    assert "synthetic history of 20 commits" in finding.help
+    assert "`COPY . .` (line 4) moves below `RUN apt-get update" in finding.help
 
 
 def test_message_names_a_helpful_move_it_cannot_prove() -> None:
     (finding,) = lint(NODE_WITH_CACHE_MOUNT, CODE)
     assert "Not moved: `RUN npm ci --omit=dev` (line 10) could move above `COPY src/" in (
-        finding.message
+        finding.help
     )
-    assert "the install may read more than its manifests" in finding.message
+    assert "the install may read more than its manifests" in finding.help
 
 
 def test_crlf_line_endings_are_kept() -> None:
@@ -316,7 +318,7 @@ def test_split_of_a_broad_copy_with_the_build_context(tmp_path: Path) -> None:
     )
     (finding,) = lint(SPLIT, CODE, context_dir=context)
     assert positions([finding]) == [(3, 1, 3, 9)]
-    assert "copy requirements.txt on their own first" in finding.message
+    assert "copy requirements.txt on their own first" in finding.help
     check_fix(SPLIT, SPLIT_FIXED, context_dir=context)
     assert lint(SPLIT, "LL101", context_dir=context)[0].fix is None  # LL101 cannot fix it
 
@@ -385,7 +387,7 @@ def test_defers_to_ll102() -> None:
     assert lint(text, "LL102")[0].fix is not None
     assert lint_together(text, ("LL102",)) == []
     (alone,) = lint(text, CODE)  # LL102 not selected: LL105 makes the move itself
-    assert "LL102" not in alone.message
+    assert "LL102" not in said(alone)
     fixed = fix(text, CODE, unsafe=True)
     assert fixed.index("RUN pip install") < fixed.index("ARG GIT_SHA")
 
@@ -398,7 +400,8 @@ def test_defers_to_ll202_and_says_so() -> None:
     )
     assert lint(text, "LL202", builder="classic")
     (finding,) = lint_together(text, ("LL202",), builder="classic")
-    assert "LL202 already fixes lines 2, 3: left to it" in finding.message
+    assert "LL202" not in finding.message
+    assert "Lines 2, 3 are left to LL202, which reports them." in finding.help
     linter = Linter([rule_class(CODE)(), rule_class("LL202")()], builder="classic")
     fixed = fix_to_fixed_point(
         text,
@@ -408,7 +411,54 @@ def test_defers_to_ll202_and_says_so() -> None:
     assert fixed.splitlines()[1:3] == text.splitlines()[1:3]  # the metadata stays for LL202
     assert fixed.index("RUN apt-get") < fixed.index("COPY app /app")
     (alone,) = lint(text, CODE, builder="classic")  # LL202 not selected
-    assert "LL202" not in alone.message
+    assert "LL202" not in said(alone)
+
+
+INGRESS_NGINX = "kubernetes__ingress-nginx/rootfs__Dockerfile"
+ARGS_THEN_LABELS = """\
+FROM alpine:3.20
+ARG VERSION
+ARG COMMIT_SHA
+LABEL org.opencontainers.image.version="${VERSION}"
+LABEL org.opencontainers.image.revision="${COMMIT_SHA}"
+WORKDIR /etc/nginx
+RUN apk update && apk upgrade && apk add --no-cache diffutils
+COPY etc /etc
+RUN apk add --no-cache libcap && setcap cap_net_bind_service=+ep /bin/x
+"""
+"""A minimal copy of the ingress-nginx case: per-build ARGs used first by LABELs, which
+LL102 reports (without a fix: it says to move the LABELs and the ARGs down)."""
+
+
+def _one_finding_per_problem(text: str) -> None:
+    volatile = lint(text, "LL102")
+    assert volatile and all(finding.fix is None for finding in volatile)
+    # the reorder moves RUNs above the ARGs: the same problem, LL102's to report
+    assert lint_together(text, ("LL102",)) == []
+    (alone,) = lint(text, CODE)  # LL102 not selected: LL105 reports and fixes it
+    assert alone.fix is not None
+    assert "LL102" not in said(alone)
+
+
+def test_a_per_build_arg_ll102_reports_without_a_fix_is_reported_once() -> None:
+    _one_finding_per_problem(ARGS_THEN_LABELS)
+
+
+def test_corpus_ingress_nginx_args_are_reported_once() -> None:
+    path = corpus_root() / "files" / INGRESS_NGINX
+    _one_finding_per_problem(path.read_text(encoding="utf-8"))
+
+
+def test_other_moves_are_still_reported_next_to_ll102() -> None:
+    text = ARGS_THEN_LABELS.replace(
+        "FROM alpine:3.20\n", "FROM alpine:3.20\nCOPY . /src\nRUN apk add --no-cache git\n"
+    )
+    (finding,) = lint_together(text, ("LL102",))
+    assert "LL102" not in finding.message
+    assert "are left to LL102, which reports them." in finding.help
+    assert "`COPY . /src` (line 2) moves below `RUN apk add" in finding.help
+    fixed = fix(text, CODE, unsafe=True)
+    assert fixed.index("RUN apk add --no-cache git") < fixed.index("COPY . /src")
 
 
 def test_a_rule_left_out_by_the_selection_is_not_deferred_to() -> None:

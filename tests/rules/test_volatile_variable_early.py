@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, said
 
 CODE = "LL102"
 
@@ -38,9 +38,9 @@ def test_reports_volatile_arg(line: str, name: str) -> None:
     findings = lint(text, CODE)
     assert positions(findings)[:1] == [span(2, line, name)]
     message = findings[0].message
-    assert f"ARG {name}" in message
-    assert "2 RUNs (first at line 3)" in message
-    assert "nothing later in the stage uses it" in message
+    assert message.startswith(f"ARG {name} holds a per-build value and re-runs 2 later RUNs")
+    assert "from the RUN at line 3 on" in findings[0].help
+    assert "Nothing later in the stage uses it" in findings[0].help
 
 
 def test_exact_columns() -> None:
@@ -50,15 +50,19 @@ def test_exact_columns() -> None:
 def test_names_the_first_use() -> None:
     text = "FROM alpine\nARG GIT_SHA\nRUN a\nRUN b\nCOPY . /app\nLABEL rev=$GIT_SHA\n"
     [finding] = lint(text, CODE)
-    assert "2 RUNs (first at line 3)" in finding.message
-    assert "first use is the LABEL at line 6" in finding.message
+    assert "re-runs 2 later RUNs" in finding.message
+    assert "from the RUN at line 3 on" in said(finding)
+    assert "first use is the LABEL at line 6" in said(finding)
 
 
 def test_env_fed_by_a_volatile_arg() -> None:
     text = "FROM alpine\nARG GIT_SHA\nENV APP_REVISION=$GIT_SHA\nRUN a\nRUN b\n"
     [finding] = lint(text, CODE)
     assert positions([finding]) == [(3, 5, 3, 17)]
-    assert "ENV APP_REVISION takes a per-build value from ARG GIT_SHA" in finding.message
+    assert finding.message == (
+        "ENV APP_REVISION holds a per-build value and re-runs 2 later RUNs that do not use it"
+    )
+    assert finding.help.startswith("It takes its value from ARG GIT_SHA and joins the cache key")
 
 
 def test_env_with_volatile_name_fed_by_an_unpinned_arg() -> None:
@@ -80,14 +84,14 @@ def test_redeclared_global_arg_without_default() -> None:
 def test_script_that_may_read_the_environment_is_a_possible_use() -> None:
     text = "FROM alpine\nARG VERSION\nRUN apk add make\nRUN make release\n"
     [finding] = lint(text, CODE)
-    assert "1 RUN (first at line 3)" in finding.message
-    assert "first possible use is the RUN at line 4, which runs `make`" in finding.message
+    assert "re-runs 1 later RUN that does not use it" in finding.message
+    assert "first possible use is the RUN at line 4, which runs `make`" in said(finding)
 
 
 def test_metadata_use_before_runs_gets_no_fix() -> None:
     text = "FROM alpine\nARG GIT_SHA\nLABEL rev=$GIT_SHA\nRUN a\nRUN b\n"
     [finding] = lint(text, CODE)
-    assert "first use, the LABEL at line 3, comes before them" in finding.message
+    assert "first use, the LABEL at line 3, comes before them" in said(finding)
     assert finding.fix is None
 
 
@@ -191,7 +195,7 @@ def test_no_fix_for_a_mixed_arg_line() -> None:
     text = "FROM alpine\nARG GIT_SHA NAME=x\nRUN a\nLABEL r=$GIT_SHA\n"
     [finding] = lint(text, CODE)
     assert finding.fix is None
-    assert "apart from the other names on its line" in finding.message
+    assert "apart from the other names on its line" in said(finding)
     assert fix(text, CODE, unsafe=True) == text
 
 
@@ -200,7 +204,8 @@ def test_stops_before_a_redeclaration_of_what_its_value_reads() -> None:
     findings = lint(text, CODE)
     env = [finding for finding in findings if finding.location.line == 3]
     assert len(env) == 1
-    assert "1 RUN (first at line 4)" in env[0].message
+    assert "re-runs 1 later RUN" in env[0].message
+    assert "from the RUN at line 4 on" in said(env[0])
 
 
 def test_classic_builder_gets_no_fix_when_no_run_follows_the_moved_lines():
@@ -213,7 +218,7 @@ def test_classic_builder_gets_no_fix_when_no_run_follows_the_moved_lines():
     )
     classic = lint(text, "LL102", builder="classic")
     assert classic and all(finding.fix is None for finding in classic)
-    assert "buildah keys ENV/LABEL/ARG steps on their text" in classic[0].message
+    assert "buildah keys ENV/LABEL/ARG steps on their text" in said(classic[0])
     assert fix(text, "LL102", unsafe=True, builder="classic") == text
     # under BuildKit the config carries the expanded value: the move is offered
     buildkit = lint(text, "LL102")
