@@ -12,7 +12,21 @@ then ``make``) costs the sum of its kinds. Override the priors in the config fil
 
 from __future__ import annotations
 
+from lintlayers.model.commands import (
+    COMPILE,
+    COST_CLASSES,
+    DEPENDENCIES,
+    DOWNLOAD,
+    FILES,
+    OTHER,
+    SYSTEM_PACKAGES,
+)
 from lintlayers.typecheck import TYPE_CHECKING
+
+__all__ = [
+    "COMPILE", "COST_KINDS", "DEFAULT_COSTS", "DEPENDENCIES", "DOWNLOAD", "FILES", "OTHER",
+    "SYSTEM_PACKAGES", "UNITS", "Costs",
+]  # fmt: skip
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -21,15 +35,8 @@ if TYPE_CHECKING:
 
 UNITS = "relative seconds"
 
-SYSTEM_PACKAGES = "system-packages"
-DEPENDENCIES = "dependencies"
-COMPILE = "compile"
-DOWNLOAD = "download"
-FILES = "files"
-OTHER = "other"
-
-COST_KINDS = (SYSTEM_PACKAGES, DEPENDENCIES, COMPILE, DOWNLOAD, FILES, OTHER)
-"""Kinds of work a step does, as ``CacheStep.kinds`` names them."""
+COST_KINDS = COST_CLASSES
+"""Kinds of work a step does, as ``CacheStep.kinds`` names them (``model.commands``)."""
 
 DEFAULT_COSTS: dict[str, float] = {
     SYSTEM_PACKAGES: 60.0,  # apt-get/apk/yum/dnf install

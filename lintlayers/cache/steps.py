@@ -24,8 +24,15 @@ from lintlayers.buildcontext.patterns import (
     has_wildcards,
 )
 from lintlayers.cache import facts as F
-from lintlayers.cache.costs import DEPENDENCIES, DOWNLOAD, FILES, OTHER
-from lintlayers.cache.work import EVERYTHING, PROJECT, classify_command, named_paths
+from lintlayers.model.commands import (
+    DOWNLOAD,
+    EVERYTHING,
+    FILES,
+    OTHER,
+    PROJECT,
+    command_facts,
+    named_paths,
+)
 from lintlayers.model.copy_args import copy_args
 from lintlayers.model.paths import expand_known, is_within, join
 from lintlayers.model.stages import PLATFORM_ARGS
@@ -683,7 +690,6 @@ class _Walker:
         read_steps: list[CacheStep],
     ) -> tuple[tuple[str, ...], bool]:
         """Kinds of work of a RUN's commands; fills ``reads``; True when it reads everything."""
-        from lintlayers.model.package_managers import match_install
         from lintlayers.model.state import CommandWalk, home_of
 
         state = self.state
@@ -702,20 +708,19 @@ class _Walker:
             if not command.words or command.name in ("cd", "pushd"):
                 continue
             cwd, env = walk.cwds[index], walk.envs[index]
-            argv = [word.value for word in command.words]
-            kind, scope = classify_command(argv)
-            kinds.append(kind)
-            if scope == EVERYTHING:
+            facts = command_facts([word.value for word in command.words])
+            kinds.append(facts.cost)
+            if facts.reads == EVERYTHING:
                 everything = True
                 continue
-            install = match_install(argv) if kind == DEPENDENCIES else None
+            install = facts.install
             if install is not None:
                 project = join(cwd, walk.expand(install.project_dir, env))
                 for manifest in (*install.manifests, *install.optional, *install.wrapper):
                     read(join(project, walk.expand(manifest, env).rstrip("/")))
                 if not install.manifest_only:
                     read(project)
-            elif scope == PROJECT:
+            elif facts.reads == PROJECT:
                 files, steps = state.lookup(cwd)
                 if not files:
                     everything = True

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lintlayers.model.copy_args import ADD_ARCHIVE_SUFFIXES
 from lintlayers.model.mounts import COVERING_MOUNTS, parse_mounts
-from lintlayers.model.package_commands import CACHE_DIRS, package_cleans, package_writes
+from lintlayers.model.package_commands import CACHE_DIRS, package_cleans
 from lintlayers.model.paths import (
     TYPICAL_CHILD_NAME,
     clone_directory,
@@ -27,6 +27,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.context import RuleContext, RunScript
+    from lintlayers.model.commands import CommandFacts
     from lintlayers.model.mounts import Mount
     from lintlayers.model.steps import Step
     from lintlayers.shell.commands import ShellWord, SimpleCommand
@@ -119,6 +120,7 @@ class RunEffects:
 
     __slots__ = (
         "_creations",
+        "_facts",
         "commands",
         "cwds",
         "env",
@@ -151,6 +153,7 @@ class RunEffects:
                     self.scripts.append(script)
         self.removals: list[Removal] = []
         self._creations: list[Creation] | None = None
+        self._facts: dict[int, CommandFacts] = {}
         walk = CommandWalk(self.commands, step.workdir, self.env, self.home)
         self.walk = walk
         self.cwds = walk.cwds
@@ -173,6 +176,17 @@ class RunEffects:
             for kind in package_cleans(command):
                 for path in self.cache_dirs(kind, index):
                     self.removals.append(Removal(index, path + "/*"))
+
+    def facts(self, index: int) -> CommandFacts:
+        """What command ``index`` does, from the one RUN model (``model.commands``): its
+        cost class, what it reads, network use, the install it is, the package data it
+        leaves."""
+        found = self._facts.get(index)
+        if found is None:
+            from lintlayers.model.commands import facts_of
+
+            found = self._facts[index] = facts_of(self.commands[index])
+        return found
 
     def expand(self, value: str, env: dict[str, str]) -> str:
         """``value`` with ``~`` and known variables expanded (see ``CommandWalk.expand``)."""
@@ -328,7 +342,7 @@ class RunEffects:
     def _find_creations(self) -> list[Creation]:
         found: list[Creation] = []
         for index, command in enumerate(self.commands):
-            for kind in package_writes(command):
+            for kind in self.facts(index).leaves:
                 for path in self.cache_dirs(kind, index)[:1]:
                     found.append(Creation(index, path, kind))
             for value in download_targets(command):

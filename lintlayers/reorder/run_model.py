@@ -1,14 +1,28 @@
 """What one RUN reads and writes in the image, command by command (``RunModel``).
 
-Each command a RUN runs is read by the handler of its name (``_HANDLERS``: file tools,
-archives, downloads, shells, ...), by the system and language package managers' tables
-or, for a command lintlayers does not know, as reading and writing everything.
+Which family a command belongs to is the one command table, ``model.commands.COMMANDS``
+(builtins, quiet programs, readers, system tools, language tools, or the handler that
+reads its arguments here: ``_HANDLERS``: file tools, archives, downloads, shells...);
+dependency installs are ``model.package_managers``'; a command lintlayers does not
+know reads and writes everything.
 """
 
 from __future__ import annotations
 
 import re
 
+from lintlayers.model.commands import (
+    BUILTIN,
+    COMMANDS,
+    OPERAND_OPTIONS,
+    OPERANDS,
+    QUIET,
+    READER,
+    SOURCED_FILES,
+    SYSTEM,
+    UNKNOWN,
+    USER_TOOLS,
+)
 from lintlayers.model.paths import clone_directory, join
 from lintlayers.reorder.pathsets import (
     APP_DIRS,
@@ -35,57 +49,6 @@ if TYPE_CHECKING:
 _COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".lzma", ".tar")
 
 # ----------------------------------------------------------------------------- commands
-
-_BUILTINS = frozenset(
-    {
-        "cd", "pushd", "popd", "set", "true", "false", ":", "echo", "printf", "export", "unset",
-        "exit", "return", "shift", "local", "declare", "typeset", "readonly", "wait", "trap",
-        "shopt", "ulimit", "alias", "hash", "type", "break", "continue", "test", "[", "[[",
-        "read", "getopts", "let",
-    }
-)  # fmt: skip
-"""Shell builtins: no program is looked up (``test``/``[`` read the paths they name)."""
-
-_QUIET = frozenset(
-    {
-        "sleep", "id", "whoami", "date", "pwd", "uname", "nproc", "arch", "getconf", "hostname",
-        "printenv", "locale", "tty", "yes", "seq", "expr", "basename", "dirname", "env",
-        "groups", "logname", "uptime", "free", "tput", "clear", "dpkg-architecture", "command",
-    }
-)  # fmt: skip
-"""Programs that read no file worth naming and write nothing."""
-
-_READERS = frozenset(
-    {
-        "cat", "ls", "head", "tail", "grep", "egrep", "fgrep", "wc", "sort", "uniq", "cut",
-        "tr", "awk", "gawk", "mawk", "diff", "cmp", "stat", "file", "du", "md5sum", "sha1sum",
-        "sha224sum", "sha256sum", "sha384sum", "sha512sum", "cksum", "xxd", "od", "readlink",
-        "realpath", "jq", "base64", "column", "fold", "nl", "rev", "tac", "strings", "ldd",
-        "which", "whereis", "hexdump", "zcat", "less", "more", "comm", "paste", "join", "test",
-        "[", "[[", "find", "sed", "tree", "lsb_release",
-    }
-)  # fmt: skip
-"""Programs that read the paths they name and write nothing but standard output."""
-
-_SYSTEM_PACKAGES = frozenset(
-    {
-        "apt-get", "apt", "aptitude", "apt-key", "apt-mark", "apt-cache", "apt-config",
-        "dpkg", "dpkg-reconfigure", "dpkg-query", "dpkg-divert", "debconf-set-selections",
-        "apk", "yum", "dnf", "microdnf", "tdnf", "rpm", "zypper", "yum-config-manager",
-        "update-ca-certificates", "ldconfig", "locale-gen", "localedef", "update-locale",
-        "update-alternatives", "add-apt-repository", "pacman", "install_packages",
-        "rpmkeys", "update-mime-database", "fc-cache", "gdk-pixbuf-query-loaders",
-        "useradd", "adduser", "groupadd", "addgroup", "usermod", "groupmod", "userdel",
-        "deluser", "delgroup", "chpasswd", "passwd", "ln-tz", "rc-update", "setcap",
-        "pip-audit-none",
-    }
-)  # fmt: skip
-"""System tools: they read and write the system directories (packages, users, caches)."""
-
-_USER_TOOLS = frozenset(
-    {"useradd", "adduser", "groupadd", "addgroup", "usermod", "groupmod", "userdel", "deluser",
-     "delgroup", "chpasswd", "passwd"}
-)  # fmt: skip
 
 _VERSION_FLAGS = frozenset({"--version", "-v", "-V", "version", "--help", "-h"})
 
@@ -270,7 +233,9 @@ class RunModel:
             return program
         if "/" in program and not program.startswith(("/usr/", "/bin/", "/sbin/")):
             return program  # a script or a program the Dockerfile put there
-        if name not in _BUILTINS and "/" not in name:
+        entry = COMMANDS.get(name)
+        files = entry.files if entry is not None else UNKNOWN
+        if files != BUILTIN and name not in ("test", "[", "[[") and "/" not in name:
             entries = effect.reads.entries
             directories = self.path_dirs
             exported = self.run.env_at(index).get("PATH")  # ``export PATH=/x/bin:$PATH``
@@ -282,18 +247,16 @@ class RunModel:
                     effect.reads.add("/", VAGUE_VARIABLE)
             for directory in directories:  # the program found through PATH
                 entries.append(((*path_parts(directory), name), "", ()))
-        if name in _BUILTINS and name not in ("test", "[", "[["):
+        if files in (BUILTIN, QUIET):
             return ""
-        if name in _QUIET:
-            return ""
-        handler = _HANDLERS.get(name)
+        if files == READER:
+            return self._reader(index, command, cwds)
+        if files == SYSTEM:
+            return self._system(index, command, cwds)
+        handler = _HANDLERS.get(files)
         if handler is not None:
             return handler(self, index, command, cwds)
-        if name in _READERS:
-            return self._reader(index, command, cwds)
-        if name in _SYSTEM_PACKAGES:
-            return self._system(index, command, cwds)
-        return self._language(index, command, cwds)
+        return self._language(index, command, cwds)  # language tools, and unknown commands
 
     def _redirects(self, index: int, command: SimpleCommand, cwds: list[str]) -> None:
         for operator, target in zip(command.redirect_ops, command.redirects, strict=False):
@@ -369,7 +332,7 @@ class RunModel:
         effect = self.effect
         effect.reads.entries.extend(_SYSTEM_READS.entries)
         effect.writes.entries.extend(_SYSTEM_WRITES.entries)
-        if command.name in _USER_TOOLS:
+        if command.name in USER_TOOLS:
             positional = command.positional_args(_USER_OPTIONS)
             home = command.flag_value("-d", "--home", "-h")
             if home:
@@ -469,8 +432,8 @@ class RunModel:
     # -- handlers for particular commands ------------------------------------------------
 
     def _write_operands(self, index: int, command: SimpleCommand, cwds: list[str]) -> str:
-        """A command that writes each of its operands (``_WRITES_OPERANDS``)."""
-        for value in command.positional_args(_WRITES_OPERANDS[command.name]):
+        """A command that writes each of its operands (``model.commands.OPERANDS``)."""
+        for value in command.positional_args(OPERAND_OPTIONS.get(command.name, ())):
             self.write(index, value, cwds)
         return ""
 
@@ -686,7 +649,7 @@ class RunModel:
 
     def _source(self, index: int, command: SimpleCommand, cwds: list[str]) -> str:
         positional = command.positional_args()
-        if positional and positional[0] in _SOURCED_FILES:
+        if positional and positional[0] in SOURCED_FILES:
             self.read(index, positional[0], cwds)
             return ""
         return f"{command.name} {positional[0] if positional else ''}".strip()
@@ -770,8 +733,6 @@ _GPG_VALUE_OPTIONS = (
     "--recipient", "-u", "--local-user", "--keyserver-options", "--default-key",
     "--trust-model", "--export", "-k", "--list-keys",
 )  # fmt: skip
-_SOURCED_FILES = frozenset({"/etc/os-release", "/usr/lib/os-release", "/etc/lsb-release"})
-"""Files a RUN may source (``. /etc/os-release``): plain assignments."""
 _PIP_ACTIONS = frozenset(
     {"install", "uninstall", "download", "wheel", "cache", "config", "freeze", "list", "show",
      "check", "--version", ""}
@@ -969,54 +930,22 @@ def _tool_for(name: str) -> str:
     return "python" if re.match(r"python[0-9.]*$", name) else name
 
 
-_WRITES_OPERANDS: dict[str, tuple[str, ...]] = {
-    "mkdir": ("-m", "--mode", "-Z", "--context"),
-    "rm": (),
-    "rmdir": (),
-    "unlink": (),
-    "shred": (),
-    "tee": (),
-    "truncate": ("-s", "--size", "-r", "--reference"),
-}
-"""Commands that write each operand -> their options that take a value."""
-
 _HANDLERS = {
-    **dict.fromkeys(_WRITES_OPERANDS, RunModel._write_operands),
+    OPERANDS: RunModel._write_operands,
     "touch": RunModel._touch,
     "chmod": RunModel._chmod,
-    "chown": RunModel._chmod,
-    "chgrp": RunModel._chmod,
     "ln": RunModel._ln,
-    "cp": RunModel._copy_like,
-    "mv": RunModel._copy_like,
-    "install": RunModel._copy_like,
-    "rsync": RunModel._copy_like,
+    "copy_like": RunModel._copy_like,
     "tar": RunModel._tar,
     "unzip": RunModel._unzip,
-    "gzip": RunModel._compress,
-    "gunzip": RunModel._compress,
-    "bzip2": RunModel._compress,
-    "bunzip2": RunModel._compress,
-    "xz": RunModel._compress,
-    "unxz": RunModel._compress,
-    "zstd": RunModel._compress,
-    "unzstd": RunModel._compress,
-    "curl": RunModel._download,
-    "wget": RunModel._download,
+    "compress": RunModel._compress,
+    "download": RunModel._download,
     "git": RunModel._git,
     "gpg": RunModel._gpg,
-    "gpgv": RunModel._gpg,
-    "gpgconf": RunModel._gpg,
     "mktemp": RunModel._mktemp,
-    "sh": RunModel._shell,
-    "bash": RunModel._shell,
-    "dash": RunModel._shell,
-    "ash": RunModel._shell,
-    "zsh": RunModel._shell,
-    ".": RunModel._source,
+    "shell": RunModel._shell,
     "source": RunModel._source,
     "test": RunModel._test,
-    "[": RunModel._test,
-    "[[": RunModel._test,
     "umask": RunModel._umask,
 }
+"""The handler of each ``files`` answer of ``model.commands.COMMANDS`` that names one."""

@@ -83,11 +83,11 @@ def test_is_posix_shell(program: str, posix: bool) -> None:
 
 
 def test_one_set_of_shell_names() -> None:
-    from lintlayers.cache import work
     from lintlayers.context import POSIX_SHELLS as context_shells
+    from lintlayers.model.commands import COMMANDS
 
     assert context_shells is POSIX_SHELLS
-    assert work.POSIX_SHELLS is POSIX_SHELLS
+    assert {name for name, entry in COMMANDS.items() if entry.files == "shell"} == POSIX_SHELLS
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,520 @@
+"""The one RUN model: what each command of a RUN does, from one table of commands.
+
+``COMMANDS`` holds one entry per command name (built from the family blocks below;
+a name in two blocks is an error at import). An entry says:
+
+- ``files``: how the command's reads and writes are told. ``builtin`` (a shell
+  builtin: nothing), ``quiet`` (reads and writes no file worth naming), ``reader``
+  (reads the paths it names), ``operands`` (writes each path it names), ``system``
+  (a distro tool: reads and writes the system directories), ``language`` (a language
+  package manager: its table in ``model.package_managers``, then per-tool rules), or
+  the name of a handler of ``reorder.run_model`` (``tar``, ``download``, ``git``...)
+  for a command whose arguments need reading. ``unknown``: lintlayers cannot tell,
+  and every consumer assumes it reads and writes everything.
+- ``cost``: its cost class (``COST_CLASSES``), refined per subcommand by ``work_of``.
+- ``reads``: what it reads of the files copied before it, for the cache model:
+  ``named`` (the paths it names), ``manifests`` (a dependency install that needs
+  only its manifests), ``project`` (the project tree in its directory) or
+  ``everything`` (unknown).
+- ``network``: True (fetches), False (never), None (unknown).
+
+``command_facts(argv)`` answers all of it per command, with the dependency install
+that ``model.package_managers`` recognises (its manifests are that table's answer,
+not this one's), and ``leaves`` (the package data it keeps: caches and indexes,
+from ``model.package_commands``). The cache plan (costs, read sets), the reorder
+engine (``RunModel`` dispatches on ``files``) and the size rules read this module.
+"""
+
+from __future__ import annotations
+
+from lintlayers.model.state import POSIX_SHELLS
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from lintlayers.model.package_managers import InstallMatch
+    from lintlayers.shell.commands import SimpleCommand
+
+# -- answers ---------------------------------------------------------------------------------
+
+SYSTEM_PACKAGES = "system-packages"
+DEPENDENCIES = "dependencies"
+COMPILE = "compile"
+DOWNLOAD = "download"
+FILES = "files"
+OTHER = "other"
+COST_CLASSES = (SYSTEM_PACKAGES, DEPENDENCIES, COMPILE, DOWNLOAD, FILES, OTHER)
+"""Kinds of work a command does; ``cache.costs`` prices each."""
+
+NAMED = "named"
+MANIFESTS = "manifests"
+PROJECT = "project"
+EVERYTHING = "everything"
+READ_SCOPES = (NAMED, MANIFESTS, PROJECT, EVERYTHING)
+"""What a command reads of the files copied before it, narrowest first."""
+
+BUILTIN = "builtin"
+QUIET = "quiet"
+READER = "reader"
+OPERANDS = "operands"
+SYSTEM = "system"
+LANGUAGE = "language"
+UNKNOWN = "unknown"
+
+
+class Command:
+    """One entry of the table: how a command's files are told, its cost and reads."""
+
+    __slots__ = ("cost", "files", "name", "network", "reads")
+
+    def __init__(self, name: str, files: str, cost: str, reads: str, network: bool | None) -> None:
+        self.name = name
+        self.files = files
+        self.cost = cost
+        self.reads = reads
+        self.network = network
+
+    def __repr__(self) -> str:
+        return f"Command({self.name}: files={self.files}, {self.cost}, reads={self.reads})"
+
+
+COMMANDS: dict[str, Command] = {}
+"""One entry per command name."""
+
+
+def _family(
+    names: Iterable[str], files: str, cost: str, reads: str, network: bool | None = False
+) -> None:
+    for name in names:
+        if name in COMMANDS:
+            raise ValueError(f"command {name!r} is in two families of the command table")
+        COMMANDS[name] = Command(name, files, cost, reads, network)
+
+
+# -- the table -------------------------------------------------------------------------------
+
+_family(
+    ("cd", "pushd", "popd", "set", "true", "false", ":", "echo", "printf", "export", "unset",
+     "exit", "return", "shift", "local", "declare", "typeset", "readonly", "wait", "trap",
+     "shopt", "ulimit", "alias", "hash", "type", "break", "continue", "read", "getopts", "let"),
+    BUILTIN, FILES, NAMED,
+)  # fmt: skip
+"""Shell builtins: no program is looked up, no file is touched."""
+
+_family(
+    ("sleep", "id", "whoami", "date", "pwd", "uname", "nproc", "arch", "getconf", "hostname",
+     "printenv", "locale", "tty", "yes", "seq", "expr", "basename", "dirname", "env", "groups",
+     "logname", "uptime", "free", "tput", "clear", "dpkg-architecture", "command", "sync",
+     "df", "xx-info"),
+    QUIET, FILES, NAMED,
+)  # fmt: skip
+"""Programs that read no file worth naming and write nothing."""
+
+_family(
+    ("cat", "ls", "head", "tail", "grep", "egrep", "fgrep", "wc", "sort", "uniq", "cut", "tr",
+     "awk", "gawk", "mawk", "diff", "cmp", "stat", "file", "du", "md5sum", "sha1sum",
+     "sha224sum", "sha256sum", "sha384sum", "sha512sum", "cksum", "xxd", "od", "readlink",
+     "realpath", "jq", "base64", "column", "fold", "nl", "rev", "tac", "strings", "ldd",
+     "which", "whereis", "hexdump", "zcat", "less", "more", "comm", "paste", "join", "find",
+     "sed", "tree", "lsb_release", "shuf", "scanelf", "xx-verify"),
+    READER, FILES, NAMED,
+)  # fmt: skip
+"""Programs that read the paths they name and write only standard output (``find`` and
+``sed -i`` are read more closely by their handler in ``reorder.run_model``)."""
+
+_family(
+    ("mkdir", "rm", "rmdir", "unlink", "shred", "tee", "truncate", "dos2unix", "setfacl",
+     "mkfifo", "strip", "upx", "yq"),
+    OPERANDS, FILES, NAMED,
+)  # fmt: skip
+"""Programs that write each path they name (``yq -i``, ``dos2unix`` edit in place)."""
+
+OPERAND_OPTIONS: dict[str, tuple[str, ...]] = {
+    "mkdir": ("-m", "--mode", "-Z", "--context"),
+    "truncate": ("-s", "--size", "-r", "--reference"),
+    "mkfifo": ("-m", "--mode", "-Z", "--context"),
+    "setfacl": ("-m", "--modify", "-x", "--remove", "-M", "--modify-file", "-X",
+                "--remove-file", "--set", "--set-file"),
+    "strip": ("-o", "-R", "--remove-section", "-K", "--keep-symbol", "-N", "--strip-symbol"),
+    "upx": ("-o",),
+}  # fmt: skip
+"""Options that take a value, per ``operands`` command (not paths it writes)."""
+
+for _name, _handler in {
+    "touch": "touch", "chmod": "chmod", "chown": "chmod", "chgrp": "chmod", "ln": "ln",
+    "cp": "copy_like", "mv": "copy_like", "install": "copy_like", "rsync": "copy_like",
+    "tar": "tar", "unzip": "unzip", "gzip": "compress", "gunzip": "compress",
+    "bzip2": "compress", "bunzip2": "compress", "xz": "compress", "unxz": "compress",
+    "zstd": "compress", "unzstd": "compress", "gpg": "gpg", "gpgv": "gpg", "gpgconf": "gpg",
+    "mktemp": "mktemp", ".": "source", "source": "source", "test": "test", "[": "test",
+    "[[": "test", "umask": "umask",
+}.items():  # fmt: skip
+    _family((_name,), _handler, FILES, NAMED)
+_family(("curl", "wget"), "download", DOWNLOAD, NAMED, True)
+_family(("git",), "git", FILES, NAMED, None)  # ``git clone``/``fetch``: DOWNLOAD (work_of)
+_family(sorted(POSIX_SHELLS), "shell", FILES, NAMED, None)
+"""Commands whose arguments their handler in ``reorder.run_model`` reads."""
+
+_family(
+    ("apt-get", "apt", "aptitude", "apt-key", "apt-mark", "apt-cache", "apt-config", "dpkg",
+     "dpkg-reconfigure", "dpkg-query", "dpkg-divert", "debconf-set-selections", "apk", "yum",
+     "dnf", "microdnf", "tdnf", "rpm", "zypper", "yum-config-manager",
+     "update-ca-certificates", "ldconfig", "locale-gen", "localedef", "update-locale",
+     "update-alternatives", "add-apt-repository", "pacman", "install_packages", "rpmkeys",
+     "update-mime-database", "fc-cache", "gdk-pixbuf-query-loaders", "useradd", "adduser",
+     "groupadd", "addgroup", "usermod", "groupmod", "userdel", "deluser", "delgroup",
+     "chpasswd", "passwd", "chsh", "rc-update", "setcap", "xx-apt-get", "xx-apt", "xx-apk",
+     "a2enmod", "a2dismod", "a2ensite", "a2dissite", "update-rc.d", "chkconfig",
+     "glib-compile-schemas", "gtk-update-icon-cache", "mandb", "getent", "dpkg-buildflags"),
+    SYSTEM, FILES, NAMED, None,
+)  # fmt: skip
+"""Distro tools: they read and write the system directories (packages, users, caches);
+package installs are ``system-packages`` work (``SYSTEM_ACTIONS``)."""
+USER_TOOLS = frozenset(
+    {"useradd", "adduser", "groupadd", "addgroup", "usermod", "groupmod", "userdel", "deluser",
+     "delgroup", "chpasswd", "passwd"}
+)  # fmt: skip
+"""Distro tools that make users and groups (and their home directories)."""
+
+_family(
+    ("emerge", "xbps-install", "choco", "port", "brew", "opkg"),
+    UNKNOWN, FILES, NAMED, None,
+)  # fmt: skip
+"""Other package managers: their installs cost like the distro ones; files unknown."""
+
+_family(
+    ("pip", "npm", "yarn", "pnpm", "bun", "gem", "pipx", "corepack", "cargo", "go", "composer",
+     "uv", "bundle", "poetry", "conda", "mamba", "micromamba", "python", "python2", "python3",
+     "pip-sync", "pipenv", "pdm", "dotnet", "nuget", "paket", "cpanm", "cpan", "carton",
+     "luarocks", "pecl", "mix", "rebar3", "lein", "cabal", "stack", "dep", "glide", "bower",
+     "install2.r", "installGithub.r", "mvn", "mvnw", "gradle", "gradlew", "dart", "flutter",
+     "swift", "Rscript", "R", "vcpkg", "conan"),
+    LANGUAGE, OTHER, EVERYTHING, None,
+)  # fmt: skip
+_family(("rustup",), LANGUAGE, DOWNLOAD, NAMED, True)
+_family(("sbt",), LANGUAGE, COMPILE, PROJECT, None)
+_family(("virtualenv",), LANGUAGE, FILES, NAMED)
+"""Language package managers and toolchains: dependency installs come from
+``model.package_managers``; the rest is decided per subcommand (``work_of``, and the
+tool rules of ``reorder.run_model``)."""
+
+_family(
+    ("make", "gmake", "cmake", "ninja", "meson", "scons", "bazel", "bazelisk", "gcc", "g++",
+     "cc", "c++", "clang", "clang++", "rustc", "javac", "kotlinc", "scalac", "ghc", "swiftc",
+     "tsc", "esbuild", "webpack", "vite", "rollup", "parcel", "babel", "ng", "next", "nuxt",
+     "msbuild", "ant", "configure", "autoreconf", "autogen.sh", "pyinstaller", "nuitka",
+     "hugo", "jekyll", "docker-php-ext-install", "go-wrapper", "xcaddy", "tinygo", "zig",
+     "dune", "elm", "gatsby", "ember", "turbo", "nx", "lerna", "grunt", "gulp", "mkdocs",
+     "sphinx-build", "protoc", "buf", "xx-go", "xx-cargo", "xx-clang", "bootstrap",
+     "otp_build", "autoconf", "automake", "libtool", "bison", "flex", "dpkg-buildpackage",
+     "rpmbuild", "go-bindata", "swag", "templ", "sqlc", "wire", "ko", "garble"),
+    UNKNOWN, COMPILE, PROJECT, None,
+)  # fmt: skip
+"""Compilers and builds: they read the project in their directory."""
+
+_family(
+    ("aria2c", "svn", "hg", "gsutil", "fetch", "rustup-init", "sdk", "nvm", "pyenv", "asdf",
+     "gh", "oras", "skopeo", "crane", "helm"),
+    UNKNOWN, DOWNLOAD, NAMED, True,
+)  # fmt: skip
+"""Downloaders lintlayers does not read closely (where they write is unknown)."""
+
+_family(
+    ("node", "ruby", "perl", "php", "java", "deno", "lua", "julia", "pwsh", "powershell",
+     "ts-node", "npx", "bunx"),
+    UNKNOWN, OTHER, EVERYTHING, None,
+)  # fmt: skip
+"""Interpreters: they run code lintlayers cannot see."""
+
+_family(("ssh-keyscan",), QUIET, FILES, NAMED, True)
+_family(
+    ("patch", "dd", "eval", "xargs", "service", "systemctl", "fix-permissions", "tini",
+     "sudo", "gosu", "su-exec"),
+    UNKNOWN, FILES, EVERYTHING, None,
+)  # fmt: skip
+"""File tools whose files lintlayers cannot tell (``patch`` edits the files its input
+names, ``dd if=``, ``eval``/``xargs``/``sudo`` run other commands): unknown to all."""
+
+_family(
+    ("openssl", "ssh-keygen", "7z", "dirmngr", "gpg-agent", "newgrp", "docker-php-source",
+     "docker-php-ext-enable", "docker-php-ext-configure"),
+    UNKNOWN, FILES, NAMED, None,
+)  # fmt: skip
+"""Tools that read no project file but the ones they name, while where they write is
+unknown (``docker-php-ext-enable`` writes under ``/usr/local/etc``, ``openssl -out``)."""
+
+del _name, _handler
+
+# -- subcommands -----------------------------------------------------------------------------
+
+_APT_INSTALLS = frozenset(
+    {"install", "update", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "reinstall"}
+)
+_YUM_INSTALLS = frozenset(
+    {"install", "update", "upgrade", "groupinstall", "makecache", "reinstall", "localinstall",
+     "module", "builddep"}
+)  # fmt: skip
+SYSTEM_ACTIONS: dict[str, frozenset[str] | None] = {
+    "apt-get": _APT_INSTALLS, "apt": _APT_INSTALLS, "aptitude": _APT_INSTALLS,
+    "xx-apt-get": _APT_INSTALLS, "xx-apt": _APT_INSTALLS,
+    "apk": frozenset({"add", "update", "upgrade", "fix"}),
+    "xx-apk": frozenset({"add", "update", "upgrade", "fix"}),
+    "yum": _YUM_INSTALLS, "dnf": _YUM_INSTALLS, "microdnf": _YUM_INSTALLS,
+    "tdnf": _YUM_INSTALLS,
+    "zypper": frozenset({"install", "in", "update", "up", "refresh", "ref", "dist-upgrade",
+                         "dup", "patch", "si", "source-install"}),
+    "pacman": None, "emerge": None, "xbps-install": None, "dpkg": None, "rpm": None,
+    "choco": frozenset({"install", "upgrade"}),
+    "port": frozenset({"install", "selfupdate"}),
+    "brew": frozenset({"install", "update", "upgrade", "bundle", "tap"}),
+    "opkg": frozenset({"install", "update", "upgrade"}),
+}  # fmt: skip
+"""Package-installing subcommands of system package managers (None: decided by flags)."""
+
+DEPENDENCY_ACTIONS: dict[str, frozenset[str] | None] = {
+    "yarn": frozenset({"install", "add", "upgrade", "global"}),
+    "pip": frozenset({"install", "download", "wheel", "sync"}),
+    "pip-sync": None,
+    "pipx": frozenset({"install", "inject"}),
+    "uv": frozenset({"sync", "add", "lock", "tool"}),
+    "poetry": frozenset({"install", "add", "update", "lock", "sync"}),
+    "pipenv": frozenset({"install", "sync", "lock", "update"}),
+    "pdm": frozenset({"install", "sync", "add", "lock"}),
+    "conda": frozenset({"install", "create", "update", "env"}),
+    "mamba": frozenset({"install", "create", "update", "env"}),
+    "micromamba": frozenset({"install", "create", "update", "env"}),
+    "npm": frozenset({"install", "i", "ci", "add", "update", "up", "clean-install",
+                      "install-clean", "isntall", "in"}),
+    "pnpm": frozenset({"install", "i", "add", "fetch", "update", "up"}),
+    "bun": frozenset({"install", "i", "add"}),
+    "bundle": frozenset({"install", "update", "package", "cache"}),
+    "gem": frozenset({"install", "update"}),
+    "composer": frozenset({"install", "i", "require", "update", "u", "upgrade"}),
+    "dotnet": frozenset({"restore"}),
+    "nuget": frozenset({"restore", "install"}),
+    "cpanm": None,
+    "cpan": None,
+    "luarocks": frozenset({"install"}),
+    "pecl": frozenset({"install"}),
+    "mix": frozenset({"deps.get", "local.hex", "local.rebar"}),
+    "rebar3": frozenset({"get-deps"}),
+    "lein": frozenset({"deps"}),
+    "cabal": frozenset({"update"}),
+    "stack": frozenset({"setup"}),
+    "dep": frozenset({"ensure"}),
+    "glide": frozenset({"install"}),
+    "bower": frozenset({"install"}),
+    "install2.r": None,
+    "installGithub.r": None,
+}  # fmt: skip
+"""Subcommands of language tools that install dependencies when ``model.package_managers``
+does not recognise the install (named packages, an unusual form): cost only."""
+
+_BUILD_TOOLS_WITH_SUBCOMMANDS = frozenset({"mix", "rebar3", "lein", "cabal", "stack"})
+_GO_CARGO_BUILDS = frozenset(
+    {"build", "install", "test", "generate", "vet", "run", "check", "rustc", "doc", "bench"}
+)
+_GO_CARGO_FETCHES = frozenset({"mod", "get", "fetch", "vendor", "work"})
+_GIT_DOWNLOADS = frozenset({"clone", "fetch", "pull", "submodule", "archive", "lfs"})
+_SCRIPT_RUNNERS = frozenset({"npm", "yarn", "pnpm", "bun"})
+_SCRIPT_ACTIONS = frozenset(
+    {"run", "run-script", "build", "exec", "x", "dlx", "test", "t", "start"}
+)
+_NON_SCRIPT: dict[str, frozenset[str]] = {
+    "yarn": frozenset({"install", "add", "remove", "upgrade", "cache", "config", "global",
+                       "set", "policies", "plugin", "workspaces", "info", "list", "why",
+                       "init", "link", "unlink", "pack", "publish", "version", "--version",
+                       "licenses", "audit", "outdated", "autoclean", "import", "check"}),
+    "pnpm": frozenset({"install", "i", "add", "fetch", "update", "up", "remove", "config",
+                       "store", "setup", "env", "list", "ls", "why", "prune", "import",
+                       "link", "unlink", "pack", "publish", "audit", "outdated", "deploy"}),
+    "bun": frozenset({"install", "i", "add", "remove", "pm", "upgrade", "link", "init",
+                      "create", "outdated", "publish"}),
+}  # fmt: skip
+"""Subcommands of yarn, pnpm and bun that are no package script (``yarn build`` is)."""
+_MAVEN_GRADLE = frozenset({"mvn", "mvnw", "gradle", "gradlew"})
+_DEPENDENCY_GOALS = frozenset({"dependencies", "androidDependencies", "resolveDependencies"})
+_DOTNET_BUILDS = frozenset({"build", "publish", "pack", "test", "msbuild"})
+SOURCED_FILES = frozenset({"/etc/os-release", "/usr/lib/os-release", "/etc/lsb-release"})
+"""Files a RUN may source (``. /etc/os-release``): plain assignments, no commands."""
+_INFO_ARGS = frozenset({"--version", "-version", "-v", "-V", "version", "--help", "-h", "help"})
+_COMPILER_PREFIXES = ("gcc-", "g++-", "clang-")
+
+
+# -- questions -------------------------------------------------------------------------------
+
+
+def entry(name: str) -> Command | None:
+    """The table's entry for a program name (``None``: a command lintlayers does not know)."""
+    return COMMANDS.get(name)
+
+
+def work_of(argv: Sequence[str]) -> tuple[str, str]:
+    """The cost class of one command and what it reads of the files copied before it
+    (``named``, ``project`` or ``everything``; a dependency install is ``named``: its
+    manifests are added from ``model.package_managers``)."""
+    from lintlayers.model.package_managers import match_install, normalize_argv
+
+    if not argv:
+        return FILES, NAMED
+    normalized = normalize_argv(argv)
+    name = normalized[0]
+    args = normalized[1:]
+    positional = [value for value in args if not value.startswith("-")]
+    first = positional[0] if positional else ""
+    if args and all(value in _INFO_ARGS for value in args):
+        return FILES, NAMED  # ``php --version``, ``go version``, ``mvn -v``
+    if name in SYSTEM_ACTIONS:
+        actions = SYSTEM_ACTIONS[name]
+        if name in ("pacman", "dpkg", "rpm"):
+            installs = any(
+                value.startswith(("-S", "-U", "-i", "--install", "--sync", "--upgrade"))
+                for value in args
+            )
+            return (SYSTEM_PACKAGES if installs else FILES), NAMED
+        if actions is None or first in actions:
+            return SYSTEM_PACKAGES, NAMED
+        return FILES, NAMED
+    if match_install(argv) is not None:
+        return DEPENDENCIES, NAMED
+    if name in ("go", "cargo"):
+        if first in _GO_CARGO_BUILDS:
+            return COMPILE, PROJECT
+        if first in _GO_CARGO_FETCHES:
+            return DEPENDENCIES, PROJECT if first == "vendor" else NAMED
+        return FILES, NAMED
+    if name in _MAVEN_GRADLE:
+        goals = " ".join(positional)
+        if "dependency:" in goals or "go-offline" in goals or first in _DEPENDENCY_GOALS:
+            return DEPENDENCIES, NAMED
+        return COMPILE, PROJECT
+    if name in _SCRIPT_RUNNERS:
+        if name == "yarn" and not first:
+            return DEPENDENCIES, NAMED
+        if first in _SCRIPT_ACTIONS or (name in _NON_SCRIPT and first not in _NON_SCRIPT[name]):
+            return COMPILE, PROJECT
+        actions = DEPENDENCY_ACTIONS.get(name)
+        if actions is not None and first in actions:
+            return DEPENDENCIES, NAMED
+        return FILES, NAMED
+    if name == "dotnet":
+        if first == "restore":
+            return DEPENDENCIES, NAMED
+        if first in _DOTNET_BUILDS:
+            return COMPILE, PROJECT
+        return OTHER, EVERYTHING
+    if name in DEPENDENCY_ACTIONS:
+        actions = DEPENDENCY_ACTIONS[name]
+        if actions is None or first in actions:
+            return DEPENDENCIES, NAMED
+        if name in _BUILD_TOOLS_WITH_SUBCOMMANDS and first:
+            return COMPILE, PROJECT
+        return FILES, NAMED
+    if name.startswith(_COMPILER_PREFIXES):
+        return COMPILE, PROJECT
+    if name == "git":
+        return (DOWNLOAD if first in _GIT_DOWNLOADS else FILES), NAMED
+    if name in POSIX_SHELLS:
+        if any(value[:1] == "-" and value[1:2] != "-" and "c" in value for value in args):
+            return FILES, NAMED  # ``sh -c``, ``bash -lc``: the nested commands count instead
+        return (OTHER, EVERYTHING) if positional else (FILES, NAMED)
+    if name.startswith(("python", "pypy")):
+        if first == "setup.py" or ("-m" in args and _module(args) in ("build", "compileall")):
+            return COMPILE, PROJECT
+        if "-m" in args and _module(args) in ("venv", "virtualenv", "ensurepip"):
+            return FILES, NAMED
+        return OTHER, EVERYTHING
+    if name in ("source", ".") and first not in SOURCED_FILES:
+        return OTHER, EVERYTHING  # a sourced script runs in this shell
+    found = COMMANDS.get(name)
+    if found is None:
+        return OTHER, EVERYTHING
+    return found.cost, found.reads
+
+
+def _module(args: list[str]) -> str:
+    index = args.index("-m")
+    return args[index + 1] if index + 1 < len(args) else ""
+
+
+class CommandFacts:
+    """What one command of a RUN does, as far as lintlayers can tell.
+
+    ``cost`` and ``reads`` as in ``work_of`` (``reads`` is ``manifests`` for a
+    dependency install that needs only its manifests, ``project`` for one that reads
+    more); ``install`` the recognised dependency install (``model.package_managers``),
+    ``files`` the table's answer for reads and writes (``unknown`` when not in it),
+    ``network`` whether it fetches (None: unknown), ``leaves`` the package data it
+    keeps in the layer (``model.package_commands.CACHE_DIRS`` kinds).
+    """
+
+    __slots__ = ("cost", "files", "install", "leaves", "network", "reads")
+
+    def __init__(
+        self,
+        cost: str,
+        reads: str,
+        files: str,
+        network: bool | None,
+        install: InstallMatch | None,
+        leaves: tuple[str, ...],
+    ) -> None:
+        self.cost = cost
+        self.reads = reads
+        self.files = files
+        self.network = network
+        self.install = install
+        self.leaves = leaves
+
+    def __repr__(self) -> str:
+        return f"CommandFacts({self.cost}, reads={self.reads}, files={self.files})"
+
+
+def command_facts(argv: Sequence[str], command: SimpleCommand | None = None) -> CommandFacts:
+    """The facts of one command (``command``, when given, adds the package data it keeps)."""
+    from lintlayers.model.package_managers import match_implicit, match_install, normalize_argv
+
+    cost, reads = work_of(argv)
+    install = match_install(argv) if cost == DEPENDENCIES else None
+    if install is not None:
+        reads = MANIFESTS if install.manifest_only else PROJECT
+    elif cost != DEPENDENCIES and match_implicit(argv) is not None:
+        reads = PROJECT  # ``dotnet build`` restores on the way, from the whole project
+    normalized = normalize_argv(argv)
+    found = COMMANDS.get(normalized[0]) if normalized else None
+    files = found.files if found is not None else UNKNOWN
+    if cost in (SYSTEM_PACKAGES, DEPENDENCIES, DOWNLOAD):
+        network: bool | None = True
+    elif cost == OTHER or reads == EVERYTHING:
+        network = None
+    elif found is not None and found.network is not None:
+        network = found.network
+    else:
+        network = False if cost == FILES and files != UNKNOWN else None
+    leaves: tuple[str, ...] = ()
+    if command is not None:
+        from lintlayers.model.package_commands import package_writes
+
+        leaves = package_writes(command)
+    return CommandFacts(cost, reads, files, network, install, leaves)
+
+
+def facts_of(command: SimpleCommand) -> CommandFacts:
+    """``command_facts`` of a parsed command (its effective view, wrappers looked through)."""
+    return command_facts([word.value for word in command.words], command)
+
+
+def named_paths(command: SimpleCommand) -> list[str]:
+    """Argument values of ``command`` that may name files (not options, URLs or assignments)."""
+    found: list[str] = []
+    for value in command.args:
+        if not value or value.startswith("-") or "://" in value:
+            continue
+        if "=" in value.split("/", 1)[0]:
+            continue
+        found.append(value)
+    for operator, target in zip(command.redirect_ops, command.redirects, strict=False):
+        if operator == "<":
+            found.append(target.value)
+    return found
