@@ -178,6 +178,8 @@ def _parse_run(instruction: Instruction, source: SourceText) -> list[RunScript]:
             parse_shell(instruction.arguments), instruction.logical, instruction.arguments_index
         )
     ]
+    if not instruction.heredocs:
+        return scripts
     markers = [(heredoc.marker.start, heredoc.marker.end) for heredoc in instruction.heredocs]
     words = [
         word.value
@@ -195,8 +197,8 @@ def _heredoc_map(source: SourceText, start: int, end: int) -> LogicalLine:
     """Map a heredoc's content (lines joined with ``\\n``) back to the file."""
     from lintlayers.syntax.nodes import LogicalLine
 
-    body = LogicalLine()
     text = source.text
+    pieces: list[tuple[str, int]] = []
     position = start
     while position < end:
         newline = text.find("\n", position, end)
@@ -204,10 +206,10 @@ def _heredoc_map(source: SourceText, start: int, end: int) -> LogicalLine:
         content_end = (
             line_end - 1 if line_end > position and text[line_end - 1] == "\r" else line_end
         )
-        body.append(text[position:content_end], position)
-        body.append("\n", line_end if newline != -1 else max(line_end - 1, position))
+        pieces.append((text[position:content_end], position))
+        pieces.append(("\n", line_end if newline != -1 else max(line_end - 1, position)))
         position = line_end + 1
-    return body
+    return LogicalLine.of(pieces)
 
 
 def _heredoc_is_shell(content: str, words: list[str], fd: int | None) -> bool:

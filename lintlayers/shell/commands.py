@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from lintlayers.shell.words import ShellWord, decode_nodes, join_parts, part_spans
 from lintlayers.shell.wrappers import WRAPPERS, strip_wrappers
 from lintlayers.typecheck import TYPE_CHECKING
@@ -17,6 +19,7 @@ SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox-
 """Shells whose ``-c`` string is parsed as a nested script."""
 
 _MAX_SHELL_DEPTH = 8
+_SHARED_LENGTH = 16  # plain words up to this long are interned
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 _STATEMENT_LIKE = frozenset({"command", "declaration_command", "unset_command"})
 _ASSIGNMENT_BODIES = frozenset({"variable_assignment", "variable_assignments"})
@@ -27,6 +30,9 @@ _PLAIN = frozenset("\\'\"$`*?[{~(")  # a word without these is its own value
 _DOUBLE_PLAIN = frozenset("\\$`")  # a "..." word without these is its content
 
 _NONE: list[Node] = []  # no redirects (never mutated)
+_EMPTY: list = []
+"""The shared empty list of commands without assignments, redirects or wrappers (never
+mutated): a large file has a command or two a line."""
 
 _parser: Parser | None = None
 
@@ -79,7 +85,7 @@ class SimpleCommand:
         self.shell_depth = shell_depth
         self.name = words[0].value.rpartition("/")[2] if words else ""
         self.args = [word.value for word in words[1:]]
-        self.prefix: list[ShellWord] = []  # wrapper words stripped by effective()
+        self.prefix: list[ShellWord] = _EMPTY  # wrapper words stripped by effective()
         self.pipe_prev: SimpleCommand | None = None  # command piped into this one
         self.pipe_next: SimpleCommand | None = None  # command this one pipes into
         self._effective: SimpleCommand | None = None
@@ -320,6 +326,8 @@ class _Builder:
         end = to_str(nodes[-1].end_byte)
         raw = self.text[start:end]
         if _PLAIN.isdisjoint(raw):  # nothing to unquote or expand
+            if len(raw) <= _SHARED_LENGTH:
+                raw = sys.intern(raw)  # ``apt-get``, ``-y``: one string for all lines
             return ShellWord(raw, raw, start, end, True)
         if (
             len(nodes) == 1
@@ -438,9 +446,9 @@ class _Builder:
                 last_end = child.end_byte
         command = SimpleCommand(
             [self.word(group) for group in groups],
-            assignments,
-            redirects,
-            redirect_ops,
+            assignments or _EMPTY,
+            redirects or _EMPTY,
+            redirect_ops or _EMPTY,
             self.to_str(node.start_byte),
             end,
             self.depth,

@@ -6,12 +6,21 @@ joining ``node.raw`` of ``Dockerfile.nodes`` gives the text back exactly.
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_right
 
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from lintlayers.source import SourceText
+
+_FIRST_PIECE = (0,)
+"""Logical starts of a line of one piece (shared)."""
+EMPTY: list = []
+"""The shared empty list of every instruction without flags, pairs, heredocs or errors
+(the parser's ``compact``); never mutated: a large file has one instruction a line."""
 
 
 class ParseError:
@@ -39,15 +48,49 @@ class LogicalLine:
 
     def __init__(self) -> None:
         self.text = ""
-        self._logical_starts: list[int] = []
-        self._file_starts: list[int] = []
+        # tuples while there is at most one piece (most instructions fit on one line),
+        # lists from the second piece on: a large file keeps one of these per instruction
+        self._logical_starts: list[int] | tuple[int, ...] = ()
+        self._file_starts: list[int] | tuple[int, ...] = ()
 
     def append(self, piece: str, file_start: int) -> None:
         if not piece:
             return
-        self._logical_starts.append(len(self.text))
-        self._file_starts.append(file_start)
+        if not self._logical_starts:
+            self._logical_starts = _FIRST_PIECE
+            self._file_starts = (file_start,)
+        elif isinstance(self._logical_starts, list) and isinstance(self._file_starts, list):
+            self._logical_starts.append(len(self.text))
+            self._file_starts.append(file_start)
+        else:  # the second piece
+            self._logical_starts = [*self._logical_starts, len(self.text)]
+            self._file_starts = [*self._file_starts, file_start]
         self.text += piece
+
+    @classmethod
+    def of(cls, pieces: Iterable[tuple[str, int]]) -> LogicalLine:
+        """The line of ``(piece, file_start)`` pairs, joined once (``append`` copies the
+        text so far each time: quadratic for a heredoc of many lines)."""
+        line = cls()
+        texts: list[str] = []
+        logical: list[int] = []
+        files: list[int] = []
+        size = 0
+        for piece, file_start in pieces:
+            if piece:
+                texts.append(piece)
+                logical.append(size)
+                files.append(file_start)
+                size += len(piece)
+        if len(texts) == 1:
+            line.text = texts[0]
+            line._logical_starts = _FIRST_PIECE
+            line._file_starts = (files[0],)
+        elif texts:
+            line.text = "".join(texts)
+            line._logical_starts = logical
+            line._file_starts = files
+        return line
 
     def file_offset(self, index: int) -> int:
         """File offset of the character at ``index`` (or just past the end)."""
@@ -193,15 +236,19 @@ class Instruction:
     finding on the whole instruction points at); ``node_start``/``node_end`` cover
     the whole physical lines including leading blanks and the final newline.
     ``arguments`` is the text after the flags with continuations joined, and
-    ``arguments_index`` its start within ``logical.text``.
+    ``arguments_index`` its start within ``logical.text``. ``words`` are split off
+    ``arguments`` when first asked for (most RUN words are never read: the shell model
+    has its own), with the file's ``escape`` character.
     """
 
     __slots__ = (
+        "_words",
         "arguments",
         "arguments_index",
         "end",
         "end_line",
         "errors",
+        "escape",
         "flags",
         "heredocs",
         "inner",
@@ -217,18 +264,19 @@ class Instruction:
         "raw",
         "start",
         "start_line",
-        "words",
     )
 
     def __init__(self, keyword_raw: str, logical: LogicalLine) -> None:
-        self.keyword_raw = keyword_raw
-        self.keyword = keyword_raw.upper()
+        keyword = sys.intern(keyword_raw.upper())  # one string per keyword, not per line
+        self.keyword_raw = keyword if keyword == keyword_raw else keyword_raw
+        self.keyword = keyword
         self.logical = logical
         self.flags: list[Flag] = []
         self.arguments = ""
         self.arguments_index = 0
         self.json_args: list[str] | None = None
-        self.words: list[Word] = []
+        self._words: list[Word] | None = EMPTY  # None: not split yet
+        self.escape = "\\"
         self.pairs: list[KeyValue] = []
         self.heredocs: list[Heredoc] = []
         self.inner: Instruction | None = None
@@ -238,6 +286,16 @@ class Instruction:
         self.start = self.end = self.keyword_end = 0
         self.node_start = self.node_end = 0
         self.start_line = self.end_line = 0
+
+    @property
+    def words(self) -> list[Word]:
+        """The argument words of the shell form (none for the exec form and ONBUILD)."""
+        words = self._words
+        if words is None:
+            from lintlayers.syntax.parser import read_words
+
+            words = self._words = read_words(self)
+        return words
 
     @property
     def is_json(self) -> bool:

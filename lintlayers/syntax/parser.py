@@ -12,6 +12,7 @@ import re
 
 from lintlayers.source import SourceText
 from lintlayers.syntax.nodes import (
+    EMPTY,
     Directive,
     Dockerfile,
     Flag,
@@ -25,6 +26,7 @@ from lintlayers.syntax.nodes import (
 )
 from lintlayers.syntax.words import (
     NOT_STRINGS,
+    SPACE,
     parse_json_array,
     split_flags,
     split_words,
@@ -193,7 +195,6 @@ def _read_directive(dockerfile: Dockerfile, lines: _Lines, index: int, stripped:
 def _read_instruction(dockerfile: Dockerfile, lines: _Lines, index: int) -> tuple[Instruction, int]:
     """Read one instruction starting at line ``index``; return it and its last line."""
     continuation = _CONTINUATIONS[dockerfile.escape]
-    logical = LogicalLine()
     content = lines.content(index)
     leading = len(content) - len(content.lstrip())
     first_start = lines.start(index) + leading
@@ -202,7 +203,7 @@ def _read_instruction(dockerfile: Dockerfile, lines: _Lines, index: int) -> tupl
     open_line = match is not None
     if match is not None:
         piece = piece[: match.start()]
-    logical.append(piece, first_start)
+    pieces = [(piece, first_start)]
     first_line = index
     while open_line and index + 1 < lines.count:
         index += 1
@@ -213,7 +214,8 @@ def _read_instruction(dockerfile: Dockerfile, lines: _Lines, index: int) -> tupl
         match = continuation.search(content)
         open_line = match is not None
         piece = content[: match.start()] if match is not None else content
-        logical.append(piece, lines.start(index))
+        pieces.append((piece, lines.start(index)))
+    logical = LogicalLine.of(pieces)
     instruction = _build_instruction(logical, 0, dockerfile.escape)
     instruction.start_line = first_line + 1
     instruction.end_line = index + 1
@@ -240,7 +242,22 @@ def _read_instruction(dockerfile: Dockerfile, lines: _Lines, index: int) -> tupl
                 target.end = instruction.end
                 target.end_line = instruction.end_line
     _check_arguments(target)
+    _compact(instruction)
+    if instruction.inner is not None:
+        _compact(instruction.inner)
     return instruction, index
+
+
+def _compact(instruction: Instruction) -> None:
+    """Share one empty list among instructions (a large file has one a line)."""
+    if not instruction.flags:
+        instruction.flags = EMPTY
+    if not instruction.pairs:
+        instruction.pairs = EMPTY
+    if not instruction.heredocs:
+        instruction.heredocs = EMPTY
+    if not instruction.errors:
+        instruction.errors = EMPTY
 
 
 def _build_instruction(logical: LogicalLine, offset: int, escape: str) -> Instruction:
@@ -306,19 +323,26 @@ def _build_instruction(logical: LogicalLine, offset: int, escape: str) -> Instru
                 instruction.end,
             )
         )
-    quote_aware = keyword in QUOTE_AWARE
-    for raw, start, end in split_words(instruction.arguments, escape, quote_aware=quote_aware):
-        instruction.words.append(
-            Word(
-                raw,
-                unquote(raw, escape),
-                instruction.arguments_offset(start),
-                instruction.arguments_end(end),
-            )
-        )
-    if quote_aware:
+    instruction._words = None  # split on first use: see ``read_words``
+    instruction.escape = escape
+    if keyword in QUOTE_AWARE:
         _read_pairs(instruction, escape)
     return instruction
+
+
+def read_words(instruction: Instruction) -> list[Word]:
+    """The words of a shell-form instruction's arguments, as BuildKit splits them."""
+    escape = instruction.escape
+    quote_aware = instruction.keyword in QUOTE_AWARE
+    return [
+        Word(
+            raw,
+            unquote(raw, escape),
+            instruction.arguments_offset(start),
+            instruction.arguments_end(end),
+        )
+        for raw, start, end in split_words(instruction.arguments, escape, quote_aware=quote_aware)
+    ]
 
 
 def _read_pairs(instruction: Instruction, escape: str) -> None:
@@ -405,8 +429,10 @@ def _check_arguments(instruction: Instruction) -> None:
         return
     if instruction.json_args is not None:
         count = len(instruction.json_args)
-    else:
-        count = len(instruction.words) if keyword != "ONBUILD" else len(instruction.arguments)
+    elif keyword in ("COPY", "ADD"):
+        count = len(instruction.words)
+    else:  # only whether there is a word (ONBUILD has none: its arguments count)
+        count = 1 if instruction.arguments.strip(SPACE) else 0
     if count == 0:
         instruction.errors.append(
             ParseError(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_SPACE = " \t\v\f\r\n"
+SPACE = " \t\v\f\r\n"
+"""What separates words, as in BuildKit."""
+_SPACE = SPACE
 
 
 def split_flags(text: str) -> tuple[list[tuple[str, int, int]], int]:
