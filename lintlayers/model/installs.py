@@ -32,7 +32,7 @@ from lintlayers.model.context_copies import (
 )
 from lintlayers.model.ecosystems import ecosystem
 from lintlayers.model.install_text import manifest_copy_lines, needs_quoting
-from lintlayers.model.package_managers import match_implicit, match_install, reads_no_project
+from lintlayers.model.package_managers import match_any, reads_no_project
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -300,7 +300,7 @@ class _Sequence:
         if workdir is None:
             return found
         if run.json_args is not None:  # exec form: the argv itself
-            match = _match(run.json_args)
+            match = match_any(run.json_args)
             if match is not None:
                 install = Install(match, None, " ".join(run.json_args), workdir)
                 if self._resolve_manifests(install, workdir, values):
@@ -312,10 +312,14 @@ class _Sequence:
         home = home_of(self.state.user)
         for script in self.context.scripts(run):
             commands = sorted(script.commands, key=lambda item: item.start)
+            views = [command.effective() for command in commands]
+            matches = [match_any([word.value for word in view.words]) for view in views]
+            if not any(matches):
+                continue
             walk = CommandWalk(commands, workdir, values, home)
             for position, command in enumerate(commands):
-                view = command.effective()
-                match = _match([word.value for word in view.words])
+                view = views[position]
+                match = matches[position]
                 cwd = _known(walk.cwds[position])
                 if match is None or cwd is None:
                     continue
@@ -862,10 +866,6 @@ def _kept_mount(name: str, value: str | None) -> bool:
 
     options = dict(parse_csv_options(value))
     return (options.get("type") or "bind").lower() in ("cache", "secret", "ssh", "tmpfs")
-
-
-def _match(argv: list[str]) -> InstallMatch | None:
-    return match_install(argv) or match_implicit(argv)
 
 
 def _implicit_off(installer: object, values: dict[str, str]) -> bool:

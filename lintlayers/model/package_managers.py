@@ -24,6 +24,7 @@ __all__ = [
     "INSTALLERS",
     "InstallMatch",
     "Installer",
+    "match_any",
     "match_implicit",
     "match_install",
     "reads_no_project",
@@ -133,21 +134,36 @@ def normalize_argv(words: Sequence[str]) -> list[str]:
 
 def match_install(words: Sequence[str]) -> InstallMatch | None:
     """The dependency install from manifests ``words`` (an argv) runs, or ``None``."""
-    return _first(INSTALLERS, normalize_argv(words))
+    return _first(_INSTALLS_BY_NAME, normalize_argv(words))
 
 
 def match_implicit(words: Sequence[str]) -> InstallMatch | None:
     """The build ``words`` runs that installs dependencies first (``dotnet build``)."""
-    return _first(IMPLICIT_INSTALLS, normalize_argv(words))
+    return _first(_IMPLICIT_BY_NAME, normalize_argv(words))
 
 
-def _first(installers: tuple[Installer, ...], argv: list[str]) -> InstallMatch | None:
+def match_any(words: Sequence[str]) -> InstallMatch | None:
+    """``match_install``, else ``match_implicit`` (the argv normalized once)."""
+    argv = normalize_argv(words)
+    return _first(_INSTALLS_BY_NAME, argv) or _first(_IMPLICIT_BY_NAME, argv)
+
+
+def _by_name(installers: tuple[Installer, ...]) -> dict[str, list[Installer]]:
+    found: dict[str, list[Installer]] = {}
+    for installer in installers:
+        for name in installer.names:
+            found.setdefault(name, []).append(installer)
+    return found
+
+
+_INSTALLS_BY_NAME = _by_name(INSTALLERS)
+_IMPLICIT_BY_NAME = _by_name(IMPLICIT_INSTALLS)
+
+
+def _first(installers: dict[str, list[Installer]], argv: list[str]) -> InstallMatch | None:
     if not argv:
         return None
-    name = argv[0]
-    for installer in installers:
-        if name not in installer.names:
-            continue
+    for installer in installers.get(argv[0], ()):
         found = _match(installer, argv)
         if found is not None:
             return found
