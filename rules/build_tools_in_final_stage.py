@@ -297,7 +297,7 @@ def _violation(
     if len(names) > _SHOWN:
         shown += f" and {len(names) - _SHOWN} more"
     size = build_tools(install.system, names)
-    amount = f" ({size.text()} or more, {size.source})" if size is not None else ""
+    amount = f"{size.text()} or more ({size.source}), " if size is not None else ""
     listed = " ".join(names[:_SHOWN]) + (" ..." if len(names) > _SHOWN else "")
     if install.system == "apt":
         instead = f"purge them at the end of this RUN (`apt-get purge -y --auto-remove {listed}`)"
@@ -313,12 +313,12 @@ def _violation(
     stage = "an earlier stage"
     if builder == "buildkit" and any(build_tool_kind(install.system, n) == "go" for n in names):
         stage += f" (`FROM golang`, with `{cache_mount_flags('go')}` on its `go build`)"
-    message = (
-        f"`{label}` leaves build tools in {place}: {shown}{amount}, and this RUN does "
-        f"not remove them; build in {stage} and `COPY --from` only what the image "
-        f"needs at run time, or {instead}"
+    message = f"`{label}` leaves build tools in {place}: {shown}"
+    help = (
+        f"{amount}not removed by this RUN; build in {stage} and `COPY --from` only what "
+        f"the image needs at run time, or {instead}"
     )
     if explained:  # the author says why: a hint to check, not a warning
-        message += "; the comment above may explain why they are there"
-        return Violation(start, end, message, severity="info")
-    return Violation(start, end, message)
+        help += "; the comment above may explain why they are there"
+        return Violation(start, end, message, severity="info", help=help)
+    return Violation(start, end, message, help=help)

@@ -86,8 +86,10 @@ class ContextBloat(Rule):
         for report, flagged in chosen:
             for source, group in _by_source(flagged):
                 fixable = any(item.ignore in lines for item in group)
-                message = _message(report, source, group, context, build_context)
-                yield Violation(source.start, source.end, message, fix if fixable else None)
+                message, help = _message(report, source, group, context, build_context)
+                yield Violation(
+                    source.start, source.end, message, fix if fixable else None, help=help
+                )
 
 
 def _bloat(item: Flagged) -> bool:
@@ -109,7 +111,7 @@ def _message(
     items: list[Flagged],
     context: RuleContext,
     build_context: BuildContext,
-) -> str:
+) -> tuple[str, str]:
     from lintlayers.buildcontext.report import count, human_size
 
     listed = [
@@ -120,11 +122,12 @@ def _message(
         listed.append(f"{count(len(items) - _LISTED, 'more path')}")
     names = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
     one = len(items) == 1
+    what = items[0].what if one else f"{len(items)} paths the image does not need"
     return (
-        f"`{report.keyword} {source.text}` brings in {names} from the build context "
-        f"{context.context_dir} ({ignore_state(build_context, one)}); "
-        f"{'it does' if one else 'they do'} not belong in the image, and any change to "
-        f"{'it' if one else 'them'} busts this step's cache"
+        f"`{report.keyword} {source.text}` brings {what} into the image and this step's cache key",
+        f"{names} from the build context {context.context_dir} "
+        f"({ignore_state(build_context, one)}); any change to {'it' if one else 'them'} "
+        "busts this step's cache",
     )
 
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from lintlayers.buildcontext.context import BuildContext
     from lintlayers.buildcontext.report import CopyReport, CopySource, Flagged, Unwanted
     from lintlayers.context import RuleContext
+    from lintlayers.diagnostics import Fix
     from lintlayers.model.stages import BuildModel
     from lintlayers.syntax.nodes import Instruction
 
@@ -96,7 +97,8 @@ class SecretFileCopied(Rule):
                 if row is None:
                     continue
                 named.add((start, end))
-                yield Violation(start, end, _named_message(instruction, text, row, destination))
+                message, help = _named_message(instruction, text, row, destination)
+                yield Violation(start, end, message, help=help)
         yield from _brought_in(context, named)
 
 
@@ -193,12 +195,14 @@ def _mount_hint(name: str, row: Unwanted, destination: str) -> str:
     return f"read it from a secret mount where it is needed (`{mount} ...`)"
 
 
-def _named_message(instruction: Instruction, text: str, row: Unwanted, destination: str) -> str:
+def _named_message(
+    instruction: Instruction, text: str, row: Unwanted, destination: str
+) -> tuple[str, str]:
     name = text.rstrip("/").rpartition("/")[2] or text
     return (
-        f"`{instruction.keyword} {text}` puts {row.what} into an image layer: anyone who can "
-        "pull the image or read the build cache can read it, and deleting it in a later RUN "
-        f"leaves it in this layer; {_mount_hint(name, row, destination)}"
+        f"`{instruction.keyword}` puts {row.what} into an image layer anyone who pulls it can read",
+        f"`{instruction.keyword} {text}`: the build cache keeps it too, and deleting it in a "
+        f"later RUN leaves it in this layer; {_mount_hint(name, row, destination)}",
     )
 
 
@@ -224,7 +228,8 @@ def _brought_in(context: RuleContext, named: set[tuple[int, int]]) -> Iterator[V
     if not chosen:
         return
     fixable = [item for _, items in chosen for item in items if not item.deliberate]
-    fix, lines = None, []
+    fix: Fix | None = None
+    lines: list[str] = []
     if fixable:
         message = "Add {lines} to {file}"
         fix, lines = dockerignore_fix(context, build_context, fixable, message)
@@ -234,8 +239,8 @@ def _brought_in(context: RuleContext, named: set[tuple[int, int]]) -> Iterator[V
             groups.setdefault(id(item.source), (item.source, []))[1].append(item)
         for source, group in sorted(groups.values(), key=lambda pair: pair[0].start):
             has_fix = any(not item.deliberate and item.ignore in lines for item in group)
-            message = _brought_message(report, source, group, context, build_context)
-            yield Violation(source.start, source.end, message, fix if has_fix else None)
+            message, help = _brought_message(report, source, group, context, build_context)
+            yield Violation(source.start, source.end, message, fix if has_fix else None, help=help)
 
 
 def _brought_message(
@@ -244,7 +249,7 @@ def _brought_message(
     items: list[Flagged],
     context: RuleContext,
     build_context: BuildContext,
-) -> str:
+) -> tuple[str, str]:
     listed = [f"{item.shown} ({item.what})" for item in items[:_LISTED]]
     if len(items) > _LISTED:
         listed.append(f"{len(items) - _LISTED} more")
@@ -257,10 +262,10 @@ def _brought_message(
         state = "there is no .dockerignore"
     else:
         state = f"{os.path.basename(build_context.ignore_file)} does not leave {it} out"
+    what = items[0].what if one else f"{len(items)} secrets"
     return (
-        f"`{report.keyword} {source.text}` brings {names} from the build context "
-        f"{context.context_dir} into an image layer ({state}): anyone who can pull the image "
-        f"can read {it}, and deleting {it} in a later RUN leaves {it} in this layer; leave "
-        f"{it} out of the context and give the build what it needs with "
-        "`RUN --mount=type=secret`"
+        f"`{report.keyword} {source.text}` puts {what} from the build context into an image layer",
+        f"{names} from {context.context_dir} ({state}): anyone who can pull the image can "
+        f"read {it}, and deleting {it} in a later RUN leaves {it} in this layer; leave {it} "
+        "out of the context and give the build what it needs with `RUN --mount=type=secret`",
     )

@@ -289,20 +289,21 @@ class SecretInBuildVariable(Rule):
                     if keyword == "ENV" and _harmless_value(pair.value):
                         continue
                     reported.add((keyword, pair.key))  # one finding per variable
-                    message = _message(keyword, pair)
-                    yield Violation(pair.start, pair.start + len(pair.key), message)
+                    message, help = _message(keyword, pair)
+                    yield Violation(pair.start, pair.start + len(pair.key), message, help=help)
 
 
-def _message(keyword: str, pair: KeyValue) -> str:
+def _message(keyword: str, pair: KeyValue) -> tuple[str, str]:
     mount = f"RUN --mount=type=secret,id={pair.key.lower()},env={pair.key}"
     if keyword == "ARG":
         return (
-            f"ARG {pair.key} looks like a secret: the value given with --build-arg is "
-            "recorded in the image history (`docker history`) of every RUN after it and in "
-            f"the build cache; read it from a secret mount instead (`{mount} ...`)"
+            f"ARG {pair.key} looks like a secret: its value is kept in the image history",
+            "the value given with --build-arg is recorded in the history (`docker history`) "
+            f"of every RUN after it and in the build cache; read it from a secret mount "
+            f"instead (`{mount} ...`)",
         )
     return (
-        f"ENV {pair.key} looks like a secret: its value is stored in the image config, "
-        "readable by anyone who pulls the image (`docker inspect`); pass it when the "
-        f"container starts, or for the build read it from a secret mount (`{mount} ...`)"
+        f"ENV {pair.key} looks like a secret: its value is stored in the image config",
+        "anyone who pulls the image can read it (`docker inspect`); pass it when the "
+        f"container starts, or for the build read it from a secret mount (`{mount} ...`)",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions, run
+from rule_harness import fix, lint, onbuild, positions, run, said
 
 from lintlayers.fixes import apply_file_edits
 
@@ -73,13 +73,16 @@ def test_named_message() -> None:
     (finding,) = lint("FROM alpine\nCOPY .npmrc_x .env /app/.env\n", CODE)
     assert finding.severity == "error" and finding.category == "correctness"
     assert finding.message == (
-        "`COPY .env` puts an environment file with credentials into an image layer: anyone "
-        "who can pull the image or read the build cache can read it, and deleting it in a "
-        "later RUN leaves it in this layer; read it from a secret mount where it is needed "
+        "`COPY` puts an environment file with credentials into an image layer anyone who "
+        "pulls it can read"
+    )
+    assert finding.help == (
+        "`COPY .env`: the build cache keeps it too, and deleting it in a later RUN leaves it "
+        "in this layer; read it from a secret mount where it is needed "
         "(`RUN --mount=type=secret,id=env,target=/app/.env ...`)"
     )
     (ssh,) = lint("FROM alpine\nCOPY .ssh /root/.ssh\n", CODE)
-    assert "`RUN --mount=type=ssh`" in ssh.message
+    assert "`RUN --mount=type=ssh`" in said(ssh)
 
 
 @pytest.mark.parametrize(
@@ -96,7 +99,7 @@ def test_npmrc_with_a_token(tmp_path: Path, content: str, flagged: bool) -> None
     findings = lint(text, CODE, context_dir=root)
     assert positions(findings) == ([(2, 6, 2, 12)] if flagged else [])
     if flagged:
-        assert "npm settings with an auth token" in findings[0].message
+        assert "npm settings with an auth token" in said(findings[0])
         assert findings[0].fix is None  # named on purpose: the Dockerfile must change
 
 
@@ -130,12 +133,12 @@ def test_brought_in_by_a_broad_copy(tmp_path: Path) -> None:
     result = run(NODE, CODE, context_dir=root)
     (finding,) = result.findings
     assert positions([finding]) == [(3, 6, 3, 7)]
-    assert finding.message == (
-        "`COPY .` brings deploy/id_rsa (an SSH private key) and .env (an environment file "
-        f"with credentials) from the build context {root} into an image layer (there is no "
-        ".dockerignore): anyone who can pull the image can read them, and deleting them in a "
-        "later RUN leaves them in this layer; leave them out of the context and give the build "
-        "what it needs with `RUN --mount=type=secret`"
+    assert finding.message == "`COPY .` puts 2 secrets from the build context into an image layer"
+    assert finding.help == (
+        "deploy/id_rsa (an SSH private key) and .env (an environment file with credentials) "
+        f"from {root} (there is no .dockerignore): anyone who can pull the image can read "
+        "them, and deleting them in a later RUN leaves them in this layer; leave them out of "
+        "the context and give the build what it needs with `RUN --mount=type=secret`"
     )
     ((_, violation),) = result.violations
     assert violation.fix.applicability == "unsafe"
@@ -153,13 +156,13 @@ def test_named_and_brought_in_are_reported_once_each(tmp_path: Path) -> None:
     findings = lint(text, CODE, context_dir=root)
     assert positions(findings) == [(2, 6, 2, 10), (3, 6, 3, 13)]
     assert findings[0].fix is None
-    assert "config/.env" in findings[1].message
+    assert "config/.env" in said(findings[1])
 
 
 def test_exception_in_dockerignore_is_still_reported_without_fix(tmp_path: Path) -> None:
     root = make(tmp_path, {**PROJECT, ".dockerignore": "deploy\n.env*\n!.env\n"})
     ((_, violation),) = run(NODE, CODE, context_dir=root).violations
-    assert "a .dockerignore exception brings it in" in violation.message
+    assert "a .dockerignore exception brings it in" in said(violation)
     assert violation.fix is None
 
 
@@ -176,5 +179,5 @@ def test_onbuild_broad_copy_is_not_checked_against_this_context(tmp_path: Path) 
 def test_wildcard_copy_brings_secrets_in(tmp_path: Path) -> None:
     root = make(tmp_path, {"keys/server.key": "x", "keys/ca.pem": "x"})
     (finding,) = lint("FROM nginx\nCOPY keys/* /etc/nginx/\n", CODE, context_dir=root)
-    assert "keys/server.key (a private key)" in finding.message
-    assert "ca.pem" not in finding.message
+    assert "keys/server.key (a private key)" in said(finding)
+    assert "ca.pem" not in said(finding)

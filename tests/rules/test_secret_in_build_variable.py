@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from lintlayers.rules.secret_in_build_variable import name_parts, secret_word
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, said
 
 CODE = "LL310"
 
@@ -87,11 +87,11 @@ def test_onbuild() -> None:
 def test_messages() -> None:
     arg, env = lint("FROM alpine\nARG NPM_TOKEN\nENV DB_PASSWORD=x\nRUN true\n", CODE)
     assert arg.severity == "error" and arg.category == "correctness"
-    assert arg.message.startswith("ARG NPM_TOKEN looks like a secret")
-    assert "`docker history`" in arg.message
-    assert "RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN" in arg.message
-    assert env.message.startswith("ENV DB_PASSWORD looks like a secret")
-    assert "`docker inspect`" in env.message
+    assert said(arg).startswith("ARG NPM_TOKEN looks like a secret")
+    assert "`docker history`" in said(arg)
+    assert "RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN" in said(arg)
+    assert said(env).startswith("ENV DB_PASSWORD looks like a secret")
+    assert "`docker inspect`" in said(env)
     assert arg.fix is None and env.fix is None
 
 
