@@ -477,3 +477,11 @@ def test_folder_an_install_hook_reads_is_not_between(folder: str) -> None:
 def test_go_builds_download_modules_from_go_1_16(image: str, reported: bool) -> None:
     text = f"FROM {image}\nWORKDIR /go/src/app\nCOPY . .\nRUN go build ./...\n"
     assert bool(lint(text, CODE)) is reported
+
+
+def test_outputs_and_lockfiles_of_installs_are_the_table_s() -> None:
+    """What an install writes in its project (the reorder engine's RUN model reads it)."""
+    assert ecosystem("npm").outputs == ("node_modules",)
+    assert ecosystem("npm").lock_writes[1] == ("ci", "clean-install", "install-clean")
+    assert ecosystem("yarn").outputs == ecosystem("yarn-berry").outputs
+    assert "obj" in ecosystem("dotnet").outputs

@@ -16,7 +16,9 @@ is an entry here and its tests; the mechanisms that read the entries are
 Cache facts have one home: ``cache_kind`` names the entry of
 ``package_commands.CACHE_DIRS`` / ``mounts.CACHE_MOUNTS`` /
 ``size_estimates.package_cache`` when those modules know the tool; ``cache_dirs``
-holds the directories of the others. ``None``/empty means unknown.
+holds the directories of the others. ``None``/empty means unknown. ``outputs`` are
+what an install writes in its project folder (``node_modules``); ``lock_writes`` the
+lockfiles it may rewrite and the words (subcommand or flag) that forbid it.
 """
 
 from __future__ import annotations
@@ -165,10 +167,12 @@ class Ecosystem:
         "hook_inputs",
         "implicit",
         "installs",
+        "lock_writes",
         "lockfiles",
         "manifests",
         "name",
         "no_project",
+        "outputs",
         "problems",
         "reads_context",
         "setup",
@@ -194,6 +198,8 @@ class Ecosystem:
         cache_kind: str = "",
         cache_dirs: tuple[str, ...] = (),
         cleanup: tuple[str, ...] = (),
+        outputs: tuple[str, ...] = (),
+        lock_writes: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
     ) -> None:
         self.name = name
         self.tools = tools
@@ -211,6 +217,8 @@ class Ecosystem:
         self.cache_kind = cache_kind
         self.cache_dirs = cache_dirs
         self.cleanup = cleanup
+        self.outputs = outputs
+        self.lock_writes = lock_writes
 
     def cache_directories(self) -> tuple[str, ...]:
         """Where the tool keeps downloaded packages (``~`` is the user's home); () if unknown."""
@@ -297,6 +305,8 @@ _GO_VALUES = (
 
 # npm-style lifecycle scripts that run the project's own code during an install.
 NPM_HOOKS = r'"(preinstall|install|postinstall|prepare|prepublish)"\s*:'
+_YARN_OUTPUTS = ("node_modules", ".yarn", ".pnp.cjs", ".pnp.loader.mjs", ".pnp.js")
+_YARN_LOCKS = (("yarn.lock",), ("--frozen-lockfile", "--immutable", "--pure-lockfile"))
 # Folders that npm-style install hooks commonly read (patch-package, prisma generate,
 # husky): a COPY of one before the install may be needed by it.
 _NPM_HOOK_INPUTS = ("patches", "prisma", "scripts", ".husky", "husky", ".yarn", "bin", "tools")
@@ -394,6 +404,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         follow="requirements",
         cache_dirs=("~/.cache/uv",),
         cleanup=("uv cache clean", "UV_NO_CACHE=1"),
+        outputs=(".venv",),
+        lock_writes=(("uv.lock",), ("--locked", "--frozen")),
     ),
     Ecosystem(
         "poetry",
@@ -418,6 +430,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         no_project=(r"package-mode\s*=\s*false",),
         cache_dirs=("~/.cache/pypoetry",),
         cleanup=("poetry cache clear --all .",),
+        outputs=(".venv",),
+        lock_writes=(("poetry.lock",), ()),
     ),
     Ecosystem(
         "pipenv",
@@ -432,6 +446,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         ),
         cache_dirs=("~/.cache/pipenv",),
         cleanup=("pipenv --clear",),
+        outputs=(".venv",),
+        lock_writes=(("Pipfile.lock",), ("--deploy", "--ignore-pipfile")),
     ),
     Ecosystem(
         "pdm",
@@ -456,6 +472,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         no_project=(r"distribution\s*=\s*false", r"\A(?![\s\S]*\[build-system\])"),
         cache_dirs=("~/.cache/pdm",),
         cleanup=("pdm cache clear",),
+        outputs=(".venv", "__pypackages__"),
+        lock_writes=(("pdm.lock",), ("--frozen-lockfile", "--check")),
     ),
     Ecosystem(
         "conda",
@@ -511,6 +529,11 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         hook_inputs=_NPM_HOOK_INPUTS,
         cache_kind="npm",
         cleanup=("npm cache clean --force",),
+        outputs=("node_modules",),
+        lock_writes=(
+            ("package-lock.json", "npm-shrinkwrap.json"),
+            ("ci", "clean-install", "install-clean"),
+        ),
     ),
     Ecosystem(
         "yarn-berry",
@@ -543,6 +566,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         hook_inputs=_NPM_HOOK_INPUTS,
         cache_dirs=("~/.yarn/berry/cache",),
         cleanup=("yarn cache clean --all",),
+        outputs=_YARN_OUTPUTS,
+        lock_writes=_YARN_LOCKS,
     ),
     Ecosystem(
         "yarn",
@@ -572,6 +597,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         hook_inputs=_NPM_HOOK_INPUTS,
         cache_kind="yarn",
         cleanup=("yarn cache clean",),
+        outputs=_YARN_OUTPUTS,
+        lock_writes=_YARN_LOCKS,
     ),
     Ecosystem(
         "pnpm",
@@ -605,6 +632,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         hook_inputs=_NPM_HOOK_INPUTS,
         cache_dirs=("~/.local/share/pnpm/store", "~/.cache/pnpm"),
         cleanup=("pnpm store prune",),
+        outputs=("node_modules",),
+        lock_writes=(("pnpm-lock.yaml",), ("--frozen-lockfile",)),
     ),
     Ecosystem(
         "bun",
@@ -628,6 +657,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         hook_inputs=_NPM_HOOK_INPUTS,
         cache_dirs=("~/.bun/install/cache",),
         cleanup=("bun pm cache rm",),
+        outputs=("node_modules",),
+        lock_writes=(("bun.lock", "bun.lockb"), ("--frozen-lockfile",)),
     ),
     # Go, Rust
     Ecosystem(
@@ -665,6 +696,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         setup=(("env",), ("version",), ("mod", "verify"), ("clean",)),
         cache_kind="go",
         cleanup=("go clean -modcache -cache",),
+        lock_writes=(("go.sum",), ()),
     ),
     Ecosystem(
         "cargo",
@@ -688,6 +720,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         setup=(("install",),),
         cache_dirs=("/usr/local/cargo/registry", "/usr/local/cargo/git"),
         cleanup=("rm -rf /usr/local/cargo/registry",),
+        outputs=("target",),
+        lock_writes=(("Cargo.lock",), ("--locked", "--frozen")),
     ),
     Ecosystem(
         "cargo-chef",
@@ -704,6 +738,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
             ),
         ),
         cache_dirs=("/usr/local/cargo/registry", "/usr/local/cargo/git"),
+        outputs=("target",),
     ),
     # JVM
     Ecosystem(
@@ -733,6 +768,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
             ("<modules>", "pom.xml lists modules, whose pom.xml files the install also reads"),
         ),
         cache_dirs=("~/.m2/repository",),
+        outputs=("target",),
     ),
     Ecosystem(
         "gradle",
@@ -760,6 +796,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
             ),
         ),
         cache_dirs=("~/.gradle/caches",),
+        outputs=(".gradle", "build"),
     ),
     Ecosystem(
         "sbt",
@@ -775,6 +812,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=(("compile",), ("assembly",), ("stage",), ("package",)),
         problems=((r"\.dependsOn\(|aggregate\(", "the sbt build has subprojects"),),
         cache_dirs=("~/.ivy2/cache", "~/.cache/coursier", "~/.sbt"),
+        outputs=("target", "project/target"),
     ),
     # .NET
     Ecosystem(
@@ -813,6 +851,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         follow="dotnet",
         cache_dirs=("~/.nuget/packages",),
         cleanup=("dotnet nuget locals all --clear",),
+        outputs=("obj",),
+        lock_writes=(("packages.lock.json",), ("--locked-mode",)),
     ),
     Ecosystem(
         "nuget",
@@ -834,6 +874,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         follow="dotnet",
         cache_dirs=("~/.nuget/packages",),
         cleanup=("nuget locals all -clear",),
+        outputs=("packages",),
     ),
     Ecosystem(
         "paket",
@@ -847,6 +888,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
             Installer("", ("paket",), (("restore",), ("install",))),
         ),
         cache_dirs=("~/.nuget/packages",),
+        outputs=("packages", "paket-files"),
+        lock_writes=(("paket.lock",), ("restore",)),
     ),
     # Ruby, PHP
     Ecosystem(
@@ -871,6 +914,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         follow="gemspec",
         cache_dirs=("/usr/local/bundle/cache",),
         cleanup=("bundle clean --force", "rm -rf /usr/local/bundle/cache"),
+        outputs=(".bundle", "vendor"),
+        lock_writes=(("Gemfile.lock",), ("--frozen", "--deployment")),
     ),
     Ecosystem(
         "rubygems",
@@ -915,6 +960,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         setup=(("config",), ("global",), ("self-update",)),
         cache_dirs=("~/.composer/cache", "~/.cache/composer"),
         cleanup=("composer clear-cache",),
+        outputs=("vendor",),
+        lock_writes=(("composer.lock",), ()),
     ),
     # Erlang VM
     Ecosystem(
@@ -934,6 +981,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
             (r"\bapps_path\s*:", "mix.exs is an umbrella project, whose apps it also reads"),
         ),
         cache_dirs=("~/.hex", "~/.mix"),
+        outputs=("deps", "_build"),
+        lock_writes=(("mix.lock",), ("--check-locked",)),
     ),
     Ecosystem(
         "rebar3",
@@ -948,6 +997,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         ),
         builds=(("compile",), ("release",), ("as",)),
         cache_dirs=("~/.cache/rebar3",),
+        outputs=("_build",),
+        lock_writes=(("rebar.lock",), ()),
     ),
     # Dart, Swift, Haskell
     Ecosystem(
@@ -968,6 +1019,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         setup=(("config",), ("precache",), ("doctor",)),
         problems=((r"(?m)^\s*path\s*:", "pubspec.yaml names path dependencies"),),
         cache_dirs=("~/.pub-cache",),
+        outputs=(".dart_tool",),
+        lock_writes=(("pubspec.lock",), ("--enforce-lockfile",)),
     ),
     Ecosystem(
         "swiftpm",
@@ -988,6 +1041,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=(("build",), ("test",), ("run",)),
         problems=((r"\.package\(\s*path\s*:", "Package.swift names local packages"),),
         cache_dirs=("~/.cache/org.swift.swiftpm",),
+        outputs=(".build",),
+        lock_writes=(("Package.resolved",), ("--force-resolved-versions",)),
     ),
     Ecosystem(
         "cabal",
@@ -1009,6 +1064,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=(("build",), ("install",)),
         setup=(("update",), ("v2-update",), ("user-config",)),
         cache_dirs=("~/.cabal/packages", "~/.local/state/cabal/store"),
+        outputs=("dist-newstyle",),
     ),
     Ecosystem(
         "stack",
@@ -1032,6 +1088,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         setup=(("setup",), ("update",), ("config",)),
         problems=((r"(?m)^packages\s*:\s*\n(\s*-\s*(?!\.\s*$).*\n)", "stack.yaml lists packages"),),
         cache_dirs=("~/.stack",),
+        outputs=(".stack-work",),
+        lock_writes=(("stack.yaml.lock",), ()),
     ),
     # R, Perl, Lua
     Ecosystem(
@@ -1053,6 +1111,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         ),
         setup=((),),  # ``Rscript -e 'install.packages("x")'`` reads nothing of the context
         cache_dirs=("~/.cache/R/renv",),
+        outputs=("renv/library",),
     ),
     Ecosystem(
         "cpanm",
@@ -1088,6 +1147,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
             Installer("", ("carton",), (("install",),), value_options=("--path", "--cpanfile")),
         ),
         cache_dirs=("~/.cpanm",),
+        outputs=("local",),
+        lock_writes=(("cpanfile.snapshot",), ("--deployment",)),
     ),
     Ecosystem(
         "luarocks",
@@ -1129,6 +1190,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         ),
         setup=(("install",), ("integrate",)),  # ``vcpkg install zlib``: classic mode
         cache_dirs=("~/.cache/vcpkg/archives",),
+        outputs=("vcpkg_installed",),
     ),
     Ecosystem(
         "conan",

@@ -52,35 +52,6 @@ _COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".lzma", ".tar")
 
 _VERSION_FLAGS = frozenset({"--version", "-v", "-V", "version", "--help", "-h"})
 
-_PROJECT_OUTPUTS = {
-    "npm": ("node_modules",),
-    "yarn": ("node_modules", ".yarn", ".pnp.cjs", ".pnp.loader.mjs", ".pnp.js"),
-    "pnpm": ("node_modules",),
-    "uv": (".venv",),
-    "poetry": (".venv",),
-    "pipenv": (".venv",),
-    "cargo": ("target",),
-    "maven": ("target",),
-    "gradle": (".gradle", "build"),
-    "bundler": (".bundle", "vendor"),
-    "composer": ("vendor",),
-}
-"""What an install writes in its project directory."""
-
-_LOCKS = {
-    "npm": (("package-lock.json", "npm-shrinkwrap.json"), ("ci", "clean-install", "install-clean")),
-    "yarn": (("yarn.lock",), ("--frozen-lockfile", "--immutable", "--pure-lockfile")),
-    "pnpm": (("pnpm-lock.yaml",), ("--frozen-lockfile",)),
-    "uv": (("uv.lock",), ("--locked", "--frozen")),
-    "poetry": (("poetry.lock",), ()),
-    "pipenv": (("Pipfile.lock",), ("--deploy", "--ignore-pipfile")),
-    "go": (("go.sum",), ()),
-    "cargo": (("Cargo.lock",), ("--locked", "--frozen")),
-    "bundler": (("Gemfile.lock",), ("--frozen", "--deployment")),
-    "composer": (("composer.lock",), ()),
-}
-"""Lockfiles an install may rewrite, and the words (subcommand or flag) that forbid it."""
-
 _TOOL_DIR_VARIABLES = re.compile(
     r"(VIRTUAL_ENV|GOPATH|GOBIN|GOCACHE|GOMODCACHE|CARGO_HOME|RUSTUP_HOME|GEM_HOME|GEM_PATH"
     r"|BUNDLE_PATH|BUNDLE_APP_CONFIG|NPM_CONFIG_PREFIX|npm_config_prefix|NODE_PATH|PNPM_HOME"
@@ -398,19 +369,22 @@ class RunModel:
 
     def _install(self, index: int, command: SimpleCommand, install: object, cwds: list[str]) -> str:
         """A dependency install from manifests (``npm ci``, ``pip install -r``...)."""
+        from lintlayers.model.ecosystems import ecosystem
         from lintlayers.model.package_managers import InstallMatch
 
         assert isinstance(install, InstallMatch)
         self.language_dirs(cwds, install.installer.tool)
         tool = install.installer.tool
         args = set(install.argv)
+        entry = ecosystem(install.installer.ecosystem)  # outputs and lockfiles: the table's
+        outputs = entry.outputs if entry is not None else ()
+        locks, frozen = entry.lock_writes if entry is not None else ((), ())
         for project in self.paths(index, install.project_dir, cwds):
             for name in (*install.manifests, *install.optional, *install.wrapper):
                 self.effect.reads.add(join(project, name.rstrip("/")))
-            for name in _PROJECT_OUTPUTS.get(tool, ()):
+            for name in outputs:
                 self.effect.writes.add(join(project, name))
                 self.effect.reads.add(join(project, name))
-            locks, frozen = _LOCKS.get(tool, ((), ()))
             if not (args & set(frozen)):
                 for name in locks:
                     self.effect.writes.add(join(project, name))
