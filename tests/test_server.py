@@ -527,6 +527,28 @@ async def test_deferred_rule_is_carried_while_typing(
     last = complete_lints()[-1]
     assert [d.range for d in last.diagnostics if d.code == "LL105"] == [moved]
 
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), moved.start)
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    (message,) = [d.message for d in last.diagnostics if d.code == "LL105"]
+    assert message in hover.contents.value  # the costs before and after
+    assert "LL105 suboptimal-step-order" in hover.contents.value
+
+
+async def test_pushed_settings_choose_the_builder(client: RecordingClient, workspace: Path) -> None:
+    text = "FROM alpine\nLABEL version=1\nRUN echo hello\n"
+    uri = open_file(client, workspace / "builder" / "Dockerfile", text)
+    assert "LL202" not in codes(await published(client, uri, 1))  # classic builder only
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"lintlayers": {"builder": "classic"}})
+    )
+    client.published.clear()
+    assert "LL202" in codes(await published(client, uri, 1))
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    client.published.clear()
+    assert "LL202" not in codes(await published(client, uri, 1))
+
 
 async def test_positions_count_code_units_of_the_negotiated_encoding() -> None:
     text = "ab🐳é\r\nx\ry\n"

@@ -107,6 +107,13 @@ class Folders:
             self._initial = raw
             self.invalidate()
 
+    def push_editor_settings(self, raw: object) -> None:
+        """Settings the editor sent (``didChangeConfiguration``): for every folder,
+        replacing those it was asked for before."""
+        with self._lock:
+            self._editor = {None: raw}
+            self.invalidate()
+
     def set_editor_settings(self, folder: str | None, raw: object) -> None:
         """Editor settings for a workspace folder (None: every folder without its own)."""
         with self._lock:

@@ -208,7 +208,7 @@ def create_server() -> LintlayersServer:
     ) -> None:
         settings = params.settings
         if isinstance(settings, dict) and settings:
-            ls.folders.set_editor_settings(None, settings)
+            ls.folders.push_editor_settings(settings)
             ls.relint_all()
         elif ls.pull_configuration:
             await ls.fetch_configuration()
