@@ -55,10 +55,10 @@ class TemplateFile(Rule):
         if kind is None:
             return
         errors = len(context.dockerfile.all_errors())
-        detail = f"; {errors} lines do not parse as Dockerfile" if errors > 1 else ""
         end = context.source.text.find("\n")
         yield Violation(
             0,
             end if end >= 0 else len(context.source.text),
-            f"this file is {kind}, not a Dockerfile: lint what it renders to{detail}",
+            f"this file is {kind}, not a Dockerfile: lint what it renders to",
+            help=f"{errors} lines do not parse as Dockerfile" if errors > 1 else None,
         )

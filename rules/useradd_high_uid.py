@@ -92,8 +92,11 @@ class UseraddHighUid(Rule):
                     yield Violation(
                         start,
                         end,
-                        f"`useradd -u {uid}` without `--no-log-init` writes "
-                        f"{format_bytes(size)} of zeros to /var/log/lastlog "
-                        "and faillog in this layer",
+                        f"`useradd -u {uid}` without `--no-log-init` writes {format_bytes(size)} "
+                        "of zeros into this layer",
                         fix,
+                        help=(
+                            "/var/log/lastlog and faillog get a record for every UID up to this "
+                            "one; a layer stores their sparse bytes, and no container reads them"
+                        ),
                     )

@@ -86,6 +86,10 @@ class WholeFilesystemCopy(Rule):
                 yield Violation(
                     instruction.start,
                     instruction.end,
-                    f"`COPY --from={origin} / /` copies a whole root filesystem{shared} onto "
-                    f"{base}: the base's files are stored twice",
+                    f"`COPY --from={origin} / /` stores a whole root filesystem over {base}",
+                    help=(
+                        f"the copied root{shared} holds its base's files, stored again on top "
+                        f"of {base}'s; build FROM scratch to flatten, or copy only the folders "
+                        "the image needs"
+                    ),
                 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from corpus_support import corpus_root
-from rule_harness import rule_class
+from rule_harness import rule_class, said
 
 from lintlayers.engine import Linter, instantiate
 from lintlayers.registry import load_rules
@@ -34,7 +34,7 @@ def all_findings(text: str, path: str) -> list:
 def test_a_template_gets_one_finding_and_nothing_else(text: str, path: str, kind: str) -> None:
     findings = all_findings(text, path)
     assert [finding.code for finding in findings] == ["LL002"]
-    assert kind in findings[0].message
+    assert kind in said(findings[0])
     assert findings[0].location.line == 1
 
 

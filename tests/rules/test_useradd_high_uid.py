@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, said
 
 CODE = "LL313"
 
@@ -19,14 +19,14 @@ CODE = "LL313"
 )
 def test_reports_with_the_size(line: str, size: str) -> None:
     [finding] = lint(f"FROM debian\n{line}\n", CODE)
-    assert size in finding.message
+    assert size in said(finding)
     assert finding.location.line == 2
 
 
 def test_uid_from_a_known_variable() -> None:
     text = "FROM debian\nARG APP_UID=150000\nRUN useradd -u $APP_UID app\n"
     [finding] = lint(text, CODE)
-    assert "-u 150000" in finding.message
+    assert "-u 150000" in said(finding)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rule_harness import fix, lint
+from rule_harness import fix, lint, said
 
 CODE = "LL314"
 BUILD = "FROM alpine:3.20 AS build\nRUN apk add --no-cache curl\n"
@@ -22,7 +22,7 @@ BUILD = "FROM alpine:3.20 AS build\nRUN apk add --no-cache curl\n"
 def test_reports(tail: str, shared: bool) -> None:
     [finding] = lint(BUILD + tail, CODE)
     assert finding.location.line == 4
-    assert ("built on alpine:3.20 too" in finding.message) is shared
+    assert ("built on alpine:3.20 too" in said(finding)) is shared
     assert fix(BUILD + tail, CODE, unsafe=True) == BUILD + tail
 
 
