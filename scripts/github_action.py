@@ -57,7 +57,8 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     completed = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
     code = completed.returncode
     report = parse_report(completed.stdout)
-    findings = [finding_from_json(item) for item in report.get("findings", [])]
+    items = report.get("findings")
+    findings = [finding_from_json(item) for item in items] if isinstance(items, list) else []
     from lintlayers.reporters.base import ReportContext, get_reporter
 
     get_reporter("github")(findings, sys.stdout, ReportContext())

@@ -318,12 +318,13 @@ def _read_layer(
     label = f"{image.path}: layer {len(filesystem.layers)} ({blob.digest})"
     try:
         with blob.open() as raw:
-            stream = CountingReader(raw, advance)
+            counter = CountingReader(raw, advance)
+            stream: BinaryIO = counter  # type: ignore[assignment]  # reads as the layer reader does
             compression = sniff_compression(stream)
             stats = filesystem.apply_layer(iter_entries(stream, label, blob.media_type))
     except OSError as error:
         raise ImageError(f"{label} cannot be read: {error}") from None
-    advance(max(0, blob.size - stream.count))  # a tar reader stops before the padding
+    advance(max(0, blob.size - counter.count))  # a tar reader stops before the padding
     return LayerReport(blob, compression, stats)
 
 

@@ -42,7 +42,7 @@ def build(findings: list[Finding], context: ReportContext) -> list[dict[str, obj
     """The issues as plain JSON-ready data, in file and line order."""
     ordered = sorted_findings(findings)
     seen: dict[tuple[str, str, str], int] = {}
-    issues = []
+    issues: list[dict[str, object]] = []
     for finding in ordered:
         path = relative_path(finding.file)
         anchor = line_anchor(finding, context.sources.get(finding.file))
