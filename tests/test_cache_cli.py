@@ -101,7 +101,7 @@ def repo(tmp_path: Path) -> Path:
     root.mkdir()
     git(root, "init", "-q")
     commit(root, "start", FILES)
-    for number in range(2, 5):
+    for number in range(2, 10):  # 11 commits in all: enough for git's history to be used
         commit(root, f"code {number}", {"src/app.py": f"print({number})\n"})
     commit(root, "docs", {"README.md": "# more\n"})
     commit(root, "deps", {"requirements.txt": "flask\nrequests\n"})
@@ -224,7 +224,7 @@ def test_history_mode_on_a_real_repository(repo):
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["mode"] == "history"
-    assert data["history"] == {"source": "git", "commits": 6, "note": ""}
+    assert data["history"] == {"source": "git", "commits": 11, "note": ""}
     # The same figure through the API.
     text = (repo / "Dockerfile").read_text(encoding="utf-8")
     plan = build_plan(
@@ -237,14 +237,14 @@ def test_history_mode_on_a_real_repository(repo):
         for stage in data["stages"]
         for step in stage["steps"]
     }
-    assert rates[(0, 5)] == round(2 / 6, 4)  # pip: the first commit and the deps commit
-    assert rates[(0, 6)] == round(5 / 6, 4)  # COPY . .: all but the README-only commit
+    assert rates[(0, 5)] == round(2 / 11, 4)  # pip: the first commit and the deps commit
+    assert rates[(0, 6)] == round(10 / 11, 4)  # COPY . .: all but the README-only commit
     assert rates[(0, 2)] is None  # ARG: no cache step under BuildKit
     # the reorder engine suggests an order only when it costs less per commit
     suggested = data["suggested"]
     assert suggested is None or suggested["expected_cost"] < data["expected_cost"]
     text_output = cli("Dockerfile", cwd=repo).stdout
-    assert "6 commits from git" in text_output
+    assert "11 commits from git" in text_output
     assert f"expected rebuild cost: {round(report.expected, 1)} relative seconds" in text_output
 
 
@@ -343,7 +343,7 @@ def test_reorder_engine_figure_when_available(repo, monkeypatch, capsys):
     monkeypatch.chdir(repo)
     assert main(["cache", "Dockerfile", "--volatile-arg", "GIT_SHA", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert calls == [("buildkit", 6)]
+    assert calls == [("buildkit", 11)]
     assert data["suggested"]["expected_cost"] < data["expected_cost"]
     assert main(["cache", "Dockerfile", "--volatile-arg", "GIT_SHA"]) == 0
     shown = capsys.readouterr().out
@@ -358,3 +358,59 @@ def test_reorder_engine_figure_when_available(repo, monkeypatch, capsys):
     assert json.loads(capsys.readouterr().out)["suggested"] == {
         "error": "the reorder engine failed: boom"
     }
+
+
+# ------------------------------------------------------------- the same history as LL105
+
+REORDERABLE = {
+    "Dockerfile": (
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends gcc\n"
+        'CMD ["python", "app.py"]\n'
+    ),
+    "app.py": "print(1)\n",
+}
+
+
+def ll105(root: Path):
+    """LL105's finding on ``root/Dockerfile``, linted with ``root`` as its build context."""
+    from lintlayers.engine import Linter
+    from lintlayers.registry import load_rules
+
+    (rule,) = [cls() for cls in load_rules() if cls.code == "LL105"]
+    path = root / "Dockerfile"
+    result = Linter([rule]).lint_text(
+        path.read_text(encoding="utf-8"), str(path), context_dir=str(root)
+    )
+    (finding,) = result.findings
+    return finding
+
+
+@pytest.mark.parametrize("commits", [1, 9, 12])
+def test_cache_and_ll105_choose_the_same_history(tmp_path: Path, commits: int) -> None:
+    root = tmp_path / "young"
+    root.mkdir()
+    git(root, "init", "-q")
+    commit(root, "start", REORDERABLE)
+    for number in range(2, commits + 1):
+        commit(root, f"code {number}", {"app.py": f"print({number})\n"})
+    data = json.loads(cli("Dockerfile", "--format", "json", cwd=root).stdout)
+    finding = ll105(root)
+    if commits < 10:  # too few to tell how often each file changes
+        assert data["history"]["source"] == "synthetic"
+        assert data["history"]["commits"] == 20
+        assert data["history"]["note"].startswith(f"only {commits} commit")
+        assert "over a synthetic history of 20 commits" in finding.help
+    else:
+        assert data["history"] == {"source": "git", "commits": commits, "note": ""}
+        assert f"over the last {commits} commits of the build context" in finding.help
+    # the suggested order's cost is shown, and it is LL105's figure
+    before, after = re.findall(r"\d+\.\d", finding.message)
+    assert round(data["expected_cost"], 1) == float(before)
+    assert round(data["suggested"]["expected_cost"], 1) == float(after)
+    shown = cli("Dockerfile", cwd=root).stdout
+    assert f"suggested order: {_number(float(after))} relative seconds per commit" in shown
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")

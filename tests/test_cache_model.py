@@ -21,6 +21,7 @@ from lintlayers.cache.history import (
     changed_since,
     file_class,
     load_history,
+    project_history,
     synthetic_history,
 )
 from lintlayers.cache.predict import key_changes, predict
@@ -831,6 +832,20 @@ def test_history_searches_a_bounded_window_of_commits(tmp_path, monkeypatch):
     recent = load_history(str(repo / "ctx"), limit=1)
     assert recent.source == "git"
     assert [commit.subject for commit in recent.commits] == ["new context change"]
+
+
+def test_project_history_counts_commits_whatever_the_limit(tmp_path):
+    """The one choice of ``lintlayers cache`` and LL105: git from 10 commits on, a limit
+    below 10 only shortens the history it returns."""
+    repo = new_repo(tmp_path / "repo")
+    for number in range(9):
+        commit_all(repo, f"change {number}", {"ctx/app.py": str(number)})
+    assert project_history(str(repo / "ctx"), limit=2).source == "synthetic"
+    commit_all(repo, "tenth", {"ctx/app.py": "10"})
+    short = project_history(str(repo / "ctx"), limit=2)
+    assert short.source == "git"
+    assert [commit.subject for commit in short.commits] == ["tenth", "change 8"]
+    assert len(project_history(str(repo / "ctx"))) == 10
 
 
 def test_history_with_too_few_commits_falls_back_when_asked(tmp_path):

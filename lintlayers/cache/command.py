@@ -123,10 +123,10 @@ def _run(options: argparse.Namespace, out: TextIO) -> int:
             _write_lines(out, _prediction_lines(path, builder, prediction, costs))
         return EXIT_OK
     from lintlayers.cache.expected import cost_report
-    from lintlayers.cache.history import load_history
+    from lintlayers.cache.history import project_history
 
-    try:
-        history = load_history(
+    try:  # the same choice of history as rule LL105's
+        history = project_history(
             context_dir,
             limit=options.history,
             files=[entry.path for entry in context.files() if not entry.is_dir],

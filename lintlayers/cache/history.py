@@ -9,7 +9,10 @@ an addition. When the context is the repository root, ``.git`` itself is in the
 context and changes with every commit: each commit also lists ``GIT_MARKER``, so a
 ``COPY . .`` that does not ignore ``.git`` misses every time, as it does for real.
 
-Without git, or outside a repository, ``synthetic_history(paths)`` stands in: each
+``project_history(context_dir)`` is the choice ``lintlayers cache`` and rule LL105
+both make: git's history when at least ``MIN_GIT_COMMITS`` commits change the context,
+else the synthetic one. Without git, outside a repository, or with too few commits,
+``synthetic_history(paths)`` stands in: each
 file is classed by its name and changes with a fixed period, so the same replay
 (``expected_cost``) still works. The classes and periods (``PERIODS``): manifests and
 lock files change in 1 commit of 20, build files (Dockerfile, ``.dockerignore``, CI)
@@ -26,6 +29,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
 DEFAULT_LIMIT = 200
+MIN_GIT_COMMITS = 10
+"""Fewer commits changing the context than this are too few to tell how often each file
+changes (a young repository's first commit adds everything): ``project_history`` uses
+the synthetic history then."""
 WINDOW = 2000
 """At most this many commits back (first parents) are searched for ones that change the
 context: in a large repository whose context changes rarely, ``git log -- .`` would
@@ -158,7 +165,9 @@ def load_history(
 
     Falls back to ``synthetic_history`` of ``files`` (default: the context's files after
     its ``.dockerignore``) when git is missing, the folder is not in a repository or
-    fewer than ``min_commits`` commits touch it; ``History.reason`` says which.
+    fewer than ``min_commits`` commits touch it (counted whatever ``limit`` is);
+    ``History.reason`` says which. ``project_history`` is the choice the commands and
+    rules make.
     """
     window = max(WINDOW, 10 * limit)
     located = _locate(context_dir, window)
@@ -173,7 +182,7 @@ def load_history(
         context_dir,
         [
             "log",
-            f"-n{max(limit, 1)}",
+            f"-n{max(limit, min_commits, 1)}",
             "--no-merges",
             "--no-renames",
             "--no-color",
@@ -209,7 +218,20 @@ def load_history(
             _files_of(context_dir) if files is None else files,
             reason=f"{found} the context {where}: a synthetic history by file class",
         )
-    return History(commits, "git")
+    return History(commits[: max(limit, 1)], "git")
+
+
+def project_history(
+    context_dir: str, *, limit: int = DEFAULT_LIMIT, files: Iterable[str] | None = None
+) -> History:
+    """The history a build context's costs are priced over: the one decision of
+    ``lintlayers cache`` and rule LL105.
+
+    git's last ``limit`` commits changing the context when at least ``MIN_GIT_COMMITS``
+    do (counted whatever ``limit`` is), else ``synthetic_history`` of ``files`` (default:
+    the context's files after ``.dockerignore``) with the reason in ``History.reason``.
+    """
+    return load_history(context_dir, limit=limit, files=files, min_commits=MIN_GIT_COMMITS)
 
 
 def changed_since(context_dir: str, revision: str) -> frozenset[str]:

@@ -1,8 +1,9 @@
 """The search's inputs from the cache model: a cost per step and the commits changing its key.
 
 Everything here comes from ``lintlayers.cache``: the plan (``build_plan``), the cost
-priors (``Costs``), the history (``load_history`` with a build context; without one,
-``synthetic_history`` over paths standing for what the Dockerfile copies) and each
+priors (``Costs``), the history (``project_history`` with a build context, the same
+choice ``lintlayers cache`` makes; without one, ``synthetic_history`` over paths
+standing for what the Dockerfile copies) and each
 step's own key cause per commit (the rule ``predict`` applies, with the chain left
 out: the search adds the chain itself, for any order).
 
@@ -30,10 +31,6 @@ if TYPE_CHECKING:
 
 HISTORY_LIMIT = 100
 """Most commits of git history replayed (the newest)."""
-MIN_GIT_COMMITS = 10
-"""Fewer commits changing the context than this are too few to tell how often each
-file changes (a young repository's first commit adds everything): the synthetic
-history stands in."""
 
 _histories: dict[str, History] = {}
 """Histories per context folder, loaded once per process."""
@@ -205,7 +202,7 @@ def _dockerfile_path(context: RuleContext) -> str | None:
 
 
 def _history(context: RuleContext, plan: CachePlan) -> History:
-    from lintlayers.cache.history import HistoryError, load_history, synthetic_history
+    from lintlayers.cache.history import HistoryError, project_history, synthetic_history
 
     if context.context_dir is not None:
         import os
@@ -213,8 +210,14 @@ def _history(context: RuleContext, plan: CachePlan) -> History:
         key = os.path.abspath(context.context_dir)
         found = _histories.get(key)
         if found is None:
+            build = plan.context
+            files = (
+                None
+                if build is None
+                else (entry.path for entry in build.files() if not entry.is_dir)
+            )  # what the plan's context holds, walked only for a synthetic history
             try:
-                found = load_history(key, limit=HISTORY_LIMIT, min_commits=MIN_GIT_COMMITS)
+                found = project_history(key, limit=HISTORY_LIMIT, files=files)
             except HistoryError:
                 found = None
             if found is not None:
