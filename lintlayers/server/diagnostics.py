@@ -7,6 +7,7 @@ from lsprotocol import types
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from lintlayers.diagnostics import Finding
     from lintlayers.server.linting import Entry, Outcome
     from lintlayers.server.positions import LineIndex
 
@@ -20,16 +21,23 @@ SEVERITIES = {
 
 
 def diagnostic(entry: Entry, index: LineIndex) -> types.Diagnostic:
-    """The diagnostic of one finding."""
+    """The diagnostic of one finding: its message, then its help on the next line (as
+    the text report shows it)."""
     finding = entry.finding
     return types.Diagnostic(
         range=index.range(entry.start, entry.end),
-        message=finding.message,
+        message=full_message(finding),
         severity=SEVERITIES.get(finding.severity, types.DiagnosticSeverity.Warning),
         code=finding.code,
         code_description=types.CodeDescription(href=finding.url) if finding.url else None,
         source=SOURCE,
     )
+
+
+def full_message(finding: Finding) -> str:
+    """The finding's message and, when it has one, its help (the detail)."""
+    help_text = getattr(finding, "help", None)  # findings of older plugins have none
+    return f"{finding.message}\n{help_text}" if help_text else finding.message
 
 
 def diagnostics(outcome: Outcome) -> list[types.Diagnostic]:

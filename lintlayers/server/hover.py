@@ -1,10 +1,11 @@
-"""Hover on a finding: the rule's documentation (and, for LL105, the finding's message,
-which holds the cost before and after the reorder)."""
+"""Hover on a finding: the rule's documentation (and, for LL105, the finding's message
+and help, which hold the cost before and after the reorder)."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
+from lintlayers.server.diagnostics import full_message
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def hover(
         if first is None:
             first = entry
         if finding.code in WITH_MESSAGE:
-            sections.append(f"**{finding.code}** {finding.message}")
+            sections.append(f"**{finding.code}** " + full_message(finding).replace("\n", "\n\n"))
         if finding.code in seen:
             continue
         seen.add(finding.code)
