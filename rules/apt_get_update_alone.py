@@ -175,7 +175,7 @@ def _delete_fix(outer: Instruction, commands: list[tuple[RunScript, SimpleComman
 
 def _ordered(scripts: list[RunScript]) -> list[tuple[RunScript, SimpleCommand]]:
     """Commands of a RUN in execution order (``sh -c`` bodies in place)."""
-    ordered = []
+    ordered: list[tuple[RunScript, SimpleCommand]] = []
     for script in scripts:
         commands = sorted(script.commands, key=lambda command: command.start)
         ordered.extend((script, command) for command in commands)
