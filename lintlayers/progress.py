@@ -161,7 +161,11 @@ def _new_bar(total: int | None, unit: str, description: str, done: int) -> tuple
     else:
         columns += [MofNCompleteColumn(), UnitColumn(), RateColumn()]
     columns.append(TimeRemainingColumn())
-    bar = RichProgress(*columns, console=Console(stderr=True), transient=True)
+    # stdout stays as it is (it may carry a diff or a fixed file); stderr messages are
+    # printed above the bar
+    bar = RichProgress(
+        *columns, console=Console(stderr=True), transient=True, redirect_stdout=False
+    )
     task = bar.add_task(description, total=total, completed=done)
     bar.start()
     return bar, task

@@ -110,9 +110,14 @@ def test_check_bar_advances_on_several_processes(tmp_path: Path) -> None:
 
 def test_check_bar_with_fix(tmp_path: Path) -> None:
     many_dockerfiles(tmp_path)
-    code, _, terminal = run_with_tty_stderr("check", "--diff", ".", cwd=tmp_path, env=env_for())
+    code, stdout, terminal = run_with_tty_stderr(
+        "check", "--diff", ".", cwd=tmp_path, env=env_for()
+    )
     assert code == 1
     assert f"/{FILES} files" in terminal
+    # the diff, written while the bar is shown, still goes to stdout, all of it
+    assert stdout.count("+++ b/") == FILES
+    assert "+++ b/" not in terminal
 
 
 @pytest.mark.parametrize(
