@@ -279,8 +279,9 @@ _BUILD_NAMES = frozenset(
         "Jenkinsfile", ".gitignore", ".gitattributes", ".pre-commit-config.yaml",
     }
 )  # fmt: skip
-_DOC_NAMES = ("README", "CHANGELOG", "CHANGES", "HISTORY", "LICENSE", "LICENCE", "COPYING")
-_DOC_NAMES += ("AUTHORS", "CONTRIBUTING", "CODE_OF_CONDUCT", "NOTICE", "SECURITY")
+_DOC_NAMES: tuple[str, ...] = ("README", "CHANGELOG", "CHANGES", "HISTORY", "LICENSE")
+_DOC_NAMES += ("LICENCE", "COPYING", "AUTHORS", "CONTRIBUTING", "CODE_OF_CONDUCT")
+_DOC_NAMES += ("NOTICE", "SECURITY")
 _DOC_SUFFIXES = (".md", ".rst", ".adoc", ".txt")
 _DOC_DIRS = ("docs", "doc", "documentation")
 _BUILD_DIRS = (".github", ".circleci", ".gitlab")

@@ -54,8 +54,9 @@ def append_after(effects: RunEffects, index: int, text: str) -> Edit | None:
                 trailing_indent = indent
     if leading_indent is None and trailing_indent is not None:
         return Edit.insert(offset, f" && {escape}{newline}{trailing_indent}{text}")
-    indent = leading_indent
-    if indent is None:
+    if leading_indent is not None:
+        indent = leading_indent
+    else:
         indent = "    "
         if line_of_command != first_line:
             line = source.line_text(line_of_command)

@@ -130,8 +130,8 @@ class BuildModel:
                 scope = scope.copy()
                 for pair in instruction.pairs:
                     if pair.value_raw is not None:
-                        scope.args[pair.key] = expand(pair.value_raw, scope.values(), escape)
-                        scope.args[pair.key] = _unquoted(scope.args[pair.key], escape)
+                        value = expand(pair.value_raw, scope.values(), escape)
+                        scope.args[pair.key] = _unquoted(value, escape)
                     else:
                         scope.args[pair.key] = self.global_args.get(pair.key)
             elif instruction.keyword == "ENV":
