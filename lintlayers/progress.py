@@ -1,7 +1,7 @@
 """A progress bar on stderr for long work: files linted, bytes read, commits replayed.
 
 ``with progress(total, unit="files", description="Linting") as bar: bar.advance(1)``.
-The bar appears only when stderr is a terminal, outside CI (``CI`` unset), without
+The bar appears only when stderr is a terminal, outside CI (``CI`` unset or false), without
 ``--quiet``, and once the work has lasted ``DELAY`` seconds (``LINTLAYERS_PROGRESS_DELAY``
 changes that, for tests). Until then ``advance`` only adds and compares a clock, and
 rich is imported only when a bar is drawn, so short runs and pipes pay nothing.
