@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rule_harness import fix, lint
 
-from lintlayers.model.ecosystems import ECOSYSTEMS, ecosystem
+from lintlayers.model.ecosystems import ECOSYSTEMS, Ecosystem, ecosystem
 from lintlayers.model.package_managers import INSTALLERS, match_implicit, match_install
 
 CODE = "LL101"
@@ -365,7 +365,7 @@ def test_table_has_every_ecosystem_once() -> None:
 
 
 @pytest.mark.parametrize("entry", ECOSYSTEMS, ids=[entry.name for entry in ECOSYSTEMS])
-def test_table_entry_is_complete(entry: object) -> None:
+def test_table_entry_is_complete(entry: Ecosystem) -> None:
     assert entry.tools
     if entry.reads_context:
         assert entry.manifests and entry.installs

@@ -246,7 +246,6 @@ class _Sequence:
     __slots__ = (
         "context",
         "copies",
-        "env",
         "installs",
         "items",
         "onbuild",
@@ -264,7 +263,6 @@ class _Sequence:
         self.workdirs: list[str | None] = []  # before each instruction
         self.copies: list[ContextCopy] = []
         self.installs: list[tuple[int, list[Install]]] = []
-        self.env: dict[int, dict[str, str]] = {}  # values in scope before each install RUN
 
     def add(self, outer: Instruction, scope: Scope | None) -> None:
         """Record one instruction; ``scope`` holds the variables in effect before it."""
@@ -286,7 +284,6 @@ class _Sequence:
             installs = self._installs(instruction, workdir, values)
             if installs:
                 self.installs.append((index, installs))
-                self.env[index] = values
         else:
             copy = context_copy(index, instruction, workdir, values, escape)
             if copy is not None:
