@@ -86,6 +86,7 @@ def _report(run: tuple[int, str, str, int]) -> dict[str, object]:
     return report
 
 
+@pytest.mark.slow  # one CLI run over the whole corpus, shared with the next test
 def test_check_over_whole_corpus_never_crashes(corpus_check_run):
     report = _report(corpus_check_run)
     findings = report.get("findings")
@@ -96,6 +97,7 @@ def test_check_over_whole_corpus_never_crashes(corpus_check_run):
         assert summary["files"] == corpus_check_run[3], "not every corpus file was checked"
 
 
+@pytest.mark.slow
 def test_no_rule_fails_internally_on_the_corpus(corpus_check_run):
     findings = _report(corpus_check_run)["findings"]
     internal = [f for f in findings if f.get("code") == INTERNAL_ERROR_CODE]

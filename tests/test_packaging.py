@@ -25,6 +25,8 @@ from project_snapshot import ROOT, copy_checkout
 
 import lintlayers
 
+pytestmark = pytest.mark.slow  # builds the sdist and the wheel, installs them in a fresh venv
+
 GROUP = "lintlayers.rules"
 PLUGIN_CODE = "XP001"
 PLUGIN_PYPROJECT = """\

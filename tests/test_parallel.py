@@ -50,6 +50,7 @@ def test_two_processes_report_exactly_what_one_does(tmp_path: Path, output: str)
         assert files == {name for number, name in enumerate(names) if number % 6 != clean}
 
 
+@pytest.mark.slow  # two CLI runs over 300 corpus files
 def test_same_report_on_the_real_corpus_with_and_without_workers(tmp_path: Path) -> None:
     files = [str(path) for path in corpus_files()[:300]]
     one = lintlayers_cli("check", "--jobs", "1", "--format", "json", *files, cwd=tmp_path)

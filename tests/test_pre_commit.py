@@ -117,6 +117,7 @@ def test_hook_manifest(hook_repo: tuple[Path, str], pre_commit_env: dict[str, st
             assert bool(pattern.search(path_name)) == is_dockerfile_name(name), path_name
 
 
+@pytest.mark.slow  # pre-commit installs the hook's environment from the repository
 def test_try_repo_fails_on_a_finding_then_passes(
     hook_repo: tuple[Path, str], pre_commit_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -143,6 +144,7 @@ def test_try_repo_fails_on_a_finding_then_passes(
     assert hook_line(output, "lintlayers") == "Passed"
 
 
+@pytest.mark.slow
 def test_hook_picks_dockerfiles_and_leaves_other_files_alone(
     hook_repo: tuple[Path, str], pre_commit_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -175,6 +177,7 @@ def test_hook_picks_dockerfiles_and_leaves_other_files_alone(
     assert "(no files to check)Skipped" in output
 
 
+@pytest.mark.slow
 def test_fix_hook_rewrites_the_dockerfile(
     hook_repo: tuple[Path, str], pre_commit_env: dict[str, str], tmp_path: Path
 ) -> None:
