@@ -251,3 +251,27 @@ def test_a_disabled_or_short_progress_imports_no_rich(monkeypatch: pytest.Monkey
         check=True,
     )
     assert completed.stdout.strip() == "False"
+
+
+def test_lint_all_advances_once_per_result_on_every_path() -> None:
+    from lintlayers.parallel import lint_all
+
+    for jobs in (1, 2):
+        advanced: list[int] = []
+        results = lint_all(lambda index: index * 2, 40, jobs, advanced.append)
+        assert list(results) == [index * 2 for index in range(40)]
+        assert advanced == [1] * 40
+
+
+def test_layer_bytes_are_counted_as_read_not_as_peeked() -> None:
+    import io
+
+    from lintlayers.image.analysis import CountingReader
+
+    advanced: list[int] = []
+    reader = CountingReader(io.BufferedReader(io.BytesIO(b"x" * 100)), advanced.append)  # type: ignore[arg-type]
+    assert reader.peek(6)[:6] == b"xxxxxx"
+    assert reader.read(40) == b"x" * 40
+    assert reader.read() == b"x" * 60
+    assert (reader.count, sum(advanced)) == (100, 100)
+    assert reader.closed is False  # everything else is the stream's
