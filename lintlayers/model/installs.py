@@ -541,12 +541,13 @@ class _Sequence:
                 )
             if found.installer.note:
                 return found.installer.note
-            if (
-                context_dir is None
-                and found.installer.ecosystem in ("dotnet", "nuget")
-                and (found.open_manifests or install.primary.lower().endswith((".sln", ".slnx")))
-            ):
-                return "the projects it restores are known only with the build context"
+            entry = ecosystem(found.installer.ecosystem)
+            if context_dir is None and entry is not None and entry.follow:
+                from lintlayers.model.manifests import unknown_without_context
+
+                reason = unknown_without_context(entry.follow, install.required)
+                if reason:
+                    return reason
             if found.implicit and found.project_dir != "." and not found.project_arg:
                 return "the install names its folder with an option"
             if context_dir is not None:

@@ -116,6 +116,17 @@ def follow(mechanism: str, manifests: list[str], tree: Tree) -> Followed:
     return found
 
 
+def unknown_without_context(mechanism: str, manifests: list[str]) -> str:
+    """Why the files an install reads cannot be told without the build context, or
+    ``""`` when the manifests named are enough to go on (a solution lists projects
+    only the context holds; a ``*.csproj`` pattern names no project yet)."""
+    if mechanism != "dotnet":
+        return ""
+    if any(_GLOB.search(path) or path.lower().endswith((".sln", ".slnx")) for path in manifests):
+        return "the projects it restores are known only with the build context"
+    return ""
+
+
 def problem(entry: Ecosystem, text: str) -> str:
     """What a manifest's text says against installing before the sources, or ``""``."""
     for pattern, reason in entry.problems:
