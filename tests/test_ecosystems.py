@@ -485,3 +485,67 @@ def test_outputs_and_lockfiles_of_installs_are_the_table_s() -> None:
     assert ecosystem("npm").lock_writes[1] == ("ci", "clean-install", "install-clean")
     assert ecosystem("yarn").outputs == ecosystem("yarn-berry").outputs
     assert "obj" in ecosystem("dotnet").outputs
+
+
+# --- what the manifests pull in (lintlayers.model.manifests) ------------------------------
+
+
+def tree_of(root: Path, files: dict[str, str]):
+    from lintlayers.model.manifests import Tree
+
+    make_context(root, files)
+
+    def source_of(path: str) -> str | None:
+        if not path.startswith("/app/"):
+            return None  # outside what the COPY brings
+        relative = path.removeprefix("/app/")
+        return relative if list(root.glob(relative)) else None
+
+    return Tree(str(root), source_of)
+
+
+@pytest.mark.parametrize(
+    ("mechanism", "manifests", "files", "required", "unknown"),
+    [
+        ("requirements", ["/app/requirements.txt"],
+         {"requirements.txt": "-r base.txt\n", "base.txt": "-c c.txt\nflask\n", "c.txt": ""},
+         ["/app/base.txt", "/app/c.txt"], ""),
+        ("gemspec", ["/app/Gemfile"],
+         {"Gemfile": "gemspec\n", "x.gemspec": 'require "x/version"\nFile.read("VERSION")\n',
+          "lib/x/version.rb": "", "VERSION": "1\n"},
+         ["/app/x.gemspec", "/app/lib/x/version.rb", "/app/VERSION"], ""),
+        ("gemspec", ["/app/Gemfile"],
+         {"Gemfile": 'gemspec path: "gems/x"\n', "gems/x/x.gemspec": ""},
+         ["/app/gems/x/x.gemspec"], ""),
+        ("dotnet", ["/app/a.sln"],
+         {"a.sln": sln("A\\A.csproj"),
+          "A/A.csproj": '<ProjectReference Include="..\\B\\B.fsproj" />', "B/B.fsproj": ""},
+         ["/app/A/A.csproj", "/app/B/B.fsproj"], ""),
+        ("dotnet", ["/app/A.csproj"], {"A.csproj": '<ProjectReference Include="../X/X.csproj"/>'},
+         [], "../X/X.csproj is not in the build context"),
+    ],
+)  # fmt: skip
+def test_follow(
+    tmp_path: Path, mechanism: str, manifests: list, files: dict, required: list, unknown: str
+) -> None:
+    from lintlayers.model.manifests import follow
+
+    found = follow(mechanism, manifests, tree_of(tmp_path, files))
+    assert found.required == required
+    assert found.unknown == unknown
+    assert not found.reads_sources
+
+
+@pytest.mark.parametrize(
+    ("mechanism", "files"),
+    [
+        ("requirements", {"requirements.txt": "-e .\n"}),
+        ("requirements", {"requirements.txt": "./libs/x\n"}),
+        ("gemspec", {"Gemfile": "gem 'x', path: 'x'\n"}),
+    ],
+)
+def test_follow_finds_the_project_itself(tmp_path: Path, mechanism: str, files: dict) -> None:
+    from lintlayers.model.manifests import follow
+
+    manifest = "/app/" + next(iter(files))
+    assert follow(mechanism, [manifest], tree_of(tmp_path, files)).reads_sources
