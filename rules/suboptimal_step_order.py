@@ -30,7 +30,8 @@ class SuboptimalStepOrder(Rule):
     The cost of a step and how often its key changes come from lintlayers' cache
     model: the git history of the build context when at least 10 commits change
     it (the history `lintlayers cache` replays too), otherwise a synthetic history
-    by file class (sources change in every commit, manifests in one of 20). A per-build ARG such as `GIT_SHA` counts as changed in every commit.
+    by file class (sources change in every commit, manifests in one of 20). A
+    per-build ARG such as `GIT_SHA` counts as changed in every commit.
 
     Two instructions swap only when neither can observe the other: what each one
     reads and writes in the image, the ARG/ENV names it sets or uses, the WORKDIR,

@@ -14,7 +14,7 @@ from rule_harness import rule_class
 
 from lintlayers.engine import Linter
 
-CODES = ("LL102", "LL105", "LL202")
+CODES = ("LL102", "LL105", "LL106", "LL202")
 LIMIT = 100
 """Most characters of a message: about one line of a terminal or an editor's hover."""
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -32,9 +32,8 @@ INLINE = {
         "WORKDIR /app\nCOPY app /app\nRUN apt-get update && apt-get install -y curl\n"
     ),
     "runs": (
-        "FROM debian:12\nRUN apt-get update\n"
-        "RUN apt-get install -y --no-install-recommends curl ca-certificates\n"
-        "RUN rm -rf /var/lib/apt/lists/*\n"
+        "FROM debian:12\nRUN groupadd --system app && useradd --system --gid app app\n"
+        "RUN mkdir -p /srv/app/data /srv/app/logs\nRUN chown -R app:app /srv/app\n"
     ),
 }
 CORPUS = (

@@ -1,0 +1,127 @@
+"""LL106 mergeable-runs."""
+
+from __future__ import annotations
+
+import pytest
+from rule_harness import fix, lint, positions, rule_class
+
+from lintlayers.engine import Linter
+
+CODE = "LL106"
+
+LIGHT = """\
+FROM debian:12
+RUN useradd --create-home app
+RUN mkdir -p /srv/data
+RUN chown app /srv/data
+"""
+LIGHT_MERGED = """\
+FROM debian:12
+RUN useradd --create-home app \\
+    && mkdir -p /srv/data \\
+    && chown app /srv/data
+"""
+
+
+@pytest.mark.parametrize("builder", ["buildkit", "classic"])
+def test_one_finding_per_group_with_its_fix(builder: str) -> None:
+    (finding,) = lint(LIGHT, CODE, builder=builder)
+    assert positions([finding]) == [(2, 1, 2, 4)]
+    assert finding.severity == "info"
+    assert finding.message == (
+        "This RUN and the 2 after it always miss the cache together: they could be one layer"
+    )
+    assert "instead of 3" in finding.help
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"
+    assert fix(LIGHT, CODE, builder=builder) == LIGHT  # unsafe only
+    fixed = fix(LIGHT, CODE, unsafe=True, builder=builder)
+    assert fixed == LIGHT_MERGED
+    assert fix(fixed, CODE, unsafe=True, builder=builder) == fixed
+    assert lint(fixed, CODE, builder=builder) == []
+
+
+def test_two_runs_in_the_first_runs_style() -> None:
+    text = (
+        "FROM debian:12\nRUN --mount=type=cache,target=/root/.cache mkdir -p /opt/x &&\\\n"
+        "    ln -s /opt/x /x\n\nRUN --mount=type=cache,target=/root/.cache touch /x/ready\n"
+        'CMD ["sh"]\n'
+    )
+    (finding,) = lint(text, CODE)
+    assert finding.message.startswith("This RUN and the next always miss the cache together")
+    assert fix(text, CODE, unsafe=True) == (
+        "FROM debian:12\nRUN --mount=type=cache,target=/root/.cache mkdir -p /opt/x &&\\\n"
+        "    ln -s /opt/x /x && \\\n    touch /x/ready\n"
+        'CMD ["sh"]\n'
+    )
+
+
+def test_a_long_chain_merges_to_one_run() -> None:
+    text = "FROM alpine:3.20\n" + "".join(f"RUN mkdir -p /d{n}\n" for n in range(9))
+    (finding,) = lint(text, CODE)
+    assert finding.message.startswith("This RUN and the 8 after it")
+    fixed = fix(text, CODE, unsafe=True)
+    assert fixed.count("RUN ") == 1
+    assert all(f"mkdir -p /d{n}" in fixed for n in range(9))
+    assert lint(fixed, CODE) == []
+
+
+def test_groups_are_split_by_what_stands_between() -> None:
+    text = (
+        "FROM alpine:3.20\nRUN mkdir /a\nRUN mkdir /b\nCOPY app /app\n"
+        "RUN chmod +x /app/run\nRUN ln -s /app/run /usr/bin/run\n"
+    )
+    assert positions(lint(text, CODE)) == [(2, 1, 2, 4), (5, 1, 5, 4)]
+
+
+APART = {
+    "different mounts": (
+        "FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip mkdir /w\nRUN mkdir /v\n"
+    ),
+    "a COPY between": (
+        "FROM python:3.12\nRUN mkdir /w\nCOPY req.txt /w/\nRUN chmod 600 /w/req.txt\n"
+    ),
+    "a bind mount of the context": (
+        "FROM python:3.12\nRUN mkdir /w\n"
+        "RUN --mount=type=bind,source=req.txt,target=/tmp/r.txt cp /tmp/r.txt /w/\n"
+    ),
+    "a build argument between": "FROM alpine\nRUN mkdir /w\nARG GIT_SHA\nRUN echo $GIT_SHA > /v\n",
+    "a comment between": "FROM alpine\nRUN mkdir /w\n# kept apart on purpose\nRUN mkdir /v\n",
+    "cd in the first": "FROM alpine\nRUN cd /tmp && touch x\nRUN touch y\n",
+    "|| in the second": "FROM alpine\nRUN mkdir /w\nRUN rm /x || true\n",
+    "a heredoc": "FROM alpine\nRUN mkdir /w\nRUN <<EOF\ntouch /w/x\nEOF\n",
+    "the exec form": 'FROM alpine\nRUN mkdir /w\nRUN ["touch", "/w/x"]\n',
+    "ONBUILD": "FROM alpine\nONBUILD RUN mkdir /w\nONBUILD RUN touch /w/x\n",
+    "ONBUILD between": "FROM alpine\nRUN mkdir /w\nONBUILD RUN touch /w/x\nRUN touch /w/y\n",
+    "two stages": "FROM alpine AS one\nRUN mkdir /w\nFROM alpine\nRUN mkdir /v\n",
+    "an install first": (
+        "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n"
+        "RUN useradd app\n"
+    ),
+    "a compile first": "FROM golang:1.22\nRUN go build -o /app ./...\nRUN chmod +x /app\n",
+    "a download first": (
+        "FROM alpine\nRUN wget -O /tmp/x.tgz https://example.com/x.tgz\nRUN mkdir /x\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(APART))
+@pytest.mark.parametrize("builder", ["buildkit", "classic"])
+def test_never_merges(name: str, builder: str) -> None:
+    assert lint(APART[name], CODE, builder=builder) == []
+
+
+def test_leaves_ll103s_and_ll306s_findings_alone() -> None:
+    """An update alone before an install (LL103), a cleanup after an install (LL306)."""
+    text = (
+        "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\n"
+        "RUN rm -rf /var/lib/apt/lists/*\n"
+    )
+    linter = Linter([rule_class(code)() for code in ("LL103", "LL106", "LL306")])
+    codes = [finding.code for finding in linter.lint_text(text, "Dockerfile").findings]
+    assert sorted(codes) == ["LL103", "LL306"]
+
+
+def test_hadolint_pragma_applies() -> None:
+    text = "FROM alpine\n# hadolint ignore=DL3059\nRUN mkdir /w\nRUN mkdir /v\n"
+    assert lint(text, CODE) == []
+    assert rule_class(CODE).hadolint == ("DL3059",)
