@@ -4,7 +4,8 @@ A per-build declaration (``lintlayers.model.volatile``) joins the cache key of
 every later RUN of its stage. ``volatile_lines`` answers, per declaring line: the
 RUNs before each name's first use, and whether the line can move down to just
 before that use (or to the end of the stage). Rule LL102 reports and moves these
-lines; rule LL105 leaves the lines that move to LL102.
+lines; rule LL105 leaves every line LL102 reports (``VolatileLine.reported``) to it,
+whether LL102 can move it or not, so that the problem is reported once.
 """
 
 from __future__ import annotations
