@@ -354,17 +354,24 @@ def work_of(argv: Sequence[str]) -> tuple[str, str]:
     """The cost class of one command and what it reads of the files copied before it
     (``named``, ``project`` or ``everything``; a dependency install is ``named``: its
     manifests are added from ``model.package_managers``)."""
-    from lintlayers.model.package_managers import match_install, normalize_argv
+    from lintlayers.model.package_managers import normalize_argv
 
     if not argv:
         return FILES, NAMED
-    normalized = normalize_argv(argv)
+    cost, reads, _ = _classify(argv, normalize_argv(argv))
+    return cost, reads
+
+
+def _classify(argv: Sequence[str], normalized: list[str]) -> tuple[str, str, InstallMatch | None]:
+    """``work_of``, with the dependency install it recognised."""
+    from lintlayers.model.package_managers import match_install
+
     name = normalized[0]
     args = normalized[1:]
     positional = [value for value in args if not value.startswith("-")]
     first = positional[0] if positional else ""
     if args and all(value in _INFO_ARGS for value in args):
-        return FILES, NAMED  # ``php --version``, ``go version``, ``mvn -v``
+        return FILES, NAMED, None  # ``php --version``, ``go version``, ``mvn -v``
     if name in SYSTEM_ACTIONS:
         actions = SYSTEM_ACTIONS[name]
         if name in ("pacman", "dpkg", "rpm"):
@@ -372,65 +379,66 @@ def work_of(argv: Sequence[str]) -> tuple[str, str]:
                 value.startswith(("-S", "-U", "-i", "--install", "--sync", "--upgrade"))
                 for value in args
             )
-            return (SYSTEM_PACKAGES if installs else FILES), NAMED
+            return (SYSTEM_PACKAGES if installs else FILES), NAMED, None
         if actions is None or first in actions:
-            return SYSTEM_PACKAGES, NAMED
-        return FILES, NAMED
-    if match_install(argv) is not None:
-        return DEPENDENCIES, NAMED
+            return SYSTEM_PACKAGES, NAMED, None
+        return FILES, NAMED, None
+    install = match_install(argv)
+    if install is not None:
+        return DEPENDENCIES, NAMED, install
     if name in ("go", "cargo"):
         if first in _GO_CARGO_BUILDS:
-            return COMPILE, PROJECT
+            return COMPILE, PROJECT, None
         if first in _GO_CARGO_FETCHES:
-            return DEPENDENCIES, PROJECT if first == "vendor" else NAMED
-        return FILES, NAMED
+            return DEPENDENCIES, PROJECT if first == "vendor" else NAMED, None
+        return FILES, NAMED, None
     if name in _MAVEN_GRADLE:
         goals = " ".join(positional)
         if "dependency:" in goals or "go-offline" in goals or first in _DEPENDENCY_GOALS:
-            return DEPENDENCIES, NAMED
-        return COMPILE, PROJECT
+            return DEPENDENCIES, NAMED, None
+        return COMPILE, PROJECT, None
     if name in _SCRIPT_RUNNERS:
         if name == "yarn" and not first:
-            return DEPENDENCIES, NAMED
+            return DEPENDENCIES, NAMED, None
         if first in _SCRIPT_ACTIONS or (name in _NON_SCRIPT and first not in _NON_SCRIPT[name]):
-            return COMPILE, PROJECT
+            return COMPILE, PROJECT, None
         actions = DEPENDENCY_ACTIONS.get(name)
         if actions is not None and first in actions:
-            return DEPENDENCIES, NAMED
-        return FILES, NAMED
+            return DEPENDENCIES, NAMED, None
+        return FILES, NAMED, None
     if name == "dotnet":
         if first == "restore":
-            return DEPENDENCIES, NAMED
+            return DEPENDENCIES, NAMED, None
         if first in _DOTNET_BUILDS:
-            return COMPILE, PROJECT
-        return OTHER, EVERYTHING
+            return COMPILE, PROJECT, None
+        return OTHER, EVERYTHING, None
     if name in DEPENDENCY_ACTIONS:
         actions = DEPENDENCY_ACTIONS[name]
         if actions is None or first in actions:
-            return DEPENDENCIES, NAMED
+            return DEPENDENCIES, NAMED, None
         if name in _BUILD_TOOLS_WITH_SUBCOMMANDS and first:
-            return COMPILE, PROJECT
-        return FILES, NAMED
+            return COMPILE, PROJECT, None
+        return FILES, NAMED, None
     if name.startswith(_COMPILER_PREFIXES):
-        return COMPILE, PROJECT
+        return COMPILE, PROJECT, None
     if name == "git":
-        return (DOWNLOAD if first in _GIT_DOWNLOADS else FILES), NAMED
+        return (DOWNLOAD if first in _GIT_DOWNLOADS else FILES), NAMED, None
     if name in POSIX_SHELLS:
         if any(value[:1] == "-" and value[1:2] != "-" and "c" in value for value in args):
-            return FILES, NAMED  # ``sh -c``, ``bash -lc``: the nested commands count instead
-        return (OTHER, EVERYTHING) if positional else (FILES, NAMED)
+            return FILES, NAMED, None  # ``sh -c``, ``bash -lc``: the nested commands count instead
+        return (OTHER, EVERYTHING, None) if positional else (FILES, NAMED, None)
     if name.startswith(("python", "pypy")):
         if first == "setup.py" or ("-m" in args and _module(args) in ("build", "compileall")):
-            return COMPILE, PROJECT
+            return COMPILE, PROJECT, None
         if "-m" in args and _module(args) in ("venv", "virtualenv", "ensurepip"):
-            return FILES, NAMED
-        return OTHER, EVERYTHING
+            return FILES, NAMED, None
+        return OTHER, EVERYTHING, None
     if name in ("source", ".") and first not in SOURCED_FILES:
-        return OTHER, EVERYTHING  # a sourced script runs in this shell
+        return OTHER, EVERYTHING, None  # a sourced script runs in this shell
     found = COMMANDS.get(name)
     if found is None:
-        return OTHER, EVERYTHING
-    return found.cost, found.reads
+        return OTHER, EVERYTHING, None
+    return found.cost, found.reads, None
 
 
 def _module(args: list[str]) -> str:
@@ -473,15 +481,17 @@ class CommandFacts:
 
 def command_facts(argv: Sequence[str], command: SimpleCommand | None = None) -> CommandFacts:
     """The facts of one command (``command``, when given, adds the package data it keeps)."""
-    from lintlayers.model.package_managers import match_implicit, match_install, normalize_argv
+    from lintlayers.model.package_managers import match_implicit, normalize_argv
 
-    cost, reads = work_of(argv)
-    install = match_install(argv) if cost == DEPENDENCIES else None
+    normalized = normalize_argv(argv) if argv else []
+    if normalized:
+        cost, reads, install = _classify(argv, normalized)
+    else:
+        cost, reads, install = FILES, NAMED, None
     if install is not None:
         reads = MANIFESTS if install.manifest_only else PROJECT
-    elif cost != DEPENDENCIES and match_implicit(argv) is not None:
-        reads = PROJECT  # ``dotnet build`` restores on the way, from the whole project
-    normalized = normalize_argv(argv)
+    elif cost == DEPENDENCIES and match_implicit(argv) is not None:
+        reads = PROJECT  # an install that builds on the way reads the whole project
     found = COMMANDS.get(normalized[0]) if normalized else None
     files = found.files if found is not None else UNKNOWN
     if cost in (SYSTEM_PACKAGES, DEPENDENCIES, DOWNLOAD):
@@ -492,12 +502,16 @@ def command_facts(argv: Sequence[str], command: SimpleCommand | None = None) -> 
         network = found.network
     else:
         network = False if cost == FILES and files != UNKNOWN else None
-    leaves: tuple[str, ...] = ()
-    if command is not None:
-        from lintlayers.model.package_commands import package_writes
-
-        leaves = package_writes(command)
+    leaves = leaves_of(command) if command is not None else ()
     return CommandFacts(cost, reads, files, network, install, leaves)
+
+
+def leaves_of(command: SimpleCommand) -> tuple[str, ...]:
+    """The package data (``model.package_commands.CACHE_DIRS`` kinds: caches, package
+    indexes) a command keeps in its layer."""
+    from lintlayers.model.package_commands import package_writes
+
+    return package_writes(command)
 
 
 def facts_of(command: SimpleCommand) -> CommandFacts:

@@ -9,6 +9,7 @@ flags are ``lintlayers.model.mounts``; where package managers keep their data,
 
 from __future__ import annotations
 
+from lintlayers.model.commands import leaves_of
 from lintlayers.model.copy_args import ADD_ARCHIVE_SUFFIXES
 from lintlayers.model.mounts import COVERING_MOUNTS, parse_mounts
 from lintlayers.model.package_commands import CACHE_DIRS, package_cleans
@@ -342,7 +343,7 @@ class RunEffects:
     def _find_creations(self) -> list[Creation]:
         found: list[Creation] = []
         for index, command in enumerate(self.commands):
-            for kind in self.facts(index).leaves:
+            for kind in leaves_of(command):
                 for path in self.cache_dirs(kind, index)[:1]:
                     found.append(Creation(index, path, kind))
             for value in download_targets(command):

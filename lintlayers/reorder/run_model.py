@@ -398,9 +398,9 @@ class RunModel:
                 if value.startswith("--target=") or value.startswith("--prefix="):
                     self.write(index, value.partition("=")[2], cwds)
             for flag in ("-t", "--target", "--prefix", "--root", "--src"):
-                value = command.flag_value(flag)
-                if value:
-                    self.write(index, value, cwds)
+                directory = command.flag_value(flag)
+                if directory:
+                    self.write(index, directory, cwds)
         return ""
 
     # -- handlers for particular commands ------------------------------------------------
