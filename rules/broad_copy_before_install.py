@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from lintlayers.context import RuleContext
     from lintlayers.model.installs import InstallFinding
+    from lintlayers.syntax.nodes import Instruction
 
 _WHAT = {
     "all": ("the whole build context", "any file of the context"),
@@ -160,7 +161,8 @@ def _fix(context: RuleContext, finding: InstallFinding) -> Fix | None:
     return Fix(title, edits, UNSAFE)
 
 
-def _insertion_point(context: RuleContext, anchor: object) -> int:
+def _insertion_point(context: RuleContext, anchor: Instruction) -> int:
+    """Where the lines go: before ``anchor`` and the comment lines above it."""
     from lintlayers.syntax.layout import block_start, node_positions
 
     nodes = context.dockerfile.nodes
