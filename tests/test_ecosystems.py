@@ -549,3 +549,24 @@ def test_follow_finds_the_project_itself(tmp_path: Path, mechanism: str, files: 
 
     manifest = "/app/" + next(iter(files))
     assert follow(mechanism, [manifest], tree_of(tmp_path, files)).reads_sources
+
+
+def test_dotnet_settings_above_the_project_are_copied(tmp_path: Path) -> None:
+    """Directory.Build.props and NuGet.config apply from the folders above a project."""
+    files = {
+        "Directory.Build.props": "<Project/>",
+        "NuGet.config": "<configuration/>",
+        "app/app.csproj": '<Project><ItemGroup><ProjectReference Include="..\\lib\\lib.csproj"/>'
+        "</ItemGroup></Project>",
+        "lib/lib.csproj": "<Project/>",
+    }
+    context = make_context(tmp_path, files)
+    before = dockerfile("COPY . .", "RUN dotnet restore app/app.csproj")
+    after = dockerfile(
+        "COPY app/app.csproj ./app/",
+        "COPY lib/lib.csproj ./lib/",
+        "COPY Directory.Build.props NuGet.config ./",
+        "RUN dotnet restore app/app.csproj",
+        "COPY . .",
+    )
+    check_fix(before, after, context)

@@ -40,6 +40,10 @@ _SLNX_PROJECT = re.compile(r'<Project\s+Path="([^"]+)"')
 _PROJECT_REFERENCE = re.compile(r'<ProjectReference\s+Include="([^"]+)"')
 _NET_PROJECT = re.compile(r"\.(cs|fs|vb)proj$", re.IGNORECASE)
 _NET_DIR_FILES = ("packages.config", "packages.lock.json")
+_NET_UPWARD_FILES = (
+    "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props",
+    "NuGet.config", "nuget.config", "NuGet.Config", "global.json",
+)  # fmt: skip
 
 
 class Tree:
@@ -241,6 +245,24 @@ def _dotnet(manifests: list[str], tree: Tree, found: Followed) -> None:
             path = posixpath.join(folder, name)
             if tree.exists(path):
                 found.add(path, required=False)
+    for folder in _with_parents(folders):  # MSBuild and NuGet look upward for these
+        for name in _NET_UPWARD_FILES:
+            path = posixpath.join(folder, name)
+            if tree.exists(path):
+                found.add(path, required=False)
+
+
+def _with_parents(folders: list[str]) -> list[str]:
+    """The folders and every folder above them, each once, nearest first."""
+    found: list[str] = []
+    for folder in folders:
+        while True:
+            if folder not in found:
+                found.append(folder)
+            if folder in ("/", ""):
+                break
+            folder = posixpath.dirname(folder)
+    return found
 
 
 _MECHANISMS: dict[str, Callable[[list[str], Tree, Followed], None]] = {
