@@ -24,6 +24,7 @@ from lintlayers.model.metadata import METADATA
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from lintlayers.model.copy_args import CopyArgs
     from lintlayers.syntax.nodes import Instruction
 
 BUILDKIT = "buildkit"
@@ -350,7 +351,13 @@ def git_pinned(value: str) -> bool:
     return len(ref) in (40, 64) and set(ref.lower()) <= _HEX
 
 
-def form_of(instruction: Instruction, sources: list[str], *, stage_reference: bool) -> str:
+def form_of(
+    instruction: Instruction,
+    sources: list[str],
+    *,
+    stage_reference: bool,
+    parsed: CopyArgs | None = None,
+) -> str:
     """The ``FACTS`` form of an (effective) instruction inside a stage.
 
     ``sources`` are the ADD/COPY sources after expansion; ``stage_reference`` says
@@ -362,9 +369,10 @@ def form_of(instruction: Instruction, sources: list[str], *, stage_reference: bo
     if keyword == "FROM":
         return FROM_STAGE if stage_reference else FROM
     if keyword in ("COPY", "ADD"):
-        from lintlayers.model.copy_args import copy_args
+        if parsed is None:
+            from lintlayers.model.copy_args import copy_args
 
-        parsed = copy_args(instruction)
+            parsed = copy_args(instruction)
         if parsed.from_stage is not None:
             return COPY_FROM
         if keyword == "ADD":

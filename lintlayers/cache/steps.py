@@ -547,7 +547,7 @@ class _Walker:
         if parsed is not None:
             sources, destination = parsed.expanded(values)
         stage_reference = parsed is not None and parsed.from_stage is not None
-        form = F.form_of(instruction, sources, stage_reference=stage_reference)
+        form = F.form_of(instruction, sources, stage_reference=stage_reference, parsed=parsed)
         step = CacheStep(stage_plan, len(stage_plan.steps), instruction, form)
         step.workdir = self.state.workdir
         _set_variables(step, instruction, scope)

@@ -19,6 +19,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.context import RuleContext
+    from lintlayers.model.copy_args import CopyArgs
     from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.stages import BuildModel, Scope, Stage
     from lintlayers.model.state import State
@@ -33,7 +34,7 @@ class Step:
     every full scope alive would cost memory quadratic in the file's length.
     """
 
-    __slots__ = ("env", "instruction", "onbuild", "stage", "state")
+    __slots__ = ("_copy_args", "env", "instruction", "onbuild", "stage", "state")
 
     def __init__(
         self, instruction: Instruction, stage: Stage, scope: Scope, state: State, onbuild: bool
@@ -43,6 +44,16 @@ class Step:
         self.env = _relevant(instruction, scope)
         self.state = state
         self.onbuild = onbuild
+        self._copy_args: CopyArgs | None = None
+
+    @property
+    def copy_args(self) -> CopyArgs:
+        """The parsed arguments of a COPY/ADD step (``model.copy_args``), parsed once."""
+        if self._copy_args is None:
+            from lintlayers.model.copy_args import CopyArgs
+
+            self._copy_args = CopyArgs(self.instruction)
+        return self._copy_args
 
     @property
     def workdir(self) -> str:
@@ -179,10 +190,8 @@ def copy_destination(step: Step) -> str | None:
 def copy_arguments(step: Step) -> list[str]:
     """The sources then the destination of a COPY/ADD step, variables expanded when known
     (heredoc sources as their marker word); parsed by ``model.copy_args``."""
-    from lintlayers.model.copy_args import copy_args
-
     env = step.env
-    return [expand_known(value, env) for value in copy_args(step.instruction).values]
+    return [expand_known(value, env) for value in step.copy_args.values]
 
 
 def display(path: str) -> str:
@@ -218,9 +227,7 @@ def link_advisable(context: RuleContext, steps: list[Step], position: int) -> bo
     instruction = step.instruction
     if step.onbuild or instruction.keyword not in ("COPY", "ADD"):
         return False
-    from lintlayers.model.copy_args import copy_args
-
-    parsed = copy_args(instruction)
+    parsed = step.copy_args
     if parsed.link or parsed.chmod is not None:
         return False
     if parsed.chown is not None and not _NUMERIC_OWNER.fullmatch(parsed.chown):

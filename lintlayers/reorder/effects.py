@@ -485,14 +485,14 @@ class Analyser:
     def _copy(
         self, effect: Effect, instruction: Instruction, scope: Scope, step: Step | None
     ) -> None:
-        from lintlayers.model.copy_args import HEREDOC, LOCAL, copy_args
+        from lintlayers.model.copy_args import HEREDOC, LOCAL
         from lintlayers.model.paths import expand_known, join
         from lintlayers.model.steps import UNKNOWN_WORKDIR
 
         if step is None:
             effect.writes.everything(VAGUE_WORKDIR)
             return
-        parsed = copy_args(instruction)
+        parsed = step.copy_args
         reference = parsed.from_stage
         if reference is not None:
             effect.stage_refs = (expand_known(reference, step.env),)
