@@ -20,8 +20,9 @@ a name in two blocks is an error at import). An entry says:
 
 ``command_facts(argv)`` answers all of it per command, with the dependency install
 that ``model.package_managers`` recognises (its manifests are that table's answer,
-not this one's), and ``leaves`` (the package data it keeps: caches and indexes,
-from ``model.package_commands``). The cache plan (costs, read sets), the reorder
+not this one's), ``leaves`` (the package data it keeps: caches and indexes, from
+``model.package_commands``) and ``environment`` (whether it may read any environment
+variable: ``model.environment``, LL102's question). The cache plan (costs, read sets), the reorder
 engine (``RunModel`` dispatches on ``files``) and the size rules read this module.
 """
 
@@ -454,10 +455,12 @@ class CommandFacts:
     more); ``install`` the recognised dependency install (``model.package_managers``),
     ``files`` the table's answer for reads and writes (``unknown`` when not in it),
     ``network`` whether it fetches (None: unknown), ``leaves`` the package data it
-    keeps in the layer (``model.package_commands.CACHE_DIRS`` kinds).
+    keeps in the layer (``model.package_commands.CACHE_DIRS`` kinds), ``environment``
+    what in it may read any environment variable (``model.environment``; ``""``: only
+    the variables it documents).
     """
 
-    __slots__ = ("cost", "files", "install", "leaves", "network", "reads")
+    __slots__ = ("cost", "environment", "files", "install", "leaves", "network", "reads")
 
     def __init__(
         self,
@@ -467,6 +470,7 @@ class CommandFacts:
         network: bool | None,
         install: InstallMatch | None,
         leaves: tuple[str, ...],
+        environment: str = "",
     ) -> None:
         self.cost = cost
         self.reads = reads
@@ -474,6 +478,7 @@ class CommandFacts:
         self.network = network
         self.install = install
         self.leaves = leaves
+        self.environment = environment
 
     def __repr__(self) -> str:
         return f"CommandFacts({self.cost}, reads={self.reads}, files={self.files})"
@@ -502,8 +507,14 @@ def command_facts(argv: Sequence[str], command: SimpleCommand | None = None) -> 
         network = found.network
     else:
         network = False if cost == FILES and files != UNKNOWN else None
-    leaves = leaves_of(command) if command is not None else ()
-    return CommandFacts(cost, reads, files, network, install, leaves)
+    leaves: tuple[str, ...] = ()
+    environment = ""
+    if command is not None:
+        from lintlayers.model.environment import command_reads_environment
+
+        leaves = leaves_of(command)
+        environment = command_reads_environment(command)
+    return CommandFacts(cost, reads, files, network, install, leaves, environment)
 
 
 def leaves_of(command: SimpleCommand) -> tuple[str, ...]:

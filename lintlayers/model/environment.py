@@ -13,6 +13,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.context import RuleContext
+    from lintlayers.shell.commands import SimpleCommand
     from lintlayers.syntax.nodes import Instruction
 
 BUILD_TOOLS = frozenset(
@@ -73,16 +74,26 @@ def environment_readers(context: RuleContext) -> dict[int, str]:
 
 def _reader(context: RuleContext, run: Instruction) -> str:
     for command in context.commands(run):
-        view = command.effective()
-        if not view.words:
-            continue
-        program = view.words[0].value
-        name = view.name
-        positional = view.positional_args()
-        if "/" in program or name.endswith(SCRIPT_SUFFIXES) or name in BUILD_TOOLS:
-            return program
-        if name in PACKAGE_SCRIPTS and positional and positional[0] not in PACKAGE_COMMANDS:
-            return f"{name} {positional[0]}"
-        if name in INTERPRETERS and (positional or "-m" in view.args) and "-c" not in view.args:
-            return f"{name} {(positional or view.args)[0]}"
+        found = command_reads_environment(command.effective())
+        if found:
+            return found
+    return ""
+
+
+def command_reads_environment(view: SimpleCommand) -> str:
+    """What in one command (its effective view) may read any variable of its environment
+    (a script, a build tool, a package script, an interpreter running a file), or ``""``.
+
+    The RUN model (``model.commands.command_facts``) answers with it per command."""
+    if not view.words:
+        return ""
+    program = view.words[0].value
+    name = view.name
+    positional = view.positional_args()
+    if "/" in program or name.endswith(SCRIPT_SUFFIXES) or name in BUILD_TOOLS:
+        return program
+    if name in PACKAGE_SCRIPTS and positional and positional[0] not in PACKAGE_COMMANDS:
+        return f"{name} {positional[0]}"
+    if name in INTERPRETERS and (positional or "-m" in view.args) and "-c" not in view.args:
+        return f"{name} {(positional or view.args)[0]}"
     return ""

@@ -139,3 +139,21 @@ def test_cost_classes_are_the_cache_kinds() -> None:
 
     assert COST_KINDS == C.COST_CLASSES
     assert set(DEFAULT_COSTS) == set(C.COST_CLASSES)
+
+
+@pytest.mark.parametrize(
+    ("script", "reader"),
+    [
+        ("npm ci", ""),
+        ("npm run build", "npm run"),
+        ("make -j4", "make"),
+        ("python app.py", "python app.py"),
+        ("python -c 'print(1)'", ""),
+        ("./build.sh", "./build.sh"),
+        ("apt-get install -y curl", ""),
+    ],
+)
+def test_environment_readers(script: str, reader: str) -> None:
+    command = parse_shell(script).commands[0].effective()
+    facts = command_facts([word.value for word in command.words], command)
+    assert facts.environment == reader
