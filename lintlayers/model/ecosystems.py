@@ -7,8 +7,9 @@ downloads modules), which set the tool up without reading the project (``setup``
 what in a manifest makes an install read more than the manifests (``problems``:
 workspaces, lifecycle hooks), which further files the manifests pull in
 (``follow`` names a mechanism of ``lintlayers.model.manifests``), which folders its
-install hooks commonly read (``hook_inputs``: ``patches`` for patch-package, ``prisma``
-for ``prisma generate``), and where the tool keeps its caches. Adding an ecosystem
+installs commonly read besides the manifests (``also_reads``: ``patches`` for
+patch-package, ``prisma`` for ``prisma generate``, ``packages`` for workspaces), and
+where the tool keeps its caches. Adding an ecosystem
 is an entry here and its tests; the mechanisms that read the entries are
 ``lintlayers.model.package_managers`` (command matching) and
 ``lintlayers.model.installs`` (what a stage's COPYs and installs do).
@@ -159,12 +160,12 @@ class Ecosystem:
     """One package manager: its files, its commands, its caches (see the module doc)."""
 
     __slots__ = (
+        "also_reads",
         "builds",
         "cache_dirs",
         "cache_kind",
         "cleanup",
         "follow",
-        "hook_inputs",
         "implicit",
         "installs",
         "lock_writes",
@@ -193,7 +194,7 @@ class Ecosystem:
         problems: tuple[tuple[str, str], ...] = (),
         no_project: tuple[str, ...] = (),
         follow: str = "",
-        hook_inputs: tuple[str, ...] = (),
+        also_reads: tuple[str, ...] = (),
         reads_context: bool = True,
         cache_kind: str = "",
         cache_dirs: tuple[str, ...] = (),
@@ -212,7 +213,7 @@ class Ecosystem:
         self.problems = problems
         self.no_project = no_project
         self.follow = follow
-        self.hook_inputs = hook_inputs
+        self.also_reads = also_reads
         self.reads_context = reads_context
         self.cache_kind = cache_kind
         self.cache_dirs = cache_dirs
@@ -307,11 +308,14 @@ _GO_VALUES = (
 NPM_HOOKS = r'"(preinstall|install|postinstall|prepare|prepublish)"\s*:'
 _YARN_OUTPUTS = ("node_modules", ".yarn", ".pnp.cjs", ".pnp.loader.mjs", ".pnp.js")
 _YARN_LOCKS = (("yarn.lock",), ("--frozen-lockfile", "--immutable", "--pure-lockfile"))
-# Folders that npm-style install hooks commonly read (patch-package, prisma generate,
-# husky): a COPY of one before the install may be needed by it.
-_NPM_HOOK_INPUTS = ("patches", "prisma", "scripts", ".husky", "husky", ".yarn", "bin", "tools")
+# Folders npm-style installs commonly read besides the manifests: their hooks'
+# (patch-package, prisma generate, husky) and workspaces': a COPY of one before the
+# install may be needed by it.
+_NPM_ALSO_READS = (
+    "patches", "prisma", "scripts", ".husky", "husky", ".yarn", "bin", "tools",
+    "packages", "apps", "libs", "modules", "plugins",
+)  # fmt: skip
 _NPM_PROBLEMS = (
-    (r'"workspaces"', "package.json declares workspaces, whose files the install also reads"),
     (NPM_HOOKS, "package.json has an install or prepare script that may need the sources"),
 )
 _NET_MANIFESTS = ("*.csproj", "*.fsproj", "*.vbproj", "*.sln", "*.slnx")
@@ -502,7 +506,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         ),
         setup=(("config",), ("clean",), ("init",), ("activate",)),
         problems=((r"^\s*-\s*-e\s", "the environment file installs a local project (-e)"),),
-        cache_dirs=("/opt/conda/pkgs",),
+        cache_kind="conda",
         cleanup=("conda clean -afy", "micromamba clean --all --yes"),
     ),
     # JavaScript
@@ -526,7 +530,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=(("run",), ("run-script",), ("pack",), ("publish",)),
         setup=(("config",), ("cache",), ("set",)),
         problems=_NPM_PROBLEMS,
-        hook_inputs=_NPM_HOOK_INPUTS,
+        also_reads=_NPM_ALSO_READS,
+        follow="workspaces",
         cache_kind="npm",
         cleanup=("npm cache clean --force",),
         outputs=("node_modules",),
@@ -563,7 +568,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=(("build",), ("run",)),
         setup=(("config",), ("cache",), ("set",), ("plugin",)),
         problems=_NPM_PROBLEMS,
-        hook_inputs=_NPM_HOOK_INPUTS,
+        also_reads=_NPM_ALSO_READS,
+        follow="workspaces",
         cache_dirs=("~/.yarn/berry/cache",),
         cleanup=("yarn cache clean --all",),
         outputs=_YARN_OUTPUTS,
@@ -594,7 +600,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=(("build",), ("run",)),
         setup=(("config",), ("cache",), ("global",), ("set",)),
         problems=_NPM_PROBLEMS,
-        hook_inputs=_NPM_HOOK_INPUTS,
+        also_reads=_NPM_ALSO_READS,
+        follow="workspaces",
         cache_kind="yarn",
         cleanup=("yarn cache clean",),
         outputs=_YARN_OUTPUTS,
@@ -629,7 +636,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=(("build",), ("run",), ("deploy",)),
         setup=(("config",), ("store",), ("env",)),
         problems=_NPM_PROBLEMS,
-        hook_inputs=_NPM_HOOK_INPUTS,
+        also_reads=_NPM_ALSO_READS,
+        follow="workspaces",
         cache_dirs=("~/.local/share/pnpm/store", "~/.cache/pnpm"),
         cleanup=("pnpm store prune",),
         outputs=("node_modules",),
@@ -654,7 +662,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=(("build",), ("run",)),
         setup=(("pm",), ("upgrade",)),
         problems=_NPM_PROBLEMS,
-        hook_inputs=_NPM_HOOK_INPUTS,
+        also_reads=_NPM_ALSO_READS,
+        follow="workspaces",
         cache_dirs=("~/.bun/install/cache",),
         cleanup=("bun pm cache rm",),
         outputs=("node_modules",),
@@ -1242,14 +1251,14 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         "zypper",
         ("zypper",),
         reads_context=False,
-        cache_dirs=("/var/cache/zypp",),
+        cache_kind="zypper",
         cleanup=("zypper clean --all",),
     ),
     Ecosystem(
         "pacman",
         ("pacman",),
         reads_context=False,
-        cache_dirs=("/var/cache/pacman/pkg",),
+        cache_kind="pacman",
         cleanup=("pacman -Scc --noconfirm",),
     ),
 )

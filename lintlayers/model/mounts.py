@@ -25,9 +25,12 @@ CACHE_MOUNTS: dict[str, tuple[str, ...]] = {
     "go": ("/root/.cache/go-build", "/go/pkg/mod"),
     "yum": ("/var/cache/yum",),
     "dnf": ("/var/cache/dnf",),
+    "zypper": ("/var/cache/zypp",),
+    "pacman": ("/var/cache/pacman/pkg",),
+    "conda": ("/opt/conda/pkgs",),
 }
 """Where BuildKit cache mounts keep each kind of package data between builds (as root)."""
-LOCKED_MOUNTS = frozenset({"apt-lists", "apt", "yum", "dnf"})
+LOCKED_MOUNTS = frozenset({"apt-lists", "apt", "yum", "dnf", "zypper", "pacman"})
 """Package managers that lock their cache: concurrent builds must not share it."""
 
 

@@ -25,6 +25,9 @@ CACHE_DIRS: dict[str, tuple[str, ...]] = {
     "npm": ("~/.npm",),
     "yum": ("/var/cache/yum",),
     "dnf": ("/var/cache/dnf",),
+    "zypper": ("/var/cache/zypp",),
+    "pacman": ("/var/cache/pacman/pkg",),
+    "conda": ("/opt/conda/pkgs",),
 }
 CACHE_LABELS = {
     "apt-lists": "apt package lists",
@@ -35,6 +38,9 @@ CACHE_LABELS = {
     "npm": "npm cache",
     "yum": "yum cache",
     "dnf": "dnf cache",
+    "zypper": "zypper cache",
+    "pacman": "pacman package cache",
+    "conda": "conda package cache",
 }
 
 APT = frozenset({"apt-get", "apt"})
@@ -67,6 +73,12 @@ NPM_INSTALLS = frozenset(
 )  # fmt: skip
 YUM = frozenset({"yum", "dnf", "microdnf", "tdnf"})
 _YUM_VALUE_OPTIONS = ("-c", "--config", "--setopt")
+CONDA = frozenset({"conda", "mamba", "micromamba"})
+_CONDA_INSTALLS = frozenset({"install", "create", "update", "upgrade"})
+_ZYPPER_VALUE_OPTIONS = ("-r", "--repo", "--root", "-D", "--reposd-dir", "-C", "--cache-dir")
+_ZYPPER_INSTALLS = frozenset(
+    {"install", "in", "update", "up", "dist-upgrade", "dup", "patch", "source-install", "si"}
+)
 
 # ``pip``, ``pip3``, ``pip3.11``: no version or major[.minor]. Stricter than the
 # ``*_ANY_VERSION`` names of ``package_managers`` (``pip3.11.4``); kept apart, as they were.
@@ -210,6 +222,19 @@ def package_writes(command: SimpleCommand) -> tuple[str, ...]:
         return ()
     if name == "npm" and npm_action(command) in NPM_INSTALLS:
         return ("npm",)
+    if name == "zypper":
+        action = next(iter(command.positional_args(_ZYPPER_VALUE_OPTIONS)), "")
+        return ("zypper",) if action in _ZYPPER_INSTALLS else ()
+    if name == "pacman":
+        sync = any(
+            value.startswith("-S") or value == "--sync" for value in command.args
+        ) and not command.has_flag("-c", "--clean")
+        return ("pacman",) if sync else ()
+    if name in CONDA:
+        positional = command.positional_args(("-n", "--name", "-p", "--prefix", "-c", "--channel"))
+        action = positional[0] if positional else ""
+        if action in _CONDA_INSTALLS or positional[:2] in (["env", "create"], ["env", "update"]):
+            return ("conda",)
     return ()
 
 
@@ -244,4 +269,16 @@ def package_cleans(command: SimpleCommand) -> tuple[str, ...]:
         positional = command.positional_args(NPM_VALUE_OPTIONS)
         if positional[:1] == ["cache"] and positional[1:2] in (["clean"], ["clear"], ["rm"]):
             return ("npm",)
+    if name == "zypper":
+        positional = command.positional_args(_ZYPPER_VALUE_OPTIONS)
+        return ("zypper",) if positional[:1] in (["clean"], ["cc"]) else ()
+    if name == "pacman":
+        cleans = any(value.startswith("-S") and "c" in value[2:] for value in command.args)
+        return ("pacman",) if cleans or command.has_flag("--clean") else ()
+    if name in CONDA:
+        positional = command.positional_args()
+        if positional[:1] == ["clean"] and command.has_flag(
+            "-a", "--all", "-p", "--packages", "-t", "--tarballs"
+        ):
+            return ("conda",)
     return ()

@@ -1,0 +1,113 @@
+"""LL316 package-cache-kept."""
+
+from __future__ import annotations
+
+from lintlayers.diagnostics import SAFE, Fix, Violation
+from lintlayers.model.ecosystems import ecosystem
+from lintlayers.model.mounts import cache_mount_advice
+from lintlayers.model.package_commands import CACHE_DIRS, CACHE_LABELS, package_writes
+from lintlayers.model.run_edits import append_to_run
+from lintlayers.model.run_effects import effects
+from lintlayers.model.steps import reaches_image, sequences
+from lintlayers.rule import Rule
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lintlayers.context import RuleContext
+    from lintlayers.model.run_effects import RunEffects
+
+KINDS = ("yum", "dnf", "zypper", "pacman", "conda")
+"""Package data this rule reports; apt, apk, pip, npm and yarn have rules of their own
+(LL301, LL303, LL304, LL305)."""
+CLEANUP = {"microdnf": "microdnf clean all", "tdnf": "tdnf clean all", "mamba": "mamba clean -afy"}
+"""Cleanup commands of programs that share another's package data (``microdnf``: dnf's)."""
+
+
+class PackageCacheKept(Rule):
+    """Reports a yum, dnf, zypper, pacman or conda install whose package cache stays in the layer.
+
+    ## What it does
+    Reports `yum`/`dnf`/`microdnf`/`tdnf install` (and `update`, `groupinstall`),
+    `zypper install`, `pacman -S` and `conda`/`mamba`/`micromamba install`
+    (`create`, `env create`) in a RUN that neither cleans the package cache
+    afterwards (`yum clean all`, `dnf clean all`, `zypper clean`,
+    `pacman -Scc`, `conda clean -a`, or `rm -rf` of the cache folder) nor keeps it
+    in a cache or tmpfs mount. Each tool's cleanup command comes from the
+    ecosystem table (`lintlayers/model/ecosystems.py`); apt, apk, pip, npm and
+    yarn have their own rules (LL301, LL303, LL304, LL305).
+
+    ## Why it matters
+    These tools keep the downloaded packages and repository metadata in
+    `/var/cache/yum`, `/var/cache/dnf`, `/var/cache/zypp`,
+    `/var/cache/pacman/pkg` or the conda `pkgs` folder: often tens to hundreds
+    of MB that nothing in the running container reads. Cleaning up in a later
+    RUN does not help: the bytes stay in this layer.
+
+    ## Example
+    ```dockerfile
+    FROM rockylinux:9
+    RUN dnf install -y python3
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM rockylinux:9
+    RUN dnf install -y python3 && dnf clean all
+    ```
+    or, with BuildKit, `RUN --mount=type=cache,target=/var/cache/dnf,sharing=locked
+    dnf install -y python3` to keep the cache between builds outside the image.
+
+    ## Fix
+    Safe: appends the tool's cleanup command (`&& dnf clean all`) at the end of
+    the RUN, in the RUN's style, when the RUN is a shell-form command list
+    without heredocs that ends with a plain command.
+    """
+
+    code = "LL316"
+    name = "package-cache-kept"
+    category = "size"
+    severity = "warning"
+    summary = "yum/dnf/zypper/pacman/conda install keeps its package cache in the layer"
+    hadolint = ("DL3032", "DL3040", "DL3036")
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        for steps in sequences(context):
+            for step in steps:
+                if step.keyword != "RUN":
+                    continue
+                if step.onbuild or reaches_image(context, step.stage):
+                    yield from _check_run(context, effects(context, step))
+
+
+def _check_run(context: RuleContext, run: RunEffects) -> Iterator[Violation]:
+    reported: set[str] = set()
+    for index, command in enumerate(run.commands):
+        for kind in package_writes(command):
+            if kind not in KINDS or kind in reported or run.cache_handled(kind, index):
+                continue
+            reported.add(kind)
+            entry = ecosystem(kind)
+            cleanup = CLEANUP.get(command.name) or (entry.cleanup[0] if entry else "")
+            if command.name == "micromamba" and entry is not None:
+                cleanup = next((item for item in entry.cleanup if "micromamba" in item), cleanup)
+            label = CACHE_LABELS[kind]
+            help = f"{', '.join(CACHE_DIRS[kind])} keeps the downloaded packages; "
+            if context.builder == "buildkit":
+                help += (
+                    f"keep it out of the image with a cache mount ({cache_mount_advice(kind)}) or "
+                )
+            help += f"end this RUN with `{cleanup}`"
+            fix = None
+            edit = append_to_run(run, cleanup) if cleanup else None
+            if edit is not None:
+                fix = Fix(f"Append `{cleanup}`", [edit], SAFE)
+            start, end = run.command_range(index)
+            yield Violation(
+                start,
+                end,
+                f"`{command.name}` leaves the {label} in this layer",
+                fix,
+                help=help,
+            )

@@ -1,0 +1,78 @@
+"""LL316 package-cache-kept."""
+
+from __future__ import annotations
+
+import pytest
+from rule_harness import fix, lint, onbuild, said
+
+CODE = "LL316"
+
+
+@pytest.mark.parametrize(
+    ("base", "line", "label", "cleanup"),
+    [
+        ("rockylinux:9", "RUN dnf install -y python3", "dnf cache", "dnf clean all"),
+        ("centos:7", "RUN yum -y install httpd", "yum cache", "yum clean all"),
+        ("centos:7", "RUN yum -y groupinstall 'Development Tools'", "yum cache", "yum clean all"),
+        ("ubi9-minimal", "RUN microdnf install -y jq", "dnf cache", "microdnf clean all"),
+        ("opensuse/leap", "RUN zypper --non-interactive install curl", "zypper cache",
+         "zypper clean --all"),
+        ("archlinux", "RUN pacman -Syu --noconfirm git", "pacman package cache",
+         "pacman -Scc --noconfirm"),
+        ("continuumio/miniconda3", "RUN conda install -y numpy", "conda package cache",
+         "conda clean -afy"),
+        ("mambaorg/micromamba", "RUN micromamba install -y -n base numpy", "conda package cache",
+         "micromamba clean --all --yes"),
+        ("continuumio/miniconda3", "RUN conda env create -f environment.yml", "conda package cache",
+         "conda clean -afy"),
+    ],
+)  # fmt: skip
+def test_reports_and_fixes(base: str, line: str, label: str, cleanup: str) -> None:
+    text = f"FROM {base}\n{line}\n"
+    [finding] = lint(text, CODE)
+    assert finding.location.line == 2
+    assert label in finding.message
+    assert f"`{cleanup}`" in said(finding)
+    assert "--mount=type=cache" in said(finding)
+    fixed = fix(text, CODE)
+    assert fixed.startswith(f"FROM {base}\n{line}") and cleanup in fixed
+    assert lint(fixed, CODE) == []
+    assert fix(fixed, CODE) == fixed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM rockylinux:9\nRUN dnf install -y python3 && dnf clean all\n",
+        "FROM rockylinux:9\nRUN dnf install -y python3 && rm -rf /var/cache/dnf\n",
+        "FROM rockylinux:9\nRUN --mount=type=cache,target=/var/cache/dnf dnf install -y python3\n",
+        "FROM centos:7\nRUN yum -y install httpd && yum clean all\n",
+        "FROM opensuse/leap\nRUN zypper -n in curl && zypper clean -a\n",
+        "FROM archlinux\nRUN pacman -S --noconfirm git && pacman -Scc --noconfirm\n",
+        "FROM continuumio/miniconda3\nRUN conda install -y numpy && conda clean -afy\n",
+        "FROM continuumio/miniconda3\nRUN conda clean -a -y\n",
+        "FROM rockylinux:9\nRUN dnf remove -y vim\n",
+        "FROM debian\nRUN apt-get install -y curl\n",  # LL301's
+    ],
+)
+def test_passes(text: str) -> None:
+    assert lint(text, CODE) == []
+
+
+def test_classic_builder_advises_no_cache_mount() -> None:
+    [finding] = lint("FROM rockylinux:9\nRUN dnf install -y python3\n", CODE, builder="classic")
+    assert "--mount" not in said(finding)
+
+
+def test_onbuild() -> None:
+    assert len(lint(f"FROM rockylinux:9\n{onbuild('RUN dnf install -y python3')}\n", CODE)) == 1
+
+
+def test_the_cleanup_commands_come_from_the_ecosystem_table() -> None:
+    from lintlayers.model.ecosystems import ecosystem
+
+    for kind in ("yum", "dnf", "zypper", "pacman", "conda"):
+        entry = ecosystem(kind)
+        assert entry is not None and entry.cleanup, kind
+        assert entry.cache_directories(), kind
+        assert entry.mount_targets(), kind
