@@ -296,7 +296,7 @@ def test_reads_nothing_from_the_context(command: str) -> None:
     [
         ("npm ci", {"package.json": json.dumps({"scripts": {"prepare": "husky"}})}, "script"),
         ("bun install", {"package.json": json.dumps({"scripts": {"postinstall": "x"}})}, "script"),
-        ("pnpm install", {"package.json": json.dumps({"workspaces": ["a"]})}, "workspaces"),
+        ("pnpm install", {"package.json": json.dumps({"workspaces": "packages/*"})}, "form"),
         ("mix deps.get", {"mix.exs": "apps_path: \"apps\""}, "umbrella"),
         ("mvn dependency:go-offline", {"pom.xml": "<modules><module>a</module>"}, "modules"),
     ],
@@ -570,3 +570,41 @@ def test_dotnet_settings_above_the_project_are_copied(tmp_path: Path) -> None:
         "COPY . .",
     )
     check_fix(before, after, context)
+
+
+@pytest.mark.parametrize(
+    ("command", "files", "lines"),
+    [
+        ("npm ci",
+         {"package.json": json.dumps({"workspaces": ["packages/*"]}), "package-lock.json": "{}",
+          "packages/a/package.json": "{}", "packages/a/index.js": "",
+          "packages/b/package.json": "{}"},
+         "COPY package.json package-lock.json ./\nCOPY packages/a/package.json ./packages/a/\n"
+         "COPY packages/b/package.json ./packages/b/"),
+        ("pnpm install --frozen-lockfile",
+         {"package.json": "{}", "pnpm-lock.yaml": "",
+          "pnpm-workspace.yaml": "packages:\n  - 'apps/*'\n", "apps/web/package.json": "{}"},
+         "COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./\n"
+         "COPY apps/web/package.json ./apps/web/"),
+    ],
+)  # fmt: skip
+def test_workspaces_are_copied(tmp_path: Path, command: str, files: dict, lines: str) -> None:
+    context = make_context(tmp_path, files)
+    before = dockerfile("COPY . .", f"RUN {command}")
+    check_fix(before, dockerfile(lines, f"RUN {command}", "COPY . ."), context)
+
+
+def test_workspace_hooks_block_the_fix(tmp_path: Path) -> None:
+    files = {
+        "package.json": json.dumps({"workspaces": ["packages/*"]}),
+        "packages/a/package.json": json.dumps({"scripts": {"postinstall": "node build.js"}}),
+    }
+    context = make_context(tmp_path, files)
+    [finding] = lint(dockerfile("COPY . .", "RUN npm ci"), CODE, context_dir=context)
+    assert finding.fix is None
+    assert "install or prepare script" in finding.message
+
+
+def test_workspace_folder_between_is_not_reported() -> None:
+    text = dockerfile("COPY package.json yarn.lock ./", "COPY packages ./packages", "RUN yarn")
+    assert lint(text, CODE) == []

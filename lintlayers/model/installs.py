@@ -623,7 +623,7 @@ class _Sequence:
         if (
             context_dir is None
             and entry is not None
-            and entry.follow
+            and entry.follow in ("gemspec", "dotnet", "requirements")
             and (
                 entry.follow != "requirements"
                 or any(
@@ -634,12 +634,12 @@ class _Sequence:
             )
         ):
             return None
-        hooks = entry.hook_inputs if entry is not None else ()
+        also_reads = entry.also_reads if entry is not None else ()
         for copy in others:
             if context_dir is None and any(
-                normal(value).split("/", 1)[0] in hooks for value, _, _ in copy.sources
+                normal(value).split("/", 1)[0] in also_reads for value, _, _ in copy.sources
             ):
-                return None  # an install hook may read it (``patches/`` for patch-package)
+                return None  # the install may read it (``patches/``, a workspace folder)
             if copies_files_like(copy, patterns):
                 return None  # more manifests (a referenced project, a replaced module)
             if any(brings_path(copy, path, context_dir, False) for path in wanted):

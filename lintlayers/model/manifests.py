@@ -4,7 +4,8 @@ The mechanisms behind the ``follow``, ``problems`` and ``no_project`` columns of
 ecosystem table (``lintlayers.model.ecosystems``): requirement files that include
 others (``-r base.txt``) or name the local project (``-e .``); a Gemfile's ``gemspec``
 and the files that gemspec requires; a .NET solution's projects and their
-``ProjectReference``s; workspaces and lifecycle hooks named in a manifest.
+``ProjectReference``s; the ``package.json`` of each npm, Yarn or pnpm workspace;
+lifecycle hooks named in a manifest.
 
 Manifests are named by their path in the image (absolute); ``Tree.source_of`` maps
 such a path to the context path a COPY brings it from, so nothing here knows COPY.
@@ -79,8 +80,11 @@ class Tree:
         source = self.source_of(image_pattern)
         if source is None:
             return []
-        folder = posixpath.dirname(image_pattern)
         found = glob.glob(os.path.join(self.root, source))
+        if image_pattern.endswith("/" + source):  # the pattern's folders map one to one
+            prefix = image_pattern[: len(image_pattern) - len(source)]
+            return sorted(prefix + os.path.relpath(path, self.root) for path in found)
+        folder = posixpath.dirname(image_pattern)
         return sorted(posixpath.join(folder, os.path.basename(path)) for path in found)
 
 
@@ -265,10 +269,49 @@ def _with_parents(folders: list[str]) -> list[str]:
     return found
 
 
+def _workspaces(manifests: list[str], tree: Tree, found: Followed) -> None:
+    """The ``package.json`` of each workspace a ``package.json`` (``workspaces``) or a
+    ``pnpm-workspace.yaml`` (``packages``) names: the install reads them all."""
+    import json
+
+    root = manifests[0]
+    folder = posixpath.dirname(root)
+    patterns: list[str] = []
+    text = tree.read(root)
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        data = {}
+    declared = data.get("workspaces") if isinstance(data, dict) else None
+    if isinstance(declared, dict):
+        declared = declared.get("packages")
+    if isinstance(declared, list):
+        patterns += [value for value in declared if isinstance(value, str)]
+    elif declared is not None:
+        found.unknown = "package.json declares workspaces in a form lintlayers cannot read"
+        return
+    pnpm = tree.read(posixpath.join(folder, "pnpm-workspace.yaml"))
+    listing = re.search(r"^packages:\s*\n((?:\s+-.*\n?)+)", pnpm, re.MULTILINE)
+    if listing:
+        patterns += [
+            line.strip().lstrip("-").strip().strip("'\"")
+            for line in listing.group(1).splitlines()
+            if line.strip()
+        ]
+    for pattern in patterns:
+        if pattern.startswith("!") or ".." in pattern or "**" in pattern:
+            found.unknown = f"the workspace pattern {pattern} is not one lintlayers can follow"
+            return
+        for path in tree.glob(posixpath.join(folder, pattern.rstrip("/"), "package.json")):
+            if not found.add(path):
+                return
+
+
 _MECHANISMS: dict[str, Callable[[list[str], Tree, Followed], None]] = {
     "requirements": _requirements,
     "gemspec": _gemspec,
     "dotnet": _dotnet,
+    "workspaces": _workspaces,
 }
 
 

@@ -466,7 +466,7 @@ def test_context_passes(tmp_path: Path, files: dict[str, str], text: str) -> Non
 @pytest.mark.parametrize(
     ("files", "reason"),
     [
-        ({"package.json": json.dumps({"workspaces": ["packages/*"]})}, "workspaces"),
+        ({"package.json": json.dumps({"workspaces": ["packages/**"]})}, "workspace pattern"),
         ({"package.json": json.dumps({"scripts": {"postinstall": "node x.js"}})}, "script"),
         ({"package.json": json.dumps({"scripts": {"prepare": "husky"}})}, "script"),
     ],
