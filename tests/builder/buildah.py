@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from types import TracebackType
 
 STANDINS = Path(__file__).resolve().parent / "standins"
-STANDIN_TOOLS = ("pip", "npm", "go", "apt-get", "apk")
+STANDIN_TOOLS = ("pip", "npm", "go", "apt-get", "apk", "dotnet", "bundle")
 STANDIN_ALIASES = (("pip3", "pip"), ("apt", "apt-get"))
 STANDINS_LOG = "/var/log/standins.log"
 BASE_TAG = "localhost/lintlayers-base:1"
