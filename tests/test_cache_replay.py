@@ -21,7 +21,8 @@ to the base image. The tests assert that:
 
 Builds: 102 in all (16 fixtures, 3 or 4 builds per replay, two replays for the 14 fixtures
 the lint changes), 6 to 10 minutes here (vfs, chroot), spread over the xdist workers.
-``scripts/replay_table.py`` runs the same replays and prints the table. These tests never skip: ``.ci/run`` installs buildah.
+``scripts/replay_table.py`` runs the same replays and prints the table. These tests never
+skip: ``.ci/run`` installs buildah.
 """
 
 from __future__ import annotations
