@@ -608,3 +608,25 @@ def test_workspace_hooks_block_the_fix(tmp_path: Path) -> None:
 def test_workspace_folder_between_is_not_reported() -> None:
     text = dockerfile("COPY package.json yarn.lock ./", "COPY packages ./packages", "RUN yarn")
     assert lint(text, CODE) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "independent"),
+    [
+        ("gem install bundler", True),
+        ("gem install -g Gemfile", False),
+        ("vcpkg install zlib", True),
+        ("vcpkg install", False),
+        ("luarocks install --only-deps app-1.rockspec", False),
+        ("cabal update", True),
+        ("mix local.hex --force", True),
+        ("apt-get install -y gcc", True),
+        ("go build ./...", False),
+    ],
+)
+def test_reads_no_project(command: str, independent: bool) -> None:
+    from lintlayers.model.package_managers import reads_no_project
+    from lintlayers.shell.commands import parse_shell
+
+    [parsed] = parse_shell(command).commands
+    assert reads_no_project(parsed) is independent

@@ -336,6 +336,8 @@ def reads_no_project(command: SimpleCommand) -> bool:
     entries = ecosystem_of_program(tool)
     if any(not entry.reads_context for entry in entries):
         return True  # system package managers
+    if _first(_INSTALLS_BY_NAME, argv) or _first(_IMPLICIT_BY_NAME, argv):
+        return False  # ``gem install -g Gemfile``, ``vcpkg install``: they read manifests
     if PYTHON_ANY_VERSION.match(tool) and argv[1:3] == ["-m", "venv"]:
         return True
     positional = [arg for arg in argv[1:] if not arg.startswith("-")]
