@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 LIGHT_WORK = frozenset({FILES, OTHER})
 """Kinds of work (``lintlayers.cache.costs``) cheap enough to re-run when a RUN merged
 after them is edited: no package or dependency install, no compile, no download."""
+MIN_GROUP = 3
+"""RUNs in a group worth one finding by their number alone; two are reported only when
+they name the same file (written in both layers, or deleted in the second)."""
 
 
 class MergeableRuns(Rule):
@@ -42,7 +45,11 @@ class MergeableRuns(Rule):
       commands joined by `&&` only;
     - the earlier RUN does light work only (file operations and commands
       lintlayers does not class as installs, builds or downloads): merged,
-      editing the later RUN re-runs it too, which must cost little.
+      editing the later RUN re-runs it too, which must cost little;
+    - the merge is worth it: three RUNs or more, or two that name the same
+      file (a script fixed up by one and made executable by the next is
+      stored in both layers). Two RUNs that share nothing cost one layer and
+      nothing else: not reported.
 
     A comment between two RUNs is taken as a reason to keep them apart. A
     later RUN that deletes what an install before it wrote is LL306's
@@ -53,11 +60,12 @@ class MergeableRuns(Rule):
     ## Why it matters
     Each RUN is a layer and a cache step. RUNs that always miss together gain
     nothing from being apart: every rebuild re-runs them all and stores one
-    more layer each. hadolint's DL3059 reports any consecutive RUNs; merging
-    two whose keys change at different rates (a bind mount of
-    `requirements.txt` on the second only) would make the second's changes
-    re-run the first, and a merge after a `cd` or before a `;` can change what
-    runs. This rule reports only merges that cost no cache hit.
+    more layer each, and a file that two of them write is stored twice.
+    hadolint's DL3059 reports any consecutive RUNs; merging two whose keys
+    change at different rates (a bind mount of `requirements.txt` on the
+    second only) would make the second's changes re-run the first, and a
+    merge after a `cd` or before a `;` can change what runs. This rule
+    reports only merges that cost no cache hit.
 
     ## Example
     ```dockerfile
@@ -76,11 +84,12 @@ class MergeableRuns(Rule):
     ```
 
     ## Fix
-    Unsafe: appends each RUN's commands to the RUN before it with `&&`, in
-    that RUN's style, and deletes it. The merged step misses whenever one of
-    them did, and runs the same commands in the same shell; but once merged,
-    editing a later command re-runs the earlier ones too, and a failed step
-    can no longer be retried without them.
+    Unsafe: appends the commands of each RUN of the group to the first RUN
+    with `&&`, in the style of the RUN before it, and deletes the others. The
+    merged step misses whenever one of them did, and runs the same commands
+    in the same shell; but once merged, editing a later command re-runs the
+    earlier ones too, and a failed step can no longer be retried without
+    them.
     """
 
     code = "LL106"
@@ -93,8 +102,9 @@ class MergeableRuns(Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for group in _groups(context):
             runs = [group[0][0], *(second for _, second, _ in group)]
-            edits = [edit for _, _, edit in group[::2]]  # every other pair: no overlap
-            fix = Fix(f"Merge the {len(runs)} RUNs with `&&`", edits, UNSAFE)
+            if len(runs) < MIN_GROUP and not _same_files(context, runs[0], runs[1]):
+                continue  # one layer less and nothing else: not worth a finding
+            fix = Fix(f"Merge the {len(runs)} RUNs with `&&`", _edits(context, group), UNSAFE)
             first = runs[0]
             others = "the next" if len(runs) == 2 else f"the {len(runs) - 1} after it"
             message = (
@@ -130,11 +140,50 @@ def _join(context: RuleContext, first: Instruction, second: Instruction) -> Edit
     return join_runs(context, first, second)  # None: merged, the commands could differ
 
 
+def _edits(context: RuleContext, group: list[tuple[Instruction, Instruction, Edit]]) -> list[Edit]:
+    """One edit merging the whole group: each pair's join, the next appended where the
+    previous one's RUN ends. Every other pair's join when that cannot be composed."""
+    from lintlayers.diagnostics import Edit
+
+    text = context.source.text
+    start, content = group[0][2].start, group[0][2].content
+    for (_, previous, _), (_, _, edit) in pairwise(group):
+        tail = text[edit.start : previous.end]  # after the last command of ``previous``
+        if edit.start < previous.start or not content.endswith(tail):
+            return [edit for _, _, edit in group[::2]]  # no overlap; the next round merges on
+        content = content[: len(content) - len(tail)] + edit.content
+    return [Edit(start, group[-1][2].end, content)]
+
+
+def _same_files(context: RuleContext, first: Instruction, second: Instruction) -> bool:
+    """Whether the two RUNs name a common path (or one under the other)."""
+    from lintlayers.model.commands import named_paths
+
+    def paths(run: Instruction) -> set[str]:
+        return {
+            path.rstrip("/") or "/"
+            for command in context.commands(run)
+            for path in named_paths(command.effective())
+            if path.rstrip("/") not in ("", ".", "..")
+        }
+
+    earlier = paths(first)
+    return any(
+        path == other or path.startswith(other + "/") or other.startswith(path + "/")
+        for path in paths(second)
+        for other in earlier
+    )
+
+
 def _help(runs: list[Instruction]) -> str:
     count = len(runs)
+    why = (
+        f"Merged with `&&` they make one layer and one cache step instead of {count}"
+        if count > 2
+        else "Both name the same file, so each layer stores it; merged with `&&` they make one"
+    )
     return (
-        f"Merged with `&&` they make one layer and one cache step instead of {count}: no "
-        f"build argument, COPY or mount of its own makes one of them miss alone, and the "
-        f"RUN{'s' if count > 2 else ''} before the last do{'' if count > 2 else 'es'} only "
-        "light work, so editing a later command re-runs little."
+        f"{why}. No build argument, COPY or mount of its own makes one of them miss alone, "
+        f"and the RUN{'s' if count > 2 else ''} before the last do{'' if count > 2 else 'es'} "
+        "only light work, so editing a later command re-runs little."
     )

@@ -67,10 +67,34 @@ def test_a_long_chain_merges_to_one_run() -> None:
 
 def test_groups_are_split_by_what_stands_between() -> None:
     text = (
-        "FROM alpine:3.20\nRUN mkdir /a\nRUN mkdir /b\nCOPY app /app\n"
+        "FROM alpine:3.20\nRUN mkdir /a\nRUN mkdir /b\nRUN mkdir /c\nCOPY app /app\n"
         "RUN chmod +x /app/run\nRUN ln -s /app/run /usr/bin/run\n"
     )
-    assert positions(lint(text, CODE)) == [(2, 1, 2, 4), (5, 1, 5, 4)]
+    assert positions(lint(text, CODE)) == [(2, 1, 2, 4), (6, 1, 6, 4)]
+    fixed = fix(text, CODE, unsafe=True)
+    assert fixed == (
+        "FROM alpine:3.20\nRUN mkdir /a \\\n    && mkdir /b \\\n    && mkdir /c\nCOPY app /app\n"
+        "RUN chmod +x /app/run \\\n    && ln -s /app/run /usr/bin/run\n"
+    )
+
+
+def test_two_runs_only_when_they_name_the_same_file() -> None:
+    """Two RUNs apart cost one layer and nothing else; the same file in both layers is
+    stored twice (a script fixed up, then made executable)."""
+    assert lint("FROM alpine\nRUN mkdir /a\nRUN mkdir /b\n", CODE) == []
+    text = "FROM alpine\nCOPY start /start\nRUN sed -i 's/\\r$//g' /start\nRUN chmod +x /start\n"
+    (finding,) = lint(text, CODE)
+    assert finding.message.startswith("This RUN and the next always miss the cache together")
+    assert fix(text, CODE, unsafe=True).endswith(
+        "RUN sed -i 's/\\r$//g' /start \\\n    && chmod +x /start\n"
+    )
+
+
+def test_trailing_spaces_between_a_chain_are_dropped() -> None:
+    text = "FROM alpine\nRUN mkdir /a  \nRUN mkdir /b \nRUN mkdir /c\n"
+    assert fix(text, CODE, unsafe=True) == (
+        "FROM alpine\nRUN mkdir /a \\\n    && mkdir /b \\\n    && mkdir /c\n"
+    )
 
 
 APART = {
