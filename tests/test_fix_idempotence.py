@@ -1,0 +1,283 @@
+"""Fixes on the whole real-world corpus (``LINTLAYERS_CORPUS``): idempotent, and final.
+
+For every corpus file, with each builder (``buildkit`` and ``classic``), every rule and
+no build context, ``fix_to_fixed_point(..., unsafe=True)`` (what ``check --fix
+--unsafe-fixes`` runs) must:
+
+(a) be idempotent: fixing the fixed text again changes nothing;
+(b) leave no finding of a rule whose fix it applied that still has a fix, and no
+    finding, fixed or not, of that rule on the very range it fixed (followed through
+    the edits): a fix removes what its rule reports;
+(c) never add a parse error (and never need rolling back because a round broke the file);
+(d) never make a rule fail (``LL000``) on the original, an intermediate or the fixed text.
+
+The fix rounds are replayed from the memoized lints with ``choose_fixes``, exactly as
+``fix_to_fixed_point`` chooses them, to know which rule's fixes were applied and where.
+Files are read in place; the work is spread over the CPUs.
+
+Known failures in rules that are being changed elsewhere are listed in ``KNOWN`` with
+a minimal reproducer each (an ``xfail(strict=True)`` test below); an entry that no
+longer fails on the corpus fails the test, so the list cannot go stale.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pytest
+from corpus_support import corpus_files, corpus_root, decode
+
+from lintlayers.diagnostics import Edit
+from lintlayers.engine import INTERNAL_ERROR_CODE, Linter, LintResult
+from lintlayers.fixes import MAX_ITERATIONS, _apply_edits, choose_fixes, fix_to_fixed_point
+from lintlayers.registry import load_rules
+
+pytestmark = pytest.mark.slow
+
+BUILDERS = ("buildkit", "classic")
+
+# (corpus file relative to files/, builder or "*", rule, kind) -> the reproducer test's name.
+KNOWN: dict[tuple[str, str, str, str], str] = {}
+
+
+@dataclass
+class FileReport:
+    """What fixing one file with one builder did."""
+
+    file: str
+    builder: str
+    applied: Counter[str] = field(default_factory=Counter)
+    failures: list[tuple[str, str, str]] = field(default_factory=list)
+    """(rule, kind, detail) of each failure."""
+
+    def fail(self, rule: str, kind: str, detail: str) -> None:
+        self.failures.append((rule, kind, detail))
+
+    def shown(self, rule: str, kind: str, detail: str) -> str:
+        return f"{self.file} [{self.builder}] {rule} {kind}: {detail}"
+
+
+_LINTERS: dict[str, Linter] = {}
+
+
+def _linter(builder: str) -> Linter:
+    if builder not in _LINTERS:
+        _LINTERS[builder] = Linter([cls() for cls in load_rules()], builder=builder)
+    return _LINTERS[builder]
+
+
+def _map_range(start: int, end: int, edits: list[Edit]) -> tuple[int, int]:
+    """Where the range ``start:end`` of a text lies after ``edits`` (sorted, disjoint):
+    an edit across one of its ends widens it to the edit's new text."""
+    return _map_offset(start, edits, False), _map_offset(end, edits, True)
+
+
+def _map_offset(offset: int, edits: list[Edit], end: bool) -> int:
+    shift = 0
+    for edit in edits:
+        if edit.end <= offset:
+            shift += len(edit.content) - (edit.end - edit.start)
+        elif edit.start < offset:
+            return edit.start + shift + (len(edit.content) if end else 0)
+        else:
+            break
+    return offset + shift
+
+
+def _new_spans(edits: list[Edit]) -> dict[int, tuple[int, int]]:
+    """Where the new text of each edit (by id) lies after ``edits`` (sorted, disjoint)."""
+    spans: dict[int, tuple[int, int]] = {}
+    shift = 0
+    for edit in edits:
+        spans[id(edit)] = (edit.start + shift, edit.start + shift + len(edit.content))
+        shift += len(edit.content) - (edit.end - edit.start)
+    return spans
+
+
+def _overlap(start: int, end: int, other_start: int, other_end: int) -> bool:
+    """Whether two ranges share a character; an empty range (deleted text) has none."""
+    return max(start, other_start) < min(end, other_end)
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def check_file(task: tuple[str, str, str]) -> FileReport:
+    """Fix one corpus file with one builder and check (a) to (d)."""
+    path, name, builder = task
+    with open(path, "rb") as handle:
+        original, _ = decode(handle.read())
+    report = FileReport(name, builder)
+    linter = _linter(builder)
+    memo: dict[str, LintResult] = {}
+
+    def lint(text: str) -> LintResult:
+        if text not in memo:
+            memo[text] = linter.lint_text(text, "Dockerfile")
+        return memo[text]
+
+    outcome = fix_to_fixed_point(original, lint, unsafe=True)
+    second = fix_to_fixed_point(outcome.text, lint, unsafe=True)
+
+    # (d) no rule fails on any text seen
+    for text, result in memo.items():
+        for finding in result.findings:
+            if finding.code == INTERNAL_ERROR_CODE:
+                where = "original" if text == original else "fixed text"
+                report.fail(INTERNAL_ERROR_CODE, "internal-error", f"{where}: {finding.message}")
+
+    # replay the rounds: which rule's fixes were applied, and where their ranges went
+    text, result = original, memo[original]
+    fixed: list[tuple[str, int, int, int]] = []  # (rule, start, end, round) in the current text
+    taken_files: list = []
+    for round_number in range(1, MAX_ITERATIONS + 1):
+        candidates = {
+            id(violation.fix): rule.code
+            for rule, violation in result.violations
+            if violation.fix is not None
+        }
+        ranges = {
+            id(violation.fix): (violation.start, violation.end)
+            for _, violation in result.violations
+            if violation.fix is not None
+        }
+        fixes = [violation.fix for _, violation in result.violations if violation.fix is not None]
+        if not fixes:
+            break
+        chosen = choose_fixes(fixes, taken_files)
+        edits = sorted(
+            (edit for fix in chosen for edit in fix.edits), key=lambda e: (e.start, e.end)
+        )
+        new_text = _apply_edits(text, edits)
+        if new_text == text:
+            break
+        new_result = memo.get(new_text)
+        if new_result is None:  # fix_to_fixed_point stopped here (its cap)
+            break
+        if new_result.parse_error_count() > result.parse_error_count():
+            rules = sorted({candidates[id(fix)] for fix in chosen})
+            report.fail(
+                "+".join(rules),
+                "breaks-file",
+                f"round {round_number} adds parse errors (rolled back); "
+                f"fixes: {[fix.message for fix in chosen]}",
+            )
+            break
+        fixed = [(rule, *_map_range(s, e, edits), n) for rule, s, e, n in fixed]
+        spans = _new_spans(edits)
+        for fix in chosen:
+            rule = candidates[id(fix)]
+            report.applied[rule] += 1
+            # the reported range, and the text the fix wrote (where a moved line went)
+            fixed.append((rule, *_map_range(*ranges[id(fix)], edits), round_number))
+            fixed.extend((rule, *spans[id(edit)], round_number) for edit in fix.edits)
+        taken_files.extend(edit for fix in chosen for edit in fix.file_edits)
+        text, result = new_text, new_result
+    if text != outcome.text:
+        report.fail("-", "replay", "replaying the rounds did not give fix_to_fixed_point's text")
+        return report
+
+    # (a) idempotent
+    if second.text != outcome.text:
+        rules = sorted(
+            {
+                rule.code
+                for rule, v in outcome.result.violations
+                if v.fix is not None and v.fix.edits
+            }
+        )
+        line = next(
+            (
+                _line(outcome.text, i)
+                for i, (x, y) in enumerate(zip(outcome.text, second.text, strict=False))
+                if x != y
+            ),
+            _line(outcome.text, len(outcome.text)),
+        )
+        report.fail(
+            "+".join(rules) or "?",
+            "not-idempotent",
+            f"a second fix changes the fixed text (first difference at line {line})",
+        )
+
+    # (b) no finding of a rule whose fix was applied: none with a fix, none on a fixed range
+    applied_rules = set(report.applied)
+    for rule, violation in outcome.result.violations:
+        if rule.code not in applied_rules:
+            continue
+        line = _line(outcome.text, violation.start)
+        if violation.fix is not None:
+            report.fail(
+                rule.code,
+                "fix-left",
+                f"line {line}: a finding with a fix remains after fixing: {violation.message}",
+            )
+            continue
+        for code, start, end, _ in fixed:
+            if code == rule.code and _overlap(
+                start, end, violation.start, max(violation.end, violation.start + 1)
+            ):
+                report.fail(
+                    rule.code,
+                    "same-finding",
+                    f"line {line}: the fixed range is still reported: {violation.message}",
+                )
+                break
+
+    # (c) no parse error added
+    before, after = memo[original].parse_error_count(), outcome.result.parse_error_count()
+    if after > before:
+        report.fail("-", "parse-errors", f"{before} parse errors before fixing, {after} after")
+    if outcome.rolled_back and not any(kind == "breaks-file" for _, kind, _ in report.failures):
+        report.fail("-", "breaks-file", "fix_to_fixed_point rolled a round back")
+    return report
+
+
+def run_corpus(builder: str) -> list[FileReport]:
+    root = corpus_root() / "files"
+    tasks = [(str(path), str(path.relative_to(root)), builder) for path in corpus_files()]
+    processes = min(len(os.sched_getaffinity(0)), 8)
+    if processes < 2:
+        return [check_file(task) for task in tasks]
+    with multiprocessing.get_context("forkserver").Pool(processes) as pool:
+        return list(pool.imap(check_file, tasks, chunksize=8))
+
+
+@pytest.mark.parametrize("builder", BUILDERS)
+def test_fixes_are_idempotent_and_final_on_the_corpus(builder: str) -> None:
+    started = time.monotonic()
+    reports = run_corpus(builder)
+    applied: Counter[str] = Counter()
+    for report in reports:
+        applied.update(report.applied)
+    changed = sum(1 for report in reports if report.applied)
+    print(
+        f"{builder}: {len(reports)} files, {changed} fixed, "
+        f"{sum(applied.values())} fixes applied ({dict(sorted(applied.items()))}) "
+        f"in {time.monotonic() - started:.0f} s"
+    )
+    failures: list[str] = []
+    seen_known: set[tuple[str, str, str, str]] = set()
+    for report in reports:
+        for rule, kind, detail in report.failures:
+            key = next(
+                (k for k in ((report.file, b, rule, kind) for b in (builder, "*")) if k in KNOWN),
+                None,
+            )
+            if key is not None:
+                seen_known.add(key)
+            else:
+                failures.append(report.shown(rule, kind, detail))
+    stale = [
+        f"{key} ({KNOWN[key]}) no longer fails: remove it from KNOWN"
+        for key in KNOWN
+        if key[1] in (builder, "*") and key not in seen_known
+    ]
+    assert not failures and not stale, f"{len(failures)} failures:\n" + "\n".join(
+        failures[:60] + stale
+    )
