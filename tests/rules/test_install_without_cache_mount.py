@@ -1,0 +1,65 @@
+"""LL107 install-without-cache-mount."""
+
+from __future__ import annotations
+
+import pytest
+from rule_harness import fix, lint, said
+
+CODE = "LL107"
+
+
+@pytest.mark.parametrize(
+    ("body", "label", "target"),
+    [
+        ("FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\n", "go mod download",
+         "/go/pkg/mod"),
+        ("FROM golang:1.22\nCOPY . .\nRUN go build -o /app .\n", "go build", "/go/pkg/mod"),
+        ("FROM node:20 AS build\nCOPY package*.json ./\nRUN npm ci\n"
+         "FROM nginx\nCOPY --from=build /dist /html\n", "npm ci", "/root/.npm"),
+        ("FROM rust:1\nCOPY Cargo.toml Cargo.lock ./\nRUN cargo fetch\n", "cargo fetch",
+         "/usr/local/cargo/registry"),
+        ("FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY app.csproj .\nRUN dotnet restore\n",
+         "dotnet restore", "/root/.nuget/packages"),
+        ("FROM python:3.12\nCOPY requirements.txt .\n"
+         "RUN pip install --no-cache-dir -r requirements.txt\n", "pip install", "/root/.cache/pip"),
+        ("FROM python:3.12\nUSER app\nCOPY requirements.txt .\n"
+         "RUN pip install --no-cache-dir -r requirements.txt\n", "pip install",
+         "/home/app/.cache/pip"),
+    ],
+)  # fmt: skip
+def test_reports_with_the_tools_mount(body: str, label: str, target: str) -> None:
+    [finding] = lint(body, CODE)
+    assert finding.severity == "info"
+    assert f"`{label}`" in finding.message
+    assert f"--mount=type=cache,target={target}" in said(finding)
+    assert len(finding.message) <= 100
+    assert fix(body, CODE, unsafe=True) == body  # no fix: the author places the mounts
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "FROM golang:1.22\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\n",
+        "FROM node:20\nRUN --mount=type=cache,target=/root/.npm npm ci\n",
+        # the size rule LL304 reports the kept cache and names the mount itself
+        "FROM python:3.12\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n",
+        # a build after the explicit download in the same stage
+        "FROM golang:1.22\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\n"
+        "RUN go build -o /app .\n",
+        "FROM debian\nRUN apt-get update && apt-get install -y curl\n",
+        "FROM debian\nRUN echo npm ci\n",
+    ],
+)
+def test_passes(body: str) -> None:
+    assert lint(body, CODE) == []
+
+
+def test_classic_builder_has_no_cache_mounts() -> None:
+    assert lint("FROM node:20\nRUN npm ci\n", CODE, builder="classic") == []
+
+
+def test_every_language_ecosystem_of_the_table_has_mount_targets() -> None:
+    from lintlayers.model.ecosystems import ECOSYSTEMS
+
+    missing = [entry.name for entry in ECOSYSTEMS if not entry.mount_targets()]
+    assert missing == []
