@@ -123,7 +123,10 @@ def _message(context: RuleContext, finding: InstallFinding) -> str:
     )
     head = f"`{keyword} {source}` copies {what} before `{first}` (line {line}), "
     if finding.implicit:
-        restore = " ".join(finding.installs[0].found.installer.restore)
+        program = finding.installs[0].found.argv[0]
+        restore = " ".join(finding.installs[0].found.installer.restore).replace(
+            "{program}", program
+        )
         return (
             head + f"which first installs the dependencies of {names}: a change to "
             f"{changes} installs them again. Copy the manifests first and run `{restore}` "

@@ -630,3 +630,27 @@ def test_reads_no_project(command: str, independent: bool) -> None:
 
     [parsed] = parse_shell(command).commands
     assert reads_no_project(parsed) is independent
+
+
+@pytest.mark.parametrize(
+    ("build", "lines"),
+    [
+        ("mvn -B clean package -DskipTests", ["COPY pom.xml ./", "RUN mvn dependency:go-offline"]),
+        ("./mvnw -B package", ["COPY pom.xml mvnw ./", "COPY .mvn/ ./.mvn/",
+                               "RUN ./mvnw dependency:go-offline"]),
+        ("gradle build --no-daemon", ["COPY build.gradle* settings.gradle* ./",
+                                      "RUN gradle dependencies"]),
+        ("./gradlew clean bootJar", ["COPY build.gradle* gradlew settings.gradle* ./",
+                                     "COPY gradle/ ./gradle/", "RUN ./gradlew dependencies"]),
+    ],
+)  # fmt: skip
+def test_jvm_builds_download_first(build: str, lines: list[str]) -> None:
+    before = dockerfile("COPY . .", f"RUN {build}")
+    [finding] = lint(before, CODE)
+    assert "first installs the dependencies" in finding.message
+    check_fix(before, dockerfile(*lines, "COPY . .", f"RUN {build}"), None)
+
+
+@pytest.mark.parametrize("build", ["mvn -o package", "gradle build --offline"])
+def test_offline_builds_download_nothing(build: str) -> None:
+    assert lint(dockerfile("COPY . .", f"RUN {build}"), CODE) == []

@@ -59,10 +59,14 @@ class Installer:
     ``vendor/modules.txt``); ``local_only`` says the package arguments must be local
     (``go get .``, not ``go get pkg@v1``); ``since`` names the official image and the
     version from which the command works this way (``golang`` 1.16: module mode by
-    default), older tags of that image are left alone.
+    default), older tags of that image are left alone; ``any_position`` that the
+    subcommand may come anywhere among the positional words (Maven's goals:
+    ``mvn clean package``). In ``restore``, ``{program}`` stands for the program as the
+    build names it (``./mvnw``).
     """
 
     __slots__ = (
+        "any_position",
         "code_options",
         "code_pattern",
         "default_manifests",
@@ -119,6 +123,7 @@ class Installer:
         flags_env: str = "",
         local_only: bool = False,
         since: tuple[str, tuple[int, ...]] | None = None,
+        any_position: bool = False,
     ) -> None:
         self.tool = tool
         self.names = names
@@ -145,6 +150,7 @@ class Installer:
         self.flags_env = flags_env
         self.local_only = local_only
         self.since = since
+        self.any_position = any_position
         self.ecosystem = ""  # the name of its table entry, set by the table
 
     @property
@@ -772,6 +778,22 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
                 wrapper=("mvnw", ".mvn/"),
             ),
         ),
+        implicit=_with(
+            "maven",
+            ("pom.xml",),
+            (),
+            Installer(
+                "",
+                ("mvn", "mvnw"),
+                (("package",), ("install",), ("verify",), ("compile",), ("test",)),
+                any_position=True,
+                manifest_options=("-f", "--file"),
+                value_options=_MAVEN_VALUES,
+                wrapper=("mvnw", ".mvn/"),
+                restore=("{program}", "dependency:go-offline"),
+                skip_flags=("-o", "--offline"),
+            ),
+        ),
         builds=(("package",), ("install",), ("verify",), ("compile",)),
         problems=(
             ("<modules>", "pom.xml lists modules, whose pom.xml files the install also reads"),
@@ -795,6 +817,22 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
                 dir_options=("-p", "--project-dir"),
                 value_options=_GRADLE_VALUES,
                 wrapper=("gradlew", "gradle/"),
+            ),
+        ),
+        implicit=_with(
+            "gradle",
+            ("build.gradle*",),
+            ("settings.gradle*", "gradle.properties"),
+            Installer(
+                "",
+                ("gradle", "gradlew"),
+                (("build",), ("assemble",), ("bootJar",), ("installDist",), ("shadowJar",)),
+                any_position=True,
+                dir_options=("-p", "--project-dir"),
+                value_options=_GRADLE_VALUES,
+                wrapper=("gradlew", "gradle/"),
+                restore=("{program}", "dependencies"),
+                skip_flags=("--offline",),
             ),
         ),
         builds=(("build",), ("assemble",), ("bootJar",), ("installDist",)),

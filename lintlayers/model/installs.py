@@ -816,7 +816,11 @@ class _Sequence:
         """``RUN <explicit install>`` to put before the broad COPY, or ``""``; it keeps the
         build's cache, secret and ssh mounts (``--mount=type=cache,target=/root/.nuget``)."""
         found = install.found
-        argv = list(found.installer.restore)
+        program = found.argv[0]
+        if install.command is not None:
+            words = install.command.effective().words
+            program = words[0].raw if words else program
+        argv = [program if word == "{program}" else word for word in found.installer.restore]
         if found.project_arg:
             raw = found.project_arg
             if install.command is not None:

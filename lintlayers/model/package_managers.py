@@ -185,6 +185,8 @@ def _match(installer: Installer, argv: list[str]) -> InstallMatch | None:
     ):
         return None
     for subcommand in installer.subcommands:
+        if installer.any_position and subcommand and subcommand[0] in positionals:
+            return _build(installer, argv, [], options)  # ``mvn clean package``
         if tuple(positionals[: len(subcommand)]) != subcommand:
             continue
         rest = positionals[len(subcommand) :]
