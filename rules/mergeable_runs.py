@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 LIGHT_WORK = frozenset({FILES, OTHER})
 """Kinds of work (``lintlayers.cache.costs``) cheap enough to re-run when a RUN merged
 after them is edited: no package or dependency install, no compile, no download."""
-MIN_GROUP = 3
-"""RUNs in a group worth one finding by their number alone; two are reported only when
-they name the same file (written in both layers, or deleted in the second)."""
 
 
 class MergeableRuns(Rule):
@@ -46,10 +43,10 @@ class MergeableRuns(Rule):
     - the earlier RUN does light work only (file operations and commands
       lintlayers does not class as installs, builds or downloads): merged,
       editing the later RUN re-runs it too, which must cost little;
-    - the merge is worth it: three RUNs or more, or two that name the same
-      file (a script fixed up by one and made executable by the next is
-      stored in both layers). Two RUNs that share nothing cost one layer and
-      nothing else: not reported.
+    - the merge is worth it: two of the RUNs name the same path (a script
+      fixed up by one and made executable by the next, a directory made by
+      one and given to a user by the next), which both layers store. RUNs
+      that share nothing cost one layer each and nothing else: not reported.
 
     A comment between two RUNs is taken as a reason to keep them apart. A
     later RUN that deletes what an install before it wrote is LL306's
@@ -102,8 +99,8 @@ class MergeableRuns(Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for group in _groups(context):
             runs = [group[0][0], *(second for _, second, _ in group)]
-            if len(runs) < MIN_GROUP and not _same_files(context, runs[0], runs[1]):
-                continue  # one layer less and nothing else: not worth a finding
+            if not _same_files(context, runs):
+                continue  # one layer less each and nothing else: not worth a finding
             fix = Fix(f"Merge the {len(runs)} RUNs with `&&`", _edits(context, group), UNSAFE)
             first = runs[0]
             others = "the next" if len(runs) == 2 else f"the {len(runs) - 1} after it"
@@ -155,35 +152,35 @@ def _edits(context: RuleContext, group: list[tuple[Instruction, Instruction, Edi
     return [Edit(start, group[-1][2].end, content)]
 
 
-def _same_files(context: RuleContext, first: Instruction, second: Instruction) -> bool:
-    """Whether the two RUNs name a common path (or one under the other)."""
+def _same_files(context: RuleContext, runs: list[Instruction]) -> bool:
+    """Whether two of the RUNs name a common path (or one under the other): a file one
+    writes and a later one changes or deletes is stored in both layers."""
     from lintlayers.model.commands import named_paths
 
-    def paths(run: Instruction) -> set[str]:
-        return {
-            path.rstrip("/") or "/"
+    seen: set[str] = set()
+    for run in runs:
+        named = {
+            path.rstrip("/")
             for command in context.commands(run)
             for path in named_paths(command.effective())
-            if path.rstrip("/") not in ("", ".", "..")
+            if "/" in path.rstrip("/")  # a path, not a user name, a mode or a number
         }
-
-    earlier = paths(first)
-    return any(
-        path == other or path.startswith(other + "/") or other.startswith(path + "/")
-        for path in paths(second)
-        for other in earlier
-    )
+        if any(
+            path == other or path.startswith(other + "/") or other.startswith(path + "/")
+            for path in named
+            for other in seen
+        ):
+            return True
+        seen |= named
+    return False
 
 
 def _help(runs: list[Instruction]) -> str:
     count = len(runs)
-    why = (
-        f"Merged with `&&` they make one layer and one cache step instead of {count}"
-        if count > 2
-        else "Both name the same file, so each layer stores it; merged with `&&` they make one"
-    )
     return (
-        f"{why}. No build argument, COPY or mount of its own makes one of them miss alone, "
-        f"and the RUN{'s' if count > 2 else ''} before the last do{'' if count > 2 else 'es'} "
-        "only light work, so editing a later command re-runs little."
+        f"Two of them name the same path, which each of their layers stores; merged with "
+        f"`&&` they make one layer and one cache step instead of {count}. No build argument, "
+        "COPY or mount of its own makes one of them miss alone, and the RUN"
+        f"{'s' if count > 2 else ''} before the last do{'' if count > 2 else 'es'} only light "
+        "work, so editing a later command re-runs little."
     )
