@@ -1,0 +1,157 @@
+"""The labeled sample of real corpus findings (issue 9): precision measured by reading.
+
+``tests/data/labeled_findings.tsv`` holds findings of ``lintlayers check`` on the shared
+corpus, each judged by reading the Dockerfile: ``worth`` (correct and worth a developer's
+time to act on), ``true-minor`` (true, but not worth acting on: a few kB, a test fixture,
+intentional) or ``wrong`` (the claim is false, or the fix would break the build), with the
+concrete reason. How the sample was drawn is in ``tests/data/README.md``.
+
+The labels stay tied to the real output: the labeled corpus files are linted in place and
+every labeled finding (file, line, code) must still be reported. When a rule change removes
+or moves a labeled finding, this test fails: re-judge that finding (drop the row of a
+finding that is gone, fix the line of one that moved) and keep the file consistent.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from corpus_support import REPO_ROOT, corpus_root
+
+SAMPLE = REPO_ROOT / "tests" / "data" / "labeled_findings.tsv"
+COLUMNS = ["builder", "file", "line", "code", "verdict", "reason"]
+VERDICTS = ("worth", "true-minor", "wrong")
+BUILDERS = ("buildkit", "classic")
+MAIN = "buildkit"
+"""The main sample: uniform over every BuildKit finding. ``classic`` rows are the
+classic-builder-only findings (LL202), a second sample reported on its own."""
+
+# Issue 9's target for the main sample.
+TARGET_WORTH = 0.90
+TARGET_WRONG = 0.01
+# What the sample measures now: a floor, so a change that makes findings worse (or a
+# relabeling that hides it) fails. Raise these when the figures improve.
+FLOOR_WORTH = 0.46
+CEILING_WRONG = 0.15
+
+
+def labeled_rows() -> list[dict[str, object]]:
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t") == COLUMNS, f"{SAMPLE.name}: header must be {COLUMNS}"
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        fields = line.split("\t")
+        assert len(fields) == len(COLUMNS), f"{SAMPLE.name}:{number}: {len(fields)} columns"
+        row: dict[str, object] = dict(zip(COLUMNS, fields, strict=True))
+        row["line"] = int(fields[2])
+        rows.append(row)
+    return rows
+
+
+def figures(rows: list[dict[str, object]]) -> dict[str, float]:
+    counts = collections.Counter(str(row["verdict"]) for row in rows)
+    return {verdict: counts[verdict] / len(rows) for verdict in VERDICTS}
+
+
+def per_rule(rows: list[dict[str, object]]) -> dict[str, collections.Counter[str]]:
+    table: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for row in rows:
+        table[str(row["code"])][str(row["verdict"])] += 1
+    return dict(sorted(table.items()))
+
+
+def report(rows: list[dict[str, object]]) -> str:
+    lines = []
+    for builder in BUILDERS:
+        chosen = [row for row in rows if row["builder"] == builder]
+        if not chosen:
+            continue
+        shares = figures(chosen)
+        shown = ", ".join(f"{verdict} {shares[verdict]:.1%}" for verdict in VERDICTS)
+        lines.append(f"{builder}: {len(chosen)} findings: {shown}")
+        for code, counts in per_rule(chosen).items():
+            cells = " ".join(f"{verdict}={counts[verdict]}" for verdict in VERDICTS)
+            lines.append(f"  {code}: {sum(counts.values())} ({cells})")
+    return "\n".join(lines)
+
+
+def test_sample_is_well_formed():
+    rows = labeled_rows()
+    keys = [(row["builder"], row["file"], row["line"], row["code"]) for row in rows]
+    assert len(set(keys)) == len(keys), "a finding is labeled twice"
+    for row in rows:
+        assert row["builder"] in BUILDERS, row
+        assert row["verdict"] in VERDICTS, row
+        assert str(row["code"]).startswith("LL"), row
+        reason = str(row["reason"]).strip()
+        assert 10 <= len(reason) <= 220, f"reason must be short and concrete: {row}"
+    main = [row for row in rows if row["builder"] == MAIN]
+    assert len(main) >= 150, f"the main sample has {len(main)} findings, issue 9 wants 150"
+    assert any(row["builder"] == "classic" for row in rows)
+    print(report(rows))
+
+
+@pytest.fixture(scope="module")
+def reported() -> dict[str, set[tuple[str, int, str]]]:
+    """(file, line, code) of every finding on the labeled corpus files, per builder."""
+    files_root = corpus_root() / "files"
+    rows = labeled_rows()
+    found: dict[str, set[tuple[str, int, str]]] = {}
+    for builder in BUILDERS:
+        files = sorted({str(row["file"]) for row in rows if row["builder"] == builder})
+        missing = [name for name in files if not (files_root / name).is_file()]
+        assert not missing, f"labeled files missing from the corpus: {missing[:5]}"
+        command = [sys.executable, "-m", "lintlayers", "check", "--format", "json", "--quiet"]
+        paths = [str(files_root / name) for name in files]
+        completed = subprocess.run(
+            [*command, "--builder", builder, "--jobs", "1", *paths],
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
+            env={**os.environ, "CI": ""},
+            timeout=600,
+        )
+        assert completed.returncode in (0, 1), completed.stderr[-3000:]
+        prefix = str(files_root) + os.sep
+        found[builder] = {
+            (f["file"].removeprefix(prefix), f["location"]["line"], f["code"])
+            for f in json.loads(completed.stdout)["findings"]
+        }
+    return found
+
+
+@pytest.mark.slow
+def test_every_labeled_finding_is_still_reported(reported):
+    gone = [
+        f"{row['builder']} {row['code']} {row['file']}:{row['line']} ({row['verdict']})"
+        for row in labeled_rows()
+        if (row["file"], row["line"], row["code"]) not in reported[str(row["builder"])]
+    ]
+    assert not gone, (
+        f"{len(gone)} labeled findings are no longer reported: re-judge them and update "
+        f"{SAMPLE.name}:\n" + "\n".join(gone)
+    )
+
+
+def test_precision_does_not_fall_below_what_was_measured():
+    main = [row for row in labeled_rows() if row["builder"] == MAIN]
+    shares = figures(main)
+    assert shares["worth"] >= FLOOR_WORTH, report(main)
+    assert shares["wrong"] <= CEILING_WRONG, report(main)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 9's target is not reached yet: see the figures printed by "
+    "test_sample_is_well_formed (templates, test fixtures and LL302 remain)",
+)
+def test_precision_meets_the_issue_9_target():
+    main = [row for row in labeled_rows() if row["builder"] == MAIN]
+    shares = figures(main)
+    assert shares["worth"] >= TARGET_WORTH, report(main)
+    assert shares["wrong"] <= TARGET_WRONG, report(main)
