@@ -654,3 +654,16 @@ def test_jvm_builds_download_first(build: str, lines: list[str]) -> None:
 @pytest.mark.parametrize("build", ["mvn -o package", "gradle build --offline"])
 def test_offline_builds_download_nothing(build: str) -> None:
     assert lint(dockerfile("COPY . .", f"RUN {build}"), CODE) == []
+
+
+def test_build_after_its_own_warm_up_task_passes() -> None:
+    """A custom task run on the manifests alone before the broad COPY (microservices-demo's
+    adservice: ./gradlew downloadRepos) already keeps the downloads cached."""
+    text = dockerfile(
+        'COPY ["build.gradle", "gradlew", "./"]',
+        "COPY gradle gradle",
+        "RUN ./gradlew downloadRepos",
+        "COPY . .",
+        "RUN ./gradlew installDist",
+    )
+    assert lint(text, CODE) == []

@@ -249,6 +249,7 @@ class _Sequence:
         "installs",
         "items",
         "onbuild",
+        "programs",
         "stage",
         "state",
         "workdirs",
@@ -263,6 +264,7 @@ class _Sequence:
         self.workdirs: list[str | None] = []  # before each instruction
         self.copies: list[ContextCopy] = []
         self.installs: list[tuple[int, list[Install]]] = []
+        self.programs: list[tuple[int, set[str]]] = []  # program names each RUN runs
 
     def add(self, outer: Instruction, scope: Scope | None) -> None:
         """Record one instruction; ``scope`` holds the variables in effect before it."""
@@ -281,6 +283,7 @@ class _Sequence:
         if keyword in ("WORKDIR", "USER", "SHELL"):
             self.state = state_after(self.state, instruction, values)
         elif keyword == "RUN":
+            self.programs.append((index, _programs(self.context, instruction)))
             installs = self._installs(instruction, workdir, values)
             if installs:
                 self.installs.append((index, installs))
@@ -393,6 +396,8 @@ class _Sequence:
                         between.append((last, install))
                 continue
             copy, word = broad
+            if install.found.implicit and self._ran_before(copy.index, install):
+                continue  # the tool ran on the manifests alone (``gradlew downloadRepos``)
             if any(
                 earlier < copy.index
                 and other.tool == install.tool
@@ -423,6 +428,11 @@ class _Sequence:
         if not finding.problem:
             self._plan(finding, index, copy, installs)
         return finding
+
+    def _ran_before(self, index: int, install: Install) -> bool:
+        """Whether a RUN before ``index`` ran the install's program at all."""
+        names = set(install.found.installer.names)
+        return any(position < index and names & ran for position, ran in self.programs)
 
     def _installed_first(self, install: Install, before: list[tuple[int, Install]]) -> bool:
         """Whether an install of the same package store ran before (then a build's own
@@ -868,6 +878,19 @@ def _kept_mount(name: str, value: str | None) -> bool:
 
     options = dict(parse_csv_options(value))
     return (options.get("type") or "bind").lower() in ("cache", "secret", "ssh", "tmpfs")
+
+
+def _programs(context: RuleContext, run: Instruction) -> set[str]:
+    """The names of the programs a RUN runs (``./gradlew`` is ``gradlew``)."""
+    if run.effective.json_args is not None:
+        argv = run.effective.json_args
+        return {argv[0].rpartition("/")[2]} if argv else set()
+    found = set()
+    for command in context.commands(run.effective):
+        words = command.effective().words
+        if words:
+            found.add(words[0].value.rpartition("/")[2])
+    return found
 
 
 def _implicit_off(installer: object, values: dict[str, str]) -> bool:
