@@ -59,6 +59,7 @@ SUPPORT_FILES = frozenset(
 """Extensions of files an image copies to configure itself, not an application."""
 _WORDS = re.compile(r"[^a-z0-9]+")
 _SHOWN = 5
+_IN_MESSAGE = 3
 """Packages named in one message; the rest are counted."""
 
 
@@ -296,6 +297,10 @@ def _violation(
     shown = ", ".join(names[:_SHOWN])
     if len(names) > _SHOWN:
         shown += f" and {len(names) - _SHOWN} more"
+    named = ", ".join(names[:_IN_MESSAGE])  # the message names a few; the help all it shows
+    if len(names) > _IN_MESSAGE:
+        named += f" and {len(names) - _IN_MESSAGE} more"
+    listing = f"{shown}: " if len(names) > _IN_MESSAGE else ""
     size = build_tools(install.system, names)
     amount = f"{size.text()} or more ({size.source}), " if size is not None else ""
     listed = " ".join(names[:_SHOWN]) + (" ..." if len(names) > _SHOWN else "")
@@ -313,10 +318,10 @@ def _violation(
     stage = "an earlier stage"
     if builder == "buildkit" and any(build_tool_kind(install.system, n) == "go" for n in names):
         stage += f" (`FROM golang`, with `{cache_mount_flags('go')}` on its `go build`)"
-    message = f"`{label}` leaves build tools in {place}: {shown}"
+    message = f"`{label}` leaves build tools in {place}: {named}"
     help = (
-        f"{amount}not removed by this RUN; build in {stage} and `COPY --from` only what "
-        f"the image needs at run time, or {instead}"
+        f"{listing}{amount}not removed by this RUN; build in {stage} and `COPY --from` only "
+        f"what the image needs at run time, or {instead}"
     )
     if explained:  # the author says why: a hint to check, not a warning
         help += "; the comment above may explain why they are there"

@@ -86,7 +86,7 @@ class WholeFilesystemCopy(Rule):
                 yield Violation(
                     instruction.start,
                     instruction.end,
-                    f"`COPY --from={origin} / /` stores a whole root filesystem over {base}",
+                    f"`COPY --from={origin} / /` stores a whole root filesystem over a base image",
                     help=(
                         f"the copied root{shared} holds its base's files, stored again on top "
                         f"of {base}'s; build FROM scratch to flatten, or copy only the folders "
