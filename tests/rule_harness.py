@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import functools
+
 from lintlayers.engine import Linter, LintResult
 from lintlayers.fixes import fix_to_fixed_point
 from lintlayers.registry import load_rules
 
 
+@functools.cache
+def _rule_classes() -> dict[str, type]:
+    """The installed rule classes by code, read once per test session (reading the
+    entry points takes tens of milliseconds, and the rule tests lint thousands of times)."""
+    return {cls.code: cls for cls in load_rules()}
+
+
 def rule_class(code: str):
-    for cls in load_rules():
-        if cls.code == code:
-            return cls
-    raise LookupError(code)
+    try:
+        return _rule_classes()[code]
+    except KeyError:
+        raise LookupError(code) from None
 
 
 def lint(text: str, code: str, *, builder: str = "buildkit", context_dir: str | None = None):
