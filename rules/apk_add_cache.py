@@ -6,9 +6,8 @@ from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
 from lintlayers.model.mounts import cache_mount_advice
 from lintlayers.model.package_commands import apk_action, apk_action_word
 from lintlayers.model.run_edits import remove_command
-from lintlayers.model.run_effects import effects
+from lintlayers.model.shipping import image_runs, later_runs
 from lintlayers.model.size_estimates import apk_index
-from lintlayers.model.steps import reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ if TYPE_CHECKING:
 
     from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import RunEffects
+    from lintlayers.shell.commands import SimpleCommand
 
 
 class ApkAddCache(Rule):
@@ -81,12 +81,8 @@ class ApkAddCache(Rule):
     hadolint = ("DL3019",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        for steps in sequences(context):
-            for step in steps:
-                if step.keyword != "RUN":
-                    continue
-                if step.onbuild or reaches_image(context, step.stage):
-                    yield from self._check_run(context, effects(context, step))
+        for run in image_runs(context):
+            yield from self._check_run(context, run)
 
     def _check_run(self, context: RuleContext, run: RunEffects) -> Iterator[Violation]:
         update = None  # the ``apk update`` whose index is still in the layer
@@ -189,21 +185,20 @@ def _no_cache_fix(context: RuleContext, run: RunEffects, update: int | None) -> 
     return Fix(title, edits, SAFE)
 
 
+_WITH_INDEX = ("--no-cache", "-U", "--update", "--update-cache")
+
+
+def _needs_stored_index(command: SimpleCommand) -> bool:
+    """An ``apk add``/``upgrade`` that installs from the index a RUN before it stored."""
+    return apk_action(command) in ("add", "upgrade") and not command.has_flag(*_WITH_INDEX)
+
+
 def _later_run_needs_index(context: RuleContext, run: RunEffects) -> bool:
-    for steps in sequences(context):
-        after = False
-        for step in steps:
-            if step.instruction is run.instruction:
-                after = True
-                continue
-            if not after or step.keyword != "RUN":
-                continue
-            for command in effects(context, step).commands:
-                if apk_action(command) in ("add", "upgrade") and not command.has_flag(
-                    "--no-cache", "-U", "--update", "--update-cache"
-                ):
-                    return True
-    return False
+    return any(
+        _needs_stored_index(command)
+        for later in later_runs(context, run)
+        for command in later.commands
+    )
 
 
 def _installs_after(run: RunEffects, update: int) -> bool:
@@ -223,24 +218,12 @@ def _lone_update_fix(context: RuleContext, run: RunEffects) -> Fix | None:
     if any(other.base_stage is stage for other in context.model.stages if other is not stage):
         return None
     edits = [Edit.delete(run.instruction.node_start, run.instruction.node_end)]
-    for steps in sequences(context):
-        if not steps or steps[0].stage is not stage or steps[0].onbuild:
-            continue
-        after = False
-        for step in steps:
-            if step.instruction is run.instruction:
-                after = True
+    for later in later_runs(context, run):
+        for index, command in enumerate(later.commands):
+            if not _needs_stored_index(command):
                 continue
-            if not after or step.keyword != "RUN":
-                continue
-            later = effects(context, step)
-            for index, command in enumerate(later.commands):
-                if apk_action(command) not in ("add", "upgrade") or command.has_flag(
-                    "--no-cache", "-U", "--update", "--update-cache"
-                ):
-                    continue
-                word = apk_action_word(command)
-                if word is None or word.raw not in ("add", "upgrade"):
-                    return None
-                edits.append(Edit.insert(later.word_range(index, word)[1], " --no-cache"))
+            word = apk_action_word(command)
+            if word is None or word.raw not in ("add", "upgrade"):
+                return None
+            edits.append(Edit.insert(later.word_range(index, word)[1], " --no-cache"))
     return Fix("Delete the lone `apk update`; install with `--no-cache`", edits, SAFE)

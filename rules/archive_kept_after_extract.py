@@ -6,9 +6,10 @@ import re
 
 from lintlayers.diagnostics import UNSAFE, Fix, Violation
 from lintlayers.model.run_edits import append_to_run
-from lintlayers.model.run_effects import download_targets, effects, extracted_archives
+from lintlayers.model.run_effects import download_targets, extracted_archives
+from lintlayers.model.shipping import image_runs
 from lintlayers.model.size_estimates import kept_archive
-from lintlayers.model.steps import UNKNOWN_WORKDIR, reaches_image, sequences
+from lintlayers.model.steps import UNKNOWN_WORKDIR
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -71,12 +72,8 @@ class ArchiveKeptAfterExtract(Rule):
     summary = "A downloaded archive is extracted but stays in the layer"
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        for steps in sequences(context):
-            for step in steps:
-                if step.keyword != "RUN":
-                    continue
-                if step.onbuild or reaches_image(context, step.stage):
-                    yield from self._check_run(effects(context, step))
+        for run in image_runs(context):
+            yield from self._check_run(run)
 
     def _check_run(self, run: RunEffects) -> Iterator[Violation]:
         extractions: list[tuple[int, str, str]] = []  # (index, archive, extractor)

@@ -7,8 +7,7 @@ from lintlayers.model.ecosystems import ecosystem
 from lintlayers.model.mounts import cache_mount_advice
 from lintlayers.model.package_commands import CACHE_DIRS, CACHE_LABELS, package_writes
 from lintlayers.model.run_edits import append_to_run
-from lintlayers.model.run_effects import effects
-from lintlayers.model.steps import reaches_image, sequences
+from lintlayers.model.shipping import image_runs
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -73,12 +72,8 @@ class PackageCacheKept(Rule):
     hadolint = ("DL3032", "DL3040", "DL3036")
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        for steps in sequences(context):
-            for step in steps:
-                if step.keyword != "RUN":
-                    continue
-                if step.onbuild or reaches_image(context, step.stage):
-                    yield from _check_run(context, effects(context, step))
+        for run in image_runs(context):
+            yield from _check_run(context, run)
 
 
 def _check_run(context: RuleContext, run: RunEffects) -> Iterator[Violation]:

@@ -13,7 +13,10 @@ from __future__ import annotations
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from lintlayers.context import RuleContext
+    from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.stages import BuildModel, Stage
 
 
@@ -58,3 +61,29 @@ def _used_stages(model: BuildModel) -> set[int]:
                 if target is not None and target is not other:
                     used.add(target.index)
     return used
+
+
+def image_runs(context: RuleContext) -> Iterator[RunEffects]:
+    """The effects of every RUN whose files can reach an image, in build order: the RUNs
+    of stages that reach one (``steps.reaches_image``) and every ONBUILD trigger."""
+    from lintlayers.model.run_effects import effects
+    from lintlayers.model.steps import reaches_image, sequences
+
+    for steps in sequences(context):
+        for step in steps:
+            if step.keyword == "RUN" and (step.onbuild or reaches_image(context, step.stage)):
+                yield effects(context, step)
+
+
+def later_runs(context: RuleContext, run: RunEffects) -> Iterator[RunEffects]:
+    """The RUNs after ``run`` in its sequence (its stage's, or its ONBUILD triggers')."""
+    from lintlayers.model.run_effects import effects
+    from lintlayers.model.steps import sequences
+
+    for steps in sequences(context):
+        after = False
+        for step in steps:
+            if step.instruction is run.instruction:
+                after = True
+            elif after and step.keyword == "RUN":
+                yield effects(context, step)
