@@ -163,7 +163,8 @@ def _same_files(context: RuleContext, runs: list[Instruction]) -> bool:
             path.rstrip("/")
             for command in context.commands(run)
             for path in named_paths(command.effective())
-            if "/" in path.rstrip("/")  # a path, not a user name, a mode or a number
+            if path.startswith(("/", "$", "~")) and "/" in path.rstrip("/")
+            # an absolute path (or one from $HOME...): no user name, mode or sed script
         }
         if any(
             path == other or path.startswith(other + "/") or other.startswith(path + "/")

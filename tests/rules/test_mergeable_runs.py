@@ -86,6 +86,8 @@ def test_only_when_two_of_them_name_the_same_path() -> None:
     assert lint("FROM alpine\nRUN mkdir /a\nRUN mkdir /b\nRUN mkdir /c\n", CODE) == []
     users = "FROM alpine\nRUN addgroup -g 1000 app\nRUN adduser -G app -u 1000 -D app\n"
     assert lint(users, CODE) == []  # the same user name and id: no path
+    scripts = "FROM alpine\nRUN echo a | sed s,/,_,g > /a\nRUN echo b | sed s,/,_,g > /b\n"
+    assert lint(scripts, CODE) == []  # the same sed script: no path
     text = "FROM alpine\nCOPY start /start\nRUN sed -i 's/\\r$//g' /start\nRUN chmod +x /start\n"
     (finding,) = lint(text, CODE)
     assert finding.message.startswith("This RUN and the next always miss the cache together")
