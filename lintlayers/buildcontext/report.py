@@ -386,25 +386,16 @@ class CopyReport:
 def copy_sources(instruction: Instruction) -> list[tuple[str, int, int]]:
     """The context sources of a COPY/ADD as written, with their file ranges.
 
-    Leaves out the destination, heredoc markers and URLs; the exec form's sources
-    all get the range of the arguments.
+    Leaves out the destination, heredoc sources and URLs (``model.copy_args`` parses
+    them; an exec-form source gets the range of its string).
     """
-    if instruction.json_args is not None:
-        start = instruction.arguments_offset(0)
-        end = instruction.arguments_end(len(instruction.arguments.rstrip()))
-        found = [(value, start, end) for value in instruction.json_args[:-1]]
-    else:
-        markers = {id(heredoc.marker) for heredoc in instruction.heredocs}
-        found = [
-            (word.value, word.start, word.end)
-            for word in instruction.words[:-1]
-            if id(word) not in markers and not (instruction.heredocs and word.value[:2] == "<<")
-        ]
-    return [item for item in found if not _is_remote(item[0])]
+    from lintlayers.model.copy_args import LOCAL, copy_args
 
-
-def _is_remote(value: str) -> bool:
-    return "://" in value or value.startswith("git@")
+    return [
+        (source.value, source.start, source.end)
+        for source in copy_args(instruction).sources
+        if source.kind == LOCAL
+    ]
 
 
 def expand_source(value: str, values: dict[str, str], escape: str) -> str | None:

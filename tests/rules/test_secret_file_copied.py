@@ -35,7 +35,7 @@ def make(root: Path, files: dict[str, str]) -> str:
         ("COPY private.pem /keys/", [(2, 6, 2, 17)]),
         ("COPY .netrc /root/.netrc", [(2, 6, 2, 12)]),
         ("COPY keystore.p12 /app/", [(2, 6, 2, 18)]),
-        ('COPY ["app.js", ".env", "/app/"]', [(2, 6, 2, 33)]),
+        ('COPY ["app.js", ".env", "/app/"]', [(2, 18, 2, 22)]),  # the string itself
         ("COPY --from=build /app/.env /app/.env", [(2, 19, 2, 28)]),
         ("COPY --chown=app:app .git-credentials /home/app/", [(2, 22, 2, 38)]),
     ],
