@@ -22,6 +22,16 @@ _VERSIONED = re.compile(r"(?:^|[/_=-])v?\d+\.\d+(?:\.\d+)*(?:[-+._][0-9A-Za-z]+)
 """A version in a URL path (``/download/v1.2.3/``, ``tool-1.2.tar.gz``): a release's file."""
 _VERSION_VARIABLE = re.compile(r"\$\{?[A-Za-z0-9_]*(?:VERSION|_VER|_TAG|RELEASE)[A-Za-z0-9_]*\b")
 """A variable named for a version, left unexpanded (given as a build argument)."""
+_VERSION_TAG = re.compile(r"(?:[A-Za-z][\w.]*[-_])?v?\d+(?:\.\d+)+(?:[-+._][0-9A-Za-z]+)*")
+"""A Git ref naming a release (``v1.4.3``, ``1030.6.3-ld64-956.6``, ``swift-5.9-RELEASE``):
+a tag, which BuildKit resolves to the same commit on every build. A single number (``v2``)
+is often a major tag that moves, and a branch name is not a version."""
+_MOVING = re.compile(
+    r"(?:^|[-_.])(?:stable|branch|dev|devel|develop|main|master|head|next|nightly|latest|"
+    r"snapshot|edge|x)(?:$|[-_.])",
+    re.IGNORECASE,
+)
+"""A word that makes a version-like ref a branch that moves (``3.24-stable``, ``1.x``)."""
 _SHOWN = 70
 """Longest URL quoted in a message."""
 
@@ -35,9 +45,11 @@ class AddUrlWithoutChecksum(Rule):
     full commit SHA. A URL whose path holds a full commit SHA (a raw file of a
     given commit) is not reported: its content cannot change. Nor is a URL
     whose path names a version (`/releases/download/v1.2.3/`,
-    `tool-1.2.tar.gz`, or a `${TOOL_VERSION}` build argument): a release's
-    file does not change, so BuildKit's revalidation finds it unchanged and
-    the step stays cached.
+    `tool-1.2.tar.gz`, or a `${TOOL_VERSION}` build argument), or a Git ref
+    that is a release tag (`#v1.4.3`, `?ref=${TOOL_VERSION}` with such a
+    default; not a single number like `v2`, nor a branch like `3.24-stable`):
+    a release's file or tag does not change, so BuildKit's revalidation finds
+    it unchanged and the step stays cached.
 
     ## Why it matters
     BuildKit sends a request for the URL on every build, and the step's cache
@@ -155,9 +167,11 @@ def _is_git_url(value: str) -> bool:
 
 def _git_problem(value: str, expanded: str) -> tuple[str, str] | None:
     ref, pinned = _git_ref(expanded)
-    if pinned:
+    if pinned or _is_release_tag(ref):
         return None
     written, _ = _git_ref(value)
+    if not ref and re.fullmatch(r"\$\{?\w+\}?", written) and _VERSION_VARIABLE.search(written):
+        return None  # a version given as a build argument, like a URL's ${TOOL_VERSION}
     if written and not ref:
         what = f"ref {written} (empty unless given as a build argument)"
     elif written and written != ref:
@@ -169,6 +183,10 @@ def _git_problem(value: str, expanded: str) -> tuple[str, str] | None:
         f"{_shown(value)} follows {what}: BuildKit resolves it to a commit on every build "
         "and the image changes with it; pin a full commit SHA (`#<40-hex commit>`)",
     )
+
+
+def _is_release_tag(ref: str) -> bool:
+    return bool(_VERSION_TAG.fullmatch(ref)) and not _MOVING.search(ref)
 
 
 def _git_ref(value: str) -> tuple[str, bool]:

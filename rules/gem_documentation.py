@@ -19,9 +19,21 @@ if TYPE_CHECKING:
 
 NO_DOCUMENT = ("-N", "--no-document", "--no-rdoc", "--no-ri")
 GEM_VALUE_OPTIONS = ("-v", "--version", "-i", "--install-dir", "-n", "--bindir", "--source")
-_GEMRC_OFF = re.compile(r"gem:[^\n]*--no-(document|rdoc|ri)")
-RUBY_IMAGES = ("ruby", "library/ruby", "docker.io/library/ruby", "bitnami/ruby")
-"""Images whose ``/usr/local/etc/gemrc`` already holds ``gem: --no-document``."""
+_GEMRC_OFF = re.compile(r"\b(?:gem|install|update):[^\n]*?--no-(document|rdoc|ri)")
+"""A gemrc line turning documentation off: ``gem: --no-document`` or the per-command
+``install: --no-document`` / ``update: --no-document`` (written by ``echo`` with a
+``\\n`` between them, as the early official ruby images did)."""
+RUBY_IMAGES = (
+    "ruby",
+    "library/ruby",
+    "docker.io/library/ruby",
+    "bitnami/ruby",
+    "mcr.microsoft.com/devcontainers/ruby",
+    "mcr.microsoft.com/vscode/devcontainers/ruby",
+)
+"""Images whose ``/usr/local/etc/gemrc`` already holds ``--no-document``: the official
+``ruby`` images, and the dev container images built ``FROM ruby:<variant>``
+(``devcontainers/images`` ``src/ruby/.devcontainer/Dockerfile``)."""
 
 
 class GemDocumentation(Rule):
@@ -30,9 +42,11 @@ class GemDocumentation(Rule):
     ## What it does
     Reports `gem install` (and `gem update`) without `--no-document` (`-N`)
     in a stage whose base does not turn documentation off already: the
-    official `ruby` images write `gem: --no-document` into their `gemrc`, and
-    an earlier step of the stage may write one (`echo 'gem: --no-document' >
-    ~/.gemrc`, or a COPY of a `gemrc`).
+    official `ruby` images (and the dev container images built on them) write
+    `gem: --no-document` into their `gemrc`, and an earlier step of the stage
+    may write one (`echo 'gem: --no-document' > ~/.gemrc`, the per-command
+    `install: --no-document` and `update: --no-document`, or a COPY of a
+    `gemrc`).
 
     ## Why it matters
     RubyGems generates ri and RDoc documentation for every gem it installs,

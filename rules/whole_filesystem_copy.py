@@ -15,12 +15,29 @@ if TYPE_CHECKING:
     from lintlayers.context import RuleContext
 
 
+TOOL_BUNDLES = frozenset({"tonistiigi/xx", "gloursdocker/docker", "docker/buildx-bin"})
+"""Images built ``FROM scratch`` that hold only tools laid out where they belong, made to
+be copied with ``COPY --from=IMAGE / /``: xx's cross-compilation helpers, the Docker CLI
+tools of awesome-compose's dev environments, buildx's binary. No base files come along."""
+
+
+def _image_name(reference: str) -> str:
+    """``docker.io/tonistiigi/xx:1.6@sha256:...`` -> ``tonistiigi/xx``."""
+    name = reference.lower().split("@", 1)[0]
+    if ":" in name.rsplit("/", 1)[-1]:
+        name = name.rsplit(":", 1)[0]
+    return name.removeprefix("docker.io/").removeprefix("library/")
+
+
 class WholeFilesystemCopy(Rule):
     """Reports `COPY --from=STAGE / /` onto a stage that has a base image.
 
     ## What it does
     Reports a COPY of the whole root filesystem of another stage or image
     (`COPY --from=build / /`) into a stage that is not built `FROM scratch`.
+    A source that is itself built `FROM scratch` (a stage, or a bundle of
+    tools made to be copied this way such as `tonistiigi/xx` or
+    `gloursdocker/docker`) brings no base files and is not reported.
 
     ## Why it matters
     The copied root holds the source stage's base image too: every file the
@@ -80,6 +97,9 @@ class WholeFilesystemCopy(Rule):
                     continue
                 origin = parsed.from_stage or ""
                 source_stage = model.stage_named(origin)
+                source = root_image(source_stage) if source_stage is not None else origin
+                if source.lower() == "scratch" or _image_name(source) in TOOL_BUNDLES:
+                    continue  # a root of only what was put there: nothing of a base
                 shared = ""
                 if source_stage is not None and root_image(source_stage).lower() == base:
                     shared = f", which is built on {base} too"

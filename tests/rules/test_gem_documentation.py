@@ -48,3 +48,35 @@ def test_fix_is_safe_and_lints_clean() -> None:
 
 def test_onbuild() -> None:
     assert len(lint(f"FROM debian\n{onbuild('RUN gem install rake')}\n", CODE)) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the early official ruby images' per-command gemrc lines, echoed with a \n
+        "FROM debian\n"
+        "RUN echo 'install: --no-document\\nupdate: --no-document' > \"$HOME/.gemrc\"\n"
+        "RUN gem install bundler\n",
+        "FROM mcr.microsoft.com/devcontainers/ruby:3.3\nRUN gem install rails\n",
+        "FROM mcr.microsoft.com/vscode/devcontainers/ruby:3.1-bullseye\nRUN gem install rails\n",
+    ],
+)
+def test_passes_where_documentation_is_already_off(text: str) -> None:
+    assert lint(text, CODE) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "docker-library__ruby/_hist_5d04363db6f7__2.0__Dockerfile",  # ~/.gemrc at line 9
+        "docker-library__ruby/_hist_5d04363db6f7__2.2__Dockerfile",
+        "docker-library__ruby/_hist_5d04363db6f7__2.0__slim__Dockerfile",
+        "devcontainers__images/src__jekyll__.devcontainer__Dockerfile",  # FROM devcontainers/ruby
+        "microsoft__vscode-dev-containers/containers__ruby-rails-postgres__.devcontainer__Dockerfile",
+    ],
+)
+def test_corpus_files_whose_gemrc_already_turns_documentation_off(name: str) -> None:
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / name
+    assert lint(path.read_text(encoding="utf-8"), CODE) == []

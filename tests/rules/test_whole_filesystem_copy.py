@@ -39,9 +39,34 @@ def test_passes(tail: str) -> None:
     assert lint(BUILD + tail, CODE) == []
 
 
-def test_corpus_flask_redis_copies_a_whole_image() -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM scratch AS xx\nCOPY xx-* /usr/bin/\nFROM alpine\nCOPY --from=xx / /\n",
+        "FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.6.1 AS xx\n"
+        "FROM golang:1.26-alpine\nCOPY --from=xx / /\n",
+        "FROM python:3.10-alpine\nCOPY --from=gloursdocker/docker / /\n",
+    ],
+)
+def test_passes_a_root_built_from_scratch(text: str) -> None:
+    assert lint(text, CODE) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        # the Docker CLI tools of the dev environments, a FROM-scratch bundle
+        ("docker__awesome-compose/flask-redis__Dockerfile", []),
+        # FROM tonistiigi/xx AS xx, and xx's own `FROM scratch AS xx` / `AS sdk-extras`
+        ("docker__compose/Dockerfile", []),
+        ("tonistiigi__xx/src__Dockerfile", []),
+        # the build stage's root over the same base: reported
+        ("home-assistant__docker-base/python__3.14__Dockerfile", [156]),
+    ],
+)
+def test_corpus_cases(name: str, lines: list[int]) -> None:
     from corpus_support import corpus_root
 
-    path = corpus_root() / "files" / "docker__awesome-compose" / "flask-redis__Dockerfile"
+    path = corpus_root() / "files" / name
     findings = lint(path.read_text(encoding="utf-8"), CODE)
-    assert [f.location.line for f in findings] == [27]
+    assert [f.location.line for f in findings] == lines
