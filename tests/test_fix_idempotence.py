@@ -5,9 +5,10 @@ no build context, ``fix_to_fixed_point(..., unsafe=True)`` (what ``check --fix
 --unsafe-fixes`` runs) must:
 
 (a) be idempotent: fixing the fixed text again changes nothing;
-(b) leave no finding of a rule whose fix it applied that still has a fix, and no
-    finding, fixed or not, of that rule on the very range it fixed (followed through
-    the edits): a fix removes what its rule reports;
+(b) leave no finding that still has a fix (of any rule: a fix that changes nothing, or
+    fixing that stopped early), and no finding without one of a rule whose fix was
+    applied on the very range it fixed or the text it wrote (followed through the later
+    edits): a fix removes what its rule reports, and a finding left is another instance;
 (c) never add a parse error (and never need rolling back because a round broke the file);
 (d) never make a rule fail (``LL000``) on the original, an intermediate or the fixed text.
 
@@ -212,13 +213,11 @@ def check_text(original: str, report: FileReport, linter: Linter) -> FileReport:
             f"a second fix changes the fixed text (first difference at line {line})",
         )
 
-    # (b) no finding of a rule whose fix was applied: none with a fix, none on a fixed range
-    applied_rules = set(report.applied)
+    # (b) no finding with a fix of this file left (of any rule: one left means a fix that
+    # changes nothing, or fixing stopped early); none of a rule on a range it fixed
     for rule, violation in outcome.result.violations:
-        if rule.code not in applied_rules:
-            continue
         line = _line(outcome.text, violation.start)
-        if violation.fix is not None:
+        if violation.fix is not None and violation.fix.edits and not outcome.rolled_back:
             report.fail(
                 rule.code,
                 "fix-left",
