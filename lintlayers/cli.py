@@ -239,11 +239,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments or arguments[0] not in (*_COMMANDS, "-h", "--help", "--version"):
         arguments.insert(0, "check")
-    parser = build_parser(arguments[0] if arguments[0] in _COMMANDS else None)
-    try:
-        options = parser.parse_args(arguments)
-    except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
-        return int(exit_.code or 0)
+    options = None
+    if arguments[0] == "check":  # the common command lines, read without argparse
+        from lintlayers.check_args import parse_check
+
+        options = parse_check(arguments)
+    if options is None:
+        parser = build_parser(arguments[0] if arguments[0] in _COMMANDS else None)
+        try:
+            options = parser.parse_args(arguments)
+        except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
+            return int(exit_.code or 0)
     from lintlayers.registry import PluginError
 
     try:

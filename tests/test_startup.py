@@ -12,6 +12,8 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+import pytest
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -38,6 +40,7 @@ NEVER_AT_CHECK = (
     "difflib",  # only for --diff and did-you-mean messages
     "rich",  # only on a terminal
     "json",  # exec-form arrays of strings are read without it; JSON output imports it
+    "argparse",  # 2 ms with gettext and locale: lintlayers.check_args reads common lines
     "lintlayers.server",  # only `lintlayers server`: the language server and, with it,
     "pygls",  # pygls (and asyncio, cattrs)
     "lsprotocol",
@@ -83,7 +86,8 @@ def test_only_the_json_format_pays_for_json(tmp_path: Path) -> None:
 
 
 def test_check_builds_no_parser_for_other_commands(tmp_path: Path) -> None:
-    """argparse costs per argument: ``check`` must not build the other commands' parsers."""
+    """argparse costs per argument: a common ``check`` builds no parser at all, and one
+    argparse must read (an abbreviated option) builds only ``check``'s."""
     probe = (
         "import argparse, sys\n"
         "added = []\n"
@@ -97,11 +101,86 @@ def test_check_builds_no_parser_for_other_commands(tmp_path: Path) -> None:
         "print(added)\n"
     )
     (tmp_path / "Dockerfile").write_text("FROM alpine\n", encoding="utf-8")
-    completed = subprocess.run(
-        [sys.executable, "-c", probe, "Dockerfile"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert completed.stdout.splitlines()[-1] == "['check']"
+    for arguments, built in ((["Dockerfile"], "[]"), (["--stat", "Dockerfile"], "['check']")):
+        completed = subprocess.run(
+            [sys.executable, "-c", probe, *arguments],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert completed.stdout.splitlines()[-1] == built, arguments
+
+
+FAST_PATH_TABLE = [
+    ([], True),
+    (["Dockerfile"], True),
+    (["a", "b", "-"], True),
+    (["-"], True),
+    (["--fix", "a"], True),
+    (["a", "--fix"], True),
+    (["--fix", "a", "b", "--diff"], True),
+    (["a", "--fix", "b"], False),  # paths on both sides of an option: argparse refuses it
+    (["--format", "json", "a"], True),
+    (["--format=sarif", "a"], True),
+    (["--format", "bogus", "a"], False),
+    (["--format="], False),
+    (["--format"], False),
+    (["-q", "--quiet", "a"], True),
+    (["-qq", "a"], False),
+    (["--jobs", "2", "a"], True),
+    (["--jobs=0"], True),
+    (["--jobs", " 3"], True),
+    (["--jobs", "-1"], False),
+    (["--jobs", "x"], False),
+    (["--select", "LL1,size", "--ignore=LL101", "--extend-select", "LL3"], True),
+    (["--select", "-x"], False),
+    (["--select="], True),
+    (["--fail-level", "warning", "--exit-zero", "--statistics"], True),
+    (["--fail-level", "fatal"], False),
+    (["--builder", "classic", "--context", "ctx", "--config", "c.toml"], True),
+    (["--builder=kaniko"], False),
+    (["--unsafe-fixes", "--diff"], True),
+    (["--stdin-filename", "x/Dockerfile", "-"], True),
+    (["--format", "json", "--format", "text", "a"], True),
+    (["--fix=1"], False),
+    (["--stat", "a"], False),  # an abbreviation: argparse's business
+    (["--", "-a"], False),
+    (["-h"], False),
+    (["--version"], False),
+    (["a=b", ""], True),
+]
+"""``check`` arguments, and whether the fast path reads them (else argparse does)."""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "answered"), FAST_PATH_TABLE, ids=[" ".join(a) for a, _ in FAST_PATH_TABLE]
+)
+def test_fast_path_reads_check_as_argparse_does(arguments: list[str], answered: bool) -> None:
+    """Where ``parse_check`` answers, argparse gives the same options; where argparse
+    refuses or prints, ``parse_check`` leaves it to argparse (returns None)."""
+    import contextlib
+    import io
+
+    from lintlayers.check_args import parse_check
+    from lintlayers.cli import build_parser
+
+    line = ["check", *arguments]
+    fast = parse_check(line)
+    assert (fast is not None) == answered
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            expected: object = vars(build_parser("check").parse_args(line))
+        except SystemExit as exit_:
+            expected = f"exit {exit_.code}"
+    if fast is not None:
+        assert vars(fast) == expected
+
+
+def test_fast_path_knows_every_check_option() -> None:
+    """A new ``check`` option needs its default in ``CHECK_DEFAULTS`` (the fast path gives
+    every destination); given on a command line, an unknown option goes to argparse."""
+    from lintlayers.check_args import CHECK_DEFAULTS
+    from lintlayers.cli import build_parser
+
+    assert vars(build_parser("check").parse_args(["check"])) == CHECK_DEFAULTS
