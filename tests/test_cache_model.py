@@ -119,7 +119,7 @@ def test_facts_table_has_the_same_forms_for_both_builders_and_known_key_inputs()
         ("ARG", False, True),
         ("USER", False, True),
         ("SHELL", False, True),
-        *[(form, False, True) for form in F.METADATA],
+        *[(form, False, True) for form in sorted(F.METADATA)],
         ("ARG (global)", False, False),
         ("mount=cache", False, False),
     ],
