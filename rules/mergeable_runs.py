@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from lintlayers.context import RuleContext
     from lintlayers.diagnostics import Edit
+    from lintlayers.shell.commands import SimpleCommand
     from lintlayers.syntax.nodes import Instruction
 
 LIGHT_WORK = frozenset({FILES, OTHER})
@@ -43,10 +44,12 @@ class MergeableRuns(Rule):
     - the earlier RUN does light work only (file operations and commands
       lintlayers does not class as installs, builds or downloads): merged,
       editing the later RUN re-runs it too, which must cost little;
-    - the merge is worth it: two of the RUNs name the same path (a script
-      fixed up by one and made executable by the next, a directory made by
-      one and given to a user by the next), which both layers store. RUNs
-      that share nothing cost one layer each and nothing else: not reported.
+    - the merge is worth it: two of the RUNs name the same path and at least
+      the later one may write it (a script fixed up by one and made
+      executable by the next, a directory made by one and given to a user by
+      the next), so both layers store it. RUNs that share nothing, or only
+      read the same files (`ls`, `stat`, `cat`), cost one layer each and
+      nothing else: not reported.
 
     A comment between two RUNs is taken as a reason to keep them apart. A
     later RUN that deletes what an install before it wrote is LL306's
@@ -153,19 +156,12 @@ def _edits(context: RuleContext, group: list[tuple[Instruction, Instruction, Edi
 
 
 def _same_files(context: RuleContext, runs: list[Instruction]) -> bool:
-    """Whether two of the RUNs name a common path (or one under the other): a file one
-    writes and a later one changes or deletes is stored in both layers."""
-    from lintlayers.model.commands import named_paths
-
+    """Whether two of the RUNs name a common path (or one under the other) that a
+    command may write: a file one writes and a later one changes or deletes is stored
+    in both layers. Paths only read (``ls``, ``stat``, ``cat``) do not count."""
     seen: set[str] = set()
     for run in runs:
-        named = {
-            path.rstrip("/")
-            for command in context.commands(run)
-            for path in named_paths(command.effective())
-            if path.startswith(("/", "$", "~")) and "/" in path.rstrip("/")
-            # an absolute path (or one from $HOME...): no user name, mode or sed script
-        }
+        named = {path for command in context.commands(run) for path in _written(command)}
         if any(
             path == other or path.startswith(other + "/") or other.startswith(path + "/")
             for path in named
@@ -174,6 +170,27 @@ def _same_files(context: RuleContext, runs: list[Instruction]) -> bool:
             return True
         seen |= named
     return False
+
+
+def _written(command: SimpleCommand) -> list[str]:
+    """The absolute paths (or from ``$HOME``, ``~``) a command names and may write."""
+    from lintlayers.model.commands import BUILTIN, QUIET, READER, entry, named_paths
+
+    view = command.effective()
+    found = entry(view.name or "")
+    if found is not None and found.files in (BUILTIN, QUIET):
+        return []
+    if found is not None and found.files == READER:
+        in_place = view.name == "sed" and any(
+            arg.startswith(("-i", "--in-place")) for arg in view.args
+        )
+        if not in_place:
+            return []
+    return [
+        path.rstrip("/")
+        for path in named_paths(view)
+        if path.startswith(("/", "$", "~")) and "/" in path.rstrip("/")
+    ]  # no user name, mode, sed script or relative word
 
 
 def _help(runs: list[Instruction]) -> str:

@@ -88,6 +88,8 @@ def test_only_when_two_of_them_name_the_same_path() -> None:
     assert lint(users, CODE) == []  # the same user name and id: no path
     scripts = "FROM alpine\nRUN echo a | sed s,/,_,g > /a\nRUN echo b | sed s,/,_,g > /b\n"
     assert lint(scripts, CODE) == []  # the same sed script: no path
+    readers = "FROM alpine\nRUN ls -al /usr/bin/git\nRUN stat /usr/bin/git\n"
+    assert lint(readers, CODE) == []  # read, not written: stored in no layer
     text = "FROM alpine\nCOPY start /start\nRUN sed -i 's/\\r$//g' /start\nRUN chmod +x /start\n"
     (finding,) = lint(text, CODE)
     assert finding.message.startswith("This RUN and the next always miss the cache together")
