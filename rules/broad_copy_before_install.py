@@ -98,30 +98,42 @@ class BroadCopyBeforeInstall(Rule):
             reason = finding.problem or finding.blocker
             if fix is None and not reason:
                 reason = "the install is not below the COPY"
-            message = _message(context, finding)
+            message, help = _message(context, finding)
             if reason:
-                message += f" (no automatic fix: {reason})"
-            yield Violation(finding.start, finding.end, message, fix)
+                help += f" (no automatic fix: {reason})"
+            yield Violation(finding.start, finding.end, message, fix, help=help)
 
 
-def _message(context: RuleContext, finding: InstallFinding) -> str:
+def _message(context: RuleContext, finding: InstallFinding) -> tuple[str, str]:
+    """One sentence of what busts which install, and the detail with the advice."""
     keyword = finding.copy.effective.keyword
-    source = finding.source
+    source = finding.source if len(finding.source) <= 30 else finding.source[:27] + "..."
     line = context.source.location(finding.run.effective.start).line
+    if finding.kind == "between":
+        message = f"`{keyword} {source}` busts the cache of the install at line {line}"
+    elif finding.implicit:
+        message = f"`{keyword} {source}` before a build that installs (line {line}) re-runs it"
+    else:
+        message = f"`{keyword} {source}` before the install at line {line} re-runs it on any edit"
+    return message, _detail(finding, keyword)
+
+
+def _detail(finding: InstallFinding, keyword: str) -> str:
+    source = finding.source
     first = finding.installs[0].text
     if len(first) > 60:
         first = first[:57] + "..."
     names = join_names(finding.names)
     if finding.kind == "between":
         return (
-            f"`{keyword} {source}` comes between the manifests and `{first}` (line {line}), "
-            f"which needs only {names}: a change to any file it copies re-runs the install. "
+            f"it comes between the manifests and `{first}`, which needs only {names}: a "
+            "change to any file it copies re-runs the install. "
             f"Install before this {keyword}"
         )
     what, changes = _WHAT.get(
         finding.kind, (f"the whole {source} directory", f"any file under {source}")
     )
-    head = f"`{keyword} {source}` copies {what} before `{first}` (line {line}), "
+    head = f"it copies {what} before `{first}`, "
     if finding.implicit:
         program = finding.installs[0].found.argv[0]
         restore = " ".join(finding.installs[0].found.installer.restore).replace(

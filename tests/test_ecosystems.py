@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from rule_harness import fix, lint
+from rule_harness import fix, lint, said
 
 from lintlayers.model.ecosystems import ECOSYSTEMS, Ecosystem, ecosystem
 from lintlayers.model.package_managers import INSTALLERS, match_implicit, match_install
@@ -162,8 +162,8 @@ def test_broad_copy_before_install(
     before = dockerfile("COPY . .", f"RUN {command}")
     [finding] = lint(before, CODE, context_dir=context)
     assert finding.location.line == 3
-    assert any(f"`{part[:57]}" in finding.message for part in command.split(" && "))
-    assert finding.fix is not None, finding.message
+    assert any(f"`{part[:57]}" in said(finding) for part in command.split(" && "))
+    assert finding.fix is not None, said(finding)
     check_fix(before, dockerfile(lines, f"RUN {command}", "COPY . ."), context)
 
 
@@ -195,15 +195,15 @@ def test_without_a_context(name: str, command: str, files: dict[str, str], lines
     [finding] = lint(before, CODE)
     if name in ("dotnet", "nuget") and ".sln" in lines:
         assert finding.fix is None
-        assert "known only with the build context" in finding.message
+        assert "known only with the build context" in said(finding)
     else:
-        assert finding.fix is not None, finding.message
+        assert finding.fix is not None, said(finding)
 
 
 def test_cargo_fetch_is_reported_without_a_fix() -> None:
     [finding] = lint(dockerfile("COPY . .", "RUN cargo fetch"), CODE)
     assert finding.fix is None
-    assert "stub src/main.rs" in finding.message
+    assert "stub src/main.rs" in said(finding)
 
 
 # --- builds that install on the way -------------------------------------------------------
@@ -236,7 +236,7 @@ def test_implicit_install(tmp_path: Path, files: dict, before: list, after: list
     context = make_context(tmp_path, files)
     text = dockerfile(*before)
     [finding] = lint(text, CODE, context_dir=context)
-    assert "first installs the dependencies" in finding.message
+    assert "first installs the dependencies" in said(finding)
     check_fix(text, dockerfile(*after), context)
 
 
@@ -253,7 +253,7 @@ def test_implicit_install(tmp_path: Path, files: dict, before: list, after: list
 )
 def test_implicit_install_passes(lines: list[str]) -> None:
     found = lint(dockerfile(*lines), CODE)
-    assert all("first installs" not in finding.message for finding in found)
+    assert all("first installs" not in said(finding) for finding in found)
 
 
 def test_vendored_modules_need_no_download(tmp_path: Path) -> None:
@@ -305,7 +305,7 @@ def test_manifest_says_no_fix(tmp_path: Path, command: str, files: dict, reason:
     context = make_context(tmp_path, files)
     [finding] = lint(dockerfile("COPY . .", f"RUN {command}"), CODE, context_dir=context)
     assert finding.fix is None
-    assert reason in finding.message
+    assert reason in said(finding)
 
 
 def test_gemspec_reading_a_missing_file_gives_no_fix(tmp_path: Path) -> None:
@@ -313,7 +313,7 @@ def test_gemspec_reading_a_missing_file_gives_no_fix(tmp_path: Path) -> None:
     context = make_context(tmp_path, files)
     [finding] = lint(dockerfile("COPY . .", "RUN bundle install"), CODE, context_dir=context)
     assert finding.fix is None
-    assert "VERSION" in finding.message
+    assert "VERSION" in said(finding)
 
 
 # --- a COPY of sources between the manifests and the install (LL101 and LL105 agree) ------
@@ -324,7 +324,7 @@ def test_source_copy_between_manifests_and_install(tmp_path: Path) -> None:
     before = dockerfile("COPY package.json package-lock.json ./", "COPY src/ ./src/", "RUN npm ci")
     [finding] = lint(before, CODE, context_dir=context)
     assert finding.location.line == 4
-    assert "package.json and package-lock.json" in finding.message
+    assert "package.json and package-lock.json" in said(finding)
     after = dockerfile("COPY package.json package-lock.json ./", "RUN npm ci", "COPY src/ ./src/")
     check_fix(before, after, context)
 
@@ -602,7 +602,7 @@ def test_workspace_hooks_block_the_fix(tmp_path: Path) -> None:
     context = make_context(tmp_path, files)
     [finding] = lint(dockerfile("COPY . .", "RUN npm ci"), CODE, context_dir=context)
     assert finding.fix is None
-    assert "install or prepare script" in finding.message
+    assert "install or prepare script" in said(finding)
 
 
 def test_workspace_folder_between_is_not_reported() -> None:
@@ -647,7 +647,7 @@ def test_reads_no_project(command: str, independent: bool) -> None:
 def test_jvm_builds_download_first(build: str, lines: list[str]) -> None:
     before = dockerfile("COPY . .", f"RUN {build}")
     [finding] = lint(before, CODE)
-    assert "first installs the dependencies" in finding.message
+    assert "first installs the dependencies" in said(finding)
     check_fix(before, dockerfile(*lines, "COPY . .", f"RUN {build}"), None)
 
 

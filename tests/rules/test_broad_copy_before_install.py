@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions
+from rule_harness import fix, lint, onbuild, positions, said
 
 from lintlayers.model.package_managers import INSTALLERS, match_install
 
@@ -131,9 +131,9 @@ def test_reports_broad_copy(copy: str, install: str, word: str) -> None:
     [finding] = lint(text, CODE)
     column = copy.index(word, 4) + 1
     assert positions([finding]) == [(3, column, 3, column + len(word))]
-    assert "(line 4)" in finding.message
+    assert "at line 4" in finding.message
     command = install.split(" ", 1)[1]
-    assert f"`{command[:57]}" in finding.message
+    assert f"`{command[:57]}" in said(finding)
     assert finding.fix is not None
     assert finding.fix.applicability == "unsafe"
 
@@ -166,7 +166,7 @@ def test_reports_directory_holding_the_manifest(
 ) -> None:
     [finding] = lint(text, CODE)
     assert positions([finding]) == [expected]
-    assert "directory" in finding.message
+    assert "directory" in said(finding)
 
 
 @pytest.mark.parametrize(
@@ -379,16 +379,16 @@ def test_fix(before: str, after: str) -> None:
 def test_reports_without_fix(text: str, reason: str) -> None:
     [finding] = lint(text, CODE)
     assert finding.fix is None
-    assert "no automatic fix" in finding.message
-    assert reason in finding.message
+    assert "no automatic fix" in said(finding)
+    assert reason in said(finding)
     assert fix(text, CODE, unsafe=True) == text
 
 
 def test_two_installs_after_one_copy_are_fixed_in_turn() -> None:
     before = "FROM base\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN npm ci\n"
     first, second = lint(before, CODE)
-    assert "pip install" in first.message
-    assert "npm ci" in second.message
+    assert "pip install" in said(first)
+    assert "npm ci" in said(second)
     check_fix(
         before,
         "FROM base\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\n"
@@ -403,7 +403,7 @@ def test_context_picks_the_lockfile_that_exists(tmp_path: Path) -> None:
     context = make_context(tmp_path, {"package.json": "{}", "yarn.lock": "", "src/a.js": ""})
     before = "FROM node\nWORKDIR /app\nCOPY . .\nRUN yarn install\n"
     [finding] = lint(before, CODE, context_dir=context)
-    assert "package.json and yarn.lock" in finding.message
+    assert "package.json and yarn.lock" in said(finding)
     check_fix(
         before,
         "FROM node\nWORKDIR /app\nCOPY package.json yarn.lock ./\nRUN yarn install\nCOPY . .\n",
@@ -475,7 +475,7 @@ def test_context_blocks_the_fix(tmp_path: Path, files: dict[str, str], reason: s
     text = "FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
     [finding] = lint(text, CODE, context_dir=make_context(tmp_path, files))
     assert finding.fix is None
-    assert reason in finding.message
+    assert reason in said(finding)
 
 
 @pytest.mark.parametrize(
@@ -516,7 +516,7 @@ def test_gemspec_missing_from_the_context_gives_no_fix(tmp_path: Path) -> None:
     text = "FROM ruby\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"
     [finding] = lint(text, CODE, context_dir=make_context(tmp_path, files))
     assert finding.fix is None
-    assert "gemspec is not in the build context" in finding.message
+    assert "gemspec is not in the build context" in said(finding)
 
 
 # --- a COPY of other files between the manifests and the install ------------------------
@@ -541,7 +541,7 @@ def test_gemspec_missing_from_the_context_gives_no_fix(tmp_path: Path) -> None:
 )
 def test_copy_between_manifests_and_install(before: str, after: str) -> None:
     [finding] = lint(before, CODE)
-    assert "comes between the manifests" in finding.message
+    assert "comes between the manifests" in said(finding)
     assert positions([finding])[0][0] == 4
     check_fix(before, after)
 
