@@ -16,9 +16,11 @@ The fix rounds are replayed from the memoized lints with ``choose_fixes``, exact
 ``fix_to_fixed_point`` chooses them, to know which rule's fixes were applied and where.
 Files are read in place; the work is spread over the CPUs.
 
-Known failures in rules that are being changed elsewhere are listed in ``KNOWN`` with
-a minimal reproducer each (an ``xfail(strict=True)`` test below); an entry that no
-longer fails on the corpus fails the test, so the list cannot go stale.
+A known failure waiting for its rule's owner goes into ``KNOWN`` (none at present),
+with a minimal reproducer as an ``xfail(strict=True)`` test in this module; an entry
+that no longer fails on the corpus fails the test, so the list cannot go stale.
+The corpus has no build contexts: fixes that need one (``.dockerignore`` edits) are
+not exercised here.
 """
 
 from __future__ import annotations
