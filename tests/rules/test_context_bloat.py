@@ -70,10 +70,10 @@ def test_each_source_is_reported(tmp_path: Path) -> None:
     assert "any change to it busts" in said(findings[0])
 
 
-def test_exec_form_points_at_the_arguments(tmp_path: Path) -> None:
+def test_exec_form_points_at_the_source_string(tmp_path: Path) -> None:
     root = make(tmp_path, PROJECT)
     assert positions(lint('FROM node\nCOPY [".", "/app/"]\n', CODE, context_dir=root)) == [
-        (2, 6, 2, 20)
+        (2, 8, 2, 9)
     ]
 
 
