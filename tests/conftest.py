@@ -20,6 +20,17 @@ settings.register_profile("long", max_examples=4000, deadline=None, print_blob=T
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under xdist, give every worker the same random string-hash seed (a new one each run):
+    workers must collect the same tests in the same order, and a parametrization built by
+    iterating a set of strings would otherwise differ from one worker to the next."""
+    if os.environ.get("PYTHONHASHSEED") or not config.getoption("numprocesses", None):
+        return
+    import random
+
+    os.environ["PYTHONHASHSEED"] = str(random.randint(1, 2**32 - 1))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that uses the ``buildah`` fixture (directly or through another
