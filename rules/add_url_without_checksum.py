@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from lintlayers.diagnostics import Violation
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.variables import expand
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -15,18 +16,18 @@ if TYPE_CHECKING:
     from lintlayers.context import RuleContext
     from lintlayers.syntax.nodes import Instruction
 
-_FULL_SHA = re.compile(r"[0-9a-fA-F]{40}([0-9a-fA-F]{24})?")
-_COMMIT_PATH = re.compile(r"/[0-9a-f]{40}(/|$)")
+_FULL_SHA = lazy_compile(r"[0-9a-fA-F]{40}([0-9a-fA-F]{24})?")
+_COMMIT_PATH = lazy_compile(r"/[0-9a-f]{40}(/|$)")
 """A URL path pinned to a commit (``raw.githubusercontent.com/org/repo/<sha>/file``)."""
-_VERSIONED = re.compile(r"(?:^|[/_=-])v?\d+\.\d+(?:\.\d+)*(?:[-+._][0-9A-Za-z]+)*(?:[/._-]|$)")
+_VERSIONED = lazy_compile(r"(?:^|[/_=-])v?\d+\.\d+(?:\.\d+)*(?:[-+._][0-9A-Za-z]+)*(?:[/._-]|$)")
 """A version in a URL path (``/download/v1.2.3/``, ``tool-1.2.tar.gz``): a release's file."""
-_VERSION_VARIABLE = re.compile(r"\$\{?[A-Za-z0-9_]*(?:VERSION|_VER|_TAG|RELEASE)[A-Za-z0-9_]*\b")
+_VERSION_VARIABLE = lazy_compile(r"\$\{?[A-Za-z0-9_]*(?:VERSION|_VER|_TAG|RELEASE)[A-Za-z0-9_]*\b")
 """A variable named for a version, left unexpanded (given as a build argument)."""
-_VERSION_TAG = re.compile(r"(?:[A-Za-z][\w.]*[-_])?v?\d+(?:\.\d+)+(?:[-+._][0-9A-Za-z]+)*")
+_VERSION_TAG = lazy_compile(r"(?:[A-Za-z][\w.]*[-_])?v?\d+(?:\.\d+)+(?:[-+._][0-9A-Za-z]+)*")
 """A Git ref naming a release (``v1.4.3``, ``1030.6.3-ld64-956.6``, ``swift-5.9-RELEASE``):
 a tag, which BuildKit resolves to the same commit on every build. A single number (``v2``)
 is often a major tag that moves, and a branch name is not a version."""
-_MOVING = re.compile(
+_MOVING = lazy_compile(
     r"(?:^|[-_.])(?:stable|branch|dev|devel|develop|main|master|head|next|nightly|latest|"
     r"snapshot|edge|x)(?:$|[-_.])",
     re.IGNORECASE,

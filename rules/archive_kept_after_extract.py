@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from lintlayers.diagnostics import UNSAFE, Fix, Violation
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.run_edits import append_to_run
 from lintlayers.model.run_effects import download_targets, extracted_archives
 from lintlayers.model.shipping import image_runs
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
 
 STREAMING = frozenset({"tar", "bsdtar", "gtar"})
 """Extractors that read an archive from a pipe."""
-_PLAIN_PATH = re.compile(r"[A-Za-z0-9_./@%+=:,${}-]+")
+_PLAIN_PATH = lazy_compile(r"[A-Za-z0-9_./@%+=:,${}-]+")
 
 
 class ArchiveKeptAfterExtract(Rule):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.paths import covers
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import copied_bytes
@@ -37,12 +36,12 @@ NEUTRAL = frozenset(
      "MAINTAINER", "SHELL", "ONBUILD", "VOLUME"}
 )  # fmt: skip
 """Instructions that neither read nor write files: moving ownership to the COPY over them is ok."""
-_OCTAL = re.compile(r"[0-7]{3,4}")
-_NUMERIC_OWNER = re.compile(r"\d+:\d+")
+_OCTAL = lazy_compile(r"[0-7]{3,4}")
+_NUMERIC_OWNER = lazy_compile(r"\d+:\d+")
 """An owner ``COPY --link --chown`` accepts: BuildKit resolves no names without the
 earlier layers (moby/buildkit#2987: "invalid user index: -1")."""
-_SYMBOLIC = re.compile(r"[ugoa]*[-+=][rwx]+(?:,[ugoa]*[-+=][rwx]+)*")
-_CHMOD_SYNTAX = re.compile(r"docker/dockerfile(?:-upstream)?:(\d+)(?:\.(\d+))?")
+_SYMBOLIC = lazy_compile(r"[ugoa]*[-+=][rwx]+(?:,[ugoa]*[-+=][rwx]+)*")
+_CHMOD_SYNTAX = lazy_compile(r"docker/dockerfile(?:-upstream)?:(\d+)(?:\.(\d+))?")
 
 
 class RecursiveChownAfterCopy(Rule):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from lintlayers.diagnostics import Violation
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -174,7 +173,7 @@ BOOLEAN_VALUES = frozenset(
     {"yes", "no", "true", "false", "on", "off", "0", "1", "enabled", "disabled"}
 )
 
-_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_PARTS = lazy_compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
 def name_parts(name: str) -> list[str]:

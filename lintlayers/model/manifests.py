@@ -17,6 +17,7 @@ import os
 import posixpath
 import re
 
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,19 +28,19 @@ if TYPE_CHECKING:
 MAX_FILES = 50
 """How many manifests one install may pull in before the answer is "unknown"."""
 _MAX_BYTES = 1_000_000
-_GLOB = re.compile(r"[*?\[]")
-_LOCAL_REQUIREMENT = re.compile(r"(\.{1,2}(/|$)|/|file:)|[\w.-]+/(?!/)")
-_GEMSPEC = re.compile(r"^\s*gemspec\b(.*)$", re.MULTILINE)
-_GEM_PATH = re.compile(r"^\s*gem\b.*\bpath\s*(:|=>)", re.MULTILINE)
-_EVAL_GEMFILE = re.compile(r"^\s*eval_gemfile\b", re.MULTILINE)
+_GLOB = lazy_compile(r"[*?\[]")
+_LOCAL_REQUIREMENT = lazy_compile(r"(\.{1,2}(/|$)|/|file:)|[\w.-]+/(?!/)")
+_GEMSPEC = lazy_compile(r"^\s*gemspec\b(.*)$", re.MULTILINE)
+_GEM_PATH = lazy_compile(r"^\s*gem\b.*\bpath\s*(:|=>)", re.MULTILINE)
+_EVAL_GEMFILE = lazy_compile(r"^\s*eval_gemfile\b", re.MULTILINE)
 _RUBY_STRING = r"""["']([^"'#{}]+)["']"""
-_REQUIRE_RELATIVE = re.compile(r"\brequire_relative\s*\(?\s*" + _RUBY_STRING)
-_REQUIRE = re.compile(r"\brequire\s*\(?\s*" + _RUBY_STRING)
-_FILE_READ = re.compile(r"\bFile\.(?:read|readlines|open)\s*\(?\s*" + _RUBY_STRING)
-_SLN_PROJECT = re.compile(r'^Project\("[^"]*"\)\s*=\s*"[^"]*",\s*"([^"]+)"', re.MULTILINE)
-_SLNX_PROJECT = re.compile(r'<Project\s+Path="([^"]+)"')
-_PROJECT_REFERENCE = re.compile(r'<ProjectReference\s+Include="([^"]+)"')
-_NET_PROJECT = re.compile(r"\.(cs|fs|vb)proj$", re.IGNORECASE)
+_REQUIRE_RELATIVE = lazy_compile(r"\brequire_relative\s*\(?\s*" + _RUBY_STRING)
+_REQUIRE = lazy_compile(r"\brequire\s*\(?\s*" + _RUBY_STRING)
+_FILE_READ = lazy_compile(r"\bFile\.(?:read|readlines|open)\s*\(?\s*" + _RUBY_STRING)
+_SLN_PROJECT = lazy_compile(r'^Project\("[^"]*"\)\s*=\s*"[^"]*",\s*"([^"]+)"', re.MULTILINE)
+_SLNX_PROJECT = lazy_compile(r'<Project\s+Path="([^"]+)"')
+_PROJECT_REFERENCE = lazy_compile(r'<ProjectReference\s+Include="([^"]+)"')
+_NET_PROJECT = lazy_compile(r"\.(cs|fs|vb)proj$", re.IGNORECASE)
 _NET_DIR_FILES = ("packages.config", "packages.lock.json")
 _NET_UPWARD_FILES = (
     "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props",

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from fnmatch import fnmatchcase
 
-_VARIABLE = re.compile(
+from lintlayers.lazy_re import lazy_compile
+
+_VARIABLE = lazy_compile(
     r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
 )
 TYPICAL_CHILD_NAME = "file"

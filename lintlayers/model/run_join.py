@@ -22,9 +22,9 @@ same commands in the same environment with the same outcome:
 
 from __future__ import annotations
 
-import re
 from itertools import pairwise
 
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.variables import referenced_names
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -46,7 +46,7 @@ SHELL_STATE = frozenset(
 """Commands whose effect outlives them in the shell (or end it): a later command sees it."""
 _HARMLESS_SET = frozenset({"-e", "-x", "-ex", "-xe", "+e", "+x", "-o", "+o", "errexit", "xtrace"})
 """``set`` words that cannot change the outcome of an ``&&`` chain run after them."""
-_LOOP_VARIABLE = re.compile(r"\b(?:for|select)\s+([A-Za-z_]\w*)\s+in\b")
+_LOOP_VARIABLE = lazy_compile(r"\b(?:for|select)\s+([A-Za-z_]\w*)\s+in\b")
 
 
 def join_runs(context: RuleContext, first: Instruction, second: Instruction) -> Edit | None:

@@ -15,8 +15,7 @@ Also the one set of shell names (``POSIX_SHELLS``).
 
 from __future__ import annotations
 
-import re
-
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.paths import expand_known, join
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -34,7 +33,7 @@ UNKNOWN_WORKDIR = "/\x00workdir"
 """Stands for a working directory inherited from an external base image."""
 
 _WINDOWS_BASES = ("windows", "nanoserver", "servercore")
-_LEADING_VARIABLE = re.compile(r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)(?:/|$)")
+_LEADING_VARIABLE = lazy_compile(r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)(?:/|$)")
 
 
 def is_posix_shell(program: str) -> bool:

@@ -7,8 +7,7 @@ Results are computed once per file and shared by all rules of a lint run.
 
 from __future__ import annotations
 
-import re
-
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.paths import expand_known, is_within, join, normalize
 from lintlayers.model.state import (  # noqa: F401 (names_windows_image: re-exported)
     UNKNOWN_WORKDIR,
@@ -207,7 +206,7 @@ LINK_UNSAFE_ROOTS = frozenset(
 )  # fmt: skip
 """Top directories where a base image may hold symlinks (``/lib -> usr/lib``,
 ``/var/run -> /run``) that a ``COPY --link`` layer would replace with directories."""
-_NUMERIC_OWNER = re.compile(r"\d+(?::\d+)?")
+_NUMERIC_OWNER = lazy_compile(r"\d+(?::\d+)?")
 
 
 def link_advisable(context: RuleContext, steps: list[Step], position: int) -> bool:

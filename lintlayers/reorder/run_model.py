@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.commands import (
     BUILTIN,
     COMMANDS,
@@ -52,7 +53,7 @@ _COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".lzma", ".tar")
 
 _VERSION_FLAGS = frozenset({"--version", "-v", "-V", "version", "--help", "-h"})
 
-_TOOL_DIR_VARIABLES = re.compile(
+_TOOL_DIR_VARIABLES = lazy_compile(
     r"(VIRTUAL_ENV|GOPATH|GOBIN|GOCACHE|GOMODCACHE|CARGO_HOME|RUSTUP_HOME|GEM_HOME|GEM_PATH"
     r"|BUNDLE_PATH|BUNDLE_APP_CONFIG|NPM_CONFIG_PREFIX|npm_config_prefix|NODE_PATH|PNPM_HOME"
     r"|COMPOSER_HOME|PIP_TARGET|PIP_PREFIX|PYTHONUSERBASE|PIPX_HOME|PIPX_BIN_DIR|POETRY_HOME"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from lintlayers.lazy_re import LazyPattern, lazy_compile
 from lintlayers.source import SourceText
 from lintlayers.syntax.nodes import (
     EMPTY,
@@ -77,13 +78,13 @@ ALLOWED_FLAGS: dict[str, frozenset[str]] = {
 NEEDS_ARGUMENTS = frozenset(INSTRUCTIONS - {"CMD", "ENTRYPOINT"})
 
 _DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
-_HEREDOC = re.compile(r"(\d*)<<(-?)\s*([^<]*)$")
-_BARE_MARKER = re.compile(r"\d*<<-?$")
+_HEREDOC = lazy_compile(r"(\d*)<<(-?)\s*([^<]*)$")  # only lines holding ``<<``
+_BARE_MARKER = lazy_compile(r"\d*<<-?$")
 # As BuildKit: the escape at the end of a line continues it, unless the escape
 # itself is escaped (``C:\\`` ends the instruction).
-_CONTINUATIONS = {
+_CONTINUATIONS: dict[str, re.Pattern[str] | LazyPattern] = {
     "\\": re.compile(r"(?<!\\)\\[ \t]*$"),
-    "`": re.compile(r"(?<!`)`[ \t]*$"),
+    "`": lazy_compile(r"(?<!`)`[ \t]*$"),  # only after ``# escape=` ``
 }
 _KEYWORD = re.compile(r"[^\t\v\f\r ]+")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ _SUFFIXES = {
 }
 """File-name suffixes of template languages, and what to call such a file."""
 
-_TAG = re.compile(r"^[ \t]*(\{\{|\{%|\{#|<%|\[%)", re.MULTILINE)
+_TAG = lazy_compile(r"^[ \t]*(\{\{|\{%|\{#|<%|\[%)", re.MULTILINE)
 _KINDS = {"{{": "a Go or jq template", "{%": "a Jinja template", "{#": "a Jinja template"}
 _KINDS |= {"<%": "an ERB template", "[%": "a Template Toolkit template"}
 
