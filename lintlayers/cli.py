@@ -236,6 +236,19 @@ def _at_least(minimum: int) -> Callable[[str], int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    import gc
+
+    frozen = gc.get_freeze_count()
+    gc.disable()  # start-up allocates only long-lived objects: see checker.run_check
+    try:
+        return _main(argv)
+    finally:
+        if gc.get_freeze_count() > frozen:  # called in-process (tests): collect all again
+            gc.unfreeze()
+        gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments or arguments[0] not in (*_COMMANDS, "-h", "--help", "--version"):
         arguments.insert(0, "check")
@@ -252,6 +265,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(exit_.code or 0)
     from lintlayers.registry import PluginError
 
+    if options.command != "check":
+        import gc
+
+        gc.enable()  # ``check`` turns it back on once its rules are loaded
     try:
         if options.command == "rules":
             from lintlayers.commands import list_rules
