@@ -23,7 +23,7 @@ from lintlayers.model.paths import (
     join,
 )
 from lintlayers.model.state import CommandWalk, assign, home_of, is_root_user
-from lintlayers.model.steps import copy_arguments, file_memo
+from lintlayers.model.steps import file_memo
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -77,20 +77,31 @@ class Creation:
 
 def copy_creations(step: Step) -> list[Creation]:
     """What a COPY/ADD step writes: ``dest/name`` for a file copied into a directory, else
-    ``dest`` (a directory's contents, or an archive ADD unpacks there)."""
-    values = copy_arguments(step)
-    if len(values) < 2:
+    ``dest`` (a directory's contents, or an archive ADD unpacks there).
+
+    Sources come from ``model.copy_args``; whether a local name is a file is the one
+    guess of ``model.file_names`` (a Git repository is a directory)."""
+    from lintlayers.model.copy_args import GIT, HEREDOC, LOCAL
+    from lintlayers.model.file_names import looks_like_file
+
+    parsed = step.copy_args
+    if parsed.destination is None:
         return []
-    destination = join(step.workdir, values[-1])
-    into_directory = values[-1].endswith("/") or len(values) > 2
+    raw_destination = expand_known(parsed.destination.value, step.env)
+    destination = join(step.workdir, raw_destination)
+    into_directory = raw_destination.endswith("/") or len(parsed.sources) > 1
     found: list[Creation] = []
-    for source in values[:-1]:
-        name = _url_basename(source) if "://" in source else source.rstrip("/").rpartition("/")[2]
-        if source.startswith("<<"):
-            name = source.lstrip("<-").strip("'\"")
-        file_like = "://" in source or source.startswith("<<") or "." in name[1:]
+    for source in parsed.sources:
+        value = expand_known(source.value, step.env)
+        if source.kind == HEREDOC:
+            name, file_like = source.heredoc_name, True
+        elif source.kind == LOCAL:
+            name = value.rstrip("/").rpartition("/")[2]
+            file_like = not value.endswith("/") and looks_like_file(name)
+        else:
+            name, file_like = _url_basename(value), source.kind != GIT
         unpacked = (
-            step.keyword == "ADD" and "://" not in source and name.endswith(ADD_ARCHIVE_SUFFIXES)
+            step.keyword == "ADD" and source.kind == LOCAL and name.endswith(ADD_ARCHIVE_SUFFIXES)
         )
         if into_directory and file_like and not unpacked and name and not has_glob(name):
             found.append(Creation(-1, join(destination, name), "copy"))

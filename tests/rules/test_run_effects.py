@@ -206,6 +206,27 @@ def test_copy_creations() -> None:
 
 
 @pytest.mark.parametrize(
+    ("instruction", "expected"),
+    [
+        ("COPY conf.d /etc/nginx/", ["/etc/nginx"]),  # a directory's contents
+        ("COPY app.py /srv/", ["/srv/app.py"]),
+        ("COPY app.py /srv/main.py", ["/srv/main.py"]),
+        ("COPY a.txt Makefile /d", ["/d/a.txt", "/d/Makefile"]),
+        ('COPY ["a.txt", "b.json", "/d/"]', ["/d/a.txt", "/d/b.json"]),
+        ("ADD https://github.com/o/r.git /src/", ["/src"]),  # a repository: a directory
+        ("ADD https://e.com/tool.tgz?x=1 /opt/", ["/opt/tool.tgz"]),
+        ("ADD local.tar.gz /opt/", ["/opt"]),  # unpacked
+        ("COPY <<EOF /etc/app/\nhi\nEOF", ["/etc/app/EOF"]),
+        ("COPY onlyone", []),
+    ],
+)
+def test_copy_creations_follow_the_copy_parse(instruction: str, expected: list[str]) -> None:
+    context = context_of(f"FROM scratch\n{instruction}\n")
+    [steps] = sequences(context)
+    assert [creation.path for creation in copy_creations(steps[0])] == expected
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("FROM a AS x\nFROM b\nCOPY --from=x /bin/t /t\n", [False, True]),
