@@ -822,7 +822,7 @@ def test_help_exits_0(tmp_path: Path) -> None:
 
 
 def test_top_level_help_lists_every_command_and_each_command_has_its_own(tmp_path: Path) -> None:
-    commands = ("check", "rules", "explain", "cache", "image", "context")
+    commands = ("check", "rules", "explain", "cache", "image", "context", "server")
     top = lintlayers_cli("--help", cwd=tmp_path)
     listed = re.findall(r"^    (\w+) ", top.stdout, re.M)
     assert tuple(listed) == commands
