@@ -10,7 +10,8 @@ the ratio of each size to the one ten times smaller.
 Targets (issue 11): ten times the lines costs at most 11 times the time, and the
 200,000-line file peaks under 400 MB.
 
-Usage: ``python scripts/scaling.py [--lines 2000,20000,200000] [--repeat N] [--json]``
+Usage: ``python scripts/scaling.py [--lines 2000,20000,200000] [--repeat N] [--json]
+[--check-args '--ignore LL306']``
 """
 
 from __future__ import annotations
@@ -107,9 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per size (median kept)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--keep", metavar="DIR", help="write the files to DIR and keep them")
+    parser.add_argument(
+        "--check-args", default="", help="more arguments of check, e.g. '--ignore LL306'"
+    )
     options = parser.parse_args(argv)
     sizes = [int(part) for part in options.lines.split(",") if part]
-    command = lintlayers_command()
+    command = lintlayers_command() + options.check_args.split()
     results: list[dict[str, float | int]] = []
     with tempfile.TemporaryDirectory(prefix="lintlayers-scaling-") as scratch:
         folder = Path(options.keep or scratch)
