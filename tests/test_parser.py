@@ -320,19 +320,28 @@ def test_garbage_never_raises():
 
 
 def test_large_file_parses_in_linear_time():
+    import gc
     import time
+
+    def best_time(text: str) -> float:
+        """The fastest of three parses, without the collector: load on a shared machine
+        only ever adds time, so the minimum is the parse's own cost."""
+        times = []
+        gc.disable()
+        try:
+            for _ in range(3):
+                start = time.perf_counter()
+                parse(text)
+                times.append(time.perf_counter() - start)
+        finally:
+            gc.enable()
+        return min(times)
 
     block = "RUN apt-get update && \\\n    apt-get install -y curl\n# c\n\n"
     small = block * 2000
     large = block * 20000
-    start = time.perf_counter()
-    parse(small)
-    small_time = time.perf_counter() - start
-    start = time.perf_counter()
-    dockerfile = parse(large)
-    large_time = time.perf_counter() - start
-    assert len(dockerfile.instructions) == 20000
-    assert large_time < small_time * 30  # 10x the input, far from quadratic (100x)
+    assert len(parse(large).instructions) == 20000
+    assert best_time(large) < best_time(small) * 30  # 10x the input, far from quadratic (100x)
 
 
 def test_exec_form_reader_equals_json_loads_on_random_text():
