@@ -44,17 +44,19 @@ def plausible_context(dockerfile: Dockerfile, folder: str, dockerfile_path: str)
         return True
     if any(os.path.exists(os.path.join(folder, name)) for name in PROJECT_MARKERS):
         return True
+    from lintlayers.model.copy_args import LOCAL, copy_args
+
     for instruction in dockerfile.instructions:
-        effective = instruction.effective
-        if effective.keyword not in ("COPY", "ADD") or effective.has_flag("from"):
+        if instruction.effective.keyword not in ("COPY", "ADD"):
             continue
-        sources = effective.json_args[:-1] if effective.json_args else effective.words[:-1]
-        for source in sources:
-            value = source if isinstance(source, str) else source.value
-            path = value.strip().lstrip("/")
-            if path in ("", ".", "./") or _WILDCARDS & set(path) or "://" in path:
-                continue
-            if path.startswith("<<") or "$" in path:
+        parsed = copy_args(instruction)
+        if not parsed.from_context:
+            continue
+        for source in parsed.sources:
+            if source.kind != LOCAL:
+                continue  # URLs, Git repositories, heredocs
+            path = source.value.strip().lstrip("/")
+            if path in ("", ".", "./") or _WILDCARDS & set(path) or "$" in path:
                 continue
             if os.path.exists(os.path.join(folder, path)):
                 return True

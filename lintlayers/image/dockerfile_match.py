@@ -134,10 +134,10 @@ class _InstructionText:
             if effective.heredocs:
                 self.first_line = arguments
         if self.keyword in ("COPY", "ADD"):
-            if effective.json_args:
-                self.destination = effective.json_args[-1]
-            elif effective.words:
-                self.destination = effective.words[-1].value
+            from lintlayers.model.copy_args import copy_args
+
+            destination = copy_args(effective).destination
+            self.destination = destination.value if destination is not None else None
 
 
 def score(entry: HistoryEntry, text: _InstructionText) -> int:
