@@ -174,3 +174,13 @@ def test_a_release_file_named_by_its_version_is_not_a_cache_bust(line: str) -> N
 )
 def test_a_mutable_url_is_still_reported(line: str) -> None:
     assert len(lint(f"FROM alpine\n{line}\n", CODE)) == 1
+
+
+def test_corpus_release_url_with_a_version_argument_is_left_alone() -> None:
+    from corpus_support import corpus_root
+
+    folder = corpus_root() / "files" / "StefanScherer__dockerfiles-windows"
+    pinned = (folder / "traefik__Dockerfile").read_text(encoding="utf-8")
+    assert lint(pinned, CODE) == []  # .../releases/download/v${TRAEFIK_VERSION}/...
+    mutable = (folder / "procmon__Dockerfile").read_text(encoding="utf-8")
+    assert [f.location.line for f in lint(mutable, CODE)] == [4]  # live.sysinternals.com
