@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from corpus_support import corpus_root
 from rule_harness import fix, lint, positions, rule_class
 
 from lintlayers.engine import Linter
@@ -165,3 +166,15 @@ def test_hadolint_pragma_applies() -> None:
     text = "FROM alpine\n# hadolint ignore=DL3059\nRUN mkdir /w\nRUN mkdir /v\n"
     assert lint(text, CODE) == []
     assert rule_class(CODE).hadolint == ("DL3059",)
+
+
+def test_corpus_cookiecutter_script_fixed_up_then_made_executable() -> None:
+    """cookiecutter-django's docs image: `sed -i` on /start-docs, then `chmod +x` of it."""
+    name = "{{cookiecutter.project_slug}}__compose__local__docs__Dockerfile"
+    path = corpus_root() / "files" / "cookiecutter__cookiecutter-django" / name
+    text = path.read_text(encoding="utf-8")
+    (finding,) = lint(text, CODE)
+    assert positions([finding]) == [(60, 1, 60, 4)]
+    fixed = fix(text, CODE, unsafe=True)
+    assert "RUN sed -i 's/\\r$//g' /start-docs \\\n    && chmod +x /start-docs\n" in fixed
+    assert lint(fixed, CODE) == []
