@@ -36,8 +36,8 @@ TARGET_WORTH = 0.90
 TARGET_WRONG = 0.01
 # What the sample measures now: a floor, so a change that makes findings worse (or a
 # relabeling that hides it) fails. Raise these when the figures improve.
-FLOOR_WORTH = 0.50
-CEILING_WRONG = 0.10
+FLOOR_WORTH = 0.61
+CEILING_WRONG = 0.02
 
 
 def labeled_rows() -> list[dict[str, object]]:
