@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from contextlib import suppress
 from itertools import pairwise
 
 from lintlayers.diagnostics import SAFE
@@ -251,6 +250,8 @@ def write_atomic(path: str, data: bytes) -> None:
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
+        from contextlib import suppress  # only a failed write pays for contextlib
+
         with suppress(OSError):
             os.unlink(temporary)
         raise

@@ -70,10 +70,12 @@ def _read_group(path: str, group: str) -> list[tuple[str, str]]:
 
 
 def load_entry_point(value: str) -> object:
-    import importlib
-
-    module_name, _, attribute = value.partition(":")
-    target: object = importlib.import_module(module_name.strip())
+    """The object ``module:attribute`` names (``__import__``: importlib and warnings stay
+    unimported on the way)."""
+    module_name = value.partition(":")[0].strip()
+    attribute = value.partition(":")[2]
+    __import__(module_name)
+    target: object = sys.modules[module_name]
     for part in attribute.strip().split("."):
         if part:
             target = getattr(target, part)

@@ -41,6 +41,8 @@ NEVER_AT_CHECK = (
     "rich",  # only on a terminal
     "json",  # exec-form arrays of strings are read without it; JSON output imports it
     "argparse",  # 2 ms with gettext and locale: lintlayers.check_args reads common lines
+    "importlib",  # with warnings: rules and reporters are loaded with __import__
+    "warnings",
     "lintlayers.server",  # only `lintlayers server`: the language server and, with it,
     "pygls",  # pygls (and asyncio, cattrs)
     "lsprotocol",

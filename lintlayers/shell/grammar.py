@@ -26,7 +26,10 @@ def _load_binding(package: str) -> ModuleType:
     loaded = sys.modules.get(name)
     if loaded is not None:
         return loaded
-    from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader, ModuleSpec
+    # importlib.machinery's own names, from the frozen modules it re-exports: importing
+    # it would import importlib and warnings too (0.4 ms)
+    from _frozen_importlib import ModuleSpec
+    from _frozen_importlib_external import EXTENSION_SUFFIXES, ExtensionFileLoader
 
     for entry in sys.path:
         folder = os.path.join(entry or ".", package)
