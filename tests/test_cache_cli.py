@@ -230,16 +230,21 @@ def test_history_mode_on_a_real_repository(repo):
     plan = build_plan(
         build_model(parse(text)), context=BuildContext(str(repo), str(repo / "Dockerfile"))
     )
-    report = cost_report(plan, load_history(str(repo)), Costs())
+    # GIT_SHA is a per-build ARG: new on every build, as LL105 counts it
+    assert data["volatile_args"] == ["GIT_SHA"]
+    report = cost_report(plan, load_history(str(repo)), Costs(), changing_args=["GIT_SHA"])
     assert data["expected_cost"] == round(report.expected, 3)
     rates = {
         (stage["index"], step["line"]): step["miss_rate"]
         for stage in data["stages"]
         for step in stage["steps"]
     }
-    assert rates[(0, 5)] == round(2 / 11, 4)  # pip: the first commit and the deps commit
-    assert rates[(0, 6)] == round(10 / 11, 4)  # COPY . .: all but the README-only commit
+    assert rates[(0, 5)] == 1.0  # pip: GIT_SHA is in its key
     assert rates[(0, 2)] is None  # ARG: no cache step under BuildKit
+    files_only = cost_report(plan, load_history(str(repo)), Costs())
+    pip, copy = (step for step in plan.stages[0].steps if step.line in (5, 6))
+    assert files_only.miss_rate(pip) == 2 / 11  # the first commit and the deps commit
+    assert files_only.miss_rate(copy) == 10 / 11  # all but the README-only commit
     # the reorder engine suggests an order only when it costs less per commit
     suggested = data["suggested"]
     assert suggested is None or suggested["expected_cost"] < data["expected_cost"]
@@ -256,6 +261,7 @@ def test_history_limit_and_subfolder_context(repo):
 
 
 def test_history_fallback_without_git(project):
+    write(project, {"Dockerfile": DOCKERFILE.replace("ARG GIT_SHA\n", "")})
     result = cli("Dockerfile", cwd=project)
     assert result.returncode == 0, result.stderr
     assert "20 commits from a synthetic history" in result.stdout
@@ -263,7 +269,7 @@ def test_history_fallback_without_git(project):
     data = json.loads(cli("Dockerfile", "--format", "json", cwd=project).stdout)
     assert data["history"]["source"] == "synthetic"
     steps = {step["line"]: step for step in data["stages"][0]["steps"]}
-    assert steps[5]["miss_rate"] == 0.05  # requirements.txt: one commit in 20
+    assert steps[4]["miss_rate"] == 0.05  # requirements.txt: one commit in 20
 
 
 def test_cache_costs_from_the_config(project):
@@ -414,3 +420,24 @@ def test_cache_and_ll105_choose_the_same_history(tmp_path: Path, commits: int) -
 
 def _number(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
+
+
+def test_cache_counts_per_build_args_as_ll105_does(tmp_path: Path) -> None:
+    """The README's example: ARG GIT_SHA is new on every build for both, so the suggested
+    order (the ARG below the RUNs) costs what LL105 says it does."""
+    root = tmp_path / "example"
+    root.mkdir()
+    git(root, "init", "-q")
+    example = Path(__file__).resolve().parent.parent / "examples" / "python-app"
+    files = {
+        str(path.relative_to(example)): path.read_text(encoding="utf-8")
+        for path in example.rglob("*")
+        if path.is_file()
+    }
+    commit(root, "start", files)
+    data = json.loads(cli("Dockerfile", "--format", "json", cwd=root).stdout)
+    assert data["volatile_args"] == ["GIT_SHA"]
+    finding = ll105(root)
+    before, after = (float(number) for number in re.findall(r"\d+\.\d", finding.message))
+    assert round(data["suggested"]["expected_cost"], 1) == after
+    assert abs(data["expected_cost"] - before) <= 1.0  # LL105 also charges the WORKDIR

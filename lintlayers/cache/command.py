@@ -3,10 +3,11 @@
 With ``--changed FILE...``, ``--since REV`` or ``--changed-arg NAME`` it prints, per
 stage, the first step that misses, the changed file (through which COPY source) or
 build argument that makes it miss, and how many steps and RUN steps re-run. Otherwise
-it replays the context's git history (or a synthetic one; ``--volatile-arg NAME``
-names build arguments that change on every build) and prints the expected rebuild
-cost per commit and each step's miss rate; when the reorder engine
-(``lintlayers.reorder``) is installed, also the cost of the order it suggests.
+it replays the context's git history (or a synthetic one; the per-build ARGs the model
+finds, such as ``GIT_SHA``, and each ``--volatile-arg NAME`` change on every build, as
+rule LL105 counts them) and prints the expected rebuild cost per commit and each step's
+miss rate; when the reorder engine (``lintlayers.reorder``) is installed, also the cost
+of the order it suggests.
 """
 
 from __future__ import annotations
@@ -133,6 +134,9 @@ def _run(options: argparse.Namespace, out: TextIO) -> int:
         )
     except HistoryError as error:
         raise CacheCommandError(str(error)) from None
+    from lintlayers.model.volatile import per_build_args
+
+    volatile = sorted(set(volatile) | per_build_args(model))  # as LL105 counts them
     from lintlayers.progress import progress
 
     quiet = bool(getattr(options, "quiet", False))

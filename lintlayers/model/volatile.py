@@ -14,6 +14,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.context import RuleContext
+    from lintlayers.model.stages import BuildModel
     from lintlayers.syntax.nodes import Instruction, KeyValue
 
 VOLATILE_NAMES = frozenset(
@@ -147,6 +148,22 @@ def _volatile_instructions(context: RuleContext) -> frozenset[int]:
         for declared in volatile_declarations(own, model.global_args):
             found.add(id(own[declared.index]))
     return frozenset(found)
+
+
+def per_build_args(model: BuildModel) -> frozenset[str]:
+    """Names of the build arguments the file's per-build declarations take from a build.
+
+    Each per-build ARG, and the ARG a per-build ENV (or ARG) takes its value from:
+    what ``lintlayers cache`` replays as new on every build, as rule LL105 does."""
+    names: set[str] = set()
+    for stage in model.stages:
+        own = [item for item in stage.instructions if item.inner is None]
+        for declared in volatile_declarations(own, model.global_args):
+            if own[declared.index].keyword == "ARG":
+                names.add(declared.pair.key)
+            if declared.origin:
+                names.add(declared.origin)
+    return frozenset(names)
 
 
 def volatile_declarations(
