@@ -27,7 +27,7 @@ TIMEOUT = 20.0
 
 DOCKERFILE = (
     "FROM debian:12\n"
-    "RUN apt-get update && apt-get install -y --no-install-recommends curl\n"
+    "RUN apt-get update && apt-get install -y --no-install-recommends curl git\n"
     'CMD ["curl"]\n'
 )
 
