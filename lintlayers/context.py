@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from lintlayers.model.stages import BuildModel
     from lintlayers.shell.commands import ShellScript, SimpleCommand
     from lintlayers.source import SourceText
-    from lintlayers.syntax.nodes import Dockerfile, Instruction, LogicalLine
+    from lintlayers.syntax.nodes import Dockerfile, Instruction, LogicalLine, Trivia
 
     Analysis = TypeVar("Analysis")
 
@@ -76,6 +76,16 @@ class RuleContext:
             value = compute(self)
             self._analyses[compute] = value
             return value
+
+    def node_index(self, node: Instruction | Trivia) -> int | None:
+        """Index of ``node`` in ``dockerfile.nodes`` (None for another object): one map
+        per file, where a scan of the nodes for each instruction would be quadratic."""
+        return self.analysis(_node_positions).get(id(node))
+
+    def instruction_index(self, instruction: Instruction) -> int | None:
+        """Index of ``instruction`` in ``dockerfile.instructions`` (None for an ONBUILD
+        trigger or another object)."""
+        return self.analysis(_instruction_positions).get(id(instruction))
 
     @property
     def source(self) -> SourceText:
@@ -143,6 +153,14 @@ def _template_of(context: RuleContext) -> str | None:
     from lintlayers.syntax.templates import template_kind
 
     return template_kind(context.path, context.dockerfile)
+
+
+def _node_positions(context: RuleContext) -> dict[int, int]:
+    return {id(node): index for index, node in enumerate(context.dockerfile.nodes)}
+
+
+def _instruction_positions(context: RuleContext) -> dict[int, int]:
+    return {id(node): index for index, node in enumerate(context.dockerfile.instructions)}
 
 
 class RunScript:

@@ -251,12 +251,10 @@ def _comment_above(context: RuleContext, instruction: Instruction) -> str:
 
     outer = instruction.parent if instruction.parent is not None else instruction
     nodes = context.dockerfile.nodes
-    for index, node in enumerate(nodes):
-        if node is outer:
-            return "".join(
-                getattr(nodes[i], "raw", "") for i in range(comment_block(nodes, index), index)
-            )
-    return ""
+    index = context.node_index(outer)
+    if index is None:
+        return ""
+    return "".join(getattr(nodes[i], "raw", "") for i in range(comment_block(nodes, index), index))
 
 
 def _explains(comment: str, names: list[str]) -> bool:

@@ -74,8 +74,8 @@ def join_runs(context: RuleContext, first: Instruction, second: Instruction) -> 
 
 def _joinable_forms(context: RuleContext, first: Instruction, second: Instruction) -> bool:
     """Adjacent shell-form RUNs of one stage, no heredocs, the same flags, parsed cleanly."""
-    pairs = pairwise(context.dockerfile.instructions)
-    if not any(one is first and two is second for one, two in pairs):
+    index = context.instruction_index(first)
+    if index is None or context.instruction_index(second) != index + 1:
         return False
     for run in (first, second):
         if run.keyword != "RUN" or run.is_json or run.heredocs or run.errors:
