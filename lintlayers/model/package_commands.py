@@ -24,7 +24,7 @@ CACHE_DIRS: dict[str, tuple[str, ...]] = {
     "yarn": ("/usr/local/share/.cache/yarn", "~/.cache/yarn"),
     "npm": ("~/.npm",),
     "yum": ("/var/cache/yum",),
-    "dnf": ("/var/cache/dnf",),
+    "dnf": ("/var/cache/dnf", "/var/cache/tdnf"),  # tdnf keeps its own folder
     "zypper": ("/var/cache/zypp",),
     "pacman": ("/var/cache/pacman/pkg",),
     "conda": ("/opt/conda/pkgs",),
@@ -255,7 +255,8 @@ def package_cleans(command: SimpleCommand) -> tuple[str, ...]:
         return ()
     if name in YUM:
         positional = command.positional_args(_YUM_VALUE_OPTIONS)
-        if positional[:1] == ["clean"] and positional[1:2] in (["all"], ["packages"]):
+        # ``dnf clean ${quiet} all``: a variable that expands to an option may come first
+        if positional[:1] == ["clean"] and {"all", "packages"} & set(positional[1:]):
             return ("dnf",) if name in ("dnf", "microdnf", "tdnf") else ("yum",)
         return ()
     words = pip_words(command)

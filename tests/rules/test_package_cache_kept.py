@@ -76,3 +76,37 @@ def test_the_cleanup_commands_come_from_the_ecosystem_table() -> None:
         assert entry is not None and entry.cleanup, kind
         assert entry.cache_directories(), kind
         assert entry.mount_targets(), kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # tdnf keeps its cache in /var/cache/tdnf: a cache mount there holds it
+        "FROM mcr.microsoft.com/azurelinux/base/core:3.0\n"
+        "RUN --mount=type=cache,target=/var/cache/tdnf tdnf install -y icu\n",
+        # a variable holding an option before `all`
+        "FROM almalinux:8\nRUN dnf install -y ${quiet} rpmdevtools && dnf clean ${quiet} all\n",
+    ],
+)
+def test_passes_tdnf_mount_and_clean_with_an_option_variable(text: str) -> None:
+    assert lint(text, CODE) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("PowerShell__PowerShell-Docker/release__7-5__azurelinux3__docker__Dockerfile", 59),
+        ("PowerShell__PowerShell-Docker/release__7-5__azurelinux3-arm64__docker__Dockerfile", 7),
+        (
+            "apache__arrow/dev__tasks__linux-packages__apache-arrow-release__yum__almalinux-8__"
+            "Dockerfile",
+            24,
+        ),
+    ],
+)
+def test_corpus_caches_that_stay_out_of_the_layer(name: str, line: int) -> None:
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / name
+    findings = lint(path.read_text(encoding="utf-8"), CODE)
+    assert line not in [finding.location.line for finding in findings]
