@@ -32,6 +32,7 @@ from lintlayers.model.context_copies import (
 )
 from lintlayers.model.ecosystems import ecosystem
 from lintlayers.model.install_text import manifest_copy_lines, needs_quoting
+from lintlayers.model.metadata import MOVABLE_ACROSS
 from lintlayers.model.package_managers import match_any, reads_no_project
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -45,9 +46,7 @@ if TYPE_CHECKING:
     from lintlayers.shell.commands import SimpleCommand
     from lintlayers.syntax.nodes import Instruction
 
-METADATA = frozenset(
-    {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "MAINTAINER"}
-)
+METADATA = MOVABLE_ACROSS
 """Instructions an install RUN may move above without changing what it does."""
 
 

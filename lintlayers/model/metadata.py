@@ -37,6 +37,11 @@ is listed but never moved: a RUN after it cannot change the volume's path. ENV,
 ARG, USER and SHELL are not metadata: they change later RUNs.
 """
 
+MOVABLE_ACROSS = METADATA - {"VOLUME", "ONBUILD"}
+"""Metadata a layer step may move across without changing what it does: not VOLUME (a
+RUN's writes below a declared volume are discarded under classic builders) nor ONBUILD
+(its trigger runs in a child build)."""
+
 LAYER_STEPS = frozenset({"RUN", "COPY", "ADD", "WORKDIR"})
 """Steps that write the filesystem and cost time to re-run."""
 
