@@ -6,6 +6,7 @@ import re
 
 from lintlayers.diagnostics import Violation
 from lintlayers.lazy_re import lazy_compile
+from lintlayers.model.copy_args import copy_args
 from lintlayers.model.variables import expand
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -105,23 +106,10 @@ class AddUrlWithoutChecksum(Rule):
 
 
 def _sources(instruction: Instruction) -> list[tuple[str, int, int]]:
-    """Source words of an ADD with their file ranges (the destination left out)."""
-    if instruction.json_args is not None:
-        found: list[tuple[str, int, int]] = []
-        position = 0
-        arguments = instruction.arguments
-        for value in instruction.json_args[:-1]:
-            index = arguments.find(value, position)
-            if index < 0:
-                start, end = instruction.start, instruction.end
-            else:
-                start = instruction.arguments_offset(index)
-                end = instruction.arguments_end(index + len(value))
-                position = index + len(value)
-            found.append((value, start, end))
-        return found
-    words = [word for word in instruction.words if not word.value.startswith("<<")]
-    return [(word.value, word.start, word.end) for word in words[:-1]]
+    """Source words of an ADD with their file ranges (the destination and heredocs left out)."""
+    return [
+        (source.value, source.start, source.end) for source in copy_args(instruction).file_sources
+    ]
 
 
 def _problem(value: str, expanded: str, classic: bool) -> tuple[str, str] | None:

@@ -6,6 +6,7 @@ import os
 import re
 
 from lintlayers.diagnostics import Violation
+from lintlayers.model.copy_args import copy_args
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -115,9 +116,8 @@ def _copies(model: BuildModel) -> Iterator[tuple[Instruction, dict[str, str], bo
 
 
 def _destination(instruction: Instruction) -> str:
-    if instruction.json_args is not None:
-        return instruction.json_args[-1] if instruction.json_args else ""
-    return instruction.words[-1].value if instruction.words else ""
+    destination = copy_args(instruction).destination
+    return destination.value if destination is not None else ""
 
 
 def explicit_secret(
