@@ -42,9 +42,8 @@ _GNUPG = frozenset({"gnupg", "gnupg2", "gpg", "gpg-agent", "gnupg-agent", "dirmn
 _CURL = frozenset({"ca-certificates", "curl", "wget", "gnupg", "gnupg2", "dirmngr", "netbase"})
 _SCM = _CURL | {"git", "openssh-client", "procps", "subversion", "mercurial"}
 _FULL_IMAGES = frozenset(
-    {"buildpack-deps", "python", "node", "golang", "ruby", "rust", "gcc", "perl", "haskell",
-     "openjdk"}
-)  # fmt: skip
+    {"buildpack-deps", "python", "node", "golang", "ruby", "rust", "gcc", "perl"}
+)
 """Official images whose default variant is built on ``buildpack-deps`` (``-scm``): they
 hold curl, wget, ca-certificates, gnupg, git and openssh-client already."""
 _DOTNET_SDK = frozenset({"ca-certificates", "curl", "git", "wget"})
