@@ -667,3 +667,59 @@ def test_build_after_its_own_warm_up_task_passes() -> None:
         "RUN ./gradlew installDist",
     )
     assert lint(text, CODE) == []
+
+
+# --- settings: what a tool reads in its directory and every one above ----------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "settings"),
+    [
+        ("pip", ()),
+        ("pip-tools", ()),
+        ("uv", ("uv.toml", "pyproject.toml", ".python-version")),
+        ("poetry", ("poetry.toml", "pyproject.toml")),
+        ("pipenv", ("Pipfile", ".env", ".venv")),
+        ("pdm", None),
+        ("conda", (".condarc",)),
+        ("mamba", (".condarc",)),
+        ("npm", (".npmrc", "package.json", "node_modules")),
+        ("yarn", (".yarnrc", ".yarnrc.yml", ".npmrc", ".yarn", ".pnp.cjs", "package.json")),
+        ("yarn-berry", (".yarnrc", ".yarnrc.yml", ".npmrc", ".yarn", ".pnp.cjs", "package.json")),
+        ("pnpm", (".npmrc", ".pnpmfile.cjs", "pnpm-workspace.yaml", "package.json")),
+        ("bun", None),
+        ("go", ("go.mod", "go.work")),
+        ("cargo", (".cargo", "Cargo.toml", "rust-toolchain", "rust-toolchain.toml")),
+        ("cargo-chef", None),
+        ("maven", (".mvn", "pom.xml")),
+        ("mvn", (".mvn", "pom.xml")),
+        ("gradle", ("gradle.properties", "settings.gradle", "settings.gradle.kts", ".gradle")),
+        ("bundler", (".bundle", "Gemfile", "gems.rb")),
+        ("bundle", (".bundle", "Gemfile", "gems.rb")),
+        ("rubygems", ()),
+        ("gem", ()),
+        ("composer", ("composer.json", "auth.json")),
+        ("corepack", ("package.json",)),  # no ecosystem's: the command table's
+        ("rustup", ("rust-toolchain", "rust-toolchain.toml")),
+        ("pipx", ()),
+        ("dotnet", None),
+        ("unheard-of", None),
+    ],
+)
+def test_settings_of(name: str, settings: tuple[str, ...] | None) -> None:
+    from lintlayers.model.ecosystems import settings_of
+
+    assert settings_of(name) == settings
+
+
+def test_settings_are_read_in_every_directory_above() -> None:
+    """``npm install -g`` reads ``.npmrc`` from /app up to /; pip reads none of its own."""
+    from test_reorder import effects_of
+
+    npm = effects_of("FROM node\nWORKDIR /app/web\nRUN npm install -g pm2\n")[-1]
+    reads = npm.reads.paths()
+    assert {"/app/web/.npmrc", "/app/.npmrc", "/.npmrc", "/app/web/package.json"} <= set(reads)
+    pip = effects_of("FROM python\nWORKDIR /app\nRUN pip install flask\n")[-1]
+    assert not any(path.startswith("/app") for path in pip.reads.paths())
+    unknown = effects_of("FROM python\nWORKDIR /app\nRUN pdm install\n")[-1]
+    assert "/app/.*" in unknown.reads.paths()

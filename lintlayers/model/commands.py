@@ -17,6 +17,9 @@ a name in two blocks is an error at import). An entry says:
   only its manifests), ``project`` (the project tree in its directory) or
   ``everything`` (unknown).
 - ``network``: True (fetches), False (never), None (unknown).
+- ``settings``: for a toolchain manager that is no ecosystem's (``corepack``,
+  ``rustup``), the files it looks for in its directory and every one above
+  (``model.ecosystems.settings_of``; a package manager's are its ecosystem entry's).
 
 ``command_facts(argv)`` answers all of it per command, with the dependency install
 that ``model.package_managers`` recognises (its manifests are that table's answer,
@@ -67,7 +70,7 @@ UNKNOWN = "unknown"
 class Command:
     """One entry of the table: how a command's files are told, its cost and reads."""
 
-    __slots__ = ("cost", "files", "name", "network", "reads")
+    __slots__ = ("cost", "files", "name", "network", "reads", "settings")
 
     def __init__(self, name: str, files: str, cost: str, reads: str, network: bool | None) -> None:
         self.name = name
@@ -75,6 +78,7 @@ class Command:
         self.cost = cost
         self.reads = reads
         self.network = network
+        self.settings: tuple[str, ...] | None = None
 
     def __repr__(self) -> str:
         return f"Command({self.name}: files={self.files}, {self.cost}, reads={self.reads})"
@@ -246,6 +250,16 @@ _family(
 unknown (``docker-php-ext-enable`` writes under ``/usr/local/etc``, ``openssl -out``)."""
 
 del _name, _handler
+
+for _name, _settings in {
+    "corepack": ("package.json",),
+    "rustup": ("rust-toolchain", "rust-toolchain.toml"),
+    "pipx": (),
+}.items():
+    COMMANDS[_name].settings = _settings
+"""Settings files of toolchain managers that are no ecosystem's: what each looks for in its
+directory and every one above (the ecosystems' own are ``Ecosystem.settings``)."""
+del _name, _settings
 
 # -- subcommands -----------------------------------------------------------------------------
 

@@ -20,6 +20,12 @@ Cache facts have one home: ``cache_kind`` names the entry of
 holds the directories of the others. ``None``/empty means unknown. ``outputs`` are
 what an install writes in its project folder (``node_modules``); ``lock_writes`` the
 lockfiles it may rewrite and the words (subcommand or flag) that forbid it.
+
+``settings`` are the files and folders the tool looks for in the directory it runs
+in and in every directory above (``.npmrc``, ``.cargo``, ``.bundle``), whatever it is
+asked to do, a global install included: the reorder engine reads them as read by
+every command of the tool (``settings_of``). ``()`` means none; ``None`` unknown (any
+dotfile may be read).
 """
 
 from __future__ import annotations
@@ -182,6 +188,7 @@ class Ecosystem:
         "outputs",
         "problems",
         "reads_context",
+        "settings",
         "setup",
         "tools",
     )
@@ -207,6 +214,7 @@ class Ecosystem:
         cleanup: tuple[str, ...] = (),
         outputs: tuple[str, ...] = (),
         lock_writes: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+        settings: tuple[str, ...] | None = None,
     ) -> None:
         self.name = name
         self.tools = tools
@@ -226,6 +234,7 @@ class Ecosystem:
         self.cleanup = cleanup
         self.outputs = outputs
         self.lock_writes = lock_writes
+        self.settings = settings
 
     def cache_directories(self) -> tuple[str, ...]:
         """Where the tool keeps downloaded packages (``~`` is the user's home); () if unknown."""
@@ -313,6 +322,7 @@ _GO_VALUES = (
 # npm-style lifecycle scripts that run the project's own code during an install.
 NPM_HOOKS = r'"(preinstall|install|postinstall|prepare|prepublish)"\s*:'
 _YARN_OUTPUTS = ("node_modules", ".yarn", ".pnp.cjs", ".pnp.loader.mjs", ".pnp.js")
+_YARN_SETTINGS = (".yarnrc", ".yarnrc.yml", ".npmrc", ".yarn", ".pnp.cjs", "package.json")
 _YARN_LOCKS = (("yarn.lock",), ("--frozen-lockfile", "--immutable", "--pure-lockfile"))
 # Folders npm-style installs commonly read besides the manifests: their hooks'
 # (patch-package, prisma generate, husky) and workspaces': a COPY of one before the
@@ -358,6 +368,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         follow="requirements",
         cache_kind="pip",
         cleanup=("pip cache purge", "pip install --no-cache-dir"),
+        settings=(),
     ),
     Ecosystem(
         "pip-tools",
@@ -377,6 +388,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         ),
         follow="requirements",
         cache_kind="pip",
+        settings=(),
     ),
     Ecosystem(
         "uv",
@@ -416,6 +428,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cleanup=("uv cache clean", "UV_NO_CACHE=1"),
         outputs=(".venv",),
         lock_writes=(("uv.lock",), ("--locked", "--frozen")),
+        settings=("uv.toml", "pyproject.toml", ".python-version"),
     ),
     Ecosystem(
         "poetry",
@@ -442,6 +455,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cleanup=("poetry cache clear --all .",),
         outputs=(".venv",),
         lock_writes=(("poetry.lock",), ()),
+        settings=("poetry.toml", "pyproject.toml"),
     ),
     Ecosystem(
         "pipenv",
@@ -458,6 +472,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cleanup=("pipenv --clear",),
         outputs=(".venv",),
         lock_writes=(("Pipfile.lock",), ("--deploy", "--ignore-pipfile")),
+        settings=("Pipfile", ".env", ".venv"),
     ),
     Ecosystem(
         "pdm",
@@ -514,6 +529,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         problems=((r"^\s*-\s*-e\s", "the environment file installs a local project (-e)"),),
         cache_kind="conda",
         cleanup=("conda clean -afy", "micromamba clean --all --yes"),
+        settings=(".condarc",),
     ),
     # JavaScript
     Ecosystem(
@@ -545,6 +561,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
             ("package-lock.json", "npm-shrinkwrap.json"),
             ("ci", "clean-install", "install-clean"),
         ),
+        settings=(".npmrc", "package.json", "node_modules"),
     ),
     Ecosystem(
         "yarn-berry",
@@ -580,6 +597,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cleanup=("yarn cache clean --all",),
         outputs=_YARN_OUTPUTS,
         lock_writes=_YARN_LOCKS,
+        settings=_YARN_SETTINGS,
     ),
     Ecosystem(
         "yarn",
@@ -612,6 +630,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cleanup=("yarn cache clean",),
         outputs=_YARN_OUTPUTS,
         lock_writes=_YARN_LOCKS,
+        settings=_YARN_SETTINGS,
     ),
     Ecosystem(
         "pnpm",
@@ -648,6 +667,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cleanup=("pnpm store prune",),
         outputs=("node_modules",),
         lock_writes=(("pnpm-lock.yaml",), ("--frozen-lockfile",)),
+        settings=(".npmrc", ".pnpmfile.cjs", "pnpm-workspace.yaml", "package.json"),
     ),
     Ecosystem(
         "bun",
@@ -712,6 +732,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cache_kind="go",
         cleanup=("go clean -modcache -cache",),
         lock_writes=(("go.sum",), ()),
+        settings=("go.mod", "go.work"),
     ),
     Ecosystem(
         "cargo",
@@ -737,6 +758,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cleanup=("rm -rf /usr/local/cargo/registry",),
         outputs=("target",),
         lock_writes=(("Cargo.lock",), ("--locked", "--frozen")),
+        settings=(".cargo", "Cargo.toml", "rust-toolchain", "rust-toolchain.toml"),
     ),
     Ecosystem(
         "cargo-chef",
@@ -800,6 +822,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         ),
         cache_dirs=("~/.m2/repository",),
         outputs=("target",),
+        settings=(".mvn", "pom.xml"),
     ),
     Ecosystem(
         "gradle",
@@ -844,6 +867,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         ),
         cache_dirs=("~/.gradle/caches",),
         outputs=(".gradle", "build"),
+        settings=("gradle.properties", "settings.gradle", "settings.gradle.kts", ".gradle"),
     ),
     Ecosystem(
         "sbt",
@@ -963,6 +987,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cleanup=("bundle clean --force", "rm -rf /usr/local/bundle/cache"),
         outputs=(".bundle", "vendor"),
         lock_writes=(("Gemfile.lock",), ("--frozen", "--deployment")),
+        settings=(".bundle", "Gemfile", "gems.rb"),
     ),
     Ecosystem(
         "rubygems",
@@ -985,6 +1010,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         setup=(("install",), ("update",), ("sources",)),
         cache_dirs=("~/.gem", "/usr/local/bundle/cache"),
         cleanup=("gem cleanup", "gem install --no-document"),
+        settings=(),
     ),
     Ecosystem(
         "composer",
@@ -1009,6 +1035,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cleanup=("composer clear-cache",),
         outputs=("vendor",),
         lock_writes=(("composer.lock",), ()),
+        settings=("composer.json", "auth.json"),
     ),
     # Erlang VM
     Ecosystem(
@@ -1317,3 +1344,19 @@ for _entry in ECOSYSTEMS:
 def ecosystem_of_program(name: str) -> list[Ecosystem]:
     """The entries whose tools include the program ``name`` (a basename)."""
     return [entry for entry in ECOSYSTEMS if name in entry.tools]
+
+
+def settings_of(name: str) -> tuple[str, ...] | None:
+    """The settings a tool reads in its directory and every one above (``Ecosystem.settings``),
+    for an entry's name or one of its programs; for a command that is no ecosystem's
+    (``corepack``, ``rustup``), the command table's (``model.commands``). ``None``: unknown."""
+    entry = _BY_NAME.get(name)
+    if entry is None:
+        entries = ecosystem_of_program(name)
+        entry = entries[0] if entries else None
+    if entry is not None:
+        return entry.settings
+    from lintlayers.model.commands import COMMANDS
+
+    command = COMMANDS.get(name)
+    return command.settings if command is not None else None

@@ -350,7 +350,11 @@ class RunModel:
         for path in (*self.home_dots, *self.tool_dirs):
             effect.writes.add(path)
             effect.reads.add(path)
-        names = _PROJECT_SETTINGS.get(tool, (".*",))
+        from lintlayers.model.ecosystems import settings_of
+
+        names = settings_of(tool)
+        if names is None:
+            names = (".*",)  # unknown: any dotfile
         for cwd in cwds if names else ():
             if "\x00" in cwd:
                 effect.reads.add(cwd)
@@ -365,7 +369,9 @@ class RunModel:
 
     def project_settings(self, index: int, tool: str, cwds: list[str]) -> None:
         """A ``config``/``set`` command may write the tool's settings in its directory."""
-        for name in _PROJECT_SETTINGS.get(tool) or (".*",):
+        from lintlayers.model.ecosystems import settings_of
+
+        for name in settings_of(tool) or (".*",):
             self.write(index, name, cwds)
 
     def _install(self, index: int, command: SimpleCommand, install: object, cwds: list[str]) -> str:
@@ -667,29 +673,6 @@ _NODE_VALUE_OPTIONS = (
     "--prefix", "--registry", "--cache", "-C", "--dir", "--cwd", "--filter", "-F", "--loglevel",
     "-w", "--workspace",
 )  # fmt: skip
-_PROJECT_SETTINGS: dict[str, tuple[str, ...]] = {
-    "npm": (".npmrc", "package.json", "node_modules"),
-    "yarn": (".yarnrc", ".yarnrc.yml", ".npmrc", ".yarn", ".pnp.cjs", "package.json"),
-    "pnpm": (".npmrc", ".pnpmfile.cjs", "pnpm-workspace.yaml", "package.json"),
-    "corepack": ("package.json",),
-    "uv": ("uv.toml", "pyproject.toml", ".python-version"),
-    "poetry": ("poetry.toml", "pyproject.toml"),
-    "pipenv": ("Pipfile", ".env", ".venv"),
-    "go": ("go.mod", "go.work"),
-    "cargo": (".cargo", "Cargo.toml", "rust-toolchain", "rust-toolchain.toml"),
-    "rustup": ("rust-toolchain", "rust-toolchain.toml"),
-    "bundler": (".bundle", "Gemfile", "gems.rb"),
-    "bundle": (".bundle", "Gemfile", "gems.rb"),
-    "composer": ("composer.json", "auth.json"),
-    "maven": (".mvn", "pom.xml"),
-    "gradle": ("gradle.properties", "settings.gradle", "settings.gradle.kts", ".gradle"),
-    "conda": (".condarc",),
-    "pip": (),
-    "pip-tools": (),
-    "gem": (),
-    "pipx": (),
-}
-"""Settings each language tool looks for in its working directory and every one above."""
 _LANGUAGE_WRITES = PathSet(
     ("/usr/local", "/usr/lib", "/usr/share", "/opt", "/tmp", "/var/lib/gems"), APP_DIRS[:-1]
 )
