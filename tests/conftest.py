@@ -40,10 +40,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     replays and its store's cache stay on one worker, and each worker builds the base image
     at most once (``buildah_store``). (``--dist loadgroup`` cannot group these: with pytest
     9.2 its node-id suffix is lost, so ``xdist_group`` markers do nothing.)"""
+    rank: dict[object, int] = {}
     for item in items:
+        module = _module_of(item)
         if "buildah" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.buildah)
             item.add_marker(pytest.mark.slow)
+            rank[module] = 0
+        elif item.get_closest_marker("slow") is not None:
+            rank[module] = min(rank.get(module, 1), 1)
+    # Modules that build, then those with other slow tests, then the rest, each module
+    # whole and in order: xdist hands out the long work first instead of last.
+    items.sort(key=lambda item: rank.get(_module_of(item), 2))
+
+
+def _module_of(item: pytest.Item) -> object:
+    node = item.parent
+    while node is not None and not isinstance(node, pytest.Module):
+        node = node.parent
+    return node
 
 
 @pytest.fixture(scope="session")
