@@ -30,16 +30,21 @@ import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pytest
 from corpus_support import corpus_files, corpus_root, decode
 
-from lintlayers.diagnostics import Edit
+from lintlayers.diagnostics import Edit, FileEdit, Fix, Violation
 from lintlayers.engine import INTERNAL_ERROR_CODE, Linter, LintResult
 from lintlayers.fixes import MAX_ITERATIONS, _apply_edits, choose_fixes, fix_to_fixed_point
 from lintlayers.registry import load_rules
+from lintlayers.rule import Rule
 
-pytestmark = pytest.mark.slow
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from lintlayers.context import RuleContext
 
 BUILDERS = ("buildkit", "classic")
 
@@ -144,7 +149,7 @@ def check_text(original: str, report: FileReport, linter: Linter) -> FileReport:
     # replay the rounds: which rule's fixes were applied, and where their ranges went
     text, result = original, memo[original]
     fixed: list[tuple[str, int, int, int]] = []  # (rule, start, end, round) in the current text
-    taken_files: list = []
+    taken_files: list[FileEdit] = []
     for round_number in range(1, MAX_ITERATIONS + 1):
         candidates = {
             id(violation.fix): rule.code
@@ -178,14 +183,14 @@ def check_text(original: str, report: FileReport, linter: Linter) -> FileReport:
                 f"fixes: {[fix.message for fix in chosen]}",
             )
             break
-        fixed = [(rule, *_map_range(s, e, edits), n) for rule, s, e, n in fixed]
+        fixed = [(code, *_map_range(s, e, edits), n) for code, s, e, n in fixed]
         spans = _new_spans(edits)
         for fix in chosen:
-            rule = candidates[id(fix)]
-            report.applied[rule] += 1
+            code = candidates[id(fix)]
+            report.applied[code] += 1
             # the reported range, and the text the fix wrote (where a moved line went)
-            fixed.append((rule, *_map_range(*ranges[id(fix)], edits), round_number))
-            fixed.extend((rule, *spans[id(edit)], round_number) for edit in fix.edits)
+            fixed.append((code, *_map_range(*ranges[id(fix)], edits), round_number))
+            fixed.extend((code, *spans[id(edit)], round_number) for edit in fix.edits)
         taken_files.extend(edit for fix in chosen for edit in fix.file_edits)
         text, result = new_text, new_result
     if text != outcome.text:
@@ -256,6 +261,7 @@ def run_corpus(builder: str) -> list[FileReport]:
         return list(pool.imap(check_file, tasks, chunksize=8))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("builder", BUILDERS)
 def test_fixes_are_idempotent_and_final_on_the_corpus(builder: str) -> None:
     started = time.monotonic()
@@ -289,3 +295,100 @@ def test_fixes_are_idempotent_and_final_on_the_corpus(builder: str) -> None:
     assert not failures and not stale, f"{len(failures)} failures:\n" + "\n".join(
         failures[:60] + stale
     )
+
+
+# The check itself, on rules made to fail it (fast: part of the everyday run).
+
+
+class _FakeRule(Rule):
+    category = "size"
+
+    def __init__(self, check: Callable[[str], Iterator[Violation]]) -> None:
+        self._check = check
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        return self._check(context.dockerfile.unparse())
+
+
+def _failures(text: str, *checks: Callable[[str], Iterator[Violation]]) -> list[tuple[str, str]]:
+    rules = []
+    for number, check in enumerate(checks, 1):
+        rule = _FakeRule(check)
+        rule.code, rule.name = f"LX{number:03}", f"fake-{number}"  # type: ignore[misc]
+        rules.append(rule)
+    report = check_text(text, FileReport("Dockerfile", "buildkit"), Linter(rules))
+    return sorted({(rule, kind) for rule, kind, _ in report.failures})
+
+
+SNIPPET = "FROM alpine:3.20\nRUN apk add curl\nEXPOSE 80\nCOPY . /app\n"
+
+
+def test_check_passes_a_fix_that_removes_its_finding() -> None:
+    def no_cache(text: str) -> Iterator[Violation]:
+        if "--no-cache" not in text:
+            at = text.index("apk add") + 7
+            yield Violation(at - 7, at, "cache kept", Fix("add", [Edit.insert(at, " --no-cache")]))
+
+    assert _failures(SNIPPET, no_cache) == []
+
+
+def test_check_reports_a_fix_that_never_ends() -> None:
+    def grows(text: str) -> Iterator[Violation]:
+        at = text.index("apk add") + 7
+        yield Violation(at - 7, at, "grows", Fix("grow", [Edit.insert(at, " x")]))
+
+    assert _failures(SNIPPET, grows) == [("LX001", "fix-left"), ("LX001", "not-idempotent")]
+
+
+def test_check_reports_a_finding_left_on_the_range_its_fix_changed() -> None:
+    def same(text: str) -> Iterator[Violation]:
+        at = text.index("apk add")
+        fix = None if "--no-cache" in text else Fix("add", [Edit.insert(at + 7, " --no-cache")])
+        yield Violation(at, at + 7, "cache kept", fix)
+
+    assert _failures(SNIPPET, same) == [("LX001", "same-finding")]
+
+
+def test_check_reports_a_finding_left_on_the_line_its_fix_moved() -> None:
+    def expose(text: str) -> Iterator[Violation]:
+        at = text.index("EXPOSE 80\n")
+        fix = None
+        if at < text.index("COPY"):
+            fix = Fix("move", [Edit.delete(at, at + 10), Edit.insert(len(text), "EXPOSE 80\n")])
+        yield Violation(at, at + 9, "EXPOSE early", fix)
+
+    assert _failures(SNIPPET, expose) == [("LX001", "same-finding")]
+
+
+def test_check_accepts_another_instance_left_without_a_fix() -> None:
+    def two(text: str) -> Iterator[Violation]:
+        first = text.index("apk add")
+        yield Violation(first, first + 7, "no fix for this one")
+        at = text.index("EXPOSE")
+        if "EXPOSE 8080" not in text:
+            yield Violation(at, at + 9, "port", Fix("port", [Edit.insert(at + 9, "80")]))
+
+    assert _failures(SNIPPET, two) == []
+
+
+def test_check_reports_a_fix_that_breaks_the_file() -> None:
+    def breaks(text: str) -> Iterator[Violation]:
+        at = text.find("EXPOSE")
+        if at >= 0:
+            yield Violation(at, at + 6, "bad", Fix("bad", [Edit(at, at + 6, "BOGUS")]))
+
+    assert _failures(SNIPPET, breaks) == [("LX001", "breaks-file")]
+
+
+def test_check_reports_a_rule_that_fails_on_the_fixed_text() -> None:
+    def no_cache(text: str) -> Iterator[Violation]:
+        if "--no-cache" not in text:
+            at = text.index("apk add") + 7
+            yield Violation(at - 7, at, "cache kept", Fix("add", [Edit.insert(at, " --no-cache")]))
+
+    def fails_after(text: str) -> Iterator[Violation]:
+        if "--no-cache" in text:
+            raise ValueError("boom")
+        return iter(())
+
+    assert _failures(SNIPPET, no_cache, fails_after) == [(INTERNAL_ERROR_CODE, "internal-error")]
