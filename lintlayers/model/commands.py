@@ -17,6 +17,8 @@ a name in two blocks is an error at import). An entry says:
   only its manifests), ``project`` (the project tree in its directory) or
   ``everything`` (unknown).
 - ``network``: True (fetches), False (never), None (unknown).
+- ``env``: what it reads of its environment (``ENV_KINDS``): LL102's and the reorder
+  engine's question "may it read a variable it does not name" (``model.environment``).
 - ``settings``: for a toolchain manager that is no ecosystem's (``corepack``,
   ``rustup``), the files it looks for in its directory and every one above
   (``model.ecosystems.settings_of``; a package manager's are its ecosystem entry's).
@@ -66,18 +68,34 @@ SYSTEM = "system"
 LANGUAGE = "language"
 UNKNOWN = "unknown"
 
+ENV_NAMED = "named"
+ENV_ANY = "any"
+ENV_SCRIPTS = "scripts"
+ENV_CODE = "code"
+ENV_BUILDS = "builds"
+ENV_KINDS = (ENV_NAMED, ENV_ANY, ENV_SCRIPTS, ENV_CODE, ENV_BUILDS)
+"""What a command reads of its environment (``Command.env``): only the variables it
+documents (``named``); any variable (``any``: it runs project code or a script: a build
+tool with its config code, a task runner); any when it runs a package script (``scripts``:
+any subcommand but ``PACKAGE_COMMANDS``); any when it runs a file or a module, not
+inline code (``code``: interpreters); any when it builds the project (``builds``: its
+cost class is ``compile``, as ``dotnet build``, whose MSBuild reads every variable)."""
+
 
 class Command:
     """One entry of the table: how a command's files are told, its cost and reads."""
 
-    __slots__ = ("cost", "files", "name", "network", "reads", "settings")
+    __slots__ = ("cost", "env", "files", "name", "network", "reads", "settings")
 
-    def __init__(self, name: str, files: str, cost: str, reads: str, network: bool | None) -> None:
+    def __init__(
+        self, name: str, files: str, cost: str, reads: str, network: bool | None, env: str
+    ) -> None:
         self.name = name
         self.files = files
         self.cost = cost
         self.reads = reads
         self.network = network
+        self.env = env
         self.settings: tuple[str, ...] | None = None
 
     def __repr__(self) -> str:
@@ -89,12 +107,23 @@ COMMANDS: dict[str, Command] = {}
 
 
 def _family(
-    names: Iterable[str], files: str, cost: str, reads: str, network: bool | None = False
+    names: Iterable[str],
+    files: str,
+    cost: str,
+    reads: str,
+    network: bool | None = False,
+    env: str = ENV_NAMED,
 ) -> None:
     for name in names:
         if name in COMMANDS:
             raise ValueError(f"command {name!r} is in two families of the command table")
-        COMMANDS[name] = Command(name, files, cost, reads, network)
+        COMMANDS[name] = Command(name, files, cost, reads, network, env)
+
+
+def _env(names: Iterable[str], env: str) -> None:
+    """What commands of a family that mixes kinds read of their environment."""
+    for name in names:
+        COMMANDS[name].env = env
 
 
 # -- the table -------------------------------------------------------------------------------
@@ -156,9 +185,11 @@ for _name, _handler in {
     "[[": "test", "umask": "umask",
 }.items():  # fmt: skip
     _family((_name,), _handler, FILES, NAMED)
+_env((".", "source"), ENV_ANY)  # a sourced script runs in this shell (not ``SOURCED_FILES``)
 _family(("curl", "wget"), "download", DOWNLOAD, NAMED, True)
 _family(("git",), "git", FILES, NAMED, None)  # ``git clone``/``fetch``: DOWNLOAD (work_of)
-_family(sorted(POSIX_SHELLS), "shell", FILES, NAMED, None)
+_family(sorted(POSIX_SHELLS - {"busybox"}), "shell", FILES, NAMED, None, ENV_CODE)
+_family(("busybox",), "shell", FILES, NAMED, None)  # ``busybox wget``: an applet
 """Commands whose arguments their handler in ``reorder.run_model`` reads."""
 
 _family(
@@ -198,25 +229,49 @@ _family(
     LANGUAGE, OTHER, EVERYTHING, None,
 )  # fmt: skip
 _family(("rustup",), LANGUAGE, DOWNLOAD, NAMED, True)
-_family(("sbt",), LANGUAGE, COMPILE, PROJECT, None)
+_family(("sbt",), LANGUAGE, COMPILE, PROJECT, None, ENV_ANY)
 _family(("virtualenv",), LANGUAGE, FILES, NAMED)
 """Language package managers and toolchains: dependency installs come from
 ``model.package_managers``; the rest is decided per subcommand (``work_of``, and the
 tool rules of ``reorder.run_model``)."""
+_env(("npm", "yarn", "pnpm", "bun"), ENV_SCRIPTS)
+_env(("python", "python2", "python3"), ENV_CODE)
+_env(("cargo", "mvn", "mvnw", "gradle", "gradlew"), ENV_ANY)  # build.rs, plugins, build scripts
+_env(("dotnet", "mix", "rebar3", "lein", "cabal", "stack", "swift", "dart", "flutter"),
+     ENV_BUILDS)  # fmt: skip
+"""MSBuild reads every variable as a property; mix.exs, project.clj, Setup.hs, rebar
+scripts and build hooks are project code."""
 
 _family(
-    ("make", "gmake", "cmake", "ninja", "meson", "scons", "bazel", "bazelisk", "gcc", "g++",
-     "cc", "c++", "clang", "clang++", "rustc", "javac", "kotlinc", "scalac", "ghc", "swiftc",
-     "tsc", "esbuild", "webpack", "vite", "rollup", "parcel", "babel", "ng", "next", "nuxt",
-     "msbuild", "ant", "configure", "autoreconf", "autogen.sh", "pyinstaller", "nuitka",
-     "hugo", "jekyll", "docker-php-ext-install", "go-wrapper", "xcaddy", "tinygo", "zig",
-     "dune", "elm", "gatsby", "ember", "turbo", "nx", "lerna", "grunt", "gulp", "mkdocs",
-     "sphinx-build", "protoc", "buf", "xx-go", "xx-cargo", "xx-clang", "bootstrap",
-     "otp_build", "autoconf", "automake", "libtool", "bison", "flex", "dpkg-buildpackage",
-     "rpmbuild", "go-bindata", "swag", "templ", "sqlc", "wire", "ko", "garble"),
+    ("make", "gmake", "cmake", "ninja", "meson", "scons", "bazel", "bazelisk", "webpack",
+     "vite", "rollup", "parcel", "babel", "ng", "next", "nuxt", "msbuild", "ant", "configure",
+     "autogen.sh", "pyinstaller", "jekyll", "docker-php-ext-install", "go-wrapper", "dune",
+     "gatsby", "ember", "turbo", "nx", "lerna", "grunt", "gulp", "mkdocs", "sphinx-build",
+     "xx-cargo", "bootstrap", "otp_build", "dpkg-buildpackage", "rpmbuild"),
+    UNKNOWN, COMPILE, PROJECT, None, ENV_ANY,
+)  # fmt: skip
+"""Builds: they read the project in their directory and run its code or its scripts
+(a Makefile's recipes, ``webpack.config.js``, ``next.config.js``, ``conf.py``,
+``debian/rules``; MSBuild takes every variable as a property), so they may read any
+variable (``NODE_ENV``, ``NEXT_PUBLIC_*``...)."""
+
+_family(
+    ("gcc", "g++", "cc", "c++", "clang", "clang++", "rustc", "javac", "kotlinc", "scalac",
+     "ghc", "swiftc", "tsc", "esbuild", "autoreconf", "nuitka", "hugo", "xcaddy", "tinygo",
+     "zig", "elm", "protoc", "buf", "xx-go", "xx-clang", "autoconf", "automake", "libtool",
+     "bison", "flex", "go-bindata", "swag", "templ", "sqlc", "wire", "ko", "garble"),
     UNKNOWN, COMPILE, PROJECT, None,
 )  # fmt: skip
-"""Compilers and builds: they read the project in their directory."""
+"""Compilers and generators: they read the project in their directory but run none of
+its code, and read only the variables they document (``CC``, ``CFLAGS``, ``GOOS``,
+``HUGO_*``)."""
+
+_family(
+    ("mage", "just", "task", "rake", "goreleaser"),
+    UNKNOWN, OTHER, EVERYTHING, None, ENV_ANY,
+)  # fmt: skip
+"""Task runners: they run the project's tasks (a magefile, a justfile, a Rakefile), which
+lintlayers cannot see."""
 
 _family(
     ("aria2c", "svn", "hg", "gsutil", "fetch", "rustup-init", "sdk", "nvm", "pyenv", "asdf",
@@ -227,10 +282,12 @@ _family(
 
 _family(
     ("node", "ruby", "perl", "php", "java", "deno", "lua", "julia", "pwsh", "powershell",
-     "ts-node", "npx", "bunx"),
-    UNKNOWN, OTHER, EVERYTHING, None,
+     "ts-node"),
+    UNKNOWN, OTHER, EVERYTHING, None, ENV_CODE,
 )  # fmt: skip
-"""Interpreters: they run code lintlayers cannot see."""
+_family(("npx", "bunx"), UNKNOWN, OTHER, EVERYTHING, None, ENV_SCRIPTS)
+"""Interpreters: they run code lintlayers cannot see (``npx``, ``bunx``: a package's
+program)."""
 
 _family(("ssh-keyscan",), QUIET, FILES, NAMED, True)
 _family(
@@ -348,6 +405,11 @@ _NON_SCRIPT: dict[str, frozenset[str]] = {
                       "create", "outdated", "publish"}),
 }  # fmt: skip
 """Subcommands of yarn, pnpm and bun that are no package script (``yarn build`` is)."""
+PACKAGE_COMMANDS = frozenset(
+    {"install", "i", "ci", "add", "remove", "config", "cache", "global", "set", "audit"}
+)
+"""Subcommands of the ``scripts`` commands (``npm``, ``yarn``...) that run no project
+script as far as their environment goes (``Command.env``)."""
 _MAVEN_GRADLE = frozenset({"mvn", "mvnw", "gradle", "gradlew"})
 _DEPENDENCY_GOALS = frozenset({"dependencies", "androidDependencies", "resolveDependencies"})
 _DOTNET_BUILDS = frozenset({"build", "publish", "pack", "test", "msbuild"})

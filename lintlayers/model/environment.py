@@ -4,11 +4,25 @@ A build tool, a script or a package script runs project code, which may read any
 variable; ``pip install flask`` or ``apt-get install curl`` read only the ones they
 document. The answer is the project's one definition of "this RUN reads its
 environment": rule LL102 uses it to find where a per-build variable is first used,
-the reorder engine to decide whether a RUN may cross an ARG/ENV.
+the reorder engine to decide whether a RUN may cross an ARG/ENV. What each command
+reads is the command table's ``env`` field (``model.commands.COMMANDS``); this module
+holds the mechanism, and what no table entry can say: a program given by its path or
+a script name is a script.
 """
 
 from __future__ import annotations
 
+from lintlayers.model.commands import (
+    COMMANDS,
+    COMPILE,
+    ENV_ANY,
+    ENV_BUILDS,
+    ENV_CODE,
+    ENV_SCRIPTS,
+    PACKAGE_COMMANDS,
+    SOURCED_FILES,
+    work_of,
+)
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,44 +30,8 @@ if TYPE_CHECKING:
     from lintlayers.shell.commands import SimpleCommand
     from lintlayers.syntax.nodes import Instruction
 
-BUILD_TOOLS = frozenset(
-    {
-        "make",
-        "gmake",
-        "cmake",
-        "mage",
-        "just",
-        "task",
-        "ninja",
-        "bazel",
-        "bazelisk",
-        "goreleaser",
-        "gradle",
-        "mvn",
-        "ant",
-        "sbt",
-        "rake",
-        "scons",
-        "meson",
-        "cargo",
-        "source",
-        ".",
-    }
-)
-"""Commands that run project code or scripts, which may read any environment variable."""
-
-PACKAGE_SCRIPTS = frozenset({"npm", "yarn", "pnpm", "bun", "npx"})
-PACKAGE_COMMANDS = frozenset(
-    {"install", "i", "ci", "add", "remove", "config", "cache", "global", "set", "audit"}
-)
-"""Subcommands of ``PACKAGE_SCRIPTS`` that run no project script."""
-
-INTERPRETERS = frozenset(
-    {"sh", "bash", "dash", "ash", "zsh", "python", "python3", "node", "ruby", "perl", "php"}
-)
-"""Interpreters that run a file (not ``-c``) of project code."""
-
 SCRIPT_SUFFIXES = (".sh", ".bash", ".py", ".pl", ".rb", ".js", ".mjs", ".ps1")
+"""A program with one of these names is a script."""
 
 
 def environment_reader(context: RuleContext, run: Instruction) -> str:
@@ -82,18 +60,35 @@ def _reader(context: RuleContext, run: Instruction) -> str:
 
 def command_reads_environment(view: SimpleCommand) -> str:
     """What in one command (its effective view) may read any variable of its environment
-    (a script, a build tool, a package script, an interpreter running a file), or ``""``.
+    (a script, a build tool, a package script, an interpreter running a file, a build),
+    or ``""``: the command table's ``env`` answer (``model.commands``).
 
     The RUN model (``model.commands.command_facts``) answers with it per command."""
     if not view.words:
         return ""
     program = view.words[0].value
     name = view.name
-    positional = view.positional_args()
-    if "/" in program or name.endswith(SCRIPT_SUFFIXES) or name in BUILD_TOOLS:
+    if "/" in program or name.endswith(SCRIPT_SUFFIXES):
         return program
-    if name in PACKAGE_SCRIPTS and positional and positional[0] not in PACKAGE_COMMANDS:
-        return f"{name} {positional[0]}"
-    if name in INTERPRETERS and (positional or "-m" in view.args) and "-c" not in view.args:
-        return f"{name} {(positional or view.args)[0]}"
+    entry = COMMANDS.get(name)
+    if entry is None:
+        return ""
+    env = entry.env
+    positional = view.positional_args()
+    if env == ENV_ANY:
+        if name in (".", "source") and positional[:1] and positional[0] in SOURCED_FILES:
+            return ""  # ``. /etc/os-release``: plain assignments
+        return program
+    if env == ENV_SCRIPTS:
+        if positional and positional[0] not in PACKAGE_COMMANDS:
+            return f"{name} {positional[0]}"
+        return ""
+    if env == ENV_CODE:
+        if (positional or "-m" in view.args) and "-c" not in view.args:
+            return f"{name} {(positional or view.args)[0]}"
+        return ""
+    if env == ENV_BUILDS:
+        cost, _ = work_of([word.value for word in view.words])
+        if cost == COMPILE:
+            return f"{name} {positional[0]}" if positional else name
     return ""

@@ -157,3 +157,93 @@ def test_environment_readers(script: str, reader: str) -> None:
     command = parse_shell(script).commands[0].effective()
     facts = command_facts([word.value for word in command.words], command)
     assert facts.environment == reader
+
+
+# --- env: what a command reads of its environment (model.environment answers from it) -------
+
+
+def _reader(script: str) -> str:
+    from lintlayers.model.environment import command_reads_environment
+
+    return command_reads_environment(parse_shell(script).commands[0].effective())
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_env_of_entry(name: str) -> None:
+    """Each entry's ``env`` kind is what ``model.environment`` answers for it."""
+    env = COMMANDS[name].env
+    assert env in C.ENV_KINDS
+    parsed = parse_shell(f"{name} x").commands
+    if not parsed or parsed[0].effective().name != name:
+        return  # ``[`` alone, or a wrapper (``env``, ``sudo``): the command it runs is judged
+    if env == C.ENV_ANY:
+        assert _reader(f"{name} x")
+    elif env == C.ENV_CODE:
+        assert _reader(f"{name} x") == f"{name} x"
+        assert _reader(f"{name} -c x") == ""
+    elif env == C.ENV_SCRIPTS:
+        assert _reader(f"{name} build") == f"{name} build"
+        assert _reader(f"{name} install") == ""
+    elif env == C.ENV_NAMED:
+        assert _reader(f"{name} x") == ""
+    else:  # builds: when its cost class is compile
+        compiles = work_of([name, "build"])[0] == C.COMPILE
+        assert bool(_reader(f"{name} build")) is compiles
+
+
+def test_builds_of_the_cost_table_read_the_environment() -> None:
+    """A command that runs the project's code to build it reads ``NODE_ENV`` and friends:
+    a compile-class entry is ``named`` only as a compiler or generator of this list."""
+    compilers = {
+        "gcc", "g++", "cc", "c++", "clang", "clang++", "rustc", "javac", "kotlinc", "scalac",
+        "ghc", "swiftc", "tsc", "esbuild", "autoreconf", "nuitka", "hugo", "xcaddy", "tinygo",
+        "zig", "elm", "protoc", "buf", "xx-go", "xx-clang", "autoconf", "automake", "libtool",
+        "bison", "flex", "go-bindata", "swag", "templ", "sqlc", "wire", "ko", "garble",
+    }  # fmt: skip
+    named = {
+        name
+        for name, entry in COMMANDS.items()
+        if entry.cost == C.COMPILE and entry.env == C.ENV_NAMED
+    }
+    assert named == compilers
+
+
+@pytest.mark.parametrize(
+    ("script", "reader"),
+    [
+        # settled: builds that cost as builds read the environment
+        ("webpack --mode production", "webpack"),
+        ("next build", "next"),
+        ("vite build", "vite"),
+        ("gulp", "gulp"),
+        ("msbuild app.sln", "msbuild"),
+        ("dotnet build -c Release", "dotnet build"),
+        ("dotnet publish -o /out", "dotnet publish"),
+        ("dotnet restore", ""),
+        ("mix compile", "mix compile"),
+        ("mix deps.get", ""),
+        ("java -jar app.jar", "java app.jar"),
+        ("java -version", ""),
+        ("python2 setup.py install", "python2 setup.py"),
+        ("bunx prisma generate", "bunx prisma"),
+        (". /etc/os-release", ""),
+        ("gcc -o app main.c", ""),
+        ("tsc -p .", ""),
+        # kept
+        ("make", "make"),
+        ("rake assets:precompile", "rake"),
+        ("just build", "just"),
+        ("cargo build --release", "cargo"),
+        ("mvn -B package", "mvn"),
+        (". ./env.sh", "."),
+        ("npx prisma generate", "npx prisma"),
+        ("yarn build", "yarn build"),
+        ("yarn install", ""),
+        ("bash -c 'echo'", ""),
+        ("bash build.sh", "bash build.sh"),
+        ("go build ./...", ""),
+        ("pip install flask", ""),
+    ],
+)
+def test_environment_reader_settled(script: str, reader: str) -> None:
+    assert _reader(script) == reader
