@@ -120,7 +120,7 @@ class AptInstallRecommends(Rule):
             stage_text = "".join(_run_text(step) for step in steps if step.keyword == "RUN")
             needed = _GNUPG if _KEYSERVER.search(stage_text) else frozenset()
             needed |= preinstalled(root_image(steps[0].stage))
-            seen = ""  # the RUN text of the stage so far
+            nodesource = False  # whether the RUN text of the stage so far names NodeSource
             stage = steps[0].stage
             off = configured.get(stage.base_stage.index, False) if stage.base_stage else False
             if steps[0].onbuild:
@@ -131,7 +131,7 @@ class AptInstallRecommends(Rule):
                 if step.keyword != "RUN":
                     continue
                 text = _run_text(step)
-                seen += text
+                nodesource = nodesource or bool(_NODESOURCE.search(text))
                 if off or not (step.onbuild or reaches_image(context, step.stage)):
                     off = off or bool(_CONFIGURED.search(text))
                     continue
@@ -148,7 +148,7 @@ class AptInstallRecommends(Rule):
                     if _INTENT.search(_text_before(context, step, start)):
                         continue
                     nothing = set(needed) | _removed_later(run.commands[index + 1 :])
-                    if _NODESOURCE.search(seen):
+                    if nodesource:
                         nothing.add("nodejs")
                     named = command.positional_args(APT_VALUE_OPTIONS)[1:]
                     packages = [name for name in named if package_name(name) not in nothing]
@@ -233,12 +233,11 @@ def _text_before(context: RuleContext, step: Step, offset: int) -> str:
     outer = instruction.parent if instruction.parent is not None else instruction
     nodes = context.dockerfile.nodes
     above = ""
-    for index, node in enumerate(nodes):
-        if node is outer:
-            above = "".join(
-                getattr(nodes[i], "raw", "") for i in range(comment_block(nodes, index), index)
-            )
-            break
+    index = context.node_index(outer)  # not a scan of the nodes for each RUN (quadratic)
+    if index is not None:
+        above = "".join(
+            getattr(nodes[i], "raw", "") for i in range(comment_block(nodes, index), index)
+        )
     return above + context.source.text[outer.start : offset]
 
 
