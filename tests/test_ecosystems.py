@@ -723,3 +723,95 @@ def test_settings_are_read_in_every_directory_above() -> None:
     assert not any(path.startswith("/app") for path in pip.reads.paths())
     unknown = effects_of("FROM python\nWORKDIR /app\nRUN pdm install\n")[-1]
     assert "/app/.*" in unknown.reads.paths()
+
+
+# --- adds and global actions: what the cost model and the reorder engine read per tool -----
+
+
+@pytest.mark.parametrize(
+    ("argv", "cost"),
+    [
+        ("npm install express", "dependencies"),
+        ("npm update", "dependencies"),
+        ("yarn add react", "dependencies"),
+        ("yarn global add pm2", "dependencies"),
+        ("pnpm add zod", "dependencies"),
+        ("bun add hono", "dependencies"),
+        ("pip download flask", "dependencies"),
+        ("pip wheel flask", "dependencies"),
+        ("uv tool install ruff", "dependencies"),
+        ("poetry add flask", "dependencies"),
+        ("pipenv lock", "dependencies"),
+        ("pdm add flask", "dependencies"),
+        ("mamba install numpy", "dependencies"),
+        ("gem install rails", "dependencies"),
+        ("bundle update", "dependencies"),
+        ("bundler install", "dependencies"),  # the same tool by its other name
+        ("composer require monolog/monolog", "dependencies"),
+        ("nuget install Newtonsoft.Json", "dependencies"),
+        ("cpanm Moose", "dependencies"),
+        ("luarocks install luasocket", "dependencies"),
+        ("mix local.hex --force", "dependencies"),
+        ("rebar3 get-deps", "dependencies"),
+        ("cabal update", "dependencies"),
+        ("cabal build", "compile"),
+        ("stack setup", "dependencies"),
+        ("pipx install black", "dependencies"),  # no ecosystem's: the command table's
+        ("cpan Moose", "dependencies"),
+        ("pecl install redis", "dependencies"),
+        ("lein deps", "dependencies"),
+        ("bower install", "dependencies"),
+        ("install2.r dplyr", "dependencies"),
+        ("gem list", "files"),
+        ("pip-compile requirements.in", "other"),  # resolves, reads what it is not named
+    ],
+)
+def test_adds_are_dependency_work(argv: str, cost: str) -> None:
+    from lintlayers.model.commands import work_of
+
+    assert work_of(argv.split())[0] == cost
+
+
+@pytest.mark.parametrize(
+    ("name", "actions"),
+    [
+        ("gem", {"install", "update", "uninstall", "sources", "env", "list", "cleanup"}),
+        ("cargo", {"install", "--version"}),
+        ("go", {"install", "env", "version"}),
+        ("composer", {"global", "config", "self-update", "selfupdate", "--version", "diagnose"}),
+        ("uv", {"tool", "python", "venv", "--version", "cache"}),
+        ("bundle", {"config"}),
+        ("poetry", {"config", "--version", "self"}),
+        ("conda", {"config", "clean", "--version"}),
+        ("pipx", {"install", "inject", "ensurepath", "upgrade"}),
+        ("corepack", {"enable", "prepare", "install", "disable", "use"}),
+        ("rustup", {"component", "target", "toolchain", "default", "install", "update", "show"}),
+        ("npm", set()),
+    ],
+)
+def test_global_actions(name: str, actions: set[str]) -> None:
+    from lintlayers.model.ecosystems import global_actions_of
+
+    assert global_actions_of(name) == actions
+
+
+@pytest.mark.parametrize(
+    ("run", "known"),
+    [
+        ("cargo install ripgrep", True),
+        ("go install golang.org/x/tools/gopls@latest", True),
+        ("corepack enable", True),
+        ("rustup target add x86_64-unknown-linux-musl", True),
+        ("gem install bundler", True),
+        ("uv venv /opt/venv", True),
+        ("cargo install --path .", False),  # a local crate: the project
+        ("go install ./cmd/app", False),
+        ("poetry run pytest", False),  # no global action
+        ("gem build app.gemspec", False),
+    ],
+)
+def test_global_actions_are_known_to_the_reorder_engine(run: str, known: bool) -> None:
+    from test_reorder import effects_of
+
+    effect = effects_of(f"FROM base\nWORKDIR /app\nRUN {run}\n")[-1]
+    assert (effect.unknown == "") is known

@@ -19,9 +19,9 @@ a name in two blocks is an error at import). An entry says:
 - ``network``: True (fetches), False (never), None (unknown).
 - ``env``: what it reads of its environment (``ENV_KINDS``): LL102's and the reorder
   engine's question "may it read a variable it does not name" (``model.environment``).
-- ``settings``: for a toolchain manager that is no ecosystem's (``corepack``,
-  ``rustup``), the files it looks for in its directory and every one above
-  (``model.ecosystems.settings_of``; a package manager's are its ecosystem entry's).
+- ``settings``, ``adds``, ``global_actions``: for a toolchain or package manager that
+  is no ecosystem's (``corepack``, ``rustup``, ``pipx``, ``pecl``), the facts an
+  ecosystem entry keeps for its tools (``model.ecosystems.settings_of``...).
 
 ``command_facts(argv)`` answers all of it per command, with the dependency install
 that ``model.package_managers`` recognises (its manifests are that table's answer,
@@ -85,7 +85,8 @@ cost class is ``compile``, as ``dotnet build``, whose MSBuild reads every variab
 class Command:
     """One entry of the table: how a command's files are told, its cost and reads."""
 
-    __slots__ = ("cost", "env", "files", "name", "network", "reads", "settings")
+    __slots__ = ("adds", "cost", "env", "files", "global_actions", "name", "network", "reads",
+                 "settings")  # fmt: skip
 
     def __init__(
         self, name: str, files: str, cost: str, reads: str, network: bool | None, env: str
@@ -97,6 +98,8 @@ class Command:
         self.network = network
         self.env = env
         self.settings: tuple[str, ...] | None = None
+        self.adds: frozenset[str] | None = frozenset()
+        self.global_actions: frozenset[str] = frozenset()
 
     def __repr__(self) -> str:
         return f"Command({self.name}: files={self.files}, {self.cost}, reads={self.reads})"
@@ -308,15 +311,47 @@ unknown (``docker-php-ext-enable`` writes under ``/usr/local/etc``, ``openssl -o
 
 del _name, _handler
 
-for _name, _settings in {
-    "corepack": ("package.json",),
-    "rustup": ("rust-toolchain", "rust-toolchain.toml"),
-    "pipx": (),
-}.items():
-    COMMANDS[_name].settings = _settings
-"""Settings files of toolchain managers that are no ecosystem's: what each looks for in its
-directory and every one above (the ecosystems' own are ``Ecosystem.settings``)."""
-del _name, _settings
+
+def _tool(
+    name: str,
+    settings: tuple[str, ...] | None = None,
+    adds: frozenset[str] | None = frozenset(),
+    global_actions: frozenset[str] = frozenset(),
+) -> None:
+    entry = COMMANDS[name]
+    entry.settings = settings
+    entry.adds = adds
+    entry.global_actions = global_actions
+
+
+_tool(
+    "corepack",
+    ("package.json",),
+    global_actions=frozenset({"enable", "prepare", "install", "disable", "use"}),
+)
+_tool(
+    "rustup",
+    ("rust-toolchain", "rust-toolchain.toml"),
+    global_actions=frozenset(
+        {"component", "target", "toolchain", "default", "install", "update", "show"}
+    ),
+)
+_tool(
+    "pipx",
+    (),
+    frozenset({"install", "inject"}),
+    frozenset({"install", "inject", "ensurepath", "upgrade"}),
+)
+_tool("cpan", adds=None)
+_tool("pecl", adds=frozenset({"install"}))
+_tool("lein", adds=frozenset({"deps"}))
+_tool("dep", adds=frozenset({"ensure"}))
+_tool("glide", adds=frozenset({"install"}))
+_tool("bower", adds=frozenset({"install"}))
+_tool("install2.r", adds=None)
+_tool("installGithub.r", adds=None)  # fmt: skip
+"""Toolchain and package managers that are no ecosystem's: the facts an ecosystem entry
+keeps (``model.ecosystems``: ``settings``, ``adds``, ``global_actions``) for them."""
 
 # -- subcommands -----------------------------------------------------------------------------
 
@@ -344,44 +379,6 @@ SYSTEM_ACTIONS: dict[str, frozenset[str] | None] = {
 }  # fmt: skip
 """Package-installing subcommands of system package managers (None: decided by flags)."""
 
-DEPENDENCY_ACTIONS: dict[str, frozenset[str] | None] = {
-    "yarn": frozenset({"install", "add", "upgrade", "global"}),
-    "pip": frozenset({"install", "download", "wheel", "sync"}),
-    "pip-sync": None,
-    "pipx": frozenset({"install", "inject"}),
-    "uv": frozenset({"sync", "add", "lock", "tool"}),
-    "poetry": frozenset({"install", "add", "update", "lock", "sync"}),
-    "pipenv": frozenset({"install", "sync", "lock", "update"}),
-    "pdm": frozenset({"install", "sync", "add", "lock"}),
-    "conda": frozenset({"install", "create", "update", "env"}),
-    "mamba": frozenset({"install", "create", "update", "env"}),
-    "micromamba": frozenset({"install", "create", "update", "env"}),
-    "npm": frozenset({"install", "i", "ci", "add", "update", "up", "clean-install",
-                      "install-clean", "isntall", "in"}),
-    "pnpm": frozenset({"install", "i", "add", "fetch", "update", "up"}),
-    "bun": frozenset({"install", "i", "add"}),
-    "bundle": frozenset({"install", "update", "package", "cache"}),
-    "gem": frozenset({"install", "update"}),
-    "composer": frozenset({"install", "i", "require", "update", "u", "upgrade"}),
-    "dotnet": frozenset({"restore"}),
-    "nuget": frozenset({"restore", "install"}),
-    "cpanm": None,
-    "cpan": None,
-    "luarocks": frozenset({"install"}),
-    "pecl": frozenset({"install"}),
-    "mix": frozenset({"deps.get", "local.hex", "local.rebar"}),
-    "rebar3": frozenset({"get-deps"}),
-    "lein": frozenset({"deps"}),
-    "cabal": frozenset({"update"}),
-    "stack": frozenset({"setup"}),
-    "dep": frozenset({"ensure"}),
-    "glide": frozenset({"install"}),
-    "bower": frozenset({"install"}),
-    "install2.r": None,
-    "installGithub.r": None,
-}  # fmt: skip
-"""Subcommands of language tools that install dependencies when ``model.package_managers``
-does not recognise the install (named packages, an unusual form): cost only."""
 
 _BUILD_TOOLS_WITH_SUBCOMMANDS = frozenset({"mix", "rebar3", "lein", "cabal", "stack"})
 _GO_CARGO_BUILDS = frozenset(
@@ -441,6 +438,7 @@ def work_of(argv: Sequence[str]) -> tuple[str, str]:
 
 def _classify(argv: Sequence[str], normalized: list[str]) -> tuple[str, str, InstallMatch | None]:
     """``work_of``, with the dependency install it recognised."""
+    from lintlayers.model.ecosystems import adds_of
     from lintlayers.model.package_managers import match_install
 
     name = normalized[0]
@@ -479,7 +477,7 @@ def _classify(argv: Sequence[str], normalized: list[str]) -> tuple[str, str, Ins
             return DEPENDENCIES, NAMED, None
         if first in _SCRIPT_ACTIONS or (name in _NON_SCRIPT and first not in _NON_SCRIPT[name]):
             return COMPILE, PROJECT, None
-        actions = DEPENDENCY_ACTIONS.get(name)
+        actions = adds_of(name)
         if actions is not None and first in actions:
             return DEPENDENCIES, NAMED, None
         return FILES, NAMED, None
@@ -489,8 +487,8 @@ def _classify(argv: Sequence[str], normalized: list[str]) -> tuple[str, str, Ins
         if first in _DOTNET_BUILDS:
             return COMPILE, PROJECT, None
         return OTHER, EVERYTHING, None
-    if name in DEPENDENCY_ACTIONS:
-        actions = DEPENDENCY_ACTIONS[name]
+    actions = adds_of(name)
+    if actions is None or actions:
         if actions is None or first in actions:
             return DEPENDENCIES, NAMED, None
         if name in _BUILD_TOOLS_WITH_SUBCOMMANDS and first:

@@ -26,6 +26,17 @@ in and in every directory above (``.npmrc``, ``.cargo``, ``.bundle``), whatever 
 asked to do, a global install included: the reorder engine reads them as read by
 every command of the tool (``settings_of``). ``()`` means none; ``None`` unknown (any
 dotfile may be read).
+
+``adds`` are the subcommands that install packages, named ones included (``npm install
+express``, ``gem install rails``): the cost model prices them as dependency work when
+no installer matches (``None``: every use installs, ``cpanm Module``).
+``global_actions`` are the subcommands that write only the tool's global places (its
+prefix, home and caches) and, for ``config``, its settings: ``cargo install ripgrep``,
+``go install pkg@v1``, ``corepack enable``; the reorder engine reads them
+(``reorder.run_model``). A toolchain manager or package manager that is no
+ecosystem's (``corepack``, ``rustup``, ``pipx``, ``pecl``, ``bower``) keeps the same
+facts in the command table (``model.commands``); ``settings_of``, ``adds_of`` and
+``global_actions_of`` look in both.
 """
 
 from __future__ import annotations
@@ -33,6 +44,7 @@ from __future__ import annotations
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from lintlayers.model.commands import Command
     from lintlayers.model.size_estimates import SizeEstimate
 
 
@@ -172,12 +184,14 @@ class Ecosystem:
     """One package manager: its files, its commands, its caches (see the module doc)."""
 
     __slots__ = (
+        "adds",
         "also_reads",
         "builds",
         "cache_dirs",
         "cache_kind",
         "cleanup",
         "follow",
+        "global_actions",
         "implicit",
         "installs",
         "lock_writes",
@@ -215,6 +229,8 @@ class Ecosystem:
         outputs: tuple[str, ...] = (),
         lock_writes: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
         settings: tuple[str, ...] | None = None,
+        adds: frozenset[str] | None = frozenset(),
+        global_actions: frozenset[str] = frozenset(),
     ) -> None:
         self.name = name
         self.tools = tools
@@ -235,6 +251,8 @@ class Ecosystem:
         self.outputs = outputs
         self.lock_writes = lock_writes
         self.settings = settings
+        self.adds = adds
+        self.global_actions = global_actions
 
     def cache_directories(self) -> tuple[str, ...]:
         """Where the tool keeps downloaded packages (``~`` is the user's home); () if unknown."""
@@ -323,6 +341,7 @@ _GO_VALUES = (
 NPM_HOOKS = r'"(preinstall|install|postinstall|prepare|prepublish)"\s*:'
 _YARN_OUTPUTS = ("node_modules", ".yarn", ".pnp.cjs", ".pnp.loader.mjs", ".pnp.js")
 _YARN_SETTINGS = (".yarnrc", ".yarnrc.yml", ".npmrc", ".yarn", ".pnp.cjs", "package.json")
+_YARN_ADDS = frozenset({"install", "add", "upgrade", "global"})
 _YARN_LOCKS = (("yarn.lock",), ("--frozen-lockfile", "--immutable", "--pure-lockfile"))
 # Folders npm-style installs commonly read besides the manifests: their hooks'
 # (patch-package, prisma generate, husky) and workspaces': a COPY of one before the
@@ -369,6 +388,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cache_kind="pip",
         cleanup=("pip cache purge", "pip install --no-cache-dir"),
         settings=(),
+        adds=frozenset({"install", "download", "wheel", "sync"}),
     ),
     Ecosystem(
         "pip-tools",
@@ -429,6 +449,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         outputs=(".venv",),
         lock_writes=(("uv.lock",), ("--locked", "--frozen")),
         settings=("uv.toml", "pyproject.toml", ".python-version"),
+        adds=frozenset({"sync", "add", "lock", "tool"}),
+        global_actions=frozenset({"tool", "python", "venv", "--version", "cache"}),
     ),
     Ecosystem(
         "poetry",
@@ -456,6 +478,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         outputs=(".venv",),
         lock_writes=(("poetry.lock",), ()),
         settings=("poetry.toml", "pyproject.toml"),
+        adds=frozenset({"install", "add", "update", "lock", "sync"}),
+        global_actions=frozenset({"config", "--version", "self"}),
     ),
     Ecosystem(
         "pipenv",
@@ -473,6 +497,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         outputs=(".venv",),
         lock_writes=(("Pipfile.lock",), ("--deploy", "--ignore-pipfile")),
         settings=("Pipfile", ".env", ".venv"),
+        adds=frozenset({"install", "sync", "lock", "update"}),
     ),
     Ecosystem(
         "pdm",
@@ -499,6 +524,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cleanup=("pdm cache clear",),
         outputs=(".venv", "__pypackages__"),
         lock_writes=(("pdm.lock",), ("--frozen-lockfile", "--check")),
+        adds=frozenset({"install", "sync", "add", "lock"}),
     ),
     Ecosystem(
         "conda",
@@ -530,6 +556,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cache_kind="conda",
         cleanup=("conda clean -afy", "micromamba clean --all --yes"),
         settings=(".condarc",),
+        adds=frozenset({"install", "create", "update", "env"}),
+        global_actions=frozenset({"config", "clean", "--version"}),
     ),
     # JavaScript
     Ecosystem(
@@ -562,6 +590,20 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
             ("ci", "clean-install", "install-clean"),
         ),
         settings=(".npmrc", "package.json", "node_modules"),
+        adds=frozenset(
+            {
+                "install",
+                "i",
+                "ci",
+                "add",
+                "update",
+                "up",
+                "clean-install",
+                "install-clean",
+                "isntall",
+                "in",
+            }
+        ),
     ),
     Ecosystem(
         "yarn-berry",
@@ -598,6 +640,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         outputs=_YARN_OUTPUTS,
         lock_writes=_YARN_LOCKS,
         settings=_YARN_SETTINGS,
+        adds=_YARN_ADDS,
     ),
     Ecosystem(
         "yarn",
@@ -631,6 +674,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         outputs=_YARN_OUTPUTS,
         lock_writes=_YARN_LOCKS,
         settings=_YARN_SETTINGS,
+        adds=_YARN_ADDS,
     ),
     Ecosystem(
         "pnpm",
@@ -668,6 +712,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         outputs=("node_modules",),
         lock_writes=(("pnpm-lock.yaml",), ("--frozen-lockfile",)),
         settings=(".npmrc", ".pnpmfile.cjs", "pnpm-workspace.yaml", "package.json"),
+        adds=frozenset({"install", "i", "add", "fetch", "update", "up"}),
     ),
     Ecosystem(
         "bun",
@@ -694,6 +739,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cleanup=("bun pm cache rm",),
         outputs=("node_modules",),
         lock_writes=(("bun.lock", "bun.lockb"), ("--frozen-lockfile",)),
+        adds=frozenset({"install", "i", "add"}),
     ),
     # Go, Rust
     Ecosystem(
@@ -733,6 +779,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cleanup=("go clean -modcache -cache",),
         lock_writes=(("go.sum",), ()),
         settings=("go.mod", "go.work"),
+        global_actions=frozenset({"install", "env", "version"}),
     ),
     Ecosystem(
         "cargo",
@@ -759,6 +806,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         outputs=("target",),
         lock_writes=(("Cargo.lock",), ("--locked", "--frozen")),
         settings=(".cargo", "Cargo.toml", "rust-toolchain", "rust-toolchain.toml"),
+        global_actions=frozenset({"install", "--version"}),
     ),
     Ecosystem(
         "cargo-chef",
@@ -924,6 +972,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cleanup=("dotnet nuget locals all --clear",),
         outputs=("obj",),
         lock_writes=(("packages.lock.json",), ("--locked-mode",)),
+        adds=frozenset({"restore"}),
     ),
     Ecosystem(
         "nuget",
@@ -946,6 +995,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cache_dirs=("~/.nuget/packages",),
         cleanup=("nuget locals all -clear",),
         outputs=("packages",),
+        adds=frozenset({"restore", "install"}),
     ),
     Ecosystem(
         "paket",
@@ -988,6 +1038,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         outputs=(".bundle", "vendor"),
         lock_writes=(("Gemfile.lock",), ("--frozen", "--deployment")),
         settings=(".bundle", "Gemfile", "gems.rb"),
+        adds=frozenset({"install", "update", "package", "cache"}),
+        global_actions=frozenset({"config"}),
     ),
     Ecosystem(
         "rubygems",
@@ -1011,6 +1063,10 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cache_dirs=("~/.gem", "/usr/local/bundle/cache"),
         cleanup=("gem cleanup", "gem install --no-document"),
         settings=(),
+        adds=frozenset({"install", "update"}),
+        global_actions=frozenset(
+            {"install", "update", "uninstall", "sources", "env", "list", "cleanup"}
+        ),
     ),
     Ecosystem(
         "composer",
@@ -1036,6 +1092,10 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         outputs=("vendor",),
         lock_writes=(("composer.lock",), ()),
         settings=("composer.json", "auth.json"),
+        adds=frozenset({"install", "i", "require", "update", "u", "upgrade"}),
+        global_actions=frozenset(
+            {"global", "config", "self-update", "selfupdate", "--version", "diagnose"}
+        ),
     ),
     # Erlang VM
     Ecosystem(
@@ -1057,6 +1117,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cache_dirs=("~/.hex", "~/.mix"),
         outputs=("deps", "_build"),
         lock_writes=(("mix.lock",), ("--check-locked",)),
+        adds=frozenset({"deps.get", "local.hex", "local.rebar"}),
     ),
     Ecosystem(
         "rebar3",
@@ -1073,6 +1134,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cache_dirs=("~/.cache/rebar3",),
         outputs=("_build",),
         lock_writes=(("rebar.lock",), ()),
+        adds=frozenset({"get-deps"}),
     ),
     # Dart, Swift, Haskell
     Ecosystem(
@@ -1139,6 +1201,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         setup=(("update",), ("v2-update",), ("user-config",)),
         cache_dirs=("~/.cabal/packages", "~/.local/state/cabal/store"),
         outputs=("dist-newstyle",),
+        adds=frozenset({"update"}),
     ),
     Ecosystem(
         "stack",
@@ -1164,6 +1227,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cache_dirs=("~/.stack",),
         outputs=(".stack-work",),
         lock_writes=(("stack.yaml.lock",), ()),
+        adds=frozenset({"setup"}),
     ),
     # R, Perl, Lua
     Ecosystem(
@@ -1208,6 +1272,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         setup=((),),  # ``cpanm Module::Name`` reads nothing of the context
         cache_dirs=("~/.cpanm",),
         cleanup=("rm -rf ~/.cpanm",),
+        adds=None,
     ),
     Ecosystem(
         "carton",
@@ -1243,6 +1308,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         ),
         setup=(("install",), ("config",)),
         cache_dirs=("~/.cache/luarocks",),
+        adds=frozenset({"install"}),
     ),
     # C and C++
     Ecosystem(
@@ -1346,17 +1412,40 @@ def ecosystem_of_program(name: str) -> list[Ecosystem]:
     return [entry for entry in ECOSYSTEMS if name in entry.tools]
 
 
+_BY_PROGRAM: dict[str, Ecosystem] = {}
+for _entry in ECOSYSTEMS:
+    for _tool in _entry.tools:
+        _BY_PROGRAM.setdefault(_tool, _entry)
+
+
+def _holder(name: str) -> Ecosystem | Command | None:
+    """The entry holding a tool's facts: the ecosystem named ``name`` or the first whose
+    programs include it, else the command table's entry (a tool that is no ecosystem's)."""
+    entry = _BY_NAME.get(name) or _BY_PROGRAM.get(name)
+    if entry is not None:
+        return entry
+    from lintlayers.model.commands import COMMANDS
+
+    return COMMANDS.get(name)
+
+
 def settings_of(name: str) -> tuple[str, ...] | None:
     """The settings a tool reads in its directory and every one above (``Ecosystem.settings``),
     for an entry's name or one of its programs; for a command that is no ecosystem's
     (``corepack``, ``rustup``), the command table's (``model.commands``). ``None``: unknown."""
-    entry = _BY_NAME.get(name)
-    if entry is None:
-        entries = ecosystem_of_program(name)
-        entry = entries[0] if entries else None
-    if entry is not None:
-        return entry.settings
-    from lintlayers.model.commands import COMMANDS
+    holder = _holder(name)
+    return holder.settings if holder is not None else None
 
-    command = COMMANDS.get(name)
-    return command.settings if command is not None else None
+
+def adds_of(name: str) -> frozenset[str] | None:
+    """The subcommands of program ``name`` that install packages (``Ecosystem.adds``):
+    empty if none, ``None`` if every use does."""
+    holder = _holder(name)
+    return holder.adds if holder is not None else frozenset()
+
+
+def global_actions_of(name: str) -> frozenset[str]:
+    """The subcommands of program ``name`` that write only its global places
+    (``Ecosystem.global_actions``)."""
+    holder = _holder(name)
+    return holder.global_actions if holder is not None else frozenset()

@@ -810,24 +810,14 @@ def _tool_simple_global(
     rest: list[str],
     cwds: list[str],
 ) -> str:
-    """gem, pipx, corepack, cargo install, go install/env, composer global, uv tool."""
+    """gem, pipx, corepack, cargo install, go install/env, composer global, uv tool: the
+    subcommands that write only the tool's global places (``Ecosystem.global_actions``)."""
+    from lintlayers.model.ecosystems import global_actions_of
+
     model.language_dirs(cwds, tool)
     positional = [value for value in rest if not value.startswith("-")]
     action = positional[0] if positional else ""
-    allowed = {
-        "gem": {"install", "update", "uninstall", "sources", "env", "list", "cleanup"},
-        "pipx": {"install", "inject", "ensurepath", "upgrade"},
-        "corepack": {"enable", "prepare", "install", "disable", "use"},
-        "cargo": {"install", "--version"},
-        "go": {"install", "env", "version"},
-        "composer": {"global", "config", "self-update", "selfupdate", "--version", "diagnose"},
-        "uv": {"tool", "python", "venv", "--version", "cache"},
-        "bundle": {"config"},
-        "poetry": {"config", "--version", "self"},
-        "rustup": {"component", "target", "toolchain", "default", "install", "update", "show"},
-        "conda": {"config", "clean", "--version"},
-    }.get(tool, set())
-    if action not in allowed:
+    if action not in global_actions_of(tool):
         return f"{tool} {action}".strip()
     if tool == "go" and action == "install":
         for value in positional[1:]:
