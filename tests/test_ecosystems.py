@@ -815,3 +815,23 @@ def test_global_actions_are_known_to_the_reorder_engine(run: str, known: bool) -
 
     effect = effects_of(f"FROM base\nWORKDIR /app\nRUN {run}\n")[-1]
     assert (effect.unknown == "") is known
+
+
+@pytest.mark.parametrize(
+    ("run", "path"),
+    [
+        ("pip install --no-cache-dir -r requirements.txt --target=/deps", "/deps"),
+        ("pip install -r requirements.txt --prefix /install", "/install"),
+        ("pip install -r requirements.txt --find-links /wheels", "/wheels"),  # read by it
+        ("pip wheel -w /wheels flask", "/wheels"),
+        ("pip download -d /pkgs flask", "/pkgs"),
+    ],
+)
+def test_pip_path_options_are_written(run: str, path: str) -> None:
+    """``Ecosystem.path_options``: the directories pip's options name, with or without a
+    requirement file, are read and written (a COPY into them keeps its place)."""
+    from test_reorder import effects_of
+
+    effect = effects_of(f"FROM python\nWORKDIR /app\nRUN {run}\n")[-1]
+    assert effect.unknown == ""
+    assert path in effect.writes.paths()

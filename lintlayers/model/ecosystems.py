@@ -36,7 +36,9 @@ prefix, home and caches) and, for ``config``, its settings: ``cargo install ripg
 (``reorder.run_model``). A toolchain manager or package manager that is no
 ecosystem's (``corepack``, ``rustup``, ``pipx``, ``pecl``, ``bower``) keeps the same
 facts in the command table (``model.commands``); ``settings_of``, ``adds_of`` and
-``global_actions_of`` look in both.
+``global_actions_of`` look in both. ``path_options`` are the options whose value is a
+directory outside the project the tool reads and may write (``pip --target``,
+``--prefix``, ``--find-links``): the reorder engine counts it as written.
 """
 
 from __future__ import annotations
@@ -200,6 +202,7 @@ class Ecosystem:
         "name",
         "no_project",
         "outputs",
+        "path_options",
         "problems",
         "reads_context",
         "settings",
@@ -231,6 +234,7 @@ class Ecosystem:
         settings: tuple[str, ...] | None = None,
         adds: frozenset[str] | None = frozenset(),
         global_actions: frozenset[str] = frozenset(),
+        path_options: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.tools = tools
@@ -253,6 +257,7 @@ class Ecosystem:
         self.settings = settings
         self.adds = adds
         self.global_actions = global_actions
+        self.path_options = path_options
 
     def cache_directories(self) -> tuple[str, ...]:
         """Where the tool keeps downloaded packages (``~`` is the user's home); () if unknown."""
@@ -312,6 +317,10 @@ _PIP_INSTALL_VALUES = (
     "--cache-dir", "--src", "--upgrade-strategy", "--log", "--timeout", "--retries",
     "--proxy", "--cert", "--client-cert", "--config-settings", "-C", "--global-option",
     "--report", "--index-strategy", "--keyring-provider", "-e", "--editable",
+)  # fmt: skip
+_PIP_PATH_OPTIONS = (
+    "-t", "--target", "--prefix", "--root", "--src", "-d", "--dest", "-w", "--wheel-dir", "-f",
+    "--find-links",
 )  # fmt: skip
 _NPM_VALUES = ("--registry", "--cache", "--userconfig", "--loglevel", "--omit", "--include")
 _MAVEN_VALUES = (
@@ -389,6 +398,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cleanup=("pip cache purge", "pip install --no-cache-dir"),
         settings=(),
         adds=frozenset({"install", "download", "wheel", "sync"}),
+        path_options=_PIP_PATH_OPTIONS,
     ),
     Ecosystem(
         "pip-tools",

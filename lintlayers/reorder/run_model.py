@@ -381,7 +381,6 @@ class RunModel:
 
         assert isinstance(install, InstallMatch)
         self.language_dirs(cwds, install.installer.tool)
-        tool = install.installer.tool
         args = set(install.argv)
         entry = ecosystem(install.installer.ecosystem)  # outputs and lockfiles: the table's
         outputs = entry.outputs if entry is not None else ()
@@ -400,15 +399,17 @@ class RunModel:
                 self.effect.reads.add(project, "the install may read more than its manifests")
                 if install.reads_sources or install.installs_project:
                     self.effect.writes.add(project, "the install builds the project itself")
-        if tool == "pip":
-            for value in install.argv:
-                if value.startswith("--target=") or value.startswith("--prefix="):
-                    self.write(index, value.partition("=")[2], cwds)
-            for flag in ("-t", "--target", "--prefix", "--root", "--src"):
-                directory = command.flag_value(flag)
-                if directory:
-                    self.write(index, directory, cwds)
+        if entry is not None:
+            self.path_options(index, command, entry.path_options, cwds)
         return ""
+
+    def path_options(
+        self, index: int, command: SimpleCommand, options: tuple[str, ...], cwds: list[str]
+    ) -> None:
+        """Directories the tool's ``path_options`` name (``pip --target``): read and written."""
+        for value in command.flag_values(*options) if options else ():
+            if "://" not in value:
+                self.write(index, value, cwds)
 
     # -- handlers for particular commands ------------------------------------------------
 
@@ -695,10 +696,6 @@ _PIP_ACTIONS = frozenset(
     {"install", "uninstall", "download", "wheel", "cache", "config", "freeze", "list", "show",
      "check", "--version", ""}
 )  # fmt: skip
-_PIP_DIRECTORY_OPTIONS = (
-    "-t", "--target", "--prefix", "--root", "--src", "-d", "--dest", "-w", "--wheel-dir", "-f",
-    "--find-links",
-)  # fmt: skip
 _NODE_QUIET_ACTIONS = frozenset(
     {"cache", "--version", "-v", "version", "view", "info", "get", "ping", "whoami", "bin",
      "root", "prefix", "store", "help"}
@@ -734,6 +731,7 @@ def _tool_pip(
     cwds: list[str],
 ) -> str:
     """pip without requirement files: named packages, local paths, config."""
+    from lintlayers.model.ecosystems import ecosystem
     from lintlayers.model.package_commands import PIP_VALUE_OPTIONS
 
     model.language_dirs(cwds, tool)
@@ -751,10 +749,8 @@ def _tool_pip(
             for value in command.flag_values(flag):
                 model.write(index, value, cwds)
                 model.effect.reads.add(model.paths(index, ".", cwds)[0], VAGUE_VARIABLE)
-        for flag in _PIP_DIRECTORY_OPTIONS:
-            for value in command.flag_values(flag):
-                if "://" not in value:
-                    model.write(index, value, cwds)
+        pip = ecosystem("pip")
+        model.path_options(index, command, pip.path_options if pip else (), cwds)
         return ""
     return f"pip {action}"
 
