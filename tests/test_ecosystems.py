@@ -755,6 +755,9 @@ def test_settings_are_read_in_every_directory_above() -> None:
         ("rebar3 get-deps", "dependencies"),
         ("cabal update", "dependencies"),
         ("cabal build", "compile"),
+        ("stack config set system-ghc --global true", "files"),  # setup: builds nothing
+        ("cabal user-config update", "files"),
+        ("mix archive.install hex phx_new", "files"),
         ("stack setup", "dependencies"),
         ("pipx install black", "dependencies"),  # no ecosystem's: the command table's
         ("cpan Moose", "dependencies"),

@@ -491,7 +491,7 @@ def _classify(argv: Sequence[str], normalized: list[str]) -> tuple[str, str, Ins
     if actions is None or actions:
         if actions is None or first in actions:
             return DEPENDENCIES, NAMED, None
-        if name in _BUILD_TOOLS_WITH_SUBCOMMANDS and first:
+        if name in _BUILD_TOOLS_WITH_SUBCOMMANDS and first and not _is_setup(name, positional):
             return COMPILE, PROJECT, None
         return FILES, NAMED, None
     if name.startswith(_COMPILER_PREFIXES):
@@ -514,6 +514,18 @@ def _classify(argv: Sequence[str], normalized: list[str]) -> tuple[str, str, Ins
     if found is None:
         return OTHER, EVERYTHING, None
     return found.cost, found.reads, None
+
+
+def _is_setup(name: str, positional: list[str]) -> bool:
+    """Whether the words are a setup subcommand of the tool's ecosystem (``Ecosystem.setup``:
+    ``stack config``, ``cabal user-config``), which builds nothing."""
+    from lintlayers.model.ecosystems import ecosystem_of_program
+
+    return any(
+        setup and tuple(positional[: len(setup)]) == setup
+        for entry in ecosystem_of_program(name)
+        for setup in entry.setup
+    )
 
 
 def _module(args: list[str]) -> str:

@@ -222,6 +222,8 @@ def test_builds_of_the_cost_table_read_the_environment() -> None:
         ("dotnet restore", ""),
         ("mix compile", "mix compile"),
         ("mix deps.get", ""),
+        ("stack config set system-ghc --global true", ""),  # the ecosystem's setup
+        ("stack build", "stack build"),
         ("java -jar app.jar", "java app.jar"),
         ("java -version", ""),
         ("python2 setup.py install", "python2 setup.py"),
