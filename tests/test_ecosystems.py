@@ -838,3 +838,35 @@ def test_pip_path_options_are_written(run: str, path: str) -> None:
     effect = effects_of(f"FROM python\nWORKDIR /app\nRUN {run}\n")[-1]
     assert effect.unknown == ""
     assert path in effect.writes.paths()
+
+
+@pytest.mark.parametrize(
+    ("name", "tool"),
+    [
+        ("GOPATH", True), ("GOMODCACHE", True), ("CARGO_HOME", True), ("GEM_PATH", True),
+        ("BUNDLE_APP_CONFIG", True), ("NODE_PATH", True), ("npm_config_prefix", True),
+        ("VIRTUAL_ENV", True), ("PYTHONUSERBASE", True), ("POETRY_VIRTUALENVS_PATH", True),
+        ("UV_PROJECT_ENVIRONMENT", True), ("YARN_CACHE_FOLDER", True), ("PIPX_BIN_DIR", True),
+        ("JAVA_HOME", True), ("XDG_CONFIG_HOME", True), ("APP_DIR", True), ("HOME", True),
+        ("PATH", False), ("NODE_ENV", False), ("LANG", False), ("GOPATHS", False),
+    ],
+)  # fmt: skip
+def test_tool_dir_variables(name: str, tool: bool) -> None:
+    from lintlayers.model.ecosystems import tool_dir_variable
+
+    assert tool_dir_variable(name) is tool
+
+
+def test_every_dir_variable_of_the_table_is_a_tool_directory() -> None:
+    from lintlayers.model.ecosystems import tool_dir_variable
+
+    for entry in ECOSYSTEMS:
+        assert all(tool_dir_variable(name) for name in entry.dir_variables), entry.name
+
+
+def test_a_tool_directory_variable_is_written_by_the_tool() -> None:
+    from test_reorder import effects_of
+
+    effect = effects_of("FROM golang\nENV GOPATH=/gopath\nRUN go install example.com/x@v1\n")[-1]
+    assert effect.unknown == ""
+    assert "/gopath" in effect.writes.paths()

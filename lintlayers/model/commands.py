@@ -19,9 +19,9 @@ a name in two blocks is an error at import). An entry says:
 - ``network``: True (fetches), False (never), None (unknown).
 - ``env``: what it reads of its environment (``ENV_KINDS``): LL102's and the reorder
   engine's question "may it read a variable it does not name" (``model.environment``).
-- ``settings``, ``adds``, ``global_actions``: for a toolchain or package manager that
-  is no ecosystem's (``corepack``, ``rustup``, ``pipx``, ``pecl``), the facts an
-  ecosystem entry keeps for its tools (``model.ecosystems.settings_of``...).
+- ``settings``, ``adds``, ``global_actions``, ``dir_variables``: for a toolchain or
+  package manager that is no ecosystem's (``corepack``, ``rustup``, ``pipx``, ``pecl``),
+  the facts an ecosystem entry keeps for its tools (``model.ecosystems.settings_of``...).
 
 ``command_facts(argv)`` answers all of it per command, with the dependency install
 that ``model.package_managers`` recognises (its manifests are that table's answer,
@@ -85,8 +85,8 @@ cost class is ``compile``, as ``dotnet build``, whose MSBuild reads every variab
 class Command:
     """One entry of the table: how a command's files are told, its cost and reads."""
 
-    __slots__ = ("adds", "cost", "env", "files", "global_actions", "name", "network", "reads",
-                 "settings")  # fmt: skip
+    __slots__ = ("adds", "cost", "dir_variables", "env", "files", "global_actions", "name",
+                 "network", "reads", "settings")  # fmt: skip
 
     def __init__(
         self, name: str, files: str, cost: str, reads: str, network: bool | None, env: str
@@ -100,6 +100,7 @@ class Command:
         self.settings: tuple[str, ...] | None = None
         self.adds: frozenset[str] | None = frozenset()
         self.global_actions: frozenset[str] = frozenset()
+        self.dir_variables: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"Command({self.name}: files={self.files}, {self.cost}, reads={self.reads})"
@@ -317,8 +318,10 @@ def _tool(
     settings: tuple[str, ...] | None = None,
     adds: frozenset[str] | None = frozenset(),
     global_actions: frozenset[str] = frozenset(),
+    dir_variables: tuple[str, ...] = (),
 ) -> None:
     entry = COMMANDS[name]
+    entry.dir_variables = dir_variables
     entry.settings = settings
     entry.adds = adds
     entry.global_actions = global_actions
@@ -341,6 +344,7 @@ _tool(
     (),
     frozenset({"install", "inject"}),
     frozenset({"install", "inject", "ensurepath", "upgrade"}),
+    ("PIPX_HOME", "PIPX_BIN_DIR"),
 )
 _tool("cpan", adds=None)
 _tool("pecl", adds=frozenset({"install"}))

@@ -39,10 +39,15 @@ facts in the command table (``model.commands``); ``settings_of``, ``adds_of`` an
 ``global_actions_of`` look in both. ``path_options`` are the options whose value is a
 directory outside the project the tool reads and may write (``pip --target``,
 ``--prefix``, ``--find-links``): the reorder engine counts it as written.
+``dir_variables`` are the environment variables whose value is a directory the tool
+reads and writes (its home, prefix, cache: ``GOPATH``, ``CARGO_HOME``); a variable
+named like ``*_HOME``, ``*_DIR``, ``*_PREFIX`` or ``XDG_*`` counts for every tool
+(``tool_dir_variable``).
 """
 
 from __future__ import annotations
 
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -192,6 +197,7 @@ class Ecosystem:
         "cache_dirs",
         "cache_kind",
         "cleanup",
+        "dir_variables",
         "follow",
         "global_actions",
         "implicit",
@@ -235,6 +241,7 @@ class Ecosystem:
         adds: frozenset[str] | None = frozenset(),
         global_actions: frozenset[str] = frozenset(),
         path_options: tuple[str, ...] = (),
+        dir_variables: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.tools = tools
@@ -258,6 +265,7 @@ class Ecosystem:
         self.adds = adds
         self.global_actions = global_actions
         self.path_options = path_options
+        self.dir_variables = dir_variables
 
     def cache_directories(self) -> tuple[str, ...]:
         """Where the tool keeps downloaded packages (``~`` is the user's home); () if unknown."""
@@ -322,6 +330,7 @@ _PIP_PATH_OPTIONS = (
     "-t", "--target", "--prefix", "--root", "--src", "-d", "--dest", "-w", "--wheel-dir", "-f",
     "--find-links",
 )  # fmt: skip
+_PIP_DIR_VARIABLES = ("VIRTUAL_ENV", "PIP_TARGET", "PIP_PREFIX", "PYTHONUSERBASE", "PIP_CACHE_DIR")
 _NPM_VALUES = ("--registry", "--cache", "--userconfig", "--loglevel", "--omit", "--include")
 _MAVEN_VALUES = (
     "-s", "--settings", "-gs", "--global-settings", "-P", "-pl", "--projects", "-T",
@@ -399,6 +408,13 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         settings=(),
         adds=frozenset({"install", "download", "wheel", "sync"}),
         path_options=_PIP_PATH_OPTIONS,
+        dir_variables=(
+            "VIRTUAL_ENV",
+            "PIP_TARGET",
+            "PIP_PREFIX",
+            "PYTHONUSERBASE",
+            "PIP_CACHE_DIR",
+        ),
     ),
     Ecosystem(
         "pip-tools",
@@ -461,6 +477,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         settings=("uv.toml", "pyproject.toml", ".python-version"),
         adds=frozenset({"sync", "add", "lock", "tool"}),
         global_actions=frozenset({"tool", "python", "venv", "--version", "cache"}),
+        dir_variables=("UV_PROJECT_ENVIRONMENT", "UV_CACHE_DIR", "UV_TOOL_DIR"),
     ),
     Ecosystem(
         "poetry",
@@ -490,6 +507,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         settings=("poetry.toml", "pyproject.toml"),
         adds=frozenset({"install", "add", "update", "lock", "sync"}),
         global_actions=frozenset({"config", "--version", "self"}),
+        dir_variables=("POETRY_HOME", "POETRY_VIRTUALENVS_PATH"),
     ),
     Ecosystem(
         "pipenv",
@@ -568,6 +586,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         settings=(".condarc",),
         adds=frozenset({"install", "create", "update", "env"}),
         global_actions=frozenset({"config", "clean", "--version"}),
+        dir_variables=("CONDA_PREFIX",),
     ),
     # JavaScript
     Ecosystem(
@@ -614,6 +633,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
                 "in",
             }
         ),
+        dir_variables=("NPM_CONFIG_PREFIX", "npm_config_prefix", "NODE_PATH"),
     ),
     Ecosystem(
         "yarn-berry",
@@ -685,6 +705,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         lock_writes=_YARN_LOCKS,
         settings=_YARN_SETTINGS,
         adds=_YARN_ADDS,
+        dir_variables=("YARN_CACHE_FOLDER",),
     ),
     Ecosystem(
         "pnpm",
@@ -723,6 +744,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         lock_writes=(("pnpm-lock.yaml",), ("--frozen-lockfile",)),
         settings=(".npmrc", ".pnpmfile.cjs", "pnpm-workspace.yaml", "package.json"),
         adds=frozenset({"install", "i", "add", "fetch", "update", "up"}),
+        dir_variables=("PNPM_HOME",),
     ),
     Ecosystem(
         "bun",
@@ -790,6 +812,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         lock_writes=(("go.sum",), ()),
         settings=("go.mod", "go.work"),
         global_actions=frozenset({"install", "env", "version"}),
+        dir_variables=("GOPATH", "GOBIN", "GOCACHE", "GOMODCACHE"),
     ),
     Ecosystem(
         "cargo",
@@ -817,6 +840,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         lock_writes=(("Cargo.lock",), ("--locked", "--frozen")),
         settings=(".cargo", "Cargo.toml", "rust-toolchain", "rust-toolchain.toml"),
         global_actions=frozenset({"install", "--version"}),
+        dir_variables=("CARGO_HOME", "RUSTUP_HOME"),
     ),
     Ecosystem(
         "cargo-chef",
@@ -881,6 +905,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cache_dirs=("~/.m2/repository",),
         outputs=("target",),
         settings=(".mvn", "pom.xml"),
+        dir_variables=("MAVEN_HOME", "M2_HOME"),
     ),
     Ecosystem(
         "gradle",
@@ -926,6 +951,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cache_dirs=("~/.gradle/caches",),
         outputs=(".gradle", "build"),
         settings=("gradle.properties", "settings.gradle", "settings.gradle.kts", ".gradle"),
+        dir_variables=("GRADLE_USER_HOME",),
     ),
     Ecosystem(
         "sbt",
@@ -1050,6 +1076,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         settings=(".bundle", "Gemfile", "gems.rb"),
         adds=frozenset({"install", "update", "package", "cache"}),
         global_actions=frozenset({"config"}),
+        dir_variables=("BUNDLE_PATH", "BUNDLE_APP_CONFIG"),
     ),
     Ecosystem(
         "rubygems",
@@ -1077,6 +1104,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         global_actions=frozenset(
             {"install", "update", "uninstall", "sources", "env", "list", "cleanup"}
         ),
+        dir_variables=("GEM_HOME", "GEM_PATH"),
     ),
     Ecosystem(
         "composer",
@@ -1106,6 +1134,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         global_actions=frozenset(
             {"global", "config", "self-update", "selfupdate", "--version", "diagnose"}
         ),
+        dir_variables=("COMPOSER_HOME",),
     ),
     # Erlang VM
     Ecosystem(
@@ -1437,6 +1466,24 @@ def _holder(name: str) -> Ecosystem | Command | None:
     from lintlayers.model.commands import COMMANDS
 
     return COMMANDS.get(name)
+
+
+_DIR_VARIABLE = lazy_compile(r"(XDG_\w+|\w+_HOME|\w+_DIR|\w+_PREFIX|HOME)\Z")
+
+
+def tool_dir_variable(name: str) -> bool:
+    """Whether the environment variable ``name`` names a directory a language tool may read
+    and write: an entry's ``dir_variables`` (``GOPATH``), or one named like a home, a
+    directory or a prefix."""
+    if not _DIR_VARIABLES:
+        from lintlayers.model.commands import COMMANDS
+
+        _DIR_VARIABLES.update(name for entry in ECOSYSTEMS for name in entry.dir_variables)
+        _DIR_VARIABLES.update(name for entry in COMMANDS.values() for name in entry.dir_variables)
+    return name in _DIR_VARIABLES or _DIR_VARIABLE.match(name) is not None
+
+
+_DIR_VARIABLES: set[str] = set()
 
 
 def settings_of(name: str) -> tuple[str, ...] | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.commands import (
     BUILTIN,
     COMMANDS,
@@ -53,16 +52,6 @@ _COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".lzma", ".tar")
 
 _VERSION_FLAGS = frozenset({"--version", "-v", "-V", "version", "--help", "-h"})
 
-_TOOL_DIR_VARIABLES = lazy_compile(
-    r"(VIRTUAL_ENV|GOPATH|GOBIN|GOCACHE|GOMODCACHE|CARGO_HOME|RUSTUP_HOME|GEM_HOME|GEM_PATH"
-    r"|BUNDLE_PATH|BUNDLE_APP_CONFIG|NPM_CONFIG_PREFIX|npm_config_prefix|NODE_PATH|PNPM_HOME"
-    r"|COMPOSER_HOME|PIP_TARGET|PIP_PREFIX|PYTHONUSERBASE|PIPX_HOME|PIPX_BIN_DIR|POETRY_HOME"
-    r"|POETRY_VIRTUALENVS_PATH|UV_PROJECT_ENVIRONMENT|UV_CACHE_DIR|UV_TOOL_DIR|CONDA_PREFIX"
-    r"|MAVEN_HOME|M2_HOME|GRADLE_USER_HOME|XDG_\w+|PIP_CACHE_DIR|YARN_CACHE_FOLDER|\w+_HOME"
-    r"|\w+_DIR|\w+_PREFIX|HOME)$"
-)
-"""Variables whose value is a directory a language tool may read and write."""
-
 
 class RunModel:
     """The reads and writes of one RUN, command by command."""
@@ -101,9 +90,11 @@ class RunModel:
         return found
 
     def _tool_dirs(self) -> list[str]:
+        from lintlayers.model.ecosystems import tool_dir_variable
+
         found: list[str] = []
         for name, value in self.scope_values.items():
-            if not _TOOL_DIR_VARIABLES.match(name) or len(value) > 512:
+            if len(value) > 512 or not tool_dir_variable(name):
                 continue
             for part in value.split(":"):
                 if part.startswith("/") and part not in found:
