@@ -775,6 +775,12 @@ def test_adds_are_dependency_work(argv: str, cost: str) -> None:
     assert work_of(argv.split())[0] == cost
 
 
+_NODE_GLOBAL = {
+    "cache", "--version", "-v", "version", "view", "info", "get", "ping", "whoami", "bin", "root",
+    "prefix", "store", "help",
+}  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("name", "actions"),
     [
@@ -789,7 +795,9 @@ def test_adds_are_dependency_work(argv: str, cost: str) -> None:
         ("pipx", {"install", "inject", "ensurepath", "upgrade"}),
         ("corepack", {"enable", "prepare", "install", "disable", "use"}),
         ("rustup", {"component", "target", "toolchain", "default", "install", "update", "show"}),
-        ("npm", set()),
+        ("npm", _NODE_GLOBAL),
+        ("pnpm", _NODE_GLOBAL),
+        ("pip", set()),
     ],
 )
 def test_global_actions(name: str, actions: set[str]) -> None:
@@ -870,3 +878,29 @@ def test_a_tool_directory_variable_is_written_by_the_tool() -> None:
     effect = effects_of("FROM golang\nENV GOPATH=/gopath\nRUN go install example.com/x@v1\n")[-1]
     assert effect.unknown == ""
     assert "/gopath" in effect.writes.paths()
+
+
+@pytest.mark.parametrize(
+    ("run", "written", "not_written"),
+    [
+        ("npm install express", {"package.json", "package-lock.json", "npm-shrinkwrap.json",
+                                 "node_modules"}, {"yarn.lock", "pnpm-lock.yaml"}),
+        ("yarn add react", {"package.json", "yarn.lock", "node_modules", ".pnp.cjs"},
+         {"package-lock.json"}),
+        ("pnpm remove zod", {"package.json", "pnpm-lock.yaml", "node_modules"}, {"yarn.lock"}),
+        ("npm install -g pm2", set(), {"package.json", "node_modules"}),
+        ("npm view react version", set(), {"package.json"}),
+    ],
+)  # fmt: skip
+def test_node_edits_write_the_entry_project_files(
+    run: str, written: set[str], not_written: set[str]
+) -> None:
+    """``Ecosystem.edits`` write the entry's ``project_files``; global ones and
+    ``global_actions`` write nothing of the project."""
+    from test_reorder import effects_of
+
+    effect = effects_of(f"FROM node\nWORKDIR /app\nRUN {run}\n")[-1]
+    assert effect.unknown == ""
+    paths = set(effect.writes.paths())
+    assert {"/app/" + name for name in written} <= paths
+    assert not {"/app/" + name for name in not_written} & paths

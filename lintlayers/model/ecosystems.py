@@ -42,7 +42,10 @@ directory outside the project the tool reads and may write (``pip --target``,
 ``dir_variables`` are the environment variables whose value is a directory the tool
 reads and writes (its home, prefix, cache: ``GOPATH``, ``CARGO_HOME``); a variable
 named like ``*_HOME``, ``*_DIR``, ``*_PREFIX`` or ``XDG_*`` counts for every tool
-(``tool_dir_variable``).
+(``tool_dir_variable``). ``edits`` are the subcommands that change the project's
+dependencies by name (``npm install express``, ``yarn remove x``): they write its
+manifests, lockfiles and ``outputs`` (``project_files``), or with the global flag only
+the tool's global places.
 """
 
 from __future__ import annotations
@@ -198,6 +201,7 @@ class Ecosystem:
         "cache_kind",
         "cleanup",
         "dir_variables",
+        "edits",
         "follow",
         "global_actions",
         "implicit",
@@ -242,6 +246,7 @@ class Ecosystem:
         global_actions: frozenset[str] = frozenset(),
         path_options: tuple[str, ...] = (),
         dir_variables: tuple[str, ...] = (),
+        edits: frozenset[str] = frozenset(),
     ) -> None:
         self.name = name
         self.tools = tools
@@ -266,6 +271,11 @@ class Ecosystem:
         self.global_actions = global_actions
         self.path_options = path_options
         self.dir_variables = dir_variables
+        self.edits = edits
+
+    def project_files(self) -> tuple[str, ...]:
+        """What an ``edits`` subcommand writes in the project: manifests, lockfiles, outputs."""
+        return (*self.manifests, *self.lock_writes[0], *self.outputs)
 
     def cache_directories(self) -> tuple[str, ...]:
         """Where the tool keeps downloaded packages (``~`` is the user's home); () if unknown."""
@@ -359,6 +369,14 @@ _GO_VALUES = (
 NPM_HOOKS = r'"(preinstall|install|postinstall|prepare|prepublish)"\s*:'
 _YARN_OUTPUTS = ("node_modules", ".yarn", ".pnp.cjs", ".pnp.loader.mjs", ".pnp.js")
 _YARN_SETTINGS = (".yarnrc", ".yarnrc.yml", ".npmrc", ".yarn", ".pnp.cjs", "package.json")
+_NODE_GLOBAL_ACTIONS = frozenset(
+    {"cache", "--version", "-v", "version", "view", "info", "get", "ping", "whoami", "bin",
+     "root", "prefix", "store", "help"}
+)  # fmt: skip
+_NODE_EDITS = frozenset(
+    {"install", "i", "add", "update", "up", "upgrade", "remove", "uninstall", "rm", "global",
+     "link", "prune", "dedupe"}
+)  # fmt: skip
 _YARN_ADDS = frozenset({"install", "add", "upgrade", "global"})
 _YARN_LOCKS = (("yarn.lock",), ("--frozen-lockfile", "--immutable", "--pure-lockfile"))
 # Folders npm-style installs commonly read besides the manifests: their hooks'
@@ -634,6 +652,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
             }
         ),
         dir_variables=("NPM_CONFIG_PREFIX", "npm_config_prefix", "NODE_PATH"),
+        global_actions=_NODE_GLOBAL_ACTIONS,
+        edits=_NODE_EDITS,
     ),
     Ecosystem(
         "yarn-berry",
@@ -671,6 +691,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         lock_writes=_YARN_LOCKS,
         settings=_YARN_SETTINGS,
         adds=_YARN_ADDS,
+        global_actions=_NODE_GLOBAL_ACTIONS,
+        edits=_NODE_EDITS,
     ),
     Ecosystem(
         "yarn",
@@ -706,6 +728,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         settings=_YARN_SETTINGS,
         adds=_YARN_ADDS,
         dir_variables=("YARN_CACHE_FOLDER",),
+        global_actions=_NODE_GLOBAL_ACTIONS,
+        edits=_NODE_EDITS,
     ),
     Ecosystem(
         "pnpm",
@@ -745,6 +769,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         settings=(".npmrc", ".pnpmfile.cjs", "pnpm-workspace.yaml", "package.json"),
         adds=frozenset({"install", "i", "add", "fetch", "update", "up"}),
         dir_variables=("PNPM_HOME",),
+        global_actions=_NODE_GLOBAL_ACTIONS,
+        edits=_NODE_EDITS,
     ),
     Ecosystem(
         "bun",

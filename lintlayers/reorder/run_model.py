@@ -687,17 +687,6 @@ _PIP_ACTIONS = frozenset(
     {"install", "uninstall", "download", "wheel", "cache", "config", "freeze", "list", "show",
      "check", "--version", ""}
 )  # fmt: skip
-_NODE_QUIET_ACTIONS = frozenset(
-    {"cache", "--version", "-v", "version", "view", "info", "get", "ping", "whoami", "bin",
-     "root", "prefix", "store", "help"}
-)  # fmt: skip
-_NODE_INSTALL_ACTIONS = frozenset(
-    {"install", "i", "add", "update", "up", "upgrade", "remove", "uninstall", "rm", "global",
-     "link", "prune", "dedupe"}
-)  # fmt: skip
-_NODE_PROJECT_FILES = (
-    "package.json", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "node_modules", ".yarn",
-)  # fmt: skip
 _USER_OPTIONS = ("-d", "--home", "-h", "-g", "--gid", "-G", "--groups", "-s", "--shell", "-u",
                  "--uid", "-c", "--comment", "-k", "--skel", "-e", "-f", "-K", "-p", "-R",
                  "--ingroup", "--gecos", "-Z")  # fmt: skip
@@ -769,7 +758,12 @@ def _tool_node(
     rest: list[str],
     cwds: list[str],
 ) -> str:
-    """npm, yarn and pnpm without a manifest install: global installs, adding packages."""
+    """npm, yarn and pnpm without a manifest install: global installs, adding packages
+    (``Ecosystem.global_actions`` and ``edits``)."""
+    from lintlayers.model.ecosystems import ecosystem
+
+    entry = ecosystem(tool)
+    assert entry is not None
     model.language_dirs(cwds, tool)
     positional = _positional(rest, _NODE_VALUE_OPTIONS)
     action = positional[0] if positional else ""
@@ -777,12 +771,12 @@ def _tool_node(
     if action in ("config", "set"):
         model.project_settings(index, tool, cwds)
         return ""
-    if action in _NODE_QUIET_ACTIONS:
+    if action in entry.global_actions:
         return ""
-    if action in _NODE_INSTALL_ACTIONS:
+    if action in entry.edits:
         if global_install:
             return ""
-        for value in _NODE_PROJECT_FILES:
+        for value in entry.project_files():
             model.write(index, value, cwds)
         model.read(index, ".", cwds)
         return ""
