@@ -622,6 +622,9 @@ def test_workspace_folder_between_is_not_reported() -> None:
         ("mix local.hex --force", True),
         ("apt-get install -y gcc", True),
         ("go build ./...", False),
+        ("npm install -g pm2", True),  # Ecosystem.global_flags
+        ("pnpm add --global zx", True),
+        ("yarn add -g x", False),  # Yarn has no global flag: yarn global add
     ],
 )
 def test_reads_no_project(command: str, independent: bool) -> None:
@@ -889,6 +892,7 @@ def test_a_tool_directory_variable_is_written_by_the_tool() -> None:
          {"package-lock.json"}),
         ("pnpm remove zod", {"package.json", "pnpm-lock.yaml", "node_modules"}, {"yarn.lock"}),
         ("npm install -g pm2", set(), {"package.json", "node_modules"}),
+        ("yarn add -g x", {"package.json", "yarn.lock"}, set()),  # no global flag: the project
         ("npm view react version", set(), {"package.json"}),
     ],
 )  # fmt: skip

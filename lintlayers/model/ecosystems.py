@@ -44,8 +44,9 @@ reads and writes (its home, prefix, cache: ``GOPATH``, ``CARGO_HOME``); a variab
 named like ``*_HOME``, ``*_DIR``, ``*_PREFIX`` or ``XDG_*`` counts for every tool
 (``tool_dir_variable``). ``edits`` are the subcommands that change the project's
 dependencies by name (``npm install express``, ``yarn remove x``): they write its
-manifests, lockfiles and ``outputs`` (``project_files``), or with the global flag only
-the tool's global places.
+manifests, lockfiles and ``outputs`` (``project_files``), or with one of its
+``global_flags`` (``npm install -g``) only the tool's global places: such a command
+reads nothing of the project (``package_managers.reads_no_project``).
 """
 
 from __future__ import annotations
@@ -204,6 +205,7 @@ class Ecosystem:
         "edits",
         "follow",
         "global_actions",
+        "global_flags",
         "implicit",
         "installs",
         "lock_writes",
@@ -247,6 +249,7 @@ class Ecosystem:
         path_options: tuple[str, ...] = (),
         dir_variables: tuple[str, ...] = (),
         edits: frozenset[str] = frozenset(),
+        global_flags: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.tools = tools
@@ -272,6 +275,7 @@ class Ecosystem:
         self.path_options = path_options
         self.dir_variables = dir_variables
         self.edits = edits
+        self.global_flags = global_flags
 
     def project_files(self) -> tuple[str, ...]:
         """What an ``edits`` subcommand writes in the project: manifests, lockfiles, outputs."""
@@ -654,6 +658,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         dir_variables=("NPM_CONFIG_PREFIX", "npm_config_prefix", "NODE_PATH"),
         global_actions=_NODE_GLOBAL_ACTIONS,
         edits=_NODE_EDITS,
+        global_flags=("-g", "--global"),
     ),
     Ecosystem(
         "yarn-berry",
@@ -771,6 +776,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         dir_variables=("PNPM_HOME",),
         global_actions=_NODE_GLOBAL_ACTIONS,
         edits=_NODE_EDITS,
+        global_flags=("-g", "--global"),
     ),
     Ecosystem(
         "bun",

@@ -353,7 +353,7 @@ def reads_no_project(command: SimpleCommand) -> bool:
                 return True
             if not setup and not _reads_files(entry.name, argv):
                 return True
-    if tool in ("npm", "pnpm") and ("-g" in argv or "--global" in argv):
+    if any(flag in argv for entry in entries for flag in entry.global_flags):
         return True
     if tool == "pip" and positional[:1] == ["install"]:
         if any(arg in ("-r", "--requirement", "-e", "--editable") for arg in argv):

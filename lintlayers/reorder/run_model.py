@@ -767,7 +767,7 @@ def _tool_node(
     model.language_dirs(cwds, tool)
     positional = _positional(rest, _NODE_VALUE_OPTIONS)
     action = positional[0] if positional else ""
-    global_install = any(value in ("-g", "--global") for value in rest) or action == "global"
+    global_install = any(value in entry.global_flags for value in rest) or action == "global"
     if action in ("config", "set"):
         model.project_settings(index, tool, cwds)
         return ""
