@@ -95,34 +95,29 @@ class CleanupInLaterLayer(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for steps in sequences(context):
-            # what earlier steps wrote and kept, by path (the latest writer wins)
-            left: dict[str, tuple[Step, Creation]] = {}
+            left = _Left()  # what earlier steps wrote and kept (the latest writer wins)
             for step in steps:
                 if step.keyword in ("COPY", "ADD"):
                     if not small_text_sources(step):
                         for creation in copy_creations(step):
-                            _record(left, step, creation)
+                            left.record(step, creation)
                     continue
                 if step.keyword != "RUN":
                     continue
                 run = effects(context, step)
-                if left and (step.onbuild or ships_layers(context, step.stage)):
-                    yield from self._check_run(context, run, list(left.values()), steps)
                 if run.removals and left:
-                    for path in [
-                        path
-                        for path in left
-                        if any(covers(removal.pattern, path) for removal in run.removals)
-                    ]:
-                        del left[path]
+                    if step.onbuild or ships_layers(context, step.stage):
+                        yield from self._check_run(context, run, left, steps)
+                    for removal in run.removals:
+                        left.remove_covered(removal.pattern)
                 for creation in run.leftovers():
-                    _record(left, step, creation)
+                    left.record(step, creation)
 
     def _check_run(
         self,
         context: RuleContext,
         run: RunEffects,
-        left: list[tuple[Step, Creation]],
+        left: _Left,
         steps: list[Step],
     ) -> Iterator[Violation]:
         reported: set[int] = set()
@@ -131,7 +126,7 @@ class CleanupInLaterLayer(Rule):
                 continue
             if run.mount_covering(removal.pattern) is not None:
                 continue  # it empties a mount, not the earlier layer
-            for earlier, creation in reversed(left):
+            for earlier, creation in left.latest_first(removal.pattern):
                 if creation.kind in EMPTY_IN_OFFICIAL_IMAGES:
                     continue
                 if _tied(removal, creation):
@@ -148,9 +143,52 @@ them) delete after every install (``/etc/apt/apt.conf.d/docker-clean``): nothing
 for a later ``apt-get clean`` to free."""
 
 
-def _record(left: dict[str, tuple[Step, Creation]], step: Step, creation: Creation) -> None:
-    left.pop(creation.path, None)  # re-inserted last: the most recent writer
-    left[creation.path] = (step, creation)
+class _Left:
+    """What earlier steps of a sequence wrote and left, by path, the latest writer last;
+    grouped by the path's first component, which a removal's pattern must share with
+    anything it ties to (unless the pattern starts with a glob), so a RUN's removals look
+    at their own part of the tree only."""
+
+    __slots__ = ("_by_top", "_count", "_size")
+
+    def __init__(self) -> None:
+        self._by_top: dict[str, dict[str, tuple[int, Step, Creation]]] = {}
+        self._count = 0  # records so far: orders entries across groups
+        self._size = 0
+
+    def __bool__(self) -> bool:
+        return self._size > 0
+
+    def record(self, step: Step, creation: Creation) -> None:
+        group = self._by_top.setdefault(_top(creation.path), {})
+        if group.pop(creation.path, None) is None:  # re-inserted last: the latest writer
+            self._size += 1
+        self._count += 1
+        group[creation.path] = (self._count, step, creation)
+
+    def _groups(self, pattern: str) -> list[dict[str, tuple[int, Step, Creation]]]:
+        top = _top(pattern)
+        if not top or has_glob(top):
+            return list(self._by_top.values())
+        group = self._by_top.get(top)
+        return [group] if group else []
+
+    def latest_first(self, pattern: str) -> list[tuple[Step, Creation]]:
+        """The entries ``pattern`` may concern, the most recent writer first."""
+        entries = [entry for group in self._groups(pattern) for entry in group.values()]
+        entries.sort(key=lambda entry: entry[0], reverse=True)
+        return [(step, creation) for _, step, creation in entries]
+
+    def remove_covered(self, pattern: str) -> None:
+        for group in self._groups(pattern):
+            for path in [path for path in group if covers(pattern, path)]:
+                del group[path]
+                self._size -= 1
+
+
+def _top(path: str) -> str:
+    """The first component of an absolute path (``var`` of ``/var/lib/apt``)."""
+    return path.lstrip("/").split("/", 1)[0]
 
 
 def _tied(removal: Removal, creation: Creation) -> bool:

@@ -29,8 +29,6 @@ MAX_BYTES_PER_LINE = 5_000
 """Peak Python memory per line of the large file (3.9 kB when written; RSS adds about a
 third, and a 200,000-line file's RSS must stay under 400 MB: see README, Speed)."""
 QUADRATIC = {
-    "LL306": "rules/cleanup_in_later_layer.py: CleanupInLaterLayer.check compares every "
-    "removal of each RUN with every path an earlier step left (covers() per pair)",
     "LL106": "lintlayers/cache/steps.py: each RUN that reads everything (an unknown "
     "command) collects every earlier COPY's files (_State.everything) and its reads are "
     "looked up in every placed COPY (_State.lookup), for the cache plan of cache.together",
