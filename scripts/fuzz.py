@@ -657,11 +657,11 @@ class Source:
 
     def next(self) -> str:
         roll = self.r.random()
-        if roll < 0.35 or not (self.corpus or self.pool):
+        if roll < 0.35:
             text = self.grammar.dockerfile()
-        elif roll < 0.55:
+        elif roll < 0.55 or not (self.corpus or self.pool):
             text = self.mutator.mutate(self.grammar.dockerfile(), self.other())
-        elif roll < 0.9 and self.corpus:
+        elif (roll < 0.9 or not self.pool) and self.corpus:
             text = self.mutator.mutate(self.pick_corpus(), self.other())
         else:
             text = self.mutator.mutate(self.pool[self.r.randrange(len(self.pool))], self.other())
