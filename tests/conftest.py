@@ -24,6 +24,31 @@ _CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if _CI else "default"))
 
 
+SCOPE_PER_PARAMETER = ("tests/test_cache_replay.py",)
+"""Modules whose parametrized tests xdist may spread by parameter: every test of one replay
+fixture (one parameter) stays on one worker, which replays it once; other fixtures go to
+other workers. Elsewhere a whole module is one unit of work (``--dist loadscope``)."""
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """``--dist loadscope`` with scopes per parameter in ``SCOPE_PER_PARAMETER``, handed out
+    in collection order (see ``pytest_collection_modifyitems``), not largest scope first."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module, _, rest = nodeid.partition("::")
+            if module in SCOPE_PER_PARAMETER and rest.endswith("]") and "[" in rest:
+                return f"{module}::[{rest[rest.index('[') + 1 : -1]}]"
+            return super()._split_scope(nodeid)
+
+    config.option.loadscopereorder = False
+    return Scheduling(config, log)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Under xdist, give every worker the same random string-hash seed (a new one each run):
     workers must collect the same tests in the same order, and a parametrization built by
