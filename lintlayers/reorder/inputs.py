@@ -104,15 +104,9 @@ class FileInputs:
     @property
     def plan(self) -> CachePlan:
         if self._plan is None:
-            from lintlayers.cache.steps import build_plan
+            from lintlayers.cache.together import cache_plan
 
-            context = self.context
-            build = None
-            if context.context_dir is not None:
-                from lintlayers.buildcontext.context import BuildContext
-
-                build = BuildContext(context.context_dir, context.path)
-            self._plan = build_plan(context.model, builder=context.builder, context=build)
+            self._plan = cache_plan(self.context)  # the file's one plan, shared with LL106
         return self._plan
 
     def volatile_ids(self) -> frozenset[int]:
