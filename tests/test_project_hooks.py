@@ -111,7 +111,7 @@ def test_the_ruff_hooks_run_the_venvs_ruff(clone: Path, env: dict[str, str]) -> 
 @pytest.mark.slow
 def test_the_mypy_hook_runs_mypy_as_configured(clone: Path, env: dict[str, str]) -> None:
     """The hook ends as ``mypy`` does in CI: on the files and settings of ``[tool.mypy]``."""
-    code, output = run_hook("mypy", "--all-files", cwd=clone, env=env)
+    code, output = run_hook("mypy", "--all-files", "--verbose", cwd=clone, env=env)
     direct = subprocess.run(
         [sys.executable, "-m", "mypy"],
         cwd=clone,
