@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lintlayers.diagnostics import Violation
 from lintlayers.model.ecosystems import ecosystem
+from lintlayers.model.installs import implicit_off
 from lintlayers.model.mounts import COVERING_MOUNTS
 from lintlayers.model.package_commands import package_writes
 from lintlayers.model.package_managers import match_any
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
     from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import RunEffects
+    from lintlayers.shell.commands import SimpleCommand
 
 SYSTEM = frozenset({"apt", "apk", "yum", "dnf", "microdnf", "zypper", "pacman"})
 """System package managers: their caches are the size rules' (LL301, LL303, LL316)."""
@@ -73,16 +75,27 @@ class InstallWithoutCacheMount(Rule):
     builders = ("buildkit",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
+        model = context.model
+        scopes = {
+            id(instruction): scope
+            for stage in model.stages
+            for instruction, scope in model.walk(stage)
+        }
         for steps in sequences(context):
             installed: set[str] = set()  # ecosystems an explicit install already fetched
             for step in steps:
                 if step.keyword != "RUN":
                     continue
                 shipped = step.onbuild or reaches_image(context, step.stage)
-                yield from _check_run(effects(context, step), shipped, installed)
+                scope = scopes.get(id(step.instruction))
+                stage_env = scope.values() if scope is not None else {}
+                run = effects(context, step)
+                yield from _check_run(run, shipped, installed, stage_env)
 
 
-def _check_run(run: RunEffects, shipped: bool, installed: set[str]) -> Iterator[Violation]:
+def _check_run(
+    run: RunEffects, shipped: bool, installed: set[str], stage_env: dict[str, str]
+) -> Iterator[Violation]:
     reported: set[str] = set()
     for index, command in enumerate(run.commands):
         found = match_any([word.value for word in command.words])
@@ -90,6 +103,9 @@ def _check_run(run: RunEffects, shipped: bool, installed: set[str]) -> Iterator[
             continue
         if found.implicit and found.installer.ecosystem in installed:
             continue  # a build after the install: the dependencies are in the layer already
+        environment = _environment(stage_env, run, index, command)
+        if found.implicit and implicit_off(found.installer, environment):
+            continue  # GO111MODULE=off, -mod=vendor in GOFLAGS...: the build downloads nothing
         if not found.implicit:
             installed.add(found.installer.ecosystem)
         entry = ecosystem(found.installer.ecosystem)
@@ -141,3 +157,16 @@ def _leading_words(argv: list[str]) -> list[str]:
             break
         words.append(word)
     return words
+
+
+def _environment(
+    stage_env: dict[str, str], run: RunEffects, index: int, command: SimpleCommand
+) -> dict[str, str]:
+    """The variables command ``index`` runs with: the stage's ARG/ENV, the RUN's own
+    exports, and the command's ``NAME=value`` prefixes."""
+    values = {**stage_env, **run.env_at(index)}
+    for assignment in command.assignments:
+        name, equals, value = assignment.value.partition("=")
+        if equals:
+            values[name] = value.strip("'\"")
+    return values

@@ -339,7 +339,7 @@ class _Sequence:
         if project is None:
             return False
         if installer.implicit and (
-            _implicit_off(installer, values) or _image_too_old(self.stage, installer.since)
+            implicit_off(installer, values) or _image_too_old(self.stage, installer.since)
         ):
             return False
         base = cwd if not installer.required else project
@@ -892,7 +892,7 @@ def _programs(context: RuleContext, run: Instruction) -> set[str]:
     return found
 
 
-def _implicit_off(installer: object, values: dict[str, str]) -> bool:
+def implicit_off(installer: object, values: dict[str, str]) -> bool:
     """Whether the environment turns a build's own install off (``GOFLAGS=-mod=vendor``)."""
     skip_env = getattr(installer, "skip_env", ())
     if any(

@@ -63,3 +63,22 @@ def test_every_language_ecosystem_of_the_table_has_mount_targets() -> None:
 
     missing = [entry.name for entry in ECOSYSTEMS if not entry.mount_targets()]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "FROM golang:1.22\nCOPY . .\nRUN GO111MODULE=off go build -o /app .\n",
+        "FROM golang:1.22\nENV GO111MODULE=off\nCOPY . .\nRUN go build -o /app .\n",
+        "FROM golang:1.22\nENV GOFLAGS=-mod=vendor\nCOPY . .\nRUN go build -o /app .\n",
+    ],
+)
+def test_a_build_that_downloads_nothing_is_not_reported(body: str) -> None:
+    assert lint(body, CODE) == []
+
+
+def test_corpus_podman_gopath_build() -> None:
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "containers__podman" / "test__testvol__Containerfile"
+    assert lint(path.read_text(encoding="utf-8"), CODE) == []
