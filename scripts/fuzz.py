@@ -34,32 +34,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from lintlayers.syntax.parser import INSTRUCTIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # ----------------------------------------------------------------------------- grammar
 
-KEYWORDS = tuple(
-    [
-        "FROM",
-        "RUN",
-        "CMD",
-        "LABEL",
-        "MAINTAINER",
-        "EXPOSE",
-        "ENV",
-        "ADD",
-        "COPY",
-        "ENTRYPOINT",
-        "VOLUME",
-        "USER",
-        "WORKDIR",
-        "ARG",
-        "ONBUILD",
-        "STOPSIGNAL",
-        "HEALTHCHECK",
-        "SHELL",
-    ]
-)
+KEYWORDS = tuple(sorted(INSTRUCTIONS))
+"""Every instruction BuildKit knows (the parser's own list)."""
 IMAGES = (
     "alpine:3.20",
     "python:3.12-slim",

@@ -34,7 +34,7 @@ from lintlayers.engine import INTERNAL_ERROR_CODE, default_linter
 from lintlayers.fixes import apply_fixes, fix_to_fixed_point
 from lintlayers.reporters.base import ReportContext
 from lintlayers.reporters.json_report import report
-from lintlayers.syntax.parser import parse
+from lintlayers.syntax.parser import INSTRUCTIONS, parse
 
 if TYPE_CHECKING:
     import jsonschema
@@ -47,26 +47,8 @@ EXAMPLES = settings.default.max_examples
 
 # --------------------------------------------------------------------------------- grammar
 
-KEYWORDS = (
-    "FROM",
-    "RUN",
-    "CMD",
-    "LABEL",
-    "MAINTAINER",
-    "EXPOSE",
-    "ENV",
-    "ADD",
-    "COPY",
-    "ENTRYPOINT",
-    "VOLUME",
-    "USER",
-    "WORKDIR",
-    "ARG",
-    "ONBUILD",
-    "STOPSIGNAL",
-    "HEALTHCHECK",
-    "SHELL",
-)
+KEYWORDS = tuple(sorted(INSTRUCTIONS))
+"""Every instruction BuildKit knows (the parser's own list)."""
 IMAGES = ("alpine:3.20", "python:3.12-slim", "scratch", "$BASE", "${BASE:-debian}", "build")
 NAMES = ("BASE", "GIT_SHA", "VERSION", "API_TOKEN", "DB_PASSWORD", "PATH", "X", "a_b")
 PATHS = (
