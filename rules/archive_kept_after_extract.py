@@ -128,5 +128,7 @@ def _removable(run: RunEffects, index: int, value: str, path: str) -> str | None
     if run.resolve_at_end(value) != path:
         return None  # a ``cd`` or an assignment in between changes what it names
     if variables and "/" not in value and UNKNOWN_WORKDIR not in path:
-        return path.rsplit("/", 1)[0] + "/" + value  # the folder, and the name as written
+        candidate = path.rsplit("/", 1)[0] + "/" + value  # the folder, the name as written
+        if run.resolve_at_end(candidate) == path:  # not when the variable holds the folder
+            return candidate
     return value

@@ -188,3 +188,17 @@ def test_corpus_apisix_fix_keeps_etcd_version_variable() -> None:
     fixed = fix(path.read_text(encoding="utf-8"), CODE, unsafe=True)
     assert "rm -f /tmp/etcd-${ETCD_VERSION}-linux-amd64.tar.gz" in fixed
     assert "etcd-v3.5.4-linux-amd64.tar.gz" not in fixed
+
+
+def test_fix_with_a_variable_holding_the_folder_is_idempotent() -> None:
+    """Found by fuzzing rabbitmq's Dockerfile: ``$OPENSSL_PATH`` is an absolute path."""
+    text = (
+        "FROM debian\nARG V=3.1\n"
+        'RUN P="/usr/local/src/openssl-$V"; \\\n'
+        '    wget -O "$P.tar.gz" https://example.com/o.tgz; \\\n'
+        '    tar --extract --file "$P.tar.gz" --directory /opt\n'
+    )
+    fixed = fix(text, CODE, unsafe=True)
+    assert "rm -f $P.tar.gz" in fixed
+    assert fix(fixed, CODE, unsafe=True) == fixed
+    assert lint(fixed, CODE) == []
