@@ -42,6 +42,7 @@ def _shipping(context: RuleContext) -> dict[int, bool]:
 
 def _used_stages(model: BuildModel) -> set[int]:
     """Stages another stage builds on or copies from (by name or index)."""
+    from lintlayers.model.copy_args import copy_args
     from lintlayers.syntax.words import parse_csv_options
 
     used: set[int] = set()
@@ -50,7 +51,11 @@ def _used_stages(model: BuildModel) -> set[int]:
             used.add(other.base_stage.index)
         for instruction in other.instructions:
             effective = instruction.effective
-            references = effective.flag_values("from") if effective.keyword == "COPY" else []
+            references: list[str] = []
+            if effective.keyword == "COPY":
+                from_stage = copy_args(effective).from_stage  # the one COPY/ADD parse
+                if from_stage:
+                    references.append(from_stage)
             if effective.keyword == "RUN":
                 for value in effective.flag_values("mount"):
                     found = dict(parse_csv_options(value)).get("from")
