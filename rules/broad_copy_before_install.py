@@ -38,8 +38,11 @@ class BroadCopyBeforeInstall(Rule):
     and installs on the way (`dotnet build`/`publish` without `--no-restore`,
     `go build`, `go get .`). Also reports a COPY of other files (`COPY src/
     ./src/`) between the COPY of the manifests and the install. It stays quiet
-    when the manifests were copied and installed on their own before, or when
-    the install builds the project itself (`pip install .`). With the build
+    when the manifests were copied and installed on their own before, when
+    the install builds the project itself (`pip install .`), or when a build
+    that installs on the way keeps the tool's downloads in a cache mount
+    (`RUN --mount=type=cache,target=/root/.nuget dotnet publish`: it re-runs
+    on any edit anyway, and its restore then fetches nothing). With the build
     context it reads the manifests: requirement files they include, the
     gemspec a Gemfile names and the files it requires, a solution's projects,
     workspaces and install hooks in `package.json`.
@@ -94,6 +97,8 @@ class BroadCopyBeforeInstall(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for finding in install_findings(context):
+            if finding.implicit and _downloads_cached(context, finding):
+                continue
             fix = _fix(context, finding) if finding.fixable else None
             reason = finding.problem or finding.blocker
             if fix is None and not reason:
@@ -102,6 +107,29 @@ class BroadCopyBeforeInstall(Rule):
             if reason:
                 help += f" (no automatic fix: {reason})"
             yield Violation(finding.start, finding.end, message, fix, help=help)
+
+
+def _downloads_cached(context: RuleContext, finding: InstallFinding) -> bool:
+    """A build that installs on the way, with every tool's downloads in a cache mount:
+    it re-runs on any edit anyway, and its install then fetches nothing."""
+    from lintlayers.model.cache_mounts import caches_downloads
+    from lintlayers.model.ecosystems import ecosystem
+    from lintlayers.model.run_effects import effects
+    from lintlayers.model.steps import sequences
+
+    step = next(
+        (step for steps in sequences(context) for step in steps if step.instruction is finding.run),
+        None,
+    )
+    if step is None:
+        return False
+    run = effects(context, step)
+    for install in finding.installs:
+        entry = ecosystem(install.found.installer.ecosystem)
+        index = next((i for i, c in enumerate(run.commands) if c is install.command), None)
+        if entry is None or index is None or not caches_downloads(run, entry, index):
+            return False
+    return True
 
 
 def _message(context: RuleContext, finding: InstallFinding) -> tuple[str, str]:

@@ -449,17 +449,61 @@ def test_corpus_cases(name: str, line: int, fixed: bool, inserted: str) -> None:
 def test_inserted_install_keeps_the_cache_mounts() -> None:
     before = dockerfile(
         "COPY . .",
-        "RUN --mount=type=cache,target=/root/.nuget --mount=type=bind,source=x,target=/x "
+        "RUN --mount=type=cache,target=/src/obj --mount=type=bind,source=x,target=/x "
         "dotnet publish app.csproj -o /out",
     )
     after = dockerfile(
         "COPY app.csproj packages.lock.json* ./",
-        "RUN --mount=type=cache,target=/root/.nuget dotnet restore app.csproj",
+        "RUN --mount=type=cache,target=/src/obj dotnet restore app.csproj",
         "COPY . .",
-        "RUN --mount=type=cache,target=/root/.nuget --mount=type=bind,source=x,target=/x "
+        "RUN --mount=type=cache,target=/src/obj --mount=type=bind,source=x,target=/x "
         "dotnet publish app.csproj -o /out",
     )
     check_fix(before, after, None)
+
+
+@pytest.mark.parametrize(
+    ("run", "reported"),
+    [
+        # A build that restores on the way, with the downloads in a cache mount: it
+        # re-runs on any edit anyway and its restore fetches nothing (dotnet-docker's
+        # releasesapi samples, grafana-image-renderer).
+        ("--mount=type=cache,target=/root/.nuget dotnet publish app.csproj -o /out", False),
+        ("--mount=type=cache,target=/root/.nuget/packages dotnet publish app.csproj", False),
+        ("--mount=type=cache,target=/go/pkg/mod go build -o /app .", False),
+        # A mount of something else keeps nothing of the downloads.
+        ("--mount=type=cache,target=/src/obj dotnet publish app.csproj -o /out", True),
+        # An explicit install re-runs for nothing on every edit, mount or not.
+        ("--mount=type=cache,target=/root/.npm npm ci", True),
+        ("--mount=type=cache,target=/root/.nuget dotnet restore app.csproj", True),
+    ],
+)
+def test_build_with_downloads_in_a_cache_mount(run: str, reported: bool) -> None:
+    image = "golang:1.22" if " go " in f" {run} " else "node:20" if "npm" in run else "sdk"
+    text = f"FROM {image}\nWORKDIR /src\nCOPY . .\nRUN {run}\n"
+    assert bool(lint(text, CODE)) is reported
+
+
+def test_build_on_a_windows_image_without_a_posix_shell() -> None:
+    """StefanScherer webserver: no POSIX shell, so no commands to look up a mount for."""
+    text = "FROM golang:nanoserver as gobuild\nCOPY . /code\nWORKDIR /code\nRUN go build w.go\n"
+    [finding] = lint(text, CODE)
+    assert finding.location.line == 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "dotnet__dotnet-docker/samples__releasesapi__Dockerfile.azurelinux-distroless",
+        "dotnet__dotnet-docker/eng__update-dependencies__Dockerfile",
+        "grafana__grafana-image-renderer/Dockerfile",
+    ],
+)
+def test_corpus_builds_with_downloads_in_a_cache_mount(name: str) -> None:
+    path = corpus() / name
+    text = path.read_text(encoding="utf-8")
+    assert "--mount=type=cache" in text
+    assert lint(text, CODE) == []
 
 
 @pytest.mark.parametrize("folder", ["patches", "prisma", ".husky"])
