@@ -70,11 +70,16 @@ def known_rules(rule_classes: Sequence[type[Rule]]) -> dict[str, str]:
 
 
 def new_linter(rule_classes: Sequence[type[Rule]], settings: Settings) -> Linter:
-    """A linter of every rule, with the builder and severities ``settings`` choose."""
+    """A linter of every rule, with the builder and severities ``settings`` choose; a rule
+    that runs only when selected by its code (LL002) when ``select``/``extend-select``
+    name that code."""
     from lintlayers.engine import Linter
 
     rules = [rule() for rule in rule_classes]
-    return Linter(rules, builder=settings.builder, severity_for=settings.severity_for)
+    explicit = (*settings.select, *settings.extend_select)
+    return Linter(
+        rules, builder=settings.builder, severity_for=settings.severity_for, explicit=explicit
+    )
 
 
 def file_linter(
@@ -142,6 +147,7 @@ def run_check(options: argparse.Namespace) -> int:
             files = discover([path for path in paths if os.path.exists(path)])
     findings: list[Finding] = []
     sources: dict[str, SourceText] = {}
+    skipped: list[tuple[str, str]] = []
     fixed_total = 0
     fail_level = "info"
     inputs: list[tuple[str, str, bytes | None]] = []
@@ -177,7 +183,7 @@ def run_check(options: argparse.Namespace) -> int:
     quiet = bool(getattr(options, "quiet", False))
     with progress(len(inputs), unit="files", description="Linting", quiet=quiet) as bar:
         if not (options.fix or options.diff):
-            findings, sources = _lint_plain(options, inputs, plans, bar.advance)
+            findings, sources, skipped = _lint_plain(options, inputs, plans, bar.advance)
         else:
             for (path, text, data), (settings, linter, context_dir) in zip(
                 inputs, plans, strict=True
@@ -189,6 +195,8 @@ def run_check(options: argparse.Namespace) -> int:
                 fixed_total += fixed
                 findings.extend(result.findings)
                 sources[path] = result.source
+                if result.skipped is not None:
+                    skipped.append((path, result.skipped))
                 if options.fix and not options.diff:
                     if data is None:
                         sys.stdout.write(fixed_text if fixed_text is not None else text)
@@ -201,8 +209,11 @@ def run_check(options: argparse.Namespace) -> int:
     for file in crashed:
         err.write(f"lintlayers: {file}: internal error, reported as {INTERNAL_ERROR_CODE}\n")
     failed = failed or bool(crashed)
+    if skipped and not quiet:
+        err.write(skipped_note(skipped) + "\n")
     rule_docs = {rule.code: rule.summary for rule in session.rule_classes}
-    _report(options, findings, sources, [path for path, _, _ in inputs], fixed_total, rule_docs)
+    paths = [path for path, _, _ in inputs]
+    _report(options, findings, sources, paths, fixed_total, rule_docs, skipped)
     if failed:
         return EXIT_ERROR
     if options.exit_zero:
@@ -220,27 +231,44 @@ def _lint_plain(
     inputs: list[tuple[str, str, bytes | None]],
     plans: list[tuple[Settings, Linter, str | None]],
     advance: Callable[[int], None] | None = None,
-) -> tuple[list[Finding], dict[str, SourceText]]:
-    """Lint without fixing, on ``--jobs`` processes: the findings in input order, and the
-    source of each file that has some (for the text report); ``advance(1)`` per file."""
+) -> tuple[list[Finding], dict[str, SourceText], list[tuple[str, str]]]:
+    """Lint without fixing, on ``--jobs`` processes: the findings in input order, the
+    source of each file that has some (for the text report), and the files skipped with
+    what they are; ``advance(1)`` per file."""
     from lintlayers.parallel import job_count, lint_all
 
-    def task(index: int) -> tuple[list[Finding], SourceText | None]:
+    def task(index: int) -> tuple[list[Finding], SourceText | None, str | None]:
         path, text, _data = inputs[index]
         settings, linter, context_dir = plans[index]
         result = _lint_one(linter, settings, options, path, text, context_dir)[1]
-        return result.findings, result.source if result.findings else None
+        return result.findings, result.source if result.findings else None, result.skipped
 
     findings: list[Finding] = []
     sources: dict[str, SourceText] = {}
+    skipped: list[tuple[str, str]] = []
     jobs = job_count(options.jobs, len(inputs))
-    for (path, _text, _data), (found, source) in zip(
+    for (path, _text, _data), (found, source, kind) in zip(
         inputs, lint_all(task, len(inputs), jobs, advance), strict=True
     ):
         findings.extend(found)
         if source is not None:
             sources[path] = source
-    return findings, sources
+        if kind is not None:
+            skipped.append((path, kind))
+    return findings, sources, skipped
+
+
+SHOWN_SKIPPED = 5
+"""Most skipped files the note names."""
+
+
+def skipped_note(skipped: Sequence[tuple[str, str]]) -> str:
+    """One line naming the files skipped as templates (the first few)."""
+    names = [path for path, _kind in skipped[:SHOWN_SKIPPED]]
+    more = len(skipped) - len(names)
+    listed = ", ".join(names) + (f" and {more} more" if more else "")
+    files = "file" if len(skipped) == 1 else "files"
+    return f"note: skipped {len(skipped)} template {files}, not Dockerfiles: {listed}"
 
 
 def _lint_one(
@@ -380,6 +408,7 @@ def _report(
     paths: list[str],
     fixed: int,
     rule_docs: dict[str, str],
+    skipped: list[tuple[str, str]],
 ) -> None:
     from lintlayers.reporters.base import ReportContext, get_reporter, use_color
 
@@ -392,6 +421,7 @@ def _report(
         paths=paths,
         fixed=fixed,
         rule_docs=rule_docs,
+        skipped=skipped,
     )
     out = sys.stdout
     if (options.fix and options.paths == [STDIN]) or options.diff:

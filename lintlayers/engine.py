@@ -24,13 +24,15 @@ class LintResult:
 
     ``dockerfile`` is None when linting the file failed before it was parsed."""
 
-    __slots__ = ("dockerfile", "findings", "source", "violations")
+    __slots__ = ("dockerfile", "findings", "skipped", "source", "violations")
 
     def __init__(self, source: SourceText, dockerfile: Dockerfile | None) -> None:
         self.source = source
         self.dockerfile = dockerfile
         self.findings: list[Finding] = []
         self.violations: list[tuple[Rule, Violation]] = []
+        self.skipped: str | None = None
+        """What the file is when no rule linted it (``"a Jinja template"``), else None."""
 
     def parse_error_count(self) -> int:
         return len(self.dockerfile.all_errors()) if self.dockerfile is not None else 0
@@ -52,7 +54,10 @@ def failed_lint(source: SourceText, error: BaseException) -> LintResult:
 
 
 class Linter:
-    """Runs a fixed set of rule instances over files."""
+    """Runs a fixed set of rule instances over files.
+
+    A rule that runs only when selected by its code (``Rule.explicit_only``) is kept
+    only when its code is in ``explicit``."""
 
     __slots__ = ("build_contexts", "builder", "hadolint_map", "rules", "severity_for")
 
@@ -62,8 +67,14 @@ class Linter:
         *,
         builder: str = "buildkit",
         severity_for: Callable[[str, str], str] | None = None,
+        explicit: Iterable[str] = (),
     ) -> None:
-        self.rules = [rule for rule in rules if builder in rule.builders]
+        named = frozenset(explicit)
+        self.rules = [
+            rule
+            for rule in rules
+            if builder in rule.builders and (not rule.explicit_only or rule.code in named)
+        ]
         self.builder = builder
         self.severity_for = severity_for or (lambda code, default: default)
         self.hadolint_map = hadolint_map(rules)
@@ -120,10 +131,11 @@ class Linter:
             [(node.start_line, node.end_line) for node in dockerfile.instructions],
             self.hadolint_map,
         )
-        template = context.template is not None
+        if context.template is not None:  # a template: skipped, unless a rule says what it is
+            selected = [rule for rule in selected if rule.lints_templates]
+            if not selected:
+                result.skipped = context.template
         for rule in selected:
-            if template and not rule.lints_templates:
-                continue
             violations, failure = _run_rule(rule, context)
             if failure is not None:
                 result.findings.append(self._finding(_InternalError(), failure, source))
@@ -230,10 +242,11 @@ def instantiate(rule_classes: Iterable[type[Rule]]) -> list[Rule]:
 
 
 def default_linter(*, builder: str = "buildkit", select: Sequence[str] | None = None) -> Linter:
-    """A linter with every installed rule, or those whose code starts with a selector."""
+    """A linter with every installed rule, or those whose code starts with a selector
+    (a rule that runs only when selected by its code: when a selector is its code)."""
     from lintlayers.registry import load_rules
 
     classes = load_rules()
     if select is not None:
         classes = [cls for cls in classes if any(cls.code.startswith(s) for s in select)]
-    return Linter(instantiate(classes), builder=builder)
+    return Linter(instantiate(classes), builder=builder, explicit=select or ())

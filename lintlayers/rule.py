@@ -43,6 +43,9 @@ class Rule:
     lints_templates: ClassVar[bool] = False
     """Whether the rule runs on a template (``Dockerfile.j2``...): only a rule that says
     what the file is does; the others would report the template language's syntax."""
+    explicit_only: ClassVar[bool] = False
+    """Whether the rule runs only when selected by its exact code (``--select LL002``),
+    never through ``ALL``, its category or a prefix of its code."""
 
     def check(self, context: RuleContext) -> Iterable[Violation]:
         raise NotImplementedError

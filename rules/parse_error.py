@@ -20,7 +20,7 @@ class ParseErrorRule(Rule):
     instruction: an unknown instruction, an instruction without its arguments,
     an unknown flag, an exec form that is not an array of strings, an
     unterminated heredoc, a bad parser directive. A template of a Dockerfile
-    (`Dockerfile.j2`, lines starting with `{{` or `{%`) is left to LL002.
+    (`Dockerfile.j2`, lines starting with `{{` or `{%`) is skipped (see LL002).
 
     ## Why it matters
     BuildKit refuses to build a Dockerfile with any of these. lintlayers keeps

@@ -13,15 +13,23 @@ if TYPE_CHECKING:
 
 
 class TemplateFile(Rule):
-    """Reports a file that is a template of a Dockerfile, not a Dockerfile: it is not linted.
+    """Reports a file that is a template of a Dockerfile, when selected by its code.
 
     ## What it does
-    Says, once per file, that the file is a template (`Dockerfile.template`,
-    `*.Dockerfile.j2`, `Dockerfile.tt`, a cookiecutter folder, or a file that
-    does not parse because lines start with `{{`, `{%` or `<%`). No other rule
-    runs on it: their findings would be about the template language's syntax
-    (one parse error per template tag) or about text that the rendering
-    replaces.
+    A template (`Dockerfile.template`, `*.Dockerfile.j2`, `Dockerfile.tt`, a
+    cookiecutter folder, or a file that does not parse because lines start with
+    `{{`, `{%` or `<%`) is not linted: no rule runs on it, since their findings
+    would be about the template language's syntax (one parse error per template
+    tag) or about text that the rendering replaces. By default the file is
+    skipped with a note, like a file a linter cannot read: the text report
+    prints `note: skipped N template files` on stderr (not with `--quiet`), the
+    JSON report lists it under `skipped`, SARIF as a tool execution
+    notification, JUnit as a skipped case; the exit status is not affected.
+
+    This rule runs only when selected by its exact code (`--select LL002`,
+    `extend-select = ["LL002"]`; never through `ALL` or its category): then
+    each template gets one finding saying what it is instead of the note, for
+    a CI that must fail on templates among the paths it lints.
 
     ## Why it matters
     Linting a template as a Dockerfile buries the one useful fact under dozens
@@ -47,8 +55,9 @@ class TemplateFile(Rule):
     name = "template-file"
     category = "correctness"
     severity = "info"
-    summary = "The file is a template, not a Dockerfile: lint what it renders to"
+    summary = "The file is a template, not a Dockerfile (off unless selected by its code)"
     lints_templates = True
+    explicit_only = True
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         kind = context.template

@@ -396,7 +396,8 @@ def test_json_report_structure() -> None:
         make_finding(severity="error", start=(1, 1), end=(1, 5), code="LL001", name="parse"),
     ]
     report = json.loads(render("json", findings, context))
-    assert report["schema_version"] == "1.1"
+    assert report["schema_version"] == "1.2"
+    assert report["skipped"] == []
     assert report["tool"] == {"name": "lintlayers", "version": "9.9.9"}
     assert report["summary"] == {
         "files": 4,

@@ -57,6 +57,7 @@ class ReportContext:
         "fixed",
         "paths",
         "rule_docs",
+        "skipped",
         "sources",
         "statistics",
         "tool_version",
@@ -73,6 +74,7 @@ class ReportContext:
         tool_version: str = __version__,
         rule_docs: dict[str, str] | None = None,
         paths: Sequence[str] = (),
+        skipped: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.sources: dict[str, SourceText] = sources if sources is not None else {}
         """File path -> its text, to show the offending lines."""
@@ -88,6 +90,14 @@ class ReportContext:
         """Code -> one-line description (SARIF ``shortDescription``)."""
         self.paths = tuple(paths)
         """The files checked, in order, when known (JUnit lists the clean ones too)."""
+        self.skipped = tuple(skipped)
+        """``(path, what it is)`` of each file no rule linted: a template of a Dockerfile
+        (``"a Jinja template"``)."""
+
+
+def skipped_message(kind: str) -> str:
+    """Why a file was skipped, in one phrase: ``a Jinja template, not a Dockerfile``."""
+    return f"{kind}, not a Dockerfile"
 
 
 def get_reporter(fmt: str) -> Reporter:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import SEVERITIES
-from lintlayers.reporters.base import TOOL_NAME, sorted_findings
+from lintlayers.reporters.base import TOOL_NAME, skipped_message, sorted_findings
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -12,12 +12,13 @@ if TYPE_CHECKING:
     from lintlayers.diagnostics import Finding
     from lintlayers.reporters.base import ReportContext
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 """Bumped in its minor part for additions, in its major part for breaking changes."""
 
 
 def report(findings: list[Finding], out: TextIO, context: ReportContext) -> None:
-    """Write one JSON object with the tool, the sorted findings and a summary."""
+    """Write one JSON object with the tool, the sorted findings, the files skipped and a
+    summary."""
     import json
 
     json.dump(build(findings, context), out, indent=2)
@@ -34,6 +35,10 @@ def build(findings: list[Finding], context: ReportContext) -> dict[str, object]:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": context.tool_version},
         "findings": [finding_dict(finding) for finding in ordered],
+        "skipped": [
+            {"file": path, "reason": "template", "message": skipped_message(kind)}
+            for path, kind in context.skipped
+        ],
         "summary": {
             "files": context.files_checked,
             "findings": len(ordered),

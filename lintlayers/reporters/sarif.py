@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from lintlayers.reporters.base import INFORMATION_URI, TOOL_NAME, sorted_findings
+from lintlayers.reporters.base import (
+    INFORMATION_URI,
+    TOOL_NAME,
+    skipped_message,
+    sorted_findings,
+)
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -42,17 +47,31 @@ def build(findings: list[Finding], context: ReportContext) -> dict[str, object]:
         "informationUri": INFORMATION_URI,
         "rules": [_rule(first_by_code[code], context.rule_docs) for code in codes],
     }
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [
-            {
-                "tool": {"driver": driver},
-                "columnKind": "unicodeCodePoints",
-                "results": [_result(finding, rule_index[finding.code]) for finding in ordered],
-            }
-        ],
-    }
+    run: dict[str, object] = {"tool": {"driver": driver}}
+    if context.skipped:
+        run["invocations"] = [_invocation(context.skipped)]
+    run["columnKind"] = "unicodeCodePoints"
+    run["results"] = [_result(finding, rule_index[finding.code]) for finding in ordered]
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+SKIPPED_NOTIFICATION = "skipped-template"
+"""The descriptor id of the notification saying a file was skipped as a template."""
+
+
+def _invocation(skipped: tuple[tuple[str, str], ...]) -> dict[str, object]:
+    """The run's invocation, with a tool execution notification (level ``note``) per
+    file skipped as a template: not a result, since nothing in the file is wrong."""
+    notifications = [
+        {
+            "descriptor": {"id": SKIPPED_NOTIFICATION},
+            "level": "note",
+            "message": {"text": f"Skipped: {skipped_message(kind)}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(path)}}}],
+        }
+        for path, kind in skipped
+    ]
+    return {"executionSuccessful": True, "toolExecutionNotifications": notifications}
 
 
 def _rule(finding: Finding, rule_docs: dict[str, str]) -> dict[str, object]:
