@@ -844,7 +844,7 @@ _NODE_GLOBAL = {
         ("rustup", {"component", "target", "toolchain", "default", "install", "update", "show"}),
         ("npm", _NODE_GLOBAL),
         ("pnpm", _NODE_GLOBAL),
-        ("pip", set()),
+        ("pip", {"uninstall", "freeze", "list", "show", "check"}),
     ],
 )
 def test_global_actions(name: str, actions: set[str]) -> None:

@@ -8,7 +8,7 @@ a name in two blocks is an error at import). An entry says:
   (reads the paths it names), ``operands`` (writes each path it names), ``system``
   (a distro tool: reads and writes the system directories), ``language`` (a language
   package manager: its table in ``model.package_managers``, then per-tool rules), or
-  the name of a handler of ``reorder.run_model`` (``tar``, ``download``, ``git``...)
+  the name of a handler of ``model.command_writes`` (``tar``, ``download``, ``git``...)
   for a command whose arguments need reading. ``unknown``: lintlayers cannot tell,
   and every consumer assumes it reads and writes everything.
 - ``cost``: its cost class (``COST_CLASSES``), refined per subcommand by ``work_of``.
@@ -159,7 +159,7 @@ _family(
     READER, FILES, NAMED,
 )  # fmt: skip
 """Programs that read the paths they name and write only standard output (``find`` and
-``sed -i`` are read more closely by their handler in ``reorder.run_model``)."""
+``sed -i`` are read more closely by their handler in ``model.command_writes``)."""
 
 _family(
     ("mkdir", "rm", "rmdir", "unlink", "shred", "tee", "truncate", "dos2unix", "setfacl",
@@ -169,9 +169,9 @@ _family(
 """Programs that write each path they name (``yq -i``, ``dos2unix`` edit in place)."""
 
 OPERAND_OPTIONS: dict[str, tuple[str, ...]] = {
-    "mkdir": ("-m", "--mode", "-Z", "--context"),
+    "mkdir": ("-m", "--mode"),  # ``-Z`` is a flag; ``--context=CTX`` takes ``=``
     "truncate": ("-s", "--size", "-r", "--reference"),
-    "mkfifo": ("-m", "--mode", "-Z", "--context"),
+    "mkfifo": ("-m", "--mode"),
     "setfacl": ("-m", "--modify", "-x", "--remove", "-M", "--modify-file", "-X",
                 "--remove-file", "--set", "--set-file"),
     "strip": ("-o", "-R", "--remove-section", "-K", "--keep-symbol", "-N", "--strip-symbol"),
@@ -194,7 +194,7 @@ _family(("curl", "wget"), "download", DOWNLOAD, NAMED, True)
 _family(("git",), "git", FILES, NAMED, None)  # ``git clone``/``fetch``: DOWNLOAD (work_of)
 _family(sorted(POSIX_SHELLS - {"busybox"}), "shell", FILES, NAMED, None, ENV_CODE)
 _family(("busybox",), "shell", FILES, NAMED, None)  # ``busybox wget``: an applet
-"""Commands whose arguments their handler in ``reorder.run_model`` reads."""
+"""Commands whose arguments their handler in ``model.command_writes`` reads."""
 
 _family(
     ("apt-get", "apt", "aptitude", "apt-key", "apt-mark", "apt-cache", "apt-config", "dpkg",
@@ -237,7 +237,7 @@ _family(("sbt",), LANGUAGE, COMPILE, PROJECT, None, ENV_ANY)
 _family(("virtualenv",), LANGUAGE, FILES, NAMED)
 """Language package managers and toolchains: dependency installs come from
 ``model.package_managers``; the rest is decided per subcommand (``work_of``, and the
-tool rules of ``reorder.run_model``)."""
+tool rules of ``model.command_writes``)."""
 _env(("npm", "yarn", "pnpm", "bun"), ENV_SCRIPTS)
 _env(("python", "python2", "python3"), ENV_CODE)
 _env(("cargo", "mvn", "mvnw", "gradle", "gradlew"), ENV_ANY)  # build.rs, plugins, build scripts

@@ -33,7 +33,7 @@ no installer matches (``None``: every use installs, ``cpanm Module``).
 ``global_actions`` are the subcommands that write only the tool's global places (its
 prefix, home and caches) and, for ``config``, its settings: ``cargo install ripgrep``,
 ``go install pkg@v1``, ``corepack enable``; the reorder engine reads them
-(``reorder.run_model``). A toolchain manager or package manager that is no
+(``model.command_writes``). A toolchain manager or package manager that is no
 ecosystem's (``corepack``, ``rustup``, ``pipx``, ``pecl``, ``bower``) keeps the same
 facts in the command table (``model.commands``); ``settings_of``, ``adds_of`` and
 ``global_actions_of`` look in both. ``path_options`` are the options whose value is a
@@ -345,7 +345,10 @@ _PIP_PATH_OPTIONS = (
     "--find-links",
 )  # fmt: skip
 _PIP_DIR_VARIABLES = ("VIRTUAL_ENV", "PIP_TARGET", "PIP_PREFIX", "PYTHONUSERBASE", "PIP_CACHE_DIR")
-_NPM_VALUES = ("--registry", "--cache", "--userconfig", "--loglevel", "--omit", "--include")
+_NPM_VALUES = (
+    "--registry", "--cache", "--userconfig", "--loglevel", "--omit", "--include", "-w",
+    "--workspace",
+)  # fmt: skip
 _MAVEN_VALUES = (
     "-s", "--settings", "-gs", "--global-settings", "-P", "-pl", "--projects", "-T",
     "--threads", "-rf", "--resume-from", "-t", "--toolchains", "-l", "--log-file",
@@ -430,6 +433,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         settings=(),
         adds=frozenset({"install", "download", "wheel", "sync"}),
         path_options=_PIP_PATH_OPTIONS,
+        global_actions=frozenset({"uninstall", "freeze", "list", "show", "check"}),
         dir_variables=(
             "VIRTUAL_ENV",
             "PIP_TARGET",
@@ -624,7 +628,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
                 "",
                 ("npm",),
                 (("ci",), ("install",), ("i",), ("clean-install",), ("install-clean",)),
-                dir_options=("--prefix",),
+                dir_options=("--prefix", "-C"),
                 value_options=_NPM_VALUES,
             ),
         ),
@@ -1531,6 +1535,23 @@ def adds_of(name: str) -> frozenset[str] | None:
     empty if none, ``None`` if every use does."""
     holder = _holder(name)
     return holder.adds if holder is not None else frozenset()
+
+
+def value_options_of(tool: str) -> frozenset[str]:
+    """The options of ``tool`` that take a separate value, from its installers in the table
+    (``value_options``, ``dir_options`` and ``manifest_options``)."""
+    return frozenset(
+        option
+        for entry in ECOSYSTEMS
+        if tool in entry.tools
+        for installer in (*entry.installs, *entry.implicit)
+        if tool in installer.names
+        for option in (
+            *installer.value_options,
+            *installer.dir_options,
+            *installer.manifest_options,
+        )
+    )
 
 
 def global_actions_of(name: str) -> frozenset[str]:

@@ -190,7 +190,7 @@ def _match(installer: Installer, argv: list[str]) -> InstallMatch | None:
         if tuple(positionals[: len(subcommand)]) != subcommand:
             continue
         rest = positionals[len(subcommand) :]
-        if installer.local_only and not all(_is_local_package(value) for value in rest):
+        if installer.local_only and not all(_is_local_package(value, subcommand) for value in rest):
             return None  # ``go install pkg@v1``: reads nothing of the project
         if installer.project_positional and len(rest) <= 1:
             pass
@@ -293,9 +293,38 @@ def _is_local(value: str) -> bool:
     return bool(_LOCAL_PATH.search(value)) or value == "."
 
 
-def _is_local_package(value: str) -> bool:
-    """A package pattern of the project itself (``.``, ``./cmd/...``, ``main.go``)."""
-    return value in (".", "..") or value.startswith(("./", "../", "/")) or value.endswith(".go")
+def _is_local_package(value: str, subcommand: tuple[str, ...] = ("install",)) -> bool:
+    """A package pattern the project itself may hold: a path (``.``, ``./cmd/...``,
+    ``main.go``) or, but for ``go get``, an import path without ``@version``, which the go
+    command resolves in the current module (``go install github.com/me/app/cmd/x``, the
+    ``tool`` meta-package); ``pkg@v1`` is built outside it."""
+    if value in (".", "..") or value.startswith(("./", "../", "/")) or value.endswith(".go"):
+        return True
+    return subcommand != ("get",) and "@" not in value
+
+
+def builds_local(words: Sequence[str]) -> str:
+    """Why a tool's install subcommand builds packages of the project in its directory
+    (``go install ./cmd/x``, ``go install`` alone, ``cargo install --path .``); ``""`` when
+    it builds only what it downloads (``go install pkg@v1``, ``cargo install ripgrep``).
+    The go answer is ``match_implicit``'s reading of the package patterns."""
+    argv = normalize_argv(words)
+    if argv[:1] == ["cargo"]:
+        positional = [value for value in argv[1:] if not value.startswith("-")]
+        path = any(value == "--path" or value.startswith("--path=") for value in argv)
+        if positional[:1] == ["install"] and (path or not positional[1:]):
+            return "cargo install of a local crate"
+        return ""
+    for installer in _IMPLICIT_BY_NAME.get(argv[0], ()) if argv else ():
+        if not installer.local_only:
+            continue
+        positionals, _ = _split(argv[1:], installer)
+        for subcommand in installer.subcommands:
+            if subcommand and tuple(positionals[: len(subcommand)]) == subcommand:
+                rest = positionals[len(subcommand) :]
+                if not rest or any(_is_local_package(value, subcommand) for value in rest):
+                    return f"{' '.join((argv[0], *subcommand))} of local packages"
+    return ""
 
 
 def _is_file_name(value: str) -> bool:
