@@ -243,7 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     finally:
-        if gc.get_freeze_count() > frozen:  # called in-process (tests): collect all again
+        # Called in-process (tests pass ``argv``): collect all again. The command line
+        # (``argv`` None) exits next: frozen objects stay out of the collections the
+        # interpreter runs at exit (8% of a one-file check).
+        if argv is not None and gc.get_freeze_count() > frozen:
             gc.unfreeze()
         gc.enable()
 
