@@ -15,14 +15,19 @@ from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.steps import Step
     from lintlayers.shell.commands import SimpleCommand
 
 SYSTEM = frozenset({"apt", "apk", "yum", "dnf", "microdnf", "zypper", "pacman"})
 """System package managers: their caches are the size rules' (LL301, LL303, LL316)."""
+LOCK_BOUND = frozenset({"go"})
+"""Ecosystems whose build downloads only modules its lockfile lists: since Go 1.16 a
+build runs with ``-mod=readonly``, so a module that needs a download missing from
+``go.sum`` fails instead (and without ``go.mod`` there is no module to download for)."""
 
 
 class InstallWithoutCacheMount(Rule):
@@ -37,6 +42,14 @@ class InstallWithoutCacheMount(Rule):
     holds that tool's download cache. Stays quiet where a size rule already
     reports the cache left in the layer (LL304, LL305, LL316: their advice
     names the mount) and for system package managers.
+
+    A build that installs on the way is not reported when it can download
+    nothing: a Go build in a stage that holds no `go.sum` (the stage starts
+    from an image, and before the build only COPY/ADD of named context files,
+    none of them `go.sum`, put files in it) builds the standard library and
+    its own packages only: a module needing a download would fail without its
+    `go.sum` entries. So are builds with `GO111MODULE=off` or
+    `GOFLAGS=-mod=vendor`.
 
     ## Why it matters
     Whenever the install step re-runs (a manifest changed, an earlier step
@@ -83,18 +96,23 @@ class InstallWithoutCacheMount(Rule):
         }
         for steps in sequences(context):
             installed: set[str] = set()  # ecosystems an explicit install already fetched
-            for step in steps:
+            for position, step in enumerate(steps):
                 if step.keyword != "RUN":
                     continue
                 shipped = step.onbuild or reaches_image(context, step.stage)
                 scope = scopes.get(id(step.instruction))
                 stage_env = scope.values() if scope is not None else {}
                 run = effects(context, step)
-                yield from _check_run(run, shipped, installed, stage_env)
+                unlocked = _without_lockfiles(steps[:position])
+                yield from _check_run(run, shipped, installed, stage_env, unlocked)
 
 
 def _check_run(
-    run: RunEffects, shipped: bool, installed: set[str], stage_env: dict[str, str]
+    run: RunEffects,
+    shipped: bool,
+    installed: set[str],
+    stage_env: dict[str, str],
+    unlocked: Callable[[tuple[str, ...]], bool],
 ) -> Iterator[Violation]:
     reported: set[str] = set()
     for index, command in enumerate(run.commands):
@@ -106,6 +124,11 @@ def _check_run(
         environment = _environment(stage_env, run, index, command)
         if found.implicit and implicit_off(found.installer, environment):
             continue  # GO111MODULE=off, -mod=vendor in GOFLAGS...: the build downloads nothing
+        if found.implicit and found.installer.ecosystem in LOCK_BOUND:
+            lock_entry = ecosystem(found.installer.ecosystem)
+            writable = "-mod=mod" in [*found.argv, *environment.get("GOFLAGS", "").split()]
+            if lock_entry is not None and not writable and unlocked(lock_entry.lockfiles):
+                continue  # no go.sum in the stage: a build that downloaded would fail
         if not found.implicit:
             installed.add(found.installer.ecosystem)
         entry = ecosystem(found.installer.ecosystem)
@@ -131,8 +154,69 @@ def _check_run(
             help=(
                 f"a BuildKit cache mount keeps {entry.name}'s downloads between builds: "
                 f"`RUN {flags} ...`, on every RUN of the stage that uses them"
+                + _conflict(run, index, found.argv, entry.cleanup, kinds)
             ),
         )
+
+
+def _conflict(
+    run: RunEffects, index: int, argv: list[str], cleanup: tuple[str, ...], kinds: tuple[str, ...]
+) -> str:
+    """Advice on what of the RUN would defeat the mount: an option that turns the tool's
+    cache off (an option of one of its ecosystem's cleanups, ``pip install
+    --no-cache-dir``), or a later command of the RUN that removes the cache."""
+    flags = []
+    for item in cleanup:
+        words = item.split()
+        if len(words) > 2 and words[:2] == argv[:2]:
+            flags += [word for word in words[2:] if word.startswith("--") and word in argv]
+    if flags:
+        shown = ", ".join(f"`{flag}`" for flag in flags)
+        return f"; with the mount, drop {shown}: it would leave the mount unused"
+    if any(run.cache_handled(kind, index) == "removed" for kind in kinds):
+        return "; with the mount, drop the RUN's cache cleanup: it would empty the mount each build"
+    return ""
+
+
+def _without_lockfiles(before: list[Step]) -> Callable[[tuple[str, ...]], bool]:
+    """Whether the stage surely holds none of some lockfiles when the next step runs:
+    it starts from an image (not a stage of this file, not ONBUILD triggers), and the
+    steps ``before`` it ran no RUN and copied only named files of the context, none of
+    them such a lockfile (no folder, no other stage, no URL, no unpacked archive)."""
+
+    def answer(lockfiles: tuple[str, ...]) -> bool:
+        if not before or before[0].onbuild or before[0].stage.base_stage is not None:
+            return False
+        for step in before:
+            if step.keyword == "RUN":
+                return False
+            if step.keyword in ("COPY", "ADD") and not _named_files_only(step, lockfiles):
+                return False
+        return True
+
+    return answer
+
+
+def _named_files_only(step: Step, lockfiles: tuple[str, ...]) -> bool:
+    """Whether a COPY/ADD brings only named context files, none of them a lockfile."""
+    from fnmatch import fnmatchcase
+
+    from lintlayers.model.copy_args import ADD_ARCHIVE_SUFFIXES
+    from lintlayers.model.file_names import looks_like_file
+    from lintlayers.model.steps import copy_sources
+
+    parsed = step.copy_args
+    if not parsed.from_context or len(parsed.local_sources) != len(parsed.sources):
+        return False  # another stage or image, a URL, a git repository, a heredoc
+    for source in copy_sources(step):
+        name = source.rstrip("/").rpartition("/")[2]
+        if not name or "$" in source or not looks_like_file(name.lstrip("*?")):
+            return False  # a folder (its tree may hold anything) or an unknown value
+        if step.keyword == "ADD" and name.lower().endswith(ADD_ARCHIVE_SUFFIXES):
+            return False  # unpacked into the destination
+        if any(fnmatchcase(lock, name) for lock in lockfiles):
+            return False
+    return True
 
 
 def _mounted(run: RunEffects, targets: tuple[str, ...]) -> bool:

@@ -82,3 +82,73 @@ def test_corpus_podman_gopath_build() -> None:
 
     path = corpus_root() / "files" / "containers__podman" / "test__testvol__Containerfile"
     assert lint(path.read_text(encoding="utf-8"), CODE) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "FROM golang:1.22\nCOPY main.go .\nRUN go build -o /app main.go\n",
+        "FROM golang:1.22\nCOPY main.go go.mod ./\nRUN go build -o /app .\n",
+        "FROM golang:1.22\nWORKDIR /src\nCOPY *.go ./\nADD go.mod .\nRUN go build -o /app .\n",
+    ],
+)
+def test_a_go_build_in_a_stage_without_go_sum_is_not_reported(body: str) -> None:
+    """Without go.sum a module build that needed a download would fail: it downloads nothing."""
+    assert lint(body, CODE) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "FROM golang:1.22\nCOPY main.go go.mod go.sum ./\nRUN go build -o /app .\n",
+        "FROM golang:1.22\nCOPY go.* ./\nRUN go build -o /app .\n",
+        "FROM golang:1.22\nCOPY cmd cmd\nCOPY go.mod .\nRUN go build -o /app ./cmd\n",
+        "FROM golang:1.22\nCOPY main.go .\nRUN git clone https://e.com/x.git\nRUN go build .\n",
+        "FROM golang:1.22 AS base\nCOPY . .\nFROM base\nCOPY main.go .\nRUN go build .\n",
+        "FROM golang:1.22\nCOPY --from=src /go.sum .\nCOPY main.go .\nRUN go build .\n",
+        "FROM golang:1.22\nCOPY main.go go.mod ./\nRUN go build -mod=mod -o /app .\n",
+        "FROM golang:1.22\nENV GOFLAGS=-mod=mod\nCOPY main.go go.mod ./\nRUN go build .\n",
+        "FROM golang:1.22\nCOPY main.go go.mod ./\nRUN go mod download\n",
+    ],
+)
+def test_a_go_build_that_may_see_go_sum_is_still_reported(body: str) -> None:
+    """A folder, a glob, a clone or another stage may bring go.sum; -mod=mod writes it; an
+    explicit `go mod download` is no build."""
+    assert len(lint(body, CODE)) == 1
+
+
+def test_corpus_skaffold_examples_copy_no_go_sum() -> None:
+    """skaffold's examples copy main.go and a go.mod without requirements: nothing to fetch;
+    microservices-demo copies go.mod and go.sum for its `go mod download`."""
+    from corpus_support import corpus_root
+
+    files = corpus_root() / "files"
+    for name in (
+        "examples__docker-deploy__bert__Dockerfile",
+        "examples__custom-buildx__Dockerfile",
+        "pkg__skaffold__initializer__testdata__init__hello-no-manifest__Dockerfile",
+    ):
+        path = files / "GoogleContainerTools__skaffold" / name
+        assert lint(path.read_text(encoding="utf-8"), CODE) == [], name
+    path = files / "GoogleCloudPlatform__microservices-demo" / "src__shippingservice__Dockerfile"
+    [finding] = lint(path.read_text(encoding="utf-8"), CODE)
+    assert "`go mod download`" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("body", "advice"),
+    [
+        ("FROM python:3.12\nCOPY requirements.txt .\n"
+         "RUN pip install --no-cache-dir -r requirements.txt\n", "drop `--no-cache-dir`"),
+        ("FROM node:20\nCOPY package.json .\nONBUILD RUN npm install && npm cache clean --force\n",
+         "drop the RUN's cache cleanup"),
+        ("FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\n", None),
+    ],
+)  # fmt: skip
+def test_the_help_names_what_would_defeat_the_mount(body: str, advice: str | None) -> None:
+    """docker-library's onbuild images: `pip install --no-cache-dir`, `npm cache clean`."""
+    [finding] = lint(body, CODE)
+    if advice is None:
+        assert "drop" not in said(finding)
+    else:
+        assert advice in said(finding)
