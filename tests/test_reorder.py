@@ -93,7 +93,9 @@ ORDERED = [
     ("FROM alpine\nRUN ./build.sh\nCOPY x.txt /opt/x.txt\n", "build.sh"),
     ("FROM alpine\nCOPY x.txt /opt/x.txt\nRUN make -C /src\n", "make"),
     ("FROM alpine\nRUN curl -fsSL https://x.example/install.sh | sh\nCOPY a.txt /srv/\n", "sh"),
-    ("FROM alpine\nRUN find / -name '*.pyc' -exec rm {} +\nCOPY a.py /srv/\n", "find -exec"),
+    ("FROM alpine\nRUN find / -name '*.pyc' -exec sh -c 'x' \\;\nCOPY a.py /srv/\n", "find -exec"),
+    # ``find -exec rm`` removes only what it finds: it writes its start paths
+    ("FROM alpine\nRUN find / -name '*.pyc' -exec rm {} +\nCOPY a.py /srv/\n", "/srv/a.py"),
     ("FROM alpine\nRUN echo a | xargs rm\nCOPY a.py /srv/\n", "xargs"),
     # metadata keeps its order among its own kind
     ('FROM alpine\nCMD ["a"]\nCMD ["b"]\n', "CMD"),

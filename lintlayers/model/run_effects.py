@@ -9,13 +9,18 @@ flags are ``lintlayers.model.mounts``; where package managers keep their data,
 
 from __future__ import annotations
 
-from lintlayers.model.commands import leaves_of
+from lintlayers.model.command_writes import (
+    DIR,
+    command_writes,
+    download_targets,
+    extracted_archives,
+    url_basename,
+)
 from lintlayers.model.copy_args import ADD_ARCHIVE_SUFFIXES
 from lintlayers.model.mounts import COVERING_MOUNTS, parse_mounts
-from lintlayers.model.package_commands import CACHE_DIRS, package_cleans
+from lintlayers.model.package_commands import CACHE_DIRS
 from lintlayers.model.paths import (
     TYPICAL_CHILD_NAME,
-    clone_directory,
     covers,
     expand_known,
     has_glob,
@@ -28,17 +33,13 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.context import RuleContext, RunScript
+    from lintlayers.model.command_writes import CommandWrites
     from lintlayers.model.commands import CommandFacts
     from lintlayers.model.mounts import Mount
     from lintlayers.model.steps import Step
     from lintlayers.shell.commands import ShellWord, SimpleCommand
 
-_TAR_VALUE_LETTERS = frozenset("bCfFgHIKLNTVX")
-_FIND_FILTERS = frozenset(
-    {"-name", "-iname", "-path", "-ipath", "-wholename", "-regex", "-iregex", "-mtime",
-     "-mmin", "-newer", "-size", "-user", "-group", "-perm", "-empty", "-links", "-atime",
-     "-ctime", "-amin", "-cmin", "-prune", "-not", "!", "-o", "-or"}
-)  # fmt: skip
+__all__ = ["download_targets", "extracted_archives"]  # the size rules' entry point to them
 
 
 class Removal:
@@ -99,7 +100,7 @@ def copy_creations(step: Step) -> list[Creation]:
             name = value.rstrip("/").rpartition("/")[2]
             file_like = not value.endswith("/") and looks_like_file(name)
         else:
-            name, file_like = _url_basename(value), source.kind != GIT
+            name, file_like = url_basename(value), source.kind != GIT
         unpacked = (
             step.keyword == "ADD" and source.kind == LOCAL and name.endswith(ADD_ARCHIVE_SUFFIXES)
         )
@@ -133,6 +134,7 @@ class RunEffects:
     __slots__ = (
         "_creations",
         "_facts",
+        "_writes",
         "commands",
         "cwds",
         "env",
@@ -166,28 +168,41 @@ class RunEffects:
         self.removals: list[Removal] = []
         self._creations: list[Creation] | None = None
         self._facts: dict[int, CommandFacts] = {}
+        self._writes: dict[int, CommandWrites] = {}
         walk = CommandWalk(self.commands, step.workdir, self.env, self.home)
         self.walk = walk
         self.cwds = walk.cwds
-        for index, command in enumerate(self.commands):
-            self._removals(index, command)
+        for index in range(len(self.commands)):
+            self._removals(index)
 
-    def _removals(self, index: int, command: SimpleCommand) -> None:
-        name = command.name
-        if not command.words or name in ("export", "declare", "local", "cd", "pushd"):
-            return
-        if name in ("rm", "unlink", "find"):
-            values = command.positional_args() if name != "find" else _find_deletes(command)
-            env = self.walk.envs[index]
-            cwd = self.cwds[index]
-            for value in values:
-                expanded = self.walk.expand(value, env)
-                if expanded:  # an empty variable removes nothing
-                    self.removals.append(Removal(index, join(cwd, expanded)))
-        else:
-            for kind in package_cleans(command):
-                for path in self.cache_dirs(kind, index):
-                    self.removals.append(Removal(index, path + "/*"))
+    def _removals(self, index: int) -> None:
+        """What command ``index`` surely removes (``model.command_writes``)."""
+        found = self.writes(index)
+        env = self.walk.envs[index]
+        cwd = self.cwds[index]
+        for value in found.removes:
+            expanded = self.walk.expand(value, env)
+            if expanded:  # an empty variable removes nothing
+                self.removals.append(Removal(index, join(cwd, expanded)))
+        for kind in found.cleans:
+            for path in self.cache_dirs(kind, index):
+                self.removals.append(Removal(index, path + "/*"))
+
+    def writes(self, index: int) -> CommandWrites:
+        """What command ``index`` reads, writes, creates and removes: the one answer of
+        ``model.command_writes``, which the reorder engine reads too."""
+        found = self._writes.get(index)
+        if found is None:
+            found = self._writes[index] = command_writes(
+                self.commands[index], self.command_env(index)
+            )
+        return found
+
+    def command_env(self, index: int) -> dict[str, str]:
+        """The variables command ``index`` runs with: ``env_at`` plus its own assignments."""
+        env = self.walk.envs[index]
+        command = self.commands[index]
+        return assign(env, command.assignments) if command.assignments else env
 
     def facts(self, index: int) -> CommandFacts:
         """What command ``index`` does, from the one RUN model (``model.commands``): its
@@ -253,9 +268,7 @@ class RunEffects:
         The first entry is where the data most likely is.
         """
         command = self.commands[index]
-        env = self.walk.envs[index]
-        if command.assignments:
-            env = assign(env, command.assignments)
+        env = self.command_env(index)
         wrapped = _wrapper_user(command)
         home = home_of(wrapped) if wrapped else env.get("HOME") or self.home
         root = is_root_user(wrapped or self.step.user)
@@ -353,32 +366,17 @@ class RunEffects:
 
     def _find_creations(self) -> list[Creation]:
         found: list[Creation] = []
-        for index, command in enumerate(self.commands):
-            for kind in leaves_of(command):
+        for index in range(len(self.commands)):
+            written = self.writes(index)
+            for kind in written.leaves:
                 for path in self.cache_dirs(kind, index)[:1]:
                     found.append(Creation(index, path, kind))
-            for value in download_targets(command):
-                found.append(Creation(index, self.resolve(index, value), "download"))
-            name = command.name
-            if name == "git" and command.args[:1] == ["clone"]:
-                positional = command.positional_args(
-                    ("-b", "--branch", "--depth", "-o", "--origin", "-c", "--config", "-j")
-                )
-                if len(positional) >= 3:
-                    found.append(Creation(index, self.resolve(index, positional[2]), "clone", True))
-                elif len(positional) == 2:
-                    base = clone_directory(positional[1])
-                    if base:
-                        found.append(Creation(index, self.resolve(index, base), "clone", True))
-            elif name in ("cp", "mv") and len(command.positional_args(("-t",))) >= 2:
-                found.append(
-                    Creation(index, self.resolve(index, command.positional_args()[-1]), "file")
-                )
-            elif name == "mkdir":
-                for value in command.positional_args(("-m", "--mode")):
-                    path = self.resolve(index, value)
-                    if any(is_within(cwd, path) for cwd in self.cwds[index + 1 :]):
-                        found.append(Creation(index, path, "dir"))
+            for created in written.creates:
+                path = self.resolve(index, created.word)
+                if created.kind != DIR:
+                    found.append(Creation(index, path, created.kind, created.deep))
+                elif any(is_within(cwd, path) for cwd in self.cwds[index + 1 :]):
+                    found.append(Creation(index, path, DIR))  # made, then entered with cd
         return found
 
     def leftovers(self) -> list[Creation]:
@@ -391,130 +389,6 @@ class RunEffects:
                 continue
             kept.append(creation)
         return kept
-
-
-def _find_deletes(command: SimpleCommand) -> list[str]:
-    """Start paths of ``find P... -delete`` (or ``-exec rm``) with no name filter."""
-    args = command.args
-    starts: list[str] = []
-    index = 0
-    while index < len(args) and not args[index].startswith(("-", "(", "!")):
-        starts.append(args[index])
-        index += 1
-    rest = args[index:]
-    deletes = "-delete" in rest or any(
-        value in ("-exec", "-execdir") and position + 1 < len(rest) and rest[position + 1] == "rm"
-        for position, value in enumerate(rest)
-    )
-    if not deletes or any(value in _FIND_FILTERS for value in rest):
-        return []
-    return starts
-
-
-def download_targets(command: SimpleCommand) -> list[str]:
-    """Files ``curl``/``wget`` write (as written), output redirects included.
-
-    Not ``-`` (standard output) nor ``/dev/*``.
-    """
-    name = command.name
-    targets: list[str] = []
-    if name == "curl":
-        outputs = command.flag_values("-o", "--output")
-        urls = [value for value in command.positional_args(_CURL_VALUE_OPTIONS) if "://" in value]
-        if command.has_flag("-O", "--remote-name", "--remote-name-all"):
-            targets.extend(_url_basename(url) for url in urls[len(outputs) :])
-        targets.extend(outputs)
-        directory = command.flag_value("--output-dir")
-        if directory:
-            targets = [
-                value if value.startswith("/") else directory.rstrip("/") + "/" + value
-                for value in targets
-            ]
-    elif name == "wget":
-        output = command.flag_value("-O", "--output-document")
-        if output is not None:
-            targets.append(output)
-        else:
-            directory = command.flag_value("-P", "--directory-prefix")
-            for url in command.positional_args(_WGET_VALUE_OPTIONS):
-                if "://" in url:
-                    base = _url_basename(url)
-                    targets.append(directory.rstrip("/") + "/" + base if directory else base)
-    if name in ("curl", "wget"):  # ``curl URL > file``
-        for operator, target in zip(command.redirect_ops, command.redirects, strict=False):
-            if operator in (">", ">>", ">|"):
-                targets.append(target.value)
-    return [value for value in targets if value and value != "-" and not value.startswith("/dev/")]
-
-
-_DECOMPRESSORS = {
-    "gunzip": (), "gzip": ("-d", "--decompress"), "bunzip2": (), "bzip2": ("-d", "--decompress"),
-    "unxz": (), "xz": ("-d", "--decompress"), "unlzma": (), "lzma": ("-d", "--decompress"),
-    "unzstd": (), "zstd": ("-d", "--decompress"),
-}  # fmt: skip
-
-
-def extracted_archives(command: SimpleCommand) -> list[str]:
-    """Archive files (as written) that ``command`` unpacks and keeps.
-
-    ``tar -x``, ``unzip``, ``7z x``, and decompressors that keep their input
-    (``gunzip -k``, ``zstd -d``); not ``-`` (standard input).
-    """
-    name = command.name
-    args = command.args
-    found: list[str] = []
-    if name in ("tar", "bsdtar", "gtar"):
-        if args and not args[0].startswith("-") and args[0].isalpha():  # ``tar xzf FILE``
-            letters = args[0]
-            if "x" in letters and "f" in letters:
-                position = 1 + sum(
-                    1 for letter in letters[: letters.index("f")] if letter in _TAR_VALUE_LETTERS
-                )
-                if position < len(args):
-                    found.append(args[position])
-        elif command.has_flag("-x", "--extract", "--get"):
-            found.extend(command.flag_values("-f", "--file"))
-    elif name == "unzip":
-        positional = command.positional_args(("-d", "-P", "-x", "-I", "-O"))
-        found.extend(positional[:1])
-    elif name in ("7z", "7za", "7zr"):
-        positional = command.positional_args()
-        if positional[:1] in (["x"], ["e"]) and len(positional) > 1:
-            found.append(positional[1])
-    elif name in _DECOMPRESSORS:
-        needs = _DECOMPRESSORS[name]
-        if needs and not command.has_flag(*needs):
-            return []
-        keeps = command.has_flag("-k", "--keep", "-c", "--stdout", "--to-stdout")
-        if name in ("zstd", "unzstd"):
-            keeps = not command.has_flag("--rm")  # zstd keeps its input by default
-        if keeps:
-            found.extend(command.positional_args(("-o", "-S", "--suffix")))
-    return [value for value in found if value and value != "-"]
-
-
-_CURL_VALUE_OPTIONS = (
-    "-o", "--output", "-H", "--header", "-u", "--user", "-d", "--data", "-X", "--request",
-    "-A", "--user-agent", "-e", "--referer", "-x", "--proxy", "--output-dir", "-w",
-    "--write-out", "-m", "--max-time", "--retry", "--connect-timeout", "-r", "--range",
-    "-T", "--upload-file", "-b", "--cookie", "-c", "--cookie-jar", "--cacert", "-E",
-    "--cert", "--key", "--retry-delay", "--retry-max-time", "-K", "--config", "-F", "--form",
-    "--data-binary", "--data-raw", "--resolve", "--limit-rate", "-Y", "-y", "-z",
-)  # fmt: skip
-_WGET_VALUE_OPTIONS = (
-    "-O", "--output-document", "-P", "--directory-prefix", "-o", "--output-file", "-a",
-    "-t", "--tries", "-T", "--timeout", "-U", "--user-agent", "--header", "-e", "-i",
-    "--user", "--password", "--http-user", "--http-password", "--ca-certificate", "-w",
-    "--wait", "--post-data", "--limit-rate", "--load-cookies", "--save-cookies",
-)  # fmt: skip
-
-
-def _url_basename(url: str) -> str:
-    path = url.split("?", 1)[0].split("#", 1)[0]
-    if "://" in path:
-        path = path.split("://", 1)[1]
-        path = path.partition("/")[2]
-    return path.rstrip("/").rpartition("/")[2]
 
 
 def _wrapper_user(command: SimpleCommand) -> str | None:

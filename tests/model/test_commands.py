@@ -10,10 +10,10 @@ import pytest
 
 from lintlayers.context import RuleContext
 from lintlayers.model import commands as C
+from lintlayers.model.command_writes import _HANDLERS
 from lintlayers.model.commands import COMMANDS, command_facts, work_of
 from lintlayers.reorder.effects import stage_effects
 from lintlayers.reorder.pathsets import PathSet
-from lintlayers.reorder.run_model import _HANDLERS
 from lintlayers.shell.commands import parse_shell
 from lintlayers.syntax.parser import parse
 
