@@ -22,6 +22,16 @@ if TYPE_CHECKING:
 LIGHT_WORK = frozenset({FILES, OTHER})
 """Kinds of work (``lintlayers.cache.costs``) cheap enough to re-run when a RUN merged
 after them is edited: no package or dependency install, no compile, no download."""
+SMALL_WRITERS = frozenset(
+    {"mkdir", "rmdir", "rm", "unlink", "mkfifo", "truncate", "setfacl", "touch", "ln", "tee",
+     "dos2unix", "sed", "setcap", "update-alternatives"}
+)  # fmt: skip
+"""Commands that leave no content of their own in a layer: a folder, a link, an empty
+file, a whiteout, an attribute, a text edited in place (``sed -i``)."""
+MODE_CHANGERS = frozenset({"chmod", "chown", "chgrp"})
+"""They copy what they change into the layer: a folder's entry, a file, or (``-R``) a tree."""
+COPIERS = frozenset({"cp", "mv", "install", "rsync"})
+"""Their destination holds what their sources hold."""
 
 
 class MergeableRuns(Rule):
@@ -44,12 +54,15 @@ class MergeableRuns(Rule):
     - the earlier RUN does light work only (file operations and commands
       lintlayers does not class as installs, builds or downloads): merged,
       editing the later RUN re-runs it too, which must cost little;
-    - the merge is worth it: two of the RUNs name the same path and at least
-      the later one may write it (a script fixed up by one and made
-      executable by the next, a directory made by one and given to a user by
-      the next), so both layers store it. RUNs that share nothing, or only
+    - the merge is worth it: one RUN fills a path with content of its own (a
+      copy, an unpacked archive, a recursive `chown`/`chmod`, a file of
+      unknown size made executable) and a later one writes that path again,
+      so both layers store that content. RUNs that share nothing, or only
       read the same files (`ls`, `stat`, `cat`), cost one layer each and
-      nothing else: not reported.
+      nothing else; so do RUNs whose shared path the earlier one only
+      created or changed in place (a folder made then given to a user, a
+      link, an empty file, a script or configuration file edited or made
+      executable: a few bytes or kB): not reported.
 
     A comment between two RUNs is taken as a reason to keep them apart. A
     later RUN that deletes what an install before it wrote is LL306's
@@ -71,16 +84,16 @@ class MergeableRuns(Rule):
     ```dockerfile
     FROM debian:12
     RUN useradd --create-home app
-    RUN mkdir -p /srv/data
-    RUN chown app /srv/data
+    RUN cp -r /usr/share/doc /srv/docs
+    RUN chown -R app /srv/docs
     ```
 
     ## Use instead
     ```dockerfile
     FROM debian:12
     RUN useradd --create-home app \
-        && mkdir -p /srv/data \
-        && chown app /srv/data
+        && cp -r /usr/share/doc /srv/docs \
+        && chown -R app /srv/docs
     ```
 
     ## Fix
@@ -156,47 +169,86 @@ def _edits(context: RuleContext, group: list[tuple[Instruction, Instruction, Edi
 
 
 def _same_files(context: RuleContext, runs: list[Instruction]) -> bool:
-    """Whether two of the RUNs name a common path (or one under the other) that a
-    command may write: a file one writes and a later one changes or deletes is stored
-    in both layers. Paths only read (``ls``, ``stat``, ``cat``) do not count."""
-    seen: set[str] = set()
+    """Whether a path that one of the RUNs fills with content of its own (``_written``:
+    a copy, an unpacked archive, a recursive change) is named again by a later RUN that
+    may write it: both layers store those bytes. Paths only created or changed in place
+    (a folder made, a link, a script made executable, a config edited) are bytes, and
+    paths only read (``ls``, ``stat``, ``cat``) are in no layer: neither counts."""
+    seen: set[str] = set()  # paths an earlier RUN filled
+    made: set[str] = set()  # folders the RUNs make
     for run in runs:
-        named = {path for command in context.commands(run) for path in _written(command)}
+        named: set[str] = set()
+        filled: set[str] = set()
+        for command in context.commands(run):
+            for path, bulk in _written(command, made):
+                named.add(path)
+                if bulk:
+                    filled.add(path)
         if any(
             path == other or path.startswith(other + "/") or other.startswith(path + "/")
             for path in named
             for other in seen
         ):
             return True
-        seen |= named
+        seen |= filled
     return False
 
 
-def _written(command: SimpleCommand) -> list[str]:
-    """The absolute paths (or from ``$HOME``, ``~``) a command names and may write."""
-    from lintlayers.model.commands import BUILTIN, QUIET, READER, entry, named_paths
+def _written(command: SimpleCommand, made: set[str]) -> list[tuple[str, bool]]:
+    """The absolute paths (or from ``$HOME``, ``~``) a command names and may write, each
+    with whether it may leave content of its own there (not just a folder, a link, a
+    mode or a small text file): ``made`` collects the folders ``mkdir`` makes."""
+    from lintlayers.model.commands import BUILTIN, QUIET, READER, USER_TOOLS, entry, named_paths
 
     view = command.effective()
-    found = entry(view.name or "")
+    name = view.name or ""
+    found = entry(name)
     if found is not None and found.files in (BUILTIN, QUIET):
         return []
     if found is not None and found.files == READER:
-        in_place = view.name == "sed" and any(
-            arg.startswith(("-i", "--in-place")) for arg in view.args
-        )
+        in_place = name == "sed" and any(arg.startswith(("-i", "--in-place")) for arg in view.args)
         if not in_place:
             return []
-    return [
+    paths = [
         path.rstrip("/")
         for path in named_paths(view)
         if path.startswith(("/", "$", "~")) and "/" in path.rstrip("/")
     ]  # no user name, mode, sed script or relative word
+    if name == "mkdir":
+        made.update(paths)
+    if name in SMALL_WRITERS or name in USER_TOOLS:
+        return [(path, False) for path in paths]
+    if name in MODE_CHANGERS:
+        recursive = any(
+            arg == "--recursive" or (arg[:1] == "-" and arg[1:2] != "-" and "R" in arg)
+            for arg in view.args
+        )
+        return [(path, recursive or not _small(path, made)) for path in paths]
+    if name in COPIERS and len(paths) > 1:
+        bulk = not all(_small_text(path) for path in paths[:-1])
+        return [*((path, False) for path in paths[:-1]), (paths[-1], bulk)]
+    return [(path, True) for path in paths]
+
+
+def _small(path: str, made: set[str]) -> bool:
+    """Whether a file or folder changed in place is bytes: a folder (made by ``mkdir``,
+    or at the top of the tree) or a small text file (a script, a configuration)."""
+    return path in made or path.count("/") == 1 or _small_text(path)
+
+
+def _small_text(path: str) -> bool:
+    from lintlayers.model.small_copies import SMALL_NAMES, SMALL_TEXT
+
+    name = path.rpartition("/")[2]
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    return extension in SMALL_TEXT or name in SMALL_NAMES
 
 
 def _help(runs: list[Instruction]) -> str:
     count = len(runs)
     return (
-        f"Two of them name the same path, which each of their layers stores; merged with "
+        "One of them fills a path that a later one writes again, so two layers store its "
+        "content; merged with "
         f"`&&` they make one layer and one cache step instead of {count}. No build argument, "
         "COPY or mount of its own makes one of them miss alone, and the RUN"
         f"{'s' if count > 2 else ''} before the last do{'' if count > 2 else 'es'} only light "

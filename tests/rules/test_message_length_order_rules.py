@@ -33,7 +33,7 @@ INLINE = {
     ),
     "runs": (
         "FROM debian:12\nRUN groupadd --system app && useradd --system --gid app app\n"
-        "RUN mkdir -p /srv/app/data /srv/app/logs\nRUN chown -R app:app /srv/app\n"
+        "RUN cp -r /usr/share/doc /srv/app\nRUN chown -R app:app /srv/app\n"
     ),
 }
 CORPUS = (
