@@ -32,7 +32,7 @@ from lintlayers.model.commands import (
     UNKNOWN,
     USER_TOOLS,
 )
-from lintlayers.model.paths import clone_directory
+from lintlayers.model.paths import clone_directory, has_glob
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -333,8 +333,14 @@ def _copy_like(found: CommandWrites, command: SimpleCommand, env: Mapping[str, s
     else:
         found.read(*sources)
     found.write(destination)
-    if name in ("cp", "mv") and sources:
-        found.creates.append(Created(destination, FILE))
+    if name in ("cp", "mv"):
+        into = bool(target_dir) or len(sources) > 1 or destination.endswith("/")
+        for value in sources if into else ():  # ``cp a b DIR/``: DIR/a and DIR/b
+            base = value.rstrip("/").rpartition("/")[2]
+            named = base not in ("", ".", "..") and not has_glob(base)
+            found.creates.append(Created(_under(destination, base) if named else destination, FILE))
+        if not into:
+            found.creates.append(Created(destination, FILE))
     if name == "install" and command.has_flag("-o", "--owner", "-g", "--group"):
         found.read("/etc/passwd", "/etc/group")
 

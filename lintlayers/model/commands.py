@@ -28,7 +28,7 @@ that ``model.package_managers`` recognises (its manifests are that table's answe
 not this one's), ``leaves`` (the package data it keeps: caches and indexes, from
 ``model.package_commands``) and ``environment`` (whether it may read any environment
 variable: ``model.environment``, LL102's question). The cache plan (costs, read sets), the reorder
-engine (``RunModel`` dispatches on ``files``) and the size rules read this module.
+engine and the size rules read this module (``model.command_writes`` dispatches on ``files``).
 """
 
 from __future__ import annotations
