@@ -20,6 +20,16 @@ if TYPE_CHECKING:
 KINDS = ("yum", "dnf", "zypper", "pacman", "conda")
 """Package data this rule reports; apt, apk, pip, npm and yarn have rules of their own
 (LL301, LL303, LL304, LL305)."""
+KEPT = {
+    "yum": "the repository metadata",
+    "dnf": "the repository metadata",
+    "zypper": "the repository metadata",
+    "pacman": "every downloaded package",
+    "conda": "every downloaded package",
+}
+"""What each kind's cache holds after an install by default: yum, dnf and zypper delete
+the packages once installed (``keepcache``/``keeppackages`` off) but keep the metadata of
+every repository (tens to hundreds of MB); pacman and conda keep the packages too."""
 CLEANUP = {"microdnf": "microdnf clean all", "tdnf": "tdnf clean all", "mamba": "mamba clean -afy"}
 """Cleanup commands of programs that share another's package data (``microdnf``: dnf's)."""
 
@@ -38,10 +48,12 @@ class PackageCacheKept(Rule):
     yarn have their own rules (LL301, LL303, LL304, LL305).
 
     ## Why it matters
-    These tools keep the downloaded packages and repository metadata in
-    `/var/cache/yum`, `/var/cache/dnf`, `/var/cache/zypp`,
-    `/var/cache/pacman/pkg` or the conda `pkgs` folder: often tens to hundreds
-    of MB that nothing in the running container reads. Cleaning up in a later
+    These tools keep what they downloaded in `/var/cache/yum`,
+    `/var/cache/dnf`, `/var/cache/zypp`, `/var/cache/pacman/pkg` or the conda
+    `pkgs` folder: the metadata of every repository (yum, dnf and zypper
+    delete the packages once installed unless told to keep them), and every
+    package too (pacman, conda); often tens to hundreds of MB that nothing in
+    the running container reads. Cleaning up in a later
     RUN does not help: the bytes stay in this layer.
 
     ## Example
@@ -88,7 +100,7 @@ def _check_run(context: RuleContext, run: RunEffects) -> Iterator[Violation]:
             if command.name == "micromamba" and entry is not None:
                 cleanup = next((item for item in entry.cleanup if "micromamba" in item), cleanup)
             label = CACHE_LABELS[kind]
-            help = f"{', '.join(CACHE_DIRS[kind])} keeps the downloaded packages; "
+            help = f"{', '.join(CACHE_DIRS[kind])} keeps {KEPT[kind]} it downloaded; "
             if context.builder == "buildkit":
                 help += (
                     f"keep it out of the image with a cache mount ({cache_mount_advice(kind)}) or "

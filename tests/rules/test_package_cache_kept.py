@@ -110,3 +110,29 @@ def test_corpus_caches_that_stay_out_of_the_layer(name: str, line: int) -> None:
     path = corpus_root() / "files" / name
     findings = lint(path.read_text(encoding="utf-8"), CODE)
     assert line not in [finding.location.line for finding in findings]
+
+
+@pytest.mark.parametrize(
+    ("base", "line", "kept"),
+    [
+        ("rockylinux:9", "RUN dnf install -y python3", "the repository metadata"),
+        ("opensuse/leap", "RUN zypper -n install curl", "the repository metadata"),
+        ("archlinux", "RUN pacman -Syu --noconfirm git", "every downloaded package"),
+        ("continuumio/miniconda3", "RUN conda install -y numpy", "every downloaded package"),
+    ],
+)
+def test_the_help_names_what_the_cache_holds(base: str, line: str, kept: str) -> None:
+    """yum, dnf and zypper delete installed packages by default: their metadata stays."""
+    [finding] = lint(f"FROM {base}\n{line}\n", CODE)
+    assert f"keeps {kept} it downloaded" in said(finding)
+
+
+def test_corpus_amazon_linux_yum_keeps_the_repository_metadata() -> None:
+    """carlossg/docker-maven on Amazon Linux 2023 (labeled worth): two yum RUNs, each keeps
+    the repository metadata in the shipped image."""
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "carlossg__docker-maven" / "amazoncorretto-17__Dockerfile"
+    found = lint(path.read_text(encoding="utf-8"), CODE)
+    assert [finding.location.line for finding in found] == [6, 7]
+    assert all("keeps the repository metadata it downloaded" in said(f) for f in found)
