@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 
 from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
-from lintlayers.model.package_commands import APT_VALUE_OPTIONS, apt_action, apt_action_word
+from lintlayers.model.debian import (
+    SOURCE,
+    biggest_added,
+    present,
+    recommends,
+    requested_name,
+    vendor_package,
+)
+from lintlayers.model.package_commands import APT_VALUE_OPTIONS, apt_action
+from lintlayers.model.package_installs import package_installs
 from lintlayers.model.paths import is_within
 from lintlayers.model.run_effects import effects
-from lintlayers.model.size_estimates import (
-    APT_RECOMMENDS_MB,
-    apt_recommends,
-    package_name,
-    root_image,
-)
+from lintlayers.model.size_estimates import MB, MEASURED, SizeEstimate, package_name, root_image
 from lintlayers.model.steps import copy_destination, reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -22,6 +26,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from lintlayers.context import RuleContext
+    from lintlayers.model.debian import Recommends
+    from lintlayers.model.package_installs import Install
+    from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.steps import Step
     from lintlayers.shell.commands import SimpleCommand
 
@@ -29,13 +36,11 @@ FLAG = "--no-install-recommends"
 _CONFIGURED = re.compile(r"apt::install-recommends\W+(?:0|false|no|off)\b", re.IGNORECASE)
 _OFF = frozenset({"0", "false", "no", "off"})
 APT_CONF = "/etc/apt"
-SMALL_MB = 2.0
-"""Measured recommends below this (summed over the packages) are not reported: adding the
-flag would save less than a missing recommended package risks."""
+SMALL_BYTES = 2 * MB
+"""Measured recommends below this are not reported: adding the flag would save less than
+a missing recommended package risks."""
 _SIMULATE = ("-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act")
 _REMOVES = frozenset({"remove", "purge", "autoremove", "autopurge"})
-_NODESOURCE = re.compile(r"nodesource", re.IGNORECASE)
-"""NodeSource's ``nodejs`` package recommends nothing (Debian's recommends nodejs-doc)."""
 _KEYSERVER = re.compile(r"--(?:recv-keys?|keyserver|fetch-keys|locate-keys?)\b")
 _GNUPG = frozenset({"gnupg", "gnupg2", "gpg", "gpg-agent", "gnupg-agent", "dirmngr"})
 """Packages whose recommends (gnupg, dirmngr) ``gpg --recv-keys`` needs."""
@@ -53,6 +58,8 @@ _DEV_CONTAINER = _CURL | {
 }  # fmt: skip
 """What the dev container images (``mcr.microsoft.com/devcontainers/*``, built with
 ``common-debian.sh``) install already."""
+_ALTERNATIVES = re.compile(r"\b(?:else|elif)\b|\|\||;;")
+"""Between two commands of a RUN: they may be alternatives of each other."""
 _INTENT = re.compile(r"^\s*#.*(?<![-\w])recommend", re.IGNORECASE | re.MULTILINE)
 """A comment about recommends above the install: the author chose them."""
 
@@ -69,24 +76,32 @@ class AptInstallRecommends(Rule):
     recommends off. Stages whose files cannot reach an image (used only as a
     `COPY --from` source of specific paths) are not checked.
 
-    Not reported when every package of the install is measured on Debian 12
-    and together they recommend less than 2 MB (`ca-certificates`, which
-    HTTPS needs, counted as needed): `curl`, `wget`, `gnupg`, `locales`,
-    `unzip`, most libraries. Nor when the recommends go or are needed
-    anyway: a later `apt-get purge --autoremove` of the package in the same
-    RUN, `gnupg`/`gpg` in a stage that runs `gpg --recv-keys` (which needs
-    `dirmngr`), NodeSource's `nodejs` (it recommends nothing), an
-    `apt-get install -s` (a simulation), a package the base image holds
-    already (`git` on `python:3`, `curl` on a .NET SDK or a dev container
-    image: installing it again adds nothing), or a comment about recommends
-    above the install (the author chose them).
+    Reported only when the recommends are measured to add at least 2 MB, and
+    the message names the size: it is computed from Debian 12's archive (the
+    packages' sizes and relations, `lintlayers/model/data/debian12_packages.tsv`)
+    the way apt installs them, counting neither what the same install requests
+    anyway (`dirmngr`'s recommend `gnupg` when `gnupg` is listed too), what an
+    earlier install of the stage installed, nor what the base image holds where
+    it is known (`git` on `python:3`, `curl` on a .NET SDK or a dev container
+    image). `ca-certificates`, which HTTPS needs, counts as needed, and so does
+    `systemd`'s recommend `dbus`. A versioned name Debian 12 lacks is measured
+    as its family's Debian 12 member (`php8.3-dev` as `php8.2-dev`). A package
+    Debian 12 does not have at all, or one from a vendor's repository the stage
+    adds (Microsoft's `azure-cli`, NodeSource's `nodejs`, Yarn's `yarn`), has
+    recommends that are not known here: it is not reported, nor is a variable
+    whose value is unknown. Nor when the recommends go or are needed anyway: a
+    later `apt-get purge --autoremove` of the package in the same RUN,
+    `gnupg`/`gpg` in a stage that runs `gpg --recv-keys` (which needs
+    `dirmngr`), an `apt-get install -s` (a simulation), an `apt-get -f install`
+    with no `dpkg -i` before it (nothing to resolve), or a comment about
+    recommends above the install (the author chose them).
 
     ## Why it matters
     Debian and Ubuntu install "recommended" packages by default: often tens or
     hundreds of MB (documentation, X libraries, compilers) that a container
     never uses. Measured on Debian 12: 12 MB more for `git`, 82 MB for `gcc`
     (and for most `-dev` packages, whose `libc6-dev` recommends a compiler),
-    379 MB for `python3-pip`; the message names the largest measured one.
+    379 MB for `python3-pip`.
 
     ## Example
     ```dockerfile
@@ -114,87 +129,164 @@ class AptInstallRecommends(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         configured: dict[int, bool] = {}  # stage index -> recommends turned off by its end
+        installed: dict[int, Installed] = {}  # stage index -> what its installs requested
         for steps in sequences(context):
             if not steps:
                 continue
             stage_text = "".join(_run_text(step) for step in steps if step.keyword == "RUN")
             needed = _GNUPG if _KEYSERVER.search(stage_text) else frozenset()
-            needed |= preinstalled(root_image(steps[0].stage))
-            nodesource = False  # whether the RUN text of the stage so far names NodeSource
+            base_image = preinstalled(root_image(steps[0].stage))
             stage = steps[0].stage
             off = configured.get(stage.base_stage.index, False) if stage.base_stage else False
+            before = installed.get(stage.base_stage.index) if stage.base_stage else None
             if steps[0].onbuild:
                 off = configured.get(stage.index, off)
+                before = installed.get(stage.index, before)
+            state = Installed(before)
+            text_so_far = ""  # the RUN text of the stage so far (which repositories it adds)
             for step in steps:
                 if step.keyword in ("COPY", "ADD") and _writes_apt_config(step):
                     off = True
                 if step.keyword != "RUN":
                     continue
                 text = _run_text(step)
-                nodesource = nodesource or bool(_NODESOURCE.search(text))
-                if off or not (step.onbuild or reaches_image(context, step.stage)):
-                    off = off or bool(_CONFIGURED.search(text))
-                    continue
+                text_so_far += text
+                checked = not off and (step.onbuild or reaches_image(context, step.stage))
                 run = effects(context, step)
-                for index, command in enumerate(run.commands):
-                    if apt_action(command) != "install" or _recommends_off(command):
-                        continue
-                    if command.has_flag(*_SIMULATE):
+                for install in package_installs(run):
+                    if install.system != "apt" or install.command.has_flag(*_SIMULATE):
                         continue  # a simulation installs nothing
-                    word = apt_action_word(command)
-                    if word is None:
-                        continue
-                    start, end = run.span_range(index, command.words[0], word)
-                    if _INTENT.search(_text_before(context, step, start)):
-                        continue
-                    nothing = set(needed) | _removed_later(run.commands[index + 1 :])
-                    if nodesource:
-                        nothing.add("nodejs")
-                    named = command.positional_args(APT_VALUE_OPTIONS)[1:]
-                    packages = [name for name in named if package_name(name) not in nothing]
-                    if named and not packages:
-                        continue  # what it would save is there already, removed or needed
-                    found = _waste(packages)
-                    if found is None:
-                        continue
-                    waste, detail = found
-                    fix = None
-                    if word.raw == "install":
-                        fix = Fix(
-                            f"Add `{FLAG}` (unsafe: installs fewer packages)",
-                            [Edit.insert(run.word_range(index, word)[1], " " + FLAG)],
-                            UNSAFE,
+                    command = install.command
+                    with_recommends = not off and not _recommends_off(command)
+                    if checked and with_recommends:
+                        found = self._finding(
+                            context, step, run, install, needed, base_image, state, text_so_far
                         )
-                    yield Violation(
-                        start,
-                        end,
-                        f"`{command.name} install` without `{FLAG}` {waste}",
-                        fix,
-                        help=f"{detail}; add `{FLAG}` and list what the image really needs",
-                    )
+                        if found is not None:
+                            yield found
+                    state.add(install, run, with_recommends=with_recommends)
+                state.end_run()
                 off = off or bool(_CONFIGURED.search(text))
             if not steps[0].onbuild:
                 configured[stage.index] = off
+                installed[stage.index] = state
 
-
-def _waste(packages: list[str]) -> tuple[str, str] | None:
-    """What the recommended packages of an install add (for the message) and the detail;
-    ``None`` when every package is measured and together they add less than ``SMALL_MB``."""
-    found = apt_recommends(packages)
-    names = [package_name(name) for name in packages]
-    known = bool(names) and all(name in APT_RECOMMENDS_MB for name in names)
-    if known and sum(APT_RECOMMENDS_MB[name] for name in names) < SMALL_MB:
-        return None
-    if found is not None and found[0].low:
-        size, name = found
-        return (
-            f"adds {size.text()} of recommended packages",
-            f"{size.text()} for {name} alone, {size.source}",
+    def _finding(
+        self,
+        context: RuleContext,
+        step: Step,
+        run: RunEffects,
+        install: Install,
+        needed: frozenset[str],
+        base_image: frozenset[str],
+        state: Installed,
+        repositories: str,
+    ) -> Violation | None:
+        """The finding of one ``apt-get install`` with recommends, if they add enough."""
+        index, command, word = install.index, install.command, install.word
+        if word is None:
+            return None
+        start, end = run.span_range(index, command.words[0], word)
+        if _INTENT.search(_text_before(context, step, start)):
+            return None
+        removed = _removed_later(run.commands[index + 1 :])
+        names: list[str] = []
+        unknown: list[str] = []
+        for token in install.tokens:
+            name = requested_name(token)
+            if name is None:
+                unknown.append(token)  # a variable, a glob: nothing known
+            elif name in needed or name in removed:
+                continue  # their recommends are needed, or go again in the same RUN
+            elif vendor_package(name, repositories):
+                unknown.append(name)  # another repository's package: its recommends unknown
+            else:
+                names.append(name)
+        if not install.tokens:
+            if not any(_dpkg_installs(earlier) for earlier in run.commands[:index]):
+                return None  # `apt-get -f install` with nothing left broken installs nothing
+            waste = "also installs recommended packages"
+            detail = "it resolves dependencies with their recommends, often tens of MB"
+        else:
+            found = recommends(names, state.present(base_image, context, run, index))
+            unknown += found.unknown
+            if found.size < SMALL_BYTES:
+                return None  # measured: little or nothing to save (or nothing known)
+            size = SizeEstimate(found.size, basis=MEASURED, source=SOURCE)
+            waste = f"adds {size.text()} of recommended packages"
+            detail = _detail(size, found, unknown)
+        fix = None
+        if word.raw == "install":
+            fix = Fix(
+                f"Add `{FLAG}` (unsafe: installs fewer packages)",
+                [Edit.insert(run.word_range(index, word)[1], " " + FLAG)],
+                UNSAFE,
+            )
+        return Violation(
+            start,
+            end,
+            f"`{command.name} install` without `{FLAG}` {waste}",
+            fix,
+            help=f"{detail}; add `{FLAG}` and list what the image really needs",
         )
-    return (
-        "also installs recommended packages",
-        "they often add tens of MB the image never uses",
-    )
+
+
+class Installed:
+    """The packages a stage's installs requested so far, with and without recommends.
+
+    An earlier install of the same RUN counts only when no ``else``, ``elif``, ``||`` or
+    ``;;`` stands between the two (then they may be alternatives: one runs, not both).
+    """
+
+    __slots__ = ("plain", "this_run", "with_recommends")
+
+    def __init__(self, before: Installed | None = None) -> None:
+        self.plain: list[str] = list(before.plain) if before else []
+        self.with_recommends: list[str] = list(before.with_recommends) if before else []
+        self.this_run: list[tuple[int, list[str], bool]] = []  # (end offset, names, with)
+
+    def add(self, install: Install, run: RunEffects, *, with_recommends: bool) -> None:
+        names = [name for name in map(requested_name, install.tokens) if name]
+        self.this_run.append((run.command_range(install.index)[1], names, with_recommends))
+
+    def end_run(self) -> None:
+        for _, names, with_recommends in self.this_run:
+            (self.with_recommends if with_recommends else self.plain).extend(names)
+        self.this_run = []
+
+    def present(
+        self, base_image: frozenset[str], context: RuleContext, run: RunEffects, index: int
+    ) -> frozenset[str]:
+        """What is installed before command ``index`` of ``run``: the base image's packages
+        and the earlier installs'."""
+        plain = [*base_image, *self.plain]
+        with_recommends = list(self.with_recommends)
+        start = run.command_range(index)[0]
+        text = context.source.text
+        for end, names, with_ in self.this_run:
+            if end <= start and not _ALTERNATIVES.search(text, end, start):
+                (with_recommends if with_ else plain).extend(names)
+        return present(plain, with_recommends)
+
+
+def _detail(size: SizeEstimate, found: Recommends, unknown: list[str]) -> str:
+    """The help: the size and its source, the biggest added packages, what is not counted."""
+    count = len(found.added)
+    biggest = ", ".join(biggest_added(found, 3))
+    if count == 1:
+        detail = f"{size.text()} {size.source}: {biggest}"
+    else:
+        detail = f"{size.text()} {size.source}: {count} packages, the largest {biggest}"
+    if found.standing_in:
+        pairs = ", ".join(f"{name} as {real}" for name, real in found.standing_in[:2])
+        detail += f" (measured {pairs})"
+    if found.largest is not None:
+        name, alone = found.largest
+        detail += f"; {SizeEstimate(alone, basis=MEASURED).text()} for {name} alone"
+    if unknown:
+        shown = ", ".join(unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+        detail += f"; not counted: {shown} (recommends not known)"
+    return detail
 
 
 def preinstalled(image: str) -> frozenset[str]:
@@ -254,6 +346,11 @@ def _removed_later(commands: list[SimpleCommand]) -> set[str]:
                 package_name(name) for name in command.positional_args(APT_VALUE_OPTIONS)[1:]
             )
     return removed
+
+
+def _dpkg_installs(command: SimpleCommand) -> bool:
+    """``dpkg -i``: it leaves the dependencies of the .deb for ``apt-get -f install``."""
+    return command.name == "dpkg" and command.has_flag("-i", "--install")
 
 
 def _recommends_off(command: SimpleCommand) -> bool:

@@ -13,7 +13,6 @@ from lintlayers.model.size_estimates import (
     TYPICAL,
     SizeEstimate,
     apt_lists,
-    apt_recommends,
     build_context,
     build_tool_kind,
     build_tools,
@@ -106,16 +105,6 @@ def test_apt_lists_by_distribution() -> None:
 )
 def test_package_name(word: str, name: str) -> None:
     assert package_name(word) == name
-
-
-def test_apt_recommends_uses_the_largest_measured_package() -> None:
-    found = apt_recommends(["curl", "git=1:2.39", "unknown-package"])
-    assert found is not None
-    size, name = found
-    assert (name, size.low, size.basis) == ("git", 12_200_000, MEASURED)
-    zero = apt_recommends(["unzip", "jq"])
-    assert zero is not None and zero[0].low == 0
-    assert apt_recommends(["unknown-package", "$DEPS"]) is None
 
 
 @pytest.mark.parametrize(

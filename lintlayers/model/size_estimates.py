@@ -186,79 +186,8 @@ official Debian and Ubuntu images delete them after every install
 (``/etc/apt/apt.conf.d/docker-clean``), so ``/var/cache/apt`` is usually empty there."""
 
 # ------------------------------------------------------------- apt recommends
-
-APT_RECOMMENDS_MB: dict[str, float] = {
-    "ca-certificates": 0.0, "curl": 1.0, "gnupg": 0.4, "wget": 0.3, "git": 12.2,
-    "gcc": 82.2, "make": 0.0, "xz-utils": 0.0, "libssl-dev": 0.0, "zlib1g-dev": 58.4,
-    "unzip": 0.0, "dpkg-dev": 303.9, "locales": 0.0, "libc6-dev": 58.4, "g++": 58.4,
-    "libsqlite3-dev": 58.4, "libcurl4-openssl-dev": 1.0, "libreadline-dev": 58.4,
-    "openssh-client": 4.2, "libffi-dev": 0.0, "libxml2-dev": 58.4, "build-essential": 78.5,
-    "netbase": 0.0, "lsb-release": 0.0, "libbz2-dev": 59.0, "libpq-dev": 0.7, "bzip2": 0.0,
-    "procps": 1.0, "dirmngr": 15.9, "fontconfig": 0.0, "file": 0.0, "less": 0.0,
-    "pkg-config": 0.0, "autoconf": 2.0, "sudo": 0.0, "software-properties-common": 23.4,
-    "python3": 0.3, "python3-dev": 58.0, "python3-pip": 379.0, "python3-venv": 0.3,
-    "cmake": 261.3, "nodejs": 15.5, "npm": 629.1, "jq": 0.0, "imagemagick": 112.7,
-    "ruby": 13.9, "vim": 0.1, "nano": 0.0, "gettext-base": 0.0, "postgresql-client": 0.7,
-    "default-mysql-client": 2.6, "openjdk-17-jre-headless": 56.7, "openjdk-17-jdk": 71.7,
-    "default-jre": 64.1, "default-jdk": 71.7, "maven": 56.7, "gradle": 60.6,
-    "golang": 318.4, "rustc": 566.3, "cargo": 547.9, "clang": 546.1, "iputils-ping": 0.1,
-    "net-tools": 0.0, "dnsutils": 0.3, "telnet": 0.3, "rsync": 0.0, "zip": 0.4, "gosu": 0.0,
-    "tini": 0.0, "supervisor": 0.3, "nginx": 0.4, "apache2": 2.1, "php-cli": 0.0,
-    "libpng-dev": 58.1, "libjpeg-dev": 57.7, "libfreetype6-dev": 56.4, "libzip-dev": 58.4,
-    "libicu-dev": 58.4, "libonig-dev": 0.0, "ffmpeg": 153.7, "xvfb": 8.6, "chromium": 161.7,
-    "firefox-esr": 353.6, "tzdata": 0.0, "apt-transport-https": 0.0, "libxext6": 0.0,
-    "libsm6": 0.0, "libxrender-dev": 0.0, "binutils": 0.0, "unixodbc": 0.0, "libgomp1": 0.0,
-    "gnupg2": 0.4, "libsnappy1v5": 0.0, "libjemalloc-dev": 0.0, "iproute2": 0.4,
-    "libxrender1": 0.0, "unixodbc-dev": 0.0, "libfreetype6": 0.0, "fonts-dejavu": 0.0,
-    "libasound2": 1.1, "libc6": 0.0, "libcairo2": 0.0, "libcups2": 1.8, "libdbus-1-3": 1.6,
-    "libexpat1": 0.0, "libfontconfig1": 0.0, "libgbm1": 0.0, "libnspr4": 0.0,
-    "libstdc++6": 0.0, "libx11-6": 0.0, "libx11-xcb1": 0.0, "libxcb1": 0.0,
-    "libxcomposite1": 0.0, "libxcursor1": 0.0, "libxdamage1": 0.0, "libxfixes3": 0.0,
-    "libxi6": 0.0, "libxrandr2": 0.0, "libxss1": 0.0, "libxtst6": 0.0,
-    "fonts-liberation": 0.0, "libnss3": 0.0, "python3-openssl": 0.3, "debconf-utils": 0.0,
-    "liblzma-dev": 0.0, "libevent-dev": 0.0, "squashfs-tools": 0.0, "patch": 0.0,
-    "apt-utils": 0.0, "libcap2-bin": 0.1, "openssl": 0.0, "sqlite3": 0.0, "fswatch": 0.0,
-    "cppcheck": 0.3, "libc6-dbg": 0.0, "bc": 0.0, "cpio": 0.0, "perl": 0.0, "bison": 0.0,
-    "liblttng-ust1": 0.0, "libbsd0": 0.0, "libldap2-dev": 0.4, "libxml2": 0.0,
-    "libxslt1.1": 0.0, "ccache": 0.0, "vim-doc": 0.0, "xtail": 0.0,
-    "ca-certificates-java": 0.0, "tmux": 0.0, "zsh": 1.2, "gss-ntlmssp": 0.3,
-    "lib32stdc++6": 0.0, "moreutils": 0.0, "libyaml-0-2": 0.0, "libglib2.0-doc": 0.0,
-    "ninja-build": 0.0, "rpm": 1.6, "libicu72": 0.0, "libssl3": 0.0, "sysvinit-core": 1.3,
-    "pandoc": 0.0, "usbutils": 0.0, "libseccomp-dev": 0.0, "autotools-dev": 0.0,
-    "automake": 0.0, "php8.2-cli": 0.0, "php8.2-pgsql": 0.7, "php8.2-sqlite3": 0.0,
-    "php8.2-gd": 0.0, "php8.2-curl": 1.0, "php8.2-imap": 0.3, "php8.2-mysql": 0.0,
-    "php8.2-mbstring": 0.0, "php8.2-xml": 0.0, "php8.2-zip": 0.0, "php8.2-bcmath": 0.0,
-    "php8.2-soap": 0.0, "php8.2-intl": 0.0, "php8.2-readline": 0.0, "php8.2-ldap": 0.4,
-    "fakechroot": 0.0, "iptables": 1.7, "m4": 0.0, "libsss-nss-idmap-dev": 0.0,
-    "rlwrap": 0.3, "inotify-tools": 0.0, "libxt-dev": 0.0, "lld": 0.0, "offlineimap": 0.3,
-    "abook": 0.0, "elinks": 0.3, "nginx-full": 0.4, "libopenblas0": 0.0,
-}  # fmt: skip
-"""MB that ``apt-get install PACKAGE`` adds without ``--no-install-recommends`` compared
-with it, measured on Debian 12 as the module docstring says (the most common packages of
-the corpus, and every package the corpus installs that recommends under 2 MB). Many
-``-dev`` packages show ~58 MB because ``libc6-dev`` recommends a C compiler.
-``ca-certificates`` (with ``openssl``) is counted as needed, not as saved: most bases
-have it and HTTPS needs it, so ``curl``, ``wget`` and ``gnupg``, whose recommends are
-mostly that, save ~1 MB or less. ``nodejs`` is Debian's (nodejs-doc); NodeSource's
-recommends nothing."""
-
-
-def apt_recommends(packages: Iterable[str]) -> tuple[SizeEstimate, str] | None:
-    """What the recommended packages of ``packages`` add, from the biggest measured one.
-
-    Returns the estimate and that package's name; None when no package is in the
-    table. A zero estimate means no measured package recommends anything on Debian 12.
-    """
-    best: tuple[float, str] | None = None
-    for word in packages:
-        name = package_name(word)
-        value = APT_RECOMMENDS_MB.get(name)
-        if value is not None and (best is None or value > best[0]):
-            best = (value, name)
-    if best is None:
-        return None
-    value, name = best
-    return SizeEstimate(_mb(value), basis=MEASURED, source="measured on Debian 12"), name
+# What the recommended packages of an install add is computed from Debian 12's archive
+# by ``lintlayers.model.debian`` (its data file, ``data/debian12_packages.tsv``).
 
 
 def package_name(word: str) -> str:

@@ -21,7 +21,7 @@ def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
         ("RUN apt-get update && apt-get install -y git", "apt-get install"),
         ("RUN apt install -y git", "apt install"),
         ("RUN apt-get -y install git", "apt-get -y install"),
-        ("RUN apt-get -o Dpkg::Options::=--force-confold install -y x",
+        ("RUN apt-get -o Dpkg::Options::=--force-confold install -y git",
          "apt-get -o Dpkg::Options::=--force-confold install"),
         ("RUN DEBIAN_FRONTEND=noninteractive apt-get install -y git", "apt-get install"),
         ("RUN sudo apt-get install -y git", "apt-get install"),
@@ -43,12 +43,15 @@ def test_reports(line: str, command: str) -> None:
     [
         (
             "curl git",
-            "adds ~12 MB of recommended packages\n~12 MB for git alone, measured on Debian 12",
+            "adds ~12 MB of recommended packages\n~12 MB measured on Debian 12: 19 packages, "
+            "the largest openssh-client, libx11-data, libx11-6;",
         ),
-        ("python3-pip=23.0+dfsg-1 curl", "~379 MB for python3-pip alone"),
-        ("gcc:amd64", "~82 MB for gcc alone"),
-        ("unzip some-unknown-package", "often add tens of MB"),
-        ("$PACKAGES", "often add tens of MB"),
+        ("python3-pip=23.0+dfsg-1 curl", "adds ~378 MB of recommended packages"),
+        ("python3-pip=23.0+dfsg-1 curl", "; ~377 MB for python3-pip alone;"),
+        ("gcc:amd64", "adds ~82 MB of recommended packages"),
+        ("nodejs", "~16 MB measured on Debian 12: nodejs-doc;"),
+        # what is not known is said, not guessed
+        ("git some-vendor-tool $EXTRA", "not counted: $EXTRA, some-vendor-tool"),
     ],
 )
 def test_message_names_the_measured_size(packages: str, waste: str) -> None:
@@ -98,13 +101,8 @@ def test_passes_when_the_recommends_go_or_are_wanted(text: str) -> None:
     assert lint(text, CODE) == []
 
 
-def test_debian_nodejs_is_reported() -> None:
-    [finding] = lint("FROM debian\nRUN apt-get install -y nodejs\n", CODE)
-    assert "~16 MB for nodejs alone" in said(finding)
-
-
 def test_every_install_is_reported() -> None:
-    text = "FROM debian\nRUN apt-get install -y git \\\n && apt-get install -y git\n"
+    text = "FROM debian\nRUN apt-get install -y git \\\n && apt-get install -y gcc\n"
     assert positions(lint(text, CODE)) == [(2, 5, 2, 20), (3, 5, 3, 20)]
 
 
@@ -208,8 +206,8 @@ def test_fix_is_unsafe() -> None:
         ("RUN apt-get -y install git", f"RUN apt-get -y install {FLAG} git"),
         ("RUN apt-get update && apt-get install -y \\\n    git",
          f"RUN apt-get update && apt-get install {FLAG} -y \\\n    git"),
-        ("RUN apt-get install -y a && apt install -y b",
-         f"RUN apt-get install {FLAG} -y a && apt install {FLAG} -y b"),
+        ("RUN apt-get install -y git && apt install -y gcc",
+         f"RUN apt-get install {FLAG} -y git && apt install {FLAG} -y gcc"),
         ('RUN sh -c "apt-get install -y git"', f'RUN sh -c "apt-get install {FLAG} -y git"'),
     ],
 )  # fmt: skip
@@ -227,7 +225,8 @@ def test_no_fix_for_a_quoted_subcommand() -> None:
     "text",
     [
         "FROM debian\nRUN apt-get install -y git\n",
-        "FROM debian\nRUN apt-get update && apt-get install -y a \\\n  && apt-get install -y b\n",
+        "FROM debian\nRUN apt-get update && apt-get install -y git \\\n"
+        "  && apt-get install -y gcc\n",
     ],
 )
 def test_idempotent(text: str) -> None:
@@ -320,3 +319,105 @@ def test_a_comment_naming_the_flag_is_no_reason() -> None:
         "RUN apt-get install -y git\n"
     )
     assert len(lint(text, CODE)) == 1
+
+
+def corpus_lines(name: str) -> list[int]:
+    """Lines of the LL302 findings on corpus file ``name``, read in place."""
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / name
+    return [finding.location.line for finding in lint(path.read_text(encoding="utf-8"), CODE)]
+
+
+@pytest.mark.parametrize(
+    "packages",
+    [
+        "unzip some-unknown-package",  # not in Debian 12: its recommends are not known
+        "$PACKAGES",  # a variable whose value is unknown
+        "msodbcsql17 mssql-tools unixodbc",  # Microsoft's, and one that recommends nothing
+        "dirmngr gnupg curl",  # dirmngr's recommend gnupg is requested anyway
+        "systemd",  # its recommend dbus is what systemd in an image needs
+    ],
+)
+def test_passes_when_nothing_known_is_saved(packages: str) -> None:
+    assert lint(f"FROM debian\nRUN apt-get install -y {packages}\n", CODE) == []
+
+
+def test_a_recommend_the_install_requests_anyway_does_not_count() -> None:
+    """dirmngr recommends gnupg (~16 MB with gpg-agent, gpgsm...); listed too, it is no saving
+    (couchdb-docker dev/Dockerfile, line 22: what remains is curl's ~1 MB)."""
+    assert len(lint("FROM debian\nRUN apt-get install -y dirmngr\n", CODE)) == 1
+    assert 22 not in corpus_lines("apache__couchdb-docker/dev__Dockerfile")
+
+
+def test_systemd_with_its_bus() -> None:
+    """containerd's CRI-in-userns test stage runs systemd as its init, with the systemd
+    cgroup driver, which talks to it over D-Bus: systemd's recommend dbus is needed."""
+    assert 139 not in corpus_lines("containerd__containerd/contrib__Dockerfile.test")
+
+
+def test_what_an_earlier_install_of_the_stage_installed_does_not_count() -> None:
+    text = (
+        "FROM debian\nRUN apt-get install -y git\n"
+        "RUN apt-get install -y git openssh-client\n"  # git's recommends, installed already
+    )
+    assert positions(lint(text, CODE)) == [(2, 5, 2, 20)]
+    name = "host__4__bookworm__python__python312__python312-appservice.Dockerfile"
+    lines = corpus_lines("Azure__azure-functions-docker/" + name)
+    assert 60 in lines  # libglib2.0-0, xvfb...: ~24 MB
+    assert 67 not in lines  # the same list again, with binutils and libgomp1
+
+
+def test_an_install_in_another_branch_does_not_count() -> None:
+    """The ``else`` branch installs the .debs that the ``then`` branch installs with
+    ``--no-install-recommends``: one of them runs (docker-selenium NodeChromium)."""
+    text = (
+        'FROM debian\nRUN if [ -z "$V" ]; then apt-get install -y --no-install-recommends'
+        " chromium; else apt-get install -y /tmp/chromium_1_amd64.deb; fi\n"
+    )
+    [finding] = lint(text, CODE)
+    assert "adds ~178 MB of recommended packages" in said(finding)
+    assert 23 in corpus_lines("SeleniumHQ__docker-selenium/NodeChromium__Dockerfile")
+
+
+def test_a_vendor_repository_package() -> None:
+    """Microsoft's azure-cli declares no dependencies; Debian's pulls ~222 MB of recommends."""
+    assert len(lint("FROM debian\nRUN apt-get install -y azure-cli\n", CODE)) == 1
+    text = (
+        "FROM debian\nRUN echo 'deb https://packages.microsoft.com/repos/azure-cli/ bookworm"
+        " main' > /etc/apt/sources.list.d/azure-cli.list\nRUN apt-get install -y azure-cli\n"
+    )
+    assert lint(text, CODE) == []
+    name = "host__4__bookworm__powershell__powershell74__powershell74-core-tools.Dockerfile"
+    assert 67 not in corpus_lines("Azure__azure-functions-docker/" + name)
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("Azure__azure-functions-docker/host__4__bullseye__python__python39__python39.Dockerfile",
+         80),  # unixodbc msodbcsql17 mssql-tools
+        ("carlossg__docker-maven/amazoncorretto-11-debian__Dockerfile", 21),
+        ("docker-library__mongo/_hist_174bd96682dc__3.2__Dockerfile", 48),
+        ("jessfraz__dockerfiles/neoman__Dockerfile", 20),  # the Yubico PPA's packages
+        ("laravel__sail/runtimes__8.4__Dockerfile", 52),  # yarn from dl.yarnpkg.com
+        ("Azure__azure-functions-docker/host__4__bullseye__python__python39__python39.Dockerfile",
+         96),  # liblttng-ust0, as Debian 12's liblttng-ust1, recommends nothing
+    ],
+)  # fmt: skip
+def test_corpus_packages_whose_recommends_are_not_known_or_nothing(name: str, line: int) -> None:
+    assert line not in corpus_lines(name)
+
+
+def test_a_version_debian_12_lacks_is_measured_as_its_family() -> None:
+    """laravel/sail installs php8.3-dev from a PPA: measured as Debian 12's php8.2-dev."""
+    [finding] = lint("FROM ubuntu\nRUN apt-get install -y php8.3-dev\n", CODE)
+    assert "(measured php8.3-dev as php8.2-dev)" in said(finding)
+    assert 29 in corpus_lines("laravel__sail/runtimes__8.3__Dockerfile")
+
+
+def test_apt_get_f_install_with_nothing_to_resolve() -> None:
+    """``apt -f install`` after removals, with no ``dpkg -i`` before it, installs nothing
+    (wurstmeister/kafka-docker, line 40)."""
+    assert lint("FROM debian\nRUN apt-get remove -y gnupg; apt -f install\n", CODE) == []
+    assert 40 not in corpus_lines("wurstmeister__kafka-docker/Dockerfile")

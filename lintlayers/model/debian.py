@@ -1,0 +1,244 @@
+"""What the recommended packages of an ``apt-get install`` add, from Debian 12's archive.
+
+The facts are the data file ``data/debian12_packages.tsv``, written by
+``scripts/measure_apt_sizes.py graph`` from bookworm's ``Packages`` indexes (its header
+says which): every Debian 12 package that the package names of the corpus's
+``apt-get install`` commands reach through Depends, Pre-Depends and Recommends, with its
+``Installed-Size`` and its relations, and the base (``Priority: required`` and
+``Essential`` with their dependencies: what ``debian:bookworm-slim`` holds). It is read
+on the first question, not on import.
+
+An install's recommends are computed as apt does: the packages it installs with
+recommends (of every package it adds, recursively) minus those it installs without,
+where what is present already (the base, packages installed earlier, the base image's)
+satisfies a relation and is never counted. A name Debian 12 does not have is looked up
+as its package family's Debian 12 member (``php8.3-dev`` as ``php8.2-dev``,
+``libssl1.1`` as ``libssl3``, ``libaio1t64`` as ``libaio1``); when there is none the
+package comes from another repository (Microsoft's, MongoDB's, a PPA...) whose
+recommends are not known here: ``unknown``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+DATA = Path(__file__).with_name("data") / "debian12_packages.tsv"
+SOURCE = "measured on Debian 12"
+NEEDED = frozenset({"ca-certificates"})
+"""Recommends counted as needed, not as saved: HTTPS needs ``ca-certificates`` (the
+recommend of curl, wget, gnupg's dirmngr, openssl...) and most bases have it."""
+NEEDED_RECOMMENDS: dict[str, tuple[str, ...]] = {"systemd": ("dbus",)}
+"""Recommends counted as needed when their package is installed: what its main use needs.
+systemd installed in an image is there to run as its init, and systemctl, logind and
+the systemd cgroup driver (containerd's, the kubelet's) talk to it over D-Bus."""
+VENDOR_REPOSITORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("packages.microsoft.com", ("azure-cli", "azure-functions-core-tools*", "dotnet-*",
+                                "aspnetcore-*", "powershell*", "msodbcsql*", "mssql-*",
+                                "moby-*", "blobfuse*")),
+    ("nodesource", ("nodejs",)),
+    ("dl.yarnpkg.com", ("yarn",)),
+    ("download.docker.com", ("docker-*", "containerd.io")),
+    ("repo.mongodb.org", ("mongodb-*",)),
+)  # fmt: skip
+"""Vendors' apt repositories (a word of the URL a stage adds) and the packages that come
+from them instead of Debian's: their relations are the vendor's, not known here. Only
+names Debian 12 has too matter (the others are unknown anyway): Microsoft's
+``azure-cli`` bundles its Python and declares no dependencies where Debian's pulls
+hundreds of MB of recommends; NodeSource's ``nodejs`` recommends nothing (Debian's
+recommends nodejs-doc); Debian's ``yarn`` is cmdtest, not the JavaScript tool."""
+_VERSION = re.compile(r"\d+(?:\.\d+)*")
+_NOT_A_NAME = re.compile(r"[^a-z0-9.+-]")
+
+
+class Packages:
+    """The Debian 12 package graph of the data file."""
+
+    __slots__ = ("base", "depends", "families", "kib", "recommends", "virtual")
+
+    def __init__(self, text: str) -> None:
+        self.base: set[str] = set()
+        self.virtual: dict[str, str] = {}
+        self.kib: dict[str, int] = {}
+        self.depends: dict[str, list[list[str]]] = {}
+        self.recommends: dict[str, list[list[str]]] = {}
+        for line in text.splitlines():
+            fields = line.split("\t")
+            kind = fields[0]
+            if kind == "B":
+                self.base.add(fields[1])
+            elif kind == "V":
+                self.virtual[fields[1]] = fields[2]
+            elif kind == "P":
+                name = fields[1]
+                self.kib[name] = int(fields[2])
+                self.depends[name] = _groups(fields[3])
+                self.recommends[name] = _groups(fields[4])
+        families: dict[str, list[str]] = {}
+        for name in sorted(self.kib.keys() | self.virtual.keys() | self.base):
+            if _VERSION.search(name):
+                families.setdefault(_VERSION.sub("#", name), []).append(name)
+        self.families = {stem: names[-1] for stem, names in families.items()}
+
+    def find(self, name: str) -> str | None:
+        """The Debian 12 package that installing ``name`` installs, through a virtual name
+        or the package's family; None when Debian 12 has no such package."""
+        for candidate in _spellings(name):
+            if candidate in self.kib or candidate in self.base:
+                return candidate
+            if candidate in self.virtual:
+                return self.virtual[candidate]
+        for candidate in _spellings(name):
+            member = self.families.get(_VERSION.sub("#", candidate))
+            if member is not None and member != name:
+                return self.virtual.get(member, member)
+        return None
+
+    def closure(
+        self, names: Iterable[str], present: frozenset[str], *, recommends: bool
+    ) -> set[str]:
+        """What installing ``names`` adds to ``present`` (first alternatives taken)."""
+        added: set[str] = set()
+        stack = [name for name in names if name not in present]
+        while stack:
+            name = stack.pop()
+            if name in added or name in present or name in self.base:
+                continue
+            added.add(name)
+            groups = self.depends.get(name, [])
+            if recommends:
+                groups = groups + self.recommends.get(name, [])
+            for group in groups:
+                if not any(alternative in present or alternative in added for alternative in group):
+                    stack.append(group[0])
+        return added
+
+    def size(self, names: Iterable[str]) -> int:
+        """Installed bytes of ``names``."""
+        return sum(self.kib.get(name, 0) for name in names) * 1024
+
+
+class Recommends:
+    """What the recommends of an install add: ``size`` bytes of the packages ``added``,
+    ``largest`` (the requested package whose recommends alone add the most, and that
+    size, when it is not all of them), the requested names Debian 12 does not know
+    (``unknown``) and those measured as another member of their family (``standing_in``:
+    requested name, Debian 12 package)."""
+
+    __slots__ = ("added", "largest", "size", "standing_in", "unknown")
+
+    def __init__(
+        self,
+        size: int,
+        added: set[str],
+        largest: tuple[str, int] | None,
+        unknown: list[str],
+        standing_in: list[tuple[str, str]],
+    ) -> None:
+        self.size = size
+        self.added = added
+        self.largest = largest
+        self.unknown = unknown
+        self.standing_in = standing_in
+
+
+@functools.cache
+def packages() -> Packages:
+    """The data file, read once."""
+    return Packages(DATA.read_text(encoding="utf-8"))
+
+
+def requested_name(token: str) -> str | None:
+    """The package name an ``apt-get install`` argument requests: ``gcc=4:12`` -> ``gcc``,
+    ``./pkg_1.0_amd64.deb`` -> ``pkg``; None for what names no package by itself (a
+    variable, a glob, an option)."""
+    if token.endswith(".deb") and "$" not in token:
+        return token.rpartition("/")[2].removesuffix(".deb").partition("_")[0].lower() or None
+    name = re.split(r"[=<>~]", token, maxsplit=1)[0]
+    name = name.split("/", 1)[0].split("@", 1)[0].partition(":")[0]
+    if not name or name.startswith("-") or _NOT_A_NAME.search(name) or not name[0].isalnum():
+        return None
+    return name
+
+
+def present(installed: Iterable[str], with_recommends: Iterable[str] = ()) -> frozenset[str]:
+    """What is installed after ``installed`` (without recommends) and ``with_recommends``
+    (with them), counted from the base and the needed packages; names Debian 12 lacks
+    are left out."""
+    graph = packages()
+    found = NEEDED | graph.closure(NEEDED, frozenset(), recommends=False)
+    known = frozenset(found)
+    without = [real for real in map(graph.find, installed) if real]
+    with_ = [real for real in map(graph.find, with_recommends) if real]
+    known |= graph.closure(without, known, recommends=False)
+    known |= graph.closure(with_, known, recommends=True)
+    return known
+
+
+def recommends(requested: Iterable[str], already: frozenset[str] | None = None) -> Recommends:
+    """What ``apt-get install`` of the ``requested`` names adds with recommends over
+    without, with ``already`` present (default: the base and the needed packages)."""
+    graph = packages()
+    known_present = present(()) if already is None else already
+    found: dict[str, str] = {}  # the Debian 12 package -> the name requested
+    unknown: list[str] = []
+    for name in requested:
+        real = graph.find(name)
+        if real is None:
+            unknown.append(name)
+        else:
+            found.setdefault(real, name)
+    needed = [wanted for real in found for wanted in NEEDED_RECOMMENDS.get(real, ())]
+    if needed:
+        known_present |= graph.closure(needed, known_present, recommends=False)
+    without = graph.closure(found, known_present, recommends=False)
+    after = known_present | without
+    added = graph.closure(found, known_present, recommends=True) - without
+    total = graph.size(added)
+    largest: tuple[str, int] | None = None
+    if len(found) > 1:
+        for real, name in found.items():
+            size = graph.size(graph.closure([real], known_present, recommends=True) - after)
+            if size and (largest is None or size > largest[1]):
+                largest = (name, size)
+    if largest is not None and largest[1] >= total:
+        largest = None  # one package's recommends are all of them: nothing to add
+    standing_in = [
+        (name, real) for real, name in found.items() if real != name and name not in graph.virtual
+    ]
+    return Recommends(total, added, largest, unknown, standing_in)
+
+
+def vendor_package(name: str, text: str) -> bool:
+    """Whether ``name`` comes from a vendor's repository that ``text`` (the RUN text of a
+    stage up to the install) adds."""
+    lowered = text.lower()
+    return any(
+        host in lowered and any(fnmatchcase(name, pattern) for pattern in patterns)
+        for host, patterns in VENDOR_REPOSITORIES
+    )
+
+
+def biggest_added(found: Recommends, count: int) -> list[str]:
+    """The ``count`` largest packages the recommends add, largest first."""
+    sizes = packages().kib
+    return sorted(found.added, key=lambda name: (-sizes.get(name, 0), name))[:count]
+
+
+def _groups(text: str) -> list[list[str]]:
+    return [group.split("|") for group in text.split(",")] if text else []
+
+
+def _spellings(name: str) -> list[str]:
+    """``name``, and for a 64-bit ``time_t`` library (``libaio1t64``, Debian 13 and Ubuntu
+    24.04) the name it had in Debian 12."""
+    if name.endswith("t64") and len(name) > 3:
+        return [name, name[:-3]]
+    return [name]
