@@ -29,34 +29,37 @@ def entry_points(group: str = GROUP) -> list[tuple[str, str]]:
     """``(name, "module:attribute")`` pairs of ``group`` from installed distributions."""
     found: list[tuple[str, str]] = []
     seen_distributions: set[str] = set()
+    marker = group.encode()
     for entry in sys.path:
         try:
             names = os.listdir(entry or ".")
         except OSError:
             continue
-        for name in sorted(names):
-            if not name.endswith((".dist-info", ".egg-info")):
-                continue
+        infos = [name for name in names if name.endswith((".dist-info", ".egg-info"))]
+        if not infos:  # the standard library's folders: hundreds of names, no distribution
+            continue
+        infos.sort()
+        for name in infos:
             distribution = name.rsplit("-", 1)[0] if name.endswith(".dist-info") else name[:-9]
             distribution = distribution.split("-", 1)[0].lower().replace("-", "_")
             if distribution in seen_distributions:
                 continue
             seen_distributions.add(distribution)
-            found.extend(_read_group(os.path.join(entry or ".", name, "entry_points.txt"), group))
+            found.extend(_read_group(f"{entry or '.'}/{name}/entry_points.txt", group, marker))
     return found
 
 
-def _read_group(path: str, group: str) -> list[tuple[str, str]]:
+def _read_group(path: str, group: str, marker: bytes) -> list[tuple[str, str]]:
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError:
         return []
-    if group not in text:
+    if marker not in data:  # most distributions declare no rule: not decoded, not parsed
         return []
     pairs: list[tuple[str, str]] = []
     in_group = False
-    for line in text.splitlines():
+    for line in data.decode("utf-8").splitlines():
         line = line.strip()
         if not line or line.startswith(("#", ";")):
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from lintlayers.diagnostics import Violation
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.mounts import cache_mount_flags
 from lintlayers.model.package_installs import (
     ALL,
@@ -57,7 +58,7 @@ SUPPORT_FILES = frozenset(
      "pem", "crt", "key", "asc", "gpg", "pub", "patch", "diff", "repo", "list", "rules"}
 )  # fmt: skip
 """Extensions of files an image copies to configure itself, not an application."""
-_WORDS = re.compile(r"[^a-z0-9]+")
+_WORDS = lazy_compile(r"[^a-z0-9]+")
 _SHOWN = 5
 _IN_MESSAGE = 3
 """Packages named in one message; the rest are counted."""
@@ -237,7 +238,7 @@ def _check_run(run: RunEffects, place: str, builder: str, comment: str) -> Itera
             yield _violation(run, install, names, place, builder, explained)
 
 
-_REASON = re.compile(
+_REASON = lazy_compile(
     r"\b(fix|fixes|workaround|work around|needed|needs|required|requires|runtime|run time|"
     r"keep|do not remove|don't remove)\b",
     re.IGNORECASE,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import root_image
 from lintlayers.model.steps import copy_destination, reaches_image, sequences
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
 
 NO_DOCUMENT = ("-N", "--no-document", "--no-rdoc", "--no-ri")
 GEM_VALUE_OPTIONS = ("-v", "--version", "-i", "--install-dir", "-n", "--bindir", "--source")
-_GEMRC_OFF = re.compile(r"\b(?:gem|install|update):[^\n]*?--no-(document|rdoc|ri)")
+_GEMRC_OFF = lazy_compile(r"\b(?:gem|install|update):[^\n]*?--no-(document|rdoc|ri)")
 """A gemrc line turning documentation off: ``gem: --no-document`` or the per-command
 ``install: --no-document`` / ``update: --no-document`` (written by ``echo`` with a
 ``\\n`` between them, as the early official ruby images did)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.mounts import COVERING_MOUNTS, cache_mount_advice
 from lintlayers.model.package_commands import PIP_VALUE_OPTIONS, pip_action_word, pip_words
 from lintlayers.model.run_effects import effects
@@ -26,7 +27,7 @@ FLAG = "--no-cache-dir"
 _BOOLEANS = frozenset(
     {"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"}
 )  # pip disables the cache for any valid boolean, even "false"
-_CONFIG_TEXT = re.compile(r"no[-_]cache[-_]dir", re.IGNORECASE)
+_CONFIG_TEXT = lazy_compile(r"no[-_]cache[-_]dir", re.IGNORECASE)
 _CONFIG_FILES = ("/etc/pip.conf", "/pip/pip.conf", "/.pip/pip.conf", "/.config/pip/pip.conf")
 
 
