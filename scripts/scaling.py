@@ -71,8 +71,8 @@ def lintlayers_command() -> list[str]:
     return [sys.executable, "-m", "lintlayers", "check"]
 
 
-def measure(command: list[str], cwd: str) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB and exit code of one child process."""
+def measure(command: list[str], cwd: str) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds, peak RSS in MB and exit code of one child process."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -88,7 +88,8 @@ def measure(command: list[str], cwd: str) -> tuple[float, float, int]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1):
         sys.stderr.write(stderr.decode("utf-8", "replace")[-2000:])
-    return wall, usage.ru_maxrss / 1024, process.returncode
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, usage.ru_maxrss / 1024, process.returncode
 
 
 def load_average() -> str:
@@ -121,25 +122,30 @@ def main(argv: list[str] | None = None) -> int:
         for lines in sizes:
             path = folder / f"Dockerfile.{lines}"
             path.write_text(generate(lines), encoding="utf-8")
-            walls, peaks = [], []
+            walls, cpus, peaks = [], [], []
             for _ in range(max(1, options.repeat)):
-                wall, peak, code = measure([*command, path.name], str(folder))
+                wall, cpu, peak, code = measure([*command, path.name], str(folder))
                 if code not in (0, 1):
                     sys.exit(f"scaling: lintlayers failed on {lines} lines (exit {code})")
                 walls.append(wall)
+                cpus.append(cpu)
                 peaks.append(peak)
-                sys.stderr.write(f"  {lines:>8} lines: {wall:7.2f} s {peak:8.1f} MB\n")
+                sys.stderr.write(
+                    f"  {lines:>8} lines: {wall:7.2f} s ({cpu:7.2f} s CPU) {peak:8.1f} MB\n"
+                )
             results.append(
                 {
                     "lines": lines,
                     "bytes": path.stat().st_size,
                     "seconds": statistics.median(walls),
+                    "cpu_seconds": statistics.median(cpus),
                     "peak_mb": max(peaks),
                 }
             )
     for previous, current in itertools.pairwise(results):
         factor = current["lines"] / previous["lines"]
         current["time_ratio"] = current["seconds"] / previous["seconds"]
+        current["cpu_ratio"] = current["cpu_seconds"] / previous["cpu_seconds"]
         current["lines_ratio"] = factor
         current["peak_ratio"] = current["peak_mb"] / previous["peak_mb"]
     report = {"load_average": load_average(), "command": command, "sizes": results}
@@ -149,16 +155,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     out = sys.stdout.write
     out(f"lintlayers scaling (median of {options.repeat}; load {report['load_average']})\n")
-    out(f"{'lines':>9} {'MB file':>8} {'seconds':>8} {'peak MB':>8} {'KB/line':>8}  ratios\n")
+    out(
+        f"{'lines':>9} {'MB file':>8} {'seconds':>8} {'CPU s':>8} {'peak MB':>8}"
+        f" {'KB/line':>8}  ratios\n"
+    )
     for row in results:
         ratios = ""
         if "time_ratio" in row:
             ratios = (
-                f"time x{row['time_ratio']:.1f}, peak x{row['peak_ratio']:.1f}"
+                f"time x{row['time_ratio']:.1f}, CPU x{row['cpu_ratio']:.1f},"
+                f" peak x{row['peak_ratio']:.1f}"
                 f" for x{row['lines_ratio']:.0f} lines"
             )
         out(
             f"{row['lines']:>9} {row['bytes'] / 1e6:>8.2f} {row['seconds']:>8.2f}"
+            f" {row['cpu_seconds']:>8.2f}"
             f" {row['peak_mb']:>8.1f} {row['peak_mb'] * 1024 / row['lines']:>8.2f}  {ratios}\n"
         )
     worst = max((row.get("time_ratio", 0.0) for row in results), default=0.0)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import posixpath
 from bisect import bisect_left
+from collections.abc import Set
+from itertools import islice
 
 from lintlayers.buildcontext.patterns import (
     IgnoreMatcher,
@@ -47,7 +49,7 @@ from lintlayers.model.variables import referenced_names
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from lintlayers.buildcontext.context import BuildContext
     from lintlayers.cache.facts import Facts
@@ -139,6 +141,9 @@ class CacheStep:
     """
 
     __slots__ = (
+        "_everything",
+        "_read_copies",
+        "_reads",
         "cache_step",
         "context_files",
         "destination",
@@ -150,8 +155,6 @@ class CacheStep:
         "keyword",
         "kinds",
         "passed_args",
-        "read_copies",
-        "reads",
         "reads_everything",
         "remote",
         "stage",
@@ -172,20 +175,37 @@ class CacheStep:
         self.volatile = self.facts.volatile
         self.context_files: tuple[str, ...] = ()
         self.key_sources: tuple[KeySource, ...] = ()
-        self.variables: frozenset[str] = frozenset()
+        self.variables: Set[str] = frozenset()
         self.passed_args: frozenset[str] = frozenset()
         self.stage_refs: tuple[str, ...] = ()
         self.remote: str | None = None
         self.destination: str | None = None
         self.workdir = UNKNOWN_WORKDIR
         self.kinds: tuple[str, ...] = (FILES,)
-        self.reads: tuple[str, ...] = ()
+        self._reads: tuple[str, ...] = ()
         self.reads_everything = False
-        self.read_copies: tuple[CacheStep, ...] = ()
+        self._read_copies: tuple[CacheStep, ...] = ()
+        self._everything: tuple[list[_Placed], int] | None = None
 
     @property
     def line(self) -> int:
         return self.instruction.start_line
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The context files a RUN needs, sorted (see the class)."""
+        if self._everything is None:
+            return self._reads
+        files, _ = _everything(*self._everything)
+        return tuple(sorted({*self._reads, *files}))
+
+    @property
+    def read_copies(self) -> tuple[CacheStep, ...]:
+        """The COPY/ADD steps ``reads`` came from, in the order they were found."""
+        if self._everything is None:
+            return self._read_copies
+        _, steps = _everything(*self._everything)
+        return tuple(dict.fromkeys((*self._read_copies, *steps)))
 
     @property
     def chained(self) -> bool:
@@ -440,13 +460,22 @@ class _Placed:
 
 class _State:
     """What the chain of a stage has at one point: WORKDIR, USER and shell (``at``, from
-    ``model.state``), and the files copied so far."""
+    ``model.state``), and the files copied so far (``placed``, only ever appended to).
 
-    __slots__ = ("at", "placed")
+    ``_under`` indexes the placements by the image paths they put files at and every
+    directory above them (the text before each ``/``), ``_tree_roots`` those known only
+    as patterns by their image directory: a lookup visits only the placements that can
+    answer it, not every COPY before it.
+    """
+
+    __slots__ = ("_tree_roots", "_trees", "_under", "at", "placed")
 
     def __init__(self, at: State) -> None:
         self.at = at
         self.placed: list[_Placed] = []
+        self._under: dict[str, list[int]] = {}
+        self._tree_roots: dict[str, list[int]] = {}
+        self._trees: list[int] = []
 
     @property
     def workdir(self) -> str:
@@ -459,34 +488,101 @@ class _State:
     def copy(self) -> _State:
         state = _State(self.at)
         state.placed = list(self.placed)
+        state._under = {key: list(value) for key, value in self._under.items()}
+        state._tree_roots = {key: list(value) for key, value in self._tree_roots.items()}
+        state._trees = list(self._trees)
         return state
+
+    def place(self, placed: _Placed) -> None:
+        """Add the files of one COPY/ADD (``placed.finish()`` done)."""
+        number = len(self.placed)
+        self.placed.append(placed)
+        under = self._under
+        anchors = [*placed.images, *(root for root, _, _ in placed.trees)]
+        for anchor in anchors:
+            for key in _slash_prefixes(anchor):
+                numbers = under.setdefault(key, [])
+                if not numbers or numbers[-1] != number:
+                    numbers.append(number)
+        if placed.trees:
+            self._trees.append(number)
+            for root, _, _ in placed.trees:
+                numbers = self._tree_roots.setdefault(root, [])
+                if not numbers or numbers[-1] != number:
+                    numbers.append(number)
+
+    def _candidates(self, path: str, glob: bool) -> list[int]:
+        """Numbers of the placements ``_Placed.lookup(path)`` (``lookup_glob`` when
+        ``glob``) may find something in, in order: a superset of those that do."""
+        under, roots = self._under, self._tree_roots
+        if glob:
+            parts = path.split("/")
+            fixed = next(k for k, part in enumerate(parts) if any(c in part for c in "*?["))
+            path = "/".join(parts[:fixed]) or "/"
+            if path == "/":
+                return list(range(len(self.placed)))
+        found: set[int] = set()
+        found.update(under.get(path, ()))  # a file or tree at or below ``path``
+        found.update(under.get(path.rstrip("/"), ()))
+        if roots:
+            if path == "/":
+                found.update(self._trees)
+            found.update(roots.get("/", ()))  # ``path`` is in a tree
+            found.update(roots.get(path, ()))
+            for key in _slash_prefixes(path):
+                found.update(roots.get(key, ()))
+        return sorted(found)
 
     def lookup(self, path: str) -> tuple[list[str], list[CacheStep]]:
         files: list[str] = []
         steps: list[CacheStep] = []
         glob = any(c in path for c in "*?[")
-        for placed in self.placed:
+        placements = self.placed
+        for number in self._candidates(path, glob):
+            placed = placements[number]
             found = placed.lookup_glob(path) if glob else placed.lookup(path)
             if found:
                 files.extend(found)
                 steps.append(placed.step)
         return files, steps
 
-    def everything(self) -> tuple[list[str], list[CacheStep]]:
-        files: list[str] = []
-        steps: list[CacheStep] = []
-        for placed in self.placed:
-            found = placed.everything()
-            if found:
-                files.extend(found)
-                steps.append(placed.step)
-        return files, steps
+
+def _slash_prefixes(path: str) -> list[str]:
+    """``path`` and its text before each ``/``: ``/a/b`` gives ``/a/b``, ``/a`` and ``""``."""
+    keys = [path]
+    position = path.find("/")
+    while position >= 0:
+        keys.append(path[:position])
+        position = path.find("/", position + 1)
+    return keys
+
+
+def _everything(placed: list[_Placed], count: int) -> tuple[list[str], list[CacheStep]]:
+    """The context files of the first ``count`` placements and the steps they came from."""
+    files: list[str] = []
+    steps: list[CacheStep] = []
+    for entry in placed[:count]:
+        found = entry.everything()
+        if found:
+            files.extend(found)
+            steps.append(entry.step)
+    return files, steps
 
 
 class _Walker:
     """Builds the steps of one stage."""
 
-    __slots__ = ("finals", "plan", "shell", "stage", "state")
+    __slots__ = (
+        "_env_order",
+        "_names",
+        "_scope",
+        "_values",
+        "finals",
+        "plan",
+        "shell",
+        "stage",
+        "state",
+    )
 
     def __init__(
         self, plan: CachePlan, stage: StagePlan, shell: RuleContext, finals: dict[int, _State]
@@ -496,6 +592,31 @@ class _Walker:
         self.shell = shell
         self.finals = finals
         self.state = _State(State(UNKNOWN_WORKDIR, None, True))
+        self._scope: Scope | None = None
+        self._values: dict[str, str] = {}
+        self._names: dict[bool, tuple[Set[str], frozenset[str]]] = {}
+        self._env_order: dict[str, int] = {}
+
+    def _see(self, scope: Scope) -> None:
+        """Start a new scope (an ARG or ENV changed it): the steps up to the next share
+        its values and key names, which would cost time and memory quadratic in the
+        file's length if each step copied them."""
+        if scope is not self._scope:
+            self._scope = scope
+            self._values = scope.values()
+            self._names = {}
+            order = self._env_order  # a scope's ENV only grows, new names at its end
+            for name in islice(scope.env, len(order), None):
+                order[name] = len(order)
+
+    def _scope_names(self, with_env: bool) -> tuple[Set[str], frozenset[str]]:
+        """``_set_variables``' names of the scope, ENV included or not, shared by its steps."""
+        known = self._names.get(with_env)
+        if known is None:
+            assert self._scope is not None
+            known = _scope_names(self._scope, self._env_order if with_env else None)
+            self._names[with_env] = known
+        return known
 
     def run(self) -> None:
         plan, stage_plan = self.plan, self.stage
@@ -538,7 +659,8 @@ class _Walker:
     def _step(self, instruction: Instruction, scope: Scope) -> None:
         stage_plan = self.stage
         effective = instruction.effective
-        values = scope.values()
+        self._see(scope)
+        values = self._values
         keyword = effective.keyword
         sources: list[str] = []
         destination: str | None = None
@@ -550,7 +672,7 @@ class _Walker:
         form = F.form_of(instruction, sources, stage_reference=stage_reference, parsed=parsed)
         step = CacheStep(stage_plan, len(stage_plan.steps), instruction, form)
         step.workdir = self.state.workdir
-        _set_variables(step, instruction, scope)
+        _set_variables(step, instruction, scope, self._scope_names)
         if parsed is not None:
             self._copy(step, parsed, sources, destination, values)
         elif keyword == "RUN" and effective is instruction:
@@ -608,7 +730,7 @@ class _Walker:
             _place_files(placed, root, pattern, selected, into_directory, parents)
         step.context_files = tuple(sorted(set(files)))
         placed.finish()
-        state.placed.append(placed)
+        state.place(placed)
 
     # -- RUN -----------------------------------------------------------------------------------
 
@@ -655,13 +777,11 @@ class _Walker:
         else:
             kinds, everything = self._read_commands(commands, values, reads, read_steps)
             step.kinds = kinds
-        if everything:
+        if everything:  # every COPY so far, by reference: ``reads`` lists them when asked
             step.reads_everything = True
-            files, steps = state.everything()
-            reads.extend(files)
-            read_steps.extend(steps)
-        step.reads = tuple(sorted(set(reads)))
-        step.read_copies = tuple(dict.fromkeys(read_steps))
+            step._everything = (state.placed, len(state.placed))
+        step._reads = tuple(sorted(set(reads)))
+        step._read_copies = tuple(dict.fromkeys(read_steps))
 
     def _commands(self, instruction: Instruction) -> list[SimpleCommand] | None:
         """The simple commands of a RUN (effective views), or None when its shell is unknown."""
@@ -813,25 +933,26 @@ def _referenced(instruction: Instruction) -> set[str]:
     return referenced_names(text) if "$" in text else set()
 
 
-def _set_variables(step: CacheStep, instruction: Instruction, scope: Scope) -> None:
-    """The ARG/ENV names in the step's key, from what its ``facts.key`` lists."""
+def _set_variables(
+    step: CacheStep,
+    instruction: Instruction,
+    scope: Scope,
+    scope_names: Callable[[bool], tuple[Set[str], frozenset[str]]],
+) -> None:
+    """The ARG/ENV names in the step's key, from what its ``facts.key`` lists.
+
+    ``scope_names(with_env)`` gives the scope's (``_scope_names``): a step that adds no
+    name of its own keeps those very sets."""
     key = step.facts.key
+    base: Set[str] = frozenset()
+    base_passed: frozenset[str] = frozenset()
+    if F.RUN_ENV in key:
+        base, base_passed = scope_names(True)
+    elif F.BUILD_ARGS in key:
+        base, base_passed = scope_names(False)
     names: set[str] = set()
     passed: set[str] = set()
     args = scope.args
-
-    def add_args() -> None:
-        for name, value in args.items():
-            if value is not None or name in PLATFORM_ARGS:
-                names.add(name)
-            else:
-                passed.add(name)
-
-    if F.RUN_ENV in key:
-        names.update(scope.env)
-        add_args()
-    if F.BUILD_ARGS in key:
-        add_args()
     if F.EXPANDED in key and instruction.effective is instruction:
         for name in _referenced(instruction):
             if (
@@ -844,5 +965,65 @@ def _set_variables(step: CacheStep, instruction: Instruction, scope: Scope) -> N
                 passed.add(name)
     if F.SOURCE_DATE_EPOCH in key:
         passed.add("SOURCE_DATE_EPOCH")
-    step.variables = frozenset(names)
-    step.passed_args = frozenset(passed - names)
+    variables = base if all(name in base for name in names) else _union(base, names)
+    step.variables = variables
+    if variables is base and not passed:
+        step.passed_args = base_passed
+    else:
+        step.passed_args = frozenset(name for name in base_passed | passed if name not in variables)
+
+
+def _union(base: Set[str], names: set[str]) -> Set[str]:
+    if isinstance(base, KeyNames):
+        return KeyNames(base.order, base.count, base.more | names)
+    return frozenset(base) | names
+
+
+def _scope_names(scope: Scope, env_order: dict[str, int] | None) -> tuple[Set[str], frozenset[str]]:
+    """The names of a scope in a key (its ENV when given ``env_order``, the stage's ENV
+    names in order; its ARGs with a value or a platform ARG) and the ARGs given only
+    with ``--build-arg`` (none of the former)."""
+    named: set[str] = set()
+    passed: set[str] = set()
+    for name, value in scope.args.items():
+        if value is not None or name in PLATFORM_ARGS:
+            named.add(name)
+        else:
+            passed.add(name)
+    names: Set[str] = frozenset(named)
+    if env_order is not None:
+        names = KeyNames(env_order, len(scope.env), frozenset(named))
+    return names, frozenset(name for name in passed if name not in names)
+
+
+class KeyNames(Set[str]):
+    """ARG/ENV names in the key of a step that sees the whole ENV scope (a RUN): the first
+    ``count`` ENV names of its stage (``order``, name to position, shared by all the
+    stage's steps) and ``more``. A set of its own for each step would cost memory
+    quadratic in the file's length."""
+
+    __slots__ = ("count", "more", "order")
+
+    def __init__(self, order: dict[str, int], count: int, more: frozenset[str]) -> None:
+        self.order = order
+        self.count = count
+        self.more = more
+
+    def __contains__(self, name: object) -> bool:
+        position = self.order.get(name)  # type: ignore[call-overload]
+        return (position is not None and position < self.count) or name in self.more
+
+    def __iter__(self) -> Iterator[str]:
+        env = islice(self.order, self.count)
+        yield from env
+        yield from (name for name in self.more if not self._in_env(name))
+
+    def __len__(self) -> int:
+        return self.count + sum(1 for name in self.more if not self._in_env(name))
+
+    def _in_env(self, name: str) -> bool:
+        position = self.order.get(name)
+        return position is not None and position < self.count
+
+    def __repr__(self) -> str:
+        return f"KeyNames({sorted(self)!r})"

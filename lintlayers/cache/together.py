@@ -67,14 +67,14 @@ def apart(context: RuleContext, first: Instruction, second: Instruction) -> str 
     if not two.chained:
         return f"line {two.line} is keyed apart from the steps before it (--link)"
     arguments = _build_args(context, one)
-    first_args = (one.variables | one.passed_args) & arguments
+    first_args = _in_key(one, arguments)
     for step in one.stage.steps[one.index + 1 : two.index + 1]:
         if not step.cache_step:
             continue
         where = f"line {step.line}"
         if step.volatile:
             return f"{where} fetches {step.remote or 'a remote'} again on every build"
-        extra = ((step.variables | step.passed_args) & arguments) - first_args
+        extra = _in_key(step, arguments) - first_args
         if extra:
             return f"build argument {min(extra)} is in the key of {where} only"
         stages = set(step.stage_refs) - set(one.stage_refs)
@@ -91,11 +91,25 @@ def apart(context: RuleContext, first: Instruction, second: Instruction) -> str 
     return None
 
 
-def _build_args(context: RuleContext, step: CacheStep) -> set[str]:
+def _in_key(step: CacheStep, arguments: frozenset[str]) -> set[str]:
+    """Those of ``arguments`` in the step's key (a step's names hold the whole ENV scope)."""
+    return {name for name in arguments if name in step.variables or name in step.passed_args}
+
+
+def _build_args(context: RuleContext, step: CacheStep) -> frozenset[str]:
     """Names a build can change from outside: ARGs declared in the stage or globally."""
+    return context.analysis(_stage_build_args)[step.stage.index]
+
+
+def _stage_build_args(context: RuleContext) -> list[frozenset[str]]:
+    """``_build_args`` of each stage by index, read once per file."""
     model = context.model
-    names = set(model.global_args) | PLATFORM_ARGS | {"SOURCE_DATE_EPOCH"}
-    for instruction in step.stage.stage.instructions:
-        if instruction.keyword == "ARG":
-            names.update(pair.key for pair in instruction.pairs)
-    return names
+    common = set(model.global_args) | PLATFORM_ARGS | {"SOURCE_DATE_EPOCH"}
+    found: list[frozenset[str]] = []
+    for stage in model.stages:
+        names = set(common)
+        for instruction in stage.instructions:
+            if instruction.keyword == "ARG":
+                names.update(pair.key for pair in instruction.pairs)
+        found.append(frozenset(names))
+    return found

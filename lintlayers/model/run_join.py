@@ -90,13 +90,9 @@ def _flags(run: Instruction) -> list[tuple[str, str | None]]:
 
 
 def _step(context: RuleContext, run: Instruction) -> Step | None:
-    from lintlayers.model.steps import sequences
+    from lintlayers.model.steps import step_of
 
-    for steps in sequences(context):
-        for step in steps:
-            if step.instruction is run:
-                return step
-    return None
+    return step_of(context, run)
 
 
 def _leaves_no_state(commands: list[SimpleCommand]) -> bool:

@@ -36,11 +36,17 @@ class Step:
     __slots__ = ("_copy_args", "env", "instruction", "onbuild", "stage", "state")
 
     def __init__(
-        self, instruction: Instruction, stage: Stage, scope: Scope, state: State, onbuild: bool
+        self,
+        instruction: Instruction,
+        stage: Stage,
+        scope: Scope,
+        state: State,
+        onbuild: bool,
+        values: dict[str, str] | None = None,
     ) -> None:
         self.instruction = instruction
         self.stage = stage
-        self.env = _relevant(instruction, scope)
+        self.env = _relevant(instruction, scope, values)
         self.state = state
         self.onbuild = onbuild
         self._copy_args: CopyArgs | None = None
@@ -89,12 +95,16 @@ _LONGEST_VALUE = 1024
 """Longer values (a PATH grown step by step) are left unknown, to bound memory."""
 
 
-def _relevant(instruction: Instruction, scope: Scope) -> dict[str, str]:
+def _relevant(
+    instruction: Instruction, scope: Scope, values: dict[str, str] | None = None
+) -> dict[str, str]:
+    """What ``Step.env`` keeps of the scope's ``values`` (``scope.values()`` when not given)."""
     if instruction.keyword not in _NEEDS_ENV:
         return {}
-    values = scope.values()
+    if values is None:
+        values = scope.values()
     if not values:
-        return values
+        return {}
     from lintlayers.model.variables import referenced_names
 
     text = instruction.logical.text
@@ -138,6 +148,19 @@ def sequences(context: RuleContext) -> list[list[Step]]:
     return file_memo(context).sequences
 
 
+def step_of(context: RuleContext, instruction: Instruction) -> Step | None:
+    """The first ``Step`` of ``sequences`` whose instruction is ``instruction``, if any."""
+    return context.analysis(_steps_by_instruction).get(id(instruction))
+
+
+def _steps_by_instruction(context: RuleContext) -> dict[int, Step]:
+    found: dict[int, Step] = {}
+    for steps in sequences(context):
+        for step in steps:
+            found.setdefault(id(step.instruction), step)
+    return found
+
+
 def _build_sequences(model: BuildModel) -> list[list[Step]]:
     from lintlayers.model.stages import Scope
     from lintlayers.model.state import initial_state
@@ -149,12 +172,16 @@ def _build_sequences(model: BuildModel) -> list[list[Step]]:
         steps: list[Step] = []
         triggers: list[Step] = []
         scope = Scope()
+        seen: Scope | None = None
+        values: dict[str, str] = {}
         for instruction, scope in model.walk(stage):
+            if scope is not seen:  # a new scope after an ARG or ENV: its values once
+                seen, values = scope, scope.values()
             effective = instruction.effective
             if effective is not instruction:
-                triggers.append(Step(effective, stage, scope, state, True))
+                triggers.append(Step(effective, stage, scope, state, True, values))
                 continue
-            steps.append(Step(instruction, stage, scope, state, False))
+            steps.append(Step(instruction, stage, scope, state, False, values))
             state = state_after(state, instruction, steps[-1].env)
         finals[stage.index] = state
         result.append(steps)
