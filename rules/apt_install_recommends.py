@@ -8,6 +8,7 @@ from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
 from lintlayers.model.debian import (
     SOURCE,
     biggest_added,
+    image_packages,
     present,
     recommends,
     requested_name,
@@ -44,20 +45,6 @@ _REMOVES = frozenset({"remove", "purge", "autoremove", "autopurge"})
 _KEYSERVER = re.compile(r"--(?:recv-keys?|keyserver|fetch-keys|locate-keys?)\b")
 _GNUPG = frozenset({"gnupg", "gnupg2", "gpg", "gpg-agent", "gnupg-agent", "dirmngr"})
 """Packages whose recommends (gnupg, dirmngr) ``gpg --recv-keys`` needs."""
-_CURL = frozenset({"ca-certificates", "curl", "wget", "gnupg", "gnupg2", "dirmngr", "netbase"})
-_SCM = _CURL | {"git", "openssh-client", "procps", "subversion", "mercurial"}
-_FULL_IMAGES = frozenset(
-    {"buildpack-deps", "python", "node", "golang", "ruby", "rust", "gcc", "perl"}
-)
-"""Official images whose default variant is built on ``buildpack-deps`` (``-scm``): they
-hold curl, wget, ca-certificates, gnupg, git and openssh-client already."""
-_DOTNET_SDK = frozenset({"ca-certificates", "curl", "git", "wget"})
-_DEV_CONTAINER = _CURL | {
-    "git", "openssh-client", "less", "procps", "lsb-release", "sudo", "unzip", "zip",
-    "iproute2", "jq", "nano", "apt-transport-https", "apt-utils", "lsof", "htop",
-}  # fmt: skip
-"""What the dev container images (``mcr.microsoft.com/devcontainers/*``, built with
-``common-debian.sh``) install already."""
 _ALTERNATIVES = re.compile(r"\b(?:else|elif)\b|\|\||;;")
 """Between two commands of a RUN: they may be alternatives of each other."""
 _INTENT = re.compile(r"^\s*#.*(?<![-\w])recommend", re.IGNORECASE | re.MULTILINE)
@@ -82,8 +69,8 @@ class AptInstallRecommends(Rule):
     the way apt installs them, counting neither what the same install requests
     anyway (`dirmngr`'s recommend `gnupg` when `gnupg` is listed too), what an
     earlier install of the stage installed, nor what the base image holds where
-    it is known (`git` on `python:3`, `curl` on a .NET SDK or a dev container
-    image). `ca-certificates`, which HTTPS needs, counts as needed, and so does
+    it is known (`git` or `gcc` on `python:3`, `curl` on a .NET SDK or a dev
+    container image). `ca-certificates`, which HTTPS needs, counts as needed, and so does
     `systemd`'s recommend `dbus`. A versioned name Debian 12 lacks is measured
     as its family's Debian 12 member (`php8.3-dev` as `php8.2-dev`). A package
     Debian 12 does not have at all, or one from a vendor's repository the stage
@@ -135,7 +122,7 @@ class AptInstallRecommends(Rule):
                 continue
             stage_text = "".join(_run_text(step) for step in steps if step.keyword == "RUN")
             needed = _GNUPG if _KEYSERVER.search(stage_text) else frozenset()
-            base_image = preinstalled(root_image(steps[0].stage))
+            base_image = image_packages(root_image(steps[0].stage))
             stage = steps[0].stage
             off = configured.get(stage.base_stage.index, False) if stage.base_stage else False
             before = installed.get(stage.base_stage.index) if stage.base_stage else None
@@ -287,29 +274,6 @@ def _detail(size: SizeEstimate, found: Recommends, unknown: list[str]) -> str:
         shown = ", ".join(unknown[:3]) + (", ..." if len(unknown) > 3 else "")
         detail += f"; not counted: {shown} (recommends not known)"
     return detail
-
-
-def preinstalled(image: str) -> frozenset[str]:
-    """Packages of the base ``image`` already installed: installing them again installs
-    nothing, their recommends included."""
-    name = image.lower().split("@", 1)[0]
-    repository, _, tag = name.rpartition(":") if ":" in name.rpartition("/")[2] else (name, "", "")
-    repository = repository.removeprefix("docker.io/").removeprefix("library/")
-    if repository.startswith(("mcr.microsoft.com/devcontainers/", "mcr.microsoft.com/vscode/")):
-        return _DEV_CONTAINER
-    if repository.startswith(("mcr.microsoft.com/dotnet/sdk", "mcr.microsoft.com/dotnet/core/sdk")):
-        return _DOTNET_SDK
-    if repository not in _FULL_IMAGES:
-        return frozenset()
-    if (
-        name.endswith(":")
-        or "$" in tag
-        or any(w in tag for w in ("slim", "alpine", "windows", "nanoserver", "servercore"))
-    ):
-        return frozenset()
-    if repository == "buildpack-deps" and tag.endswith("curl"):
-        return _CURL
-    return _SCM
 
 
 def _run_text(step: Step) -> str:

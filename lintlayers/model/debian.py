@@ -54,6 +54,41 @@ names Debian 12 has too matter (the others are unknown anyway): Microsoft's
 ``azure-cli`` bundles its Python and declares no dependencies where Debian's pulls
 hundreds of MB of recommends; NodeSource's ``nodejs`` recommends nothing (Debian's
 recommends nodejs-doc); Debian's ``yarn`` is cmdtest, not the JavaScript tool."""
+_CURL = ("ca-certificates", "curl", "wget", "gnupg", "gnupg2", "dirmngr", "netbase")
+_SCM = (*_CURL, "git", "openssh-client", "procps", "subversion", "mercurial")
+_BUILDPACK_DEPS = (
+    *_SCM, "autoconf", "automake", "bzip2", "default-libmysqlclient-dev", "dpkg-dev", "file",
+    "g++", "gcc", "imagemagick", "libbz2-dev", "libc6-dev", "libcurl4-openssl-dev",
+    "libdb-dev", "libevent-dev", "libffi-dev", "libgdbm-dev", "libglib2.0-dev", "libgmp-dev",
+    "libjpeg-dev", "libkrb5-dev", "liblzma-dev", "libmagickcore-dev", "libmagickwand-dev",
+    "libmaxminddb-dev", "libncurses5-dev", "libncursesw5-dev", "libpng-dev", "libpq-dev",
+    "libreadline-dev", "libsqlite3-dev", "libssl-dev", "libtool", "libwebp-dev",
+    "libxml2-dev", "libxslt-dev", "libyaml-dev", "make", "patch", "unzip", "xz-utils",
+    "zlib1g-dev",
+)  # fmt: skip
+IMAGE_PACKAGES: dict[str, tuple[str, ...]] = {
+    "buildpack-deps:curl": _CURL,
+    "buildpack-deps:scm": _SCM,
+    "buildpack-deps": _BUILDPACK_DEPS,
+    "golang": (*_SCM, "g++", "gcc", "libc6-dev", "make", "pkg-config"),
+    "python": _BUILDPACK_DEPS, "node": _BUILDPACK_DEPS, "ruby": _BUILDPACK_DEPS,
+    "rust": _BUILDPACK_DEPS, "gcc": _BUILDPACK_DEPS, "perl": _BUILDPACK_DEPS,
+    "mcr.microsoft.com/dotnet/sdk": ("ca-certificates", "curl", "git", "wget"),
+    "mcr.microsoft.com/devcontainers/": (
+        *_CURL, "git", "openssh-client", "less", "procps", "lsb-release", "sudo", "unzip",
+        "zip", "iproute2", "jq", "nano", "apt-transport-https", "apt-utils", "lsof", "htop",
+    ),
+}  # fmt: skip
+"""Packages images hold (installed without recommends), by repository (a name ending in
+``/`` covers every image under it): the official images whose default variant is
+built on ``buildpack-deps`` (its Dockerfiles: ``curl``, ``scm``, and the full variant
+with compilers and ``-dev`` packages; ``golang`` is ``scm`` plus a C compiler), the .NET
+SDK image, and the dev container images (``mcr.microsoft.com/devcontainers/*``, built
+with ``common-debian.sh``). A ``slim``, ``alpine`` or Windows variant holds none of them."""
+_IMAGE_ALIASES = {
+    "mcr.microsoft.com/dotnet/core/sdk": "mcr.microsoft.com/dotnet/sdk",
+    "mcr.microsoft.com/vscode/devcontainers/": "mcr.microsoft.com/devcontainers/",
+}
 _VERSION = re.compile(r"\d+(?:\.\d+)*")
 _NOT_A_NAME = re.compile(r"[^a-z0-9.+-]")
 
@@ -214,6 +249,31 @@ def recommends(requested: Iterable[str], already: frozenset[str] | None = None) 
         (name, real) for real, name in found.items() if real != name and name not in graph.virtual
     ]
     return Recommends(total, added, largest, unknown, standing_in)
+
+
+def image_packages(image: str) -> frozenset[str]:
+    """Packages the base ``image`` holds already: installing them again installs nothing,
+    their recommends included (``IMAGE_PACKAGES``)."""
+    name = image.lower().split("@", 1)[0]
+    repository, _, tag = name.rpartition(":") if ":" in name.rpartition("/")[2] else (name, "", "")
+    repository = repository.removeprefix("docker.io/").removeprefix("library/")
+    for alias, canonical in _IMAGE_ALIASES.items():
+        if repository.startswith(alias):
+            repository = canonical + repository[len(alias) :]
+    for prefix, names in IMAGE_PACKAGES.items():
+        if prefix.endswith("/") and repository.startswith(prefix):
+            return frozenset(names)
+    if repository.startswith("mcr.microsoft.com/dotnet/sdk"):
+        return frozenset(IMAGE_PACKAGES["mcr.microsoft.com/dotnet/sdk"])
+    if repository not in IMAGE_PACKAGES or name.endswith(":") or "$" in tag:
+        return frozenset()
+    if any(word in tag for word in ("slim", "alpine", "windows", "nanoserver", "servercore")):
+        return frozenset()
+    if repository == "buildpack-deps":
+        variant = next((v for v in ("curl", "scm") if tag.endswith(v)), "")
+        if variant:
+            return frozenset(IMAGE_PACKAGES[f"buildpack-deps:{variant}"])
+    return frozenset(IMAGE_PACKAGES[repository])
 
 
 def vendor_package(name: str, text: str) -> bool:

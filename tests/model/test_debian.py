@@ -12,6 +12,7 @@ from lintlayers.model.debian import (
     DATA,
     NEEDED_RECOMMENDS,
     Packages,
+    image_packages,
     packages,
     present,
     recommends,
@@ -129,6 +130,26 @@ def test_needed_recommends_are_not_counted() -> None:
 )
 def test_vendor_package(name: str, text: str, vendor: bool) -> None:
     assert vendor_package(name, text) is vendor
+
+
+@pytest.mark.parametrize(
+    ("image", "holds", "lacks"),
+    [
+        ("python:3.12", {"gcc", "libpq-dev", "git", "curl"}, set()),
+        ("docker.io/library/node:20-bookworm", {"g++", "libssl-dev"}, set()),
+        ("golang:1.22", {"gcc", "git", "pkg-config"}, {"libpq-dev"}),
+        ("buildpack-deps:bookworm-scm", {"git", "curl"}, {"gcc"}),
+        ("buildpack-deps:bookworm-curl", {"curl", "wget"}, {"git"}),
+        ("mcr.microsoft.com/dotnet/core/sdk:3.1", {"git", "curl"}, {"jq"}),
+        ("mcr.microsoft.com/vscode/devcontainers/python:3.11", {"jq", "sudo"}, {"gcc"}),
+        ("python:3.12-slim", set(), {"gcc", "curl"}),
+        ("python:${VARIANT}", set(), {"gcc"}),  # the tag is not known
+        ("debian:bookworm", set(), {"curl"}),
+    ],
+)
+def test_image_packages(image: str, holds: set[str], lacks: set[str]) -> None:
+    found = image_packages(image)
+    assert holds <= found and not lacks & found
 
 
 def test_data_file_is_closed_and_says_how_it_was_measured() -> None:

@@ -283,6 +283,7 @@ def test_corpus_install_with_large_recommends_is_reported() -> None:
     ("base", "packages", "reported"),
     [
         ("python:3", "git iproute2", False),  # buildpack-deps:scm holds git already
+        ("python:3.12", "libpq-dev gcc", False),  # and the full variant compilers, -dev
         ("python:3-slim", "git iproute2", True),
         ("python:${VARIANT}", "git", True),  # the tag is not known
         ("buildpack-deps:bookworm-curl", "git", True),
