@@ -94,33 +94,36 @@ _NOT_A_NAME = re.compile(r"[^a-z0-9.+-]")
 
 
 class Packages:
-    """The Debian 12 package graph of the data file."""
+    """The Debian 12 package graph of the data file (relations split when first asked)."""
 
-    __slots__ = ("base", "depends", "families", "kib", "recommends", "virtual")
+    __slots__ = ("_families", "_relations", "base", "kib", "virtual")
 
     def __init__(self, text: str) -> None:
         self.base: set[str] = set()
         self.virtual: dict[str, str] = {}
         self.kib: dict[str, int] = {}
-        self.depends: dict[str, list[list[str]]] = {}
-        self.recommends: dict[str, list[list[str]]] = {}
+        self._relations: dict[str, list[str] | tuple[list[list[str]], list[list[str]]]] = {}
+        self._families: dict[str, str] | None = None
         for line in text.splitlines():
             fields = line.split("\t")
             kind = fields[0]
-            if kind == "B":
+            if kind == "P":
+                self.kib[fields[1]] = int(fields[2])
+                self._relations[fields[1]] = fields
+            elif kind == "B":
                 self.base.add(fields[1])
             elif kind == "V":
                 self.virtual[fields[1]] = fields[2]
-            elif kind == "P":
-                name = fields[1]
-                self.kib[name] = int(fields[2])
-                self.depends[name] = _groups(fields[3])
-                self.recommends[name] = _groups(fields[4])
-        families: dict[str, list[str]] = {}
-        for name in sorted(self.kib.keys() | self.virtual.keys() | self.base):
-            if _VERSION.search(name):
-                families.setdefault(_VERSION.sub("#", name), []).append(name)
-        self.families = {stem: names[-1] for stem, names in families.items()}
+
+    def relations(self, name: str) -> tuple[list[list[str]], list[list[str]]]:
+        """The Depends and the Recommends of ``name``: groups of alternatives."""
+        found = self._relations.get(name)
+        if found is None:
+            return [], []
+        if isinstance(found, list):
+            found = (_groups(found[3]), _groups(found[4]))
+            self._relations[name] = found
+        return found
 
     def find(self, name: str) -> str | None:
         """The Debian 12 package that installing ``name`` installs, through a virtual name
@@ -130,11 +133,22 @@ class Packages:
                 return candidate
             if candidate in self.virtual:
                 return self.virtual[candidate]
+        families = self.families()
         for candidate in _spellings(name):
-            member = self.families.get(_VERSION.sub("#", candidate))
+            member = families.get(_VERSION.sub("#", candidate))
             if member is not None and member != name:
                 return self.virtual.get(member, member)
         return None
+
+    def families(self) -> dict[str, str]:
+        """Versioned names by their name without versions (``php#-dev``): the newest."""
+        if self._families is None:
+            families: dict[str, list[str]] = {}
+            for name in sorted(self.kib.keys() | self.virtual.keys() | self.base):
+                if _VERSION.search(name):
+                    families.setdefault(_VERSION.sub("#", name), []).append(name)
+            self._families = {stem: names[-1] for stem, names in families.items()}
+        return self._families
 
     def closure(
         self, names: Iterable[str], present: frozenset[str], *, recommends: bool
@@ -147,9 +161,8 @@ class Packages:
             if name in added or name in present or name in self.base:
                 continue
             added.add(name)
-            groups = self.depends.get(name, [])
-            if recommends:
-                groups = groups + self.recommends.get(name, [])
+            depends, recommended = self.relations(name)
+            groups = depends + recommended if recommends else depends
             for group in groups:
                 if not any(alternative in present or alternative in added for alternative in group):
                     stack.append(group[0])

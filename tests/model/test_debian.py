@@ -159,8 +159,8 @@ def test_data_file_is_closed_and_says_how_it_was_measured() -> None:
     assert "scripts/measure_apt_sizes.py" in header[0]
     assert "Packages indexes" in header[1]
     graph = packages()
-    for relations in (graph.depends, graph.recommends):
-        for name, groups in relations.items():
+    for name in graph.kib:
+        for groups in graph.relations(name):
             for group in groups:
                 assert group[0] in graph.kib, (name, group)
     assert "libc6" in graph.base and "coreutils" in graph.base
@@ -207,6 +207,5 @@ def test_script_writes_the_graph(tmp_path: Path) -> None:
     script.graph(archive, ["tool"], "test date", out)
     graph = Packages(out.read_text(encoding="utf-8"))
     assert graph.base == {"base-files"}
-    assert graph.depends["tool"] == [["libtool1"]]
-    assert graph.recommends["tool"] == [["docs"], ["postfix"]]
+    assert graph.relations("tool") == ([["libtool1"]], [["docs"], ["postfix"]])
     assert graph.size(graph.closure(["tool"], frozenset(), recommends=True)) == 1115 * 1024
