@@ -13,9 +13,11 @@ recommends (of every package it adds, recursively) minus those it installs witho
 where what is present already (the base, packages installed earlier, the base image's)
 satisfies a relation and is never counted. A name Debian 12 does not have is looked up
 as its package family's Debian 12 member (``php8.3-dev`` as ``php8.2-dev``,
-``libssl1.1`` as ``libssl3``, ``libaio1t64`` as ``libaio1``); when there is none the
-package comes from another repository (Microsoft's, MongoDB's, a PPA...) whose
-recommends are not known here: ``unknown``.
+``libssl1.1`` as ``libssl3``, ``libaio1t64`` as ``libaio1``); when there is none it is
+``unknown``: a package of another repository (Microsoft's, MongoDB's, a PPA...) whose
+recommends are not known here, or a Debian package that no install of the corpus names
+and none of theirs pulls in (``scripts/measure_apt_sizes.py graph`` adds it when given
+its name).
 """
 
 from __future__ import annotations
