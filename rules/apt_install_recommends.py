@@ -15,7 +15,7 @@ from lintlayers.model.debian import (
     vendor_package,
 )
 from lintlayers.model.package_commands import APT_VALUE_OPTIONS, apt_action
-from lintlayers.model.package_installs import package_installs
+from lintlayers.model.package_installs import ALL, package_installs, removed_packages
 from lintlayers.model.paths import is_within
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import MB, MEASURED, SizeEstimate, package_name, root_image
@@ -155,7 +155,7 @@ class AptInstallRecommends(Rule):
                         if found is not None:
                             yield found
                     state.add(install, run, with_recommends=with_recommends)
-                state.end_run()
+                state.end_run(run)
                 off = off or bool(_CONFIGURED.search(text))
             if not steps[0].onbuild:
                 configured[stage.index] = off
@@ -236,10 +236,22 @@ class Installed:
         self.this_run: list[tuple[int, list[str], bool]] = []  # (end offset, names, with)
 
     def add(self, install: Install, run: RunEffects, *, with_recommends: bool) -> None:
-        names = [name for name in map(requested_name, install.tokens) if name]
-        self.this_run.append((run.command_range(install.index)[1], names, with_recommends))
+        """Record ``install``, without what a later command of its RUN removes again."""
+        gone = removed_packages(run, install)
+        if ALL in gone:
+            return  # ``apt-mark auto`` and an autoremove: all of it goes again
+        names = [name for name in map(requested_name, install.tokens) if name not in gone]
+        end = run.command_range(install.index)[1]
+        self.this_run.append((end, [name for name in names if name], with_recommends))
 
-    def end_run(self) -> None:
+    def end_run(self, run: RunEffects) -> None:
+        """Move the RUN's installs to the stage's, after the packages the RUN removes."""
+        gone: set[str] = set()
+        for command in run.commands:
+            if apt_action(command) in _REMOVES:
+                gone.update(map(package_name, command.positional_args(APT_VALUE_OPTIONS)[1:]))
+        self.plain = [name for name in self.plain if name not in gone]
+        self.with_recommends = [name for name in self.with_recommends if name not in gone]
         for _, names, with_recommends in self.this_run:
             (self.with_recommends if with_recommends else self.plain).extend(names)
         self.this_run = []

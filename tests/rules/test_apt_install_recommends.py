@@ -369,6 +369,22 @@ def test_what_an_earlier_install_of_the_stage_installed_does_not_count() -> None
     assert 67 not in lines  # the same list again, with binutils and libgomp1
 
 
+@pytest.mark.parametrize(
+    "removal",
+    [
+        "RUN apt-get install -y --no-install-recommends git\n"
+        "RUN apt-get purge -y --autoremove git\n",
+        "RUN apt-get install -y --no-install-recommends git && apt-get remove -y git\n",
+        # docker-library's pattern: everything the RUN installed is marked auto and goes
+        "RUN apt-get install -y --no-install-recommends git && git clone x"
+        " && apt-mark auto '.*' && apt-get purge -y --auto-remove\n",
+    ],
+)
+def test_what_was_removed_again_does_not_count(removal: str) -> None:
+    text = f"FROM debian\n{removal}RUN apt-get install -y git\n"
+    assert positions(lint(text, CODE)) == [(text.count("\n"), 5, text.count("\n"), 20)]
+
+
 def test_an_install_in_another_branch_does_not_count() -> None:
     """The ``else`` branch installs the .debs that the ``then`` branch installs with
     ``--no-install-recommends``: one of them runs (docker-selenium NodeChromium)."""
