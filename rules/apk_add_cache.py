@@ -5,7 +5,6 @@ from __future__ import annotations
 from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
 from lintlayers.model.mounts import cache_mount_advice
 from lintlayers.model.package_commands import apk_action, apk_action_word
-from lintlayers.model.run_edits import remove_command
 from lintlayers.model.shipping import image_runs, later_runs
 from lintlayers.model.size_estimates import apk_index
 from lintlayers.rule import Rule
@@ -162,6 +161,8 @@ def _no_cache_fix(context: RuleContext, run: RunEffects, update: int | None) -> 
     if update is not None:
         if _later_run_needs_index(context, run):
             return None
+        from lintlayers.model.run_edits import remove_command
+
         removal = remove_command(run, update)
         if removal is None:
             return None

@@ -6,7 +6,6 @@ from lintlayers.diagnostics import SAFE, Fix, Violation
 from lintlayers.model.mounts import COVERING_MOUNTS, cache_mount_advice, cache_mount_flags
 from lintlayers.model.package_commands import APT_INSTALLS, apt_action, apt_action_word, apt_updates
 from lintlayers.model.paths import is_within
-from lintlayers.model.run_edits import append_after
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import apt_lists, root_image
 from lintlayers.model.steps import reaches_image, sequences
@@ -167,6 +166,8 @@ class AptListsNotRemoved(Rule):
                     for removal in run.removals
                 ):
                     chain_end = index
+            from lintlayers.model.run_edits import append_after
+
             edit = append_after(run, chain_end, CLEANUP)
             if edit is not None:
                 fix = Fix(f"Remove the apt lists: `{CLEANUP}`", [edit], SAFE)

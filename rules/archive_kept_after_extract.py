@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from lintlayers.diagnostics import UNSAFE, Fix, Violation
 from lintlayers.lazy_re import lazy_compile
-from lintlayers.model.run_edits import append_to_run
 from lintlayers.model.run_effects import download_targets, extracted_archives
 from lintlayers.model.shipping import image_runs
 from lintlayers.model.size_estimates import kept_archive
@@ -109,6 +108,8 @@ class ArchiveKeptAfterExtract(Rule):
                     help += f" or stream it (`curl -fsSL URL | {extractors[0]} -x ...`)"
                 fix = None
                 if text is not None:
+                    from lintlayers.model.run_edits import append_to_run
+
                     edit = append_to_run(run, "rm -f " + text)
                     if edit is not None:
                         fix = Fix(f"Remove the archive: `rm -f {text}`", [edit], UNSAFE)

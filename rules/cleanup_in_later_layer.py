@@ -9,7 +9,6 @@ from lintlayers.model.paths import covers, has_glob, is_within
 from lintlayers.model.run_effects import copy_creations, effects
 from lintlayers.model.shipping import ships_layers
 from lintlayers.model.size_estimates import copied_bytes, package_cache, root_image
-from lintlayers.model.small_copies import small_text_sources
 from lintlayers.model.steps import copy_sources, display, link_advisable, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -98,6 +97,8 @@ class CleanupInLaterLayer(Rule):
             left = _Left()  # what earlier steps wrote and kept (the latest writer wins)
             for step in steps:
                 if step.keyword in ("COPY", "ADD"):
+                    from lintlayers.model.small_copies import small_text_sources
+
                     if not small_text_sources(step):
                         for creation in copy_creations(step):
                             left.record(step, creation)

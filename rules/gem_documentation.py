@@ -96,9 +96,15 @@ class GemDocumentation(Rule):
                 text = step.instruction.arguments + "".join(
                     heredoc.content for heredoc in step.instruction.heredocs
                 )
-                off = off or bool(_GEMRC_OFF.search(text))
+                off = off or (_names_no_document(text) and bool(_GEMRC_OFF.search(text)))
             if not steps[0].onbuild:
                 off_by_stage[stage.index] = off
+
+
+def _names_no_document(text: str) -> bool:
+    """Whether ``text`` holds an option ``_GEMRC_OFF`` looks for (the pattern compiles only
+    then)."""
+    return "--no-document" in text or "--no-rdoc" in text or "--no-ri" in text
 
 
 def _check_run(context: RuleContext, step: Step) -> Iterator[Violation]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from lintlayers.diagnostics import SAFE, Fix, Violation
 from lintlayers.model.mounts import COVERING_MOUNTS, cache_mount_advice
 from lintlayers.model.package_commands import NPM_INSTALLS, npm_action, yarn_action
-from lintlayers.model.run_edits import append_to_run
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import npm_cache, yarn_cache
 from lintlayers.model.steps import copy_sources, reaches_image, sequences
@@ -132,6 +131,8 @@ class NodePackageCacheKept(Rule):
                 help += f"end this RUN with `{clean}`"
             fix = None
             if _clean_at_end_works(run, index, option):
+                from lintlayers.model.run_edits import append_to_run
+
                 edit = append_to_run(run, clean)
                 if edit is not None:
                     fix = Fix(f"Append `{clean}`", [edit], SAFE)

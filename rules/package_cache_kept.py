@@ -6,7 +6,6 @@ from lintlayers.diagnostics import SAFE, Fix, Violation
 from lintlayers.model.ecosystems import ecosystem
 from lintlayers.model.mounts import cache_mount_advice
 from lintlayers.model.package_commands import CACHE_DIRS, CACHE_LABELS, package_writes
-from lintlayers.model.run_edits import append_to_run
 from lintlayers.model.shipping import image_runs
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -107,6 +106,8 @@ def _check_run(context: RuleContext, run: RunEffects) -> Iterator[Violation]:
                 )
             help += f"end this RUN with `{cleanup}`"
             fix = None
+            from lintlayers.model.run_edits import append_to_run
+
             edit = append_to_run(run, cleanup) if cleanup else None
             if edit is not None:
                 fix = Fix(f"Append `{cleanup}`", [edit], SAFE)

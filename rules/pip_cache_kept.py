@@ -108,7 +108,7 @@ class PipCacheKept(Rule):
                 text = step.instruction.arguments + "".join(
                     heredoc.content for heredoc in step.instruction.heredocs
                 )
-                if _CONFIG_TEXT.search(text) and ("pip.conf" in text or "config set" in text):
+                if ("pip.conf" in text or "config set" in text) and _CONFIG_TEXT.search(text):
                     off = True
             if not steps[0].onbuild:
                 configured[stage.index] = off

@@ -7,7 +7,6 @@ from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.paths import covers
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import copied_bytes
-from lintlayers.model.small_copies import small_copy
 from lintlayers.model.steps import (
     copy_destination,
     display,
@@ -119,6 +118,8 @@ class RecursiveChownAfterCopy(Rule):
                     if found is None:
                         continue
                     copy_position, destination, path = found
+                    from lintlayers.model.small_copies import small_copy
+
                     if small_copy(context, steps[copy_position]):
                         continue  # a few small files stored twice: not worth a change
                     yield self._violation(

@@ -79,6 +79,27 @@ def test_check_imports_no_slow_module(tmp_path: Path) -> None:
     assert not [name for name in imported if name.split(".")[0] == "rich"]
 
 
+LAZY_AT_CHECK = (
+    "lintlayers.model.install_text",  # only LL101's fix text
+    "lintlayers.model.run_edits",  # only the fixes that edit a RUN
+    "lintlayers.model.small_copies",  # only for a COPY or ADD
+    "lintlayers.model.environment",  # only for a RUN after an ARG or ENV
+    "lintlayers.model.file_names",  # only for a COPY source without a dot
+)
+"""Modules imported where a file needs them: each costs about 0.4 ms to import."""
+
+
+def test_check_imports_rare_model_modules_only_when_needed(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(
+        'FROM alpine:3.20\nRUN apk add --no-cache curl\nCMD ["curl", "--version"]\n',
+        encoding="utf-8",
+    )
+    code, imported = new_modules(tmp_path, "check", "Dockerfile")
+    assert code == 0  # every rule ran and found nothing
+    assert [name for name in LAZY_AT_CHECK if name in imported] == []
+    assert "lintlayers.rules.cleanup_in_later_layer" in imported
+
+
 def test_only_the_json_format_pays_for_json(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text('FROM alpine\nCMD ["sh"]\n', encoding="utf-8")
     _, text_run = new_modules(tmp_path, "check", "Dockerfile")
@@ -257,3 +278,53 @@ def test_the_command_line_leaves_start_up_objects_frozen_at_exit(tmp_path: Path)
         )
         frozen[how] = completed.stderr.splitlines()[-1]
     assert frozen == {"argv": "False", "command-line": "True"}
+
+
+def _go_clean_general(path: str) -> str:
+    """``go_clean`` without its fast path (the element-by-element walk)."""
+    if not path:
+        return "."
+    rooted = path[0] == "/"
+    parts: list[str] = []
+    for part in path.split("/"):
+        if not part or part == ".":
+            continue
+        if part == "..":
+            if parts and parts[-1] != "..":
+                parts.pop()
+            elif not rooted:
+                parts.append(part)
+            continue
+        parts.append(part)
+    joined = "/".join(parts)
+    return "/" + joined if rooted else joined or "."
+
+
+def _has_wildcards_general(name: str) -> bool:
+    """``has_wildcards`` without its fast path."""
+    i = 0
+    while i < len(name):
+        if name[i] == "\\":
+            i += 2
+            continue
+        if name[i] in "*?[":
+            return True
+        i += 1
+    return False
+
+
+def test_path_fast_paths_answer_as_the_general_walk() -> None:
+    """``go_clean`` and ``has_wildcards`` (called for every path the cache model and the
+    reorder engine look at) skip their character walk when nothing needs it: every string
+    of up to 6 characters of an alphabet with each special character gets the answer the
+    walk gives."""
+    import itertools
+
+    from lintlayers.buildcontext.patterns import go_clean, has_wildcards
+
+    alphabet = "/.a*?[\\"
+    for length in range(7):
+        for letters in itertools.product(alphabet, repeat=length):
+            text = "".join(letters)
+            assert go_clean(text) == _go_clean_general(text), text
+            assert has_wildcards(text) == _has_wildcards_general(text), text

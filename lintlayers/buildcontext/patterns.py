@@ -65,6 +65,8 @@ def go_clean(path: str) -> str:
     """``path.Clean`` / ``filepath.Clean`` on Unix: the shortest equivalent path."""
     if not path:
         return "."
+    if _clean_already(path):
+        return path
     rooted = path[0] == "/"
     parts: list[str] = []
     for part in path.split("/"):
@@ -81,6 +83,16 @@ def go_clean(path: str) -> str:
     if rooted:
         return "/" + joined
     return joined or "."
+
+
+def _clean_already(path: str) -> bool:
+    """Whether ``go_clean`` gives ``path`` back unchanged: no empty, ``.`` or ``..`` element
+    and no trailing slash (most paths of a Dockerfile)."""
+    if "//" in path or (path[-1] == "/" and path != "/"):
+        return False
+    if "." not in path:
+        return True
+    return not any(part in (".", "..") for part in path.split("/"))
 
 
 def go_dir(path: str) -> str:
@@ -206,6 +218,8 @@ def filepath_match(pattern: str, name: str) -> bool:
 
 def has_wildcards(name: str) -> bool:
     """BuildKit's ``containsWildcards``: an unescaped ``*``, ``?`` or ``[``."""
+    if "*" not in name and "?" not in name and "[" not in name:
+        return False  # most names: no character to look at one by one
     i, n = 0, len(name)
     while i < n:
         c = name[i]

@@ -10,9 +10,8 @@ given image path. The build context (when known) settles files against directori
 from __future__ import annotations
 
 import posixpath
-import re
 
-from lintlayers.model.file_names import FILE_NAMES
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.variables import expand, referenced_names
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
     from lintlayers.syntax.nodes import Instruction
 
 
-GLOB = re.compile(r"[*?\[]")
+GLOB = lazy_compile(r"[*?\[]")
 
 
 class ContextCopy:
@@ -108,7 +107,11 @@ def source_kind(source: str, copy: ContextCopy, context_dir: str | None) -> str:
     if source.endswith("/"):
         return "dir"
     base = posixpath.basename(path)
-    if "." in base or base in FILE_NAMES or len(copy.sources) > 1:
+    if "." in base or len(copy.sources) > 1:
+        return "file"
+    from lintlayers.model.file_names import FILE_NAMES  # only for a name without a dot
+
+    if base in FILE_NAMES:
         return "file"
     return "dir" if posixpath.basename(copy.dest) == base else "file"
 
@@ -212,9 +215,14 @@ def expand_known(value: str, values: dict[str, str], escape: str = "\\") -> str 
     return expand(value, values, escape)
 
 
+def _drive_letter(path: str) -> bool:
+    """Whether ``path`` starts like a Windows path: a letter and ``:`` (``C:``)."""
+    return len(path) > 1 and path[1] == ":" and path[0].isascii() and path[0].isalpha()
+
+
 def resolve(base: str | None, path: str) -> str | None:
     """``path`` made absolute against ``base`` (``None`` when unknown)."""
-    if "$" in path or "\\" in path or re.match(r"[A-Za-z]:", path):
+    if "$" in path or "\\" in path or _drive_letter(path):
         return None
     if not path.startswith("/"):
         if base is None:

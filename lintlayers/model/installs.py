@@ -31,7 +31,6 @@ from lintlayers.model.context_copies import (
     source_kind,
 )
 from lintlayers.model.ecosystems import ecosystem
-from lintlayers.model.install_text import manifest_copy_lines, needs_quoting
 from lintlayers.model.metadata import MOVABLE_ACROSS
 from lintlayers.model.package_managers import match_any, reads_no_project
 from lintlayers.typecheck import TYPE_CHECKING
@@ -723,6 +722,8 @@ class _Sequence:
             finding.problem = files
             return
         finding.files = files
+        from lintlayers.model.install_text import manifest_copy_lines, needs_quoting
+
         if any(needs_quoting(source) or needs_quoting(path) for source, path in files):
             finding.problem = "a path needs quoting"
             return
@@ -824,6 +825,8 @@ class _Sequence:
     ) -> str:
         """``RUN <explicit install>`` to put before the broad COPY, or ``""``; it keeps the
         build's cache, secret and ssh mounts (``--mount=type=cache,target=/root/.nuget``)."""
+        from lintlayers.model.install_text import needs_quoting
+
         found = install.found
         program = found.argv[0]
         if install.command is not None:

@@ -8,8 +8,7 @@ Reads the subcommands of ``apt-get``, ``apk``, ``pip``, ``yarn``, ``npm`` and th
 
 from __future__ import annotations
 
-import re
-
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -82,8 +81,8 @@ _ZYPPER_INSTALLS = frozenset(
 
 # ``pip``, ``pip3``, ``pip3.11``: no version or major[.minor]. Stricter than the
 # ``*_ANY_VERSION`` names of ``package_managers`` (``pip3.11.4``); kept apart, as they were.
-_PIP_MAJOR_MINOR = re.compile(r"pip(?:\d+(?:\.\d+)?)?$")
-_PYTHON_MAJOR_MINOR = re.compile(r"python(?:\d+(?:\.\d+)?)?$")
+_PIP_MAJOR_MINOR = lazy_compile(r"pip(?:\d+(?:\.\d+)?)?$")
+_PYTHON_MAJOR_MINOR = lazy_compile(r"python(?:\d+(?:\.\d+)?)?$")
 
 
 def apt_action(command: SimpleCommand) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.ecosystems import ECOSYSTEMS, Installer, ecosystem_of_program
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -42,11 +43,11 @@ IMPLICIT_INSTALLS: tuple[Installer, ...] = tuple(
 
 # ``pip``/``python`` and any digits and dots (``python3.12.1``); ``package_commands``
 # has stricter major[.minor] ones, kept apart as they were.
-_PIP_ANY_VERSION = re.compile(r"pip[0-9.]*$")
-PYTHON_ANY_VERSION = re.compile(r"python[0-9.]*$")
+_PIP_ANY_VERSION = lazy_compile(r"pip[0-9.]*$")
+PYTHON_ANY_VERSION = lazy_compile(r"python[0-9.]*$")
 _PYTHON_MODULES = frozenset({"pip", "pipenv", "poetry", "uv", "pdm", "piptools"})
 _INFO_FLAGS = frozenset({"--version", "-v", "-V", "--help", "-h"})
-_LOCAL_PATH = re.compile(r"^(\.{1,2}(/|$)|/|~)|^[\w.-]+/|\.(whl|tar\.gz|zip|tgz)$")
+_LOCAL_PATH = lazy_compile(r"^(\.{1,2}(/|$)|/|~)|^[\w.-]+/|\.(whl|tar\.gz|zip|tgz)$")
 
 
 class InstallMatch:

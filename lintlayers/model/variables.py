@@ -8,8 +8,7 @@ variables expand to the empty string, as in BuildKit.
 
 from __future__ import annotations
 
-import re
-
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,12 +31,14 @@ EXPANDING_INSTRUCTIONS = frozenset(
 )
 """Instructions whose arguments the builder expands (RUN/CMD leave it to the shell)."""
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))")
+_NAME = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_REFERENCE = lazy_compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 def referenced_names(text: str) -> set[str]:
     """Names of the variables ``text`` refers to with ``$name`` or ``${name...}``."""
+    if "$" not in text:
+        return set()
     return {braced or plain for braced, plain in _REFERENCE.findall(text)}
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-from lintlayers.model.environment import environment_reader
 from lintlayers.model.metadata import METADATA
 from lintlayers.model.variables import referenced_names
 from lintlayers.model.volatile import volatile_declarations
@@ -191,6 +190,8 @@ def first_use(
                 return Use(first, position, "")
             continue
         if keyword == "RUN":
+            from lintlayers.model.environment import environment_reader
+
             reader = environment_reader(context, instruction)
             if reader:
                 return Use(min(first, position), position, reader)
