@@ -197,7 +197,7 @@ def _help(proposal: Proposal, others: dict[int, str]) -> str:
         parts.append(
             f"Line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))} "
             f"{'are' if len(lines) > 1 else 'is'} left to {' and '.join(codes)}, "
-            "which reports them."
+            f"which report{'s' if len(codes) == 1 else ''} {'them' if len(lines) > 1 else 'it'}."
         )
     return " ".join(parts)
 

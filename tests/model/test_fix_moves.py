@@ -113,11 +113,16 @@ def test_a_volatile_line_used_at_once_does_not_move() -> None:
 
 
 def test_metadata_moves_keep_the_order_that_matters() -> None:
-    text = "FROM debian\nLABEL a=1\nEXPOSE 80\nLABEL a=$X\nVOLUME /data\nARG X=2\nRUN true\n"
+    text = (
+        "FROM debian\nARG GIT_SHA\nLABEL a=$GIT_SHA\nEXPOSE $GIT_SHA\nLABEL a=$X\n"
+        "VOLUME /data/$GIT_SHA\nLABEL static=1\nARG X=2\nRUN true\n"
+    )
     (stage,) = metadata_moves(context_of(text, "classic"))
     reported = [stage.instructions[index].keyword for index in stage.reported]
-    assert reported == ["EXPOSE", "VOLUME"]  # LABEL a=1 cannot jump over LABEL a=$X
+    assert reported == ["EXPOSE", "VOLUME"]  # LABEL a=$GIT_SHA cannot jump over LABEL a=$X
     assert [item.keyword for item in stage.moved] == ["EXPOSE"]
+    assert stage.blocks == [[2, 4]]  # one run of consecutive metadata: one finding
+    assert [change.names for change in stage.changes.values()] == [["GIT_SHA"]] * 3
     assert stage.instructions[stage.last].keyword == "RUN"
 
 

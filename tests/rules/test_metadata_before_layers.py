@@ -1,8 +1,10 @@
-"""LL202 metadata-before-layers (classic builders only)."""
+"""LL202 metadata-before-layers (classic builders only): metadata that changes with every
+build, before layer steps that would not re-run otherwise."""
 
 from __future__ import annotations
 
 import pytest
+from corpus_support import corpus_root
 from rule_harness import fix, lint, onbuild, positions
 
 from lintlayers.model.stages import build_model
@@ -72,126 +74,131 @@ def image_config(text: str) -> list[dict[str, object]]:
 
 # -- findings ---------------------------------------------------------------
 
+SHA = "FROM debian:bookworm\nARG GIT_SHA\n"
+"""A stage with a per-build argument; its next line is line 3."""
+
+
+@pytest.mark.parametrize(
+    ("declare", "line"),
+    [
+        ("ARG GIT_SHA", "LABEL revision=$GIT_SHA"),
+        ("ARG VCS_REF", "LABEL org.label-schema.vcs-ref=${VCS_REF}"),
+        ("ARG BUILD_DATE", 'LABEL org.opencontainers.image.created="${BUILD_DATE}"'),
+        ("ARG VERSION", "LABEL org.opencontainers.image.version=$VERSION"),  # unpinned
+        ("ARG VERSION=dev", "LABEL version=$VERSION"),  # a placeholder default
+        ("ARG RELEASE", 'LABEL title="app" release=${RELEASE}'),
+        ("ARG APP_GIT_SHA", "LABEL revision=$APP_GIT_SHA"),
+        ("ARG GIT_COMMIT", "EXPOSE 80 ${GIT_COMMIT}"),
+    ],
+)
+@pytest.mark.parametrize("step", ["RUN make", "COPY . /src", "ADD app.tar.gz /"])
+def test_reports_metadata_fed_by_a_per_build_argument(declare: str, line: str, step: str) -> None:
+    text = f"FROM debian:bookworm\n{declare}\n{line}\n{step}\n"
+    findings = lint_classic(text)
+    assert positions(findings) == [(3, 1, 3, 1 + len(line))]
+    [finding] = findings
+    name = declare.split()[1].split("=")[0]
+    keyword = line.split()[0]
+    assert finding.message == (
+        f"{keyword} changes with every build ({name}) and re-runs the next step (classic)"
+    )
+    assert finding.severity == "warning"
+    assert finding.fix is not None
+    assert finding.fix.applicability == "unsafe"
+    assert "Move it below the last RUN/COPY/ADD/WORKDIR" in finding.help
+
+
+def test_an_env_taking_a_per_build_value_feeds_it_too() -> None:
+    text = SHA + "ENV COMMIT=$GIT_SHA\nLABEL revision=$COMMIT\nRUN make\nCOPY . /app\n"
+    [finding] = lint_classic(text)
+    assert finding.message == (
+        "LABEL changes with every build (COMMIT) and re-runs 2 later steps (classic)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "release"),
+    [
+        ("LABEL version=1.2.3", "1.2.3"),
+        ('LABEL org.opencontainers.image.version="v1.4.2"', "1.4.2"),
+        ('LABEL title="app" release=2.0.0-rc1', "2.0.0-rc1"),
+    ],
+)
+@pytest.mark.parametrize("step", ["RUN make", "COPY . /src"])
+def test_reports_a_release_written_in_a_version_label(line: str, release: str, step: str) -> None:
+    text = f"FROM debian:bookworm\n{line}\nWORKDIR /app\n{step}\n"
+    [finding] = lint_classic(text)
+    assert positions([finding]) == [(2, 1, 2, 1 + len(line))]
+    assert finding.message == (
+        f"LABEL changes with release {release} and re-runs 2 later steps (classic)"
+    )
+    assert fix_classic(text) == f"FROM debian:bookworm\nWORKDIR /app\n{step}\n{line}\n"
+
 
 @pytest.mark.parametrize(
     "line",
     [
-        "LABEL version=1.2.3",
         'LABEL org.opencontainers.image.title="My app" version=2',
+        'LABEL version="latest"',
+        'LABEL maintainer="Jane <jane@example.com>"',
         "EXPOSE 8080/tcp",
         'CMD ["app", "--serve"]',
-        "CMD app --serve",
+        "CMD app --serve $GIT_SHA",  # expanded when the container runs, not by the build
         'ENTRYPOINT ["/entrypoint.sh"]',
         "HEALTHCHECK --interval=30s CMD curl -f http://localhost/ || exit 1",
         "HEALTHCHECK NONE",
         "STOPSIGNAL SIGTERM",
         "MAINTAINER Jane <jane@example.com>",
         "ONBUILD COPY . /app",
-        "ONBUILD RUN make",
+        "ONBUILD LABEL revision=$GIT_SHA",
         "VOLUME /data",
     ],
 )
 @pytest.mark.parametrize("step", ["RUN make", "COPY . /src", "ADD app.tar.gz /", "WORKDIR /app"])
-def test_reports_metadata_before_a_layer_step(line: str, step: str) -> None:
-    text = f"FROM debian:bookworm\n{line}\n{step}\n"
-    findings = lint_classic(text)
-    assert positions(findings) == [(2, 1, 2, 1 + len(line))]
-    [finding] = findings
-    keyword = line.split()[0]
-    assert finding.message.startswith(f"{keyword} before the {step.split()[0]} on line 3")
-    assert finding.message.endswith("editing it re-runs the step after it (classic builders)")
-    assert finding.severity == "warning"
-    if keyword == "VOLUME":
-        assert finding.fix is None
-        assert "cannot change files under its path" in finding.help
-    else:
-        assert finding.fix is not None
-        assert finding.fix.applicability == "unsafe"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (  # every metadata instruction before the last layer step, not the ones after
-            'FROM debian\nLABEL a=1\nRUN one\nEXPOSE 80\nCOPY . /app\nCMD ["app"]\n',
-            [(2, 1, 2, 10), (4, 1, 4, 10)],
-        ),
-        (  # multi-line: the first line, without the continuation
-            "FROM debian\nLABEL a=1 \\\n      b=2\nRUN make\n",
-            [(2, 1, 2, 10)],
-        ),
-        (
-            "FROM debian\r\n  label a=1   \\\r\n  b=2\r\nrun make\r\n",
-            [(2, 3, 2, 12)],
-        ),
-        (  # second stage only
-            "FROM golang AS build\nRUN go build\nLABEL stage=build\n"
-            "FROM debian\nLABEL a=1\nCOPY --from=build /app /app\n",
-            [(5, 1, 5, 10)],
-        ),
-        (  # a cache mount does not make a RUN any less a layer step
-            "FROM python\nLABEL a=1\n"
-            "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n",
-            [(2, 1, 2, 10)],
-        ),
-        (  # JSON CMD is not wrapped by SHELL: movable past it
-            'FROM debian\nCMD ["app"]\nSHELL ["/bin/bash", "-c"]\nRUN make\n',
-            [(2, 1, 2, 12)],
-        ),
-        (  # a LABEL expanding an ENV that does not change before the last step
-            "FROM debian\nENV VERSION=1.2\nLABEL version=$VERSION\nRUN make\n",
-            [(3, 1, 3, 23)],
-        ),
-        (  # a LABEL fed by an ARG: movable too (LL102 reports the ARG itself)
-            "FROM debian\nARG GIT_SHA\nLABEL revision=${GIT_SHA}\nRUN make\n",
-            [(3, 1, 3, 26)],
-        ),
-        (  # different label keys can swap
-            "FROM debian\nLABEL a=1\nENV V=1\nLABEL b=$V\nENV V=2\nRUN make\n",
-            [(2, 1, 2, 10)],
-        ),
-    ],
-)
-def test_positions(text: str, expected: list[tuple[int, int, int, int]]) -> None:
-    assert positions(lint_classic(text)) == expected
-
-
-def test_onbuild_wrapped_layer_steps_are_not_layer_steps() -> None:
-    text = "FROM debian\nLABEL a=1\n" + onbuild("RUN make") + "\n" + onbuild("COPY . /app") + "\n"
-    assert lint_classic(text) == []
-
-
-def test_onbuild_metadata_is_movable() -> None:
-    text = "FROM debian\n" + onbuild("LABEL a=1") + "\nRUN make\n"
-    [finding] = lint_classic(text)
-    assert positions([finding]) == [(2, 1, 2, 18)]
-    assert fix_classic(text) == "FROM debian\nRUN make\nONBUILD LABEL a=1\n"
+def test_static_metadata_is_not_reported(line: str, step: str) -> None:
+    """Practically never edited: moving it saves nothing (the labeled corpus sample)."""
+    assert lint_classic(f"{SHA}{line}\n{step}\n") == []
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        'FROM debian\nRUN make\nLABEL a=1\nEXPOSE 80\nCMD ["app"]\n',
-        "FROM debian\nLABEL a=1\nEXPOSE 80\n",
-        'FROM debian\nENV A=1\nARG B=2\nUSER app\nSHELL ["/bin/sh", "-c"]\nRUN make\n',
-        "ARG VERSION=1\nFROM debian\nRUN make\n",
+        # a value written in the file: only an edit of the declaration changes it, and
+        # that edit re-runs everything after the declaration anyway (erlang, solr)
+        "FROM debian\nENV OTP_VERSION=26.2\nLABEL version=$OTP_VERSION\nRUN make\n",
+        "FROM debian\nARG VERSION=1.4.2\nLABEL version=$VERSION\nRUN make\n",
+        "FROM debian\nARG GIT_SHA=0123abc\nLABEL revision=$GIT_SHA\nRUN make\n",
+        # a release bump edits an earlier line too: everything after it re-runs anyway
+        "FROM node:18.2.0\nLABEL version=18.2.0\nRUN make\n",
+        "FROM debian\nENV CADDY_VERSION=v2.11.2\nLABEL version=v2.11.2\nRUN make\n",
+        "FROM debian\nRUN curl -O https://example.com/app-1.4.2.tgz\nLABEL version=1.4.2\n"
+        "COPY . /app\n",
+        # ... or the next costly step
+        "FROM debian\nLABEL version=1.4.2\nWORKDIR /src\n"
+        "RUN curl -O https://example.com/app-1.4.2.tgz\nCOPY . /app\n",
+        # not a per-build name: passed the same on every build (selenium's AUTHORS)
+        "FROM debian\nARG AUTHORS\nLABEL authors=$AUTHORS\nRUN make\n",
+        "FROM debian\nARG git_sha\nLABEL revision=$git_sha\nRUN make\n",
+        # the next costly step uses the variable: it re-runs anyway
+        SHA + "LABEL revision=$GIT_SHA\nRUN echo $GIT_SHA > /revision\nCOPY . /app\n",
+        "FROM debian\nARG VERSION\nLABEL version=$VERSION\nWORKDIR /src\n"
+        "RUN curl -fsSLO https://example.com/app-${VERSION}.tar.gz\n",
+        SHA + "LABEL revision=$GIT_SHA\nCOPY app-${GIT_SHA}.tar.gz /\n",
+        # an earlier step uses it: every later step re-runs anyway
+        SHA + "RUN echo $GIT_SHA > /revision\nLABEL revision=$GIT_SHA\nCOPY . /app\n",
+        SHA + "WORKDIR /src/$GIT_SHA\nLABEL revision=$GIT_SHA\nRUN make\n",
+        # only a WORKDIR would re-run
+        SHA + "LABEL revision=$GIT_SHA\nWORKDIR /app\n",
+        SHA + "RUN make\nLABEL revision=$GIT_SHA\nWORKDIR /app\n",
+        # after the last layer step already
+        SHA + 'RUN make\nLABEL revision=$GIT_SHA\nCMD ["app"]\n',
         # the expanded value would change below the last step
-        "FROM debian\nENV V=1\nLABEL v=$V\nENV V=2\nRUN make\n",
-        "FROM debian\nLABEL v=${V:-none}\nARG V=1\nRUN make\n",
-        "FROM debian\nEXPOSE $PORT\nENV PORT=8080\nRUN make\n",
-        "FROM debian\nSTOPSIGNAL $SIG\nARG SIG\nRUN make\n",
-        # a shell-form command would be wrapped by another SHELL
-        'FROM debian\nCMD app --serve\nSHELL ["/bin/bash", "-c"]\nRUN make\n',
-        'FROM debian\nENTRYPOINT exec app\nSHELL ["/bin/bash", "-c"]\nRUN make\n',
-        'FROM debian\nHEALTHCHECK CMD curl -f localhost\nSHELL ["pwsh", "-c"]\nRUN make\n',
-        # would jump over an unmovable instruction whose order against it matters
-        "FROM debian\nLABEL a=1\nENV V=1\nLABEL a=$V\nENV V=2\nRUN make\n",
-        "FROM debian\nLABEL a=1\nLABEL $K=2\nARG K=a\nRUN make\n",
-        'FROM debian\nCMD ["one"]\nCMD two\nSHELL ["/bin/bash", "-c"]\nRUN make\n',
+        SHA + "LABEL v=$GIT_SHA\nARG GIT_SHA=fixed\nRUN make\n",
+        # would jump over an unmoved instruction whose order against it matters
+        SHA + "LABEL a=$GIT_SHA\nENV V=1\nLABEL a=$V\nENV V=2\nRUN make\n",
+        SHA + "LABEL a=$GIT_SHA\nLABEL a=static\nRUN make\n",
         # broken instructions are LL001's
-        "FROM debian\nEXPOSE\nRUN make\n",
-        "FROM debian\nONBUILD FROM alpine\nRUN make\n",
-        "FROM debian\nLABEL novalue\nRUN make\n",
+        SHA + "LABEL novalue\nRUN make\n",
     ],
 )
 def test_passes(text: str) -> None:
@@ -199,11 +206,87 @@ def test_passes(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # multi-line: the first line, without the continuation
+            SHA + "LABEL a=$GIT_SHA \\\n      b=2\nRUN make\n",
+            [(3, 1, 3, 17)],
+        ),
+        (
+            "FROM debian\r\nARG GIT_SHA\r\n  label a=$GIT_SHA   \\\r\n  b=2\r\nrun make\r\n",
+            [(3, 3, 3, 19)],
+        ),
+        (  # second stage only
+            "FROM golang AS build\nARG GIT_SHA\nRUN go build\nLABEL stage=$GIT_SHA\n"
+            "FROM debian\nARG GIT_SHA\nLABEL a=$GIT_SHA\nCOPY --from=build /app /app\n",
+            [(7, 1, 7, 17)],
+        ),
+        (  # a cache mount does not make a RUN any less a layer step
+            SHA + "LABEL a=$GIT_SHA\n"
+            "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n",
+            [(3, 1, 3, 17)],
+        ),
+        (  # a global ARG declared again in the stage
+            "ARG GIT_SHA\nFROM debian\nARG GIT_SHA\nLABEL a=$GIT_SHA\nRUN make\n",
+            [(4, 1, 4, 17)],
+        ),
+        (  # blocks split by a RUN: one finding each
+            SHA + "LABEL a=$GIT_SHA\nRUN one\nLABEL b=$GIT_SHA\nCOPY . /app\n",
+            [(3, 1, 3, 17), (5, 1, 5, 17)],
+        ),
+    ],
+)
+def test_positions(text: str, expected: list[tuple[int, int, int, int]]) -> None:
+    assert positions(lint_classic(text)) == expected
+
+
+def test_one_finding_per_block_of_consecutive_metadata() -> None:
+    text = (
+        "FROM alpine\nARG VERSION\nARG COMMIT_SHA\nARG BUILD_ID=UNSET\n"
+        'LABEL title="static"\n'
+        "LABEL version=$VERSION\n"
+        "# the commit\n"
+        "LABEL revision=${COMMIT_SHA}\n"
+        "EXPOSE 80\n"
+        "\n"
+        'LABEL build_id="${BUILD_ID}"\n'
+        "WORKDIR /etc/app\nRUN apk add --no-cache curl\nCOPY etc /etc\n"
+    )
+    [finding] = lint_classic(text)
+    assert finding.location.line == 6  # the first that changes
+    assert finding.message == (
+        "3 LABELs change with every build (VERSION, COMMIT_SHA, ...) and re-run 3 later "
+        "steps (classic)"
+    )
+    assert fix_classic(text) == (
+        "FROM alpine\nARG VERSION\nARG COMMIT_SHA\nARG BUILD_ID=UNSET\n"
+        'LABEL title="static"\n'
+        "EXPOSE 80\n"
+        "\n"
+        "WORKDIR /etc/app\nRUN apk add --no-cache curl\nCOPY etc /etc\n"
+        "LABEL version=$VERSION\n"
+        "# the commit\n"
+        "LABEL revision=${COMMIT_SHA}\n"
+        'LABEL build_id="${BUILD_ID}"\n'
+    )
+
+
+def test_a_block_of_several_kinds_is_named_by_count() -> None:
+    text = SHA + "LABEL a=$GIT_SHA\nEXPOSE 80 $GIT_SHA\nRUN make\n"
+    [finding] = lint_classic(text)
+    assert finding.message.startswith("2 metadata instructions change with every build (GIT_SHA)")
+
+
+def test_onbuild_wrapped_layer_steps_are_not_layer_steps() -> None:
+    text = SHA + "LABEL a=$GIT_SHA\n" + onbuild("RUN make") + "\n" + onbuild("COPY . /app") + "\n"
+    assert lint_classic(text) == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
-        "FROM debian\nLABEL a=1\nRUN make\n",
-        'FROM debian\nVOLUME /data\nEXPOSE 80\nCMD ["app"]\nCOPY . /app\n',
-        "FROM debian\nMAINTAINER jane\nONBUILD RUN x\nWORKDIR /app\n",
+        SHA + "LABEL a=$GIT_SHA\nRUN make\n",
+        SHA + "VOLUME /data/$GIT_SHA\nLABEL a=$GIT_SHA\nCOPY . /app\n",
     ],
 )
 def test_not_reported_for_buildkit(text: str) -> None:
@@ -213,22 +296,28 @@ def test_not_reported_for_buildkit(text: str) -> None:
     assert fix(text, CODE, unsafe=True) == text
 
 
-def test_volume_is_reported_but_other_metadata_moves_past_it() -> None:
-    text = "FROM debian\nVOLUME /data\nLABEL a=1\nRUN make\n"
-    findings = lint_classic(text)
-    assert positions(findings) == [(2, 1, 2, 13), (3, 1, 3, 10)]
-    assert [finding.fix is None for finding in findings] == [True, False]
-    assert fix_classic(text) == "FROM debian\nVOLUME /data\nRUN make\nLABEL a=1\n"
+def test_a_volume_is_reported_but_not_moved() -> None:
+    text = SHA + "VOLUME /data/$GIT_SHA\nLABEL a=$GIT_SHA\nRUN make\n"
+    [finding] = lint_classic(text)
+    assert finding.location.line == 3
+    assert finding.fix is not None  # the label moves
+    assert "A VOLUME is not moved automatically" in finding.help
+    assert fix_classic(text) == SHA + "VOLUME /data/$GIT_SHA\nRUN make\nLABEL a=$GIT_SHA\n"
+    [alone] = lint_classic(SHA + "VOLUME /data/$GIT_SHA\nRUN make\n")
+    assert alone.fix is None
 
 
 def test_one_fix_per_stage_shared_by_its_findings() -> None:
-    text = 'FROM debian\nLABEL a=1\nEXPOSE 80\nRUN make\nFROM alpine\nCMD ["x"]\nRUN y\n'
+    text = (
+        SHA + "LABEL a=$GIT_SHA\nRUN one\nEXPOSE $GIT_SHA\nRUN two\n"
+        "FROM alpine\nARG BUILD_DATE\nLABEL created=$BUILD_DATE\nRUN y\n"
+    )
     findings = lint_classic(text)
     assert len(findings) == 3
     first, second, third = (finding.fix for finding in findings)
     assert first.as_dict() == second.as_dict()
     assert first.as_dict() != third.as_dict()
-    assert first.message == "Move the metadata on lines 2, 3 below the RUN on line 4"
+    assert first.message == "Move the metadata on lines 3, 5 below the RUN on line 6"
 
 
 # -- fixes -----------------------------------------------------------------
@@ -238,56 +327,54 @@ def test_one_fix_per_stage_shared_by_its_findings() -> None:
     ("text", "expected"),
     [
         (
-            'FROM debian\nLABEL a=1\nEXPOSE 80\nRUN make\nCOPY . /app\nCMD ["app"]\n',
-            'FROM debian\nRUN make\nCOPY . /app\nLABEL a=1\nEXPOSE 80\nCMD ["app"]\n',
+            SHA + 'LABEL a=$GIT_SHA\nEXPOSE 80\nRUN make\nCOPY . /app\nCMD ["app"]\n',
+            SHA + 'EXPOSE 80\nRUN make\nCOPY . /app\nLABEL a=$GIT_SHA\nCMD ["app"]\n',
         ),
         (  # comment lines directly above move along; a blank line keeps its place
-            "FROM debian\n\n# the version\n# (bumped by CI)\nLABEL version=1\n\nRUN make\n\n"
+            SHA + "\n# the revision\n# (set by CI)\nLABEL revision=$GIT_SHA\n\nRUN make\n\n"
             'COPY . /app\n\nCMD ["app"]\n',
-            "FROM debian\n\nRUN make\n\nCOPY . /app\n\n# the version\n# (bumped by CI)\n"
-            'LABEL version=1\n\nCMD ["app"]\n',
+            SHA + "\nRUN make\n\nCOPY . /app\n\n# the revision\n# (set by CI)\n"
+            'LABEL revision=$GIT_SHA\n\nCMD ["app"]\n',
         ),
         (  # a comment separated by a blank line stays
-            "FROM debian\n# build it\n\nLABEL a=1\nRUN make\n",
-            "FROM debian\n# build it\n\nRUN make\nLABEL a=1\n",
+            SHA + "# build it\n\nLABEL a=$GIT_SHA\nRUN make\n",
+            SHA + "# build it\n\nRUN make\nLABEL a=$GIT_SHA\n",
         ),
         (  # CRLF kept, no final newline kept
-            "FROM debian\r\nLABEL a=1\r\nRUN make\r\nCOPY . /app",
-            "FROM debian\r\nRUN make\r\nCOPY . /app\r\nLABEL a=1",
+            "FROM debian\r\nARG GIT_SHA\r\nLABEL a=$GIT_SHA\r\nRUN make\r\nCOPY . /app",
+            "FROM debian\r\nARG GIT_SHA\r\nRUN make\r\nCOPY . /app\r\nLABEL a=$GIT_SHA",
         ),
         (  # inserted after the last step's heredoc body
-            "FROM debian\nEXPOSE 80\nRUN <<EOF\nmake\nEOF\nUSER app\n",
-            "FROM debian\nRUN <<EOF\nmake\nEOF\nEXPOSE 80\nUSER app\n",
-        ),
-        (  # an ONBUILD with a heredoc moves whole
-            "FROM debian\nONBUILD RUN <<EOF\nmake\nEOF\nRUN true\n",
-            "FROM debian\nRUN true\nONBUILD RUN <<EOF\nmake\nEOF\n",
+            SHA + "LABEL a=$GIT_SHA\nRUN <<EOF\nmake\nEOF\nUSER app\n",
+            SHA + "RUN <<EOF\nmake\nEOF\nLABEL a=$GIT_SHA\nUSER app\n",
         ),
         (  # multi-line instructions move whole, comments inside them too
-            "FROM debian\nLABEL a=1 \\\n# inner\n    b=2\nRUN make\n",
-            "FROM debian\nRUN make\nLABEL a=1 \\\n# inner\n    b=2\n",
+            SHA + "LABEL a=$GIT_SHA \\\n# inner\n    b=2\nRUN make\n",
+            SHA + "RUN make\nLABEL a=$GIT_SHA \\\n# inner\n    b=2\n",
         ),
         (  # placed before the metadata already at the end: relative order is kept
-            'FROM debian\nLABEL v=1\nCMD ["old"]\nRUN make\nLABEL v=2\nCMD ["new"]\n',
-            'FROM debian\nRUN make\nLABEL v=1\nCMD ["old"]\nLABEL v=2\nCMD ["new"]\n',
+            SHA + "LABEL v=$GIT_SHA\nRUN make\nLABEL v=2\n",
+            SHA + "RUN make\nLABEL v=$GIT_SHA\nLABEL v=2\n",
         ),
         (  # ... and before an ENV that redefines what it expands
-            "FROM debian\nENV V=1\nLABEL v=$V\nRUN make\nENV V=2\n",
-            "FROM debian\nENV V=1\nRUN make\nLABEL v=$V\nENV V=2\n",
+            SHA + "ENV V=$GIT_SHA\nLABEL v=$V\nRUN make\nENV V=2\n",
+            SHA + "ENV V=$GIT_SHA\nRUN make\nLABEL v=$V\nENV V=2\n",
         ),
         (  # every stage gets its own fix
-            "FROM golang AS build\nLABEL stage=build\nRUN go build\n"
-            'FROM debian\nEXPOSE 80\nCOPY --from=build /app /app\nCMD ["/app"]\n',
-            "FROM golang AS build\nRUN go build\nLABEL stage=build\n"
-            'FROM debian\nCOPY --from=build /app /app\nEXPOSE 80\nCMD ["/app"]\n',
+            "FROM golang AS build\nARG GIT_SHA\nLABEL stage=$GIT_SHA\nRUN go build\n"
+            "FROM debian\nARG BUILD_DATE\nLABEL created=$BUILD_DATE\n"
+            'COPY --from=build /app /app\nCMD ["/app"]\n',
+            "FROM golang AS build\nARG GIT_SHA\nRUN go build\nLABEL stage=$GIT_SHA\n"
+            "FROM debian\nARG BUILD_DATE\nCOPY --from=build /app /app\n"
+            'LABEL created=$BUILD_DATE\nCMD ["/app"]\n',
         ),
         (  # lowercase keywords and indentation are kept verbatim
-            "from debian\n  label a=1\n  run make\n",
-            "from debian\n  run make\n  label a=1\n",
+            "from debian\n  arg GIT_SHA\n  label a=$GIT_SHA\n  run make\n",
+            "from debian\n  arg GIT_SHA\n  run make\n  label a=$GIT_SHA\n",
         ),
         (  # a VOLUME stays, the label moves past it
-            "FROM debian\nLABEL a=1\nVOLUME /data\nRUN make\n",
-            "FROM debian\nVOLUME /data\nRUN make\nLABEL a=1\n",
+            SHA + "LABEL a=$GIT_SHA\nVOLUME /data\nRUN make\n",
+            SHA + "VOLUME /data\nRUN make\nLABEL a=$GIT_SHA\n",
         ),
     ],
 )
@@ -296,13 +383,13 @@ def test_fix(text: str, expected: str) -> None:
     assert fixed == expected
     assert image_config(fixed) == image_config(text)
     assert fix_classic(fixed) == fixed  # idempotent
-    assert all(finding.fix is None for finding in lint_classic(fixed))
+    assert lint_classic(fixed) == []
 
 
 def test_fix_is_unsafe_only() -> None:
-    text = "FROM debian\nLABEL a=1\nRUN make\n"
+    text = SHA + "LABEL a=$GIT_SHA\nRUN make\n"
     assert fix_classic(text, unsafe=False) == text
-    assert fix_classic(text) == "FROM debian\nRUN make\nLABEL a=1\n"
+    assert fix_classic(text) == SHA + "RUN make\nLABEL a=$GIT_SHA\n"
 
 
 def test_fix_keeps_the_file_parsing_and_the_config() -> None:
@@ -312,16 +399,18 @@ def test_fix_keeps_the_file_parsing_and_the_config() -> None:
         "FROM ${BASE} AS base\n"
         "MAINTAINER Jane <jane@example.com>\n"
         "ARG GIT_SHA\n"
+        "ARG BUILD_DATE\n"
         "LABEL revision=$GIT_SHA \\\n"
         "      org.opencontainers.image.title=app\n"
         "ENV PORT=8080\n"
         "EXPOSE $PORT\n"
+        "LABEL created=$BUILD_DATE\n"
         "HEALTHCHECK --interval=5s CMD wget -q localhost:$PORT\n"
         "STOPSIGNAL SIGQUIT\n"
         'ENTRYPOINT ["/entrypoint.sh"]\n'
         "CMD serve\n"
         "ONBUILD COPY . /app\n"
-        "VOLUME /var/lib/app\n"
+        "VOLUME /var/lib/app/$GIT_SHA\n"
         "WORKDIR /app\n"
         "RUN --mount=type=cache,target=/var/cache/apt apt-get update\n"
         "USER app\n"
@@ -330,19 +419,99 @@ def test_fix_keeps_the_file_parsing_and_the_config() -> None:
         "LABEL stage=final\n"
         "COPY --from=base /app /app\n"
     )
+    assert len(lint_classic(text)) == 2
     fixed = fix_classic(text)
     assert fixed != text
     assert parse(fixed).all_errors() == []
     assert image_config(fixed) == image_config(text)
     [volume] = lint_classic(fixed)
-    assert volume.message.startswith("VOLUME before the WORKDIR")
+    assert volume.message.startswith("VOLUME changes with every build (GIT_SHA)")
+    assert volume.fix is None
     assert sorted(fixed.splitlines()) == sorted(text.splitlines())
+
+
+# -- the corpus ----------------------------------------------------------------
+
+NOT_WORTH = [
+    # the classic rows of tests/data/labeled_findings.tsv judged true-minor: static
+    # metadata, a version from an ENV the next RUN uses (erlang), a release a RUN before
+    # holds too (caddy, solr), test fixtures
+    "GoogleContainerTools__kaniko/integration__dockerfiles__Dockerfile_test_volume_2",
+    "GoogleContainerTools__skaffold/examples__react-reload-docker__app__Dockerfile",
+    "SeleniumHQ__docker-selenium/EventBus__Dockerfile",
+    "SeleniumHQ__docker-selenium/Hub__Dockerfile",
+    "SeleniumHQ__docker-selenium/Video__Dockerfile",
+    "apache__couchdb-docker/3.3.3__Dockerfile",
+    "apache__solr-docker/10.0-slim__Dockerfile",
+    "apache__solr-docker/10.0__Dockerfile",
+    "caddyserver__caddy-docker/2.11__alpine__Dockerfile",
+    "caddyserver__caddy-docker/2.11__windows-nanoserver__ltsc2022__Dockerfile",
+    "carlossg__docker-maven/amazoncorretto-21-alpine__Dockerfile",
+    "carlossg__docker-maven/amazoncorretto-25-debian__Dockerfile",
+    "docker-library__php/8.2__bookworm__apache__Dockerfile",
+    "docker-library__postgres/_hist_87b8be7e9b32__9.0__Dockerfile",
+    "docker-library__redis/6.2__alpine__Dockerfile",
+    "dotnet__dotnet-docker/samples__aspnetapp__Dockerfile.alpine",
+    "erlang__docker-erlang-otp/18__Dockerfile",
+    "erlang__docker-erlang-otp/26__Dockerfile",
+    "jessfraz__dockerfiles/_hist_bafa1304c72a__chrome__beta__Dockerfile",
+    "jessfraz__dockerfiles/mitmproxy__Dockerfile",
+    "jupyter__docker-stacks/images__base-notebook__Dockerfile",
+    "keeganwitt__docker-gradle/jdk24-noble__Dockerfile",
+    "moby__buildkit/frontend__dockerfile__parser__testfiles__lk4d4-the-edge-case-generator__Dockerfile",
+    "prometheus__prometheus/Dockerfile.distroless",
+    "rust-lang__docker-rust/stable__bookworm__slim__Dockerfile",
+    "tiangolo__uvicorn-gunicorn-fastapi-docker/docker-images__python3.11.dockerfile",
+    # a selenium AUTHORS build argument without default: passed the same every build
+    "SeleniumHQ__docker-selenium/NodeBase__Dockerfile",
+    # versions from ARG defaults written in the file (apisix, deno)
+    "apache__apisix-docker/all-in-one__apisix__Dockerfile",
+    "denoland__deno_docker/debian.dockerfile",
+]
+
+
+def corpus_text(name: str) -> str:
+    return (corpus_root() / "files" / name).read_bytes().decode("utf-8", "surrogateescape")
+
+
+@pytest.mark.parametrize("name", NOT_WORTH)
+def test_corpus_static_metadata_is_not_reported(name: str) -> None:
+    assert lint_classic(corpus_text(name)) == []
+
+
+def test_corpus_ingress_nginx_labels_of_the_build_are_one_finding() -> None:
+    """The labeled `worth` row (line 32, `LABEL build_id="${BUILD_ID}"`) is in the block
+    of lines 29-32: its finding stands on the block's first changing label."""
+    text = corpus_text("kubernetes__ingress-nginx/rootfs__Dockerfile")
+    [finding] = lint_classic(text)
+    assert finding.location.line == 29
+    assert finding.message == (
+        "3 LABELs change with every build (VERSION, COMMIT_SHA, ...) and re-run 9 later "
+        "steps (classic)"
+    )
+    fixed = fix_classic(text)
+    lines = fixed.splitlines()
+    moved = lines.index('LABEL org.opencontainers.image.version="${VERSION}"')
+    assert lines[moved : moved + 3] == [
+        'LABEL org.opencontainers.image.version="${VERSION}"',
+        'LABEL org.opencontainers.image.revision="${COMMIT_SHA}"',
+        'LABEL build_id="${BUILD_ID}"',
+    ]
+    assert moved > max(i for i, line in enumerate(lines) if line.startswith(("RUN", "COPY")))
+    assert image_config(fixed) == image_config(text)
+
+
+def test_corpus_couchdb_release_and_build_date_labels() -> None:
+    text = corpus_text("apache__couchdb-docker/3.1.2-ubi__Dockerfile")
+    [finding] = lint_classic(text)
+    assert finding.location.line == 18
+    assert "(RELEASE, BUILD_DATE)" in finding.message
 
 
 def test_fixes_keep_every_corpus_image_the_same() -> None:
     from corpus_support import corpus_files, decode
 
-    fixed_files = 0
+    fixed_files = []
     for path in corpus_files():
         text, _ = decode(path.read_bytes())
         findings = lint_classic(text)
@@ -353,6 +522,7 @@ def test_fixes_keep_every_corpus_image_the_same() -> None:
         assert len(parse(fixed).all_errors()) == len(parse(text).all_errors()), path
         assert image_config(fixed) == image_config(text), path
         assert fix_classic(fixed) == fixed, path
-        assert all(finding.fix is None for finding in lint_classic(fixed)), path
-        fixed_files += 1
-    assert fixed_files > 100
+        assert lint_classic(fixed) == [], path
+        fixed_files.append(f"{path.parent.name}/{path.name}")
+    assert "kubernetes__ingress-nginx/rootfs__Dockerfile" in fixed_files
+    assert "apache__couchdb-docker/2.3.1-ubi__Dockerfile" in fixed_files
