@@ -120,6 +120,7 @@ class AptInstallRecommends(Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         configured: dict[int, bool] = {}  # stage index -> recommends turned off by its end
         installed: dict[int, Installed] = {}  # stage index -> what its installs requested
+        texts: dict[int, str] = {}  # stage index -> its RUN text and its base stages'
         for steps in sequences(context):
             if not steps:
                 continue
@@ -133,7 +134,11 @@ class AptInstallRecommends(Rule):
                 off = configured.get(stage.index, off)
                 before = installed.get(stage.index, before)
             state = Installed(before)
-            text_so_far = ""  # the RUN text of the stage so far (which repositories it adds)
+            # the RUN text so far of the stage and the stages it is built from: the vendors'
+            # repositories they add
+            text_so_far = texts.get(stage.base_stage.index, "") if stage.base_stage else ""
+            if steps[0].onbuild:
+                text_so_far = texts.get(stage.index, text_so_far)
             for step in steps:
                 if step.keyword in ("COPY", "ADD") and _writes_apt_config(step):
                     off = True
@@ -160,6 +165,7 @@ class AptInstallRecommends(Rule):
             if not steps[0].onbuild:
                 configured[stage.index] = off
                 installed[stage.index] = state
+                texts[stage.index] = text_so_far
 
     def _finding(
         self,

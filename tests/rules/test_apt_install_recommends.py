@@ -405,6 +405,12 @@ def test_a_vendor_repository_package() -> None:
         " main' > /etc/apt/sources.list.d/azure-cli.list\nRUN apt-get install -y azure-cli\n"
     )
     assert lint(text, CODE) == []
+    # added in the stage it is built from
+    staged = text.replace("FROM debian", "FROM debian AS repo").replace(
+        "\nRUN apt-get install", "\nFROM repo\nRUN apt-get install"
+    )
+    assert lint(staged, CODE) == []
+    assert len(lint(staged.replace("AS repo", "AS other"), CODE)) == 1  # `repo`: an image
     name = "host__4__bookworm__powershell__powershell74__powershell74-core-tools.Dockerfile"
     assert 67 not in corpus_lines("Azure__azure-functions-docker/" + name)
 
