@@ -470,6 +470,11 @@ REGRESSIONS = {
     "append-after-unterminated-quote": 'FROM alpine:3.20\nRUN && yarn install "unterminated\n',
     # Issue 11: an exec form with an unterminated string crashed the json scanner.
     "exec-form-unterminated-string": 'FROM alpine\nCMD ["a]\nCOPY --from=build ["/]\n',
+    # Found by scripts/fuzz.py (seed 7): LL106 sorted a RUN's flags, `--mount` without a
+    # value beside `--mount=...` compared None with a string.
+    "flag-without-value-beside-one-with": (
+        "FROM debian:bookworm\nRUN --mount=type=tmpfs,target=/y --mount echo a\nRUN echo b\n"
+    ),
 }
 """Inputs that broke an invariant once (found by this module or ``scripts/fuzz.py``)."""
 

@@ -85,8 +85,9 @@ def _joinable_forms(context: RuleContext, first: Instruction, second: Instructio
     return _flags(first) == _flags(second)
 
 
-def _flags(run: Instruction) -> list[tuple[str, str | None]]:
-    return sorted((flag.name, flag.value) for flag in run.flags)
+def _flags(run: Instruction) -> list[tuple[str, str]]:
+    """The RUN's flags in a fixed order; a flag without ``=`` (``--mount``) sorts first."""
+    return sorted((flag.name, "" if flag.value is None else "=" + flag.value) for flag in run.flags)
 
 
 def _step(context: RuleContext, run: Instruction) -> Step | None:
