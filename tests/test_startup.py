@@ -10,12 +10,9 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 PROBE = """
 import os, sys
@@ -98,6 +95,25 @@ def test_check_imports_rare_model_modules_only_when_needed(tmp_path: Path) -> No
     assert code == 0  # every rule ran and found nothing
     assert [name for name in LAZY_AT_CHECK if name in imported] == []
     assert "lintlayers.rules.cleanup_in_later_layer" in imported
+
+
+def test_model_modules_import_no_pathlib() -> None:
+    """pathlib costs 3 ms (with urllib and ipaddress); the editable install's finder imports
+    it at start-up, so this runs without ``site``: the model modules a check imports (the
+    Debian table's among them) stay without it."""
+    import lintlayers
+
+    root = str(Path(lintlayers.__file__).resolve().parent.parent)
+    probe = (
+        f"import sys; sys.path.insert(0, {root!r})\n"
+        "import lintlayers.engine, lintlayers.checker, lintlayers.config\n"
+        "import lintlayers.model.debian, lintlayers.model.installs, lintlayers.model.steps\n"
+        "print(sorted({'pathlib', 'urllib', 'ipaddress'} & set(sys.modules)))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-S", "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.splitlines()[-1] == "[]"
 
 
 def test_only_the_json_format_pays_for_json(tmp_path: Path) -> None:

@@ -23,16 +23,19 @@ its name).
 from __future__ import annotations
 
 import functools
+import os
 import re
 from fnmatch import fnmatchcase
-from pathlib import Path
 
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from pathlib import Path
 
-DATA = Path(__file__).with_name("data") / "debian12_packages.tsv"
+DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "debian12_packages.tsv")
+"""The measured table (``DATA``: the same as a ``Path``)."""
 SOURCE = "measured on Debian 12"
 NEEDED = frozenset({"ca-certificates"})
 """Recommends counted as needed, not as saved: HTTPS needs ``ca-certificates`` (the
@@ -91,8 +94,8 @@ _IMAGE_ALIASES = {
     "mcr.microsoft.com/dotnet/core/sdk": "mcr.microsoft.com/dotnet/sdk",
     "mcr.microsoft.com/vscode/devcontainers/": "mcr.microsoft.com/devcontainers/",
 }
-_VERSION = re.compile(r"\d+(?:\.\d+)*")
-_NOT_A_NAME = re.compile(r"[^a-z0-9.+-]")
+_VERSION = lazy_compile(r"\d+(?:\.\d+)*")
+_NOT_A_NAME = lazy_compile(r"[^a-z0-9.+-]")
 
 
 class Packages:
@@ -202,7 +205,18 @@ class Recommends:
 @functools.cache
 def packages() -> Packages:
     """The data file, read once."""
-    return Packages(DATA.read_text(encoding="utf-8"))
+    with open(DATA_FILE, encoding="utf-8") as handle:
+        return Packages(handle.read())
+
+
+def __getattr__(name: str) -> Path:
+    """``DATA``, the table as a ``Path``, made on use: a check does not import pathlib (3 ms
+    with urllib and ipaddress)."""
+    if name == "DATA":
+        from pathlib import Path
+
+        return Path(DATA_FILE)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def requested_name(token: str) -> str | None:
