@@ -43,7 +43,9 @@ class SuboptimalStepOrder(Rule):
     why instead of making it. Instructions that LL101, LL102 or LL202 report stay
     where they are, so that a problem is reported once (a per-build ARG that LL102
     reports included, also when LL102 offers no fix); when those rules are not
-    selected, LL105 makes the moves itself.
+    selected, LL105 makes the moves itself. Under the classic builder, metadata whose
+    value does not change between builds (`EXPOSE 8080`, a maintainer `LABEL`) stays
+    where it is: it is practically never edited, so moving it saves nothing.
 
     ## Why it matters
     After the first step of a stage whose key changes, every later step re-runs. A
@@ -96,6 +98,7 @@ class SuboptimalStepOrder(Rule):
 
         inputs = FileInputs(context)
         deferred: dict[int, str] | None = None
+        unchanging: frozenset[int] = frozenset()
         for stage in model.stages:
             if not _movable(stage.instructions):
                 continue
@@ -104,10 +107,16 @@ class SuboptimalStepOrder(Rule):
                 continue
             if deferred is None:
                 deferred = _deferred(context)
+                unchanging = _unchanging_metadata(context)
             others = {
                 index: deferred[id(instruction)]
                 for index, instruction in enumerate(stage.instructions)
                 if id(instruction) in deferred
+            }
+            pinned = {
+                index
+                for index, instruction in enumerate(stage.instructions)
+                if id(instruction) in unchanging
             }
             touched = {item.index for item in proposal.moved if item.index is not None}
             touched.update(
@@ -116,10 +125,10 @@ class SuboptimalStepOrder(Rule):
                 for item in (blocked.mover, blocked.other)
                 if item.index is not None
             )
-            if not touched & others.keys():
+            if not touched & (others.keys() | pinned):
                 yield _violation(context, proposal, {})
                 continue
-            proposal = plan_stage(context, stage, inputs, frozen=frozenset(others))
+            proposal = plan_stage(context, stage, inputs, frozen=frozenset(others.keys() | pinned))
             if proposal is not None:
                 yield _violation(context, proposal, others)
 
@@ -159,6 +168,19 @@ def _deferred(context: RuleContext) -> dict[int, str]:
             for instruction in stage.moved:
                 found.setdefault(id(instruction), "LL202")
     return found
+
+
+def _unchanging_metadata(context: RuleContext) -> frozenset[int]:
+    """``id()`` of each metadata instruction the classic builder keys a step on whose value
+    does not change between builds (``model.metadata``): it stays where it is, since
+    moving it saves nothing (a static label is practically never edited)."""
+    if context.builder != "classic":
+        return frozenset()
+    from lintlayers.model.metadata import metadata_moves
+
+    return frozenset(
+        id(instruction) for stage in metadata_moves(context) for instruction in stage.unchanging
+    )
 
 
 def _violation(context: RuleContext, proposal: Proposal, others: dict[int, str]) -> Violation:

@@ -8,7 +8,7 @@ label, ``EXPOSE 8080``, ``CMD``): moving it saves nothing. ``metadata_moves`` an
 per stage, which metadata before the stage's last layer step changes between builds
 and re-runs steps that would not re-run anyway (``Change``), and which of it keeps its
 meaning below that step: rule LL202 reports and moves it, rule LL105 leaves those
-lines to LL202.
+lines to LL202 and never moves the metadata that does not change.
 
 A value changes between builds when it expands a per-build variable (``GIT_SHA``,
 ``BUILD_DATE``, an unpinned ``VERSION`` or ``RELEASE``: ``lintlayers.model.volatile``,
@@ -132,6 +132,16 @@ class StageMetadata:
                 blocks.append([index])
             previous = index
         return blocks
+
+    @property
+    def unchanging(self) -> list[Instruction]:
+        """The metadata before the last layer step whose value does not change between
+        builds (``EXPOSE 8080``, a maintainer label): moving it saves nothing."""
+        return [
+            item
+            for index, item in enumerate(self.instructions[: self.last])
+            if item.keyword in METADATA and index not in self.changes
+        ]
 
     def steps_after(self, index: int) -> list[Instruction]:
         """The layer steps after ``instructions[index]``."""

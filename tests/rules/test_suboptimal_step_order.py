@@ -471,6 +471,26 @@ def test_a_rule_left_out_by_the_selection_is_not_deferred_to() -> None:
     assert linter.lint_text(text, "Dockerfile").findings[0].code == "LL102"
 
 
+@pytest.mark.parametrize("together", [(), ("LL202",)])
+def test_classic_static_metadata_stays_where_it_is(together: tuple[str, ...]) -> None:
+    """A maintainer label and a port never change between builds: moving them saves
+    nothing, whether LL202 runs or not (the corpus's SeleniumHQ and couchdb images)."""
+    text = (
+        'FROM debian:bookworm\nLABEL maintainer="Jane <jane@example.com>"\nEXPOSE 8080\n'
+        "RUN apt-get update && apt-get install -y --no-install-recommends curl gcc\n"
+        "RUN curl -fsSL https://example.com/tool.tgz | tar -xz -C /opt\n"
+        'RUN pip install --no-cache-dir flask\nCMD ["flask"]\n'
+    )
+    assert lint_together(text, together, builder="classic") == []
+    assert lint_together(text, together, builder="buildkit") == []
+
+
+def test_classic_static_metadata_in_the_corpus_is_not_moved() -> None:
+    path = corpus_root() / "files" / "SeleniumHQ__docker-selenium/NodeBase__Dockerfile"
+    text = path.read_text(encoding="utf-8")
+    assert lint(text, CODE, builder="classic") == []
+
+
 def _only(result: LintResult, code: str) -> LintResult:
     """``result`` with the violations of ``code`` alone (the fixes to apply)."""
     result.violations = [(rule, found) for rule, found in result.violations if rule.code == code]
