@@ -49,7 +49,7 @@ from lintlayers.model.variables import referenced_names
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from lintlayers.buildcontext.context import BuildContext
     from lintlayers.cache.facts import Facts
@@ -61,6 +61,11 @@ if TYPE_CHECKING:
 
 ROOT = "."
 """The context root as a source pattern (``COPY . .``)."""
+_NO_NAMES: frozenset[str] = frozenset()
+"""The one empty set of names (each ``frozenset()`` call makes a new 216-byte object)."""
+_FILES_ONLY = (FILES,)
+_KINDS: dict[tuple[str, ...], tuple[str, ...]] = {}
+"""One tuple for each combination of kinds of work: a large file has thousands of RUNs."""
 
 
 # ------------------------------------------------------------------------------ the plan
@@ -175,13 +180,13 @@ class CacheStep:
         self.volatile = self.facts.volatile
         self.context_files: tuple[str, ...] = ()
         self.key_sources: tuple[KeySource, ...] = ()
-        self.variables: Set[str] = frozenset()
-        self.passed_args: frozenset[str] = frozenset()
+        self.variables: Set[str] = _NO_NAMES
+        self.passed_args: frozenset[str] = _NO_NAMES
         self.stage_refs: tuple[str, ...] = ()
         self.remote: str | None = None
         self.destination: str | None = None
         self.workdir = UNKNOWN_WORKDIR
-        self.kinds: tuple[str, ...] = (FILES,)
+        self.kinds: tuple[str, ...] = _FILES_ONLY
         self._reads: tuple[str, ...] = ()
         self.reads_everything = False
         self._read_copies: tuple[CacheStep, ...] = ()
@@ -339,17 +344,21 @@ def build_plan(
     builder: str = F.BUILDKIT,
     context: BuildContext | None = None,
     target: str | None = None,
+    shell: RuleContext | None = None,
 ) -> CachePlan:
     """The cache plan of ``model`` under ``builder``.
 
     ``context`` resolves COPY sources to real files (after ``.dockerignore``); without
     it the source patterns stand for the files. ``target`` names the stage to build
     (default: the last); under BuildKit only the stages it needs are ``built``.
+    ``shell`` is a ``RuleContext`` of the file whose parsed RUN shells the plan reads
+    (a lint run's own, so each RUN is parsed once); default, one of its own.
     """
-    from lintlayers.context import RuleContext
-
     plan = CachePlan(model, builder, context)
-    shell = RuleContext(model.dockerfile, builder=builder)
+    if shell is None:
+        from lintlayers.context import RuleContext
+
+        shell = RuleContext(model.dockerfile, builder=builder)
     finals: dict[int, _State] = {}
     for stage in model.stages:
         stage_plan = StagePlan(plan, stage)
@@ -647,10 +656,8 @@ class _Walker:
             step.stage_refs = (base.label,)
         global_args = self.plan.model.global_args
         names = _referenced(instruction)
-        step.variables = frozenset(n for n in names if global_args.get(n) is not None)
-        step.passed_args = frozenset(
-            n for n in names if n in global_args and global_args[n] is None
-        )
+        step.variables = _frozen(n for n in names if global_args.get(n) is not None)
+        step.passed_args = _frozen(n for n in names if n in global_args and global_args[n] is None)
         step.workdir = self.state.workdir
         stage_plan.steps.append(step)
 
@@ -853,10 +860,10 @@ class _Walker:
                 if loose and "/" not in value and "." not in value:
                     continue  # no context to ask: ``install`` or ``build`` is no file
                 read(join(cwd, value))
-        unique = tuple(dict.fromkeys(kinds)) or (FILES,)
+        unique = tuple(dict.fromkeys(kinds)) or _FILES_ONLY
         if len(unique) > 1:
             unique = tuple(kind for kind in unique if kind != FILES)
-        return unique, everything
+        return _KINDS.setdefault(unique, unique), everything
 
 
 # ------------------------------------------------------------------------ COPY placement
@@ -944,8 +951,8 @@ def _set_variables(
     ``scope_names(with_env)`` gives the scope's (``_scope_names``): a step that adds no
     name of its own keeps those very sets."""
     key = step.facts.key
-    base: Set[str] = frozenset()
-    base_passed: frozenset[str] = frozenset()
+    base: Set[str] = _NO_NAMES
+    base_passed: frozenset[str] = _NO_NAMES
     if F.RUN_ENV in key:
         base, base_passed = scope_names(True)
     elif F.BUILD_ARGS in key:
@@ -970,7 +977,7 @@ def _set_variables(
     if variables is base and not passed:
         step.passed_args = base_passed
     else:
-        step.passed_args = frozenset(name for name in base_passed | passed if name not in variables)
+        step.passed_args = _frozen(name for name in base_passed | passed if name not in variables)
 
 
 def _union(base: Set[str], names: set[str]) -> Set[str]:
@@ -990,10 +997,16 @@ def _scope_names(scope: Scope, env_order: dict[str, int] | None) -> tuple[Set[st
             named.add(name)
         else:
             passed.add(name)
-    names: Set[str] = frozenset(named)
+    names: Set[str] = _frozen(named)
     if env_order is not None:
-        names = KeyNames(env_order, len(scope.env), frozenset(named))
-    return names, frozenset(name for name in passed if name not in names)
+        names = KeyNames(env_order, len(scope.env), _frozen(named))
+    return names, _frozen(name for name in passed if name not in names)
+
+
+def _frozen(names: Iterable[str]) -> frozenset[str]:
+    """``frozenset(names)``, the shared one when empty."""
+    found = frozenset(names)
+    return found if found else _NO_NAMES
 
 
 class KeyNames(Set[str]):

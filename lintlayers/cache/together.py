@@ -33,7 +33,9 @@ def cache_plan(context: RuleContext) -> CachePlan:
 def _cache_plan(context: RuleContext) -> CachePlan:
     from lintlayers.cache.steps import build_plan
 
-    return build_plan(context.model, builder=context.builder, context=context.build_context)
+    return build_plan(
+        context.model, builder=context.builder, context=context.build_context, shell=context
+    )
 
 
 def cache_step(context: RuleContext, instruction: Instruction) -> CacheStep | None:

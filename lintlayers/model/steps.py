@@ -91,6 +91,8 @@ STEERING_VARIABLES = (
 
 
 _NEEDS_ENV = frozenset({"RUN", "COPY", "ADD", "WORKDIR", "USER"})
+_NO_ENV: dict[str, str] = {}
+"""The ``env`` of every step that needs none (never mutated: one a line otherwise)."""
 _LONGEST_VALUE = 1024
 """Longer values (a PATH grown step by step) are left unknown, to bound memory."""
 
@@ -100,11 +102,11 @@ def _relevant(
 ) -> dict[str, str]:
     """What ``Step.env`` keeps of the scope's ``values`` (``scope.values()`` when not given)."""
     if instruction.keyword not in _NEEDS_ENV:
-        return {}
+        return _NO_ENV
     if values is None:
         values = scope.values()
     if not values:
-        return {}
+        return _NO_ENV
     from lintlayers.model.variables import referenced_names
 
     text = instruction.logical.text
@@ -112,11 +114,12 @@ def _relevant(
         text += "".join(heredoc.content for heredoc in instruction.heredocs)
     names = referenced_names(text) if "$" in text else set()
     names.update(STEERING_VARIABLES)
-    return {
+    found = {
         name: values[name]
         for name in names
         if name in values and len(values[name]) <= _LONGEST_VALUE
     }
+    return found or _NO_ENV
 
 
 class FileMemo:

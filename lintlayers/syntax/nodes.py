@@ -242,6 +242,7 @@ class Instruction:
     """
 
     __slots__ = (
+        "_text",
         "_words",
         "arguments",
         "arguments_index",
@@ -261,7 +262,6 @@ class Instruction:
         "node_start",
         "pairs",
         "parent",
-        "raw",
         "start",
         "start_line",
     )
@@ -282,7 +282,7 @@ class Instruction:
         self.inner: Instruction | None = None
         self.parent: Instruction | None = None
         self.errors: list[ParseError] = []
-        self.raw = ""
+        self._text = ""  # the file's text: ``raw`` is a slice of it, not a copy a line
         self.start = self.end = self.keyword_end = 0
         self.node_start = self.node_end = 0
         self.start_line = self.end_line = 0
@@ -296,6 +296,11 @@ class Instruction:
 
             words = self._words = read_words(self)
         return words
+
+    @property
+    def raw(self) -> str:
+        """The node's text: its whole physical lines (empty for an ONBUILD's wrapped one)."""
+        return self._text[self.node_start : self.node_end]
 
     @property
     def is_json(self) -> bool:

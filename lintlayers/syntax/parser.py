@@ -156,7 +156,7 @@ def parse_source(source: SourceText) -> Dockerfile:
         end = lines.next_start(index)
         instruction.node_start = node_start
         instruction.node_end = end
-        instruction.raw = text[node_start:end]
+        instruction._text = text
         dockerfile.nodes.append(instruction)
         dockerfile.instructions.append(instruction)
         node_start = end
