@@ -17,10 +17,14 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
 
-class LazyPattern:
-    """A ``re.Pattern`` compiled on first use, with the methods the linter calls."""
+_METHODS = ("match", "fullmatch", "search", "finditer", "findall", "sub", "split")
 
-    __slots__ = ("_compiled", "flags", "pattern")
+
+class LazyPattern:
+    """A ``re.Pattern`` compiled on first use, with the methods the linter calls.
+
+    Once compiled, the compiled pattern's own methods are set on the instance (instance
+    attributes win over the class's methods): later calls cost what ``re`` calls cost."""
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
@@ -32,6 +36,7 @@ class LazyPattern:
         compiled = self._compiled
         if compiled is None:
             compiled = self._compiled = re.compile(self.pattern, self.flags)
+            vars(self).update({name: getattr(compiled, name) for name in _METHODS})
         return compiled
 
     def match(self, string: str, pos: int = 0, endpos: int = 2**63 - 1) -> re.Match[str] | None:

@@ -267,6 +267,9 @@ def test_a_lazy_pattern_matches_as_re_does() -> None:
             found, expected = getattr(lazy, method)(text, 2), getattr(eager, method)(text, 2)
             assert (found and found.span()) == (expected and expected.span())
         assert lazy.compiled() is lazy.compiled()
+        # compiled, the calls go straight to re's methods (no Python frame in between)
+        methods = ("match", "fullmatch", "search", "finditer", "findall", "sub", "split")
+        assert all(getattr(lazy, name).__self__ is lazy.compiled() for name in methods)
 
 
 def test_the_command_line_leaves_start_up_objects_frozen_at_exit(tmp_path: Path) -> None:
