@@ -24,7 +24,8 @@ class TemplateFile(Rule):
     skipped with a note, like a file a linter cannot read: the text report
     prints `note: skipped N template files` on stderr (not with `--quiet`), the
     JSON report lists it under `skipped`, SARIF as a tool execution
-    notification, JUnit as a skipped case; the exit status is not affected.
+    notification, JUnit as a skipped case, the language server shows no
+    diagnostic; the exit status is not affected.
 
     This rule runs only when selected by its exact code (`--select LL002`,
     `extend-select = ["LL002"]`; never through `ALL` or its category): then

@@ -275,6 +275,23 @@ async def test_broken_file_gets_parse_error(client: RecordingClient, workspace: 
     assert all(d.severity is not None for d in diagnostics)
 
 
+async def test_a_template_shows_nothing_unless_ll002_is_selected(
+    client: RecordingClient, workspace: Path
+) -> None:
+    """A template is skipped as on the command line: no diagnostic, not a cascade of
+    parse errors; with LL002 selected by its code, one information diagnostic."""
+    text = "FROM python:{{ version }}-slim\n{% if dev %}\nRUN pip install pytest\n{% endif %}\n"
+    uri = open_file(client, workspace / "templates" / "Dockerfile.j2", text)
+    assert await published(client, uri, 1) == []
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"lintlayers": {"extendSelect": ["LL002"]}})
+    )
+    client.published.clear()
+    (diagnostic,) = await published(client, uri, 1)
+    assert (diagnostic.code, diagnostic.severity) == ("LL002", types.DiagnosticSeverity.Information)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+
+
 async def test_hover_shows_rule_documentation(client: RecordingClient, workspace: Path) -> None:
     uri = open_file(client, workspace / "hover" / "Dockerfile", DOCKERFILE)
     diagnostics = await published(client, uri, 1)
