@@ -108,7 +108,8 @@ def _add_quiet(parser: argparse.ArgumentParser) -> None:
         "-q",
         "--quiet",
         action="store_true",
-        help="show no progress bar (shown only on a terminal, outside CI, for long work)",
+        help="show no progress bar (shown only on a terminal, outside CI, for long work) "
+        "and no notes (such as the templates skipped)",
     )
 
 
