@@ -17,7 +17,8 @@ where ``PYTHONDONTWRITEBYTECODE`` is set, as an installed package has its ``.pyc
 the start-up figure without a cache is printed too.
 
 Targets printed next to the results: whole corpus at least 10x faster than hadolint,
-single-file median at most 0.5x hadolint's.
+single-file median CPU time at most 1.0x hadolint's (issue 11: CPU time, which other
+processes' load inflates less than wall time; the wall-time ratio is printed beside it).
 
 Usage: ``python scripts/benchmark.py [--corpus PATH] [--sample N | --all] [--json]``
 (``--no-whole-corpus`` skips the slowest figure, hadolint over the whole corpus).
@@ -43,7 +44,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_ENV = "LINTLAYERS_CORPUS"
 DEFAULT_CORPUS = "../shared/corpus"
 WHOLE_CORPUS_TARGET = 10.0  # hadolint time / lintlayers time, at least
-SINGLE_FILE_TARGET = 0.5  # lintlayers median / hadolint median, at most
+SINGLE_FILE_TARGET = 1.0  # lintlayers CPU median / hadolint CPU median, at most (issue 11)
 ARGUMENT_ROOM = 0.5  # share of ARG_MAX left for file arguments, the rest for the environment
 
 
@@ -250,6 +251,7 @@ def single_files(timer: Timer, lintlayers: list[str], hadolint: list[str], files
     ll_cpu: list[float] = []
     hl_cpu: list[float] = []
     floor_times: list[float] = []
+    floor_cpu: list[float] = []
     floor = floor_command(lintlayers)
     ll_failures = 0
     for index, path in enumerate(files):
@@ -262,7 +264,9 @@ def single_files(timer: Timer, lintlayers: list[str], hadolint: list[str], files
             cpus.append(cpu)
             if command is lintlayers and code not in (0, 1):
                 ll_failures += 1
-        floor_times.append(timer.run(floor)[0])
+        floor_wall, floor_cpu_seconds, _ = timer.run(floor)
+        floor_times.append(floor_wall)
+        floor_cpu.append(floor_cpu_seconds)
     ll_median, hl_median = statistics.median(ll_times), statistics.median(hl_times)
     floor_median = statistics.median(floor_times)
     return {
@@ -277,9 +281,17 @@ def single_files(timer: Timer, lintlayers: list[str], hadolint: list[str], files
         "median_ratio": ll_median / hl_median if hl_median else None,
         "lintlayers_cpu_median": statistics.median(ll_cpu),
         "hadolint_cpu_median": statistics.median(hl_cpu),
+        "cpu_median_ratio": ratio_of(ll_cpu, hl_cpu),
+        "python_floor_cpu_ratio": ratio_of(floor_cpu, hl_cpu),
         "target_ratio": SINGLE_FILE_TARGET,
         "lintlayers_failures": ll_failures,
     }
+
+
+def ratio_of(ours: list[float], theirs: list[float]) -> float | None:
+    """Median of ``ours`` over median of ``theirs``."""
+    median = statistics.median(theirs)
+    return statistics.median(ours) / median if median else None
 
 
 def one_file(timer: Timer, lintlayers, hadolint, path: Path, runs: int, repeat: int):
@@ -404,9 +416,11 @@ def print_text(results: dict[str, object]) -> None:
             f" on {single['lintlayers_failures']} files\n"
         )
     out(
-        f"  median ratio {ratio:.2f}x hadolint's; target <= {SINGLE_FILE_TARGET}x:"
-        f" {verdict(results['targets']['single_file_met'])}\n"
+        f"  cpu median ratio {single['cpu_median_ratio'] or 0.0:.2f}x hadolint's"
+        f" (Python floor {single['python_floor_cpu_ratio'] or 0.0:.2f}x);"
+        f" target <= {SINGLE_FILE_TARGET}x: {verdict(results['targets']['single_file_met'])}\n"
     )
+    out(f"  wall median ratio {ratio:.2f}x hadolint's\n")
     out(
         f"  Python floor ({' '.join(single['python_floor_command'][1:])!s}, no lintlayers"
         f" code): median {single['python_floor_median'] * 1000:.1f} ms ="
@@ -522,12 +536,12 @@ def main(argv: list[str] | None = None) -> int:
         "import_time": startup,
         "targets": {
             "whole_corpus_speedup_at_least": WHOLE_CORPUS_TARGET,
-            "single_file_median_ratio_at_most": SINGLE_FILE_TARGET,
+            "single_file_cpu_median_ratio_at_most": SINGLE_FILE_TARGET,
             "whole_corpus_met": whole is not None
             and whole["lintlayers_exit_code"] in (0, 1, None)
             and (whole["speedup"] or 0) >= WHOLE_CORPUS_TARGET,
             "single_file_met": not single["lintlayers_failures"]
-            and (single["median_ratio"] or 99) <= SINGLE_FILE_TARGET,
+            and (single["cpu_median_ratio"] or 99) <= SINGLE_FILE_TARGET,
         },
     }
     if options.json:
