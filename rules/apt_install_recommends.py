@@ -9,16 +9,15 @@ from lintlayers.model.debian import (
     SOURCE,
     biggest_added,
     image_packages,
-    present,
     recommends,
     requested_name,
     vendor_package,
 )
-from lintlayers.model.package_commands import APT_VALUE_OPTIONS, apt_action
-from lintlayers.model.package_installs import ALL, package_installs, removed_packages
+from lintlayers.model.installed_packages import Installed, removed_later
+from lintlayers.model.package_installs import package_installs
 from lintlayers.model.paths import is_within
 from lintlayers.model.run_effects import effects
-from lintlayers.model.size_estimates import MB, MEASURED, SizeEstimate, package_name, root_image
+from lintlayers.model.size_estimates import MB, MEASURED, SizeEstimate, root_image
 from lintlayers.model.steps import copy_destination, reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -41,12 +40,9 @@ SMALL_BYTES = 2 * MB
 """Measured recommends below this are not reported: adding the flag would save less than
 a missing recommended package risks."""
 _SIMULATE = ("-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act")
-_REMOVES = frozenset({"remove", "purge", "autoremove", "autopurge"})
 _KEYSERVER = re.compile(r"--(?:recv-keys?|keyserver|fetch-keys|locate-keys?)\b")
 _GNUPG = frozenset({"gnupg", "gnupg2", "gpg", "gpg-agent", "gnupg-agent", "dirmngr"})
 """Packages whose recommends (gnupg, dirmngr) ``gpg --recv-keys`` needs."""
-_ALTERNATIVES = re.compile(r"\b(?:else|elif)\b|\|\||;;")
-"""Between two commands of a RUN: they may be alternatives of each other."""
 _INTENT = re.compile(r"^\s*#.*(?<![-\w])recommend", re.IGNORECASE | re.MULTILINE)
 """A comment about recommends above the install: the author chose them."""
 
@@ -185,7 +181,7 @@ class AptInstallRecommends(Rule):
         start, end = run.span_range(index, command.words[0], word)
         if _INTENT.search(_text_before(context, step, start)):
             return None
-        removed = _removed_later(run.commands[index + 1 :])
+        removed = removed_later(run.commands[index + 1 :])
         names: list[str] = []
         unknown: list[str] = []
         for token in install.tokens:
@@ -227,56 +223,6 @@ class AptInstallRecommends(Rule):
         )
 
 
-class Installed:
-    """The packages a stage's installs requested so far, with and without recommends.
-
-    An earlier install of the same RUN counts only when no ``else``, ``elif``, ``||`` or
-    ``;;`` stands between the two (then they may be alternatives: one runs, not both).
-    """
-
-    __slots__ = ("plain", "this_run", "with_recommends")
-
-    def __init__(self, before: Installed | None = None) -> None:
-        self.plain: list[str] = list(before.plain) if before else []
-        self.with_recommends: list[str] = list(before.with_recommends) if before else []
-        self.this_run: list[tuple[int, list[str], bool]] = []  # (end offset, names, with)
-
-    def add(self, install: Install, run: RunEffects, *, with_recommends: bool) -> None:
-        """Record ``install``, without what a later command of its RUN removes again."""
-        gone = removed_packages(run, install)
-        if ALL in gone:
-            return  # ``apt-mark auto`` and an autoremove: all of it goes again
-        names = [name for name in map(requested_name, install.tokens) if name not in gone]
-        end = run.command_range(install.index)[1]
-        self.this_run.append((end, [name for name in names if name], with_recommends))
-
-    def end_run(self, run: RunEffects) -> None:
-        """Move the RUN's installs to the stage's, after the packages the RUN removes."""
-        gone: set[str] = set()
-        for command in run.commands:
-            if apt_action(command) in _REMOVES:
-                gone.update(map(package_name, command.positional_args(APT_VALUE_OPTIONS)[1:]))
-        self.plain = [name for name in self.plain if name not in gone]
-        self.with_recommends = [name for name in self.with_recommends if name not in gone]
-        for _, names, with_recommends in self.this_run:
-            (self.with_recommends if with_recommends else self.plain).extend(names)
-        self.this_run = []
-
-    def present(
-        self, base_image: frozenset[str], context: RuleContext, run: RunEffects, index: int
-    ) -> frozenset[str]:
-        """What is installed before command ``index`` of ``run``: the base image's packages
-        and the earlier installs'."""
-        plain = [*base_image, *self.plain]
-        with_recommends = list(self.with_recommends)
-        start = run.command_range(index)[0]
-        text = context.source.text
-        for end, names, with_ in self.this_run:
-            if end <= start and not _ALTERNATIVES.search(text, end, start):
-                (with_recommends if with_ else plain).extend(names)
-        return present(plain, with_recommends)
-
-
 def _detail(size: SizeEstimate, found: Recommends, unknown: list[str]) -> str:
     """The help: the size and its source, the biggest added packages, what is not counted."""
     count = len(found.added)
@@ -316,21 +262,6 @@ def _text_before(context: RuleContext, step: Step, offset: int) -> str:
             getattr(nodes[i], "raw", "") for i in range(comment_block(nodes, index), index)
         )
     return above + context.source.text[outer.start : offset]
-
-
-def _removed_later(commands: list[SimpleCommand]) -> set[str]:
-    """Packages a later ``apt-get purge/remove --autoremove`` of the same RUN removes,
-    with the recommends they brought in."""
-    removed: set[str] = set()
-    autoremove = any(apt_action(command) in ("autoremove", "autopurge") for command in commands)
-    for command in commands:
-        if apt_action(command) not in _REMOVES:
-            continue
-        if autoremove or command.has_flag("--autoremove", "--auto-remove"):
-            removed.update(
-                package_name(name) for name in command.positional_args(APT_VALUE_OPTIONS)[1:]
-            )
-    return removed
 
 
 def _dpkg_installs(command: SimpleCommand) -> bool:
