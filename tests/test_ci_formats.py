@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
+from finding_support import make_finding as finding_with
 from jsonschema import Draft202012Validator
 from junitparser import Failure, JUnitXml
 
@@ -36,30 +37,16 @@ DOCKERFILE = (
 )
 
 
-def make_finding(
-    *,
-    code: str = "LL101",
-    name: str = "broad-copy-before-install",
-    severity: str = "warning",
-    message: str = "COPY . brings in the whole context",
-    file: str = "app/Dockerfile",
-    start: tuple[int, int] = (4, 1),
-    end: tuple[int, int] = (4, 9),
-    fix: FindingFix | None = None,
-    url: str | None = "https://example.com/rules#ll101",
-) -> Finding:
-    return Finding(
-        code=code,
-        name=name,
-        category="cache",
-        severity=severity,
-        message=message,
-        file=file,
-        location=Location(*start),
-        end_location=Location(*end),
-        fix=fix,
-        url=url,
-    )
+def make_finding(**fields: object) -> Finding:
+    """A finding of ``app/Dockerfile`` line 4 with a rule URL, unless ``fields`` say else."""
+    defaults: dict[str, object] = {
+        "message": "COPY . brings in the whole context",
+        "file": "app/Dockerfile",
+        "start": (4, 1),
+        "end": (4, 9),
+        "url": "https://example.com/rules#ll101",
+    }
+    return finding_with(**{**defaults, **fields})
 
 
 def render(fmt: str, findings: list[Finding], context: ReportContext | None = None) -> str:

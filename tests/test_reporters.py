@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from finding_support import make_finding
 from jsonschema import Draft202012Validator
 from jsonschema.validators import validator_for
 
@@ -37,35 +38,6 @@ DOCKERFILE = (
     "RUN pip install -r requirements.txt\n"
     'CMD ["python", "app.py"]\n'
 )
-
-
-def make_finding(
-    *,
-    code: str = "LL101",
-    name: str = "broad-copy-before-install",
-    category: str = "cache",
-    severity: str = "warning",
-    message: str = "COPY . brings in the whole context before `pip install`",
-    file: str = "path/Dockerfile",
-    start: tuple[int, int] = (3, 1),
-    end: tuple[int, int] = (3, 9),
-    fix: FindingFix | None = None,
-    url: str | None = None,
-    help: str | None = None,
-) -> Finding:
-    return Finding(
-        code=code,
-        name=name,
-        category=category,
-        severity=severity,
-        message=message,
-        file=file,
-        location=Location(*start),
-        end_location=Location(*end),
-        fix=fix,
-        url=url,
-        help=help,
-    )
 
 
 def copy_fix(applicability: str = "unsafe") -> FindingFix:
