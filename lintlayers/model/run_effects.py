@@ -14,9 +14,7 @@ from lintlayers.model.command_writes import (
     command_writes,
     download_targets,
     extracted_archives,
-    url_basename,
 )
-from lintlayers.model.copy_args import ADD_ARCHIVE_SUFFIXES
 from lintlayers.model.mounts import COVERING_MOUNTS, parse_mounts
 from lintlayers.model.package_commands import CACHE_DIRS
 from lintlayers.model.paths import (
@@ -76,38 +74,17 @@ class Creation:
         return f"Creation({self.index}, {self.path!r}, {self.kind})"
 
 
-def copy_creations(step: Step) -> list[Creation]:
-    """What a COPY/ADD step writes: ``dest/name`` for a file copied into a directory, else
-    ``dest`` (a directory's contents, or an archive ADD unpacks there).
+def copy_creations(step: Step, context_dir: str | None = None) -> list[Creation]:
+    """What a COPY/ADD step writes: where each source lands (``model.copy_targets``, which
+    the reorder engine reads too); a file matched by a glob stands as its destination."""
+    from lintlayers.model.copy_targets import copy_targets
 
-    Sources come from ``model.copy_args``; whether a local name is a file is the one
-    guess of ``model.file_names`` (a Git repository is a directory)."""
-    from lintlayers.model.copy_args import GIT, HEREDOC, LOCAL
-    from lintlayers.model.file_names import looks_like_file
-
-    parsed = step.copy_args
-    if parsed.destination is None:
-        return []
-    raw_destination = expand_known(parsed.destination.value, step.env)
-    destination = join(step.workdir, raw_destination)
-    into_directory = raw_destination.endswith("/") or len(parsed.sources) > 1
     found: list[Creation] = []
-    for source in parsed.sources:
-        value = expand_known(source.value, step.env)
-        if source.kind == HEREDOC:
-            name, file_like = source.heredoc_name, True
-        elif source.kind == LOCAL:
-            name = value.rstrip("/").rpartition("/")[2]
-            file_like = not value.endswith("/") and looks_like_file(name)
-        else:
-            name, file_like = url_basename(value), source.kind != GIT
-        unpacked = (
-            step.keyword == "ADD" and source.kind == LOCAL and name.endswith(ADD_ARCHIVE_SUFFIXES)
-        )
-        if into_directory and file_like and not unpacked and name and not has_glob(name):
-            found.append(Creation(-1, join(destination, name), "copy"))
-        else:
-            found.append(Creation(-1, destination, "copy"))
+    for target in copy_targets(step, context_dir):
+        path = target.path
+        if has_glob(path.rpartition("/")[2]) and path != target.destination:
+            path = target.destination
+        found.append(Creation(-1, path, "copy"))
     return found
 
 

@@ -8,8 +8,9 @@ Per instruction (``Effect``):
 
 - files written and read in the image (``PathSet``: absolute paths, each standing
   for itself and everything below it, shell globs allowed per component). COPY/ADD
-  write their destination resolved against WORKDIR and read no image file (their
-  sources are the build context), except ``/etc/passwd`` for a ``--chown`` name. A
+  write where their sources land (``lintlayers.model.copy_targets``) and read no image
+  file (their sources are the build context), except ``/etc/passwd`` for a ``--chown``
+  name. A
   RUN writes and reads what its commands do when every command is known (file tools,
   redirects, downloads, system and language package managers, user tools); one
   unknown command makes it read and write everything (``unknown``).
@@ -485,9 +486,9 @@ class Analyser:
     def _copy(
         self, effect: Effect, instruction: Instruction, scope: Scope, step: Step | None
     ) -> None:
-        from lintlayers.model.copy_args import HEREDOC, LOCAL
-        from lintlayers.model.paths import expand_known, join
-        from lintlayers.model.steps import UNKNOWN_WORKDIR
+        from lintlayers.model.copy_args import LOCAL
+        from lintlayers.model.copy_targets import copy_targets
+        from lintlayers.model.paths import expand_known
 
         if step is None:
             effect.writes.everything(VAGUE_WORKDIR)
@@ -502,60 +503,22 @@ class Analyser:
         if parsed.destination is None:
             effect.writes.everything("its destination is missing")
             return
-        raw_dest = expand_known(parsed.destination.value, step.env)
-        destination = join(step.workdir, raw_dest)
-        if step.workdir == UNKNOWN_WORKDIR and not raw_dest.startswith("/"):
-            destination = UNKNOWN_WORKDIR
-        if not raw_dest.startswith("/"):
+        if not expand_known(parsed.destination.value, step.env).startswith("/"):
             effect.reads_state = frozenset({"WORKDIR"})
-        into = raw_dest.endswith("/") or len(parsed.sources) > 1 or raw_dest in (".", "./")
-        dir_sources: list[tuple[str, str]] = []
-        for argument in parsed.sources:
-            if argument.kind == HEREDOC:
-                name = argument.heredoc_name
-                effect.writes.add(join(destination, name) if into else destination)
-                continue
-            source = expand_known(argument.value, step.env)
-            name = source.rstrip("/").rpartition("/")[2]
-            if self._file_like(instruction, source, name, reference is not None):
-                effect.writes.add(join(destination, name) if into else destination)
-            else:
-                effect.writes.add(destination)
-                if reference is None and argument.kind == LOCAL and not is_glob_part(source):
-                    dir_sources.append((destination, source))
-        if parsed.parents:
-            effect.writes = PathSet()
-            effect.writes.add(destination)
-            effect.writes_visible = effect.writes
-            dir_sources = []
-        if chown is not None or parsed.chmod is not None:
-            effect.writes.add_all(ancestors(destination, self.made))
+        targets = copy_targets(step, self.context.context_dir)  # where each source lands
+        for target in targets:
+            effect.writes.add(target.path)
+        if (chown is not None or parsed.chmod is not None) and targets:
+            effect.writes.add_all(ancestors(targets[0].destination, self.made))
         effect.writes_visible = effect.writes
-        if reference is None and instruction.keyword == "COPY":
-            effect.sources = dir_sources
+        if reference is None and instruction.keyword == "COPY" and not parsed.parents:
+            effect.sources = [
+                (target.destination, target.value)
+                for target in targets
+                if target.tree and target.source.kind == LOCAL and not is_glob_part(target.value)
+            ]
 
     _add = _copy
-
-    def _file_like(self, instruction: Instruction, source: str, name: str, staged: bool) -> bool:
-        """Whether a COPY/ADD source is one file (so it lands as ``dest/name``)."""
-        if source.endswith("/") or source in (".", "./", "*") or not name:
-            return False
-        if instruction.keyword == "ADD":
-            if "://" in source or source.startswith("git@"):
-                return "://" in source and not source.endswith((".git", "/")) and "#" not in source
-            from lintlayers.model.copy_args import ADD_ARCHIVE_SUFFIXES
-
-            if name.endswith(ADD_ARCHIVE_SUFFIXES):
-                return False  # a local archive is unpacked into the destination
-        if not staged and self.context.context_dir is not None and not is_glob_part(source):
-            import os
-
-            full = os.path.join(self.context.context_dir, source.lstrip("/"))
-            if os.path.lexists(full):
-                return not os.path.isdir(full)
-        from lintlayers.model.file_names import looks_like_file
-
-        return looks_like_file(name)
 
     # -- RUN -------------------------------------------------------------------------------
 
