@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import Violation
+from lintlayers.model.cache_mounts import holds_tool_cache, tool_cache_targets
 from lintlayers.model.ecosystems import ecosystem
 from lintlayers.model.installs import implicit_off
-from lintlayers.model.mounts import COVERING_MOUNTS
 from lintlayers.model.package_commands import package_writes
 from lintlayers.model.package_managers import match_any
-from lintlayers.model.paths import is_within
-from lintlayers.model.run_effects import effects, home_of
+from lintlayers.model.run_effects import effects
 from lintlayers.model.steps import reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -24,10 +23,6 @@ if TYPE_CHECKING:
 
 SYSTEM = frozenset({"apt", "apk", "yum", "dnf", "microdnf", "zypper", "pacman"})
 """System package managers: their caches are the size rules' (LL301, LL303, LL316)."""
-LOCK_BOUND = frozenset({"go"})
-"""Ecosystems whose build downloads only modules its lockfile lists: since Go 1.16 a
-build runs with ``-mod=readonly``, so a module that needs a download missing from
-``go.sum`` fails instead (and without ``go.mod`` there is no module to download for)."""
 
 
 class InstallWithoutCacheMount(Rule):
@@ -124,24 +119,21 @@ def _check_run(
         environment = _environment(stage_env, run, index, command)
         if found.implicit and implicit_off(found.installer, environment):
             continue  # GO111MODULE=off, -mod=vendor in GOFLAGS...: the build downloads nothing
-        if found.implicit and found.installer.ecosystem in LOCK_BOUND:
-            lock_entry = ecosystem(found.installer.ecosystem)
-            writable = "-mod=mod" in [*found.argv, *environment.get("GOFLAGS", "").split()]
-            if lock_entry is not None and not writable and unlocked(lock_entry.lockfiles):
-                continue  # no go.sum in the stage: a build that downloaded would fail
+        entry = ecosystem(found.installer.ecosystem)
+        if found.implicit and entry is not None and entry.lockfile_required_to_download:
+            flags_env = found.installer.flags_env
+            given = [*found.argv, *environment.get(flags_env, "").split()] if flags_env else []
+            if not set(entry.unlocked_flags) & set(given) and unlocked(entry.lockfiles):
+                continue  # no lockfile (go.sum) in the stage: a download would fail
         if not found.implicit:
             installed.add(found.installer.ecosystem)
-        entry = ecosystem(found.installer.ecosystem)
         if entry is None or entry.name in SYSTEM:
             continue
         kinds = package_writes(command)
         if shipped and any(run.cache_handled(kind, index) is None for kind in kinds):
             continue  # a size rule reports the cache kept, with the mount in its advice
-        home = home_of(run.user_at(index))
-        targets = tuple(
-            home + path[1:] if path.startswith("~") else path for path in entry.cache_directories()
-        )
-        if not targets or _mounted(run, targets):
+        targets = tool_cache_targets(entry, run.user_at(index))
+        if not targets or holds_tool_cache(run, targets):
             continue
         reported.add(entry.name)
         flags = " ".join(f"--mount=type=cache,target={target}" for target in targets)
@@ -217,20 +209,6 @@ def _named_files_only(step: Step, lockfiles: tuple[str, ...]) -> bool:
         if any(fnmatchcase(lock, name) for lock in lockfiles):
             return False
     return True
-
-
-def _mounted(run: RunEffects, targets: tuple[str, ...]) -> bool:
-    """Whether a cache or tmpfs mount of the RUN holds one of the tool's cache folders."""
-    return any(
-        mount.type in COVERING_MOUNTS
-        and mount.target is not None
-        and any(_overlap(target, mount.target) for target in targets)
-        for mount in run.mounts
-    )
-
-
-def _overlap(target: str, mounted: str) -> bool:
-    return is_within(target, mounted) or is_within(mounted, target)
 
 
 def _leading_words(argv: list[str]) -> list[str]:

@@ -20,6 +20,10 @@ Cache facts have one home: ``cache_kind`` names the entry of
 holds the directories of the others. ``None``/empty means unknown. ``outputs`` are
 what an install writes in its project folder (``node_modules``); ``lock_writes`` the
 lockfiles it may rewrite and the words (subcommand or flag) that forbid it.
+``lockfile_required_to_download`` says a build that installs on the way downloads only
+what the lockfile lists, so nothing without it (since Go 1.16 ``go build`` runs with
+``-mod=readonly``: a module missing from ``go.sum`` fails instead), unless given one of
+``unlocked_flags`` (``-mod=mod``; also read from the installer's ``flags_env``).
 
 ``settings`` are the files and folders the tool looks for in the directory it runs
 in and in every directory above (``.npmrc``, ``.cargo``, ``.bundle``), whatever it is
@@ -209,6 +213,7 @@ class Ecosystem:
         "implicit",
         "installs",
         "lock_writes",
+        "lockfile_required_to_download",
         "lockfiles",
         "manifests",
         "name",
@@ -220,6 +225,7 @@ class Ecosystem:
         "settings",
         "setup",
         "tools",
+        "unlocked_flags",
     )
 
     def __init__(
@@ -250,6 +256,8 @@ class Ecosystem:
         dir_variables: tuple[str, ...] = (),
         edits: frozenset[str] = frozenset(),
         global_flags: tuple[str, ...] = (),
+        lockfile_required_to_download: bool = False,
+        unlocked_flags: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.tools = tools
@@ -276,6 +284,8 @@ class Ecosystem:
         self.dir_variables = dir_variables
         self.edits = edits
         self.global_flags = global_flags
+        self.lockfile_required_to_download = lockfile_required_to_download
+        self.unlocked_flags = unlocked_flags
 
     def project_files(self) -> tuple[str, ...]:
         """What an ``edits`` subcommand writes in the project: manifests, lockfiles, outputs."""
@@ -846,6 +856,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cache_kind="go",
         cleanup=("go clean -modcache -cache",),
         lock_writes=(("go.sum",), ()),
+        lockfile_required_to_download=True,
+        unlocked_flags=("-mod=mod",),
         settings=("go.mod", "go.work"),
         global_actions=frozenset({"install", "env", "version"}),
         dir_variables=("GOPATH", "GOBIN", "GOCACHE", "GOMODCACHE"),

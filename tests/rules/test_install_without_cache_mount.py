@@ -117,6 +117,20 @@ def test_a_go_build_that_may_see_go_sum_is_still_reported(body: str) -> None:
     assert len(lint(body, CODE)) == 1
 
 
+def test_the_lockfile_requirement_is_the_ecosystem_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LL107 reads `lockfile_required_to_download` and `unlocked_flags` from the Go entry."""
+    from lintlayers.model.ecosystems import ecosystem
+
+    go = ecosystem("go")
+    assert go is not None and go.lockfile_required_to_download
+    body = "FROM golang:1.22\nCOPY main.go go.mod ./\nRUN go build -mod=readonly .\n"
+    assert lint(body, CODE) == []
+    monkeypatch.setattr(go, "unlocked_flags", ("-mod=readonly",))
+    assert len(lint(body, CODE)) == 1
+    monkeypatch.setattr(go, "lockfile_required_to_download", False)
+    assert len(lint("FROM golang:1.22\nCOPY main.go go.mod ./\nRUN go build .\n", CODE)) == 1
+
+
 def test_corpus_skaffold_examples_copy_no_go_sum() -> None:
     """skaffold's examples copy main.go and a go.mod without requirements: nothing to fetch;
     microservices-demo copies go.mod and go.sum for its `go mod download`."""
