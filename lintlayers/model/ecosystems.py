@@ -394,6 +394,11 @@ _NODE_EDITS = frozenset(
     {"install", "i", "add", "update", "up", "upgrade", "remove", "uninstall", "rm", "global",
      "link", "prune", "dedupe"}
 )  # fmt: skip
+_YARN_VALUES = (
+    "--network-timeout", "--cache-folder", "--modules-folder", "--mutex", "--registry",
+    "--global-folder", "--link-folder", "--preferred-cache-folder", "--use-yarnrc",
+    "--network-concurrency",
+)  # fmt: skip
 _YARN_ADDS = frozenset({"install", "add", "upgrade", "global"})
 _YARN_LOCKS = (("yarn.lock",), ("--frozen-lockfile", "--immutable", "--pure-lockfile"))
 # Folders npm-style installs commonly read besides the manifests: their hooks'
@@ -727,12 +732,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
                 ("yarn",),
                 ((), ("install",)),
                 dir_options=("--cwd",),
-                value_options=(
-                    "--network-timeout",
-                    "--cache-folder",
-                    "--modules-folder",
-                    "--mutex",
-                ),
+                value_options=_YARN_VALUES,
             ),
         ),
         builds=(("build",), ("run",)),

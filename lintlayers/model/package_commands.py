@@ -9,6 +9,7 @@ Reads the subcommands of ``apt-get``, ``apk``, ``pip``, ``yarn``, ``npm`` and th
 from __future__ import annotations
 
 from lintlayers.lazy_re import lazy_compile
+from lintlayers.model.ecosystems import value_options_of
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -59,12 +60,10 @@ PIP_VALUE_OPTIONS = frozenset(
         "-f", "--find-links", "-t", "--target", "--prefix", "--root", "--src",
     }
 )  # fmt: skip
-YARN_VALUE_OPTIONS = (
-    "--cache-folder", "--modules-folder", "--cwd", "--network-timeout", "--mutex",
-    "--registry", "--global-folder", "--link-folder", "--preferred-cache-folder",
-    "--use-yarnrc", "--network-concurrency",
-)  # fmt: skip
-NPM_VALUE_OPTIONS = ("--prefix", "--cache", "--registry", "--loglevel", "-w", "--workspace")
+YARN_VALUE_OPTIONS = value_options_of("yarn")
+"""Options of ``yarn`` that take a separate value: the ecosystem table's."""
+NPM_VALUE_OPTIONS = value_options_of("npm")
+"""Options of ``npm`` that take a separate value: the ecosystem table's."""
 NPM_INSTALLS = frozenset(
     {"install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal",
      "isntall", "add", "ci", "clean-install", "ic", "install-clean", "isntall-clean",
