@@ -167,6 +167,45 @@ def _unknown_program(command: SimpleCommand) -> str:
     return ""
 
 
+_SHELL_VALUE_OPTIONS = ("-o", "+o", "-O", "+O", "--rcfile", "--init-file")
+
+
+def unseen_script(command: SimpleCommand) -> str:
+    """The script ``command`` runs whose text lintlayers never reads, as written, or ``""``.
+
+    A shell given a script file (``bash /tmp/x.sh``) or its standard input (``curl URL |
+    sh``, ``sh < x.sh``: ``-``), a sourced file (``. ./env.sh``; not ``/etc/os-release``),
+    a program named by a ``.sh`` name or by a path outside the system directories that the
+    command table does not know (``./install.sh``, ``/linux-install-1.11.sh``), a
+    downloaded script (``bash -c "$(curl URL)"``). Not ``sh -c`` (its commands are parsed)
+    nor a known build script (``./configure``, ``./autogen.sh``: ``model.commands``). Such
+    a script may install, download or remove anything: what it does is unknown.
+    """
+    if not command.words:
+        return ""
+    name = command.name
+    program = command.words[0].value
+    if program.startswith(("$(", "`")):
+        return program
+    if name in COMMANDS and COMMANDS[name].files == "shell" and name != "busybox":
+        if any(value[:1] == "-" and value[1:2] != "-" and "c" in value for value in command.args):
+            return ""
+        positional = command.positional_args(_SHELL_VALUE_OPTIONS)
+        if command.has_flag("-s") or positional[:1] == ["-"]:
+            return "-"  # ``sh -s -- ARGS``: the script is its input, the words its arguments
+        if positional:
+            return positional[0]
+        return "-" if command.pipe_prev is not None or "<" in command.redirect_ops else ""
+    if name in (".", "source"):
+        positional = command.positional_args()
+        return positional[0] if positional and positional[0] not in SOURCED_FILES else ""
+    if name in COMMANDS:
+        return ""
+    if name.endswith((".sh", ".bash")) or ("/" in program and _unknown_program(command)):
+        return program
+    return ""
+
+
 def _redirects(found: CommandWrites, command: SimpleCommand) -> None:
     for operator, target in zip(command.redirect_ops, command.redirects, strict=False):
         value = target.value

@@ -14,6 +14,7 @@ from lintlayers.model.command_writes import (
     command_writes,
     download_targets,
     extracted_archives,
+    unseen_script,
 )
 from lintlayers.model.mounts import COVERING_MOUNTS, parse_mounts
 from lintlayers.model.package_commands import CACHE_DIRS
@@ -234,6 +235,12 @@ class RunEffects:
             if removal.index > after and covers(removal.pattern, path, child):
                 return removal
         return None
+
+    def unseen_script(self, index: int) -> str:
+        """The script command ``index`` runs whose text lintlayers never reads (``""`` if
+        none; ``-`` its standard input): ``model.command_writes.unseen_script``. It may
+        install or download with any package manager, or remove anything."""
+        return unseen_script(self.commands[index])
 
     def user_at(self, index: int) -> str | None:
         """The user command ``index`` runs as: the RUN's USER, or ``sudo -u``/``gosu``'s."""
