@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from lintlayers.cache.costs import FILES, OTHER
-from lintlayers.cache.together import cache_step, miss_together
 from lintlayers.diagnostics import UNSAFE, Fix, Violation
+from lintlayers.model.commands import FILES, OTHER
 from lintlayers.model.run_join import join_runs
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -145,6 +144,8 @@ def _join(context: RuleContext, first: Instruction, second: Instruction) -> Edit
     """The edit merging ``second`` into ``first``, when they are worth one layer."""
     if first.keyword != "RUN" or second.keyword != "RUN":
         return None
+    from lintlayers.cache.together import cache_step, miss_together  # two RUNs in a row
+
     step = cache_step(context, first)
     if step is None or not set(step.kinds) <= LIGHT_WORK:
         return None  # merged, editing the second would re-run an install or a build

@@ -82,6 +82,8 @@ LAZY_AT_CHECK = (
     "lintlayers.model.small_copies",  # only for a COPY or ADD
     "lintlayers.model.environment",  # only for a RUN after an ARG or ENV
     "lintlayers.model.file_names",  # only for a COPY source without a dot
+    "lintlayers.cache.together",  # only for two RUNs in a row (LL106) or LL105's search
+    "lintlayers.cache.costs",
 )
 """Modules imported where a file needs them: each costs about 0.4 ms to import."""
 
