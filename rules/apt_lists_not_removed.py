@@ -49,6 +49,12 @@ class AptListsNotRemoved(Rule):
     `cleanup-in-later-layer`), and a stage whose files cannot reach an image
     (a stage used only as a `COPY --from` source of specific paths).
 
+    A script the RUN runs after the install (`bash /tmp/scripts/x.sh`,
+    `./install.sh`, `curl ... | sh`) is not read, and the rule does not assume
+    it removes the lists: install scripts leave them to the Dockerfile (the
+    VS Code devcontainer library scripts, whose README asks for `rm -rf
+    /var/lib/apt/lists/*` after them, run their own `apt-get update`).
+
     ## Why it matters
     `apt-get update` downloads the package indexes, tens of megabytes that
     nothing needs at run time (19.9 MB for Debian 12's in the official image,
@@ -79,8 +85,10 @@ class AptListsNotRemoved(Rule):
 
     ## Fix
     Safe: appends `&& rm -rf /var/lib/apt/lists/*` on a new continuation line
-    after the last apt command of the RUN, in the RUN's style (indentation,
-    leading or trailing `&&`, line endings). Only for a shell-form RUN without
+    after the last apt command of the RUN, or after a later script the RUN
+    runs (it may install with apt, or run its own `apt-get update` when it
+    finds no lists), in the RUN's style (indentation, leading or trailing
+    `&&`, line endings). Only for a shell-form RUN without
     heredocs, when the apt command is followed by `&&`, `;` or the end of the
     RUN, and when no later RUN (of this stage or a stage built from it) runs
     `apt-get install` without its own `apt-get update`, which would then fail.
@@ -161,9 +169,13 @@ class AptListsNotRemoved(Rule):
         if not later_needs:
             chain_end = last
             for index in range(last + 1, len(run.commands)):
-                if run.commands[index].name in APT_CHAIN or any(
-                    removal.index == index and removal.pattern.startswith(APT_DIRS)
-                    for removal in run.removals
+                if (
+                    run.commands[index].name in APT_CHAIN
+                    or run.unseen_script(index)  # it may install from the lists
+                    or any(
+                        removal.index == index and removal.pattern.startswith(APT_DIRS)
+                        for removal in run.removals
+                    )
                 ):
                     chain_end = index
             from lintlayers.model.run_edits import append_after

@@ -320,3 +320,67 @@ def test_corpus_python36_later_install_relies_on_the_lists() -> None:
     [finding] = [f for f in lint(path.read_text(encoding="utf-8"), CODE) if f.location.line == 264]
     assert finding.fix is None
     assert "a later RUN installs from them" in said(finding)
+
+
+# -- scripts the RUN runs, which lintlayers does not read -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "bash /tmp/scripts/sshd-debian.sh",
+        "./install.sh",
+        "curl -fsSL https://get.example.com | sh",
+        ". /tmp/env.sh",
+    ],
+)
+def test_a_later_script_is_not_assumed_to_remove_the_lists(script: str) -> None:
+    """Install scripts leave the lists to the Dockerfile; the removal goes after the script,
+    which may install from them (or download them again when it finds none)."""
+    text = f"FROM debian\nRUN apt-get update && apt-get install -y curl && {script}\n"
+    [finding] = lint(text, CODE)
+    assert finding.location.line == 2
+    fixed = f"FROM debian\nRUN apt-get update && apt-get install -y curl && {script} \\\n"
+    assert fix(text, CODE) == fixed + f"    && {CLEANUP}\n"
+
+
+def test_an_ordinary_command_after_the_install_is_still_reported_and_fixed_before_it() -> None:
+    text = "FROM debian\nRUN apt-get update && apt-get install -y gcc make && make install\n"
+    [finding] = lint(text, CODE)
+    assert finding.location.line == 2
+    assert fix(text, CODE) == (
+        f"FROM debian\nRUN apt-get update && apt-get install -y gcc make \\\n    && {CLEANUP}"
+        " && make install\n"
+    )
+
+
+def test_corpus_codespaces_library_scripts_keep_the_lists() -> None:
+    """The RUN runs the devcontainer library scripts after its last install; none of them
+    removes /var/lib/apt/lists (read upstream, microsoft/vscode-dev-containers), and the
+    RUN ends with `apt-get clean`, which keeps them: reported, the removal after the scripts."""
+    from corpus_support import corpus_root
+
+    name = "containers__codespaces-linux__.devcontainer__base.Dockerfile"
+    path = corpus_root() / "files" / "microsoft__vscode-dev-containers" / name
+    text = path.read_text(encoding="utf-8")
+    [finding] = [f for f in lint(text, CODE) if f.location.line == 55]
+    assert finding.fix is not None
+    [edit] = finding.fix.edits
+    assert edit.location.line == 66  # after `apt-get clean -y`, past every script
+    assert edit.content.endswith(CLEANUP)
+
+
+def test_corpus_clojure_installer_script_gets_the_removal_after_it() -> None:
+    from corpus_support import corpus_root
+
+    path = (
+        corpus_root()
+        / "files"
+        / "microsoft__vscode-dev-containers"
+        / "containers__clojure__.devcontainer__Dockerfile"
+    )
+    text = path.read_text(encoding="utf-8")
+    [finding] = [f for f in lint(text, CODE) if f.location.line == 37]
+    assert finding.fix is not None
+    [edit] = finding.fix.edits
+    assert edit.location.line == 40  # after /linux-install-${CLOJURE_CLI_VERSION}.sh
