@@ -30,7 +30,10 @@ class ApkAddCache(Rule):
     whose index stays in the layer when every `apk add` of the RUN already uses
     `--no-cache` (which does not need it), or when the RUN installs nothing
     at all (`apk update` in its own RUN: later RUNs install from an index
-    that stays stale while that layer is cached).
+    that stays stale while that layer is cached). A script the RUN runs after
+    the update (`ash /tmp/x.sh`, `./install.sh`, `curl ... | sh`) is not
+    read: it may install from the index, and the rule does not assume it
+    removes it (the devcontainer library's `common-alpine.sh` keeps it).
 
     Not reported, unlike hadolint's DL3019: an `apk add` whose RUN downloads
     no index (`apk add --no-network`, or packages already installed by an
@@ -65,7 +68,8 @@ class ApkAddCache(Rule):
     When the index comes from an `apk update` of the RUN, the fix also drops
     that command (`--no-cache` alone would leave its index in the layer) and
     gives every later `apk add` and `apk upgrade` of the RUN `--no-cache`. No
-    fix when a later RUN of the stage installs with the stored index, or when
+    fix when a later RUN of the stage installs with the stored index, when a
+    script after the update (which lintlayers does not read) may, or when
     the `apk update` is not a plain element of a `&&`/`;`/newline list. A RUN
     holding only `apk update` is deleted and the later `apk add` and
     `apk upgrade` of the stage get `--no-cache` (no fix when another stage is
@@ -120,6 +124,19 @@ class ApkAddCache(Rule):
             command = run.commands[update]
             word = apk_action_word(command)
             start, end = run.span_range(update, command.words[0], word or command.words[0])
+            script = _script_after(run, update)
+            if script:
+                yield Violation(
+                    start,
+                    end,
+                    "`apk update` keeps the package index in this layer",
+                    help=(
+                        f"it stays in /var/cache/apk ({apk_index().clause()}) for {script}, "
+                        "which lintlayers does not read, to install from; remove it at the end "
+                        "of this RUN (`rm -rf /var/cache/apk/*`)"
+                    ),
+                )
+                return
             yield Violation(
                 start,
                 end,
@@ -156,8 +173,10 @@ def _no_cache_fix(context: RuleContext, run: RunEffects, update: int | None) -> 
     ``--no-cache``, which fetches the index without storing it.
 
     None when a later RUN of the stage needs the stored index (an ``apk add`` there
-    without ``--no-cache`` or ``--update``) or a command cannot be edited in place."""
+    without ``--no-cache`` or ``--update``), a script after the command that stores it
+    may install from it, or a command cannot be edited in place."""
     edits: list[Edit] = []
+    stores = update  # the command whose stored index the fix takes away
     if update is not None:
         if _later_run_needs_index(context, run):
             return None
@@ -176,7 +195,9 @@ def _no_cache_fix(context: RuleContext, run: RunEffects, update: int | None) -> 
         if word is None or word.raw not in ("add", "upgrade"):
             return None
         edits.append(Edit.insert(run.word_range(index, word)[1], " --no-cache"))
-    if not edits:
+        if stores is None and command.has_flag("-U", "--update", "--update-cache"):
+            stores = index
+    if not edits or (stores is not None and _script_after(run, stores)):
         return None
     title = (
         "Drop `apk update` and use `apk add --no-cache`"
@@ -200,6 +221,17 @@ def _later_run_needs_index(context: RuleContext, run: RunEffects) -> bool:
         for later in later_runs(context, run)
         for command in later.commands
     )
+
+
+def _script_after(run: RunEffects, update: int) -> str:
+    """The first script after command ``update`` that lintlayers does not read, as shown in
+    a message (``""`` if none): it may install from the stored index."""
+    for index in range(update + 1, len(run.commands)):
+        script = run.unseen_script(index)
+        if script:
+            name = run.commands[index].name
+            return f"`{script}`" if script != "-" else f"the script piped into `{name}`"
+    return ""
 
 
 def _installs_after(run: RunEffects, update: int) -> bool:

@@ -213,3 +213,62 @@ def test_update_in_its_own_run_of_a_base_stage_has_no_fix() -> None:
     text = "FROM alpine AS base\nRUN apk update\nFROM base\nRUN apk add curl\n"
     [finding] = lint(text, CODE)
     assert finding.fix is None
+
+
+# -- scripts the RUN runs, which lintlayers does not read -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM alpine\nRUN apk update && apk add git && ./install.sh\n",
+        "FROM alpine\nRUN apk add -U git && sh /tmp/setup.sh\n",
+        "FROM alpine\nRUN apk update && apk add git && wget -qO- https://x.example/i | sh\n",
+    ],
+)
+def test_a_later_script_keeps_the_report_and_takes_the_fix(text: str) -> None:
+    """The script may install from the stored index: dropping it could break the build."""
+    [finding] = lint(text, CODE)
+    assert finding.message.startswith("`apk add` without `--no-cache`")
+    assert finding.fix is None
+
+
+def test_an_ordinary_command_after_the_add_keeps_the_fix() -> None:
+    text = "FROM alpine\nRUN apk update && apk add gcc make && make install\n"
+    [finding] = lint(text, CODE)
+    assert finding.fix is not None
+    assert fix(text, CODE) == "FROM alpine\nRUN apk add --no-cache gcc make && make install\n"
+
+
+def test_update_before_a_script_is_reported_without_installs_nothing() -> None:
+    text = "FROM alpine\nRUN apk update && ash /tmp/library-scripts/common-alpine.sh true\n"
+    [finding] = lint(text, CODE)
+    assert finding.message == "`apk update` keeps the package index in this layer"
+    assert "`/tmp/library-scripts/common-alpine.sh`, which lintlayers does not read" in said(
+        finding
+    )
+    assert "rm -rf /var/cache/apk/*" in said(finding)
+    assert finding.fix is None
+
+
+def test_update_before_a_piped_script() -> None:
+    text = "FROM alpine\nRUN apk update && curl -fsSL https://x.example/i | sh\n"
+    [finding] = lint(text, CODE)
+    assert "the script piped into `sh`" in said(finding)
+
+
+def test_corpus_devcontainer_alpine_common_script_keeps_the_index() -> None:
+    """common-alpine.sh runs its own `apk update` and never removes /var/cache/apk (read
+    upstream, microsoft/vscode-dev-containers): the index stays, but the RUN installs."""
+    from corpus_support import corpus_root
+
+    path = (
+        corpus_root()
+        / "files"
+        / "microsoft__vscode-dev-containers"
+        / "containers__alpine__.devcontainer__base.Dockerfile"
+    )
+    [finding] = lint(path.read_text(encoding="utf-8"), CODE)
+    assert finding.location.line == 13
+    assert "installs nothing" not in said(finding)
+    assert "common-alpine.sh" in said(finding)
