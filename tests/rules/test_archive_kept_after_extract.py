@@ -202,3 +202,18 @@ def test_fix_with_a_variable_holding_the_folder_is_idempotent() -> None:
     assert "rm -f $P.tar.gz" in fixed
     assert fix(fixed, CODE, unsafe=True) == fixed
     assert lint(fixed, CODE) == []
+
+
+@pytest.mark.parametrize(
+    "after",
+    ["./configure && make install", "bash ./install.sh", "./setup.sh", "python setup.py install"],
+)
+def test_a_later_build_script_does_not_count_as_removing_the_archive(after: str) -> None:
+    """Build and install scripts of the unpacked tree (corpus: ingress-nginx's luarocks,
+    mhart's node builds) do not remove the archive they came in."""
+    text = (
+        "FROM debian\nRUN curl -fsSLO https://x.example/tool.tar.gz && tar -xzf tool.tar.gz"
+        f" && cd tool && {after}\n"
+    )
+    [finding] = lint(text, CODE)
+    assert finding.location.line == 2

@@ -193,3 +193,16 @@ def test_idempotent(text: str) -> None:
     assert once != text
     assert fix(once, CODE) == once
     assert lint(once, CODE) == []
+
+
+@pytest.mark.parametrize(
+    "after",
+    ["bash /tmp/scripts/setup.sh", "./install.sh", "curl -fsSL https://x.example/i | sh", "make"],
+)
+def test_a_later_script_or_command_does_not_count_as_removing_the_cache(after: str) -> None:
+    """A script lintlayers does not read is not assumed to clean the npm cache; the fix
+    still cleans at the end of the RUN, after the script."""
+    text = f"FROM node:20\nRUN npm ci && {after}\n"
+    [finding] = lint(text, CODE)
+    assert finding.location.line == 2
+    assert fix(text, CODE).endswith(f"{after} \\\n    && npm cache clean --force\n")

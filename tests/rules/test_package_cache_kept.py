@@ -136,3 +136,16 @@ def test_corpus_amazon_linux_yum_keeps_the_repository_metadata() -> None:
     found = lint(path.read_text(encoding="utf-8"), CODE)
     assert [finding.location.line for finding in found] == [6, 7]
     assert all("keeps the repository metadata it downloaded" in said(f) for f in found)
+
+
+@pytest.mark.parametrize(
+    "after",
+    ["bash /tmp/scripts/setup.sh", "./install.sh", "curl -fsSL https://x.example/i | sh", "make"],
+)
+def test_a_later_script_or_command_does_not_count_as_cleaning(after: str) -> None:
+    """A script lintlayers does not read is not assumed to clean dnf's cache; the fix
+    cleans at the end of the RUN, after the script."""
+    text = f"FROM rockylinux:9\nRUN dnf install -y python3 && {after}\n"
+    [finding] = lint(text, CODE)
+    assert finding.location.line == 2
+    assert fix(text, CODE).endswith(f"{after} \\\n    && dnf clean all\n")

@@ -210,3 +210,15 @@ def test_idempotent(text: str) -> None:
     assert once != text
     assert fix(once, CODE) == once
     assert lint(once, CODE) == []
+
+
+@pytest.mark.parametrize(
+    "after",
+    ["bash /tmp/scripts/setup.sh", "./install.sh", "curl -fsSL https://x.example/i | sh", "make"],
+)
+def test_a_later_script_or_command_does_not_count_as_removing_the_cache(after: str) -> None:
+    """A script lintlayers does not read is not assumed to clean pip's cache (no corpus
+    finding is followed by one that does)."""
+    text = f"FROM python:3.12\nRUN pip install flask && {after}\n"
+    [finding] = lint(text, CODE)
+    assert finding.location.line == 2
