@@ -342,6 +342,7 @@ def test_a_later_script_is_not_assumed_to_remove_the_lists(script: str) -> None:
     assert finding.location.line == 2
     fixed = f"FROM debian\nRUN apt-get update && apt-get install -y curl && {script} \\\n"
     assert fix(text, CODE) == fixed + f"    && {CLEANUP}\n"
+    assert lint(fix(text, CODE), CODE) == []
 
 
 def test_an_ordinary_command_after_the_install_is_still_reported_and_fixed_before_it() -> None:
