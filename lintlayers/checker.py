@@ -235,7 +235,6 @@ def _lint_plain(
     """Lint without fixing, on ``--jobs`` processes: the findings in input order, the
     source of each file that has some (for the text report), and the files skipped with
     what they are; ``advance(1)`` per file."""
-    from lintlayers.parallel import job_count, lint_all
 
     def task(index: int) -> tuple[list[Finding], SourceText | None, str | None]:
         path, text, _data = inputs[index]
@@ -246,10 +245,16 @@ def _lint_plain(
     findings: list[Finding] = []
     sources: dict[str, SourceText] = {}
     skipped: list[tuple[str, str]] = []
-    jobs = job_count(options.jobs, len(inputs))
-    for (path, _text, _data), (found, source, kind) in zip(
-        inputs, lint_all(task, len(inputs), jobs, advance), strict=True
-    ):
+    if len(inputs) == 1:  # one file (pre-commit, editors): no process pool to consider
+        results: Sequence[tuple[list[Finding], SourceText | None, str | None]] = [task(0)]
+        if advance is not None:
+            advance(1)
+    else:
+        from lintlayers.parallel import job_count, lint_all
+
+        jobs = job_count(options.jobs, len(inputs))
+        results = lint_all(task, len(inputs), jobs, advance)
+    for (path, _text, _data), (found, source, kind) in zip(inputs, results, strict=True):
         findings.extend(found)
         if source is not None:
             sources[path] = source
@@ -303,11 +308,11 @@ def _lint_or_fix(
     """``_lint_one`` without the guard. Edits of other files (``.dockerignore``) are
     written here, before the caller writes the Dockerfile, and the file is linted again
     to report what is left."""
-    from lintlayers.fixes import fix_to_fixed_point
-
     lint = file_linter(linter, settings, path, context_dir)
     if not (options.fix or options.diff):
         return None, lint(text), 0, True
+    from lintlayers.fixes import fix_to_fixed_point
+
     outcome = fix_to_fixed_point(text, lint, unsafe=bool(settings.unsafe_fixes))
     if outcome.rolled_back:
         sys.stderr.write(

@@ -84,6 +84,8 @@ LAZY_AT_CHECK = (
     "lintlayers.model.file_names",  # only for a COPY source without a dot
     "lintlayers.cache.together",  # only for two RUNs in a row (LL106) or LL105's search
     "lintlayers.cache.costs",
+    "lintlayers.fixes",  # only for --fix, --diff and a fix that edits another file
+    "lintlayers.parallel",  # only for several files
 )
 """Modules imported where a file needs them: each costs about 0.4 ms to import."""
 
