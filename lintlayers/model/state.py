@@ -132,8 +132,9 @@ class CommandWalk:
         self.home = home
         self.cwds: list[str] = []
         self.envs: list[dict[str, str]] = []
+        # ``env`` is kept, not copied (a RUN's scope can hold thousands of names): nothing
+        # changes it, ``assign`` makes a new one
         cwd = workdir
-        env = dict(env)
         for command in commands:
             self.cwds.append(cwd)
             self.envs.append(env)
@@ -157,7 +158,9 @@ class CommandWalk:
         home = self.home
         if value == "~" or value.startswith("~/"):
             value = home + value[1:]
-        value = expand_known(value, {**env, "HOME": env.get("HOME") or home})
+        if "HOME" in value and not env.get("HOME"):  # no copy of the scope for each word
+            env = {**env, "HOME": home}
+        value = expand_known(value, env)
         if _LEADING_VARIABLE.match(value):
             value = "/" + value
         return value
