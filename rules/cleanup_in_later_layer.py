@@ -100,7 +100,7 @@ class CleanupInLaterLayer(Rule):
                     from lintlayers.model.small_copies import small_text_sources
 
                     if not small_text_sources(step):
-                        for creation in copy_creations(step):
+                        for creation in copy_creations(step, context.context_dir):
                             left.record(step, creation)
                     continue
                 if step.keyword != "RUN":

@@ -131,6 +131,16 @@ def test_exact_size_of_a_copy_with_the_build_context(tmp_path) -> None:
     assert "build context)" not in said(unknown)
 
 
+def test_the_build_context_says_a_dotless_source_is_a_file(tmp_path) -> None:
+    """Without a context ``bigdata`` reads as a folder (its contents land in /opt/); the
+    context shows a file, which lands as /opt/bigdata, which the RUN deletes."""
+    (tmp_path / "bigdata").write_bytes(b"x" * 3_000_000)
+    text = "FROM debian\nCOPY bigdata /opt/\nRUN rm -f /opt/bigdata\n"
+    [finding] = lint(text, CODE, context_dir=str(tmp_path))
+    assert "/opt/bigdata" in said(finding)
+    assert lint(text, CODE) == []
+
+
 @pytest.mark.parametrize(
     ("copy", "builder", "link"),
     [
