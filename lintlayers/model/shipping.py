@@ -41,31 +41,10 @@ def _shipping(context: RuleContext) -> dict[int, bool]:
 
 
 def _used_stages(model: BuildModel) -> set[int]:
-    """Stages another stage builds on or copies from (by name or index)."""
-    from lintlayers.model.copy_args import copy_args
-    from lintlayers.syntax.words import parse_csv_options
+    """Stages another stage builds on, copies from or mounts (by name or index)."""
+    from lintlayers.model.stage_references import stage_references
 
-    used: set[int] = set()
-    for other in model.stages:
-        if other.base_stage is not None and other.base_stage is not other:
-            used.add(other.base_stage.index)
-        for instruction in other.instructions:
-            effective = instruction.effective
-            references: list[str] = []
-            if effective.keyword == "COPY":
-                from_stage = copy_args(effective).from_stage  # the one COPY/ADD parse
-                if from_stage:
-                    references.append(from_stage)
-            if effective.keyword == "RUN":
-                for value in effective.flag_values("mount"):
-                    found = dict(parse_csv_options(value)).get("from")
-                    if found:
-                        references.append(found)
-            for reference in references:
-                target = model.stage_named(reference)
-                if target is not None and target is not other:
-                    used.add(target.index)
-    return used
+    return {reference.target.index for reference in stage_references(model)}
 
 
 def image_runs(context: RuleContext) -> Iterator[RunEffects]:

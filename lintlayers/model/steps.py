@@ -8,7 +8,7 @@ Results are computed once per file and shared by all rules of a lint run.
 from __future__ import annotations
 
 from lintlayers.lazy_re import lazy_compile
-from lintlayers.model.paths import expand_known, is_within, join, normalize
+from lintlayers.model.paths import expand_known, is_within, join
 from lintlayers.model.state import (  # noqa: F401 (names_windows_image: re-exported)
     UNKNOWN_WORKDIR,
     names_windows_image,
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from lintlayers.context import RuleContext
     from lintlayers.model.copy_args import CopyArgs
     from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.stage_references import StageReference
     from lintlayers.model.stages import BuildModel, Scope, Stage
     from lintlayers.model.state import State
     from lintlayers.syntax.nodes import Instruction
@@ -125,12 +126,13 @@ def _relevant(
 class FileMemo:
     """Per-file results shared by all rules of one lint run."""
 
-    __slots__ = ("effects", "reaching", "sequences")
+    __slots__ = ("effects", "reaching", "references", "sequences")
 
     def __init__(self, sequences: list[list[Step]]) -> None:
         self.sequences = sequences
         self.effects: dict[int, RunEffects] = {}
         self.reaching: dict[int, bool] = {}
+        self.references: dict[int, list[StageReference]] | None = None
 
 
 def file_memo(context: RuleContext) -> FileMemo:
@@ -308,13 +310,22 @@ def reaches_image(context: RuleContext, stage: Stage) -> bool:
     through stages built ``FROM`` it that are themselves used only that way. A
     stage nothing refers to may be a ``--target``: it counts as reaching.
     """
+    from lintlayers.model.stage_references import references_to
+
     memo = file_memo(context)
-    return _reaches(context.model, stage, memo.reaching, set())
+    if memo.references is None:
+        memo.references = references_to(context.model)
+    return _reaches(context.model, stage, memo.reaching, set(), memo.references)
 
 
-def _reaches(model: BuildModel, stage: Stage, memo: dict[int, bool], visiting: set[int]) -> bool:
-    from lintlayers.model.copy_args import copy_args
-    from lintlayers.syntax.words import parse_csv_options
+def _reaches(
+    model: BuildModel,
+    stage: Stage,
+    memo: dict[int, bool],
+    visiting: set[int],
+    references: dict[int, list[StageReference]],
+) -> bool:
+    from lintlayers.model.stage_references import BASE, COPY
 
     known = memo.get(stage.index)
     if known is not None:
@@ -322,33 +333,12 @@ def _reaches(model: BuildModel, stage: Stage, memo: dict[int, bool], visiting: s
     if stage.index == len(model.stages) - 1 or stage.index in visiting:
         return True
     visiting.add(stage.index)
-    used = False
-    result = False
-    for other in model.stages:
-        if other.base_stage is stage:
-            used = True
-            if _reaches(model, other, memo, visiting):
-                result = True
-                break
-        for instruction in other.instructions:
-            if instruction.keyword == "COPY":
-                parsed = copy_args(instruction)
-                reference = parsed.from_stage
-                if reference is None or model.stage_named(reference) is not stage:
-                    continue
-                used = True
-                sources = [source.value for source in parsed.local_sources]
-                if any(normalize(source) == "/" for source in sources if source.startswith("/")):
-                    result = True
-                    break
-            elif instruction.keyword == "RUN":
-                for value in instruction.flag_values("mount"):
-                    reference = dict(parse_csv_options(value)).get("from")
-                    if reference and model.stage_named(reference) is stage:
-                        used = True
-        if result:
-            break
+    uses = references.get(stage.index, [])
+    result = not uses or any(
+        (use.kind == COPY and use.whole)
+        or (use.kind == BASE and _reaches(model, use.user, memo, visiting, references))
+        for use in uses
+    )
     visiting.discard(stage.index)
-    result = result or not used
     memo[stage.index] = result
     return result

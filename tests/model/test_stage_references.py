@@ -1,0 +1,54 @@
+"""Which stages refer to which (lintlayers.model.stage_references), and its two readers."""
+
+from __future__ import annotations
+
+from lintlayers.model.stage_references import BASE, COPY, MOUNT, stage_references
+from lintlayers.model.stages import build_model
+from lintlayers.syntax.parser import parse
+
+TEXT = """\
+FROM alpine AS base
+RUN echo base
+FROM base AS build
+RUN --mount=from=tools,target=/t echo build
+FROM alpine AS tools
+ONBUILD COPY --from=base /x /x
+FROM scratch AS rootfs
+COPY --from=build / /
+FROM alpine
+COPY --from=1 /out /out
+"""
+
+
+def _references(text: str) -> list[tuple[int, int, str, bool]]:
+    model = build_model(parse(text))
+    return [
+        (ref.user.index, ref.target.index, ref.kind, ref.whole) for ref in stage_references(model)
+    ]
+
+
+def test_every_kind_of_reference_in_file_order() -> None:
+    assert _references(TEXT) == [
+        (1, 0, BASE, False),
+        (1, 2, MOUNT, False),
+        (3, 1, COPY, True),  # COPY --from=build / /: every file of the stage
+        (4, 1, COPY, False),  # by index
+    ]
+
+
+def test_onbuild_copy_from_is_resolved_by_a_later_build() -> None:
+    """ONBUILD COPY --from=base names a stage of the child's Dockerfile, not this one."""
+    assert all(target != 0 or kind == BASE for _, target, kind, _ in _references(TEXT))
+
+
+def test_shipping_reads_the_references() -> None:
+    """LL306 reports a later cleanup only in a stage whose layers ship: built on by the
+    image, yes; flattened by ``COPY --from=build / /`` into another stage, no."""
+    from rule_harness import lint
+
+    build = "FROM alpine AS build\nCOPY big.bin /big.bin\nRUN rm /big.bin\n"
+    assert len(lint(build + "FROM build\nRUN true\n", "LL306")) == 1
+    flattened = (
+        "FROM scratch AS rootfs\nCOPY --from=build / /\nFROM alpine\nCOPY --from=rootfs /x /x\n"
+    )
+    assert lint(build + flattened, "LL306") == []
