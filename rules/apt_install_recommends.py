@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.debian import (
     SOURCE,
     biggest_added,
@@ -33,17 +34,17 @@ if TYPE_CHECKING:
     from lintlayers.shell.commands import SimpleCommand
 
 FLAG = "--no-install-recommends"
-_CONFIGURED = re.compile(r"apt::install-recommends\W+(?:0|false|no|off)\b", re.IGNORECASE)
+_CONFIGURED = lazy_compile(r"apt::install-recommends\W+(?:0|false|no|off)\b", re.IGNORECASE)
 _OFF = frozenset({"0", "false", "no", "off"})
 APT_CONF = "/etc/apt"
 SMALL_BYTES = 2 * MB
 """Measured recommends below this are not reported: adding the flag would save less than
 a missing recommended package risks."""
 _SIMULATE = ("-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act")
-_KEYSERVER = re.compile(r"--(?:recv-keys?|keyserver|fetch-keys|locate-keys?)\b")
+_KEYSERVER = lazy_compile(r"--(?:recv-keys?|keyserver|fetch-keys|locate-keys?)\b")
 _GNUPG = frozenset({"gnupg", "gnupg2", "gpg", "gpg-agent", "gnupg-agent", "dirmngr"})
 """Packages whose recommends (gnupg, dirmngr) ``gpg --recv-keys`` needs."""
-_INTENT = re.compile(r"^\s*#.*(?<![-\w])recommend", re.IGNORECASE | re.MULTILINE)
+_INTENT = lazy_compile(r"^\s*#.*(?<![-\w])recommend", re.IGNORECASE | re.MULTILINE)
 """A comment about recommends above the install: the author chose them."""
 
 
@@ -121,7 +122,8 @@ class AptInstallRecommends(Rule):
             if not steps:
                 continue
             stage_text = "".join(_run_text(step) for step in steps if step.keyword == "RUN")
-            needed = _GNUPG if _KEYSERVER.search(stage_text) else frozenset()
+            keys = "key" in stage_text and _KEYSERVER.search(stage_text)  # compiled if "key"
+            needed = _GNUPG if keys else frozenset()
             base_image = image_packages(root_image(steps[0].stage))
             stage = steps[0].stage
             off = configured.get(stage.base_stage.index, False) if stage.base_stage else False
@@ -157,7 +159,7 @@ class AptInstallRecommends(Rule):
                             yield found
                     state.add(install, run, with_recommends=with_recommends)
                 state.end_run(run)
-                off = off or bool(_CONFIGURED.search(text))
+                off = off or ("::" in text and bool(_CONFIGURED.search(text)))
             if not steps[0].onbuild:
                 configured[stage.index] = off
                 installed[stage.index] = state
