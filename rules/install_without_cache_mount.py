@@ -5,21 +5,22 @@ from __future__ import annotations
 from lintlayers.diagnostics import Violation
 from lintlayers.model.cache_mounts import holds_tool_cache, tool_cache_targets
 from lintlayers.model.ecosystems import ecosystem
-from lintlayers.model.installs import implicit_off
+from lintlayers.model.environment import command_environment
+from lintlayers.model.installs import downloads_nothing
 from lintlayers.model.package_commands import package_writes
 from lintlayers.model.package_managers import match_any
 from lintlayers.model.run_effects import effects
+from lintlayers.model.stage_files import stage_files
 from lintlayers.model.steps import reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
     from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import RunEffects
-    from lintlayers.model.steps import Step
-    from lintlayers.shell.commands import SimpleCommand
+    from lintlayers.model.stage_files import StageFiles
 
 SYSTEM = frozenset({"apt", "apk", "yum", "dnf", "microdnf", "zypper", "pacman"})
 """System package managers: their caches are the size rules' (LL301, LL303, LL316)."""
@@ -45,6 +46,12 @@ class InstallWithoutCacheMount(Rule):
     its own packages only: a module needing a download would fail without its
     `go.sum` entries. So are builds with `GO111MODULE=off` or
     `GOFLAGS=-mod=vendor`.
+
+    With the build context (`--context`), the folders such a stage copies are
+    read too, and so are the manifests of the install: nothing is reported when
+    they declare nothing to download (a .NET project without
+    `<PackageReference>`, a `go.mod` without `require`, a `package.json`
+    without dependencies, a requirements file without requirements).
 
     ## Why it matters
     Whenever the install step re-runs (a manifest changed, an earlier step
@@ -83,31 +90,23 @@ class InstallWithoutCacheMount(Rule):
     builders = ("buildkit",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        model = context.model
-        scopes = {
-            id(instruction): scope
-            for stage in model.stages
-            for instruction, scope in model.walk(stage)
-        }
         for steps in sequences(context):
             installed: set[str] = set()  # ecosystems an explicit install already fetched
             for position, step in enumerate(steps):
                 if step.keyword != "RUN":
                     continue
                 shipped = step.onbuild or reaches_image(context, step.stage)
-                scope = scopes.get(id(step.instruction))
-                stage_env = scope.values() if scope is not None else {}
                 run = effects(context, step)
-                unlocked = _without_lockfiles(steps[:position])
-                yield from _check_run(run, shipped, installed, stage_env, unlocked)
+                files = stage_files(context, steps, position)
+                yield from _check_run(context, run, shipped, installed, files)
 
 
 def _check_run(
+    context: RuleContext,
     run: RunEffects,
     shipped: bool,
     installed: set[str],
-    stage_env: dict[str, str],
-    unlocked: Callable[[tuple[str, ...]], bool],
+    files: StageFiles,
 ) -> Iterator[Violation]:
     reported: set[str] = set()
     for index, command in enumerate(run.commands):
@@ -116,15 +115,12 @@ def _check_run(
             continue
         if found.implicit and found.installer.ecosystem in installed:
             continue  # a build after the install: the dependencies are in the layer already
-        environment = _environment(stage_env, run, index, command)
-        if found.implicit and implicit_off(found.installer, environment):
-            continue  # GO111MODULE=off, -mod=vendor in GOFLAGS...: the build downloads nothing
+        environment = command_environment(context, run, index)
+        if downloads_nothing(run, index, found, environment, files):
+            if not found.implicit:
+                installed.add(found.installer.ecosystem)
+            continue  # GOFLAGS=-mod=vendor, no go.sum, manifests without dependencies
         entry = ecosystem(found.installer.ecosystem)
-        if found.implicit and entry is not None and entry.lockfile_required_to_download:
-            flags_env = found.installer.flags_env
-            given = [*found.argv, *environment.get(flags_env, "").split()] if flags_env else []
-            if not set(entry.unlocked_flags) & set(given) and unlocked(entry.lockfiles):
-                continue  # no lockfile (go.sum) in the stage: a download would fail
         if not found.implicit:
             installed.add(found.installer.ecosystem)
         if entry is None or entry.name in SYSTEM:
@@ -170,47 +166,6 @@ def _conflict(
     return ""
 
 
-def _without_lockfiles(before: list[Step]) -> Callable[[tuple[str, ...]], bool]:
-    """Whether the stage surely holds none of some lockfiles when the next step runs:
-    it starts from an image (not a stage of this file, not ONBUILD triggers), and the
-    steps ``before`` it ran no RUN and copied only named files of the context, none of
-    them such a lockfile (no folder, no other stage, no URL, no unpacked archive)."""
-
-    def answer(lockfiles: tuple[str, ...]) -> bool:
-        if not before or before[0].onbuild or before[0].stage.base_stage is not None:
-            return False
-        for step in before:
-            if step.keyword == "RUN":
-                return False
-            if step.keyword in ("COPY", "ADD") and not _named_files_only(step, lockfiles):
-                return False
-        return True
-
-    return answer
-
-
-def _named_files_only(step: Step, lockfiles: tuple[str, ...]) -> bool:
-    """Whether a COPY/ADD brings only named context files, none of them a lockfile."""
-    from fnmatch import fnmatchcase
-
-    from lintlayers.model.copy_args import ADD_ARCHIVE_SUFFIXES
-    from lintlayers.model.file_names import looks_like_file
-    from lintlayers.model.steps import copy_sources
-
-    parsed = step.copy_args
-    if not parsed.from_context or len(parsed.local_sources) != len(parsed.sources):
-        return False  # another stage or image, a URL, a git repository, a heredoc
-    for source in copy_sources(step):
-        name = source.rstrip("/").rpartition("/")[2]
-        if not name or "$" in source or not looks_like_file(name.lstrip("*?")):
-            return False  # a folder (its tree may hold anything) or an unknown value
-        if step.keyword == "ADD" and name.lower().endswith(ADD_ARCHIVE_SUFFIXES):
-            return False  # unpacked into the destination
-        if any(fnmatchcase(lock, name) for lock in lockfiles):
-            return False
-    return True
-
-
 def _leading_words(argv: list[str]) -> list[str]:
     """The program and its subcommand words (``go mod download``), at most three."""
     words = argv[:1]
@@ -219,16 +174,3 @@ def _leading_words(argv: list[str]) -> list[str]:
             break
         words.append(word)
     return words
-
-
-def _environment(
-    stage_env: dict[str, str], run: RunEffects, index: int, command: SimpleCommand
-) -> dict[str, str]:
-    """The variables command ``index`` runs with: the stage's ARG/ENV, the RUN's own
-    exports, and the command's ``NAME=value`` prefixes."""
-    values = {**stage_env, **run.env_at(index)}
-    for assignment in command.assignments:
-        name, equals, value = assignment.value.partition("=")
-        if equals:
-            values[name] = value.strip("'\"")
-    return values

@@ -24,6 +24,13 @@ lockfiles it may rewrite and the words (subcommand or flag) that forbid it.
 what the lockfile lists, so nothing without it (since Go 1.16 ``go build`` runs with
 ``-mod=readonly``: a module missing from ``go.sum`` fails instead), unless given one of
 ``unlocked_flags`` (``-mod=mod``; also read from the installer's ``flags_env``).
+``dependencies`` say, for the files an install reads, which declare something to
+download: ``(name glob, regex)``, the regex searched in the file's text (multiline;
+``""``: a file that declares nothing, a lockfile or a settings file); a file no glob
+names may declare anything, and ``()`` means unknown for the whole ecosystem
+(``model.manifests.declares_dependencies``). ``dependency_flags`` are words of the
+install's own argv that download more than the manifests declare (``dotnet restore
+--self-contained``; a trailing ``:`` marks a prefix, ``-p:PublishAot=true``).
 
 ``settings`` are the files and folders the tool looks for in the directory it runs
 in and in every directory above (``.npmrc``, ``.cargo``, ``.bundle``), whatever it is
@@ -205,6 +212,8 @@ class Ecosystem:
         "cache_dirs",
         "cache_kind",
         "cleanup",
+        "dependencies",
+        "dependency_flags",
         "dir_variables",
         "edits",
         "follow",
@@ -258,6 +267,8 @@ class Ecosystem:
         global_flags: tuple[str, ...] = (),
         lockfile_required_to_download: bool = False,
         unlocked_flags: tuple[str, ...] = (),
+        dependencies: tuple[tuple[str, str], ...] = (),
+        dependency_flags: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.tools = tools
@@ -286,6 +297,8 @@ class Ecosystem:
         self.global_flags = global_flags
         self.lockfile_required_to_download = lockfile_required_to_download
         self.unlocked_flags = unlocked_flags
+        self.dependencies = dependencies
+        self.dependency_flags = dependency_flags
 
     def project_files(self) -> tuple[str, ...]:
         """What an ``edits`` subcommand writes in the project: manifests, lockfiles, outputs."""
@@ -418,6 +431,46 @@ _NET_SETTINGS = (
     "global.json", "packages.config",
 )  # fmt: skip
 _NET_BUILDS = (("build",), ("publish",), ("test",), ("run",), ("pack",))
+# What in an MSBuild file makes a restore download: package references (central
+# ``GlobalPackageReference`` too), an SDK from NuGet (``Sdk="Name/1.0"``, ``<Sdk>``),
+# an import (it may hold any of these), or a publish setting that needs the runtime,
+# ILLink, Crossgen or ILCompiler packs.
+_MSBUILD_DOWNLOADS = (
+    r"<(?:Global)?PackageReference\b|<PackageDownload\b|<Sdk\b|<Import\b"
+    r'|\bSdk\s*=\s*"[^"]*/'
+    r"|<(?:PublishTrimmed|PublishReadyToRun|PublishAot|SelfContained|PublishSelfContained)>\s*true"
+)
+_NET_DEPENDENCIES = (
+    ("*.csproj", _MSBUILD_DOWNLOADS),
+    ("*.vbproj", _MSBUILD_DOWNLOADS),
+    # an F# project references the FSharp.Core package unless told not to
+    ("*.fsproj", _MSBUILD_DOWNLOADS + r"|\A(?![\s\S]*<DisableImplicitFSharpCoreReference>\s*true)"),
+    ("*.props", _MSBUILD_DOWNLOADS),
+    ("*.targets", _MSBUILD_DOWNLOADS),
+    ("packages.config", r"<package\b"),
+    ("global.json", r'"msbuild-sdks"'),
+    ("*.sln", ""),
+    ("*.slnx", ""),
+    ("packages.lock.json", ""),
+    ("nuget.config", ""),
+)
+_NET_DEPENDENCY_FLAGS = (
+    "--self-contained", "--sc", "-p", "--property", "-p:", "/p:", "--property:",
+    "-property:", "/property:",
+)  # fmt: skip
+# A requirements line that installs something: not blank, a comment or an option,
+# but an editable install (``-e``); ``-r`` includes are followed and read themselves.
+_REQUIREMENT_LINE = r"^[ \t]*(?:[^\s#-]|-e\b|--editable\b)"
+_NPM_DEPENDENCIES = (
+    (
+        "package.json",
+        r'"(?:dependencies|devDependencies|optionalDependencies|peerDependencies)"'
+        r'\s*:\s*\{\s*"|' + NPM_HOOKS,
+    ),
+    ("package-lock.json", ""),
+    ("npm-shrinkwrap.json", ""),
+    (".npmrc", ""),
+)
 
 # --- the table -------------------------------------------------------------------------
 
@@ -443,6 +496,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=(("wheel",),),
         setup=(("config",), ("cache",)),
         follow="requirements",
+        dependencies=(("*", _REQUIREMENT_LINE),),
         cache_kind="pip",
         cleanup=("pip cache purge", "pip install --no-cache-dir"),
         settings=(),
@@ -474,6 +528,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
             ),
         ),
         follow="requirements",
+        dependencies=(("*", _REQUIREMENT_LINE),),
         cache_kind="pip",
         settings=(),
     ),
@@ -652,6 +707,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         problems=_NPM_PROBLEMS,
         also_reads=_NPM_ALSO_READS,
         follow="workspaces",
+        dependencies=_NPM_DEPENDENCIES,
         cache_kind="npm",
         cleanup=("npm cache clean --force",),
         outputs=("node_modules",),
@@ -858,6 +914,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         lock_writes=(("go.sum",), ()),
         lockfile_required_to_download=True,
         unlocked_flags=("-mod=mod",),
+        # a module without requirements downloads nothing (a ``toolchain`` may download Go)
+        dependencies=(("go.mod", r"^\s*(?:require|toolchain|tool)\b"), ("go.sum", "")),
         settings=("go.mod", "go.work"),
         global_actions=frozenset({"install", "env", "version"}),
         dir_variables=("GOPATH", "GOBIN", "GOCACHE", "GOMODCACHE"),
@@ -1052,6 +1110,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         builds=_NET_BUILDS,
         setup=(("tool", "install"), ("nuget", "locals"), ("dev-certs",), ("--info",)),
         follow="dotnet",
+        dependencies=_NET_DEPENDENCIES,
+        dependency_flags=_NET_DEPENDENCY_FLAGS,
         cache_dirs=("~/.nuget/packages",),
         cleanup=("dotnet nuget locals all --clear",),
         outputs=("obj",),
@@ -1076,6 +1136,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
             ),
         ),
         follow="dotnet",
+        dependencies=_NET_DEPENDENCIES,
         cache_dirs=("~/.nuget/packages",),
         cleanup=("nuget locals all -clear",),
         outputs=("packages",),

@@ -8,6 +8,9 @@ the reorder engine to decide whether a RUN may cross an ARG/ENV. What each comma
 reads is the command table's ``env`` field (``model.commands.COMMANDS``); this module
 holds the mechanism, and what no table entry can say: a program given by its path or
 a script name is a script.
+
+``command_environment`` answers the other question about a command's environment:
+which variables it runs with, the stage's whole ARG/ENV scope included.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.context import RuleContext
+    from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.stages import Scope
     from lintlayers.shell.commands import SimpleCommand
     from lintlayers.syntax.nodes import Instruction
 
@@ -92,3 +97,35 @@ def command_reads_environment(view: SimpleCommand) -> str:
         if cost == COMPILE:
             return f"{name} {positional[0]}" if positional else name
     return ""
+
+
+def command_environment(context: RuleContext, run: RunEffects, index: int) -> dict[str, str]:
+    """The variables command ``index`` of a RUN runs with: the stage's whole ARG/ENV
+    scope, the RUN's own exports and the command's ``NAME=value`` prefixes.
+
+    ``RunEffects.command_env`` keeps of the scope only the names the RUN refers to (and
+    those that move caches); a tool also reads variables the RUN never names
+    (``ENV GOFLAGS=-mod=vendor`` before ``RUN go build``). An ONBUILD trigger runs in a
+    child build, whose scope is not this file's: it gets the RUN's own variables only."""
+    scope = context.analysis(_scopes).get(id(run.instruction))
+    if scope is None:
+        return run.command_env(index)
+    values = context.analysis(_scope_values)
+    found = values.get(id(scope))
+    if found is None:
+        found = values[id(scope)] = scope.values()
+    return {**found, **run.command_env(index)}
+
+
+def _scopes(context: RuleContext) -> dict[int, Scope]:
+    """``id()`` of each instruction of the file's stages -> the scope in effect before it."""
+    model = context.model
+    return {
+        id(instruction): scope for stage in model.stages for instruction, scope in model.walk(stage)
+    }
+
+
+def _scope_values(context: RuleContext) -> dict[int, dict[str, str]]:
+    """``Scope.values()`` by ``id()`` of the scope, filled as asked (scopes are shared by
+    the instructions between two ARG/ENV)."""
+    return {}

@@ -38,8 +38,11 @@ from lintlayers.typecheck import TYPE_CHECKING
 if TYPE_CHECKING:
     from lintlayers.context import RuleContext
     from lintlayers.model.context_copies import ContextCopy
+    from lintlayers.model.ecosystems import Ecosystem
     from lintlayers.model.manifests import Tree
     from lintlayers.model.package_managers import InstallMatch
+    from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.stage_files import StageFiles
     from lintlayers.model.stages import Scope, Stage
     from lintlayers.model.state import State
     from lintlayers.shell.commands import SimpleCommand
@@ -908,6 +911,126 @@ def implicit_off(installer: object, values: dict[str, str]) -> bool:
             flag in getattr(installer, "skip_flags", ()) for flag in values[flags_env].split()
         )
     return False
+
+
+def downloads_nothing(
+    run: RunEffects, index: int, found: InstallMatch, env: dict[str, str], files: StageFiles
+) -> str:
+    """Why the install command ``index`` of ``run`` surely downloads nothing, or ``""``.
+
+    ``env``: the variables it runs with (``environment.command_environment``);
+    ``files``: what the stage holds before the RUN (``stage_files``). A build whose own
+    install the environment turns off (``GO111MODULE=off``, ``GOFLAGS=-mod=vendor``);
+    a build that downloads only what a lockfile lists, in a stage that holds none
+    (``go.sum``); with the build context, an install whose manifests (and the files
+    they pull in) declare nothing to download (the table's ``dependencies``). The last
+    two hold only when the commands before it in the RUN put no file in the project."""
+    installer = found.installer
+    if found.implicit and implicit_off(installer, env):
+        return "the environment turns the build's own install off"
+    entry = ecosystem(installer.ecosystem)
+    if entry is None or not _writes_no_project(run, index, files):
+        return ""
+    if found.implicit and entry.lockfile_required_to_download:
+        flags_env = installer.flags_env
+        given = [*found.argv, *env.get(flags_env, "").split()] if flags_env else []
+        if not set(entry.unlocked_flags) & set(given) and files.holds_none(entry.lockfiles):
+            return "the stage holds no lockfile, and without one the build downloads nothing"
+    tree = files.tree()
+    cwd = _known(run.cwds[index])
+    if tree is None or cwd is None or not entry.dependencies or _names_more(found, entry):
+        return ""
+    from lintlayers.model.manifests import declares_dependencies
+
+    paths = _manifests_read(found, cwd, env, entry, tree)
+    if paths is None or declares_dependencies(entry, paths, tree):
+        return ""
+    return "its manifests declare no dependencies"
+
+
+def _writes_no_project(run: RunEffects, index: int, files: StageFiles) -> bool:
+    """Whether the commands of ``run`` before ``index`` surely put no file in the
+    project: shell built-ins, system package managers, installs that download nothing
+    (``go run`` twice: the first adds no requirement)."""
+    from lintlayers.model.ecosystems import ecosystem_of_program
+    from lintlayers.model.package_managers import NEUTRAL_COMMANDS
+
+    for position, command in enumerate(run.commands[:index]):
+        name = command.name
+        if not command.words or name in NEUTRAL_COMMANDS:
+            continue  # a line of redirections alone (``RUN <<EOT``), a shell built-in
+        entries = ecosystem_of_program(name)
+        if entries and not any(entry.reads_context for entry in entries):
+            continue
+        found = match_any([word.value for word in command.words])
+        env = run.command_env(position)  # without the stage's scope: it may say less
+        if found is None or not downloads_nothing(run, position, found, env, files):
+            return False
+    return True
+
+
+def _names_more(found: InstallMatch, entry: Ecosystem) -> bool:
+    """Whether the install's own words ask for more than its manifests declare: one of
+    the table's ``dependency_flags``, or packages named on the command line."""
+    for word in found.argv[1:]:
+        for flag in entry.dependency_flags:
+            if word == flag or (flag.endswith(":") and word.startswith(flag)):
+                return True
+    installer = found.installer
+    if not installer.extra_args or installer.local_only or installer.positional_manifests:
+        return False
+    from lintlayers.model.package_managers import _split
+
+    positionals, _ = _split(found.argv[1:], installer)
+    longest = max(
+        (
+            len(words)
+            for words in installer.subcommands
+            if tuple(positionals[: len(words)]) == words
+        ),
+        default=0,
+    )
+    rest = positionals[longest:]
+    return bool(rest[1:] if installer.project_positional else rest)
+
+
+def _manifests_read(
+    found: InstallMatch, cwd: str, env: dict[str, str], entry: Ecosystem, tree: Tree
+) -> list[str] | None:
+    """The image paths of the files an install reads, as the build context shows them:
+    its manifests (patterns settled), the lockfiles and settings beside them, what the
+    manifests pull in; ``None`` when a manifest is missing or the answer is unknown."""
+    from lintlayers.model.manifests import follow
+
+    project_dir = expand_known(found.project_dir, env)
+    project = resolve(cwd, project_dir) if project_dir is not None else None
+    if project is None:
+        return None
+    base = project if found.installer.required else cwd
+    paths: list[str] = []
+    for name in found.manifests:
+        value = expand_known(name, env)
+        path = resolve(base, value) if value is not None else None
+        if path is None:
+            return None
+        if found.open_manifests:
+            paths += [item for item in tree.glob(path) if item not in paths]
+        elif tree.exists(path):
+            paths.append(path)
+        else:
+            return None
+    if not paths:
+        return None
+    for name in found.optional:
+        path = _entry(project, name)
+        if path and not path.endswith("/") and tree.exists(path) and path not in paths:
+            paths.append(path)
+    if entry.follow:
+        more = follow(entry.follow, list(paths), tree)
+        if more.reads_sources or more.unknown:
+            return None
+        paths += [path for path in more.required + more.optional if path not in paths]
+    return paths
 
 
 def _posix_stage(stage: Stage) -> bool:

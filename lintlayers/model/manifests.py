@@ -5,7 +5,8 @@ ecosystem table (``lintlayers.model.ecosystems``): requirement files that includ
 others (``-r base.txt``) or name the local project (``-e .``); a Gemfile's ``gemspec``
 and the files that gemspec requires; a .NET solution's projects and their
 ``ProjectReference``s; the ``package.json`` of each npm, Yarn or pnpm workspace;
-lifecycle hooks named in a manifest.
+lifecycle hooks named in a manifest; whether the manifests an install reads declare
+anything to download (the ``dependencies`` column).
 
 Manifests are named by their path in the image (absolute); ``Tree.source_of`` maps
 such a path to the context path a COPY brings it from, so nothing here knows COPY.
@@ -59,17 +60,22 @@ class Tree:
 
     def read(self, image_path: str) -> str:
         """The text of the manifest at ``image_path`` (``""`` when absent or too big)."""
+        return self.text(image_path) or ""
+
+    def text(self, image_path: str) -> str | None:
+        """The text of the manifest at ``image_path``; ``None`` when it cannot be read
+        (absent, a folder, too big)."""
         source = self.source_of(image_path)
         if not source or source.endswith("/") or _GLOB.search(source):
-            return ""
+            return None
         full = os.path.join(self.root, source)
         try:
             if os.path.getsize(full) > _MAX_BYTES:
-                return ""
+                return None
             with open(full, encoding="utf-8", errors="replace") as handle:
                 return handle.read()
         except OSError:
-            return ""
+            return None
 
     def exists(self, image_path: str) -> bool:
         return self.source_of(image_path) is not None
@@ -147,6 +153,30 @@ def problem(entry: Ecosystem, text: str) -> str:
 def has_no_project(entry: Ecosystem, text: str) -> bool:
     """Whether the manifest declares no package of its own to install (Poetry, uv)."""
     return bool(text) and any(re.search(pattern, text) for pattern in entry.no_project)
+
+
+def declares_dependencies(entry: Ecosystem, paths: list[str], tree: Tree) -> bool:
+    """Whether the files at ``paths`` (all an install reads) may declare anything to
+    download, by the table's ``dependencies``: a file no glob names, or one that cannot
+    be read, may."""
+    from fnmatch import fnmatchcase
+
+    if not entry.dependencies:
+        return True
+    for path in paths:
+        name = posixpath.basename(path).lower()
+        pattern = next(
+            (regex for glob, regex in entry.dependencies if fnmatchcase(name, glob.lower())),
+            None,
+        )
+        if pattern is None:
+            return True
+        if not pattern:
+            continue  # a lockfile or settings: the manifests decide
+        text = tree.text(path)
+        if text is None or re.search(pattern, text, re.MULTILINE):
+            return True
+    return False
 
 
 def _requirements(manifests: list[str], tree: Tree, found: Followed) -> None:

@@ -166,3 +166,261 @@ def test_the_help_names_what_would_defeat_the_mount(body: str, advice: str | Non
         assert "drop" not in said(finding)
     else:
         assert advice in said(finding)
+
+
+# -- with the build context: manifests that declare nothing to download ------------------
+
+DOTNET_SAMPLE = (
+    "FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build\n"
+    "ARG TARGETARCH\nWORKDIR /source\nCOPY --link *.csproj .\n"
+    "RUN dotnet restore -a $TARGETARCH\nCOPY --link . .\n"
+    "RUN dotnet publish -a $TARGETARCH --no-restore -o /out\n"
+    "FROM scratch\nCOPY --link --from=build /out .\n"
+)
+"""dotnet-docker's samples/dotnetapp/Dockerfile.sdk-build (corpus, labeled true-minor)."""
+PLAIN_CSPROJ = (
+    '<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n    <OutputType>Exe</OutputType>\n'
+    "    <TargetFramework>net10.0</TargetFramework>\n  </PropertyGroup>\n</Project>\n"
+)
+REFERENCE = '  <ItemGroup><PackageReference Include="Dapper" Version="2.1.35" /></ItemGroup>\n'
+
+
+def _context(tmp_path, files: dict[str, str]) -> str:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return str(tmp_path)
+
+
+def _with_reference(text: str) -> str:
+    return text.replace("</Project>", REFERENCE + "</Project>")
+
+
+def _project(old: str, new: str) -> str:
+    return PLAIN_CSPROJ.replace(old, new)
+
+
+PROPS = _with_reference("<Project>\n</Project>")
+NUGET_SDK = _project('Sdk="Microsoft.NET.Sdk"', 'Sdk="MSBuild.Sdk.Extras/3.0.44"')
+IMPORT = _project("</Project>", '<Import Project="../x.props" /></Project>')
+TRIMMED = _project("</PropertyGroup>", "<PublishTrimmed>true</PublishTrimmed></PropertyGroup>")
+WITH_LIB = _project(
+    "</Project>", '<ItemGroup><ProjectReference Include="lib/lib.csproj" /></ItemGroup></Project>'
+)
+
+
+def test_dotnet_sample_without_package_references_is_not_reported(tmp_path) -> None:
+    """The csproj declares no package: restore fetches at most the runtime packs."""
+    context = _context(tmp_path, {"dotnetapp.csproj": PLAIN_CSPROJ, "Program.cs": ""})
+    assert lint(DOTNET_SAMPLE, CODE, context_dir=context) == []
+    [finding] = lint(DOTNET_SAMPLE, CODE)  # without the context: as before
+    assert "`dotnet restore`" in finding.message
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"app.csproj": _with_reference(PLAIN_CSPROJ)},
+        # the settings beside the project add packages to every project
+        {"app.csproj": PLAIN_CSPROJ, "Directory.Build.props": PROPS},
+        {"app.csproj": PLAIN_CSPROJ, "packages.config": '<packages><package id="x" /></packages>'},
+        {"app.csproj": PLAIN_CSPROJ, "global.json": '{"msbuild-sdks": {"X.Sdk": "1.0.0"}}'},
+        # an SDK from NuGet, an import, a self-contained trimmed publish: downloads
+        {"app.csproj": NUGET_SDK},
+        {"app.csproj": IMPORT},
+        {"app.csproj": TRIMMED},
+        # an F# project references FSharp.Core
+        {"app.fsproj": PLAIN_CSPROJ},
+        # a project reference that declares a package
+        {"app.csproj": WITH_LIB, "lib/lib.csproj": _with_reference(PLAIN_CSPROJ)},
+    ],
+)  # fmt: skip
+def test_dotnet_projects_that_declare_downloads_are_reported(tmp_path, files) -> None:
+    [finding] = lint(DOTNET_BUILD, CODE, context_dir=_context(tmp_path, files))
+    assert "`dotnet publish`" in finding.message
+
+
+DOTNET_BUILD = (
+    "FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\n"
+    "RUN dotnet publish -o /out\nFROM scratch\nCOPY --from=build /out /\n"
+)
+
+
+def test_a_build_of_projects_without_packages_is_not_reported(tmp_path) -> None:
+    files = {
+        "app.csproj": WITH_LIB,
+        "lib/lib.csproj": PLAIN_CSPROJ,
+        "Directory.Packages.props": '<Project><ItemGroup><PackageVersion Include="x" '
+        'Version="1" /></ItemGroup></Project>',
+        "NuGet.Config": "<configuration />",
+    }
+    assert lint(DOTNET_BUILD, CODE, context_dir=_context(tmp_path, files)) == []
+
+
+def test_dotnet_flags_that_download_packs_are_reported(tmp_path) -> None:
+    context = _context(tmp_path, {"app.csproj": PLAIN_CSPROJ})
+    body = "FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY app.csproj .\nRUN dotnet restore {}\n"
+    assert lint(body.format("-r linux-x64"), CODE, context_dir=context) == []
+    for flags in ("--self-contained -r linux-x64", "-p:PublishReadyToRun=true"):
+        assert len(lint(body.format(flags), CODE, context_dir=context)) == 1, flags
+
+
+def test_fsproj_without_fsharp_core_is_not_reported(tmp_path) -> None:
+    project = PLAIN_CSPROJ.replace(
+        "</PropertyGroup>",
+        "<DisableImplicitFSharpCoreReference>true</DisableImplicitFSharpCoreReference>"
+        "</PropertyGroup>",
+    )
+    context = _context(tmp_path, {"app.fsproj": project})
+    body = "FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY app.fsproj .\nRUN dotnet restore\n"
+    assert lint(body, CODE, context_dir=context) == []
+
+
+FASTCGI = (
+    "ARG GOLANG_VERSION\nFROM golang:${GOLANG_VERSION}-alpine3.23 AS builder\n"
+    "WORKDIR /go/src/k8s.io/ingress-nginx/images/fastcgi\nCOPY . .\n"
+    'RUN CGO_ENABLED=0 go build -a -installsuffix cgo -ldflags "-s -w" '
+    "-o fastcgi-helloserver main.go\n"
+    "FROM gcr.io/distroless/static:nonroot\n"
+    "COPY --from=builder /go/src/k8s.io/ingress-nginx/images/fastcgi/fastcgi-helloserver /\n"
+)
+"""ingress-nginx images/fastcgi-helloserver/rootfs/Dockerfile (corpus, labeled wrong)."""
+SLEEP = (
+    "FROM golang:1.26 AS build-env\nARG gopkg=k8s.io/perf-tests/util-images/sleep\n"
+    'ADD [".", "/go/src/$gopkg"]\nWORKDIR /go/src/$gopkg\n'
+    "RUN CGO_ENABLED=0 go build -o /go/bin/sleep main.go\n"
+    "FROM gcr.io/distroless/static\nCOPY --from=build-env /go/bin/sleep /usr/bin/\n"
+)
+"""perf-tests util-images/sleep/Dockerfile (corpus, labeled wrong)."""
+MAIN_GO = 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n'
+
+
+def test_corpus_go_builds_that_download_nothing_are_not_reported(tmp_path) -> None:
+    """fastcgi-helloserver: a go.mod without requirements, no go.sum; sleep: no go.mod."""
+    fastcgi = _context(
+        tmp_path / "fastcgi", {"go.mod": "module x\n\ngo 1.22\n", "main.go": MAIN_GO}
+    )
+    assert lint(FASTCGI, CODE, context_dir=fastcgi) == []
+    sleep = _context(tmp_path / "sleep", {"main.go": MAIN_GO, "Makefile": "all:\n"})
+    assert lint(SLEEP, CODE, context_dir=sleep) == []
+    assert len(lint(FASTCGI, CODE)) == len(lint(SLEEP, CODE)) == 1  # without the context
+
+
+@pytest.mark.parametrize(
+    ("files", "count"),
+    [
+        ({"go.mod": "module x\n\ngo 1.22\n\nrequire golang.org/x/text v0.14.0\n",
+          "go.sum": "golang.org/x/text v0.14.0 h1:x=\n"}, 1),
+        ({"go.mod": "module x\n\ngo 1.22\n", "go.sum": ""}, 0),  # go.sum, but nothing required
+        ({"go.mod": "module x\n\ngo 1.22\n\ntoolchain go1.23.1\n", "go.sum": ""}, 1),
+        ({"go.mod": "module x\n", "sub/go.sum": "x\n"}, 0),  # a go.sum elsewhere, nothing required
+    ],
+)  # fmt: skip
+def test_go_module_requirements_decide(tmp_path, files, count: int) -> None:
+    body = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
+    assert (
+        len(lint(body, CODE, context_dir=_context(tmp_path, {**files, "main.go": MAIN_GO})))
+        == count
+    )
+
+
+def test_go_mod_download_of_a_module_without_requirements(tmp_path) -> None:
+    context = _context(tmp_path, {"go.mod": "module x\n\ngo 1.22\n", "go.sum": ""})
+    body = "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download{}\n"
+    assert lint(body.format(""), CODE, context_dir=context) == []
+    # a module named on the command line is downloaded whatever go.mod says
+    assert len(lint(body.format(" golang.org/x/text@v0.14.0"), CODE, context_dir=context)) == 1
+
+
+def test_a_command_before_the_install_may_bring_manifests(tmp_path) -> None:
+    """A clone in the same RUN (or a RUN before) may bring go.mod and go.sum."""
+    context = _context(tmp_path, {"main.go": MAIN_GO})
+    body = "FROM golang:1.22\nCOPY main.go .\nRUN {}go build -o /app .\n"
+    assert lint(body.format(""), CODE, context_dir=context) == []
+    assert lint(body.format("apk add git && "), CODE, context_dir=context) == []
+    clone = "git clone https://e.com/x.git && cd x && "
+    assert len(lint(body.format(clone), CODE, context_dir=context)) == 1
+    assert len(lint(body.format(clone), CODE)) == 1
+
+
+NPM = (
+    "FROM node:20 AS build\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\n"
+    "FROM nginx\nCOPY --from=build /app /html\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("manifest", "count"),
+    [
+        ('{"name": "x", "version": "1.0.0"}', 0),
+        ('{"name": "x", "dependencies": {}, "devDependencies": {}}', 0),
+        ('{"name": "x", "dependencies": {"express": "^4"}}', 1),
+        ('{"name": "x", "devDependencies": {\n  "jest": "^29"\n}}', 1),
+        ('{"name": "x", "optionalDependencies": {"fsevents": "*"}}', 1),
+        ('{"name": "x", "peerDependencies": {"react": "*"}}', 1),
+        ('{"name": "x", "scripts": {"postinstall": "npx foo"}}', 1),  # a hook may fetch
+    ],
+)
+def test_npm_dependencies_decide(tmp_path, manifest: str, count: int) -> None:
+    context = _context(tmp_path, {"package.json": manifest, "package-lock.json": "{}"})
+    assert len(lint(NPM, CODE, context_dir=context)) == count
+
+
+def test_npm_workspace_dependencies_count(tmp_path) -> None:
+    context = _context(
+        tmp_path,
+        {
+            "package.json": '{"name": "x", "workspaces": ["pkgs/*"]}',
+            "pkgs/a/package.json": '{"name": "a", "dependencies": {"left-pad": "1"}}',
+        },
+    )
+    body = NPM.replace("COPY package*.json ./", "COPY . .")
+    assert len(lint(body, CODE, context_dir=context)) == 1
+
+
+PIP = (
+    "FROM python:3.12\nCOPY requirements*.txt ./\n"
+    "RUN pip install --no-cache-dir -r requirements.txt{}\n"
+)
+BASE = "requirements-base.txt"
+
+
+@pytest.mark.parametrize(
+    ("files", "extra", "count"),
+    [
+        ({"requirements.txt": "# nothing yet\n\n--index-url https://e.com/simple\n"}, "", 0),
+        ({"requirements.txt": "flask==3.0\n"}, "", 1),
+        ({"requirements.txt": "-e git+https://e.com/x.git#egg=x\n"}, "", 1),
+        ({"requirements.txt": f"-r {BASE}\n", BASE: "# none\n"}, "", 0),
+        ({"requirements.txt": f"-r {BASE}\n", BASE: "django\n"}, "", 1),
+        ({"requirements.txt": "# nothing yet\n"}, " gunicorn", 1),  # a package on the command line
+    ],
+)  # fmt: skip
+def test_pip_requirement_lines_decide(tmp_path, files, extra: str, count: int) -> None:
+    assert len(lint(PIP.format(extra), CODE, context_dir=_context(tmp_path, files))) == count
+
+
+def test_a_stage_that_may_hold_other_files_is_reported(tmp_path) -> None:
+    """A RUN before, another stage as the base, an unpacked archive: anything may be there."""
+    context = _context(tmp_path, {"app.csproj": PLAIN_CSPROJ, "deps.tar.gz": ""})
+    for body in (
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN echo\nCOPY app.csproj .\nRUN dotnet restore\n",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0 AS base\nFROM base\nCOPY app.csproj .\n"
+        "RUN dotnet restore\n",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nADD deps.tar.gz .\nCOPY app.csproj .\n"
+        "RUN dotnet restore\n",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY --from=x /src .\nCOPY app.csproj .\n"
+        "RUN dotnet restore\n",
+    ):
+        assert len(lint(body, CODE, context_dir=context)) == 1, body
+
+
+def test_a_build_after_one_that_downloads_nothing_in_the_same_run() -> None:
+    """moby/buildkit's archutil generate stage: two `go run` in one heredoc RUN, no go.sum."""
+    body = (
+        "FROM golang:1.22\nWORKDIR /src\nCOPY gen.go .\nRUN <<EOT\n  set -ex\n  mkdir /out\n"
+        "  go run ./gen.go a\n  go run ./gen.go b\nEOT\n"
+    )
+    assert lint(body, CODE) == []
+    assert len(lint(body.replace("  mkdir /out", "  git clone https://e.com/x.git ."), CODE)) == 1
