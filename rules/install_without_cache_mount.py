@@ -5,12 +5,10 @@ from __future__ import annotations
 from lintlayers.diagnostics import Violation
 from lintlayers.model.cache_mounts import holds_tool_cache, tool_cache_targets
 from lintlayers.model.ecosystems import ecosystem
-from lintlayers.model.environment import command_environment
 from lintlayers.model.installs import downloads_nothing
 from lintlayers.model.package_commands import package_writes
 from lintlayers.model.package_managers import match_any
 from lintlayers.model.run_effects import effects
-from lintlayers.model.stage_files import stage_files
 from lintlayers.model.steps import reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -20,7 +18,7 @@ if TYPE_CHECKING:
 
     from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import RunEffects
-    from lintlayers.model.stage_files import StageFiles
+    from lintlayers.model.steps import Step
 
 SYSTEM = frozenset({"apt", "apk", "yum", "dnf", "microdnf", "zypper", "pacman"})
 """System package managers: their caches are the size rules' (LL301, LL303, LL316)."""
@@ -97,8 +95,7 @@ class InstallWithoutCacheMount(Rule):
                     continue
                 shipped = step.onbuild or reaches_image(context, step.stage)
                 run = effects(context, step)
-                files = stage_files(context, steps, position)
-                yield from _check_run(context, run, shipped, installed, files)
+                yield from _check_run(context, run, shipped, installed, steps[:position])
 
 
 def _check_run(
@@ -106,15 +103,21 @@ def _check_run(
     run: RunEffects,
     shipped: bool,
     installed: set[str],
-    files: StageFiles,
+    before: list[Step],
 ) -> Iterator[Violation]:
     reported: set[str] = set()
+    files = None
     for index, command in enumerate(run.commands):
         found = match_any([word.value for word in command.words])
         if found is None or found.installer.ecosystem in reported:
             continue
         if found.implicit and found.installer.ecosystem in installed:
             continue  # a build after the install: the dependencies are in the layer already
+        from lintlayers.model.environment import command_environment
+        from lintlayers.model.stage_files import stage_files
+
+        if files is None:
+            files = stage_files(context, before, len(before))
         environment = command_environment(context, run, index)
         if downloads_nothing(run, index, found, environment, files):
             if not found.implicit:
