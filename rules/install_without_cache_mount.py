@@ -117,16 +117,14 @@ def _check_run(
         from lintlayers.model.stage_files import stage_files
 
         if files is None:
-            files = stage_files(context, before, len(before))
+            files = stage_files(context, before)
         environment = command_environment(context, run, index)
-        if downloads_nothing(run, index, found, environment, files):
-            if not found.implicit:
-                installed.add(found.installer.ecosystem)
-            continue  # GOFLAGS=-mod=vendor, no go.sum, manifests without dependencies
-        entry = ecosystem(found.installer.ecosystem)
+        # GOFLAGS=-mod=vendor, no go.sum in the stage, manifests without dependencies
+        nothing = downloads_nothing(run, index, found, environment, files)
         if not found.implicit:
             installed.add(found.installer.ecosystem)
-        if entry is None or entry.name in SYSTEM:
+        entry = ecosystem(found.installer.ecosystem)
+        if nothing or entry is None or entry.name in SYSTEM:
             continue
         kinds = package_writes(command)
         if shipped and any(run.cache_handled(kind, index) is None for kind in kinds):

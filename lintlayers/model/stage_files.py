@@ -112,9 +112,9 @@ class StageFiles:
         return names
 
 
-def stage_files(context: RuleContext, steps: list[Step], position: int) -> StageFiles:
-    """What the stage of ``steps`` holds from the build context before ``steps[position]``."""
-    before = steps[:position]
+def stage_files(context: RuleContext, before: list[Step]) -> StageFiles:
+    """What a stage holds from the build context after the steps ``before`` (those of
+    its sequence before the one asked about, from the first)."""
     context_dir = context.context_dir
     escape = context.dockerfile.escape
     if not before or before[0].onbuild or before[0].stage.base_stage is not None:
