@@ -130,7 +130,7 @@ class BuildModel:
                 scope = scope.copy()
                 for pair in instruction.pairs:
                     if pair.value_raw is not None:
-                        value = expand(pair.value_raw, scope.values(), escape)
+                        value = _expanded(pair.value_raw, scope, escape)
                         scope.args[pair.key] = _unquoted(value, escape)
                     else:
                         scope.args[pair.key] = self.global_args.get(pair.key)
@@ -138,7 +138,13 @@ class BuildModel:
                 scope = scope.copy()
                 for pair in instruction.pairs:
                     raw = pair.value_raw or ""
-                    scope.env[pair.key] = _unquoted(expand(raw, scope.values(), escape), escape)
+                    scope.env[pair.key] = _unquoted(_expanded(raw, scope, escape), escape)
+
+
+def _expanded(raw: str, scope: Scope, escape: str) -> str:
+    """``raw`` expanded in ``scope``, whose values are merged only when it names one (a
+    stage of thousands of ENV would merge them all again for each)."""
+    return expand(raw, scope.values(), escape) if "$" in raw else raw
 
 
 def _unquoted(value: str, escape: str) -> str:
