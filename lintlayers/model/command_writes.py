@@ -53,14 +53,20 @@ DIR = "dir"
 class Created:
     """A path (as written) a command creates: ``download``, ``clone``, ``file`` (a copy's
     destination) or ``dir`` (``mkdir``: a creation when the RUN enters it later); ``deep``:
-    removing something inside it removes bytes the command wrote (a cloned repository)."""
+    removing something inside it removes bytes the command wrote (a cloned repository).
 
-    __slots__ = ("deep", "kind", "word")
+    ``into``: the name the copy takes inside ``word`` when ``word`` is an existing
+    directory (``cp a /tmp`` makes ``/tmp/a``); whether it is, the consumer knows
+    (``model.directories``); unknown, ``word`` itself is the copy.
+    """
 
-    def __init__(self, word: str, kind: str, deep: bool = False) -> None:
+    __slots__ = ("deep", "into", "kind", "word")
+
+    def __init__(self, word: str, kind: str, deep: bool = False, into: str = "") -> None:
         self.word = word
         self.kind = kind
         self.deep = deep
+        self.into = into
 
     def __repr__(self) -> str:
         return f"Created({self.word!r}, {self.kind})"
@@ -373,13 +379,21 @@ def _copy_like(found: CommandWrites, command: SimpleCommand, env: Mapping[str, s
         found.read(*sources)
     found.write(destination)
     if name in ("cp", "mv"):
-        into = bool(target_dir) or len(sources) > 1 or destination.endswith("/")
-        for value in sources if into else ():  # ``cp a b DIR/``: DIR/a and DIR/b
+        into = (
+            bool(target_dir)
+            or len(sources) > 1
+            or destination.endswith("/")
+            or destination.rpartition("/")[2] in (".", "..", "~")
+        )
+        for value in sources:  # ``cp a b DIR/``: DIR/a and DIR/b
             base = value.rstrip("/").rpartition("/")[2]
             named = base not in ("", ".", "..") and not has_glob(base)
-            found.creates.append(Created(_under(destination, base) if named else destination, FILE))
-        if not into:
-            found.creates.append(Created(destination, FILE))
+            if into:
+                found.creates.append(
+                    Created(_under(destination, base) if named else destination, FILE)
+                )
+            else:  # ``cp a DEST``: DEST/a when DEST is a directory already, else DEST
+                found.creates.append(Created(destination, FILE, into=base if named else ""))
     if name == "install" and command.has_flag("-o", "--owner", "-g", "--group"):
         found.read("/etc/passwd", "/etc/group")
 
@@ -629,6 +643,8 @@ def _install(found: CommandWrites, command: SimpleCommand, install: InstallMatch
     locks, frozen = entry.lock_writes if entry is not None else ((), ())
     project = install.project_dir
     found.read(*(_under(project, name.rstrip("/")) for name in _install_reads(install)))
+    for directory in _ancestors(project):  # settings found upward: NuGet.config, .npmrc
+        found.read(*(_under(directory, name.rstrip("/")) for name in install.optional))
     found.write(*(_under(project, name) for name in outputs))
     if not set(install.argv) & set(frozen):
         found.write(*(_under(project, name) for name in locks))
@@ -639,6 +655,28 @@ def _install(found: CommandWrites, command: SimpleCommand, install: InstallMatch
 
 def _install_reads(install: InstallMatch) -> list[str]:
     return [*install.manifests, *install.optional, *install.wrapper]
+
+
+_UPWARD_LEVELS = 8
+"""How far above the working directory a settings file is looked for (``../..``)."""
+
+
+def _ancestors(directory: str) -> list[str]:
+    """The directories above ``directory`` (as written) up to the root: a tool that looks
+    for its settings upward (NuGet, MSBuild's ``Directory.Build.props``, npm, yarn) reads
+    them there. Above a relative directory, ``..`` up to ``_UPWARD_LEVELS`` times."""
+    found: list[str] = []
+    if directory.startswith("/"):
+        parts = [part for part in directory.split("/") if part]
+        return ["/" + "/".join(parts[:count]) for count in range(len(parts) - 1, -1, -1)]
+    parts = [part for part in directory.split("/") if part not in ("", ".")]
+    while parts and parts[-1] != "..":
+        parts.pop()
+        found.append("/".join(parts) or ".")
+    if "$" in directory:
+        return found
+    found.extend("/".join([*parts, *[".."] * count]) for count in range(1, _UPWARD_LEVELS + 1))
+    return found
 
 
 def _under(directory: str, name: str) -> str:

@@ -3,8 +3,9 @@
 A ``ContextCopy`` holds a COPY's context sources (from the one parse of COPY/ADD
 arguments, ``model.copy_args``) and its absolute destination;
 ``source_kind`` says whether a source is the whole context, its top level, a
-directory or a file, and ``provided`` through which context path a source brings a
-given image path. The build context (when known) settles files against directories.
+directory or a file (``model.copy_targets.is_local_file`` settles files against
+directories for every model), and ``provided`` through which context path a source
+brings a given image path.
 """
 
 from __future__ import annotations
@@ -33,8 +34,15 @@ class ContextCopy:
     __slots__ = ("absolute", "dest", "dest_dir", "index", "sources")
 
     def __init__(
-        self, index: int, sources: list[tuple[str, int, int]], dest: str, raw_dest: str
+        self,
+        index: int,
+        sources: list[tuple[str, int, int]],
+        dest: str,
+        raw_dest: str,
+        workdir: str = "/",
     ) -> None:
+        from lintlayers.model.copy_targets import existing_directory
+
         self.index = index
         self.sources = sources
         self.dest = dest
@@ -44,6 +52,7 @@ class ContextCopy:
             or raw_dest in (".", "./")
             or len(sources) > 1
             or any(GLOB.search(value) for value, _, _ in sources)
+            or existing_directory(dest, workdir)
         )
 
     def __repr__(self) -> str:
@@ -78,7 +87,7 @@ def context_copy(
     dest = resolve(workdir, dest_raw)
     if dest is None:
         return None
-    return ContextCopy(index, sources, dest, dest_raw)
+    return ContextCopy(index, sources, dest, dest_raw, workdir)
 
 
 def normal(source: str) -> str:
@@ -88,7 +97,12 @@ def normal(source: str) -> str:
 
 
 def source_kind(source: str, copy: ContextCopy, context_dir: str | None) -> str:
-    """``all`` (the context), ``top`` (``*``), ``dir``, or ``file`` (globs included)."""
+    """``all`` (the context), ``top`` (``*``), ``dir``, or ``file`` (globs included).
+
+    The first two and the glob are the install analysis's own: a glob is a pattern of
+    file names matched against the manifests. Whether any other source is a file or a
+    directory is ``model.copy_targets.is_local_file``, the one answer every model reads.
+    """
     path = normal(source)
     if path == "":
         return "all"
@@ -96,24 +110,9 @@ def source_kind(source: str, copy: ContextCopy, context_dir: str | None) -> str:
         return "top"
     if GLOB.search(path):
         return "file"
-    if context_dir is not None:
-        import os
+    from lintlayers.model.copy_targets import is_local_file
 
-        full = os.path.join(context_dir, path)
-        if os.path.isdir(full):
-            return "dir"
-        if os.path.exists(full):
-            return "file"
-    if source.endswith("/"):
-        return "dir"
-    base = posixpath.basename(path)
-    if "." in base or len(copy.sources) > 1:
-        return "file"
-    from lintlayers.model.file_names import FILE_NAMES  # only for a name without a dot
-
-    if base in FILE_NAMES:
-        return "file"
-    return "dir" if posixpath.basename(copy.dest) == base else "file"
+    return "file" if is_local_file(source, context_dir) else "dir"
 
 
 def provided(

@@ -2,7 +2,8 @@
 
 BuildKit copies a source that is a directory as its contents into the destination,
 and a file as the file: into the destination when that is a directory (it ends with
-``/``, is ``.``, or several sources are given), else as the destination itself. A
+``/``, is ``.``, several sources are given, or it exists already: a standard directory,
+the working directory or one above it), else as the destination itself. A
 Git repository lands as a directory's contents; so does a local tar archive ADD
 unpacks; a URL that ADD downloads is a file named by the URL's path. With
 ``--parents`` a source keeps its path below the destination: the model says only
@@ -60,7 +61,12 @@ def copy_targets(step: Step, context_dir: str | None = None) -> list[CopyTarget]
         return []
     raw_destination = expand_known(parsed.destination.value, step.env)
     destination = join(step.workdir, raw_destination)
-    into = raw_destination.endswith("/") or raw_destination == "." or len(parsed.sources) > 1
+    into = (
+        raw_destination.endswith("/")
+        or raw_destination == "."
+        or len(parsed.sources) > 1
+        or existing_directory(destination, step.workdir)
+    )
     lookup = context_dir if parsed.from_stage is None else None
     found: list[CopyTarget] = []
     for source in parsed.sources:
@@ -70,6 +76,15 @@ def copy_targets(step: Step, context_dir: str | None = None) -> list[CopyTarget]
         path = join(destination, name) if file and into and name else destination
         found.append(CopyTarget(source, value, path, not file, destination))
     return found
+
+
+def existing_directory(destination: str, workdir: str) -> bool:
+    """Whether a COPY's ``destination`` surely is a directory already: a standard one, the
+    working directory or one above it (``model.directories``). BuildKit puts a file
+    copied onto an existing directory inside it (``COPY app.py /srv``: ``/srv/app.py``)."""
+    from lintlayers.model.directories import is_known_directory, with_parents
+
+    return is_known_directory(destination, with_parents(workdir))
 
 
 def landing_name(source: CopySource, value: str) -> str:
@@ -94,10 +109,23 @@ def is_file_source(
         return False
     if source.kind == URL:
         return True
-    if value.endswith("/") or not name or name in (".", ".."):
-        return False
     if keyword == "ADD" and name.lower().endswith(ADD_ARCHIVE_SUFFIXES):
         return False  # a local archive is unpacked into the destination
+    return is_local_file(value, context_dir)
+
+
+def is_local_file(value: str, context_dir: str | None) -> bool:
+    """Whether the build-context path ``value`` is a file, not a directory.
+
+    A trailing ``/``, the context itself (``.``) and a name with ``..`` are directories;
+    otherwise the context says, when at hand (a path that cannot climb out of it, as
+    BuildKit resolves ``../x`` to ``x``), else the name guess of ``model.file_names``.
+    Every source counts alone: BuildKit copies ``COPY src app.py ./`` as a directory
+    and a file, and names no source after the destination.
+    """
+    name = value.rstrip("/").rpartition("/")[2]
+    if value.endswith("/") or not name or name in (".", ".."):
+        return False
     if context_dir is not None and not has_glob(value) and "$" not in value:
         is_directory = _context_is_directory(context_dir, value)
         if is_directory is not None:
@@ -111,8 +139,10 @@ def _context_is_directory(context_dir: str, value: str) -> bool | None:
     """Whether the context path ``value`` is a directory (a link to one counts, as
     BuildKit follows a source's link); ``None`` when the context has no such path."""
     import os
+    import posixpath
 
-    full = os.path.join(context_dir, value.lstrip("/"))
+    inside = posixpath.normpath("/" + value).lstrip("/")
+    full = os.path.join(context_dir, inside)
     if not os.path.lexists(full):
         return None
     return os.path.isdir(full)

@@ -2,48 +2,84 @@
 
 ``COPY Makefile app.py conf.d /src/`` brings two files and a directory; without the
 build context only the names tell. One guess for every model: the cache plan, the
-reorder engine, its synthetic history, and the install model.
+reorder engine, its synthetic history, and the install model (through
+``model.copy_targets.is_local_file``). The manifests and lockfiles of the ecosystem
+table (``model.ecosystems``) are files too: ``cpanfile``, ``build.sbt``, ``*.cabal``.
 """
 
 from __future__ import annotations
 
-FILE_NAMES = frozenset(
-    {
-        "Brewfile", "Containerfile", "Dockerfile", "Gemfile", "Jenkinsfile", "Justfile",
-        "LICENSE", "Makefile", "NOTICE", "Pipfile", "Procfile", "README", "Rakefile",
-        "VERSION", "Vagrantfile", "entrypoint", "gradlew", "mvnw",
-    }
-)  # fmt: skip
-"""Names without an extension that are files, not directories."""
+from functools import lru_cache
+
+from lintlayers.lazy_re import lazy_compile
+
+FILE_NAMES = frozenset({"entrypoint", "gradlew", "mvnw"})
+"""Names without an extension that are files, beyond those named like files (below)."""
 
 FILE_EXTENSIONS = frozenset(
     {
-        "a", "adoc", "apk", "asc", "bash", "bat", "bz2", "c", "cc", "cer", "cfg", "cjs",
-        "cmake", "cmd", "cnf", "conf", "cpp", "crt", "cs", "csproj", "css", "csv", "db", "deb",
-        "diff", "dll", "dockerignore", "ear", "editorconfig", "env", "erl", "ex", "exe", "exs",
-        "fsproj", "gemspec", "gif", "gitignore", "go", "gpg", "gradle", "groovy", "gz", "h",
-        "hcl", "hpp", "htm", "html", "ico", "ini", "j2", "jar", "java", "jinja", "jpeg", "jpg",
-        "js", "json", "json5", "jsonc", "jsx", "key", "kt", "kts", "less", "lock", "lockb",
-        "lua", "map", "md", "mjs", "mk", "mod", "nginx", "npmrc", "patch", "pdf", "pem", "php",
-        "pl", "pm", "png", "properties", "props", "ps1", "pub", "py", "pyc", "r", "rb", "rpm",
-        "rs", "rst", "scala", "scss", "service", "sh", "sig", "sln", "so", "socket", "sql",
-        "sqlite", "sum", "svg", "swift", "tar", "targets", "template", "tf", "tgz", "timer",
-        "tmpl", "toml", "tpl", "ts", "tsv", "tsx", "txt", "vbproj", "vcl", "vue", "war",
-        "wasm", "webp", "whl", "xml", "xz", "yaml", "yarnrc", "yml", "zip", "zsh", "zst",
+        "a", "adoc", "apk", "asc", "bash", "bat", "bz2", "c", "cc", "cer", "cfg", "cjs", "clj",
+        "cmake", "cmd", "cnf", "conf", "config", "cpp", "crt", "cs", "csproj", "css", "csv",
+        "db", "deb", "diff", "dll", "dockerignore", "ear", "editorconfig", "edn", "env", "erl",
+        "ex", "exe", "exs", "fsproj", "gemspec", "gif", "gitignore", "go", "gpg", "gradle",
+        "groovy", "gz", "h", "hcl", "hpp", "htm", "html", "ico", "in", "ini", "j2", "jar",
+        "java", "jinja", "jpeg", "jpg", "js", "json", "json5", "jsonc", "jsx", "key", "kt",
+        "kts", "less", "lock", "lockb", "lua", "map", "md", "mjs", "mk", "mod", "nginx", "nix",
+        "npmrc", "nuspec", "patch", "pdf", "pem", "php", "pl", "pm", "png", "properties",
+        "props", "ps1", "pub", "py", "pyc", "r", "rb", "rpm", "rs", "rst", "sbt", "scala",
+        "scss", "service", "sh", "sig", "sln", "so", "socket", "sql", "sqlite", "sum", "svg",
+        "swift", "tar", "targets", "template", "tf", "tgz", "timer", "tmpl", "toml", "tpl",
+        "ts", "tsv", "tsx", "txt", "vbproj", "vcl", "vue", "war", "wasm", "webp", "whl", "xml",
+        "xz", "yaml", "yarnrc", "yml", "zip", "zsh", "zst",
     }
 )  # fmt: skip
 """Extensions (lower case) of names that are files, not directories."""
+
+DOTFILES = frozenset(
+    {
+        ".babelrc", ".bowerrc", ".browserslistrc", ".coveragerc", ".eslintrc", ".flake8",
+        ".gitattributes", ".gitmodules", ".htaccess", ".node-version", ".npmignore",
+        ".nvmrc", ".prettierrc", ".pylintrc", ".python-version", ".rspec", ".ruby-version",
+        ".tool-versions", ".gemrc", ".pypirc", ".netrc", ".bashrc", ".profile",
+    }
+)  # fmt: skip
+"""Settings files whose name is all extension (``.nvmrc``, ``.python-version``)."""
+
+_NAMED_LIKE_A_FILE = lazy_compile(r"[A-Z][A-Z0-9]*(?:[_-][A-Z0-9]+)+|[A-Z]{4,}|[A-Z][a-z]+file")
+"""A name in capitals (``VERSION``, ``MLX_VERSION``, ``CODEOWNERS``), or capitalized and
+ending in ``file`` (``Podfile``, ``Caddyfile``): the conventions of files without an
+extension."""
 
 
 def looks_like_file(name: str) -> bool:
     """Whether the last part of a path, ``name``, is most likely a file.
 
-    A known file name, or an extension that files have (``app.py``, and dotfiles
-    such as ``.npmrc`` or ``.env``). Anything else (``src``, ``conf.d``, ``.github``)
-    is taken for a directory: the safer reading, since a directory's tree holds
-    what it names.
+    A known file name or one named like those (``RAILS_VERSION``, ``Podfile``), a
+    settings dotfile (``.nvmrc``), an extension that files have
+    (``app.py``, ``.npmrc``, ``.env``), or a manifest or lockfile of the ecosystem table
+    (``cpanfile``, ``build.sbt``). Anything else (``src``, ``conf.d``, ``.github``) is
+    taken for a directory: a directory's tree holds what it names, so the cache and
+    reorder models over-approximate; the install model asks the context when it has it.
     """
-    if name in FILE_NAMES:
+    if name in FILE_NAMES or name in DOTFILES or _NAMED_LIKE_A_FILE.fullmatch(name):
         return True
     _, dot, extension = name.rpartition(".")
-    return bool(dot) and extension.lower() in FILE_EXTENSIONS
+    if dot and extension.lower() in FILE_EXTENSIONS and name != ".config":
+        return True  # ``.config`` is the settings folder, ``NuGet.Config`` a file
+    return _is_manifest(name)
+
+
+@lru_cache(maxsize=1024)
+def _is_manifest(name: str) -> bool:
+    """Whether ``name`` is a manifest or lockfile name of the ecosystem table."""
+    from fnmatch import fnmatchcase
+
+    from lintlayers.model.ecosystems import ECOSYSTEMS
+
+    for entry in ECOSYSTEMS:
+        for pattern in (*entry.manifests, *entry.lockfiles):
+            if pattern.endswith("/"):
+                continue  # ``.paket/``: a folder
+            if fnmatchcase(name, pattern.rpartition("/")[2]):
+                return True
+    return False

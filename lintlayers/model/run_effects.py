@@ -114,6 +114,7 @@ class RunEffects:
         "_facts",
         "_writes",
         "commands",
+        "context",
         "cwds",
         "env",
         "escape",
@@ -129,6 +130,7 @@ class RunEffects:
 
     def __init__(self, context: RuleContext, step: Step) -> None:
         run = step.instruction
+        self.context = context
         self.step = step
         self.instruction = run
         self.source = context.source
@@ -357,11 +359,29 @@ class RunEffects:
                     found.append(Creation(index, path, kind))
             for created in written.creates:
                 path = self.resolve(index, created.word)
+                if created.into and self.is_directory(index, path):
+                    path = join(path, created.into)  # ``cp a /tmp``: /tmp/a
                 if created.kind != DIR:
                     found.append(Creation(index, path, created.kind, created.deep))
                 elif any(is_within(cwd, path) for cwd in self.cwds[index + 1 :]):
                     found.append(Creation(index, path, DIR))  # made, then entered with cd
         return found
+
+    def is_directory(self, index: int, path: str) -> bool:
+        """Whether ``path`` surely is a directory when command ``index`` runs: a standard
+        one, one an earlier step made (``model.directories``), a directory this RUN has
+        been in, or one an earlier command of it made."""
+        from lintlayers.model.directories import directories_before, is_known_directory
+
+        if is_known_directory(path, directories_before(self.context, self.step)):
+            return True
+        if any(is_within(cwd, path) for cwd in self.cwds[: index + 1]):
+            return True
+        return any(
+            created.kind == DIR and is_within(self.resolve(earlier, created.word), path)
+            for earlier in range(index)
+            for created in self.writes(earlier).creates
+        )
 
     def leftovers(self) -> list[Creation]:
         """Creations that are still in the layer when the RUN ends."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from fnmatch import fnmatchcase
 
+from lintlayers.model.directories import SURE_DIRS  # the model's, as cp and COPY read it
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -46,17 +47,6 @@ RUNTIME_READS = (
     "/etc/group", "/etc/nsswitch.conf", "/bin/sh", "/usr/bin/sh", "/usr/bin/env",
 )  # fmt: skip
 """What every program a RUN starts reads: the shell, the dynamic linker, the user table."""
-
-SURE_DIRS = frozenset(
-    {
-        "/", "/usr", "/usr/local", "/usr/local/bin", "/usr/local/sbin", "/usr/local/lib",
-        "/usr/local/share", "/usr/local/include", "/usr/local/etc", "/usr/local/src",
-        "/usr/share", "/usr/lib", "/usr/bin", "/usr/sbin", "/usr/src", "/usr/include", "/etc",
-        "/var", "/var/lib", "/var/cache", "/var/log", "/var/tmp", "/var/spool", "/opt", "/tmp",
-        "/home", "/root", "/srv", "/run", "/mnt", "/media",
-    }
-)  # fmt: skip
-"""Directories assumed to exist in every base image (nobody creates them)."""
 
 _ALIASES = {
     ("bin",): ("usr", "bin"),

@@ -205,3 +205,91 @@ def test_strip_writes_its_output() -> None:
 def test_a_prefix_assignment_is_the_commands_environment() -> None:
     text = "FROM debian\nRUN GNUPGHOME=/tmp/keys gpg --batch --import /k.asc\n"
     assert "/tmp/keys" in reorder_writes(text)
+
+
+# -- cp onto an existing directory -----------------------------------------------------------
+
+
+def last_run_creations(text: str) -> list[tuple[str, str]]:
+    """The creations of the last RUN of ``text``."""
+    context = RuleContext(parse(text))
+    runs = [step for steps in sequences(context) for step in steps if step.keyword == "RUN"]
+    return [(creation.path, creation.kind) for creation in effects(context, runs[-1]).creations()]
+
+
+def test_cp_words_leave_the_directory_question_to_the_consumer() -> None:
+    """``cp a DEST``: DEST, or DEST/a when DEST is a directory already; ``.`` always is."""
+    [created] = writes_of("cp a.tgz /tmp").creates
+    assert (created.word, created.kind, created.into) == ("/tmp", "file", "a.tgz")
+    assert [(item.word, item.into) for item in writes_of("cp a.tgz .").creates] == [("a.tgz", "")]
+    assert [(item.word, item.into) for item in writes_of("cp a.tgz ..").creates] == [
+        ("../a.tgz", "")
+    ]
+    assert [item.into for item in writes_of("cp -r src/ /opt/x").creates] == ["src"]
+    assert [item.into for item in writes_of("cp /opt/* /x").creates] == [""]  # a glob
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a standard directory of every image
+        ("RUN cp a.tgz /tmp", "/tmp/a.tgz"),
+        ("RUN mv tool /usr/local/bin", "/usr/local/bin/tool"),
+        ("RUN cp a.conf /etc", "/etc/a.conf"),
+        # unknown: the conservative reading, DEST is the copy
+        ("RUN cp a.tgz /data", "/data"),
+        ("RUN cp a.tgz /tmp/b.tgz", "/tmp/b.tgz"),
+        # the working directory and those above it
+        ("WORKDIR /app/web\nRUN cp a.tgz /app", "/app/a.tgz"),
+        ("WORKDIR /app\nRUN cp a.tgz .", "/app/a.tgz"),
+        ("RUN cd /srv/x && cp /a.tgz /srv", "/srv/a.tgz"),
+        # made by an earlier command or step
+        ("RUN mkdir -p /data/in && cp a.tgz /data", "/data/a.tgz"),
+        ("RUN mkdir /data\nRUN cp a.tgz /data", "/data/a.tgz"),
+        ("COPY conf/ /etc/app/\nRUN cp a.tgz /etc/app", "/etc/app/a.tgz"),
+        ("COPY a.txt /data/a.txt\nRUN cp a.tgz /data", "/data/a.tgz"),
+        # removed again by a later step: unknown
+        ("RUN mkdir /data\nRUN rm -rf /data\nRUN cp a.tgz /data", "/data"),
+        ("RUN mkdir /data\nRUN cp a.tgz /data && rm -rf /data", "/data/a.tgz"),
+    ],
+)
+def test_cp_onto_an_existing_directory_copies_into_it(text: str, expected: str) -> None:
+    """``cp a /tmp`` was recorded as creating /tmp itself; cp puts ``a`` inside an existing
+    directory, and the model knows some do exist."""
+    found = [path for path, kind in last_run_creations(f"FROM alpine\n{text}\n") if kind == "file"]
+    assert found == [expected]
+
+
+def test_a_file_copied_into_tmp_is_what_its_removal_removes() -> None:
+    """The size rules see ``rm /tmp/a.tgz`` remove the copy (it was /tmp, left behind)."""
+    run = run_of("FROM alpine\nRUN cp /a.tgz /tmp && rm /tmp/a.tgz\n")
+    assert run.leftovers() == []
+    run = run_of("FROM alpine\nRUN cp /a.tgz /data && rm /data/a.tgz\n")
+    assert [creation.path for creation in run.leftovers()] == ["/data"]  # unknown: kept
+
+
+def test_dotnet_settings_above_the_project_are_read() -> None:
+    """NuGet and MSBuild look for ``NuGet.config`` and ``Directory.Build.props`` in the
+    project's directory and every one above it: the reorder engine may not move their
+    COPY below ``dotnet restore app/app.csproj``."""
+    found = writes_of("dotnet restore app/app.csproj")
+    assert {"app/NuGet.config", "NuGet.config", "../NuGet.config"} <= set(found.reads)
+    text = (
+        "FROM mcr.microsoft.com/dotnet/sdk\nWORKDIR /source\nCOPY NuGet.config .\n"
+        "COPY Directory.Build.props .\nCOPY app/app.csproj app/\n"
+        "RUN dotnet restore app/app.csproj\n"
+    )
+    assert swap(text, 3, 6)[0] is False
+    assert swap(text, 4, 6)[0] is False
+    nested = (
+        "FROM mcr.microsoft.com/dotnet/sdk\nWORKDIR /source\nCOPY NuGet.config .\n"
+        "WORKDIR /source/tests\nCOPY tests/*.csproj .\nRUN dotnet restore\n"
+    )
+    assert "/source/NuGet.config" in reorder_reads(nested)
+
+
+def reorder_reads(text: str) -> list[str]:
+    """What the reorder engine says the last RUN of ``text`` reads."""
+    context = RuleContext(parse(text))
+    (run,) = [e for e in stage_effects(context, context.model.stages[-1]) if e.keyword == "RUN"]
+    return run.reads.paths()

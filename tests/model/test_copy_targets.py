@@ -116,3 +116,75 @@ def test_the_reorder_engine_and_the_size_rules_read_one_answer(
     assert effect.writes.paths() == ["/" + path.strip("/") for path in expected]
     concrete = [creation.path for creation in copy_creations(step, context.context_dir)]
     assert concrete == [path.replace("/*.json", "") for path in expected]
+
+
+# -- one file-or-directory answer for the install model too -----------------------------------
+
+
+def _install_kinds(instruction: str, context_dir: Path | None = None) -> list[str]:
+    """``source_kind`` of each source of ``instruction`` (the install model's question)."""
+    from lintlayers.model.context_copies import context_copy, source_kind
+    from lintlayers.syntax.parser import parse as parse_text
+
+    folder = str(context_dir) if context_dir is not None else None
+    (copy_instruction,) = parse_text(f"FROM scratch\n{instruction}\n").instructions[1:]
+    copy = context_copy(0, copy_instruction, "/app", {}, "\\")
+    assert copy is not None
+    return [source_kind(value, copy, folder) for value, _, _ in copy.sources]
+
+
+@pytest.mark.parametrize(
+    ("instruction", "kinds"),
+    [
+        # the install model's own kinds: the context, its top level, a pattern of names
+        ("COPY . .", ["all"]),
+        ("COPY * ./", ["top"]),
+        ("COPY package*.json src/* ./", ["file", "file"]),
+        # settled: a dot is no file (BuildKit copies ``conf.d`` as a directory)
+        ("COPY conf.d /etc/nginx/", ["dir"]),
+        ("COPY .github ./.github", ["dir"]),
+        # settled: each source counts alone, several sources do not make files
+        ("COPY package.json src ./", ["file", "dir"]),
+        # settled: a name unlike the destination's is no file (``app``'s contents land)
+        ("COPY app .", ["dir"]),
+        ("COPY src /app/src", ["dir"]),
+        # the name guess, shared: capitals, ``...file``, the ecosystem table's manifests
+        ("COPY MLX_VERSION go.mod ./", ["file", "file"]),
+        ("COPY Podfile cpanfile build.sbt NuGet.Config ./", ["file", "file", "file", "file"]),
+    ],
+)
+def test_the_install_model_asks_the_one_answer(instruction: str, kinds: list[str]) -> None:
+    assert _install_kinds(instruction) == kinds
+    if "*" in instruction or kinds == ["all"]:
+        return  # the install model's own kinds
+    text = f"FROM scratch\nWORKDIR /app\n{instruction}\n"
+    assert [not tree for _, tree in _last_step_targets(text)] == [kind == "file" for kind in kinds]
+
+
+def test_the_install_model_reads_the_context_as_copy_targets_does(tmp_path: Path) -> None:
+    (tmp_path / "lib.js").mkdir()
+    (tmp_path / "tool").write_text("")
+    (tmp_path / "link").symlink_to("lib.js")  # BuildKit follows a source's link
+    assert _install_kinds("COPY lib.js tool link ../tool ./", tmp_path) == [
+        "dir",
+        "file",
+        "dir",
+        "file",  # BuildKit resolves ``../tool`` inside the context: ``tool``
+    ]
+
+
+@pytest.mark.parametrize(
+    ("instruction", "expected"),
+    [
+        ("COPY app.py /srv", [("/srv/app.py", False)]),  # a standard directory
+        ("COPY app.py /app", [("/app/app.py", False)]),  # the working directory
+        ("COPY app.py /", [("/app.py", False)]),
+        ("COPY app.py /data", [("/data", False)]),  # unknown: the file is /data
+        ("COPY conf.d /srv", [("/srv", True)]),  # a directory's contents, as before
+    ],
+)
+def test_a_file_copied_onto_an_existing_directory_lands_inside(
+    instruction: str, expected: list[tuple[str, bool]]
+) -> None:
+    """BuildKit puts a file copied onto an existing directory inside it."""
+    assert _last_step_targets(f"FROM scratch\nWORKDIR /app/web\n{instruction}\n") == expected

@@ -39,6 +39,20 @@ def context_of(text: str, builder: str = "buildkit") -> RuleContext:
         ("Cargo.LOCK", True),
         (".npmrc", True),
         (".env", True),
+        (".nvmrc", True),
+        (".python-version", True),
+        ("MLX_VERSION", True),  # capitals: a file by convention
+        ("CODEOWNERS", True),
+        ("Podfile", True),  # capitalized ``...file``
+        ("cpanfile", True),  # the ecosystem table's manifests and lockfiles
+        ("build.sbt", True),
+        ("NuGet.Config", True),
+        ("packages.config", True),
+        ("foo.cabal", True),
+        ("cabal.project", True),
+        ("dotnet-tools.json", True),
+        (".config", False),  # the settings folder
+        (".paket", False),  # the table names it as a folder
         ("src", False),
         ("conf.d", False),
         (".github", False),
