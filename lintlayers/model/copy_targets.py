@@ -11,7 +11,8 @@ that it lands somewhere in the destination.
 
 Whether a local source is a file or a directory: with the build context at hand
 (and no ``--from``), the context says; otherwise the one name guess of
-``model.file_names``. The reorder engine and the size rules read ``copy_targets``.
+``model.file_names`` (``is_local_file``). The reorder engine and the size rules read
+``copy_targets``; the install model behind LL101 asks ``is_local_file``.
 """
 
 from __future__ import annotations
