@@ -18,19 +18,20 @@ FILE_NAMES = frozenset({"entrypoint", "gradlew", "mvnw"})
 
 FILE_EXTENSIONS = frozenset(
     {
-        "a", "adoc", "apk", "asc", "bash", "bat", "bz2", "c", "cc", "cer", "cfg", "cjs", "clj",
-        "cmake", "cmd", "cnf", "conf", "config", "cpp", "crt", "cs", "csproj", "css", "csv",
-        "db", "deb", "diff", "dll", "dockerignore", "ear", "editorconfig", "edn", "env", "erl",
-        "ex", "exe", "exs", "fsproj", "gemspec", "gif", "gitignore", "go", "gpg", "gradle",
-        "groovy", "gz", "h", "hcl", "hpp", "htm", "html", "ico", "in", "ini", "j2", "jar",
-        "java", "jinja", "jpeg", "jpg", "js", "json", "json5", "jsonc", "jsx", "key", "kt",
-        "kts", "less", "lock", "lockb", "lua", "map", "md", "mjs", "mk", "mod", "nginx", "nix",
-        "npmrc", "nuspec", "patch", "pdf", "pem", "php", "pl", "pm", "png", "properties",
-        "props", "ps1", "pub", "py", "pyc", "r", "rb", "rpm", "rs", "rst", "sbt", "scala",
-        "scss", "service", "sh", "sig", "sln", "so", "socket", "sql", "sqlite", "sum", "svg",
-        "swift", "tar", "targets", "template", "tf", "tgz", "timer", "tmpl", "toml", "tpl",
-        "ts", "tsv", "tsx", "txt", "vbproj", "vcl", "vue", "war", "wasm", "webp", "whl", "xml",
-        "xz", "yaml", "yarnrc", "yml", "zip", "zsh", "zst",
+        "a", "adoc", "apk", "args", "asc", "aspx", "bash", "bat", "bz2", "c", "cc", "cer",
+        "cfg", "cjs", "clj", "cmake", "cmd", "cnf", "conf", "config", "cpp", "crt", "cs",
+        "csproj", "css", "csv", "db", "deb", "diff", "dll", "dockerignore", "ear",
+        "editorconfig", "edn", "env", "envsh", "erl", "ex", "exe", "exs", "fsproj", "gemspec",
+        "gif", "gitignore", "go", "gpg", "gradle", "groovy", "gz", "h", "hcl", "hpp", "htm",
+        "html", "ico", "in", "ini", "j2", "jar", "java", "jinja", "jpeg", "jpg", "js", "json",
+        "json5", "jsonc", "jsx", "key", "kt", "kts", "less", "lock", "lockb", "lua", "map",
+        "md", "mjs", "mk", "mod", "nginx", "nix", "npmrc", "nuspec", "patch", "pdf", "pem",
+        "php", "pl", "pm", "png", "properties", "props", "proto", "ps1", "pub", "py", "pyc",
+        "r", "rb", "repo", "rpm", "rs", "rst", "sbt", "scala", "scss", "service", "sh", "sig",
+        "sln", "so", "socket", "sql", "sqlite", "sum", "svc", "svg", "swift", "tar", "targets",
+        "template", "tf", "tgz", "timer", "tmpl", "toml", "tpl", "ts", "tsv", "tsx", "txt",
+        "vbproj", "vcl", "vue", "war", "wasm", "webp", "whl", "xml", "xz", "yaml", "yarnrc",
+        "yml", "zip", "zsh", "zst",
     }
 )  # fmt: skip
 """Extensions (lower case) of names that are files, not directories."""
@@ -56,16 +57,19 @@ def looks_like_file(name: str) -> bool:
 
     A known file name or one named like those (``RAILS_VERSION``, ``Podfile``), a
     settings dotfile (``.nvmrc``), an extension that files have
-    (``app.py``, ``.npmrc``, ``.env``), or a manifest or lockfile of the ecosystem table
-    (``cpanfile``, ``build.sbt``). Anything else (``src``, ``conf.d``, ``.github``) is
+    (``app.py``, ``.npmrc``, ``.env``), a variant of any of those (``.env.local``,
+    ``Dockerfile.dev``), or a manifest or lockfile of the ecosystem table (``cpanfile``,
+    ``build.sbt``). Anything else (``src``, ``conf.d``, ``.github``) is
     taken for a directory: a directory's tree holds what it names, so the cache and
     reorder models over-approximate; the install model asks the context when it has it.
     """
     if name in FILE_NAMES or name in DOTFILES or _NAMED_LIKE_A_FILE.fullmatch(name):
         return True
-    _, dot, extension = name.rpartition(".")
+    stem, dot, extension = name.rpartition(".")
     if dot and extension.lower() in FILE_EXTENSIONS and name != ".config":
         return True  # ``.config`` is the settings folder, ``NuGet.Config`` a file
+    if stem and stem != "." and looks_like_file(stem):
+        return True  # a variant of a file: ``.env.production``, ``Dockerfile.dev``
     return _is_manifest(name)
 
 

@@ -51,6 +51,12 @@ def context_of(text: str, builder: str = "buildkit") -> RuleContext:
         ("foo.cabal", True),
         ("cabal.project", True),
         ("dotnet-tools.json", True),
+        (".env.production", True),  # a variant of a file
+        ("Dockerfile.dev", True),
+        ("config.json.example", True),
+        ("demo.proto", True),
+        ("settings.local", False),  # nothing says file
+        ("foo.egg-info", False),
         (".config", False),  # the settings folder
         (".paket", False),  # the table names it as a folder
         ("src", False),
