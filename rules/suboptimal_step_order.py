@@ -90,18 +90,21 @@ class SuboptimalStepOrder(Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         if context.dockerfile.all_errors():
             return
-        model = context.model
-        if not any(_movable(stage.instructions) for stage in model.stages):
-            return
+        from lintlayers.model.volatile import volatile_instructions
+        from lintlayers.reorder import may_pay
+
+        volatile = volatile_instructions(context)
+        builder = context.builder
+        stages = [stage for stage in context.model.stages if may_pay(stage, builder, volatile)]
+        if not stages:
+            return  # keywords alone say no order can pay: the engine and cache model stay unloaded
         from lintlayers.reorder.engine import plan_stage
         from lintlayers.reorder.inputs import FileInputs
 
         inputs = FileInputs(context)
         deferred: dict[int, str] | None = None
         unchanging: frozenset[int] = frozenset()
-        for stage in model.stages:
-            if not _movable(stage.instructions):
-                continue
+        for stage in stages:
             proposal = plan_stage(context, stage, inputs)
             if proposal is None:
                 continue
@@ -131,14 +134,6 @@ class SuboptimalStepOrder(Rule):
             proposal = plan_stage(context, stage, inputs, frozen=frozenset(others.keys() | pinned))
             if proposal is not None:
                 yield _violation(context, proposal, others)
-
-
-def _movable(instructions: list) -> bool:
-    """Whether a stage has at least two instructions that are build steps."""
-    return sum(1 for item in instructions if item.keyword in _STEPS) >= 2
-
-
-_STEPS = frozenset({"RUN", "COPY", "ADD", "ARG", "ENV", "WORKDIR", "LABEL"})
 
 
 def _deferred(context: RuleContext) -> dict[int, str]:

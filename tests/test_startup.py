@@ -101,6 +101,57 @@ def test_check_imports_rare_model_modules_only_when_needed(tmp_path: Path) -> No
     assert "lintlayers.rules.cleanup_in_later_layer" in imported
 
 
+REORDER_MODULES = (
+    "lintlayers.reorder.engine",
+    "lintlayers.reorder.effects",
+    "lintlayers.reorder.inputs",
+    "lintlayers.cache.steps",
+    "lintlayers.cache.predict",
+    "lintlayers.cache.history",
+    "lintlayers.cache.costs",
+)
+"""LL105's engine and the cache model it prices orders with."""
+
+
+def test_order_that_cannot_pay_loads_no_reorder_engine(tmp_path: Path) -> None:
+    """LL105 looks at keywords first (``reorder.may_pay``): a stage with no RUN or ADD after
+    a step whose key may change, and too few COPYs and WORKDIRs after it to save 5
+    relative seconds, keeps its order; a non-per-build ARG changes nothing."""
+    (tmp_path / "Dockerfile").write_text(
+        "FROM alpine\nARG OS=linux\nLABEL a=b\nCOPY a /a\nCOPY b /b\nCOPY c /c\n"
+        'COPY d /d\nWORKDIR /x\nEXPOSE 80\nCMD ["x"]\n',
+        encoding="utf-8",
+    )
+    code, imported = new_modules(tmp_path, "check", "Dockerfile")
+    assert code == 0
+    assert [name for name in REORDER_MODULES if name in imported] == []
+    # one more COPY could save 5: the engine prices the stage
+    (tmp_path / "Dockerfile").write_text(
+        "FROM alpine\nARG OS=linux\nCOPY a /a\nCOPY b /b\nCOPY c /c\nCOPY d /d\n"
+        "COPY e /e\nWORKDIR /x\n",
+        encoding="utf-8",
+    )
+    _, imported = new_modules(tmp_path, "check", "Dockerfile")
+    assert "lintlayers.reorder.engine" in imported
+
+
+def test_run_mounting_the_context_may_change() -> None:
+    """A RUN bind-mounting the context or another stage is keyed on it, as a COPY is; a
+    cache mount is not."""
+    from lintlayers.model.stages import build_model
+    from lintlayers.reorder import may_pay
+    from lintlayers.syntax import parse
+
+    def pays(text: str) -> bool:
+        stage = build_model(parse(text)).stages[0]
+        return may_pay(stage, "buildkit", frozenset())
+
+    assert pays("FROM a\nRUN --mount=target=/src make\nRUN apt-get install -y x\n")
+    assert pays("FROM a\nRUN --mount=type=cache,from=b,target=/c make\nRUN make\n")
+    assert not pays("FROM a\nRUN --mount=type=cache,target=/c make\nRUN make\n")
+    assert pays("FROM a\nCOPY . .\nADD https://example.com/x.tgz /x\n")
+
+
 def test_model_modules_import_no_pathlib() -> None:
     """pathlib costs 3 ms (with urllib and ipaddress); the editable install's finder imports
     it at start-up, so this runs without ``site``: the model modules a check imports (the

@@ -12,17 +12,80 @@
 - ``engine``: one stage from instructions to a proposal (before/after cost, moves).
 - ``rewrite``: the stage's text in the new order, as one fix.
 
-Nothing here is imported on the lint hot path unless rule LL105 runs.
+Nothing of the engine is imported on the lint hot path unless ``may_pay`` (here, keywords
+only) finds a stage where another order could save ``MIN_SAVING``.
 """
 
 from __future__ import annotations
 
+from lintlayers.model.metadata import METADATA
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.cache.costs import Costs
     from lintlayers.cache.history import History
     from lintlayers.cache.steps import CachePlan
+    from lintlayers.model.stages import Stage
+    from lintlayers.syntax.nodes import Instruction
+
+MIN_SAVING = 5.0
+"""Least saving (relative seconds per commit) worth a finding."""
+
+CHANGERS = frozenset({"COPY", "ADD"})
+"""Steps whose own key may change in a commit (context files, another stage, a download)."""
+COSTLY = frozenset({"RUN", "COPY", "ADD", "WORKDIR"})
+"""Steps that do work when they re-run (the others only commit a config)."""
+
+
+def may_pay(stage: Stage, builder: str, volatile: frozenset[int], file_cost: float = 1.0) -> bool:
+    """Keywords only: whether another order of ``stage`` could save ``MIN_SAVING``.
+
+    A step re-runs less in another order only when a step before it whose key may
+    change (a COPY or ADD, a per-build ARG or ENV, ``id()`` in ``volatile``, metadata
+    under the classic builder) moves below it, and it saves at most its own cost: a
+    COPY or WORKDIR costs ``file_cost`` (``Costs``' files), a RUN or an ADD (a download)
+    may cost more. So a stage without a RUN or ADD after such a step, and with fewer
+    COPYs and WORKDIRs after it than make ``MIN_SAVING``, keeps its order.
+    """
+    classic = builder == "classic"
+    changer_seen = False
+    cheap_after = 0.0
+    for instruction in stage.instructions:
+        keyword = instruction.keyword
+        if changer_seen and keyword in COSTLY:
+            if keyword == "RUN" or keyword == "ADD":
+                return True
+            cheap_after += file_cost
+            if cheap_after >= MIN_SAVING:
+                return True
+        if may_change(instruction, keyword, volatile, classic):
+            changer_seen = True
+    return False
+
+
+def may_change(
+    instruction: Instruction, keyword: str, volatile: frozenset[int], classic: bool
+) -> bool:
+    """Whether a step's own key may change in a commit: a COPY or ADD (context files,
+    another stage, a download), a RUN mounting either, a per-build ARG or ENV (``id()``
+    in ``volatile``), metadata under the classic builder (edited with the Dockerfile)."""
+    if keyword in CHANGERS or id(instruction) in volatile or (classic and keyword in METADATA):
+        return True
+    return keyword == "RUN" and _mounts_may_change(instruction)
+
+
+def _mounts_may_change(instruction: Instruction) -> bool:
+    """Whether a RUN mounts the build context or another stage (a bind mount, the
+    default type, or any mount ``from=``)."""
+    if not instruction.flags:
+        return False
+    from lintlayers.syntax.words import parse_csv_options
+
+    for value in instruction.flag_values("mount"):
+        options = dict(parse_csv_options(value))
+        if options.get("type", "bind") == "bind" or "from" in options:
+            return True
+    return False
 
 
 def suggest_order(plan: CachePlan, *, history: History, costs: Costs) -> str | None:

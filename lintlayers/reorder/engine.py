@@ -16,6 +16,7 @@ lintlayers cannot analyse is left out of that: it most likely uses what came bef
 
 from __future__ import annotations
 
+from lintlayers.reorder import COSTLY, MIN_SAVING, may_change, may_pay
 from lintlayers.reorder.search import best_order, order_cost
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
     from lintlayers.reorder.inputs import FileInputs, StageInputs
     from lintlayers.reorder.transform import Split
 
-MIN_SAVING = 5.0
-"""Least saving (relative seconds per commit) worth a finding."""
 MIN_SHARE = 0.05
 """Least saving as a share of the current expected cost."""
 MAX_MOVES = 3
@@ -159,7 +158,9 @@ def plan_stage(
 
     if not 2 <= len(stage.instructions) <= MAX_STAGE_STEPS:
         return None
-    if not _may_pay(stage, context.builder):
+    volatile = inputs.volatile_ids()
+    file_cost = inputs.file_cost()
+    if not may_pay(stage, context.builder, volatile, file_cost):
         return None
     splits = [
         split
@@ -169,8 +170,8 @@ def plan_stage(
     proven = frozenset(id(stage.instructions[split.run]) for split in splits)
     proven |= proven_installs(context, stage)  # the install model's answer, as LL101's
     effects = stage_effects(context, stage, proven_installs=proven)
-    if not splits and not _promising(context, effects, inputs.volatile_ids(), frozen):
-        return None  # nothing that may change can swap with a later step: skip the cost model
+    if not splits and not _promising(context, effects, volatile, frozen, file_cost):
+        return None  # no step that may change can swap with enough later work: skip the cost model
     values = inputs.stage(stage)
     if values.commits == 0 or not any(values.changes) or not any(values.costs):
         return None
@@ -208,61 +209,38 @@ def plan_stage(
     return None
 
 
-def _may_pay(stage: Stage, builder: str) -> bool:
-    """A quick look at keywords: is there a step that may change with a RUN (or five more
-    cheap steps) after it? Anything else cannot save ``MIN_SAVING``."""
-    from lintlayers.reorder.effects import METADATA
-
-    changer_seen = False
-    cheap_after = 0
-    for instruction in stage.instructions:
-        keyword = instruction.keyword
-        if changer_seen and keyword == "RUN":
-            return True
-        if changer_seen and keyword in _COSTLY:
-            cheap_after += 1
-            if cheap_after * 1.0 >= MIN_SAVING:
-                return True
-        classic_metadata = builder == "classic" and keyword in METADATA
-        if keyword in _CHANGERS or keyword in ("ARG", "ENV") or classic_metadata:
-            changer_seen = True
-    return False
-
-
-_CHANGERS = frozenset({"COPY", "ADD"})
-_COSTLY = frozenset({"RUN", "COPY", "ADD", "WORKDIR"})
-
-
 def _promising(
-    context: RuleContext, effects: list[Effect], volatile: frozenset[int], frozen: frozenset[int]
+    context: RuleContext,
+    effects: list[Effect],
+    volatile: frozenset[int],
+    frozen: frozenset[int],
+    file_cost: float,
 ) -> bool:
-    """Whether a step whose key may change has a later costly step it could swap with.
+    """Whether the costly steps that could swap with an earlier step whose key may change
+    may save ``MIN_SAVING`` together.
 
-    Without such a pair no order is cheaper, so the cost model need not run. Keys that
-    may change: COPY/ADD (context files, another stage, a download), a per-build
-    ARG/ENV, and metadata under the classic builder (edited with the Dockerfile).
+    A step re-runs less in another order only when such a step before it moves below
+    it, so the two must not conflict; it saves at most its own cost (``may_pay``: a COPY
+    or WORKDIR ``file_cost``, a RUN or ADD maybe more). Without enough of them no order
+    is cheaper, so the cost model need not run.
     """
-    from lintlayers.reorder.effects import METADATA, conflict
+    from lintlayers.reorder.effects import conflict
 
     classic = context.builder == "classic"
-    for first, effect in enumerate(effects):
-        if first in frozen:
+    changers: list[Effect] = []
+    saving = 0.0
+    for position, effect in enumerate(effects):
+        if position in frozen:
             continue
-        instruction = effect.instruction
         keyword = effect.keyword
-        changes = (
-            keyword in _CHANGERS or id(instruction) in volatile or (classic and keyword in METADATA)
-        )
-        if not changes:
-            continue
-        for second in range(first + 1, len(effects)):
-            other = effects[second]
-            if (
-                other.keyword in _COSTLY
-                and second not in frozen
-                and conflict(effect, other) is None
-            ):
+        if keyword in COSTLY and any(conflict(first, effect) is None for first in changers):
+            if keyword == "RUN" or keyword == "ADD":
                 return True
+            saving += file_cost
+            if saving >= MIN_SAVING:
+                return True
+        if may_change(effect.instruction, keyword, volatile, classic):
+            changers.append(effect)
     return False
 
 

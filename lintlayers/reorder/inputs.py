@@ -117,6 +117,12 @@ class FileInputs:
             self.volatile = volatile_instructions(self.context)
         return self.volatile
 
+    def file_cost(self) -> float:
+        """What re-running a COPY costs: the cost priors' files kind."""
+        from lintlayers.cache.costs import DEFAULT_COSTS, FILES
+
+        return (DEFAULT_COSTS if self.costs is None else self.costs.values)[FILES]
+
     @property
     def history(self) -> History:
         if self._history is None:
