@@ -8,6 +8,7 @@ interpreter, against what that interpreter had loaded before lintlayers ran.
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,8 @@ NEVER_AT_CHECK = (
     "difflib",  # only for --diff and did-you-mean messages
     "rich",  # only on a terminal
     "json",  # exec-form arrays of strings are read without it; JSON output imports it
+    "_json",  # only for an exec-form string with an escape (its C string scanner)
+    "collections.abc",  # the cache model's KeyNames takes Set from _collections_abc
     "argparse",  # 2 ms with gettext and locale: lintlayers.check_args reads common lines
     "importlib",  # with warnings: rules and reporters are loaded with __import__
     "warnings",
@@ -407,3 +410,23 @@ def test_path_fast_paths_answer_as_the_general_walk() -> None:
             text = "".join(letters)
             assert go_clean(text) == _go_clean_general(text), text
             assert has_wildcards(text) == _has_wildcards_general(text), text
+
+
+def test_exec_form_strings_without_escapes_need_no_json_scanner() -> None:
+    """An exec-form string without a backslash is its text between the quotes; one with an
+    escape is read with ``_json``'s scanner, as ``json.loads`` reads it."""
+    probe = (
+        "import sys\n"
+        "from lintlayers.syntax.words import parse_json_array\n"
+        'plain = parse_json_array(\'["python", "/app/main.py", "\u00e9"]\')\n'
+        "loaded = '_json' in sys.modules\n"
+        "print(repr([plain, loaded, parse_json_array(sys.argv[1])]))\n"
+    )
+    escaped = r'["a\nb", "\u00e9\"", "\/"]'
+    completed = subprocess.run(
+        [sys.executable, "-c", probe, escaped], capture_output=True, text=True, check=True
+    )
+    plain, loaded, parsed = ast.literal_eval(completed.stdout.splitlines()[-1])
+    assert plain == ["python", "/app/main.py", "\u00e9"]
+    assert not loaded
+    assert parsed == json.loads(escaped) == ["a\nb", '\u00e9"', "/"]

@@ -14,8 +14,8 @@ needs (its read set) and the kinds of work it does (for costs).
 from __future__ import annotations
 
 import posixpath
+from _collections_abc import Set  # collections.abc re-exports it, at an import's cost
 from bisect import bisect_left
-from collections.abc import Set
 from itertools import islice
 
 from lintlayers.buildcontext.patterns import (

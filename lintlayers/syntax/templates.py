@@ -47,9 +47,18 @@ def template_kind(path: str | None, dockerfile: Dockerfile) -> str | None:
         suffix = name[name.rfind(".") :].lower() if "." in name else ""
         if suffix in _SUFFIXES:
             return _SUFFIXES[suffix]
-        if re.search(r"\{\{[^/]*\}\}/", path.replace("\\", "/")):
+        if _in_template_folder(path.replace("\\", "/")):
             return "a cookiecutter template"
     if not dockerfile.all_errors():
         return None
     tag = _TAG.search(dockerfile.source.text)
     return _KINDS[tag.group(1)] if tag is not None else None
+
+
+def _in_template_folder(path: str) -> bool:
+    """Whether a folder of ``path`` ends in a ``{{...}}`` tag (``{{cookiecutter.x}}/``)."""
+    for folder in path.split("/")[:-1]:
+        opening = folder.find("{{")
+        if opening >= 0 and folder.endswith("}}") and opening + 4 <= len(folder):
+            return True
+    return False

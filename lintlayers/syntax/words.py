@@ -162,11 +162,11 @@ _JSON_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})
 def _string_array(text: str) -> list[str] | None:
     """``text`` as a JSON array of strings, or None when it is anything else.
 
-    The common exec form, read with the decoder's own string scanner, so the
-    result is what ``json.loads`` gives; everything else goes to ``json.loads``.
+    The common exec form: a string without escapes is its text between the quotes, one
+    with escapes is read with the decoder's own string scanner (``_json``, imported
+    then), so the result is what ``json.loads`` gives; everything else goes to
+    ``json.loads``.
     """
-    from _json import scanstring
-
     match_string = _JSON_STRING.match
     values: list[str] = []
     position = 1
@@ -177,12 +177,19 @@ def _string_array(text: str) -> list[str] | None:
         position += 1
     else:
         while True:
-            if position >= end or text[position] != '"' or match_string(text, position) is None:
+            found = match_string(text, position) if position < end else None
+            if found is None:
                 return None  # the C scanner must only see a valid string: its errors need json
-            try:
-                value, position = scanstring(text, position + 1, True)
-            except (ValueError, SystemError):
-                return None
+            raw = found.group()
+            if "\\" in raw:
+                from _json import scanstring
+
+                try:
+                    value, position = scanstring(text, position + 1, True)
+                except (ValueError, SystemError):
+                    return None
+            else:
+                value, position = raw[1:-1], found.end()
             values.append(value)
             while position < end and text[position] in _JSON_SPACE:
                 position += 1
