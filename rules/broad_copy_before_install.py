@@ -5,7 +5,6 @@ from __future__ import annotations
 from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
 from lintlayers.model.installs import install_findings, join_names
 from lintlayers.rule import Rule
-from lintlayers.syntax.layout import move_edits
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -189,6 +188,8 @@ def _fix(context: RuleContext, finding: InstallFinding) -> Fix | None:
         lines = finding.copy_lines + finding.restore
         title = f"Copy {names} first and install before the broad COPY"
         return Fix(title, [Edit.insert(at, lines)], UNSAFE)
+    from lintlayers.syntax.layout import move_edits  # only for a finding
+
     edits = move_edits(context.dockerfile, [finding.run], before=finding.anchor)
     if not edits:
         return None

@@ -6,7 +6,6 @@ from itertools import pairwise
 
 from lintlayers.diagnostics import UNSAFE, Fix, Violation
 from lintlayers.model.commands import FILES, OTHER
-from lintlayers.model.run_join import join_runs
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -151,6 +150,8 @@ def _join(context: RuleContext, first: Instruction, second: Instruction) -> Edit
         return None  # merged, editing the second would re-run an install or a build
     if not miss_together(context, first, second):
         return None  # merged, the first would re-run whenever the second misses
+    from lintlayers.model.run_join import join_runs  # two light RUNs missing together
+
     return join_runs(context, first, second)  # None: merged, the commands could differ
 
 

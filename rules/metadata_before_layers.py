@@ -5,7 +5,6 @@ from __future__ import annotations
 from lintlayers.diagnostics import UNSAFE, Fix, Violation
 from lintlayers.model.metadata import metadata_moves
 from lintlayers.rule import Rule
-from lintlayers.syntax.layout import move_edits
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -103,6 +102,8 @@ class MetadataBeforeLayers(Rule):
 
 def _move_fix(dockerfile: Dockerfile, stage: StageMetadata) -> Fix | None:
     """One fix moving the movable metadata (with their comments) below the last step."""
+    from lintlayers.syntax.layout import move_edits  # only for a finding
+
     moved = stage.moved
     last_step = stage.instructions[stage.last]
     edits = move_edits(dockerfile, moved, after=last_step, paragraph=True)

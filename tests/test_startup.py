@@ -79,6 +79,18 @@ def test_check_imports_no_slow_module(tmp_path: Path) -> None:
     assert not [name for name in imported if name.split(".")[0] == "rich"]
 
 
+REORDER_MODULES = (
+    "lintlayers.reorder.engine",
+    "lintlayers.reorder.effects",
+    "lintlayers.reorder.inputs",
+    "lintlayers.cache.steps",
+    "lintlayers.cache.predict",
+    "lintlayers.cache.history",
+    "lintlayers.cache.costs",
+)
+"""LL105's engine and the cache model it prices orders with."""
+
+
 LAZY_AT_CHECK = (
     "lintlayers.model.install_text",  # only LL101's fix text
     "lintlayers.model.run_edits",  # only the fixes that edit a RUN
@@ -86,9 +98,11 @@ LAZY_AT_CHECK = (
     "lintlayers.model.environment",  # only for a RUN after an ARG or ENV
     "lintlayers.model.file_names",  # only for a COPY source without a dot
     "lintlayers.cache.together",  # only for two RUNs in a row (LL106) or LL105's search
-    "lintlayers.cache.costs",
     "lintlayers.fixes",  # only for --fix, --diff and a fix that edits another file
     "lintlayers.parallel",  # only for several files
+    "lintlayers.syntax.layout",  # only a fix that moves instructions
+    "lintlayers.model.run_join",  # only two light RUNs in a row (LL106)
+    *REORDER_MODULES,  # a RUN with no COPY, ADD or per-build ARG before it: nothing to reorder
 )
 """Modules imported where a file needs them: each costs about 0.4 ms to import."""
 
@@ -102,18 +116,6 @@ def test_check_imports_rare_model_modules_only_when_needed(tmp_path: Path) -> No
     assert code == 0  # every rule ran and found nothing
     assert [name for name in LAZY_AT_CHECK if name in imported] == []
     assert "lintlayers.rules.cleanup_in_later_layer" in imported
-
-
-REORDER_MODULES = (
-    "lintlayers.reorder.engine",
-    "lintlayers.reorder.effects",
-    "lintlayers.reorder.inputs",
-    "lintlayers.cache.steps",
-    "lintlayers.cache.predict",
-    "lintlayers.cache.history",
-    "lintlayers.cache.costs",
-)
-"""LL105's engine and the cache model it prices orders with."""
 
 
 def test_order_that_cannot_pay_loads_no_reorder_engine(tmp_path: Path) -> None:

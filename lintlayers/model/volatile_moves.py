@@ -15,7 +15,6 @@ import re
 from lintlayers.model.metadata import METADATA
 from lintlayers.model.variables import referenced_names
 from lintlayers.model.volatile import volatile_declarations
-from lintlayers.syntax.layout import move_edits
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -149,6 +148,8 @@ def _sequence_lines(
         if classic and not line.runs(line.destination, len(effective)):
             line.stale_config_hazard = True
         elif line.destination > index + 1:
+            from lintlayers.syntax.layout import move_edits  # only a line that moves
+
             moved = [sequence[index]]
             if line.destination < len(sequence):
                 line.edits = move_edits(
