@@ -8,11 +8,11 @@ from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
 from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.debian import (
     SOURCE,
+    Vendors,
     biggest_added,
     image_packages,
     recommends,
     requested_name,
-    vendor_package,
 )
 from lintlayers.model.installed_packages import Installed, removed_later
 from lintlayers.model.package_installs import package_installs
@@ -117,7 +117,7 @@ class AptInstallRecommends(Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         configured: dict[int, bool] = {}  # stage index -> recommends turned off by its end
         installed: dict[int, Installed] = {}  # stage index -> what its installs requested
-        texts: dict[int, str] = {}  # stage index -> its RUN text and its base stages'
+        vendors: dict[int, Vendors] = {}  # stage index -> repositories its RUNs added
         for steps in sequences(context):
             if not steps:
                 continue
@@ -132,18 +132,19 @@ class AptInstallRecommends(Rule):
                 off = configured.get(stage.index, off)
                 before = installed.get(stage.index, before)
             state = Installed(before)
-            # the RUN text so far of the stage and the stages it is built from: the vendors'
-            # repositories they add
-            text_so_far = texts.get(stage.base_stage.index, "") if stage.base_stage else ""
+            # the vendors' repositories that the RUNs so far of the stage and the stages it
+            # is built from add
+            inherited = vendors.get(stage.base_stage.index) if stage.base_stage else None
             if steps[0].onbuild:
-                text_so_far = texts.get(stage.index, text_so_far)
+                inherited = vendors.get(stage.index, inherited)
+            added = Vendors(inherited)
             for step in steps:
                 if step.keyword in ("COPY", "ADD") and _writes_apt_config(step):
                     off = True
                 if step.keyword != "RUN":
                     continue
                 text = _run_text(step)
-                text_so_far += text
+                added.read(text)
                 checked = not off and (step.onbuild or reaches_image(context, step.stage))
                 run = effects(context, step)
                 for install in package_installs(run):
@@ -153,7 +154,7 @@ class AptInstallRecommends(Rule):
                     with_recommends = not off and not _recommends_off(command)
                     if checked and with_recommends:
                         found = self._finding(
-                            context, step, run, install, needed, base_image, state, text_so_far
+                            context, step, run, install, needed, base_image, state, added
                         )
                         if found is not None:
                             yield found
@@ -163,7 +164,7 @@ class AptInstallRecommends(Rule):
             if not steps[0].onbuild:
                 configured[stage.index] = off
                 installed[stage.index] = state
-                texts[stage.index] = text_so_far
+                vendors[stage.index] = added
 
     def _finding(
         self,
@@ -174,7 +175,7 @@ class AptInstallRecommends(Rule):
         needed: frozenset[str],
         base_image: frozenset[str],
         state: Installed,
-        repositories: str,
+        repositories: Vendors,
     ) -> Violation | None:
         """The finding of one ``apt-get install`` with recommends, if they add enough."""
         index, command, word = install.index, install.command, install.word
@@ -192,7 +193,7 @@ class AptInstallRecommends(Rule):
                 unknown.append(token)  # a variable, a glob: nothing known
             elif name in needed or name in removed:
                 continue  # their recommends are needed, or go again in the same RUN
-            elif vendor_package(name, repositories):
+            elif repositories.supplies(name):
                 unknown.append(name)  # another repository's package: its recommends unknown
             else:
                 names.append(name)

@@ -32,6 +32,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from collections.abc import Set as AbstractSet
     from pathlib import Path
 
 DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "debian12_packages.tsv")
@@ -156,7 +157,7 @@ class Packages:
         return self._families
 
     def closure(
-        self, names: Iterable[str], present: frozenset[str], *, recommends: bool
+        self, names: Iterable[str], present: AbstractSet[str], *, recommends: bool
     ) -> set[str]:
         """What installing ``names`` adds to ``present`` (first alternatives taken)."""
         added: set[str] = set()
@@ -236,14 +237,21 @@ def present(installed: Iterable[str], with_recommends: Iterable[str] = ()) -> fr
     """What is installed after ``installed`` (without recommends) and ``with_recommends``
     (with them), counted from the base and the needed packages; names Debian 12 lacks
     are left out."""
+    known = set(NEEDED | packages().closure(NEEDED, frozenset(), recommends=False))
+    install(known, installed, recommends=False)
+    install(known, with_recommends, recommends=True)
+    return frozenset(known)
+
+
+def install(known: set[str], names: Iterable[str], *, recommends: bool) -> bool:
+    """Add to ``known`` (what ``present`` answers) what installing ``names`` adds, with
+    or without their recommends; whether it added anything."""
     graph = packages()
-    found = NEEDED | graph.closure(NEEDED, frozenset(), recommends=False)
-    known = frozenset(found)
-    without = [real for real in map(graph.find, installed) if real]
-    with_ = [real for real in map(graph.find, with_recommends) if real]
-    known |= graph.closure(without, known, recommends=False)
-    known |= graph.closure(with_, known, recommends=True)
-    return known
+    added = graph.closure(
+        [real for real in map(graph.find, names) if real], known, recommends=recommends
+    )
+    known |= added
+    return bool(added)
 
 
 def recommends(requested: Iterable[str], already: frozenset[str] | None = None) -> Recommends:
@@ -308,11 +316,36 @@ def image_packages(image: str) -> frozenset[str]:
 def vendor_package(name: str, text: str) -> bool:
     """Whether ``name`` comes from a vendor's repository that ``text`` (the RUN text of a
     stage up to the install) adds."""
-    lowered = text.lower()
-    return any(
-        host in lowered and any(fnmatchcase(name, pattern) for pattern in patterns)
-        for host, patterns in VENDOR_REPOSITORIES
-    )
+    vendors = Vendors()
+    vendors.read(text)
+    return vendors.supplies(name)
+
+
+_LONGEST_HOST = max(len(host) for host, _ in VENDOR_REPOSITORIES)
+
+
+class Vendors:
+    """The vendors' repositories (``VENDOR_REPOSITORIES``) a growing text names so far:
+    each piece is searched once (a stage's RUN text, not all of it again per install)."""
+
+    __slots__ = ("hosts", "tail")
+
+    def __init__(self, before: Vendors | None = None) -> None:
+        self.hosts: set[str] = set(before.hosts) if before else set()
+        self.tail: str = before.tail if before else ""  # where a host may have begun
+
+    def read(self, text: str) -> None:
+        """Add ``text`` after what was read so far."""
+        lowered = self.tail + text.lower()
+        self.hosts.update(host for host, _ in VENDOR_REPOSITORIES if host in lowered)
+        self.tail = lowered[1 - _LONGEST_HOST :]
+
+    def supplies(self, name: str) -> bool:
+        """Whether ``name`` comes from one of the repositories read."""
+        return any(
+            host in self.hosts and any(fnmatchcase(name, pattern) for pattern in patterns)
+            for host, patterns in VENDOR_REPOSITORIES
+        )
 
 
 def biggest_added(found: Recommends, count: int) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from lintlayers.model.debian import present, requested_name
+from lintlayers.model.debian import install, present, requested_name
 from lintlayers.model.package_commands import APT_VALUE_OPTIONS, apt_action
 from lintlayers.model.package_installs import ALL, removed_packages
 from lintlayers.model.size_estimates import package_name
@@ -32,14 +32,21 @@ class Installed:
 
     An earlier install of the same RUN counts only when no ``else``, ``elif``, ``||`` or
     ``;;`` stands between the two (then they may be alternatives: one runs, not both).
+    What they install is kept as it grows (an install costs what it adds, not a look at
+    every earlier one); a RUN that removes a requested package has it counted again.
     """
 
-    __slots__ = ("plain", "this_run", "with_recommends")
+    __slots__ = ("_base", "_frozen", "_known", "requested", "this_run")
 
     def __init__(self, before: Installed | None = None) -> None:
-        self.plain: list[str] = list(before.plain) if before else []
-        self.with_recommends: list[str] = list(before.with_recommends) if before else []
+        # name -> installed with its recommends, in the order first requested
+        self.requested: dict[str, bool] = dict(before.requested) if before else {}
         self.this_run: list[tuple[int, list[str], bool]] = []  # (end offset, names, with)
+        self._base: frozenset[str] | None = before._base if before else None
+        self._known: set[str] | None = None  # what ``present`` answers for the stage's
+        if before is not None and before._known is not None:
+            self._known = set(before._known)
+        self._frozen: frozenset[str] | None = before._frozen if before else None
 
     def add(self, install: Install, run: RunEffects, *, with_recommends: bool) -> None:
         """Record ``install``, without what a later command of its RUN removes again."""
@@ -56,10 +63,20 @@ class Installed:
         for command in run.commands:
             if apt_action(command) in REMOVES:
                 gone.update(map(package_name, command.positional_args(APT_VALUE_OPTIONS)[1:]))
-        self.plain = [name for name in self.plain if name not in gone]
-        self.with_recommends = [name for name in self.with_recommends if name not in gone]
+        requested = self.requested
+        if any([requested.pop(name, None) is not None for name in gone]):
+            self._known = self._frozen = None  # counted again on the next question
         for _, names, with_recommends in self.this_run:
-            (self.with_recommends if with_recommends else self.plain).extend(names)
+            new = [
+                name
+                for name in names
+                if name not in requested or (with_recommends and not requested[name])
+            ]
+            for name in new:
+                requested[name] = requested.get(name, False) or with_recommends
+            known = self._known
+            if new and known is not None and install(known, new, recommends=with_recommends):
+                self._frozen = None
         self.this_run = []
 
     def present(
@@ -67,14 +84,27 @@ class Installed:
     ) -> frozenset[str]:
         """What is installed before command ``index`` of ``run``: the base image's packages
         and the earlier installs'."""
-        plain = [*base_image, *self.plain]
-        with_recommends = list(self.with_recommends)
+        if self._known is None or base_image != self._base:
+            self._base = base_image
+            self._known = set(present(base_image))
+            for name, with_recommends in self.requested.items():
+                install(self._known, (name,), recommends=with_recommends)
+            self._frozen = None
         start = run.command_range(index)[0]
         text = context.source.text
-        for end, names, with_ in self.this_run:
-            if end <= start and not ALTERNATIVES.search(text, end, start):
-                (with_recommends if with_ else plain).extend(names)
-        return present(plain, with_recommends)
+        earlier = [
+            (names, with_)
+            for end, names, with_ in self.this_run
+            if end <= start and not ALTERNATIVES.search(text, end, start)
+        ]
+        if not earlier:
+            if self._frozen is None:
+                self._frozen = frozenset(self._known)
+            return self._frozen
+        known = set(self._known)
+        for names, with_recommends in earlier:
+            install(known, names, recommends=with_recommends)
+        return frozenset(known)
 
 
 def removed_later(commands: list[SimpleCommand]) -> set[str]:

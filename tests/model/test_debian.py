@@ -12,7 +12,9 @@ from lintlayers.model.debian import (
     DATA,
     NEEDED_RECOMMENDS,
     Packages,
+    Vendors,
     image_packages,
+    install,
     packages,
     present,
     recommends,
@@ -130,6 +132,25 @@ def test_needed_recommends_are_not_counted() -> None:
 )
 def test_vendor_package(name: str, text: str, vendor: bool) -> None:
     assert vendor_package(name, text) is vendor
+
+
+def test_vendors_read_piece_by_piece() -> None:
+    """A stage's RUN texts are read one by one; a host split between two still counts."""
+    vendors = Vendors()
+    vendors.read("echo deb https://packages.micro")
+    assert not vendors.supplies("azure-cli")
+    vendors.read("soft.com/repos/azure-cli/ x main")
+    derived = Vendors(vendors)
+    derived.read("x" * 100)
+    assert vendors.supplies("azure-cli") and derived.supplies("azure-cli")
+    assert not derived.supplies("git")
+
+
+def test_install_adds_to_what_is_present() -> None:
+    known = set(present([]))
+    assert install(known, ["git"], recommends=True)
+    assert known == present([], ["git"])
+    assert not install(known, ["openssh-client"], recommends=False)  # git's recommend
 
 
 @pytest.mark.parametrize(
