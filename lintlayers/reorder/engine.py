@@ -17,7 +17,6 @@ lintlayers cannot analyse is left out of that: it most likely uses what came bef
 from __future__ import annotations
 
 from lintlayers.reorder import COSTLY, MIN_SAVING, may_change, may_pay
-from lintlayers.reorder.search import best_order, order_cost
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -175,6 +174,8 @@ def plan_stage(
     values = inputs.stage(stage)
     if values.commits == 0 or not any(values.changes) or not any(values.costs):
         return None
+    from lintlayers.reorder.search import best_order  # a stage worth pricing
+
     items = [
         Item(effect, values.costs[index], values.changes[index], index)
         for index, effect in enumerate(effects)
@@ -260,6 +261,8 @@ def _floor(items: Sequence[Item], values: StageInputs) -> float:
 
 
 def _cost(items: Sequence[Item], order: Sequence[int], values: StageInputs) -> float:
+    from lintlayers.reorder.search import order_cost
+
     return order_cost(
         order,
         [item.cost for item in items],
@@ -439,6 +442,8 @@ def _blocked(proposal: Proposal, values: StageInputs) -> list[Blocked]:
     soft = proposal.soft
     if not soft:
         return []
+    from lintlayers.reorder.search import best_order
+
     items = proposal.items
     preds = proposal.preds
     relaxed = list(preds)
