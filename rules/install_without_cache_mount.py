@@ -95,7 +95,7 @@ class InstallWithoutCacheMount(Rule):
                     continue
                 shipped = step.onbuild or reaches_image(context, step.stage)
                 run = effects(context, step)
-                yield from _check_run(context, run, shipped, installed, steps[:position])
+                yield from _check_run(context, run, shipped, installed, steps, position)
 
 
 def _check_run(
@@ -103,7 +103,8 @@ def _check_run(
     run: RunEffects,
     shipped: bool,
     installed: set[str],
-    before: list[Step],
+    steps: list[Step],
+    position: int,
 ) -> Iterator[Violation]:
     reported: set[str] = set()
     files = None
@@ -117,7 +118,7 @@ def _check_run(
         from lintlayers.model.stage_files import stage_files
 
         if files is None:
-            files = stage_files(context, before)
+            files = stage_files(context, steps, position)
         environment = command_environment(context, run, index)
         # GOFLAGS=-mod=vendor, no go.sum in the stage, manifests without dependencies
         nothing = downloads_nothing(run, index, found, environment, files)

@@ -15,6 +15,8 @@ which variables it runs with, the stage's whole ARG/ENV scope included.
 
 from __future__ import annotations
 
+from collections import ChainMap
+
 from lintlayers.model.commands import (
     COMMANDS,
     COMPILE,
@@ -29,9 +31,11 @@ from lintlayers.model.commands import (
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import RunEffects
-    from lintlayers.model.stages import Scope
+    from lintlayers.model.scope_values import ScopeCursor
     from lintlayers.shell.commands import SimpleCommand
     from lintlayers.syntax.nodes import Instruction
 
@@ -99,33 +103,29 @@ def command_reads_environment(view: SimpleCommand) -> str:
     return ""
 
 
-def command_environment(context: RuleContext, run: RunEffects, index: int) -> dict[str, str]:
+def command_environment(context: RuleContext, run: RunEffects, index: int) -> Mapping[str, str]:
     """The variables command ``index`` of a RUN runs with: the stage's whole ARG/ENV
     scope, the RUN's own exports and the command's ``NAME=value`` prefixes.
 
     ``RunEffects.command_env`` keeps of the scope only the names the RUN refers to (and
     those that move caches); a tool also reads variables the RUN never names
     (``ENV GOFLAGS=-mod=vendor`` before ``RUN go build``). An ONBUILD trigger runs in a
-    child build, whose scope is not this file's: it gets the RUN's own variables only."""
-    scope = context.analysis(_scopes).get(id(run.instruction))
+    child build, whose scope is not this file's: it gets the RUN's own variables only.
+    Valid until the next question: the scope's values are walked in file order
+    (``model.scope_values``), neither merged again nor kept for each RUN."""
+    own = run.command_env(index)
+    step = run.step
+    if step.onbuild:
+        return own
+    scope = context.analysis(_cursor).before(step.stage, run.instruction)
     if scope is None:
-        return run.command_env(index)
-    values = context.analysis(_scope_values)
-    found = values.get(id(scope))
-    if found is None:
-        found = values[id(scope)] = scope.values()
-    return {**found, **run.command_env(index)}
+        return own
+    if all(scope.get(name) == value for name, value in own.items()):
+        return scope
+    return ChainMap(own, scope)
 
 
-def _scopes(context: RuleContext) -> dict[int, Scope]:
-    """``id()`` of each instruction of the file's stages -> the scope in effect before it."""
-    model = context.model
-    return {
-        id(instruction): scope for stage in model.stages for instruction, scope in model.walk(stage)
-    }
+def _cursor(context: RuleContext) -> ScopeCursor:
+    from lintlayers.model.scope_values import ScopeCursor
 
-
-def _scope_values(context: RuleContext) -> dict[int, dict[str, str]]:
-    """``Scope.values()`` by ``id()`` of the scope, filled as asked (scopes are shared by
-    the instructions between two ARG/ENV)."""
-    return {}
+    return ScopeCursor(context.model)

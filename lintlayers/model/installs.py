@@ -36,6 +36,8 @@ from lintlayers.model.package_managers import match_any, reads_no_project
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from lintlayers.context import RuleContext
     from lintlayers.model.context_copies import ContextCopy
     from lintlayers.model.ecosystems import Ecosystem
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from lintlayers.model.package_managers import InstallMatch
     from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.stage_files import StageFiles
-    from lintlayers.model.stages import Scope, Stage
+    from lintlayers.model.stages import Stage
     from lintlayers.model.state import State
     from lintlayers.shell.commands import SimpleCommand
     from lintlayers.syntax.nodes import Instruction
@@ -147,6 +149,7 @@ def install_findings(context: RuleContext) -> list[InstallFinding]:
 
 
 def _install_findings(context: RuleContext) -> list[InstallFinding]:
+    from lintlayers.model.scope_values import walk_values
     from lintlayers.model.state import initial_state
 
     model = context.model
@@ -155,9 +158,9 @@ def _install_findings(context: RuleContext) -> list[InstallFinding]:
     for stage in model.stages:
         own = _Sequence(context, stage, initial_state(model, stage, finals), False)
         triggers: list[Instruction] = []
-        for item, scope in model.walk(stage):  # scopes are not kept: they can be large
+        for item, values in walk_values(model, stage):  # one running dict: read, not kept
             if item.inner is None:
-                own.add(item, scope)
+                own.add(item, values)
             else:
                 triggers.append(item)
         finals[stage.index] = own.state
@@ -165,7 +168,7 @@ def _install_findings(context: RuleContext) -> list[InstallFinding]:
         if triggers:  # they run in a child build, from this stage's final state
             sequence = _Sequence(context, stage, own.state, True)
             for item in triggers:
-                sequence.add(item, None)  # no scope known there
+                sequence.add(item, {})  # no scope known there
             found.extend(sequence.check())
     return found
 
@@ -267,8 +270,9 @@ class _Sequence:
         self.installs: list[tuple[int, list[Install]]] = []
         self.programs: list[tuple[int, set[str]]] = []  # program names each RUN runs
 
-    def add(self, outer: Instruction, scope: Scope | None) -> None:
-        """Record one instruction; ``scope`` holds the variables in effect before it."""
+    def add(self, outer: Instruction, values: dict[str, str]) -> None:
+        """Record one instruction; ``values``: the variables in effect before it (read
+        here, not kept)."""
         from lintlayers.model.state import state_after
 
         index = len(self.items)
@@ -279,7 +283,6 @@ class _Sequence:
         keyword = instruction.keyword
         if keyword not in ("WORKDIR", "USER", "SHELL", "COPY", "ADD", "RUN"):
             return
-        values = scope.values() if scope is not None else {}
         escape = self.context.dockerfile.escape
         if keyword in ("WORKDIR", "USER", "SHELL"):
             self.state = state_after(self.state, instruction, values)
@@ -327,7 +330,9 @@ class _Sequence:
                 start = script.file_offset(command.start)
                 end = script.file_end(command.end)
                 install = Install(match, command, " ".join(text[start:end].split()), cwd)
-                local = assign(walk.envs[position], view.assignments)  # ``GO111MODULE=off go``
+                local = walk.envs[position]
+                if view.assignments:  # ``GO111MODULE=off go``; not a copy of the scope each
+                    local = assign(local, view.assignments)
                 if self._resolve_manifests(install, cwd, local):
                     found.append(install)
         return found
@@ -898,7 +903,7 @@ def _programs(context: RuleContext, run: Instruction) -> set[str]:
     return found
 
 
-def implicit_off(installer: object, values: dict[str, str]) -> bool:
+def implicit_off(installer: object, values: Mapping[str, str]) -> bool:
     """Whether the environment turns a build's own install off (``GOFLAGS=-mod=vendor``)."""
     skip_env = getattr(installer, "skip_env", ())
     if any(
@@ -914,7 +919,7 @@ def implicit_off(installer: object, values: dict[str, str]) -> bool:
 
 
 def downloads_nothing(
-    run: RunEffects, index: int, found: InstallMatch, env: dict[str, str], files: StageFiles
+    run: RunEffects, index: int, found: InstallMatch, env: Mapping[str, str], files: StageFiles
 ) -> str:
     """Why the install command ``index`` of ``run`` surely downloads nothing, or ``""``.
 
@@ -995,13 +1000,14 @@ def _names_more(found: InstallMatch, entry: Ecosystem) -> bool:
 
 
 def _manifests_read(
-    found: InstallMatch, cwd: str, env: dict[str, str], entry: Ecosystem, tree: Tree
+    found: InstallMatch, cwd: str, env: Mapping[str, str], entry: Ecosystem, tree: Tree
 ) -> list[str] | None:
     """The image paths of the files an install reads, as the build context shows them:
     its manifests (patterns settled), the lockfiles and settings beside them, what the
     manifests pull in; ``None`` when a manifest is missing or the answer is unknown."""
     from lintlayers.model.manifests import follow
 
+    env = env if isinstance(env, dict) else dict(env)
     project_dir = expand_known(found.project_dir, env)
     project = resolve(cwd, project_dir) if project_dir is not None else None
     if project is None:

@@ -112,20 +112,40 @@ class StageFiles:
         return names
 
 
-def stage_files(context: RuleContext, before: list[Step]) -> StageFiles:
-    """What a stage holds from the build context after the steps ``before`` (those of
-    its sequence before the one asked about, from the first)."""
+def stage_files(context: RuleContext, steps: list[Step], position: int) -> StageFiles:
+    """What a stage holds from the build context before ``steps[position]`` (``steps``:
+    a sequence of ``model.steps.sequences``). The COPY/ADD before the sequence's first
+    RUN are found once per sequence, not again for each step asked about."""
     context_dir = context.context_dir
     escape = context.dockerfile.escape
-    if not before or before[0].onbuild or before[0].stage.base_stage is not None:
+    if position <= 0 or steps[0].onbuild or steps[0].stage.base_stage is not None:
         return StageFiles([], False, context_dir, escape)
-    copies = []
-    for step in before:
+    openings = context.analysis(_openings)
+    opening = openings.get(id(steps[0]))
+    if opening is None:
+        opening = openings[id(steps[0])] = _opening(steps)
+    first_run, copies = opening
+    if position > first_run:
+        return StageFiles([], False, context_dir, escape)  # a RUN may have put anything
+    taken = [step for index, step in copies if index < position]
+    return StageFiles(taken, True, context_dir, escape)
+
+
+def _openings(context: RuleContext) -> dict[int, tuple[int, list[tuple[int, Step]]]]:
+    """``_opening`` of each sequence asked about, by ``id()`` of its first step."""
+    return {}
+
+
+def _opening(steps: list[Step]) -> tuple[int, list[tuple[int, Step]]]:
+    """The position of the first RUN of ``steps`` (their length without one) and the
+    COPY/ADD before it, with their positions."""
+    copies: list[tuple[int, Step]] = []
+    for index, step in enumerate(steps):
         if step.keyword == "RUN":
-            return StageFiles([], False, context_dir, escape)
+            return index, copies
         if step.keyword in ("COPY", "ADD"):
-            copies.append(step)
-    return StageFiles(copies, True, context_dir, escape)
+            copies.append((index, step))
+    return len(steps), copies
 
 
 def _matches(name: str, patterns: tuple[str, ...]) -> bool:

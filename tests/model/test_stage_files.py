@@ -14,7 +14,7 @@ def _files(text: str, context_dir: str | None = None):
     """The StageFiles before the last step of the first stage."""
     context = RuleContext(parse(text), context_dir=context_dir)
     steps = sequences(context)[0]
-    return stage_files(context, steps[:-1])
+    return stage_files(context, steps, len(steps) - 1)
 
 
 @pytest.mark.parametrize(
