@@ -286,24 +286,26 @@ def test_fast_path_knows_every_check_option() -> None:
 
 
 def test_rare_patterns_are_compiled_on_first_use(tmp_path: Path) -> None:
-    """A file without heredocs, Gemfiles, variables, local pip paths, apt, gem or pip
-    compiles none of their regular expressions (``re`` compiles in Python: 0.1-0.5 ms a
-    pattern at every start)."""
+    """A file without heredocs, parser directives, escapes in an exec form, Gemfiles,
+    variables, local pip paths, apt, gem or pip compiles none of their regular expressions
+    (``re`` compiles in Python: 0.1-0.5 ms a pattern at every start)."""
     probe = (
         "import sys\n"
         "from lintlayers.cli import main\n"
         "main(sys.argv[1:])\n"
-        "from lintlayers.syntax import parser\n"
+        "from lintlayers.syntax import parser, words\n"
         "from lintlayers.model import debian, manifests, package_managers, variables\n"
         "from lintlayers.rules import apt_install_recommends as apt, gem_documentation as gem\n"
         "from lintlayers.rules import pip_cache_kept as pip\n"
-        "lazy = [parser._HEREDOC, parser._BARE_MARKER, manifests._GEMSPEC, variables._REFERENCE,\n"
+        "lazy = [parser._HEREDOC, parser._BARE_MARKER, parser._DIRECTIVE, words._JSON_STRING,\n"
+        "    manifests._GEMSPEC, variables._REFERENCE,\n"
         "    package_managers._LOCAL_PATH, debian._VERSION, apt._CONFIGURED, apt._KEYSERVER,\n"
         "    gem._GEMRC_OFF, pip._CONFIG_TEXT]\n"
         "print(all(pattern._compiled is None for pattern in lazy))\n"
     )
     (tmp_path / "Dockerfile").write_text(
-        "FROM alpine\nCOPY . /app\nRUN apk add --no-cache curl\n", encoding="utf-8"
+        '# the app\nFROM alpine\nCOPY . /app\nRUN apk add --no-cache curl\nCMD ["curl", "-h"]\n',
+        encoding="utf-8",
     )
     completed = subprocess.run(
         [sys.executable, "-c", probe, "Dockerfile"],

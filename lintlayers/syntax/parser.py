@@ -77,7 +77,7 @@ ALLOWED_FLAGS: dict[str, frozenset[str]] = {
 
 NEEDS_ARGUMENTS = frozenset(INSTRUCTIONS - {"CMD", "ENTRYPOINT"})
 
-_DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+_DIRECTIVE = lazy_compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")  # a comment with =
 _HEREDOC = lazy_compile(r"(\d*)<<(-?)\s*([^<]*)$")  # only lines holding ``<<``
 _BARE_MARKER = lazy_compile(r"\d*<<-?$")
 # As BuildKit: the escape at the end of a line continues it, unless the escape
@@ -168,7 +168,7 @@ def parse_source(source: SourceText) -> Dockerfile:
 
 def _read_directive(dockerfile: Dockerfile, lines: _Lines, index: int, stripped: str) -> bool:
     """Record a parser directive on this line; False once directives are over."""
-    match = _DIRECTIVE.match(stripped)
+    match = _DIRECTIVE.match(stripped) if "=" in stripped else None
     if match is None:
         return False
     name = match.group(1).lower()

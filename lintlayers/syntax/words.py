@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from lintlayers.lazy_re import lazy_compile
 
 SPACE = " \t\v\f\r\n"
 """What separates words, as in BuildKit."""
@@ -155,19 +155,18 @@ def parse_json_array(text: str) -> list[str] | str:
 
 
 _JSON_SPACE = " \t\n\r"
-_JSON_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"')
-"""A complete JSON string, as ``scanstring`` accepts it with ``strict``."""
+_JSON_STRING = lazy_compile(r'"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"')
+"""A complete JSON string, as ``scanstring`` accepts it with ``strict`` (only for escapes)."""
 
 
 def _string_array(text: str) -> list[str] | None:
     """``text`` as a JSON array of strings, or None when it is anything else.
 
-    The common exec form: a string without escapes is its text between the quotes, one
-    with escapes is read with the decoder's own string scanner (``_json``, imported
-    then), so the result is what ``json.loads`` gives; everything else goes to
-    ``json.loads``.
+    The common exec form: a string without escapes is its text between the quotes (no
+    control character in it), one with escapes is read with the decoder's own string
+    scanner (``_json``, imported then), so the result is what ``json.loads`` gives;
+    everything else goes to ``json.loads``.
     """
-    match_string = _JSON_STRING.match
     values: list[str] = []
     position = 1
     end = len(text)
@@ -177,19 +176,18 @@ def _string_array(text: str) -> list[str] | None:
         position += 1
     else:
         while True:
-            found = match_string(text, position) if position < end else None
-            if found is None:
-                return None  # the C scanner must only see a valid string: its errors need json
-            raw = found.group()
-            if "\\" in raw:
-                from _json import scanstring
-
-                try:
-                    value, position = scanstring(text, position + 1, True)
-                except (ValueError, SystemError):
+            if position >= end or text[position] != '"':
+                return None
+            close = text.find('"', position + 1)
+            value = text[position + 1 : close]
+            if close < 0 or "\\" in value:
+                value, position = _escaped_string(text, position)
+                if position < 0:
                     return None
+            elif value and min(value) < " ":
+                return None  # a control character: not JSON
             else:
-                value, position = raw[1:-1], found.end()
+                position = close + 1
             values.append(value)
             while position < end and text[position] in _JSON_SPACE:
                 position += 1
@@ -205,6 +203,19 @@ def _string_array(text: str) -> list[str] | None:
     if text[position:].strip(_JSON_SPACE):
         return None
     return values
+
+
+def _escaped_string(text: str, position: int) -> tuple[str, int]:
+    """The JSON string at ``position`` (its opening quote) and the offset after it, or
+    ``("", -1)`` when it is no valid JSON string."""
+    if _JSON_STRING.match(text, position) is None:
+        return "", -1  # the C scanner must only see a valid string: its errors need json
+    from _json import scanstring
+
+    try:
+        return scanstring(text, position + 1, True)
+    except (ValueError, SystemError):
+        return "", -1
 
 
 def parse_csv_options(value: str) -> list[tuple[str, str | None]]:
