@@ -7,6 +7,7 @@ import re
 from lintlayers.diagnostics import Violation
 from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.copy_args import copy_args
+from lintlayers.model.scope_values import walk_values
 from lintlayers.model.variables import expand
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -93,11 +94,13 @@ class AddUrlWithoutChecksum(Rule):
         escape = context.dockerfile.escape
         model = context.model
         for stage in model.stages:
-            for outer, scope in model.walk(stage):
+            if not any(item.effective.keyword == "ADD" for item in stage.instructions):
+                continue  # the scope is walked for an ADD's variables only
+            for outer, scope_values in walk_values(model, stage):
                 instruction = outer.effective
                 if instruction.keyword != "ADD" or instruction.has_flag("checksum"):
                     continue
-                values = scope.values() if instruction is outer else {}
+                values = scope_values if instruction is outer else {}
                 for value, start, end in _sources(instruction):
                     problem = _problem(value, expand(value, values, escape), classic)
                     if problem is not None:

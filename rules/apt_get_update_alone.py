@@ -93,16 +93,15 @@ class AptGetUpdateAlone(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for sequence, inherited in _sequences(context):
+            last_reader = -2  # the last RUN that may read the lists; -2: not looked for yet
             for index, outer in enumerate(sequence):
                 run = outer.effective
                 if run.keyword != "RUN":
                     continue
+                if last_reader == -2 and not inherited:
+                    last_reader = _last_reader(context, sequence)
                 following = sequence[index + 1] if index + 1 < len(sequence) else None
-                unused = not inherited and not any(
-                    _run_reads_index(context, later.effective)
-                    for later in sequence[index + 1 :]
-                    if later.effective.keyword == "RUN"
-                )
+                unused = not inherited and last_reader <= index
                 yield from self._check_run(context, outer, following, unused)
 
     def _check_run(
@@ -149,6 +148,16 @@ def _sequences(context: RuleContext) -> list[tuple[list[Instruction], bool]]:
         if triggers:
             found.append((triggers, True))
     return found
+
+
+def _last_reader(context: RuleContext, sequence: list[Instruction]) -> int:
+    """The position of the last RUN of ``sequence`` that may read the package lists (-1:
+    none), found once from the end (not the rest of the stage again for each RUN)."""
+    for index in range(len(sequence) - 1, -1, -1):
+        run = sequence[index].effective
+        if run.keyword == "RUN" and _run_reads_index(context, run):
+            return index
+    return -1
 
 
 def _run_reads_index(context: RuleContext, run: Instruction) -> bool:

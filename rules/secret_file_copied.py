@@ -104,14 +104,17 @@ class SecretFileCopied(Rule):
 
 
 def _copies(model: BuildModel) -> Iterator[tuple[Instruction, dict[str, str], bool]]:
-    """Every COPY/ADD with its variables and whether it reads this build context."""
+    """Every COPY/ADD with its variables (read before the next: ``walk_values``) and
+    whether it reads this build context."""
+    from lintlayers.model.scope_values import walk_values
+
     for stage in model.stages:
-        for instruction, scope in model.walk(stage):
+        for instruction, scope_values in walk_values(model, stage):
             effective = instruction.effective
             if effective.keyword not in ("COPY", "ADD"):
                 continue
             trigger = effective is not instruction  # ONBUILD: another build's context
-            values = {} if trigger else scope.values()
+            values = {} if trigger else scope_values
             yield effective, values, not trigger and not effective.has_flag("from")
 
 
