@@ -8,9 +8,7 @@ on the instruction (or the file); the parser never raises on any text.
 
 from __future__ import annotations
 
-import re
-
-from lintlayers.lazy_re import LazyPattern, lazy_compile
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.source import SourceText
 from lintlayers.syntax.nodes import (
     EMPTY,
@@ -80,13 +78,10 @@ NEEDS_ARGUMENTS = frozenset(INSTRUCTIONS - {"CMD", "ENTRYPOINT"})
 _DIRECTIVE = lazy_compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")  # a comment with =
 _HEREDOC = lazy_compile(r"(\d*)<<(-?)\s*([^<]*)$")  # only lines holding ``<<``
 _BARE_MARKER = lazy_compile(r"\d*<<-?$")
-# As BuildKit: the escape at the end of a line continues it, unless the escape
-# itself is escaped (``C:\\`` ends the instruction).
-_CONTINUATIONS: dict[str, re.Pattern[str] | LazyPattern] = {
-    "\\": re.compile(r"(?<!\\)\\[ \t]*$"),
-    "`": lazy_compile(r"(?<!`)`[ \t]*$"),  # only after ``# escape=` ``
-}
-_KEYWORD = re.compile(r"[^\t\v\f\r ]+")
+_ESCAPES = ("\\", "`")
+"""The escape characters a ``# escape=`` directive may choose."""
+_BLANKS = "\t\v\f\r "
+"""What ends an instruction's keyword."""
 
 
 class _Lines:
@@ -184,7 +179,7 @@ def _read_directive(dockerfile: Dockerfile, lines: _Lines, index: int, stripped:
         return True
     dockerfile.directives[name] = Directive(name, value, start, end)
     if name == "escape":
-        if value in _CONTINUATIONS:
+        if value in _ESCAPES:
             dockerfile.escape = value
         else:
             dockerfile.errors.append(
@@ -195,15 +190,15 @@ def _read_directive(dockerfile: Dockerfile, lines: _Lines, index: int, stripped:
 
 def _read_instruction(dockerfile: Dockerfile, lines: _Lines, index: int) -> tuple[Instruction, int]:
     """Read one instruction starting at line ``index``; return it and its last line."""
-    continuation = _CONTINUATIONS[dockerfile.escape]
+    escape = dockerfile.escape
     content = lines.content(index)
     leading = len(content) - len(content.lstrip())
     first_start = lines.start(index) + leading
     piece = content[leading:]
-    match = continuation.search(piece)
-    open_line = match is not None
-    if match is not None:
-        piece = piece[: match.start()]
+    cut = _continuation(piece, escape)
+    open_line = cut >= 0
+    if open_line:
+        piece = piece[:cut]
     pieces = [(piece, first_start)]
     first_line = index
     while open_line and index + 1 < lines.count:
@@ -212,9 +207,9 @@ def _read_instruction(dockerfile: Dockerfile, lines: _Lines, index: int) -> tupl
         stripped = content.lstrip()
         if not stripped or stripped.startswith("#"):
             continue
-        match = continuation.search(content)
-        open_line = match is not None
-        piece = content[: match.start()] if match is not None else content
+        cut = _continuation(content, escape)
+        open_line = cut >= 0
+        piece = content[:cut] if open_line else content
         pieces.append((piece, lines.start(index)))
     logical = LogicalLine.of(pieces)
     instruction = _build_instruction(logical, 0, dockerfile.escape)
@@ -261,18 +256,35 @@ def _compact(instruction: Instruction) -> None:
         instruction.errors = EMPTY
 
 
+def _continuation(line: str, escape: str) -> int:
+    """Where the escape continuing ``line`` on the next one starts, or -1.
+
+    As BuildKit: the escape at the end of the line (spaces and tabs may follow)
+    continues it, unless the escape is itself escaped (``C:\\\\`` ends the instruction).
+    """
+    body = line.rstrip(" \t")
+    if not body.endswith(escape) or body.endswith(escape + escape):
+        return -1
+    return len(body) - 1
+
+
 def _build_instruction(logical: LogicalLine, offset: int, escape: str) -> Instruction:
     """Split ``logical.text[offset:]`` into keyword, flags and arguments."""
     text = logical.text
-    keyword_match = _KEYWORD.search(text, offset)
-    if keyword_match is None:  # cannot happen for a non-blank line; stay safe
+    size = len(text)
+    start = offset
+    while start < size and text[start] in _BLANKS:
+        start += 1
+    if start == size:  # cannot happen for a non-blank line; stay safe
         instruction = Instruction("", logical)
         instruction.start = instruction.end = logical.file_offset(offset)
         return instruction
-    instruction = Instruction(keyword_match.group(), logical)
-    instruction.start = logical.file_offset(keyword_match.start())
-    instruction.keyword_end = logical.file_end(keyword_match.end())
-    rest_index = keyword_match.end()
+    rest_index = start + 1
+    while rest_index < size and text[rest_index] not in _BLANKS:
+        rest_index += 1
+    instruction = Instruction(text[start:rest_index], logical)
+    instruction.start = logical.file_offset(start)
+    instruction.keyword_end = logical.file_end(rest_index)
     rest = text[rest_index:].rstrip()
     instruction.end = logical.file_end(rest_index + len(rest)) if rest else instruction.keyword_end
     flags, arguments_start = split_flags(rest)
