@@ -17,7 +17,6 @@ Assumptions, stated because no static analysis can prove them:
 
 from __future__ import annotations
 
-import re
 from fnmatch import fnmatchcase
 
 from lintlayers.model.directories import SURE_DIRS  # the model's, as cp and COPY read it
@@ -63,13 +62,11 @@ _ALIASES = {
 VAGUE_VARIABLE = "a path in it depends on a variable whose value is unknown"
 VAGUE_WORKDIR = "its working directory comes from the base image, which lintlayers cannot see"
 
-_GLOB = re.compile(r"[*?\[]")
-
 # ------------------------------------------------------------------------------- paths
 
 
 def is_glob_part(part: str) -> bool:
-    return bool(_GLOB.search(part))
+    return "*" in part or "?" in part or "[" in part
 
 
 def path_parts(path: str) -> tuple[str, ...]:
