@@ -142,7 +142,8 @@ def test_order_that_cannot_pay_loads_no_reorder_engine(tmp_path: Path) -> None:
 
 def test_run_mounting_the_context_may_change() -> None:
     """A RUN bind-mounting the context or another stage is keyed on it, as a COPY is; a
-    cache mount is not."""
+    cache mount is not. An ADD of a URL may cost a download, an ADD of files what a COPY
+    costs."""
     from lintlayers.model.stages import build_model
     from lintlayers.reorder import may_pay
     from lintlayers.syntax import parse
@@ -155,6 +156,7 @@ def test_run_mounting_the_context_may_change() -> None:
     assert pays("FROM a\nRUN --mount=type=cache,from=b,target=/c make\nRUN make\n")
     assert not pays("FROM a\nRUN --mount=type=cache,target=/c make\nRUN make\n")
     assert pays("FROM a\nCOPY . .\nADD https://example.com/x.tgz /x\n")
+    assert not pays("FROM a\nCOPY . .\nADD a.php /a.php\nADD b.js /b.js\n")  # files, no download
 
 
 def test_model_modules_import_no_pathlib() -> None:

@@ -41,11 +41,11 @@ def may_pay(stage: Stage, builder: str, volatile: frozenset[int], file_cost: flo
     """Keywords only: whether another order of ``stage`` could save ``MIN_SAVING``.
 
     A step re-runs less in another order only when a step before it whose key may
-    change (a COPY or ADD, a per-build ARG or ENV, ``id()`` in ``volatile``, metadata
-    under the classic builder) moves below it, and it saves at most its own cost: a
-    COPY or WORKDIR costs ``file_cost`` (``Costs``' files), a RUN or an ADD (a download)
-    may cost more. So a stage without a RUN or ADD after such a step, and with fewer
-    COPYs and WORKDIRs after it than make ``MIN_SAVING``, keeps its order.
+    change (``may_change``; ``volatile`` holds the ``id()`` of the per-build ARG/ENV)
+    moves below it, and it saves at most its own cost: a COPY, ADD or WORKDIR costs
+    ``file_cost`` (``Costs``' files), a RUN or a download may cost more
+    (``may_cost_more``). So a stage without such a RUN or download after such a step,
+    and with fewer other costly steps after it than make ``MIN_SAVING``, keeps its order.
     """
     classic = builder == "classic"
     changer_seen = False
@@ -53,7 +53,7 @@ def may_pay(stage: Stage, builder: str, volatile: frozenset[int], file_cost: flo
     for instruction in stage.instructions:
         keyword = instruction.keyword
         if changer_seen and keyword in COSTLY:
-            if keyword == "RUN" or keyword == "ADD":
+            if may_cost_more(instruction, keyword):
                 return True
             cheap_after += file_cost
             if cheap_after >= MIN_SAVING:
@@ -61,6 +61,18 @@ def may_pay(stage: Stage, builder: str, volatile: frozenset[int], file_cost: flo
         if may_change(instruction, keyword, volatile, classic):
             changer_seen = True
     return False
+
+
+def may_cost_more(instruction: Instruction, keyword: str) -> bool:
+    """Whether a costly step may cost more than copying files: a RUN, or a COPY/ADD of a
+    URL or Git repository (a download, as the cache model prices it)."""
+    if keyword == "RUN":
+        return True
+    if keyword not in CHANGERS:
+        return False
+    from lintlayers.model.copy_args import HEREDOC, LOCAL, copy_args
+
+    return any(source.kind not in (LOCAL, HEREDOC) for source in copy_args(instruction).sources)
 
 
 def may_change(

@@ -16,7 +16,7 @@ lintlayers cannot analyse is left out of that: it most likely uses what came bef
 
 from __future__ import annotations
 
-from lintlayers.reorder import COSTLY, MIN_SAVING, may_change, may_pay
+from lintlayers.reorder import COSTLY, MIN_SAVING, may_change, may_cost_more, may_pay
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -221,9 +221,9 @@ def _promising(
     may save ``MIN_SAVING`` together.
 
     A step re-runs less in another order only when such a step before it moves below
-    it, so the two must not conflict; it saves at most its own cost (``may_pay``: a COPY
-    or WORKDIR ``file_cost``, a RUN or ADD maybe more). Without enough of them no order
-    is cheaper, so the cost model need not run.
+    it, so the two must not conflict; it saves at most its own cost (``may_pay``: a
+    COPY, ADD or WORKDIR ``file_cost``, a RUN or a download maybe more). Without enough
+    of them no order is cheaper, so the cost model need not run.
     """
     from lintlayers.reorder.effects import conflict
 
@@ -235,7 +235,7 @@ def _promising(
             continue
         keyword = effect.keyword
         if keyword in COSTLY and any(conflict(first, effect) is None for first in changers):
-            if keyword == "RUN" or keyword == "ADD":
+            if may_cost_more(effect.instruction, keyword):
                 return True
             saving += file_cost
             if saving >= MIN_SAVING:
