@@ -76,14 +76,31 @@ def looks_like_file(name: str) -> bool:
 @lru_cache(maxsize=1024)
 def _is_manifest(name: str) -> bool:
     """Whether ``name`` is a manifest or lockfile name of the ecosystem table."""
+    names, patterns = _manifest_names()
+    if name in names:
+        return True
+    if not patterns:
+        return False
     from fnmatch import fnmatchcase
 
+    return any(fnmatchcase(name, pattern) for pattern in patterns)
+
+
+@lru_cache(maxsize=1)
+def _manifest_names() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The table's manifest and lockfile names: the literal ones (a set lookup, no pattern
+    to compile) and the patterns with wildcards (``*.csproj``)."""
     from lintlayers.model.ecosystems import ECOSYSTEMS
 
+    names: set[str] = set()
+    patterns: list[str] = []
     for entry in ECOSYSTEMS:
         for pattern in (*entry.manifests, *entry.lockfiles):
             if pattern.endswith("/"):
                 continue  # ``.paket/``: a folder
-            if fnmatchcase(name, pattern.rpartition("/")[2]):
-                return True
-    return False
+            base = pattern.rpartition("/")[2]
+            if any(character in base for character in "*?["):
+                patterns.append(base)
+            else:
+                names.add(base)
+    return frozenset(names), tuple(dict.fromkeys(patterns))
