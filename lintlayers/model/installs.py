@@ -984,9 +984,9 @@ def _names_more(found: InstallMatch, entry: Ecosystem) -> bool:
     installer = found.installer
     if not installer.extra_args or installer.local_only or installer.positional_manifests:
         return False
-    from lintlayers.model.package_managers import _split
+    from lintlayers.model.package_managers import split_arguments
 
-    positionals, _ = _split(found.argv[1:], installer)
+    positionals, _ = split_arguments(found.argv[1:], installer)
     longest = max(
         (
             len(words)

@@ -172,7 +172,7 @@ def _first(installers: dict[str, list[Installer]], argv: list[str]) -> InstallMa
 
 
 def _match(installer: Installer, argv: list[str]) -> InstallMatch | None:
-    positionals, options = _split(argv[1:], installer)
+    positionals, options = split_arguments(argv[1:], installer)
     given = {name for name, _ in options}
     if installer.when_flags and not given & set(installer.when_flags):
         return None
@@ -203,7 +203,9 @@ def _match(installer: Installer, argv: list[str]) -> InstallMatch | None:
     return None
 
 
-def _split(args: list[str], installer: Installer) -> tuple[list[str], list[tuple[str, str]]]:
+def split_arguments(
+    args: list[str], installer: Installer
+) -> tuple[list[str], list[tuple[str, str]]]:
     """Positional words and ``(option, value)`` pairs (value ``""`` for plain flags)."""
     takes_value = set(installer.value_options + installer.dir_options)
     takes_value.update(installer.manifest_options)
@@ -319,7 +321,7 @@ def builds_local(words: Sequence[str]) -> str:
     for installer in _IMPLICIT_BY_NAME.get(argv[0], ()) if argv else ():
         if not installer.local_only:
             continue
-        positionals, _ = _split(argv[1:], installer)
+        positionals, _ = split_arguments(argv[1:], installer)
         for subcommand in installer.subcommands:
             if subcommand and tuple(positionals[: len(subcommand)]) == subcommand:
                 rest = positionals[len(subcommand) :]
