@@ -63,10 +63,15 @@ def go_trim_space(text: str) -> str:
 
 def go_clean(path: str) -> str:
     """``path.Clean`` / ``filepath.Clean`` on Unix: the shortest equivalent path."""
+    if path and _clean_already(path):
+        return path
+    return go_clean_walk(path)
+
+
+def go_clean_walk(path: str) -> str:
+    """``go_clean`` element by element, without the check for an already clean path."""
     if not path:
         return "."
-    if _clean_already(path):
-        return path
     rooted = path[0] == "/"
     parts: list[str] = []
     for part in path.split("/"):
