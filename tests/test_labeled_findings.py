@@ -152,8 +152,9 @@ def test_precision_does_not_fall_below_what_was_measured():
 @pytest.mark.xfail(
     strict=True,
     reason="issue 9's target is not reached yet (75.8% worth, 1.1% wrong on 186 findings): "
-    "LL107 on installs that fetch little (dotnet samples without packages, stdlib-only Go "
-    "builds), findings in test fixtures, and small archives or moving URLs remain; see the "
+    "findings in test fixtures (19 of the 45 not worth acting on), LL107 on installs that "
+    "fetch little, which only the build context tells (the corpus has none: .NET samples "
+    "without packages, stdlib-only Go builds), small archives and moving URLs; see the "
     "figures printed by test_sample_is_well_formed",
 )
 def test_precision_meets_the_issue_9_target():
