@@ -175,6 +175,8 @@ def _no_cache_fix(context: RuleContext, run: RunEffects, update: int | None) -> 
     None when a later RUN of the stage needs the stored index (an ``apk add`` there
     without ``--no-cache`` or ``--update``), a script after the command that stores it
     may install from it, or a command cannot be edited in place."""
+    from lintlayers.model.run_edits import add_flag
+
     edits: list[Edit] = []
     stores = update  # the command whose stored index the fix takes away
     if update is not None:
@@ -194,7 +196,7 @@ def _no_cache_fix(context: RuleContext, run: RunEffects, update: int | None) -> 
         word = apk_action_word(command)
         if word is None or word.raw not in ("add", "upgrade"):
             return None
-        edits.append(Edit.insert(run.word_range(index, word)[1], " --no-cache"))
+        edits.append(add_flag(run, index, word, "--no-cache"))
         if stores is None and command.has_flag("-U", "--update", "--update-cache"):
             stores = index
     if not edits or (stores is not None and _script_after(run, stores)):
@@ -250,6 +252,8 @@ def _lone_update_fix(context: RuleContext, run: RunEffects) -> Fix | None:
     stage = run.step.stage
     if any(other.base_stage is stage for other in context.model.stages if other is not stage):
         return None
+    from lintlayers.model.run_edits import add_flag
+
     edits = [Edit.delete(run.instruction.node_start, run.instruction.node_end)]
     for later in later_runs(context, run):
         for index, command in enumerate(later.commands):
@@ -258,5 +262,5 @@ def _lone_update_fix(context: RuleContext, run: RunEffects) -> Fix | None:
             word = apk_action_word(command)
             if word is None or word.raw not in ("add", "upgrade"):
                 return None
-            edits.append(Edit.insert(later.word_range(index, word)[1], " --no-cache"))
+            edits.append(add_flag(later, index, word, "--no-cache"))
     return Fix("Delete the lone `apk update`; install with `--no-cache`", edits, SAFE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
+from lintlayers.diagnostics import UNSAFE, Fix, Violation
 from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.debian import (
     SOURCE,
@@ -212,9 +212,11 @@ class AptInstallRecommends(Rule):
             detail = _detail(size, found, unknown)
         fix = None
         if word.raw == "install":
+            from lintlayers.model.run_edits import add_flag
+
             fix = Fix(
                 f"Add `{FLAG}` (unsafe: installs fewer packages)",
-                [Edit.insert(run.word_range(index, word)[1], " " + FLAG)],
+                [add_flag(run, index, word, FLAG)],
                 UNSAFE,
             )
         return Violation(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
+from lintlayers.diagnostics import SAFE, Fix, Violation
 from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import root_image
@@ -117,7 +117,9 @@ def _check_run(context: RuleContext, step: Step) -> Iterator[Violation]:
             continue
         action = next(word for word in command.words[1:] if word.value == positional[0])
         start, end = run.span_range(index, command.words[0], action)
-        edit = Edit.insert(run.word_range(index, action)[1], " --no-document")
+        from lintlayers.model.run_edits import add_flag
+
+        edit = add_flag(run, index, action, "--no-document")
         yield Violation(
             start,
             end,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
+from lintlayers.diagnostics import SAFE, Fix, Violation
 from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.mounts import COVERING_MOUNTS, cache_mount_advice
 from lintlayers.model.package_commands import PIP_VALUE_OPTIONS, pip_action_word, pip_words
@@ -153,9 +153,11 @@ class PipCacheKept(Rule):
                 help += f"add `{FLAG}`"
             fix = None
             if word.raw == "install":
+                from lintlayers.model.run_edits import add_flag
+
                 fix = Fix(
                     f"Add `{FLAG}`",
-                    [Edit.insert(run.word_range(index, word)[1], " " + FLAG)],
+                    [add_flag(run, index, word, FLAG)],
                     SAFE,
                 )
             yield Violation(start, end, message, fix, help=help)

@@ -1,4 +1,4 @@
-"""Fixes that append a command to a RUN, written in the RUN's own style."""
+"""Fixes that edit a RUN in its own style: append a command, remove one, add a flag."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 if TYPE_CHECKING:
     from lintlayers.diagnostics import Edit
     from lintlayers.model.run_effects import RunEffects
+    from lintlayers.shell.commands import ShellWord
 
 
 def append_after(effects: RunEffects, index: int, text: str) -> Edit | None:
@@ -112,3 +113,11 @@ def remove_command(effects: RunEffects, index: int) -> Edit | None:
     if position >= length:
         return None  # the last command: what came before would end with an operator
     return Edit(script.file_offset(command.start), script.file_offset(position), "")
+
+
+def add_flag(effects: RunEffects, index: int, word: ShellWord, flag: str) -> Edit:
+    """Insert `` flag`` right after ``word`` of command ``index`` (``apt-get install``
+    -> ``apt-get install --no-install-recommends``)."""
+    from lintlayers.diagnostics import Edit
+
+    return Edit.insert(effects.word_range(index, word)[1], " " + flag)
