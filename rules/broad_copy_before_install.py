@@ -114,12 +114,9 @@ def _downloads_cached(context: RuleContext, finding: InstallFinding) -> bool:
     from lintlayers.model.cache_mounts import caches_downloads
     from lintlayers.model.ecosystems import ecosystem
     from lintlayers.model.run_effects import effects
-    from lintlayers.model.steps import sequences
+    from lintlayers.model.steps import step_of
 
-    step = next(
-        (step for steps in sequences(context) for step in steps if step.instruction is finding.run),
-        None,
-    )
+    step = step_of(context, finding.run)
     if step is None:
         return False
     run = effects(context, step)
