@@ -20,9 +20,6 @@ if TYPE_CHECKING:
     from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.steps import Step
 
-SYSTEM = frozenset({"apt", "apk", "yum", "dnf", "microdnf", "zypper", "pacman"})
-"""System package managers: their caches are the size rules' (LL301, LL303, LL316)."""
-
 
 class InstallWithoutCacheMount(Rule):
     """Reports a dependency install that BuildKit could serve from a cache mount.
@@ -125,7 +122,7 @@ def _check_run(
         if not found.implicit:
             installed.add(found.installer.ecosystem)
         entry = ecosystem(found.installer.ecosystem)
-        if nothing or entry is None or entry.name in SYSTEM:
+        if nothing or entry is None or entry.system:
             continue
         kinds = package_writes(command)
         if shipped and any(run.cache_handled(kind, index) is None for kind in kinds):

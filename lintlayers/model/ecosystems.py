@@ -233,6 +233,7 @@ class Ecosystem:
         "reads_context",
         "settings",
         "setup",
+        "system",
         "tools",
         "unlocked_flags",
     )
@@ -269,8 +270,11 @@ class Ecosystem:
         unlocked_flags: tuple[str, ...] = (),
         dependencies: tuple[tuple[str, str], ...] = (),
         dependency_flags: tuple[str, ...] = (),
+        system: bool = False,
     ) -> None:
         self.name = name
+        # apt, apk, yum...: their caches are the size rules' (LL301, LL303, LL316)
+        self.system = system
         self.tools = tools
         self.manifests = manifests
         self.lockfiles = lockfiles
@@ -1507,6 +1511,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         "apt",
         ("apt-get", "apt"),
         reads_context=False,
+        system=True,
         cache_kind="apt",
         cleanup=("apt-get clean", "rm -rf /var/lib/apt/lists/*"),
     ),
@@ -1514,15 +1519,31 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         "apk",
         ("apk",),
         reads_context=False,
+        system=True,
         cache_kind="apk",
         cleanup=("apk add --no-cache", "rm -rf /var/cache/apk/*"),
     ),
-    Ecosystem("yum", ("yum",), reads_context=False, cache_kind="yum", cleanup=("yum clean all",)),
-    Ecosystem("dnf", ("dnf",), reads_context=False, cache_kind="dnf", cleanup=("dnf clean all",)),
+    Ecosystem(
+        "yum",
+        ("yum",),
+        reads_context=False,
+        system=True,
+        cache_kind="yum",
+        cleanup=("yum clean all",),
+    ),
+    Ecosystem(
+        "dnf",
+        ("dnf",),
+        reads_context=False,
+        system=True,
+        cache_kind="dnf",
+        cleanup=("dnf clean all",),
+    ),
     Ecosystem(
         "microdnf",
         ("microdnf",),
         reads_context=False,
+        system=True,
         cache_dirs=("/var/cache/yum",),
         cleanup=("microdnf clean all",),
     ),
@@ -1530,6 +1551,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         "zypper",
         ("zypper",),
         reads_context=False,
+        system=True,
         cache_kind="zypper",
         cleanup=("zypper clean --all",),
     ),
@@ -1537,6 +1559,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         "pacman",
         ("pacman",),
         reads_context=False,
+        system=True,
         cache_kind="pacman",
         cleanup=("pacman -Scc --noconfirm",),
     ),
