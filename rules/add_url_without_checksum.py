@@ -35,6 +35,12 @@ _MOVING = lazy_compile(
     re.IGNORECASE,
 )
 """A word that makes a version-like ref a branch that moves (``3.24-stable``, ``1.x``)."""
+_FOLLOWS_UPSTREAM = lazy_compile(
+    r"(?:^|[-_./])(?:latest|current|nightly|nightlies)(?:$|[-_./])|^master[.]", re.IGNORECASE
+)
+"""A URL that names itself the newest build (``google-chrome-beta_current_amd64.deb``,
+``tool/latest.tar.gz``, a ``nightly`` folder, a ``master.`` build host): fetched to follow
+upstream, where a checksum would fail the build at the next release."""
 _SHOWN = 70
 """Longest URL quoted in a message."""
 
@@ -52,7 +58,11 @@ class AddUrlWithoutChecksum(Rule):
     that is a release tag (`#v1.4.3`, `?ref=${TOOL_VERSION}` with such a
     default; not a single number like `v2`, nor a branch like `3.24-stable`):
     a release's file or tag does not change, so BuildKit's revalidation finds
-    it unchanged and the step stays cached.
+    it unchanged and the step stays cached. Nor is a URL that names itself the
+    newest build (`.../latest.tar.gz`, `google-chrome-stable_current_amd64.deb`,
+    a `nightly` folder, a `master.` build host): it is fetched to follow
+    upstream, re-running when upstream publishes is what its author wants, and
+    a checksum would fail the build at the next release.
 
     ## Why it matters
     BuildKit sends a request for the URL on every build, and the step's cache
@@ -66,7 +76,7 @@ class AddUrlWithoutChecksum(Rule):
     ## Example
     ```dockerfile
     FROM alpine
-    ADD https://example.com/tool/latest.tar.gz /tmp/
+    ADD https://example.com/tool/tool.tar.gz /tmp/
     ADD https://github.com/org/repo.git#main /src
     ```
 
@@ -74,7 +84,7 @@ class AddUrlWithoutChecksum(Rule):
     ```dockerfile
     FROM alpine
     ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d \\
-        https://example.com/tool/latest.tar.gz /tmp/
+        https://example.com/tool/tool.tar.gz /tmp/
     ADD https://github.com/org/repo.git#8a4f5d1c2b3e4f5061728394a5b6c7d8e9f00112 /src
     ```
 
@@ -135,6 +145,8 @@ def _problem(value: str, expanded: str, classic: bool) -> tuple[str, str] | None
         value
     ):
         return None  # a release's file does not change: revalidated, it stays a cache hit
+    if _FOLLOWS_UPSTREAM.search(path.split("://", 1)[-1]):
+        return None  # fetched to follow upstream on purpose
     shown = _shown(value)
     if classic:
         return (

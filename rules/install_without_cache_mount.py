@@ -42,6 +42,12 @@ class InstallWithoutCacheMount(Rule):
     `go.sum` entries. So are builds with `GO111MODULE=off` or
     `GOFLAGS=-mod=vendor`.
 
+    Nor is an install that sees nothing of the build context: no COPY/ADD of
+    local files or context bind mount before it in its stage, its base stages
+    or the stages it copies from (an upstream release cloned at a pinned ref
+    and built). It re-runs only when the Dockerfile or a base image changes,
+    rarely enough that a mount saves little.
+
     With the build context (`--context`), the folders such a stage copies are
     read too, and so are the manifests of the install: nothing is reported when
     they declare nothing to download (a .NET project without
@@ -105,6 +111,7 @@ def _check_run(
 ) -> Iterator[Violation]:
     reported: set[str] = set()
     files = None
+    rare: bool | None = None  # whether the step sees nothing of the build context
     for index, command in enumerate(run.commands):
         found = match_any([word.value for word in command.words])
         if found is None or found.installer.ecosystem in reported:
@@ -130,6 +137,12 @@ def _check_run(
         targets = tool_cache_targets(entry, run.user_at(index))
         if not targets or holds_tool_cache(run, targets):
             continue
+        if rare is None:
+            from lintlayers.model.context_inputs import sees_build_context
+
+            rare = not sees_build_context(context, steps[position])
+        if rare:
+            continue  # re-runs only when the Dockerfile or a base image changes
         reported.add(entry.name)
         flags = " ".join(f"--mount=type=cache,target={target}" for target in targets)
         start, end = run.command_range(index)

@@ -167,13 +167,38 @@ def test_a_release_file_named_by_its_version_is_not_a_cache_bust(line: str) -> N
 @pytest.mark.parametrize(
     "line",
     [
-        "ADD https://example.com/tool/latest.tar.gz /tmp/",
+        "ADD https://example.com/tool/tool.tar.gz /tmp/",
         "ADD https://raw.githubusercontent.com/o/r/master/install.sh /tmp/",
+        "ADD https://example.com/currently/tool.tgz /tmp/",
         "ADD https://live.sysinternals.com/procmon.exe /tmp/",
     ],
 )
 def test_a_mutable_url_is_still_reported(line: str) -> None:
     assert len(lint(f"FROM alpine\n{line}\n", CODE)) == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ADD https://example.com/tool/latest.tar.gz /tmp/",
+        "ADD https://github.com/o/r/releases/latest/download/tool.tar.gz /tmp/",
+        "ADD https://dl.google.com/linux/direct/google-chrome-beta_current_amd64.deb /src/",
+        "ADD https://example.com/nightly/tool.zip /tmp/",
+        "ADD https://master.dockerproject.org/windows/x86_64/docker.exe /docker.exe",
+    ],
+)
+def test_a_url_naming_itself_the_newest_build_follows_upstream_on_purpose(line: str) -> None:
+    assert lint(f"FROM alpine\n{line}\n", CODE) == []
+
+
+def test_corpus_urls_that_follow_upstream_are_left_alone() -> None:
+    from corpus_support import corpus_root
+
+    files = corpus_root() / "files"
+    beta = files / "jessfraz__dockerfiles" / "_hist_bafa1304c72a__chrome__beta__Dockerfile"
+    assert lint(beta.read_text(encoding="utf-8"), CODE) == []  # ..._current_amd64.deb
+    insider = files / "StefanScherer__dockerfiles-windows" / "xterm__Dockerfile.insider"
+    assert lint(insider.read_text(encoding="utf-8"), CODE) == []  # master.dockerproject.org
 
 
 def test_corpus_release_url_with_a_version_argument_is_left_alone() -> None:

@@ -424,3 +424,45 @@ def test_a_build_after_one_that_downloads_nothing_in_the_same_run() -> None:
     )
     assert lint(body, CODE) == []
     assert len(lint(body.replace("  mkdir /out", "  git clone https://e.com/x.git ."), CODE)) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "FROM golang:1.22\nARG REF=v1.2.3\n"
+        "RUN git clone --branch $REF https://github.com/o/r.git /src && cd /src && go build\n",
+        "FROM alpine AS src\nRUN git clone https://github.com/o/r.git /src\n"
+        "FROM node:20 AS build\nCOPY --from=src /src .\nRUN yarn install && yarn build\n"
+        "FROM nginx\nCOPY --from=build /dist /html\n",
+    ],
+)
+def test_an_install_that_sees_no_build_context_re_runs_rarely(body: str) -> None:
+    """An upstream release cloned and built: it re-runs only when the Dockerfile or the
+    base changes, never on a source edit, so a mount would save little."""
+    assert lint(body, CODE) == []
+    with_source = body.replace("\nRUN ", "\nCOPY patches/ /patches/\nRUN ", 1)
+    assert len(lint(with_source, CODE)) == 1
+
+
+def test_an_install_after_a_stage_that_copies_the_context_is_reported() -> None:
+    body = (
+        "FROM alpine AS src\nCOPY . /src\n"
+        "FROM node:20 AS build\nCOPY --from=src /src .\nRUN yarn install && yarn build\n"
+        "FROM nginx\nCOPY --from=build /dist /html\n"
+    )
+    assert len(lint(body, CODE)) == 1
+    assert lint(body.replace("COPY . /src", "RUN git clone https://x/y.git /src"), CODE) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("open-telemetry__opentelemetry-demo/src__opamp-server__Dockerfile", 31),
+        ("apache__apisix-docker/all-in-one__apisix-dashboard__Dockerfile", 100),
+    ],
+)
+def test_corpus_builds_of_a_pinned_upstream_ref_are_left_alone(name: str, line: int) -> None:
+    from corpus_support import corpus_root
+
+    text = (corpus_root() / "files" / name).read_text(encoding="utf-8")
+    assert line not in [finding.location.line for finding in lint(text, CODE)]
