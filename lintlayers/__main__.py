@@ -1,5 +1,5 @@
 """``python -m lintlayers``."""
 
-from lintlayers.cli import main
+from lintlayers.cli import run
 
-raise SystemExit(main())
+run()

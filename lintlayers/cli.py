@@ -235,6 +235,38 @@ def _at_least(minimum: int) -> Callable[[str], int]:
     return whole_number
 
 
+def run() -> None:
+    """The ``lintlayers`` command (console script and ``python -m lintlayers``): ``main()``,
+    then the process ends without the interpreter's teardown.
+
+    Tearing down ~160 modules and the objects the rules loaded costs about 1.5 ms of CPU
+    (4% of a one-file ``check``) and has no effect once the output is flushed. The
+    ordinary exit is kept when flushing fails (Python reports it as always) and when
+    anything registered an ``atexit`` handler (the process pool of ``--jobs``)."""
+    code = main()
+    import os
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:  # e.g. a closed pipe: let the ordinary exit report it
+        raise SystemExit(code) from None
+    if _EXIT_HANDLERS_AT_START >= 0 and _exit_handlers() == _EXIT_HANDLERS_AT_START:
+        os._exit(code)
+    raise SystemExit(code)
+
+
+def _exit_handlers() -> int:
+    """How many ``atexit`` handlers are registered (-1 when the interpreter cannot say)."""
+    import atexit
+
+    count = getattr(atexit, "_ncallbacks", None)
+    return count() if count is not None else -1
+
+
+_EXIT_HANDLERS_AT_START = _exit_handlers()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     import gc

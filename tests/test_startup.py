@@ -416,3 +416,34 @@ def test_exec_form_strings_without_escapes_need_no_json_scanner() -> None:
     assert plain == ["python", "/app/main.py", "\u00e9"]
     assert not loaded
     assert parsed == json.loads(escaped) == ["a\nb", '\u00e9"', "/"]
+
+
+def test_the_command_line_skips_the_teardown_after_flushing(tmp_path: Path) -> None:
+    """``cli.run`` (the console script, ``python -m lintlayers``) flushes the output and
+    ends the process without the interpreter's teardown, unless the run registered an
+    ``atexit`` handler (``--jobs``' process pool): then it exits the ordinary way."""
+    probe = (
+        "import atexit, sys\n"
+        "late = sys.argv.pop(1) == 'late'\n"
+        "if not late: atexit.register(sys.stderr.write, 'teardown ran')\n"
+        "from lintlayers import cli\n"
+        "if late: atexit.register(sys.stderr.write, 'teardown ran')\n"
+        "cli.run()\n"
+    )
+    (tmp_path / "Dockerfile").write_text(
+        "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n", encoding="utf-8"
+    )
+    outcomes = {}
+    for when in ("early", "late"):
+        completed = subprocess.run(
+            [sys.executable, "-c", probe, when, "check", "--format", "json", "Dockerfile"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        codes = [finding["code"] for finding in json.loads(completed.stdout)["findings"]]
+        outcomes[when] = (completed.returncode, codes, "teardown ran" in completed.stderr)
+    assert outcomes["early"][:2] == outcomes["late"][:2]
+    assert outcomes["early"][0] == 1 and outcomes["early"][1]
+    assert (outcomes["early"][2], outcomes["late"][2]) == (False, True)
