@@ -22,7 +22,7 @@ from lintlayers.model.variables import expand, referenced_names
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from lintlayers.buildcontext.context import BuildContext, ContextFile
     from lintlayers.buildcontext.patterns import IgnoreMatcher
@@ -398,18 +398,19 @@ def copy_sources(instruction: Instruction) -> list[tuple[str, int, int]]:
     ]
 
 
-def expand_source(value: str, values: dict[str, str], escape: str) -> str | None:
+def expand_source(value: str, values: Mapping[str, str], escape: str) -> str | None:
     """``value`` with its variables substituted; None when one has no value."""
     if "$" not in value:
         return value
-    if referenced_names(value) - values.keys():
+    if any(name not in values for name in referenced_names(value)):
         return None
     return expand(value, values, escape)
 
 
-def context_copies(model: BuildModel) -> list[tuple[Instruction, str, dict[str, str]]]:
-    """Each COPY/ADD reading the build context, with its stage label and variables."""
-    found: list[tuple[Instruction, str, dict[str, str]]] = []
+def context_copies(model: BuildModel) -> list[tuple[Instruction, str, Mapping[str, str]]]:
+    """Each COPY/ADD reading the build context, with its stage label and variables (a
+    view of its scope: a copy for each would cost memory quadratic in the file)."""
+    found: list[tuple[Instruction, str, Mapping[str, str]]] = []
     for stage in model.stages:
         for instruction, scope in model.walk(stage):
             if instruction.inner is not None:

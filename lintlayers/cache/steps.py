@@ -37,6 +37,7 @@ from lintlayers.model.commands import (
 )
 from lintlayers.model.copy_args import copy_args
 from lintlayers.model.paths import expand_known, is_within, join
+from lintlayers.model.scope_values import walk_scopes
 from lintlayers.model.stages import PLATFORM_ARGS
 from lintlayers.model.state import (
     UNKNOWN_WORKDIR,
@@ -606,16 +607,16 @@ class _Walker:
         self._names: dict[bool, tuple[Set[str], frozenset[str]]] = {}
         self._env_order: dict[str, int] = {}
 
-    def _see(self, scope: Scope) -> None:
-        """Start a new scope (an ARG or ENV changed it): the steps up to the next share
-        its values and key names, which would cost time and memory quadratic in the
-        file's length if each step copied them."""
+    def _see(self, scope: Scope, values: dict[str, str]) -> None:
+        """Start a new scope (an ARG or ENV changed it; ``values`` its running values,
+        ``walk_scopes``): the steps up to the next share its key names, which would cost
+        time and memory quadratic in the file's length if each step copied them."""
+        self._values = values
         if scope is not self._scope:
             self._scope = scope
-            self._values = scope.values()
             self._names = {}
             order = self._env_order  # a scope's ENV only grows, new names at its end
-            for name in islice(scope.env, len(order), None):
+            for name in scope.env.names_from(len(order)):
                 order[name] = len(order)
 
     def _scope_names(self, with_env: bool) -> tuple[Set[str], frozenset[str]]:
@@ -638,8 +639,8 @@ class _Walker:
         else:
             self.state = _State(initial_state(model, stage, {}))
         self._from_step()
-        for instruction, scope in model.walk(stage):
-            self._step(instruction, scope)
+        for instruction, scope, values in walk_scopes(model, stage):
+            self._step(instruction, scope, values)
         self.finals[stage.index] = self.state
 
     # -- FROM ------------------------------------------------------------------------------
@@ -663,10 +664,10 @@ class _Walker:
 
     # -- the others --------------------------------------------------------------------------
 
-    def _step(self, instruction: Instruction, scope: Scope) -> None:
+    def _step(self, instruction: Instruction, scope: Scope, values: dict[str, str]) -> None:
         stage_plan = self.stage
         effective = instruction.effective
-        self._see(scope)
+        self._see(scope, values)
         values = self._values
         keyword = effective.keyword
         sources: list[str] = []

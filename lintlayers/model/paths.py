@@ -11,6 +11,10 @@ import re
 from fnmatch import fnmatchcase
 
 from lintlayers.lazy_re import lazy_compile
+from lintlayers.typecheck import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 _VARIABLE = lazy_compile(
     r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
@@ -94,7 +98,7 @@ def _braces(pattern: str) -> list[str]:
     return [head + choice + tail for choice in pattern[start + 1 : end].split(",")]
 
 
-def expand_known(text: str, env: dict[str, str]) -> str:
+def expand_known(text: str, env: Mapping[str, str]) -> str:
     """Expand ``$NAME``/``${NAME}``/``${NAME:-x}`` whose value is known; keep the rest."""
     if "$" not in text:
         return text

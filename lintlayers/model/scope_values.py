@@ -1,10 +1,10 @@
 """What each instruction's variables expand to, walked with one running dict.
 
 ``BuildModel.walk`` gives the ``Scope`` before each instruction, a new one after each
-ARG/ENV; ``Scope.values()`` merges all of its names. A reader that merges the values
-of every new scope does work quadratic in a stage of thousands of ENV (each merge
-costs the stage's names so far). ``walk_values`` keeps one dict up to date with the
-names each ARG/ENV sets instead, and ``ScopeCursor`` answers in file order from it.
+ARG/ENV; ``Scope.values()`` is a read-only view whose every lookup searches the stage's
+record of values. A reader that looks up many names of each scope is faster with
+``walk_values``: one plain dict kept up to date with the names each ARG/ENV sets, and
+``ScopeCursor`` answers in file order from it.
 """
 
 from __future__ import annotations
@@ -22,18 +22,26 @@ def walk_values(model: BuildModel, stage: Stage) -> Iterator[tuple[Instruction, 
     """Each instruction of ``stage`` (``BuildModel.walk``) with ``Scope.values()`` of the
     scope before it. The dict is the same object throughout, changed as the walk goes
     on: read it before taking the next instruction, never keep or change it."""
+    for instruction, _scope, values in walk_scopes(model, stage):
+        yield instruction, values
+
+
+def walk_scopes(
+    model: BuildModel, stage: Stage
+) -> Iterator[tuple[Instruction, Scope, dict[str, str]]]:
+    """``walk_values`` with the scope of each instruction (``BuildModel.walk``) too."""
     values: dict[str, str] = {}
     seen: Scope | None = None
     previous: Instruction | None = None
     for instruction, scope in model.walk(stage):
         if scope is not seen:
             if seen is None or previous is None:
-                values = scope.values()
+                values = dict(scope.values())
             else:  # the ARG/ENV before set these names; the others are as they were
                 for pair in previous.pairs:
                     _update(values, scope, pair.key)
             seen = scope
-        yield instruction, values
+        yield instruction, scope, values
         previous = instruction
 
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from _collections_abc import Mapping  # collections.abc re-exports it, at an import's cost
+from bisect import bisect_right
+from itertools import islice
+
 from lintlayers.model.variables import expand
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from typing import TypeVar
 
     from lintlayers.syntax.nodes import Dockerfile, Instruction
+
+    V = TypeVar("V")
+    T = TypeVar("T")
+else:
+    V = T = object  # no ``typing`` at run time (start-up)
 
 PREDEFINED_ARGS = frozenset(
     {
@@ -62,39 +72,166 @@ class Stage:
         return f"Stage({self.label}, base={self.base!r})"
 
 
+class ScopeMap(Mapping[str, V]):
+    """The ARGs (or the ENVs) of a stage as they are at one version (one per ARG/ENV
+    instruction): a read-only dict in the order names were first set.
+
+    The scopes of a stage share one record of every value each name takes, where a dict
+    of its own for each scope would copy the names so far (quadratic in a stage of
+    thousands of ENV). Only ``BuildModel`` writes it, before any scope is handed out."""
+
+    __slots__ = ("_entries", "_firsts", "_order", "_version")
+
+    def __init__(self) -> None:
+        self._entries: dict[str, list[tuple[int, V]]] = {}
+        """name -> (version, value) in the order set."""
+        self._order: list[str] = []
+        """The names in the order first set."""
+        self._firsts: list[int] = []
+        """The version each name of ``_order`` was first set at (ascending)."""
+        self._version = 0
+
+    def _at(self, version: int) -> ScopeMap[V]:
+        """The same record at ``version``."""
+        view = object.__new__(type(self))
+        view._entries, view._order, view._firsts = self._entries, self._order, self._firsts
+        view._version = version
+        return view
+
+    def _set(self, name: str, value: V) -> None:
+        """Set ``name`` at this map's version (the newest)."""
+        version = self._version
+        found = self._entries.get(name)
+        if found is None:
+            self._entries[name] = [(version, value)]
+            self._order.append(name)
+            self._firsts.append(version)
+        elif found[-1][0] == version:
+            found[-1] = (version, value)
+        else:
+            found.append((version, value))
+
+    def _entry(self, name: object) -> tuple[int, V] | None:
+        entries = self._entries.get(name)  # type: ignore[call-overload]
+        if entries is None:
+            return None
+        last: tuple[int, V] = entries[-1]
+        version = self._version
+        if last[0] <= version:
+            return last
+        index = bisect_right(entries, version, key=_version_of)
+        return entries[index - 1] if index else None
+
+    def __getitem__(self, name: str) -> V:
+        entry = self._entry(name)
+        if entry is None:
+            raise KeyError(name)
+        return entry[1]
+
+    def get(self, name: str, default: T | None = None) -> V | T | None:  # type: ignore[override]
+        entry = self._entry(name)
+        return default if entry is None else entry[1]
+
+    def __contains__(self, name: object) -> bool:
+        return self._entry(name) is not None
+
+    def __len__(self) -> int:
+        firsts = self._firsts
+        if not firsts or firsts[-1] <= self._version:
+            return len(firsts)
+        return bisect_right(firsts, self._version)
+
+    def __iter__(self) -> Iterator[str]:
+        count = len(self)
+        order = self._order
+        return iter(order) if count == len(order) else islice(order, count)
+
+    def names_from(self, start: int) -> list[str]:
+        """The names after the first ``start``, in order."""
+        return self._order[start : len(self)]
+
+    def __repr__(self) -> str:
+        return f"ScopeMap({dict(self)!r})"
+
+
+def _version_of(entry: tuple[int, object]) -> int:
+    return entry[0]
+
+
 class Scope:
     """Variables in effect at one instruction of a stage.
 
     ``args`` are the ARGs declared in the stage (value ``None`` when declared
-    without a default and no global default applies); ``env`` the ENV values.
+    without a default and no global default applies); ``env`` the ENV values. Both are
+    read-only dicts (``ScopeMap``) that the scopes of a stage share.
     """
 
     __slots__ = ("args", "env")
 
-    def __init__(self) -> None:
-        self.args: dict[str, str | None] = {}
-        self.env: dict[str, str] = {}
+    def __init__(
+        self, args: ScopeMap[str | None] | None = None, env: ScopeMap[str] | None = None
+    ) -> None:
+        self.args: ScopeMap[str | None] = args if args is not None else ScopeMap()
+        self.env: ScopeMap[str] = env if env is not None else ScopeMap()
 
-    def copy(self) -> Scope:
-        scope = Scope()
-        scope.args = dict(self.args)
-        scope.env = dict(self.env)
-        return scope
+    def values(self) -> ScopeValues:
+        """What ``$name`` expands to: ENV wins over ARG (a read-only dict)."""
+        return ScopeValues(self.args, self.env)
 
-    def values(self) -> dict[str, str]:
-        """What ``$name`` expands to: ENV wins over ARG."""
-        merged = {name: value for name, value in self.args.items() if value is not None}
-        merged.update(self.env)
-        return merged
+
+class ScopeValues(Mapping[str, str]):
+    """``Scope.values()``: the ARGs with a value and the ENVs, ENV winning, in the order
+    a dict of the ARGs updated with the ENVs would have; looked up, never copied."""
+
+    __slots__ = ("_args", "_env")
+
+    def __init__(self, args: ScopeMap[str | None], env: ScopeMap[str]) -> None:
+        self._args = args
+        self._env = env
+
+    def get(self, name: str, default: T | None = None) -> str | T | None:  # type: ignore[override]
+        entry = self._env._entry(name)
+        if entry is not None:
+            return entry[1]
+        value = self._args.get(name)
+        return default if value is None else value
+
+    def __getitem__(self, name: str) -> str:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return self.get(name) is not None  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[str]:
+        args, env = self._args, self._env
+        for name in args:
+            if args[name] is not None:
+                yield name
+        for name in env:
+            if args.get(name) is None:
+                yield name
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __bool__(self) -> bool:
+        return bool(self._env) or any(value is not None for value in self._args.values())
+
+    def __repr__(self) -> str:
+        return f"ScopeValues({dict(self)!r})"
 
 
 class BuildModel:
     """The stages of a Dockerfile and its global (before the first FROM) ARGs."""
 
-    __slots__ = ("dockerfile", "global_args", "global_instructions", "stages")
+    __slots__ = ("_walked", "dockerfile", "global_args", "global_instructions", "stages")
 
     def __init__(self, dockerfile: Dockerfile) -> None:
         self.dockerfile = dockerfile
+        self._walked: dict[int, list[Scope]] = {}  # stage index -> ``_scopes``
         self.global_instructions: list[Instruction] = []
         self.global_args: dict[str, str | None] = {}
         self.stages: list[Stage] = []
@@ -118,27 +255,56 @@ class BuildModel:
         return None
 
     def walk(self, stage: Stage) -> Iterator[tuple[Instruction, Scope]]:
-        """Each instruction of ``stage`` with the scope in effect *before* it runs."""
-        scope = Scope()
-        escape = self.dockerfile.escape
+        """Each instruction of ``stage`` with the scope in effect *before* it runs.
+
+        A new scope after each ARG/ENV; the scopes are worked out once per stage."""
+        scopes = self._scopes(stage)
+        position = 0
+        scope = scopes[0]
         for instruction in stage.instructions:
             yield instruction, scope
-            effective = instruction.effective
-            if effective is not instruction:
+            if instruction.effective is not instruction:
                 continue  # ONBUILD triggers run in a child image, not here
-            if instruction.keyword == "ARG":
-                scope = scope.copy()
+            keyword = instruction.keyword
+            if keyword == "ARG" or keyword == "ENV":
+                position += 1
+                scope = scopes[position]
+
+    def _scopes(self, stage: Stage) -> list[Scope]:
+        """The scope before the first instruction of ``stage``, then after each ARG/ENV."""
+        known = self._walked.get(stage.index)
+        if known is not None and self.stages[stage.index] is stage:
+            return known
+        escape = self.dockerfile.escape
+        args: ScopeMap[str | None] = ScopeMap()
+        env: ScopeMap[str] = ScopeMap()
+        scope = Scope(args, env)
+        scopes = [scope]
+        version = 0
+        for instruction in stage.instructions:
+            if instruction.effective is not instruction:
+                continue
+            keyword = instruction.keyword
+            if keyword != "ARG" and keyword != "ENV":
+                continue
+            version += 1
+            args, env = args._at(version), env._at(version)
+            scope = Scope(args, env)
+            scopes.append(scope)
+            if keyword == "ARG":
                 for pair in instruction.pairs:
                     if pair.value_raw is not None:
                         value = _expanded(pair.value_raw, scope, escape)
-                        scope.args[pair.key] = _unquoted(value, escape)
+                        args._set(pair.key, _unquoted(value, escape))
                     else:
-                        scope.args[pair.key] = self.global_args.get(pair.key)
-            elif instruction.keyword == "ENV":
-                scope = scope.copy()
+                        args._set(pair.key, self.global_args.get(pair.key))
+            else:
                 for pair in instruction.pairs:
                     raw = pair.value_raw or ""
-                    scope.env[pair.key] = _unquoted(_expanded(raw, scope, escape), escape)
+                    env._set(pair.key, _unquoted(_expanded(raw, scope, escape), escape))
+        if 0 <= stage.index < len(self.stages) and self.stages[stage.index] is stage:
+            self._walked[stage.index] = scopes
+        return scopes
 
 
 def _expanded(raw: str, scope: Scope, escape: str) -> str:

@@ -17,6 +17,8 @@ from lintlayers.model.state import (  # noqa: F401 (names_windows_image: re-expo
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from lintlayers.context import RuleContext
     from lintlayers.model.copy_args import CopyArgs
     from lintlayers.model.run_effects import RunEffects
@@ -43,7 +45,7 @@ class Step:
         scope: Scope,
         state: State,
         onbuild: bool,
-        values: dict[str, str] | None = None,
+        values: Mapping[str, str] | None = None,
     ) -> None:
         self.instruction = instruction
         self.stage = stage
@@ -99,7 +101,7 @@ _LONGEST_VALUE = 1024
 
 
 def _relevant(
-    instruction: Instruction, scope: Scope, values: dict[str, str] | None = None
+    instruction: Instruction, scope: Scope, values: Mapping[str, str] | None = None
 ) -> dict[str, str]:
     """What ``Step.env`` keeps of the scope's ``values`` (``scope.values()`` when not given)."""
     if instruction.keyword not in _NEEDS_ENV:
@@ -167,7 +169,7 @@ def _steps_by_instruction(context: RuleContext) -> dict[int, Step]:
 
 
 def _build_sequences(model: BuildModel) -> list[list[Step]]:
-    from lintlayers.model.stages import Scope
+    from lintlayers.model.scope_values import walk_scopes
     from lintlayers.model.state import initial_state
 
     result: list[list[Step]] = []
@@ -176,12 +178,7 @@ def _build_sequences(model: BuildModel) -> list[list[Step]]:
         state = initial_state(model, stage, finals)
         steps: list[Step] = []
         triggers: list[Step] = []
-        scope = Scope()
-        seen: Scope | None = None
-        values: dict[str, str] = {}
-        for instruction, scope in model.walk(stage):
-            if scope is not seen:  # a new scope after an ARG or ENV: its values once
-                seen, values = scope, scope.values()
+        for instruction, scope, values in walk_scopes(model, stage):
             effective = instruction.effective
             if effective is not instruction:
                 triggers.append(Step(effective, stage, scope, state, True, values))
