@@ -25,6 +25,24 @@ REMOVES = frozenset({"remove", "purge", "autoremove", "autopurge"})
 """apt actions that remove packages."""
 ALTERNATIVES = re.compile(r"\b(?:else|elif)\b|\|\||;;")
 """Between two commands of a RUN: they may be alternatives of each other."""
+_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
+_GROUP = re.compile(r"\([^()]*\)")
+"""An innermost parenthesised group: a subshell or ``$(...)`` between two commands runs
+whole, whatever alternatives it holds inside."""
+
+
+def may_be_alternatives(text: str, start: int, end: int) -> bool:
+    """Whether the script ``text[start:end]`` between two commands may make them
+    alternatives of each other (an ``else``, ``elif``, ``||`` or ``;;``), not counting
+    what quoted strings and complete subshells or command substitutions hold:
+    ``curl ... | (apt-key add - || echo failed)`` between two installs runs them both."""
+    between = _QUOTED.sub("", text[start:end])
+    while True:
+        reduced = _GROUP.sub("", between)
+        if reduced == between:
+            break
+        between = reduced
+    return ALTERNATIVES.search(between) is not None
 
 
 class Installed:
@@ -95,7 +113,7 @@ class Installed:
         earlier = [
             (names, with_)
             for end, names, with_ in self.this_run
-            if end <= start and not ALTERNATIVES.search(text, end, start)
+            if end <= start and not may_be_alternatives(text, end, start)
         ]
         if not earlier:
             if self._frozen is None:

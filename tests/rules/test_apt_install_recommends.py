@@ -397,6 +397,35 @@ def test_an_install_in_another_branch_does_not_count() -> None:
     assert 23 in corpus_lines("SeleniumHQ__docker-selenium/NodeChromium__Dockerfile")
 
 
+@pytest.mark.parametrize(
+    "between",
+    [
+        " && curl -fsSL https://example.com/key | (OUT=$(apt-key add - 2>&1) || echo $OUT)",
+        ' && echo "a || b; else c"',
+        " && (true || false)",
+    ],
+)
+def test_an_alternative_inside_a_subshell_or_a_string_keeps_both_installs(between: str) -> None:
+    """``(apt-key add - || echo ...)`` between two installs runs whole: the first install
+    still counts for the second (vscode-dev-containers azure-machine-learning-python-3)."""
+    first = "apt-get install -y libglib2.0-0"
+    text = f"FROM debian\nRUN {first}{between} && apt-get install -y libglib2.0-0 curl\n"
+    findings = lint(text, CODE)
+    assert [finding.location.column for finding in findings] == [5]  # the first install only
+    alternatives = text.replace(between, " || true")
+    assert len(lint(alternatives, CODE)) == 2
+
+
+def test_corpus_install_after_a_subshell_alternative() -> None:
+    from corpus_support import corpus_root
+
+    folder = corpus_root() / "files" / "microsoft__vscode-dev-containers"
+    name = "containers__azure-machine-learning-python-3__.devcontainer__Dockerfile"
+    text = (folder / name).read_text(encoding="utf-8")
+    [finding] = [finding for finding in lint(text, CODE) if finding.location.line == 38]
+    assert "~53 MB" in finding.message  # not ~107 MB: glib's recommends came at line 30
+
+
 def test_a_vendor_repository_package() -> None:
     """Microsoft's azure-cli declares no dependencies; Debian's pulls ~222 MB of recommends."""
     assert len(lint("FROM debian\nRUN apt-get install -y azure-cli\n", CODE)) == 1
