@@ -108,14 +108,16 @@ class CommandWrites:
 
     def __init__(self, family: str) -> None:
         self.family = family
-        self.reads: list[str] = []
-        self.writes: list[str] = []
-        self.creates: list[Created] = []
-        self.removes: list[str] = []
+        # tuples, the shared empty one until a value comes (``read``, ``write``, ``create``):
+        # a large file keeps one of these a command, most of them writing nothing
+        self.reads: tuple[str, ...] = ()
+        self.writes: tuple[str, ...] = ()
+        self.creates: tuple[Created, ...] = ()
+        self.removes: tuple[str, ...] = ()
         self.leaves: tuple[str, ...] = ()
         self.cleans: tuple[str, ...] = ()
-        self.links: list[tuple[str, str]] = []
-        self.vague_reads: list[str] = []
+        self.links: tuple[tuple[str, str], ...] = ()
+        self.vague_reads: tuple[str, ...] = ()
         self.home_reads = False
         self.home_writes = False
         self.tool = ""
@@ -125,10 +127,16 @@ class CommandWrites:
         self.unknown = ""
 
     def read(self, *words: str) -> None:
-        self.reads.extend(words)
+        if words:
+            self.reads = (*self.reads, *words)
 
     def write(self, *words: str) -> None:
-        self.writes.extend(words)
+        if words:
+            self.writes = (*self.writes, *words)
+
+    def create(self, *created: Created) -> None:
+        if created:
+            self.creates = (*self.creates, *created)
 
     def __repr__(self) -> str:
         if self.unknown:
@@ -148,9 +156,9 @@ def command_writes(command: SimpleCommand, env: Mapping[str, str]) -> CommandWri
     found.leaves = package_writes(command)
     found.cleans = package_cleans(command)
     if command.name in ("rm", "unlink"):
-        found.removes = command.positional_args()
+        found.removes = tuple(command.positional_args())
     elif command.name == "find":
-        found.removes = _find_deletes(command)
+        found.removes = tuple(_find_deletes(command))
     found.unknown = _unknown_program(command)
     if found.unknown:
         return found
@@ -309,8 +317,8 @@ def _operands(found: CommandWrites, command: SimpleCommand, env: Mapping[str, st
     if outputs:
         found.write(*command.flag_values(*outputs))
     if command.name == "mkdir":
-        found.creates.extend(
-            Created(value, DIR) for value in command.positional_args(OPERAND_OPTIONS["mkdir"])
+        found.create(
+            *(Created(value, DIR) for value in command.positional_args(OPERAND_OPTIONS["mkdir"]))
         )
 
 
@@ -347,7 +355,7 @@ def _ln(found: CommandWrites, command: SimpleCommand, env: Mapping[str, str]) ->
     if not command.has_flag("-s", "--symbolic"):
         found.read(*positional[:-1])
     elif len(positional) == 2:
-        found.links.append((link, positional[0]))
+        found.links = (*found.links, (link, positional[0]))
 
 
 _COPY_VALUE_OPTIONS = (
@@ -389,11 +397,9 @@ def _copy_like(found: CommandWrites, command: SimpleCommand, env: Mapping[str, s
             base = value.rstrip("/").rpartition("/")[2]
             named = base not in ("", ".", "..") and not has_glob(base)
             if into:
-                found.creates.append(
-                    Created(_under(destination, base) if named else destination, FILE)
-                )
+                found.create(Created(_under(destination, base) if named else destination, FILE))
             else:  # ``cp a DEST``: DEST/a when DEST is a directory already, else DEST
-                found.creates.append(Created(destination, FILE, into=base if named else ""))
+                found.create(Created(destination, FILE, into=base if named else ""))
     if name == "install" and command.has_flag("-o", "--owner", "-g", "--group"):
         found.read("/etc/passwd", "/etc/group")
 
@@ -462,7 +468,7 @@ def _download(found: CommandWrites, command: SimpleCommand, env: Mapping[str, st
     found.home_reads = True
     for value in download_targets(command):
         found.write(value)
-        found.creates.append(Created(value, DOWNLOAD))
+        found.create(Created(value, DOWNLOAD))
     if command.name == "wget" and command.has_flag("-r", "--recursive", "-m", "--mirror"):
         found.write(command.flag_value("-P", "--directory-prefix") or ".")
     if command.name == "curl":
@@ -504,7 +510,7 @@ def _git(found: CommandWrites, command: SimpleCommand, env: Mapping[str, str]) -
         found.write(target or here)
         found.write(*command.flag_values("--separate-git-dir"))
         if target:
-            found.creates.append(Created(target, CLONE, deep=True))
+            found.create(Created(target, CLONE, deep=True))
         return
     if action == "config":
         if command.has_flag("--system"):
@@ -741,7 +747,7 @@ def _tool_pip(found: CommandWrites, command: SimpleCommand, tool: str, rest: lis
             found.write(value)  # a local project: read, and built in place
     for value in command.flag_values(*_PIP_FILE_OPTIONS):
         found.write(value)
-        found.vague_reads.append(".")
+        found.vague_reads = (*found.vague_reads, ".")
     _path_options(found, command, pip.path_options if pip else ())
 
 

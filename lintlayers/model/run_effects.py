@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 __all__ = ["download_targets", "extracted_archives"]  # the size rules' entry point to them
 
+_NONE: list = []
+"""The shared empty list of a RUN without mounts, removals or creations (never mutated)."""
+
 
 class Removal:
     """A path pattern that command ``index`` of a RUN removes."""
@@ -122,7 +125,6 @@ class RunEffects:
         "instruction",
         "mounts",
         "removals",
-        "scripts",
         "source",
         "step",
         "walk",
@@ -137,46 +139,65 @@ class RunEffects:
         self.escape = context.dockerfile.escape
         self.env = step.env
         self.home = self.env.get("HOME") or home_of(step.user)
-        self.mounts = parse_mounts(run, self.env, step.workdir)
+        self.mounts = parse_mounts(run, self.env, step.workdir) or _NONE
         self.commands: list[SimpleCommand] = []
-        self.scripts: list[RunScript] = []
         if step.posix_shell:
             for script in context.scripts(run):
                 for command in script.commands:
                     self.commands.append(command.effective())
-                    self.scripts.append(script)
-        self.removals: list[Removal] = []
+        # the shared empty list where nothing is found (never mutated): a large file keeps
+        # one of these a RUN, most removing or creating nothing
         self._creations: list[Creation] | None = None
-        self._facts: dict[int, CommandFacts] = {}
-        self._writes: dict[int, CommandWrites] = {}
+        self._facts: dict[int, CommandFacts] | None = None
         walk = CommandWalk(self.commands, step.workdir, self.env, self.home)
         self.walk = walk
         self.cwds = walk.cwds
+        self._writes = [
+            command_writes(command, self.command_env(index))
+            for index, command in enumerate(self.commands)
+        ]
+        removals: list[Removal] = []
         for index in range(len(self.commands)):
-            self._removals(index)
+            self._removals(index, removals)
+        self.removals = removals or _NONE
 
-    def _removals(self, index: int) -> None:
+    def _removals(self, index: int, removals: list[Removal]) -> None:
         """What command ``index`` surely removes (``model.command_writes``)."""
-        found = self.writes(index)
+        found = self._writes[index]
         env = self.walk.envs[index]
         cwd = self.cwds[index]
         for value in found.removes:
             expanded = self.walk.expand(value, env)
             if expanded:  # an empty variable removes nothing
-                self.removals.append(Removal(index, join(cwd, expanded)))
+                removals.append(Removal(index, join(cwd, expanded)))
         for kind in found.cleans:
             for path in self.cache_dirs(kind, index):
-                self.removals.append(Removal(index, path + "/*"))
+                removals.append(Removal(index, path + "/*"))
+
+    @property
+    def scripts(self) -> list[RunScript]:
+        """The script of each command (``scripts[i]`` holds ``commands[i]``), listed when
+        asked: few readers, where a list a RUN would be kept for the whole lint."""
+        if not self.step.posix_shell:
+            return []
+        return [
+            script
+            for script in self.context.scripts(self.instruction)
+            for _ in range(len(script.commands))
+        ]
+
+    def _script(self, index: int) -> RunScript:
+        """``scripts[index]`` without listing them all."""
+        for script in self.context.scripts(self.instruction):
+            if index < len(script.commands):
+                return script
+            index -= len(script.commands)
+        raise IndexError(index)
 
     def writes(self, index: int) -> CommandWrites:
         """What command ``index`` reads, writes, creates and removes: the one answer of
         ``model.command_writes``, which the reorder engine reads too."""
-        found = self._writes.get(index)
-        if found is None:
-            found = self._writes[index] = command_writes(
-                self.commands[index], self.command_env(index)
-            )
-        return found
+        return self._writes[index]
 
     def command_env(self, index: int) -> dict[str, str]:
         """The variables command ``index`` runs with: ``env_at`` plus its own assignments."""
@@ -188,6 +209,8 @@ class RunEffects:
         """What command ``index`` does, from the one RUN model (``model.commands``): its
         cost class, what it reads, network use, the install it is, the package data it
         leaves."""
+        if self._facts is None:
+            self._facts = {}
         found = self._facts.get(index)
         if found is None:
             from lintlayers.model.commands import facts_of
@@ -319,25 +342,27 @@ class RunEffects:
     def command_range(self, index: int) -> tuple[int, int]:
         """File offsets of command ``index``, from its name (after ``sudo`` and such) on."""
         command = self.commands[index]
-        script = self.scripts[index]
+        script = self._script(index)
         start = command.words[0].start if command.words else command.start
         return script.file_offset(start), script.file_end(command.end)
 
     def word_range(self, index: int, word: ShellWord) -> tuple[int, int]:
         """File offsets of ``word``, one of the words of command ``index``."""
-        script = self.scripts[index]
+        script = self._script(index)
         return script.file_offset(word.start), script.file_end(word.end)
 
     def span_range(self, index: int, first: ShellWord, last: ShellWord) -> tuple[int, int]:
         """File offsets from the start of ``first`` to the end of ``last``."""
-        script = self.scripts[index]
+        script = self._script(index)
         return script.file_offset(first.start), script.file_end(last.end)
 
     def in_shell_text(self, index: int) -> bool:
         """Whether command ``index`` is in the shell-form text itself (not a heredoc or ``-c``)."""
+        scripts = self.context.scripts(self.instruction) if self.step.posix_shell else []
+        first = next((script for script in scripts if script.commands), None)
         return (
-            bool(self.scripts)
-            and self.scripts[index] is self.scripts[0]
+            first is not None
+            and index < len(first.commands)
             and not self.instruction.heredocs
             and self.commands[index].shell_depth == 0
         )
@@ -347,7 +372,7 @@ class RunEffects:
     def creations(self) -> list[Creation]:
         """Paths the RUN writes: package data, downloads, clones, copies, directories it enters."""
         if self._creations is None:
-            self._creations = self._find_creations()
+            self._creations = self._find_creations() or _NONE
         return self._creations
 
     def _find_creations(self) -> list[Creation]:

@@ -54,14 +54,14 @@ def creations(text: str) -> list[tuple[str, str]]:
 
 def test_one_answer_per_command() -> None:
     found = writes_of("curl -fsSLo /tmp/x.tgz https://x.example/x.tgz")
-    assert found.writes == ["/tmp/x.tgz"]
+    assert list(found.writes) == ["/tmp/x.tgz"]
     assert [(item.word, item.kind) for item in found.creates] == [("/tmp/x.tgz", "download")]
     assert found.home_reads and not found.unknown
-    assert writes_of("rm -rf /tmp/a /tmp/b").removes == ["/tmp/a", "/tmp/b"]
+    assert list(writes_of("rm -rf /tmp/a /tmp/b").removes) == ["/tmp/a", "/tmp/b"]
     assert writes_of("apt-get clean").cleans == ("apt",)
     assert writes_of("apt-get update").leaves == ("apt-lists",)
     assert writes_of("./build.sh").unknown == "./build.sh"
-    assert writes_of("mktemp -d", {"TMPDIR": "/scratch"}).writes == ["/scratch"]
+    assert list(writes_of("mktemp -d", {"TMPDIR": "/scratch"}).writes) == ["/scratch"]
 
 
 def test_an_install_writes_its_outputs_and_unlocked_lockfiles_in_its_project() -> None:
@@ -112,7 +112,7 @@ def test_settled_cp_into_a_target_directory() -> None:
 def test_settled_mkdir_z_is_a_flag() -> None:
     """GNU ``mkdir -Z`` takes no value (``--context=CTX`` takes one after ``=``): the reorder
     engine read ``/data`` as its value and missed the write; RunEffects saw it."""
-    assert writes_of("mkdir -p -Z /data").writes == ["/data"]
+    assert list(writes_of("mkdir -p -Z /data").writes) == ["/data"]
     text = "FROM alpine\nRUN mkdir -Z /data\nCOPY x /data/x\n"
     assert swap(text, 2, 3)[0] is False
 
@@ -121,9 +121,9 @@ def test_settled_find_exec_rm() -> None:
     """``find DIR -exec rm -rf {} +`` removes what it finds under DIR, nothing else:
     RunEffects counted the removal, the reorder engine called the RUN unknown."""
     found = writes_of("find /tmp/build -mindepth 1 -exec rm -rf {} +")
-    assert found.writes == ["/tmp/build"] and not found.unknown
-    assert writes_of("find /tmp/build -exec rm -rf {} +").removes == ["/tmp/build"]
-    assert writes_of("find / -name '*.pyc' -exec rm {} +").removes == []  # a filter: some
+    assert list(found.writes) == ["/tmp/build"] and not found.unknown
+    assert list(writes_of("find /tmp/build -exec rm -rf {} +").removes) == ["/tmp/build"]
+    assert list(writes_of("find / -name '*.pyc' -exec rm {} +").removes) == []  # a filter: some
     assert writes_of("find . -exec chmod 644 {} +").unknown == "find -exec"
     text = "FROM alpine\nRUN find /tmp/build -exec rm -rf {} +\nCOPY a.txt /srv/a.txt\n"
     assert swap(text, 2, 3) == (True, "")
@@ -199,7 +199,7 @@ def test_cargo_install_of_a_local_crate(script: str, local: bool) -> None:
 
 
 def test_strip_writes_its_output() -> None:
-    assert writes_of("strip -o /out/app /build/app").writes == ["/build/app", "/out/app"]
+    assert list(writes_of("strip -o /out/app /build/app").writes) == ["/build/app", "/out/app"]
 
 
 def test_a_prefix_assignment_is_the_commands_environment() -> None:
