@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
     from lintlayers.config import Settings
     from lintlayers.diagnostics import FileEdit, Finding
-    from lintlayers.engine import Linter, LintResult
-    from lintlayers.rule import Rule
+    from lintlayers.engine import AnyRule, Linter, LintResult
+    from lintlayers.registry import RuleClass
     from lintlayers.source import SourceText
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -28,7 +28,7 @@ class _Session:
 
     __slots__ = ("_linters", "_settings", "known", "options", "rule_classes")
 
-    def __init__(self, options: argparse.Namespace, rule_classes: list[type[Rule]]) -> None:
+    def __init__(self, options: argparse.Namespace, rule_classes: Sequence[RuleClass]) -> None:
         self.options = options
         self.rule_classes = rule_classes
         self.known = known_rules(rule_classes)
@@ -64,12 +64,12 @@ class _Session:
         return linter
 
 
-def known_rules(rule_classes: Sequence[type[Rule]]) -> dict[str, str]:
+def known_rules(rule_classes: Sequence[RuleClass]) -> dict[str, str]:
     """Rule code -> category, as ``load_settings`` checks selectors against."""
     return {rule.code: rule.category for rule in rule_classes}
 
 
-def new_linter(rule_classes: Sequence[type[Rule]], settings: Settings) -> Linter:
+def new_linter(rule_classes: Sequence[RuleClass], settings: Settings) -> Linter:
     """A linter of every rule, with the builder and severities ``settings`` choose; a rule
     that runs only when selected by its code (LL002) when ``select``/``extend-select``
     name that code."""
@@ -94,7 +94,7 @@ def file_linter(
     plausible, unless configured)."""
     absolute = os.path.abspath(path)
 
-    def enabled(rule: Rule) -> bool:
+    def enabled(rule: AnyRule) -> bool:
         return rule.code not in skip and settings.is_enabled(rule.code, rule.category, absolute)
 
     guessed = settings.context is None
@@ -123,11 +123,11 @@ def run_check(options: argparse.Namespace) -> int:
     from lintlayers.config import ConfigError
     from lintlayers.discovery import DiscoveryError, discover
     from lintlayers.reading import ReadError, decode, read_file
-    from lintlayers.registry import PluginError, load_rules
+    from lintlayers.registry import PluginError, load_rule_entries
 
     err = sys.stderr
     try:
-        session = _Session(options, load_rules())
+        session = _Session(options, load_rule_entries())
     except PluginError as error:
         err.write(f"lintlayers: {error}\n")
         return EXIT_ERROR

@@ -10,10 +10,15 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
+    from typing import TypeAlias
 
     from lintlayers.buildcontext.context import BuildContext
     from lintlayers.diagnostics import FileEdit, Violation
+    from lintlayers.registry import IndexedRule
     from lintlayers.rule import Rule
+
+    AnyRule: TypeAlias = "Rule | IndexedRule"
+    """A rule instance, or the stand-in of a built-in rule not imported yet."""
     from lintlayers.syntax.nodes import Dockerfile
 
 INTERNAL_ERROR_CODE = "LL000"
@@ -33,7 +38,7 @@ class LintResult:
         self.source = source
         self.dockerfile = dockerfile
         self.findings: list[Finding] = []
-        self.violations: list[tuple[Rule, Violation]] = []
+        self.violations: list[tuple[AnyRule, Violation]] = []
         self.skipped: str | None = None
         """What the file is when no rule linted it (``"a Jinja template"``), else None."""
 
@@ -66,7 +71,7 @@ class Linter:
 
     def __init__(
         self,
-        rules: Sequence[Rule],
+        rules: Sequence[AnyRule],
         *,
         builder: str = "buildkit",
         severity_for: Callable[[str, str], str] | None = None,
@@ -91,7 +96,7 @@ class Linter:
         path: str = "<stdin>",
         *,
         context_dir: str | None = None,
-        enabled: Callable[[Rule], bool] | None = None,
+        enabled: Callable[[AnyRule], bool] | None = None,
         guessed_context: bool = False,
     ) -> LintResult:
         return self.lint_source(
@@ -106,7 +111,7 @@ class Linter:
         source: SourceText,
         *,
         context_dir: str | None = None,
-        enabled: Callable[[Rule], bool] | None = None,
+        enabled: Callable[[AnyRule], bool] | None = None,
         guessed_context: bool = False,
     ) -> LintResult:
         """Lint one file. A ``guessed_context`` (the Dockerfile's folder, not given by
@@ -132,7 +137,7 @@ class Linter:
         self,
         source: SourceText,
         context_dir: str | None,
-        enabled: Callable[[Rule], bool] | None,
+        enabled: Callable[[AnyRule], bool] | None,
         guessed_context: bool,
     ) -> LintResult:
         from lintlayers.suppression import parse_suppressions
@@ -162,6 +167,9 @@ class Linter:
             selected = [rule for rule in selected if rule.lints_templates]
             if not selected:
                 result.skipped = context.template
+        if any(rule.needs for rule in selected):  # after ``enabled``: rules ask it of others
+            keywords = _keywords(dockerfile)
+            selected = [rule for rule in selected if _has_needs(rule, keywords)]
         for rule in selected:
             violations, failure = _run_rule(rule, context)
             if failure is not None:
@@ -176,7 +184,7 @@ class Linter:
         return result
 
     def _finding(
-        self, rule: Rule | _InternalError, violation: Violation, source: SourceText
+        self, rule: AnyRule | _InternalError, violation: Violation, source: SourceText
     ) -> Finding:
         severity = self.severity_for(rule.code, rule.severity)
         lowered = getattr(violation, "severity", None)  # plugins may build their own values
@@ -185,8 +193,21 @@ class Linter:
         return _finding(rule, violation, source, severity)
 
 
+def _keywords(dockerfile: Dockerfile) -> frozenset[str]:
+    """The keywords of a file's instructions, ONBUILD's wrapped ones too."""
+    instructions = dockerfile.instructions
+    return frozenset(
+        [node.keyword for node in instructions] + [node.effective.keyword for node in instructions]
+    )
+
+
+def _has_needs(rule: AnyRule, keywords: frozenset[str]) -> bool:
+    """Whether the file has what ``rule`` looks at (``Rule.needs``)."""
+    return not rule.needs or not keywords.isdisjoint(rule.needs)
+
+
 def _finding(
-    rule: Rule | _InternalError,
+    rule: AnyRule | _InternalError,
     violation: Violation,
     source: SourceText,
     severity: str | None = None,
@@ -241,7 +262,7 @@ class _InternalError:
         return None
 
 
-def _run_rule(rule: Rule, context: RuleContext) -> tuple[list[Violation], Violation | None]:
+def _run_rule(rule: AnyRule, context: RuleContext) -> tuple[list[Violation], Violation | None]:
     """The rule's violations, or the failure of a rule that raised."""
     from lintlayers.diagnostics import Violation
 
@@ -255,7 +276,7 @@ def _run_rule(rule: Rule, context: RuleContext) -> tuple[list[Violation], Violat
         return [], Violation(0, 0, message)
 
 
-def hadolint_map(rules: Iterable[Rule]) -> dict[str, list[str]]:
+def hadolint_map(rules: Iterable[AnyRule]) -> dict[str, list[str]]:
     """hadolint code -> the lintlayers codes that correspond to it."""
     mapping: dict[str, list[str]] = {}
     for rule in rules:

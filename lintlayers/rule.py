@@ -46,6 +46,11 @@ class Rule:
     explicit_only: ClassVar[bool] = False
     """Whether the rule runs only when selected by its exact code (``--select LL002``),
     never through ``ALL``, its category or a prefix of its code."""
+    needs: ClassVar[tuple[str, ...]] = ()
+    """Instruction keywords the rule looks at (``("ADD",)``): it reports nothing on a file
+    without an instruction of one of them (ONBUILD's wrapped instruction counts), so the
+    engine does not run it there, and a built-in rule's module is not even imported
+    (``lintlayers.rule_index``). Empty: the rule runs on every file."""
 
     def check(self, context: RuleContext) -> Iterable[Violation]:
         raise NotImplementedError

@@ -98,6 +98,7 @@ class AddUrlWithoutChecksum(Rule):
     category = "cache"
     severity = "warning"
     summary = "ADD of a URL or Git ref that no checksum or commit SHA pins"
+    needs = ("ADD",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         classic = context.builder == "classic"

@@ -82,6 +82,7 @@ class ApkAddCache(Rule):
     severity = "warning"
     summary = "apk add without --no-cache keeps the package index in the layer"
     hadolint = ("DL3019",)
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for run in image_runs(context):

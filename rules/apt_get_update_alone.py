@@ -90,6 +90,7 @@ class AptGetUpdateAlone(Rule):
     category = "cache"
     severity = "warning"
     summary = "apt-get update in a RUN without an install after it"
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for sequence, inherited in _sequences(context):

@@ -113,6 +113,7 @@ class AptInstallRecommends(Rule):
     severity = "warning"
     summary = "apt-get install without --no-install-recommends installs extra packages"
     hadolint = ("DL3015",)
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         configured: dict[int, bool] = {}  # stage index -> recommends turned off by its end

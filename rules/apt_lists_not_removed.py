@@ -100,6 +100,7 @@ class AptListsNotRemoved(Rule):
     severity = "warning"
     summary = "apt-get install keeps /var/lib/apt/lists in the layer"
     hadolint = ("DL3009",)
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         all_steps = sequences(context)

@@ -68,6 +68,7 @@ class ArchiveKeptAfterExtract(Rule):
     category = "size"
     severity = "warning"
     summary = "A downloaded archive is extracted but stays in the layer"
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for run in image_runs(context):

@@ -140,6 +140,7 @@ class BuildToolsInFinalStage(Rule):
     category = "size"
     severity = "warning"
     summary = "Compilers and -dev packages installed in the final stage stay in the image"
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         stages = context.model.stages

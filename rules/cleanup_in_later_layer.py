@@ -91,6 +91,7 @@ class CleanupInLaterLayer(Rule):
     category = "size"
     severity = "warning"
     summary = "A later RUN deletes files an earlier layer keeps"
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for steps in sequences(context):

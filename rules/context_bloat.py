@@ -70,6 +70,7 @@ class ContextBloat(Rule):
     category = "size"
     severity = "warning"
     summary = "COPY/ADD brings in .git, node_modules, build outputs or caches from the context"
+    needs = ("COPY", "ADD")
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         from lintlayers.buildcontext.report import dockerignore_fix, reports_for

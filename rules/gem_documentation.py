@@ -75,6 +75,7 @@ class GemDocumentation(Rule):
     category = "size"
     severity = "warning"
     summary = "gem install without --no-document stores documentation nothing reads"
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         off_by_stage: dict[int, bool] = {}

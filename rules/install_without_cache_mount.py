@@ -89,6 +89,7 @@ class InstallWithoutCacheMount(Rule):
     severity = "info"
     summary = "A dependency install BuildKit could serve from a cache mount"
     builders = ("buildkit",)
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for steps in sequences(context):

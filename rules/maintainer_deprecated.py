@@ -54,6 +54,7 @@ class MaintainerDeprecated(Rule):
     severity = "warning"
     summary = "MAINTAINER is deprecated: use LABEL maintainer=... instead"
     hadolint = ("DL4000",)
+    needs = ("MAINTAINER",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         dockerfile = context.dockerfile

@@ -109,6 +109,7 @@ class MergeableRuns(Rule):
     severity = "info"
     summary = "Consecutive RUNs that always miss the cache together could be one layer"
     hadolint = ("DL3059",)
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for group in _groups(context):

@@ -81,6 +81,7 @@ class NodePackageCacheKept(Rule):
     severity = "warning"
     summary = "yarn/npm install keeps the package cache in the layer"
     hadolint = ("DL3060",)
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for steps in sequences(context):

@@ -81,6 +81,7 @@ class PackageCacheKept(Rule):
     severity = "warning"
     summary = "yum/dnf/zypper/pacman/conda install keeps its package cache in the layer"
     hadolint = ("DL3032", "DL3040", "DL3036")
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for run in image_runs(context):

@@ -90,6 +90,7 @@ class PipCacheKept(Rule):
     severity = "warning"
     summary = "pip install without --no-cache-dir keeps the pip cache in the layer"
     hadolint = ("DL3042",)
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         configured: dict[int, bool] = {}

@@ -97,6 +97,7 @@ class RecursiveChownAfterCopy(Rule):
     category = "size"
     severity = "warning"
     summary = "chown -R/chmod -R after COPY stores every copied file twice"
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for steps in sequences(context):

@@ -80,6 +80,7 @@ class SecretFileCopied(Rule):
     category = "correctness"
     severity = "error"
     summary = "COPY/ADD puts a secret file (.env, private key, token) into an image layer"
+    needs = ("COPY", "ADD")
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         from lintlayers.buildcontext.report import copy_sources, expand_source

@@ -266,6 +266,7 @@ class SecretInBuildVariable(Rule):
     category = "correctness"
     severity = "error"
     summary = "ARG/ENV named like a password, token or key: the value stays in the image"
+    needs = ("ARG", "ENV")
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for stage in context.model.stages:  # global ARGs: only FROM lines see them

@@ -64,6 +64,7 @@ class UseraddHighUid(Rule):
     severity = "warning"
     summary = "useradd with a high UID and without --no-log-init writes huge log files"
     hadolint = ("DL3046",)
+    needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for steps in sequences(context):

@@ -74,6 +74,7 @@ class WholeFilesystemCopy(Rule):
     severity = "warning"
     summary = "COPY --from of a whole root filesystem onto a base image stores it twice"
     hadolint = ("DL3067",)
+    needs = ("COPY",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         model = context.model

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -447,3 +448,74 @@ def test_the_command_line_skips_the_teardown_after_flushing(tmp_path: Path) -> N
     assert outcomes["early"][:2] == outcomes["late"][:2]
     assert outcomes["early"][0] == 1 and outcomes["early"][1]
     assert (outcomes["early"][2], outcomes["late"][2]) == (False, True)
+
+
+def test_the_rule_index_is_current() -> None:
+    """``lintlayers/rule_index.py`` says what each built-in rule's class says (the registry
+    decides from it which rule modules a check imports); stale after a rule's metadata
+    changed: run ``python scripts/rule_index.py``."""
+    from lintlayers.registry import index_source
+
+    index = Path(__file__).resolve().parent.parent / "lintlayers" / "rule_index.py"
+    assert index.read_text(encoding="utf-8") == index_source(), "run scripts/rule_index.py"
+
+
+NOT_FOR_A_FILE_WITHOUT_RUN = (
+    "lintlayers.rules.apt_install_recommends",  # needs a RUN
+    "lintlayers.rules.broad_copy_before_install",
+    "lintlayers.rules.mergeable_runs",
+    "lintlayers.rules.install_without_cache_mount",
+    "lintlayers.rules.package_cache_kept",
+    "lintlayers.rules.add_url_without_checksum",  # needs an ADD
+    "lintlayers.rules.maintainer_deprecated",  # needs a MAINTAINER
+    "lintlayers.rules.secret_in_build_variable",  # needs an ARG or ENV
+    "lintlayers.rules.metadata_before_layers",  # classic builders only
+    "lintlayers.rules.template_file",  # only when selected by its code
+    "lintlayers.model.installs",  # with the rules above, the models only they use
+    "lintlayers.model.run_effects",
+)
+
+
+def test_check_imports_only_the_rules_a_file_needs(tmp_path: Path) -> None:
+    """A rule's module is imported on a file it runs on (``Rule.needs``, builders,
+    ``explicit_only``, read from ``lintlayers.rule_index``), and a rule that does not
+    run costs nothing."""
+    (tmp_path / "Dockerfile").write_text(
+        'FROM alpine:3.20\nCOPY app /app\nCMD ["/app"]\n', encoding="utf-8"
+    )
+    code, imported = new_modules(tmp_path, "check", "Dockerfile")
+    assert code == 0
+    assert [name for name in NOT_FOR_A_FILE_WITHOUT_RUN if name in imported] == []
+    assert "lintlayers.rules.context_bloat" in imported  # a COPY: what it looks at
+    assert "lintlayers.rules.whole_filesystem_copy" in imported
+
+
+def test_a_rule_reports_nothing_on_a_file_without_what_it_needs() -> None:
+    """``Rule.needs`` is a promise the engine relies on to skip a rule: run directly, with
+    no engine between, each rule reports nothing on the test Dockerfiles and corpus files
+    that lack every keyword it needs (both builders)."""
+    from corpus_support import ENV_VAR, corpus_files
+
+    from lintlayers.context import RuleContext
+    from lintlayers.registry import load_rules
+    from lintlayers.syntax import parse
+
+    root = Path(__file__).resolve().parent
+    paths = sorted(path for path in root.rglob("*") if "ockerfile" in path.name and path.is_file())
+    if os.environ.get(ENV_VAR):
+        paths += corpus_files()
+    rules = [rule() for rule in load_rules() if rule.needs]
+    assert len(rules) >= 20
+    checked = 0
+    for path in paths:
+        text = path.read_bytes().decode("utf-8", "surrogateescape")
+        dockerfile = parse(text, str(path))
+        keywords = {node.keyword for node in dockerfile.instructions}
+        keywords |= {node.effective.keyword for node in dockerfile.instructions}
+        for builder in ("buildkit", "classic"):
+            context = RuleContext(dockerfile, builder=builder, path=str(path))
+            for rule in rules:
+                if keywords.isdisjoint(rule.needs):
+                    checked += 1
+                    assert list(rule.check(context)) == [], (rule.code, str(path))
+    assert checked > 0
