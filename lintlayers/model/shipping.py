@@ -1,11 +1,12 @@
 """Which stages ship their layers in an image, rather than only some of their files.
 
 A stage's layers are pushed with an image when it is the image built (the last stage,
-or a stage nothing else uses, which may be a ``--target``) or the base (``FROM``) of
-one that ships. A stage used only through ``COPY --from`` (even ``COPY --from=stage /
-/``, which flattens it) or ``RUN --mount=from=`` gives away its final files, never its
-layers: a file deleted in a later layer of such a stage costs nothing in the image.
-Whether a stage's files reach an image at all is ``steps.reaches_image``.
+or a stage nothing else uses, which may be a ``--target``; not one named for tests,
+``steps.is_test_image``) or the base (``FROM``) of one that ships. A stage used only
+through ``COPY --from`` (even ``COPY --from=stage / /``, which flattens it) or ``RUN
+--mount=from=`` gives away its final files, never its layers: a file deleted in a
+later layer of such a stage costs nothing in the image. Whether a stage's files reach
+an image at all is ``steps.reaches_image``.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ def _shipping(context: RuleContext) -> dict[int, bool]:
     model = context.model
     used = _used_stages(model)
     shipped: dict[int, bool] = {}
+    from lintlayers.model.steps import is_test_image
+
     for stage in model.stages:
-        if stage is model.stages[-1] or stage.index not in used:
+        if (stage is model.stages[-1] or stage.index not in used) and not is_test_image(stage):
             current: Stage | None = stage
             seen: set[int] = set()
             while current is not None and current.index not in seen:

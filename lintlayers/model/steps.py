@@ -7,6 +7,8 @@ Results are computed once per file and shared by all rules of a lint run.
 
 from __future__ import annotations
 
+import re
+
 from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.paths import expand_known, is_within, join
 from lintlayers.model.state import (  # noqa: F401 (names_windows_image: re-exported)
@@ -300,12 +302,16 @@ def _workdir_made(step: Step) -> str | None:
 
 
 def reaches_image(context: RuleContext, stage: Stage) -> bool:
-    """Whether files of ``stage`` can end up in an image.
+    """Whether files of ``stage`` can end up in an image that ships.
 
-    False only for a stage that is not the last one and whose every use is a
+    False for a stage that is not the last one and whose every use is a
     ``COPY --from`` of specific paths (or a ``RUN --mount=from=``), directly or
-    through stages built ``FROM`` it that are themselves used only that way. A
-    stage nothing refers to may be a ``--target``: it counts as reaching.
+    through stages built ``FROM`` it or flattened into (``COPY --from=stage / /``)
+    that are themselves used only that way. A
+    stage nothing refers to may be a ``--target``: it counts as an image built.
+    An image built whose stage is named for tests (``test``, ``e2e``,
+    ``integration-tests``, ``lint``, ``validate``: ``is_test_image``) runs in CI
+    and is not pushed: it does not count.
     """
     from lintlayers.model.stage_references import references_to
 
@@ -313,6 +319,18 @@ def reaches_image(context: RuleContext, stage: Stage) -> bool:
     if memo.references is None:
         memo.references = references_to(context.model)
     return _reaches(context.model, stage, memo.reaching, set(), memo.references)
+
+
+_TEST_STAGE = lazy_compile(
+    r"(?:^|[-_.])(?:test|tests|testing|e2e|lint|validate)(?:$|[-_.])", re.IGNORECASE
+)
+"""A stage name that says its image runs tests or checks (``test``, ``unit-test``,
+``integration-tests``, ``e2e``, ``lint``, ``validate-vendor``)."""
+
+
+def is_test_image(stage: Stage) -> bool:
+    """Whether the image of ``stage`` (built as a target) is one for tests or checks."""
+    return bool(stage.name) and _TEST_STAGE.search(stage.name) is not None
 
 
 def _reaches(
@@ -327,13 +345,17 @@ def _reaches(
     known = memo.get(stage.index)
     if known is not None:
         return known
-    if stage.index == len(model.stages) - 1 or stage.index in visiting:
+    if stage.index in visiting:
         return True
-    visiting.add(stage.index)
     uses = references.get(stage.index, [])
-    result = not uses or any(
-        (use.kind == COPY and use.whole)
-        or (use.kind == BASE and _reaches(model, use.user, memo, visiting, references))
+    if stage.index == len(model.stages) - 1 or not uses:
+        result = not is_test_image(stage)  # an image built: the last stage or a --target
+        memo[stage.index] = result
+        return result
+    visiting.add(stage.index)
+    result = any(
+        (use.kind == BASE or (use.kind == COPY and use.whole))  # every file goes on
+        and _reaches(model, use.user, memo, visiting, references)
         for use in uses
     )
     visiting.discard(stage.index)

@@ -52,3 +52,28 @@ def test_shipping_reads_the_references() -> None:
         "FROM scratch AS rootfs\nCOPY --from=build / /\nFROM alpine\nCOPY --from=rootfs /x /x\n"
     )
     assert lint(build + flattened, "LL306") == []
+
+
+def test_a_test_target_ships_no_layers() -> None:
+    """A stage built only as a test/lint/validate target runs in CI: its layers are never
+    pushed, so a later cleanup there costs nothing (LL306)."""
+    from rule_harness import lint
+
+    build = "FROM alpine AS base\nCOPY big.bin /big.bin\nRUN rm /big.bin\n"
+    assert len(lint(build + "FROM base AS app\nRUN true\n", "LL306")) == 1
+    assert lint(build + "FROM base AS unit-test\nRUN true\n", "LL306") == []
+
+
+def test_corpus_stages_of_test_targets_are_not_shipped() -> None:
+    """xx's test-base stages feed only its test-* targets; moby's generate-files base only
+    the validate target and files copied out."""
+    from corpus_support import corpus_root
+    from rule_harness import lint
+
+    files = corpus_root() / "files"
+    xx = (files / "tonistiigi__xx" / "src__Dockerfile").read_text(encoding="utf-8")
+    assert 39 not in [finding.location.line for finding in lint(xx, "LL301")]
+    assert lint(xx, "LL316") == []
+    moby = files / "moby__moby" / "hack__dockerfiles__generate-files.Dockerfile"
+    text = moby.read_text(encoding="utf-8")
+    assert lint(text, "LL301") == [] and lint(text, "LL308") == []

@@ -236,8 +236,17 @@ def test_copy_creations_follow_the_copy_parse(instruction: str, expected: list[s
         ("FROM a AS x\nFROM x AS y\nFROM c\nCOPY --from=y /t /t\n", [False, False, True]),
         ("FROM a AS x\nFROM b\nRUN --mount=from=x,target=/m true\n", [False, True]),
         ("FROM a\nFROM b\nCOPY --from=0 /t /t\n", [False, True]),
+        # a target named for tests runs in CI and is not pushed
+        ("FROM a AS base\nFROM base AS test\nFROM base AS app\nFROM c\nCOPY --from=app /t /t\n",
+         [False, False, False, True]),
+        ("FROM a AS base\nFROM base AS integration-tests\nFROM scratch AS out\n"
+         "COPY --from=base /bin/x /x\n", [False, False, True]),
+        ("FROM a AS base\nFROM base AS e2e-base\nFROM e2e-base AS e2e\nFROM base AS dev\n",
+         [True, False, False, True]),
+        ("FROM a AS tools\nFROM b AS validate\nCOPY --from=tools / /\n", [False, False]),
+        ("FROM a AS latest\nFROM b AS contest\n", [True, True]),  # not test words
     ],
-)
+)  # fmt: skip
 def test_reaches_image(text: str, expected: list[bool]) -> None:
     context = context_of(text)
     stages = context.model.stages
