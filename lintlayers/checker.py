@@ -111,7 +111,12 @@ def _collect_garbage_again() -> None:
     """Turn the garbage collector back on once the rules are loaded, when the command line
     turned it off for its start-up (``cli.main``): importing allocates only objects that
     live as long as the process, so collections then only cost time (4% of a one-file
-    run). Frozen, those objects are no longer walked by the collections of a large file."""
+    run). Frozen, those objects are no longer walked by the collections of a large file.
+
+    With one file to lint, it stays off until that file is linted: the rules the file
+    needs are imported during its lint (``registry.IndexedRule``), and a lint leaves
+    almost no cyclic garbage (about 100 objects for 40,000 lines: the same peak RSS,
+    235 MB, with and without collections, and 6.4 s of CPU instead of 7.5-8.1 s)."""
     import gc
 
     if not gc.isenabled():
@@ -131,7 +136,6 @@ def run_check(options: argparse.Namespace) -> int:
     except PluginError as error:
         err.write(f"lintlayers: {error}\n")
         return EXIT_ERROR
-    _collect_garbage_again()
     paths = options.paths or ["."]
     failed = False
     if STDIN in paths and len(paths) > 1:
@@ -178,6 +182,8 @@ def run_check(options: argparse.Namespace) -> int:
         fail_level = settings.fail_level
         context_dir = settings.context or (folder if data is not None else None)
         plans.append((settings, session.linter_for(settings), context_dir))
+    if len(inputs) != 1:
+        _collect_garbage_again()
     from lintlayers.progress import progress
 
     quiet = bool(getattr(options, "quiet", False))
@@ -203,6 +209,7 @@ def run_check(options: argparse.Namespace) -> int:
                     elif fixed_text is not None:
                         failed = not _write(path, fixed_text, err) or failed
                 bar.advance(1)
+    _collect_garbage_again()
     from lintlayers.engine import INTERNAL_ERROR_CODE
 
     crashed = dict.fromkeys(f.file for f in findings if f.code == INTERNAL_ERROR_CODE)

@@ -519,3 +519,36 @@ def test_a_rule_reports_nothing_on_a_file_without_what_it_needs() -> None:
                     checked += 1
                     assert list(rule.check(context)) == [], (rule.code, str(path))
     assert checked > 0
+
+
+def test_a_one_file_check_runs_no_garbage_collection(tmp_path: Path) -> None:
+    """The command line starts with the collector off (``cli.main``); with one file to lint
+    it stays off until that file is linted, the rules it needs imported on the way
+    (a lint leaves almost no cyclic garbage), and is on again for the report and after."""
+    probe = (
+        "import gc, os, sys\n"
+        "from lintlayers.cli import main\n"
+        "sys.stdout = open(os.devnull, 'w')\n"
+        "import lintlayers.engine as engine\n"
+        "seen = []\n"
+        "lint = engine.Linter.lint_source\n"
+        "def watched(*args, **kwargs):\n"
+        "    seen.append(gc.isenabled())\n"
+        "    return lint(*args, **kwargs)\n"
+        "engine.Linter.lint_source = watched\n"
+        "main(sys.argv[1:])\n"
+        "sys.stderr.write(repr((seen, gc.isenabled())))\n"
+    )
+    (tmp_path / "Dockerfile").write_text("FROM alpine\nRUN apk add curl\n", encoding="utf-8")
+    (tmp_path / "other.Dockerfile").write_text("FROM alpine\n", encoding="utf-8")
+    seen = {}
+    for files in (["Dockerfile"], ["Dockerfile", "other.Dockerfile"]):
+        completed = subprocess.run(
+            [sys.executable, "-c", probe, "check", "--jobs", "1", *files],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seen[len(files)] = ast.literal_eval(completed.stderr.splitlines()[-1])
+    assert seen == {1: ([False], True), 2: ([True, True], True)}
