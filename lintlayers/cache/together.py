@@ -40,11 +40,13 @@ def _cache_plan(context: RuleContext) -> CachePlan:
 
 def cache_step(context: RuleContext, instruction: Instruction) -> CacheStep | None:
     """The ``CacheStep`` of an instruction of a stage (None before the first FROM)."""
-    return context.analysis(_steps_by_instruction).get(id(instruction))
+    return context.analysis(_steps_by_instruction).get(instruction)
 
 
-def _steps_by_instruction(context: RuleContext) -> dict[int, CacheStep]:
-    return {id(step.instruction): step for step in cache_plan(context).steps()}
+def _steps_by_instruction(context: RuleContext) -> dict[Instruction, CacheStep]:
+    """Keyed by the instruction itself (compared by identity): an ``id`` key is an int
+    object of its own for each instruction of the file."""
+    return {step.instruction: step for step in cache_plan(context).steps()}
 
 
 def miss_together(context: RuleContext, first: Instruction, second: Instruction) -> bool:

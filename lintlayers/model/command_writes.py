@@ -164,9 +164,42 @@ def command_writes(command: SimpleCommand, env: Mapping[str, str]) -> CommandWri
         return found
     family = found.family
     if family in (BUILTIN, QUIET):
-        return found
+        return _shared(found)
     _HANDLERS.get(family, _language)(found, command, env)  # unknown: perhaps an install
-    return found
+    return _shared(found)
+
+
+_SHARED: dict[tuple[object, ...], CommandWrites] = {}
+"""One ``CommandWrites`` for each answer that names no path (``cd``, ``apt-get update``,
+``make``): half the commands of a large file. Keyed by values from the command table
+only, so it stays small."""
+
+
+def _shared(found: CommandWrites) -> CommandWrites:
+    """``found``, or the equal answer already made when it names no path (nothing changes
+    an answer once made)."""
+    if (
+        found.reads
+        or found.writes
+        or found.creates
+        or found.removes
+        or found.links
+        or found.vague_reads
+        or found.install is not None
+        or found.unknown
+        or found.reads_everything
+    ):
+        return found
+    key = (
+        found.family,
+        found.leaves,
+        found.cleans,
+        found.home_reads,
+        found.home_writes,
+        found.tool,
+        found.builds_project,
+    )
+    return _SHARED.setdefault(key, found)
 
 
 def _unknown_program(command: SimpleCommand) -> str:

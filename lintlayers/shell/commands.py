@@ -84,7 +84,7 @@ class SimpleCommand:
         self.end = end
         self.shell_depth = shell_depth
         self.name = words[0].value.rpartition("/")[2] if words else ""
-        self.args = [word.value for word in words[1:]]
+        self.args = [word.value for word in words[1:]] if len(words) > 1 else _EMPTY
         self.prefix: list[ShellWord] = _EMPTY  # wrapper words stripped by effective()
         self.pipe_prev: SimpleCommand | None = None  # command piped into this one
         self.pipe_next: SimpleCommand | None = None  # command this one pipes into
