@@ -39,7 +39,8 @@ class ApkAddCache(Rule):
     no index (`apk add --no-network`, or packages already installed by an
     earlier `apk add --no-cache`, as in the official images): it stores
     nothing in `/var/cache/apk`. Nor stages whose files cannot reach an image
-    (used only as a `COPY --from` source of specific paths).
+    (used only as a `COPY --from` source of specific paths, or only by targets
+    named for tests such as `test`, `e2e` or `lint`).
 
     ## Why it matters
     `apk update` and `apk add --update` store the package index (typically

@@ -47,7 +47,8 @@ class AptListsNotRemoved(Rule):
     (they come from an earlier RUN or the base image, and removing them here
     would not shrink anything: see `apt-get-update-alone` and
     `cleanup-in-later-layer`), and a stage whose files cannot reach an image
-    (a stage used only as a `COPY --from` source of specific paths).
+    (a stage used only as a `COPY --from` source of specific paths, or only by
+    targets named for tests such as `test`, `e2e` or `lint`).
 
     A script the RUN runs after the install (`bash /tmp/scripts/x.sh`,
     `./install.sh`, `curl ... | sh`) is not read, and the rule does not assume

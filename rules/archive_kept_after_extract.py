@@ -34,8 +34,9 @@ class ArchiveKeptAfterExtract(Rule):
     (`curl ... | tar -xz`), which never writes the archive; the message
     suggests it when the archive is unpacked with tar. `ADD` is not
     checked: it extracts local archives by itself. Stages whose files cannot
-    reach an image (used only as a `COPY --from` source of specific paths)
-    are not checked.
+    reach an image (used only as a `COPY --from` source of specific paths, or
+    only by targets named for tests such as `test`, `e2e` or `lint`) are not
+    checked.
 
     ## Why it matters
     The layer keeps both the archive and everything extracted from it: the

@@ -43,9 +43,10 @@ class NodePackageCacheKept(Rule):
 
     Yarn 2+ ("berry", recognised by `--immutable` and friends, or by a
     `.yarnrc.yml`, `.yarn` or `.pnp.cjs` copied into the stage) is not
-    checked: with Plug'n'Play its cache is the installed packages. Stages whose
-    files cannot reach an image (used only as a `COPY --from` source of
-    specific paths) are not checked either.
+    checked: with Plug'n'Play its cache is the installed packages. Stages
+    whose files cannot reach an image (used only as a `COPY --from` source of
+    specific paths, or only by targets named for tests such as `test`, `e2e`
+    or `lint`) are not checked either.
 
     ## Why it matters
     yarn and npm keep a copy of every package they download in their cache,

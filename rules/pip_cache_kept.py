@@ -53,7 +53,8 @@ class PipCacheKept(Rule):
     `pip install --upgrade pip` (or setuptools, wheel) alone is reported too:
     it caches the wheels it downloads, a few MB, and the fix costs nothing.
     Stages whose files cannot reach an image (used only as a `COPY --from`
-    source of specific paths) are not checked.
+    source of specific paths, or only by targets named for tests such as
+    `test`, `e2e` or `lint`) are not checked.
 
     ## Why it matters
     pip keeps every wheel it downloads or builds in its cache, about a fifth
