@@ -158,10 +158,12 @@ class RunEffects:
         walk = CommandWalk(self.commands, step.workdir, self.env, self.home)
         self.walk = walk
         self.cwds = walk.cwds
-        self._writes = [
-            command_writes(command, self.command_env(index))
-            for index, command in enumerate(self.commands)
-        ]
+        self._writes = tuple(
+            [
+                command_writes(command, self.command_env(index))
+                for index, command in enumerate(self.commands)
+            ]
+        )  # a tuple: one block of the exact size, where a list is two
         removals: list[Removal] = []
         for index in range(len(self.commands)):
             self._removals(index, removals)

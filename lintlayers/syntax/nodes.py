@@ -48,23 +48,26 @@ class LogicalLine:
 
     def __init__(self) -> None:
         self.text = ""
-        # tuples while there is at most one piece (most instructions fit on one line),
-        # lists from the second piece on: a large file keeps one of these per instruction
+        # one piece (most instructions fit on one line): ``_logical_starts`` is the shared
+        # ``_FIRST_PIECE`` and ``_file_starts`` the piece's file offset itself, not a tuple
+        # of one (a large file keeps one of these per instruction); lists from the second
+        # piece on
         self._logical_starts: list[int] | tuple[int, ...] = ()
-        self._file_starts: list[int] | tuple[int, ...] = ()
+        self._file_starts: list[int] | int = 0
 
     def append(self, piece: str, file_start: int) -> None:
         if not piece:
             return
         if not self._logical_starts:
             self._logical_starts = _FIRST_PIECE
-            self._file_starts = (file_start,)
+            self._file_starts = file_start
         elif isinstance(self._logical_starts, list) and isinstance(self._file_starts, list):
             self._logical_starts.append(len(self.text))
             self._file_starts.append(file_start)
         else:  # the second piece
-            self._logical_starts = [*self._logical_starts, len(self.text)]
-            self._file_starts = [*self._file_starts, file_start]
+            assert isinstance(self._file_starts, int)
+            self._logical_starts = [0, len(self.text)]
+            self._file_starts = [self._file_starts, file_start]
         self.text += piece
 
     @classmethod
@@ -85,7 +88,7 @@ class LogicalLine:
         if len(texts) == 1:
             line.text = texts[0]
             line._logical_starts = _FIRST_PIECE
-            line._file_starts = (files[0],)
+            line._file_starts = files[0]
         elif texts:
             line.text = "".join(texts)
             line._logical_starts = logical
@@ -98,8 +101,11 @@ class LogicalLine:
             return 0
         if index >= len(self.text):
             return self.file_end(len(self.text))
+        starts = self._file_starts
+        if not isinstance(starts, list):
+            return starts + index if index else starts  # the piece's own int at its start
         segment = bisect_right(self._logical_starts, index) - 1
-        return self._file_starts[segment] + index - self._logical_starts[segment]
+        return starts[segment] + index - self._logical_starts[segment]
 
     def file_end(self, index: int) -> int:
         """File offset just past the character at ``index - 1`` (for range ends)."""

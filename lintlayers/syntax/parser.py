@@ -193,7 +193,9 @@ def _read_instruction(dockerfile: Dockerfile, lines: _Lines, index: int) -> tupl
     escape = dockerfile.escape
     content = lines.content(index)
     leading = len(content) - len(content.lstrip())
-    first_start = lines.start(index) + leading
+    first_start = lines.start(index)
+    if leading:  # else the source's own int: one object for equal offsets, not one a line
+        first_start += leading
     piece = content[leading:]
     cut = _continuation(piece, escape)
     open_line = cut >= 0
@@ -214,7 +216,7 @@ def _read_instruction(dockerfile: Dockerfile, lines: _Lines, index: int) -> tupl
     logical = LogicalLine.of(pieces)
     instruction = _build_instruction(logical, 0, dockerfile.escape)
     instruction.start_line = first_line + 1
-    instruction.end_line = index + 1
+    instruction.end_line = instruction.start_line if index == first_line else index + 1
     instruction.end = lines.content_end(index)
     if instruction.inner is not None:
         instruction.inner.end = instruction.end
