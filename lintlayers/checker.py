@@ -182,7 +182,13 @@ def run_check(options: argparse.Namespace) -> int:
         fail_level = settings.fail_level
         context_dir = settings.context or (folder if data is not None else None)
         plans.append((settings, session.linter_for(settings), context_dir))
-    if len(inputs) != 1:
+    if len(inputs) != 1:  # every rule imported now: forked workers inherit them, frozen
+        try:
+            for linter in {id(plan[1]): plan[1] for plan in plans}.values():
+                linter.load_rules()
+        except PluginError as error:
+            err.write(f"lintlayers: {error}\n")
+            return EXIT_ERROR
         _collect_garbage_again()
     from lintlayers.progress import progress
 

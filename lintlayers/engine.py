@@ -90,6 +90,15 @@ class Linter:
         """Where lints get the build context of ``(root, Dockerfile path)``: None walks
         it in every lint; the language server keeps the walks between keystrokes."""
 
+    def load_rules(self) -> None:
+        """Import every rule not imported yet (a built-in rule's module is otherwise imported
+        on the first file it runs on): before linting many files on forked processes, which
+        then inherit them instead of each importing them again."""
+        for rule in self.rules:
+            load = getattr(rule, "load", None)
+            if load is not None:
+                load()
+
     def lint_text(
         self,
         text: str,

@@ -552,3 +552,14 @@ def test_a_one_file_check_runs_no_garbage_collection(tmp_path: Path) -> None:
         )
         seen[len(files)] = ast.literal_eval(completed.stderr.splitlines()[-1])
     assert seen == {1: ([False], True), 2: ([True, True], True)}
+
+
+def test_many_files_import_every_rule_before_linting(tmp_path: Path) -> None:
+    """With several files, every rule is imported before the first lint (``Linter.
+    load_rules``): forked workers inherit the rules instead of each importing them."""
+    for name in ("Dockerfile", "other.Dockerfile"):
+        (tmp_path / name).write_text("FROM alpine\nCOPY a /a\n", encoding="utf-8")
+    _code, one = new_modules(tmp_path, "check", "Dockerfile")
+    _code, two = new_modules(tmp_path, "check", "Dockerfile", "other.Dockerfile")
+    assert "lintlayers.rules.add_url_without_checksum" not in one
+    assert "lintlayers.rules.add_url_without_checksum" in two
