@@ -45,3 +45,27 @@ def test_cursor_answers_in_and_out_of_order() -> None:
     other = model.stages[1].instructions[-1]
     assert cursor.before(stage, other) is None
     assert cursor.before(model.stages[1], other) == {"X": "1"}
+
+
+def test_each_scope_keeps_its_own_values_while_the_walk_goes_on() -> None:
+    """The scopes of a stage share one record of values: a scope taken early still
+    answers as it was, in the order a dict of the ARGs updated with the ENVs has."""
+    model = build_model(parse(TEXT))
+    scopes = {item.start_line: scope for item, scope in model.walk(model.stages[0])}
+    first_run, second_run = 8, 13
+    before = scopes[first_run]
+    assert dict(before.args) == {"GLOBAL": "g", "NODEFAULT": None, "A": "arg"}
+    assert dict(before.env) == {"A": "1", "B": "1"}
+    assert list(before.values().items()) == [
+        ("GLOBAL", "g"), ("A", "1"), ("B", "1"),
+    ]  # fmt: skip
+    after = scopes[second_run]
+    assert dict(after.args) == {"GLOBAL": "g", "NODEFAULT": None, "A": "arg", "C": "c", "B": None}
+    assert dict(after.env) == {"A": "2", "B": "1", "GLOBAL": "g-env"}
+    assert list(after.values().items()) == [
+        ("GLOBAL", "g-env"), ("A", "2"), ("C", "c"), ("B", "1"),
+    ]  # fmt: skip
+    assert "HIDDEN" not in after.env and "C" not in before.args  # ONBUILD: not here
+    assert before.values().get("C") is None and len(before.env) == 2
+    assert after.env.names_from(1) == ["B", "GLOBAL"]
+    assert scopes[first_run].values() == {"GLOBAL": "g", "A": "1", "B": "1"}
