@@ -7,8 +7,7 @@ already, unless a RUN removed it again.
 
 from __future__ import annotations
 
-import re
-
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.debian import install, present, requested_name
 from lintlayers.model.package_commands import APT_VALUE_OPTIONS, apt_action
 from lintlayers.model.package_installs import ALL, removed_packages
@@ -23,10 +22,10 @@ if TYPE_CHECKING:
 
 REMOVES = frozenset({"remove", "purge", "autoremove", "autopurge"})
 """apt actions that remove packages."""
-ALTERNATIVES = re.compile(r"\b(?:else|elif)\b|\|\||;;")
+ALTERNATIVES = lazy_compile(r"\b(?:else|elif)\b|\|\||;;")
 """Between two commands of a RUN: they may be alternatives of each other."""
-_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
-_GROUP = re.compile(r"\([^()]*\)")
+_QUOTED = lazy_compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
+_GROUP = lazy_compile(r"\([^()]*\)")
 """An innermost parenthesised group: a subshell or ``$(...)`` between two commands runs
 whole, whatever alternatives it holds inside."""
 
