@@ -68,6 +68,7 @@ class VolatileVariableEarly(Rule):
     category = "cache"
     severity = "warning"
     summary = "A per-build ARG/ENV early in a stage re-runs every later RUN"
+    needs = ("ARG", "ENV")
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for line in volatile_lines(context):
