@@ -27,7 +27,6 @@ from lintlayers.model.paths import (
     join,
 )
 from lintlayers.model.state import CommandWalk, assign, home_of, is_root_user
-from lintlayers.model.steps import file_memo
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,6 +36,8 @@ if TYPE_CHECKING:
     from lintlayers.model.mounts import Mount
     from lintlayers.model.steps import Step
     from lintlayers.shell.commands import ShellWord, SimpleCommand
+    from lintlayers.source import SourceText
+    from lintlayers.syntax.nodes import Instruction
 
 __all__ = ["download_targets", "extracted_archives"]  # the size rules' entry point to them
 
@@ -94,13 +95,18 @@ def copy_creations(step: Step, context_dir: str | None = None) -> list[Creation]
 
 def effects(context: RuleContext, step: Step) -> RunEffects:
     """The ``RunEffects`` of a RUN step (computed once per file)."""
-    memo = file_memo(context)
-    key = id(step.instruction)
-    found = memo.effects.get(key)
+    memo = context.analysis(_effects_memo)
+    instruction = step.instruction
+    found = memo.get(instruction)
     if found is None:
-        found = RunEffects(context, step)
-        memo.effects[key] = found
+        found = memo[instruction] = RunEffects(context, step)
     return found
+
+
+def _effects_memo(context: RuleContext) -> dict[Instruction, RunEffects]:
+    """``effects`` of each RUN, keyed by the instruction itself (compared by identity):
+    an ``id`` key is an int object of its own for each RUN of the file."""
+    return {}
 
 
 class RunEffects:
@@ -119,13 +125,9 @@ class RunEffects:
         "commands",
         "context",
         "cwds",
-        "env",
-        "escape",
         "home",
-        "instruction",
         "mounts",
         "removals",
-        "source",
         "step",
         "walk",
     )
@@ -134,10 +136,6 @@ class RunEffects:
         run = step.instruction
         self.context = context
         self.step = step
-        self.instruction = run
-        self.source = context.source
-        self.escape = context.dockerfile.escape
-        self.env = step.env
         self.home = self.env.get("HOME") or home_of(step.user)
         self.mounts = parse_mounts(run, self.env, step.workdir) or _NONE
         self.commands: list[SimpleCommand] = _NONE
@@ -168,6 +166,23 @@ class RunEffects:
         for index in range(len(self.commands)):
             self._removals(index, removals)
         self.removals = removals or _NONE
+
+    @property
+    def instruction(self) -> Instruction:
+        return self.step.instruction
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The ARG/ENV values the RUN's step keeps (``Step.env``)."""
+        return self.step.env
+
+    @property
+    def source(self) -> SourceText:
+        return self.context.source
+
+    @property
+    def escape(self) -> str:
+        return self.context.dockerfile.escape
 
     def _removals(self, index: int, removals: list[Removal]) -> None:
         """What command ``index`` surely removes (``model.command_writes``)."""
