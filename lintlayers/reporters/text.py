@@ -14,6 +14,8 @@ from lintlayers.typecheck import TYPE_CHECKING
 if TYPE_CHECKING:
     from typing import TextIO
 
+    from rich.style import Style
+
     from lintlayers.diagnostics import Finding
     from lintlayers.reporters.base import ReportContext
     from lintlayers.source import SourceText
@@ -37,16 +39,20 @@ _FIX_STYLE = "cyan"
 def report(findings: list[Finding], out: TextIO, context: ReportContext) -> None:
     """Write the findings, a summary line and, on request, per-code counts."""
     ordered = sorted_findings(findings)
+    styles: dict[str, Style] = {}
+    for finding in ordered:  # one finding at a time: the lines of every finding of a large
+        # file held at once would be most of the run's peak memory after the lint
+        _write(
+            _finding_block(finding, context.sources.get(finding.file)), out, context.color, styles
+        )
     lines: list[Line] = []
-    for finding in ordered:
-        lines.extend(_finding_block(finding, context.sources.get(finding.file)))
     if context.fixed:
         lines.append([(f"Fixed {_count(context.fixed, 'finding')}.", "bold")])
     lines.append(_summary(ordered, context.files_checked))
     if context.statistics and ordered:
         lines.append([])
         lines.extend(_statistics(ordered))
-    _write(lines, out, context.color)
+    _write(lines, out, context.color, styles)
 
 
 def _finding_block(finding: Finding, source: SourceText | None) -> list[Line]:
@@ -225,14 +231,14 @@ def _count(number: int, noun: str, *, plural: bool = True) -> str:
     return f"{number} {noun}{'s' if plural and number != 1 else ''}"
 
 
-def _write(lines: list[Line], out: TextIO, color: bool) -> None:
+def _write(lines: list[Line], out: TextIO, color: bool, styles: dict[str, Style]) -> None:
+    """Write ``lines``; ``styles``: the rich styles parsed so far, by name (colour mode)."""
     if not color:
         out.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
         return
     from rich.color import ColorSystem
     from rich.style import Style
 
-    styles: dict[str, Style] = {}
     chunks: list[str] = []
     for line in lines:
         for text, style_name in line:
