@@ -460,6 +460,26 @@ def test_the_rule_index_is_current() -> None:
     assert index.read_text(encoding="utf-8") == index_source(), "run scripts/rule_index.py"
 
 
+def test_a_rule_stand_in_answers_as_its_class() -> None:
+    """What ``check`` reads of an ``IndexedRule`` before and after importing its module is
+    what the class says: metadata, link, documentation, and the class's own ``check``."""
+    from lintlayers.registry import INDEX_FIELDS, IndexedRule, load_rule_entries, load_rules
+
+    classes = {rule.code: rule for rule in load_rules()}
+    entries = load_rule_entries()
+    assert [entry.code for entry in entries] == sorted(classes)
+    for entry in entries:
+        assert isinstance(entry, IndexedRule)  # every built-in rule is in the index
+        cls = classes[entry.code]
+        stand_in = entry()
+        assert stand_in is not entry and stand_in.value == entry.value
+        for field in INDEX_FIELDS:
+            assert getattr(stand_in, field) == getattr(cls, field), (entry.code, field)
+        assert stand_in.url() == cls.url()
+        assert stand_in.documentation() == cls.documentation()
+        assert type(stand_in.load()) is cls
+
+
 NOT_FOR_A_FILE_WITHOUT_RUN = (
     "lintlayers.rules.apt_install_recommends",  # needs a RUN
     "lintlayers.rules.broad_copy_before_install",
