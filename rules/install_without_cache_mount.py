@@ -5,7 +5,6 @@ from __future__ import annotations
 from lintlayers.diagnostics import Violation
 from lintlayers.model.cache_mounts import holds_tool_cache, tool_cache_targets
 from lintlayers.model.ecosystems import ecosystem
-from lintlayers.model.installs import downloads_nothing
 from lintlayers.model.package_commands import package_writes
 from lintlayers.model.package_managers import match_any
 from lintlayers.model.run_effects import effects
@@ -120,6 +119,7 @@ def _check_run(
         if found.implicit and found.installer.ecosystem in installed:
             continue  # a build after the install: the dependencies are in the layer already
         from lintlayers.model.environment import command_environment
+        from lintlayers.model.installs import downloads_nothing
         from lintlayers.model.stage_files import stage_files
 
         if files is None:

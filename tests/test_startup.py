@@ -482,7 +482,6 @@ def test_a_rule_stand_in_answers_as_its_class() -> None:
 
 NOT_FOR_A_FILE_WITHOUT_RUN = (
     "lintlayers.rules.apt_install_recommends",  # needs a RUN
-    "lintlayers.rules.broad_copy_before_install",
     "lintlayers.rules.mergeable_runs",
     "lintlayers.rules.install_without_cache_mount",
     "lintlayers.rules.package_cache_kept",
@@ -491,8 +490,14 @@ NOT_FOR_A_FILE_WITHOUT_RUN = (
     "lintlayers.rules.secret_in_build_variable",  # needs an ARG or ENV
     "lintlayers.rules.metadata_before_layers",  # classic builders only
     "lintlayers.rules.template_file",  # only when selected by its code
-    "lintlayers.model.installs",  # with the rules above, the models only they use
-    "lintlayers.model.run_effects",
+    "lintlayers.model.run_effects",  # with the rules above, a model only they use
+)
+NOT_FOR_A_FILE_WITHOUT_COPY = (
+    "lintlayers.rules.broad_copy_before_install",  # needs a COPY or ADD
+    "lintlayers.rules.context_bloat",
+    "lintlayers.rules.secret_file_copied",
+    "lintlayers.rules.whole_filesystem_copy",
+    "lintlayers.model.installs",  # LL101's model; LL107 imports it for an install it reports
 )
 
 
@@ -508,6 +513,13 @@ def test_check_imports_only_the_rules_a_file_needs(tmp_path: Path) -> None:
     assert [name for name in NOT_FOR_A_FILE_WITHOUT_RUN if name in imported] == []
     assert "lintlayers.rules.context_bloat" in imported  # a COPY: what it looks at
     assert "lintlayers.rules.whole_filesystem_copy" in imported
+    (tmp_path / "Dockerfile").write_text(
+        'FROM alpine:3.20\nRUN apk add --no-cache curl\nCMD ["curl"]\n', encoding="utf-8"
+    )
+    code, imported = new_modules(tmp_path, "check", "Dockerfile")
+    assert code == 0
+    assert [name for name in NOT_FOR_A_FILE_WITHOUT_COPY if name in imported] == []
+    assert "lintlayers.rules.apk_add_cache" in imported
 
 
 def test_a_rule_reports_nothing_on_a_file_without_what_it_needs() -> None:
