@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
     from lintlayers.context import RuleContext
     from lintlayers.model.copy_args import CopyArgs
-    from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.stage_references import StageReference
     from lintlayers.model.stages import BuildModel, Scope, Stage
     from lintlayers.model.state import State
@@ -130,11 +129,10 @@ def _relevant(
 class FileMemo:
     """Per-file results shared by all rules of one lint run."""
 
-    __slots__ = ("effects", "reaching", "references", "sequences")
+    __slots__ = ("reaching", "references", "sequences")
 
     def __init__(self, sequences: list[list[Step]]) -> None:
         self.sequences = sequences
-        self.effects: dict[int, RunEffects] = {}
         self.reaching: dict[int, bool] = {}
         self.references: dict[int, list[StageReference]] | None = None
 
@@ -159,14 +157,16 @@ def sequences(context: RuleContext) -> list[list[Step]]:
 
 def step_of(context: RuleContext, instruction: Instruction) -> Step | None:
     """The first ``Step`` of ``sequences`` whose instruction is ``instruction``, if any."""
-    return context.analysis(_steps_by_instruction).get(id(instruction))
+    return context.analysis(_steps_by_instruction).get(instruction)
 
 
-def _steps_by_instruction(context: RuleContext) -> dict[int, Step]:
-    found: dict[int, Step] = {}
+def _steps_by_instruction(context: RuleContext) -> dict[Instruction, Step]:
+    """Keyed by the instruction itself (compared by identity): an ``id`` key is an int
+    object of its own for each instruction of the file."""
+    found: dict[Instruction, Step] = {}
     for steps in sequences(context):
         for step in steps:
-            found.setdefault(id(step.instruction), step)
+            found.setdefault(step.instruction, step)
     return found
 
 
@@ -330,7 +330,8 @@ _TEST_STAGE = lazy_compile(
 
 def is_test_image(stage: Stage) -> bool:
     """Whether the image of ``stage`` (built as a target) is one for tests or checks."""
-    return bool(stage.name) and _TEST_STAGE.search(stage.name) is not None
+    name = stage.name
+    return bool(name) and name is not None and _TEST_STAGE.search(name) is not None
 
 
 def _reaches(
