@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lintlayers.context import RuleContext
 from lintlayers.diagnostics import Finding, FindingEdit, FindingFix, severity_rank
+from lintlayers.rule import has_needs
 from lintlayers.source import SourceText
 from lintlayers.syntax.parser import parse_source
 from lintlayers.typecheck import TYPE_CHECKING
@@ -212,7 +213,7 @@ def _keywords(dockerfile: Dockerfile) -> frozenset[str]:
 
 def _has_needs(rule: AnyRule, keywords: frozenset[str]) -> bool:
     """Whether the file has what ``rule`` looks at (``Rule.needs``)."""
-    return not rule.needs or not keywords.isdisjoint(rule.needs)
+    return has_needs(rule.needs, keywords)
 
 
 def _finding(

@@ -29,7 +29,16 @@ if TYPE_CHECKING:
     from lintlayers.rule import Rule
 
     IndexRow = tuple[
-        str, str, str, str, str, tuple[str, ...], tuple[str, ...], bool, bool, tuple[str, ...]
+        str,
+        str,
+        str,
+        str,
+        str,
+        tuple[str, ...],
+        tuple[str, ...],
+        bool,
+        bool,
+        tuple[str | tuple[str, ...], ...],
     ]
     from typing import TypeAlias
 

@@ -46,11 +46,13 @@ class Rule:
     explicit_only: ClassVar[bool] = False
     """Whether the rule runs only when selected by its exact code (``--select LL002``),
     never through ``ALL``, its category or a prefix of its code."""
-    needs: ClassVar[tuple[str, ...]] = ()
-    """Instruction keywords the rule looks at (``("ADD",)``): it reports nothing on a file
-    without an instruction of one of them (ONBUILD's wrapped instruction counts), so the
-    engine does not run it there, and a built-in rule's module is not even imported
-    (``lintlayers.rule_index``). Empty: the rule runs on every file."""
+    needs: ClassVar[tuple[str | tuple[str, ...], ...]] = ()
+    """Instruction keywords the rule looks at, as alternatives: it reports nothing on a file
+    without one of them (ONBUILD's wrapped instruction counts), so the engine does not run
+    it there, and a built-in rule's module is not even imported (``lintlayers.rule_index``).
+    ``("COPY", "ADD")``: a COPY or an ADD; an alternative may be a tuple of keywords all
+    needed: ``(("RUN", "COPY"), ("RUN", "ADD"))``, a RUN with a COPY or with an ADD.
+    Empty: the rule runs on every file (``has_needs``)."""
 
     def check(self, context: RuleContext) -> Iterable[Violation]:
         raise NotImplementedError
@@ -74,3 +76,13 @@ def heading_anchor(heading: str) -> str:
     """
     kept = [char for char in heading.strip().lower() if char.isalnum() or char in "-_ "]
     return "".join(kept).replace(" ", "-")
+
+
+def has_needs(needs: tuple[str | tuple[str, ...], ...], keywords: frozenset[str]) -> bool:
+    """Whether a file with instructions of ``keywords`` has what ``needs`` (``Rule.needs``)
+    asks for."""
+    if not needs:
+        return True
+    return any(
+        need in keywords if isinstance(need, str) else keywords.issuperset(need) for need in needs
+    )

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 RULES: dict[str, IndexRow] = {
     'lintlayers.rules.parse_error:ParseErrorRule': ('LL001', 'parse-error', 'correctness', 'error', 'The Dockerfile has a syntax error BuildKit would refuse', (), ('buildkit', 'classic'), False, False, ()),
     'lintlayers.rules.template_file:TemplateFile': ('LL002', 'template-file', 'correctness', 'info', 'The file is a template, not a Dockerfile (off unless selected by its code)', (), ('buildkit', 'classic'), True, True, ()),
-    'lintlayers.rules.broad_copy_before_install:BroadCopyBeforeInstall': ('LL101', 'broad-copy-before-install', 'cache', 'warning', 'COPY of the whole context before a dependency install that needs only manifests', (), ('buildkit', 'classic'), False, False, ('COPY', 'ADD')),
+    'lintlayers.rules.broad_copy_before_install:BroadCopyBeforeInstall': ('LL101', 'broad-copy-before-install', 'cache', 'warning', 'COPY of the whole context before a dependency install that needs only manifests', (), ('buildkit', 'classic'), False, False, (('RUN', 'COPY'), ('RUN', 'ADD'))),
     'lintlayers.rules.volatile_variable_early:VolatileVariableEarly': ('LL102', 'volatile-variable-early', 'cache', 'warning', 'A per-build ARG/ENV early in a stage re-runs every later RUN', (), ('buildkit', 'classic'), False, False, ('ARG', 'ENV')),
     'lintlayers.rules.apt_get_update_alone:AptGetUpdateAlone': ('LL103', 'apt-get-update-alone', 'cache', 'warning', 'apt-get update in a RUN without an install after it', (), ('buildkit', 'classic'), False, False, ('RUN',)),
     'lintlayers.rules.add_url_without_checksum:AddUrlWithoutChecksum': ('LL104', 'add-url-without-checksum', 'cache', 'warning', 'ADD of a URL or Git ref that no checksum or commit SHA pins', (), ('buildkit', 'classic'), False, False, ('ADD',)),

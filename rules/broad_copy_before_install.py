@@ -93,7 +93,7 @@ class BroadCopyBeforeInstall(Rule):
     category = "cache"
     severity = "warning"
     summary = "COPY of the whole context before a dependency install that needs only manifests"
-    needs = ("COPY", "ADD")
+    needs = (("RUN", "COPY"), ("RUN", "ADD"))
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for finding in install_findings(context):

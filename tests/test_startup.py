@@ -482,6 +482,7 @@ def test_a_rule_stand_in_answers_as_its_class() -> None:
 
 NOT_FOR_A_FILE_WITHOUT_RUN = (
     "lintlayers.rules.apt_install_recommends",  # needs a RUN
+    "lintlayers.rules.broad_copy_before_install",  # needs a RUN with a COPY or ADD
     "lintlayers.rules.mergeable_runs",
     "lintlayers.rules.install_without_cache_mount",
     "lintlayers.rules.package_cache_kept",
@@ -490,10 +491,11 @@ NOT_FOR_A_FILE_WITHOUT_RUN = (
     "lintlayers.rules.secret_in_build_variable",  # needs an ARG or ENV
     "lintlayers.rules.metadata_before_layers",  # classic builders only
     "lintlayers.rules.template_file",  # only when selected by its code
-    "lintlayers.model.run_effects",  # with the rules above, a model only they use
+    "lintlayers.model.run_effects",  # with the rules above, models only they use
+    "lintlayers.model.installs",
 )
 NOT_FOR_A_FILE_WITHOUT_COPY = (
-    "lintlayers.rules.broad_copy_before_install",  # needs a COPY or ADD
+    "lintlayers.rules.broad_copy_before_install",  # needs a RUN with a COPY or ADD
     "lintlayers.rules.context_bloat",
     "lintlayers.rules.secret_file_copied",
     "lintlayers.rules.whole_filesystem_copy",
@@ -525,11 +527,12 @@ def test_check_imports_only_the_rules_a_file_needs(tmp_path: Path) -> None:
 def test_a_rule_reports_nothing_on_a_file_without_what_it_needs() -> None:
     """``Rule.needs`` is a promise the engine relies on to skip a rule: run directly, with
     no engine between, each rule reports nothing on the test Dockerfiles and corpus files
-    that lack every keyword it needs (both builders)."""
+    that lack what it needs (both builders)."""
     from corpus_support import ENV_VAR, corpus_files
 
     from lintlayers.context import RuleContext
     from lintlayers.registry import load_rules
+    from lintlayers.rule import has_needs
     from lintlayers.syntax import parse
 
     root = Path(__file__).resolve().parent
@@ -547,7 +550,7 @@ def test_a_rule_reports_nothing_on_a_file_without_what_it_needs() -> None:
         for builder in ("buildkit", "classic"):
             context = RuleContext(dockerfile, builder=builder, path=str(path))
             for rule in rules:
-                if keywords.isdisjoint(rule.needs):
+                if not has_needs(rule.needs, frozenset(keywords)):
                     checked += 1
                     assert list(rule.check(context)) == [], (rule.code, str(path))
     assert checked > 0
@@ -595,3 +598,17 @@ def test_many_files_import_every_rule_before_linting(tmp_path: Path) -> None:
     _code, two = new_modules(tmp_path, "check", "Dockerfile", "other.Dockerfile")
     assert "lintlayers.rules.add_url_without_checksum" not in one
     assert "lintlayers.rules.add_url_without_checksum" in two
+
+
+def test_needs_are_alternatives_of_keywords() -> None:
+    """``Rule.needs``: any one alternative; an alternative that is a tuple needs all its
+    keywords."""
+    from lintlayers.rule import has_needs
+
+    assert has_needs((), frozenset())
+    assert has_needs(("COPY", "ADD"), frozenset({"FROM", "ADD"}))
+    assert not has_needs(("COPY", "ADD"), frozenset({"FROM", "RUN"}))
+    needs = (("RUN", "COPY"), ("RUN", "ADD"))
+    assert has_needs(needs, frozenset({"FROM", "RUN", "ADD"}))
+    assert not has_needs(needs, frozenset({"COPY", "ADD"}))
+    assert not has_needs(needs, frozenset({"RUN"}))
