@@ -271,17 +271,17 @@ class SecretInBuildVariable(Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for stage in context.model.stages:  # global ARGs: only FROM lines see them
             effective = [instruction.effective for instruction in stage.instructions]
+            last_run = max(
+                (position for position, item in enumerate(effective) if item.keyword == "RUN"),
+                default=-1,
+            )
             reported: set[tuple[str, str]] = set()
             for position, instruction in enumerate(effective):
                 keyword = instruction.keyword
                 if keyword not in ("ARG", "ENV"):
                     continue
                 trigger = stage.instructions[position].inner is not None  # runs in a child
-                if (
-                    keyword == "ARG"
-                    and not trigger
-                    and not any(later.keyword == "RUN" for later in effective[position + 1 :])
-                ):
+                if keyword == "ARG" and not trigger and position > last_run:
                     continue  # no RUN records it in the history or the cache
                 for pair in instruction.pairs:
                     if secret_word(pair.key) is None or (keyword, pair.key) in reported:
