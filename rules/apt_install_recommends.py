@@ -11,6 +11,7 @@ from lintlayers.model.debian import (
     Vendors,
     biggest_added,
     image_packages,
+    missing_in,
     recommends,
     requested_name,
 )
@@ -70,8 +71,11 @@ class AptInstallRecommends(Rule):
     it is known (`git` or `gcc` on `python:3`, `curl` on a .NET SDK or a dev
     container image). `ca-certificates`, which HTTPS needs, counts as needed, and so does
     `systemd`'s recommend `dbus`. A versioned name Debian 12 lacks is measured
-    as its family's Debian 12 member (`php8.3-dev` as `php8.2-dev`). The
-    recommends of a package Debian 12 does not have (Microsoft's, MongoDB's, a
+    as its family's Debian 12 member (`php8.3-dev` as `php8.2-dev`). On a base
+    whose tag names an older release (`buster`, `bullseye`, `bionic`, `20.04`...)
+    the packages Debian 12 has and that release lacks are left out (glibc 2.33's
+    `libc-devtools`, which `libc-dev-bin` recommends, with its ~50 MB of image
+    libraries). The recommends of a package Debian 12 does not have (Microsoft's, MongoDB's, a
     PPA's), of one from a vendor's repository the stage adds (Microsoft's
     `azure-cli`, NodeSource's `nodejs`, Yarn's `yarn`), of a Debian package the
     table lacks (it holds what the installs of a corpus of 2,582 Dockerfiles
@@ -126,7 +130,9 @@ class AptInstallRecommends(Rule):
             stage_text = "".join(_run_text(step) for step in steps if step.keyword == "RUN")
             keys = "key" in stage_text and _KEYSERVER.search(stage_text)  # compiled if "key"
             needed = _GNUPG if keys else frozenset()
-            base_image = image_packages(root_image(steps[0].stage))
+            root = root_image(steps[0].stage)
+            base_image = image_packages(root)
+            missing = missing_in(root)
             stage = steps[0].stage
             off = configured.get(stage.base_stage.index, False) if stage.base_stage else False
             before = installed.get(stage.base_stage.index) if stage.base_stage else None
@@ -156,7 +162,7 @@ class AptInstallRecommends(Rule):
                     with_recommends = not off and not _recommends_off(command)
                     if checked and with_recommends:
                         found = self._finding(
-                            context, step, run, install, needed, base_image, state, added
+                            context, step, run, install, needed, base_image, missing, state, added
                         )
                         if found is not None:
                             yield found
@@ -176,6 +182,7 @@ class AptInstallRecommends(Rule):
         install: Install,
         needed: frozenset[str],
         base_image: frozenset[str],
+        missing: frozenset[str],
         state: Installed,
         repositories: Vendors,
     ) -> Violation | None:
@@ -205,7 +212,8 @@ class AptInstallRecommends(Rule):
             waste = "also installs recommended packages"
             detail = "it resolves dependencies with their recommends, often tens of MB"
         else:
-            found = recommends(names, state.present(base_image, context, run, index))
+            present = state.present(base_image, context, run, index)
+            found = recommends(names, present, missing)  # on the base image's release
             unknown += found.unknown
             if found.size < SMALL_BYTES:
                 return None  # measured: little or nothing to save (or nothing known)

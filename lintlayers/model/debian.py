@@ -95,6 +95,17 @@ _IMAGE_ALIASES = {
     "mcr.microsoft.com/dotnet/core/sdk": "mcr.microsoft.com/dotnet/sdk",
     "mcr.microsoft.com/vscode/devcontainers/": "mcr.microsoft.com/devcontainers/",
 }
+NEWER_THAN_RELEASE: tuple[tuple[str, frozenset[str]], ...] = (
+    # glibc 2.33 split libc-devtools (memusage, mtrace, sotruss: libgd3 and its image
+    # codecs, ~50 MB) out of libc-dev-bin, which recommends it: Debian 12, Ubuntu 21.10
+    ("libc-devtools", frozenset({
+        "wheezy", "jessie", "stretch", "buster", "bullseye", "trusty", "xenial", "bionic",
+        "focal", "14.04", "16.04", "18.04", "20.04",
+    })),
+)  # fmt: skip
+"""Debian 12 packages that an older release named by the base image's tag lacks, with
+those releases: a recommends chain through them is Debian 12's, not the image's."""
+_RELEASE_WORDS = lazy_compile(r"[a-z]+|\d+\.\d+")
 _VERSION = lazy_compile(r"\d+(?:\.\d+)*")
 _NOT_A_NAME = lazy_compile(r"[^a-z0-9.+-]")
 
@@ -157,21 +168,27 @@ class Packages:
         return self._families
 
     def closure(
-        self, names: Iterable[str], present: AbstractSet[str], *, recommends: bool
+        self,
+        names: Iterable[str],
+        present: AbstractSet[str],
+        *,
+        recommends: bool,
+        missing: AbstractSet[str] = frozenset(),
     ) -> set[str]:
-        """What installing ``names`` adds to ``present`` (first alternatives taken)."""
+        """What installing ``names`` adds to ``present`` (first alternatives taken), on a
+        release that has none of the ``missing`` packages."""
         added: set[str] = set()
         stack = [name for name in names if name not in present]
         while stack:
             name = stack.pop()
-            if name in added or name in present or name in self.base:
+            if name in added or name in present or name in self.base or name in missing:
                 continue
             added.add(name)
             depends, recommended = self.relations(name)
             groups = depends + recommended if recommends else depends
             for group in groups:
                 if not any(alternative in present or alternative in added for alternative in group):
-                    stack.append(group[0])
+                    stack.append(next((a for a in group if a not in missing), group[0]))
         return added
 
     def size(self, names: Iterable[str]) -> int:
@@ -254,9 +271,23 @@ def install(known: set[str], names: Iterable[str], *, recommends: bool) -> bool:
     return bool(added)
 
 
-def recommends(requested: Iterable[str], already: frozenset[str] | None = None) -> Recommends:
+def missing_in(image: str) -> frozenset[str]:
+    """The Debian 12 packages the release an image's tag names does not have
+    (``NEWER_THAN_RELEASE``): ``ubuntu:18.04``, ``python:3.7-slim-buster``."""
+    name = image.lower().split("@", 1)[0]
+    tag = name.rpartition(":")[2] if ":" in name.rpartition("/")[2] else ""
+    words = set(_RELEASE_WORDS.findall(tag))
+    return frozenset(package for package, releases in NEWER_THAN_RELEASE if words & releases)
+
+
+def recommends(
+    requested: Iterable[str],
+    already: frozenset[str] | None = None,
+    missing: AbstractSet[str] = frozenset(),
+) -> Recommends:
     """What ``apt-get install`` of the ``requested`` names adds with recommends over
-    without, with ``already`` present (default: the base and the needed packages)."""
+    without, with ``already`` present (default: the base and the needed packages), on a
+    release without the ``missing`` packages (``missing_in``)."""
     graph = packages()
     known_present = present(()) if already is None else already
     found: dict[str, str] = {}  # the Debian 12 package -> the name requested
@@ -272,12 +303,14 @@ def recommends(requested: Iterable[str], already: frozenset[str] | None = None) 
         known_present |= graph.closure(needed, known_present, recommends=False)
     without = graph.closure(found, known_present, recommends=False)
     after = known_present | without
-    added = graph.closure(found, known_present, recommends=True) - without
+    added = graph.closure(found, known_present, recommends=True, missing=missing) - without
     total = graph.size(added)
     largest: tuple[str, int] | None = None
     if len(found) > 1:
         for real, name in found.items():
-            size = graph.size(graph.closure([real], known_present, recommends=True) - after)
+            size = graph.size(
+                graph.closure([real], known_present, recommends=True, missing=missing) - after
+            )
             if size and (largest is None or size > largest[1]):
                 largest = (name, size)
     if largest is not None and largest[1] >= total:

@@ -15,6 +15,7 @@ from lintlayers.model.debian import (
     Vendors,
     image_packages,
     install,
+    missing_in,
     packages,
     present,
     recommends,
@@ -97,6 +98,40 @@ def test_measured_sizes_on_debian_12() -> None:
     assert round(recommends(["gcc"]).size / 1e6) == 82
     assert recommends(["curl"]).size < 1_100_000  # ca-certificates counted as needed
     assert recommends(["unzip", "jq", "locales"]).size == 0
+
+
+def test_a_missing_package_is_skipped_for_the_next_alternative() -> None:
+    graph = Packages(GRAPH)
+    full = graph.closure(["tool"], frozenset(), recommends=True, missing={"extra"})
+    assert full == {"tool", "libtool1", "docs", "other"}  # extra|other: other
+
+
+@pytest.mark.parametrize(
+    ("image", "missing"),
+    [
+        ("ubuntu:18.04", {"libc-devtools"}),
+        ("mcr.microsoft.com/devcontainers/base:ubuntu-18.04", {"libc-devtools"}),
+        ("python:3.9-slim-buster", {"libc-devtools"}),
+        ("debian:bullseye-20220328", {"libc-devtools"}),
+        ("buildpack-deps:focal-curl", {"libc-devtools"}),
+        ("debian:bookworm", set()),
+        ("ubuntu:22.04", set()),
+        ("python:3.12", set()),
+        ("ubuntu", set()),
+        ("registry.example:5000/focal", set()),  # a port, no tag
+    ],
+)
+def test_missing_in_an_older_release(image: str, missing: set[str]) -> None:
+    assert missing_in(image) == missing
+
+
+def test_gcc_recommends_on_an_older_release() -> None:
+    """libc-dev-bin recommends libc-devtools (libgd3 and its image codecs) since glibc
+    2.33: Debian 12's chain, not buster's or Ubuntu 18.04's."""
+    bookworm = recommends(["gcc"])
+    older = recommends(["gcc"], missing=missing_in("debian:buster"))
+    assert "libc-devtools" in bookworm.added and "libc-devtools" not in older.added
+    assert bookworm.size - older.size > 40_000_000
 
 
 def test_what_is_requested_or_present_is_no_saving() -> None:
