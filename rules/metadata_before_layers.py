@@ -25,7 +25,12 @@ class MetadataBeforeLayers(Rule):
     `ADD` or `WORKDIR` of the same stage when its value changes between builds:
     it expands a per-build build argument (`GIT_SHA`, `BUILD_DATE`, `VCS_REF`, an
     unpinned `VERSION`: what LL102 calls per-build), or it is a version label
-    holding the release as written (`LABEL org.opencontainers.image.version=1.4.2`).
+    holding the release as written (`LABEL org.opencontainers.image.version=1.4.2`)
+    in a stage that copies the whole build context after it (`COPY . .`: the
+    label names the release of that code, and the steps between re-run for
+    nothing at each release). A release label of an image that installs some
+    software and copies no whole context names that software's release: a bump
+    edits its download too, or the label goes stale, so it is not reported.
     It is not reported when the same change re-runs the steps anyway: an earlier
     `RUN`, `COPY` or `WORKDIR` that uses the variable, an earlier line holding the
     release (the `FROM`, an `ENV`: a release bump edits it too), or the next costly

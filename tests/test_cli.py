@@ -430,7 +430,7 @@ def test_builder_classic_enables_classic_only_rules(tmp_path: Path) -> None:
     # A label before a RUN: a cache miss for the classic builder only.
     write(
         tmp_path / "Dockerfile",
-        'FROM debian:bookworm\nLABEL version="1.4.2"\nRUN echo build\nCOPY app /app\n',
+        'FROM debian:bookworm\nLABEL version="1.4.2"\nRUN echo build\nCOPY . /app\n',
     )
     default = codes(json_findings("Dockerfile", cwd=tmp_path))
     buildkit = codes(json_findings("--builder", "buildkit", "Dockerfile", cwd=tmp_path))

@@ -220,7 +220,7 @@ def test_step_on_clean_files(tmp_path: Path) -> None:
 def test_step_passes_config_builder_and_arguments(tmp_path: Path) -> None:
     root = project(tmp_path)
     (root / "app" / "Dockerfile").write_text(
-        'FROM alpine\nLABEL version="1.0.1"\nRUN echo hi\n', encoding="utf-8"
+        'FROM alpine\nLABEL version="1.0.1"\nRUN echo hi\nCOPY . /app\n', encoding="utf-8"
     )
     (root / "lint.toml").write_text('fail-level = "error"\n', encoding="utf-8")
     # LL202 (metadata before layers) applies to the classic builder only

@@ -555,7 +555,7 @@ async def test_deferred_rule_is_carried_while_typing(
 
 
 async def test_pushed_settings_choose_the_builder(client: RecordingClient, workspace: Path) -> None:
-    text = "FROM alpine\nLABEL version=1.0.1\nRUN echo hello\n"
+    text = "FROM alpine\nLABEL version=1.0.1\nRUN echo hello\nCOPY . /app\n"
     uri = open_file(client, workspace / "builder" / "Dockerfile", text)
     assert "LL202" not in codes(await published(client, uri, 1))  # classic builder only
     client.workspace_did_change_configuration(

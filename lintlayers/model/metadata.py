@@ -172,6 +172,9 @@ def _stage_metadata(model: BuildModel, stage: Stage) -> StageMetadata | None:
     last = found.last
     final_scope = walked[last][1]  # layer steps change no variable: same after it
     per_build = _per_build_names(model, instructions)
+    context_copy = max(
+        (i for i, item in enumerate(instructions) if _copies_whole_context(item)), default=-1
+    )
     blocked: list[int] = []  # metadata that stays where it is
     for index in range(last):
         instruction, scope = walked[index]
@@ -180,7 +183,7 @@ def _stage_metadata(model: BuildModel, stage: Stage) -> StageMetadata | None:
         change = (
             None
             if _has_errors(instruction)
-            else _change(found, index, per_build, stage.from_instruction)
+            else _change(found, index, per_build, stage.from_instruction, context_copy)
         )
         if change is None:
             blocked.append(index)
@@ -232,17 +235,24 @@ def _per_build_names(model: BuildModel, instructions: list[Instruction]) -> list
 
 
 def _change(
-    found: StageMetadata, index: int, per_build: list[frozenset[str]], base: Instruction
+    found: StageMetadata,
+    index: int,
+    per_build: list[frozenset[str]],
+    base: Instruction,
+    context_copy: int,
 ) -> Change | None:
     """How ``found.instructions[index]`` changes between builds and what that alone
-    re-runs, or None when it never changes or re-runs no costly step."""
+    re-runs, or None when it never changes or re-runs no costly step. ``context_copy``
+    indexes the stage's last COPY/ADD of the whole build context (-1: none)."""
     instructions = found.instructions
     instruction = instructions[index]
     if instruction.keyword not in EXPANDED:
         return None  # CMD, ENTRYPOINT... are the text as written: edited, never per build
     names = [name for name in _names(instruction) if name in per_build[index]]
     release = "" if names else _release(instruction)
-    if not names and not release:
+    if not names and (not release or context_copy < index):
+        # a release label of an image that does not copy the whole context after it names
+        # the software its steps install: a bump edits them too, or the label goes stale
         return None
 
     def uses(other: Instruction, before: bool) -> bool:
@@ -271,6 +281,20 @@ def _change(
     if not any(instructions[step].keyword in COSTLY_STEPS for step in reruns):
         return None
     return Change(names, release, reruns)
+
+
+def _copies_whole_context(instruction: Instruction) -> bool:
+    """A COPY/ADD of the build context's root (``COPY . .``): the repository's own code,
+    whose release a version label before it names."""
+    if instruction.inner is not None or instruction.keyword not in ("COPY", "ADD"):
+        return False
+    from lintlayers.model.copy_args import copy_args
+    from lintlayers.model.paths import normalize
+
+    parsed = copy_args(instruction)
+    return parsed.from_stage is None and any(
+        normalize(source.value) == "/" for source in parsed.local_sources
+    )
 
 
 def _names(instruction: Instruction) -> list[str]:

@@ -395,7 +395,7 @@ def test_defers_to_ll102() -> None:
 def test_defers_to_ll202_and_says_so() -> None:
     text = (
         "FROM debian:bookworm\nLABEL org.opencontainers.image.version=1.4.2\nEXPOSE 8080\n"
-        "WORKDIR /app\nCOPY app /app\nRUN apt-get update && apt-get install -y curl\n"
+        "WORKDIR /app\nCOPY . /app\nRUN apt-get update && apt-get install -y curl\n"
         'CMD ["/app/run"]\n'
     )
     assert lint(text, "LL202", builder="classic")
@@ -409,7 +409,7 @@ def test_defers_to_ll202_and_says_so() -> None:
         unsafe=True,
     ).text
     assert fixed.splitlines()[1:3] == text.splitlines()[1:3]  # the metadata stays for LL202
-    assert fixed.index("RUN apt-get") < fixed.index("COPY app /app")
+    assert fixed.index("RUN apt-get") < fixed.index("COPY . /app")
     (alone,) = lint(text, CODE, builder="classic")  # LL202 not selected
     assert "LL202" not in said(alone)
 
