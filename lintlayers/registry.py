@@ -178,6 +178,7 @@ class IndexedRule:
     is generated from the classes, and a test keeps it current."""
 
     __slots__ = (
+        "_row",
         "_rule",
         "builders",
         "category",
@@ -194,6 +195,7 @@ class IndexedRule:
 
     def __init__(self, value: str, row: IndexRow) -> None:
         self.value = value
+        self._row = row
         (
             self.code,
             self.name,
@@ -209,22 +211,7 @@ class IndexedRule:
         self._rule: Rule | None = None
 
     def __call__(self) -> IndexedRule:
-        return IndexedRule(self.value, self.row())
-
-    def row(self) -> IndexRow:
-        """The index's row of this rule."""
-        return (
-            self.code,
-            self.name,
-            self.category,
-            self.severity,
-            self.summary,
-            self.hadolint,
-            self.builders,
-            self.lints_templates,
-            self.explicit_only,
-            self.needs,
-        )
+        return IndexedRule(self.value, self._row)
 
     def load(self) -> Rule:
         """The rule's own instance (its module imported on the first call)."""

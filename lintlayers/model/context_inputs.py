@@ -72,13 +72,12 @@ def _reads_context(
             return True
         return _stage_reference_sees(model, parsed.from_stage, memo)
     if instruction.keyword == "RUN":
-        from lintlayers.syntax.words import parse_csv_options
+        from lintlayers.model.mounts import parse_mounts
 
-        for value in instruction.flag_values("mount"):
-            options = dict(parse_csv_options(value))
-            if options.get("type", "bind") != "bind":
+        for mount in parse_mounts(instruction, {}, "/"):  # the target does not matter here
+            if mount.type != "bind":
                 continue
-            source = options.get("from")
+            source = mount.options.get("from")
             if source is None or _stage_reference_sees(model, source, memo):
                 return True
     return False

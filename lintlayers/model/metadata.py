@@ -27,6 +27,8 @@ from lintlayers.model.variables import referenced_names
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from lintlayers.context import RuleContext
     from lintlayers.model.stages import BuildModel, Scope, Stage
     from lintlayers.syntax.nodes import Instruction
@@ -143,10 +145,6 @@ class StageMetadata:
             if item.keyword in METADATA and index not in self.changes
         ]
 
-    def steps_after(self, index: int) -> list[Instruction]:
-        """The layer steps after ``instructions[index]``."""
-        return [self.instructions[step] for step in self.layer_steps if step > index]
-
 
 def metadata_moves(context: RuleContext) -> list[StageMetadata]:
     """Per stage with a layer step: its changing metadata before the last one, and what
@@ -172,9 +170,20 @@ def _stage_metadata(model: BuildModel, stage: Stage) -> StageMetadata | None:
     last = found.last
     final_scope = walked[last][1]  # layer steps change no variable: same after it
     per_build = _per_build_names(model, instructions)
-    context_copy = max(
-        (i for i, item in enumerate(instructions) if _copies_whole_context(item)), default=-1
-    )
+    found_copy: list[int] = []
+
+    def context_copy() -> int:
+        """The last COPY/ADD of the whole context (-1: none), found when a release label
+        first asks (a stage with none never parses its COPYs for it)."""
+        if not found_copy:
+            found_copy.append(
+                max(
+                    (i for i, item in enumerate(instructions) if _copies_whole_context(item)),
+                    default=-1,
+                )
+            )
+        return found_copy[0]
+
     blocked: list[int] = []  # metadata that stays where it is
     for index in range(last):
         instruction, scope = walked[index]
@@ -239,10 +248,10 @@ def _change(
     index: int,
     per_build: list[frozenset[str]],
     base: Instruction,
-    context_copy: int,
+    context_copy: Callable[[], int],
 ) -> Change | None:
     """How ``found.instructions[index]`` changes between builds and what that alone
-    re-runs, or None when it never changes or re-runs no costly step. ``context_copy``
+    re-runs, or None when it never changes or re-runs no costly step. ``context_copy()``
     indexes the stage's last COPY/ADD of the whole build context (-1: none)."""
     instructions = found.instructions
     instruction = instructions[index]
@@ -250,7 +259,7 @@ def _change(
         return None  # CMD, ENTRYPOINT... are the text as written: edited, never per build
     names = [name for name in _names(instruction) if name in per_build[index]]
     release = "" if names else _release(instruction)
-    if not names and (not release or context_copy < index):
+    if not names and (not release or context_copy() < index):
         # a release label of an image that does not copy the whole context after it names
         # the software its steps install: a bump edits them too, or the label goes stale
         return None
