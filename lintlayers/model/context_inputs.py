@@ -44,9 +44,10 @@ def _first_reader(model: BuildModel, stage: Stage, memo: dict[int, int | None]) 
     if stage.index in memo:
         return memo[stage.index]
     memo[stage.index] = _BASE_READS  # a cycle of stage references: assume it reads
+    from lintlayers.model.stage_references import base_stages
+
     found: int | None = None
-    base = stage.base_stage
-    if base is not None and base is not stage and _first_reader(model, base, memo) is not None:
+    if any(_first_reader(model, base, memo) is not None for base in base_stages(model, stage)):
         found = _BASE_READS
     else:
         for item in stage.instructions:

@@ -30,16 +30,17 @@ def _shipping(context: RuleContext) -> dict[int, bool]:
     model = context.model
     used = _used_stages(model)
     shipped: dict[int, bool] = {}
+    from lintlayers.model.stage_references import base_stages
     from lintlayers.model.steps import is_test_image
 
     for stage in model.stages:
         if (stage is model.stages[-1] or stage.index not in used) and not is_test_image(stage):
-            current: Stage | None = stage
-            seen: set[int] = set()
-            while current is not None and current.index not in seen:
-                seen.add(current.index)
-                shipped[current.index] = True
-                current = current.base_stage
+            pending = [stage]
+            while pending:
+                current = pending.pop()
+                if not shipped.get(current.index):
+                    shipped[current.index] = True
+                    pending.extend(base_stages(model, current))
     return {stage.index: shipped.get(stage.index, False) for stage in model.stages}
 
 

@@ -37,26 +37,50 @@ def stage_references(model: BuildModel) -> list[StageReference]:
 
     found: list[StageReference] = []
     for user in model.stages:
-        base = user.base_stage
-        if base is not None and base is not user:
+        for base in base_stages(model, user):
             found.append(StageReference(user, base, BASE))
         for instruction in user.instructions:  # not ONBUILD's: a later build resolves them
             if instruction.keyword == "COPY":
                 parsed = copy_args(instruction)  # the one COPY/ADD parse
-                target = model.stage_named(parsed.from_stage) if parsed.from_stage else None
-                if target is not None and target is not user:
-                    whole = any(
-                        source.value.startswith("/") and normalize(source.value) == "/"
-                        for source in parsed.local_sources
-                    )
-                    found.append(StageReference(user, target, COPY, whole))
+                if not parsed.from_stage:
+                    continue
+                whole = any(
+                    source.value.startswith("/") and normalize(source.value) == "/"
+                    for source in parsed.local_sources
+                )
+                for target in _named(model, parsed.from_stage):
+                    if target is not user:
+                        found.append(StageReference(user, target, COPY, whole))
             elif instruction.keyword == "RUN":
                 for value in instruction.flag_values("mount"):
                     name = dict(parse_csv_options(value)).get("from")
-                    target = model.stage_named(name) if name else None
-                    if target is not None and target is not user:
-                        found.append(StageReference(user, target, MOUNT))
+                    for target in _named(model, name) if name else ():
+                        if target is not user:
+                            found.append(StageReference(user, target, MOUNT))
     return found
+
+
+def base_stages(model: BuildModel, stage: Stage) -> list[Stage]:
+    """The stages ``stage`` is built ``FROM`` on some platform: its ``base_stage``, or
+    each one a reference such as ``base-${TARGETARCH}`` picks (``base-amd64``,
+    ``base-arm64``)."""
+    words = stage.from_instruction.words
+    if not words:
+        return []
+    found = [] if stage.base_stage is None else [stage.base_stage]
+    for other in model.stages_on_platforms(words[0].value):
+        if other not in found:
+            found.append(other)
+    return [base for base in found if base is not stage]
+
+
+def _named(model: BuildModel, reference: str) -> list[Stage]:
+    """The stages a ``--from`` reference names on any platform."""
+    named = model.stage_named(reference)
+    others = model.stages_on_platforms(reference)
+    if named is None:
+        return others
+    return [named, *(stage for stage in others if stage is not named)]
 
 
 def references_to(model: BuildModel) -> dict[int, list[StageReference]]:

@@ -49,6 +49,22 @@ PLATFORM_ARGS = frozenset(
     }
 )
 
+PLATFORMS = (
+    ("linux", "amd64", ""),
+    ("linux", "arm64", ""),
+    ("linux", "arm64", "v8"),
+    ("linux", "arm", "v7"),
+    ("linux", "arm", "v6"),
+    ("linux", "386", ""),
+    ("linux", "ppc64le", ""),
+    ("linux", "s390x", ""),
+    ("linux", "riscv64", ""),
+    ("windows", "amd64", ""),
+    ("windows", "arm64", ""),
+)
+"""(os, architecture, variant) of the platforms a multi-platform build targets, for the
+stage a reference such as ``FROM base-${TARGETARCH}`` picks on each."""
+
 
 class Stage:
     """One ``FROM`` and the instructions up to the next one."""
@@ -248,6 +264,31 @@ class BuildModel:
                 return self.stages[index]
         return None
 
+    def stages_on_platforms(self, raw_reference: str) -> list[Stage]:
+        """The stages an unexpanded ``FROM``/``COPY --from`` reference names on any
+        platform of ``PLATFORMS``: ``base-${TARGETARCH}`` is ``base-amd64`` on one and
+        ``base-arm64`` on another (BuildKit defines the platform ARGs for ``FROM`` lines
+        and the global ARGs)."""
+        if "$" not in raw_reference:
+            return []
+        escape = self.dockerfile.escape
+        found: list[Stage] = []
+        for os_name, architecture, variant in PLATFORMS:
+            platform = f"{os_name}/{architecture}" + (f"/{variant}" if variant else "")
+            args: dict[str, str | None] = {}
+            for prefix in ("TARGET", "BUILD"):
+                args[f"{prefix}PLATFORM"] = platform
+                args[f"{prefix}OS"] = os_name
+                args[f"{prefix}ARCH"] = architecture
+                args[f"{prefix}VARIANT"] = variant
+            for instruction in self.global_instructions:
+                if instruction.keyword == "ARG":
+                    _declare_global_args(instruction, args, escape)
+            stage = self.stage_named(expand(raw_reference, _known(args), escape))
+            if stage is not None and stage not in found:
+                found.append(stage)
+        return found
+
     def stage_of(self, instruction: Instruction) -> Stage | None:
         for stage in self.stages:
             if instruction is stage.from_instruction or instruction in stage.instructions:
@@ -332,16 +373,22 @@ def build_model(dockerfile: Dockerfile) -> BuildModel:
         elif current is None:
             model.global_instructions.append(instruction)
             if instruction.keyword == "ARG":
-                for pair in instruction.pairs:
-                    value = None
-                    if pair.value_raw is not None:
-                        value = _unquoted(
-                            expand(pair.value_raw, _known(model.global_args), escape), escape
-                        )
-                    model.global_args[pair.key] = value
+                _declare_global_args(instruction, model.global_args, escape)
         else:
             current.instructions.append(instruction)
     return model
+
+
+def _declare_global_args(
+    instruction: Instruction, args: dict[str, str | None], escape: str
+) -> None:
+    """Set the ARGs a global ``ARG`` declares in ``args`` (a default expanded with the
+    ARGs before it; without one, a platform ARG keeps its value, others have none)."""
+    for pair in instruction.pairs:
+        if pair.value_raw is not None:
+            args[pair.key] = _unquoted(expand(pair.value_raw, _known(args), escape), escape)
+        elif pair.key not in PLATFORM_ARGS or pair.key not in args:
+            args[pair.key] = None
 
 
 def _known(args: dict[str, str | None]) -> dict[str, str]:

@@ -102,6 +102,8 @@ def test_passes_tdnf_mount_and_clean_with_an_option_variable(text: str) -> None:
             "Dockerfile",
             24,
         ),
+        # base-arm64 is picked by FROM base-${TARGETARCH}: a builder base of build stages
+        ("ollama__ollama/Dockerfile", 24),
     ],
 )
 def test_corpus_caches_that_stay_out_of_the_layer(name: str, line: int) -> None:

@@ -245,6 +245,16 @@ def test_copy_creations_follow_the_copy_parse(instruction: str, expected: list[s
          [True, False, False, True]),
         ("FROM a AS tools\nFROM b AS validate\nCOPY --from=tools / /\n", [False, False]),
         ("FROM a AS latest\nFROM b AS contest\n", [True, True]),  # not test words
+        # a base picked by platform: each candidate is used as the stage's base
+        ("FROM a AS base-amd64\nFROM b AS base-arm64\nFROM base-${TARGETARCH} AS build\n"
+         "FROM c\nCOPY --from=build /t /t\n", [False, False, False, True]),
+        ("ARG FLAVOR=${TARGETOS}\nFROM a AS linux\nFROM a AS windows\nFROM ${FLAVOR} AS t\n"
+         "FROM scratch\nCOPY --from=t /t /t\n", [False, False, False, True]),
+        ("FROM a AS out-amd64\nFROM a AS out-arm64\nFROM c\n"
+         "ARG TARGETARCH\nCOPY --from=out-${TARGETARCH} / /\n", [True, True, True]),
+        ("FROM a AS base-amd64\nFROM b AS base-arm64\nFROM base-${TARGETARCH}\n",
+         [True, True, True]),
+        ("FROM a AS base-x\nFROM b AS base-y\nFROM base-${V}\n", [True, True, True]),
     ],
 )  # fmt: skip
 def test_reaches_image(text: str, expected: list[bool]) -> None:
