@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import Violation
-from lintlayers.model.cache_mounts import holds_tool_cache, tool_cache_targets
+from lintlayers.model.cache_mounts import (
+    compiles_into_cache,
+    holds_tool_cache,
+    tool_cache_targets,
+)
 from lintlayers.model.ecosystems import ecosystem
 from lintlayers.model.package_commands import package_writes
 from lintlayers.model.package_managers import match_any
@@ -57,7 +61,12 @@ class InstallWithoutCacheMount(Rule):
     Whenever the install step re-runs (a manifest changed, an earlier step
     missed), every dependency is downloaded again. A cache mount
     (`RUN --mount=type=cache,target=...`) keeps the tool's downloads between
-    builds on the same builder, outside the image.
+    builds on the same builder, outside the image. For a build whose tool
+    keeps a build cache there too (`go build`, `go test`: Go's `GOCACHE`,
+    where since Go 1.20 even the standard library is compiled), the mount
+    also keeps what it compiled: a re-run recompiles only what changed, so
+    the message says so, also for a program without dependencies. Not with
+    `go build -a`, which rebuilds every package anyway.
 
     ## Example
     ```dockerfile
@@ -148,12 +157,20 @@ def _check_run(
         flags = " ".join(f"--mount=type=cache,target={target}" for target in targets)
         start, end = run.command_range(index)
         label = " ".join(_leading_words(found.argv))
+        compiles = compiles_into_cache(entry, found)
+        message = f"`{label}` downloads every dependency again each time this step re-runs"
+        if compiles:
+            message = (
+                f"`{label}` recompiles every package and refetches every dependency "
+                "whenever this step re-runs"
+            )
+        kept = "downloads and compiled packages" if compiles else "downloads"
         yield Violation(
             start,
             end,
-            f"`{label}` downloads every dependency again each time this step re-runs",
+            message,
             help=(
-                f"a BuildKit cache mount keeps {entry.name}'s downloads between builds: "
+                f"a BuildKit cache mount keeps {entry.name}'s {kept} between builds: "
                 f"`RUN {flags} ...`, on every RUN of the stage that uses them"
                 + _conflict(run, index, found.argv, entry.cleanup, kinds)
             ),

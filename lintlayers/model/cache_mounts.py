@@ -14,6 +14,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from lintlayers.model.ecosystems import Ecosystem
+    from lintlayers.model.package_managers import InstallMatch
     from lintlayers.model.run_effects import RunEffects
 
 
@@ -41,3 +42,17 @@ def caches_downloads(run: RunEffects, entry: Ecosystem, index: int) -> bool:
     """Whether command ``index`` of the RUN finds ``entry``'s downloads in a mount."""
     targets = tool_cache_targets(entry, run.user_at(index))
     return bool(targets) and holds_tool_cache(run, targets)
+
+
+def compiles_into_cache(entry: Ecosystem, match: InstallMatch) -> bool:
+    """Whether the matched command builds with ``entry``'s build cache (``go build``,
+    ``go test``; not ``go get``, nor ``go build -a``, which rebuilds every package): a
+    cache mount on the tool's caches keeps what it compiled, not only its downloads."""
+    from lintlayers.model.package_managers import split_arguments
+
+    if not entry.build_cache:
+        return False
+    positionals, options = split_arguments(match.argv[1:], match.installer)
+    if any(name in entry.build_cache_off for name, _ in options):
+        return False
+    return any(tuple(positionals[: len(words)]) == words for words in entry.builds if words)

@@ -31,6 +31,10 @@ names may declare anything, and ``()`` means unknown for the whole ecosystem
 (``model.manifests.declares_dependencies``). ``dependency_flags`` are words of the
 install's own argv that download more than the manifests declare (``dotnet restore
 --self-contained``; a trailing ``:`` marks a prefix, ``-p:PublishAot=true``).
+``build_cache`` says the tool's cache folders also keep what a build compiled (Go's
+``GOCACHE``: since Go 1.20 even the standard library is compiled there), so a build
+that finds them in a cache mount recompiles only what changed, unless given one of
+``build_cache_off`` (``go build -a`` rebuilds every package).
 
 ``settings`` are the files and folders the tool looks for in the directory it runs
 in and in every directory above (``.npmrc``, ``.cargo``, ``.bundle``), whatever it is
@@ -208,6 +212,8 @@ class Ecosystem:
     __slots__ = (
         "adds",
         "also_reads",
+        "build_cache",
+        "build_cache_off",
         "builds",
         "cache_dirs",
         "cache_kind",
@@ -270,6 +276,8 @@ class Ecosystem:
         unlocked_flags: tuple[str, ...] = (),
         dependencies: tuple[tuple[str, str], ...] = (),
         dependency_flags: tuple[str, ...] = (),
+        build_cache: bool = False,
+        build_cache_off: tuple[str, ...] = (),
         system: bool = False,
     ) -> None:
         self.name = name
@@ -303,6 +311,8 @@ class Ecosystem:
         self.unlocked_flags = unlocked_flags
         self.dependencies = dependencies
         self.dependency_flags = dependency_flags
+        self.build_cache = build_cache
+        self.build_cache_off = build_cache_off
 
     def project_files(self) -> tuple[str, ...]:
         """What an ``edits`` subcommand writes in the project: manifests, lockfiles, outputs."""
@@ -921,6 +931,8 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         # a module without requirements downloads nothing (a ``toolchain`` may download Go)
         dependencies=(("go.mod", r"^\s*(?:require|toolchain|tool)\b"), ("go.sum", "")),
         settings=("go.mod", "go.work"),
+        build_cache=True,
+        build_cache_off=("-a",),
         global_actions=frozenset({"install", "env", "version"}),
         dir_variables=("GOPATH", "GOBIN", "GOCACHE", "GOMODCACHE"),
     ),

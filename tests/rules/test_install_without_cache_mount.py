@@ -117,6 +117,30 @@ def test_a_go_build_that_may_see_go_sum_is_still_reported(body: str) -> None:
     assert len(lint(body, CODE)) == 1
 
 
+@pytest.mark.parametrize(
+    ("run", "compiles"),
+    [
+        ("RUN go build -o /app .", True),
+        ("RUN CGO_ENABLED=0 go build -o /go/bin/sleep main.go", True),
+        ("RUN go test ./...", True),
+        ("RUN go install ./cmd/app", True),
+        ("RUN go -C src build .", True),
+        ("RUN go build -a -installsuffix cgo -o /app .", False),  # rebuilds every package
+        ("RUN go get .", False),  # fetches, builds nothing since Go 1.18
+        ("RUN go mod download", False),
+    ],
+)
+def test_a_go_build_is_told_the_mount_keeps_what_it_compiled(run: str, compiles: bool) -> None:
+    """kubernetes__perf-tests/util-images__sleep__Dockerfile: a stdlib-only program built
+    after `ADD .` recompiles the standard library on every re-run (Go 1.20+ compiles it
+    into GOCACHE), which the mount on /root/.cache/go-build keeps."""
+    (finding,) = lint(f"FROM golang:1.26\nWORKDIR /src\nCOPY . .\n{run}\n", CODE)
+    assert ("recompiles every package" in finding.message) is compiles
+    assert ("compiled packages" in (finding.help or "")) is compiles
+    assert "/root/.cache/go-build" in (finding.help or "")
+    assert len(finding.message) <= 100
+
+
 def test_the_lockfile_requirement_is_the_ecosystem_tables(monkeypatch: pytest.MonkeyPatch) -> None:
     """LL107 reads `lockfile_required_to_download` and `unlocked_flags` from the Go entry."""
     from lintlayers.model.ecosystems import ecosystem
