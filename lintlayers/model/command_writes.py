@@ -651,7 +651,7 @@ _VERSION_FLAGS = frozenset({"--version", "-v", "-V", "version", "--help", "-h"})
 
 def _language(found: CommandWrites, command: SimpleCommand, env: Mapping[str, str]) -> None:
     """Language package managers: dependency installs and global tool installs."""
-    from lintlayers.model.package_managers import match_install, normalize_argv
+    from lintlayers.model.package_managers import match_install, normalize_argv, versionless
 
     argv = [word.value for word in command.words]
     normal = normalize_argv(argv)
@@ -663,7 +663,7 @@ def _language(found: CommandWrites, command: SimpleCommand, env: Mapping[str, st
     if install is not None:
         _install(found, command, install)
         return
-    handler = _TOOLS.get("python" if re.match(r"python[0-9.]*$", tool) else tool)
+    handler = _TOOLS.get("python" if versionless(tool) == "python" else tool)
     if handler is None:
         found.unknown = command.words[0].value
         return

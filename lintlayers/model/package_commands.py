@@ -8,8 +8,8 @@ Reads the subcommands of ``apt-get``, ``apk``, ``pip``, ``yarn``, ``npm`` and th
 
 from __future__ import annotations
 
-from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.ecosystems import value_options_of
+from lintlayers.model.package_managers import versionless
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -80,8 +80,6 @@ _ZYPPER_INSTALLS = frozenset(
 
 # ``pip``, ``pip3``, ``pip3.11``: no version or major[.minor]. Stricter than the
 # ``*_ANY_VERSION`` names of ``package_managers`` (``pip3.11.4``); kept apart, as they were.
-_PIP_MAJOR_MINOR = lazy_compile(r"pip(?:\d+(?:\.\d+)?)?$")
-_PYTHON_MAJOR_MINOR = lazy_compile(r"python(?:\d+(?:\.\d+)?)?$")
 
 
 def apt_action(command: SimpleCommand) -> str | None:
@@ -118,11 +116,11 @@ def apk_action_word(command: SimpleCommand) -> ShellWord | None:
 
 def pip_words(command: SimpleCommand) -> list[ShellWord] | None:
     """The words after ``pip`` of ``pip ...``, ``pip3.11 ...`` or ``python -m pip ...``."""
-    name = command.name
+    name = versionless(command.name)
     words = command.words
-    if _PIP_MAJOR_MINOR.match(name):
+    if name == "pip":
         return words[1:]
-    if _PYTHON_MAJOR_MINOR.match(name):
+    if name == "python":
         for index in range(1, len(words)):
             value = words[index].value
             if value == "-m":

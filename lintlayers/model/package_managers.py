@@ -43,8 +43,6 @@ IMPLICIT_INSTALLS: tuple[Installer, ...] = tuple(
 
 # ``pip``/``python`` and any digits and dots (``python3.12.1``); ``package_commands``
 # has stricter major[.minor] ones, kept apart as they were.
-_PIP_ANY_VERSION = lazy_compile(r"pip[0-9.]*$")
-PYTHON_ANY_VERSION = lazy_compile(r"python[0-9.]*$")
 _PYTHON_MODULES = frozenset({"pip", "pipenv", "poetry", "uv", "pdm", "piptools"})
 _INFO_FLAGS = frozenset({"--version", "-v", "-V", "--help", "-h"})
 _LOCAL_PATH = lazy_compile(r"^(\.{1,2}(/|$)|/|~)|^[\w.-]+/|\.(whl|tar\.gz|zip|tgz)$")
@@ -99,6 +97,12 @@ class InstallMatch:
         return f"InstallMatch({self.installer.tool}, {self.manifests}, dir={self.project_dir!r})"
 
 
+def versionless(program: str) -> str:
+    """A program's name without the version it carries: ``pip3.11`` -> ``pip``,
+    ``python3`` -> ``python``."""
+    return program.rstrip("0123456789.")
+
+
 def normalize_argv(words: Sequence[str]) -> list[str]:
     """The argv of a package-manager command, as the table names it.
 
@@ -111,7 +115,7 @@ def normalize_argv(words: Sequence[str]) -> list[str]:
         return []
     name = words[0].replace("\\", "/").rpartition("/")[2]
     rest = list(words[1:])
-    if PYTHON_ANY_VERSION.match(name) and "-m" in rest:
+    if versionless(name) == "python" and "-m" in rest:
         index = rest.index("-m")
         if index + 1 < len(rest) and rest[index + 1] in _PYTHON_MODULES:
             return normalize_argv(rest[index + 1 :])
@@ -128,7 +132,7 @@ def normalize_argv(words: Sequence[str]) -> list[str]:
         return ["paket", *rest[1:]]
     if name.lower() in ("nuget.exe", "paket.exe"):
         return [name.lower()[:-4], *rest]
-    if _PIP_ANY_VERSION.match(name):
+    if versionless(name) == "pip":
         return ["pip", *rest]
     return [name, *rest]
 
@@ -372,7 +376,7 @@ def reads_no_project(command: SimpleCommand) -> bool:
         return True  # system package managers
     if _first(_INSTALLS_BY_NAME, argv) or _first(_IMPLICIT_BY_NAME, argv):
         return False  # ``gem install -g Gemfile``, ``vcpkg install``: they read manifests
-    if PYTHON_ANY_VERSION.match(tool) and argv[1:3] == ["-m", "venv"]:
+    if versionless(tool) == "python" and argv[1:3] == ["-m", "venv"]:
         return True
     positional = [arg for arg in argv[1:] if not arg.startswith("-")]
     for entry in entries:

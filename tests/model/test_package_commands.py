@@ -43,3 +43,30 @@ def test_an_install_with_value_options_is_one_for_both_models(text: str, kind: s
 def test_a_value_is_no_subcommand() -> None:
     assert npm_action(_command("npm --loglevel warn cache clean --force")) == "cache"
     assert yarn_action(_command("yarn --cache-folder /c cache clean")) == "cache"
+
+
+@pytest.mark.parametrize(
+    ("text", "after"),
+    [
+        ("pip install x", ["install", "x"]),
+        ("pip3.11 install x", ["install", "x"]),
+        ("/usr/local/bin/pip3 install x", ["install", "x"]),
+        ("python3 -m pip install x", ["install", "x"]),
+        ("python3.12 -m pip install x", ["install", "x"]),
+        ("pipx install x", None),
+        ("python3-config --libs", None),
+    ],
+)
+def test_a_versioned_pip_or_python_is_one_name_for_both_models(
+    text: str, after: list[str] | None
+) -> None:
+    """``pip_words`` (the size rules) and ``normalize_argv`` (the install model) read a
+    version in the program's name the same way (``package_managers.versionless``)."""
+    from lintlayers.model.package_commands import pip_words
+    from lintlayers.model.package_managers import normalize_argv
+
+    command = _command(text)
+    words = pip_words(command)
+    assert (None if words is None else [word.value for word in words]) == after
+    normalized = normalize_argv([word.value for word in command.words])
+    assert (normalized[0] == "pip") is (after is not None)

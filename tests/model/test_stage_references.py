@@ -77,3 +77,28 @@ def test_corpus_stages_of_test_targets_are_not_shipped() -> None:
     moby = files / "moby__moby" / "hack__dockerfiles__generate-files.Dockerfile"
     text = moby.read_text(encoding="utf-8")
     assert lint(text, "LL301") == [] and lint(text, "LL308") == []
+
+
+def test_a_reference_naming_a_platform_arg_resolves_on_every_platform() -> None:
+    """``FROM base-${TARGETARCH}`` builds on base-amd64 and on base-arm64 (ollama's
+    Dockerfile); ``FROM ${FLAVOR}`` with ``ARG FLAVOR=${TARGETOS}`` on linux and windows
+    (containerd's release Dockerfile); ``COPY --from=out-${TARGETARCH}`` likewise."""
+    text = (
+        "ARG FLAVOR=${TARGETOS}\n"
+        "FROM a AS base-amd64\nFROM b AS base-arm64\n"
+        "FROM base-${TARGETARCH} AS linux\nFROM c AS windows\n"
+        "FROM ${FLAVOR} AS target\n"
+        "FROM scratch\nARG TARGETARCH\nCOPY --from=base-${TARGETARCH} /x /x\n"
+    )
+    assert _references(text) == [
+        (2, 0, BASE, False),
+        (2, 1, BASE, False),
+        (4, 2, BASE, False),
+        (4, 3, BASE, False),
+        (5, 0, COPY, False),
+        (5, 1, COPY, False),
+    ]
+
+
+def test_an_unknown_variable_names_no_stage() -> None:
+    assert _references("FROM a AS base-x\nFROM base-${V}\n") == []
