@@ -30,8 +30,9 @@ class InstallWithoutCacheMount(Rule):
     ## What it does
     Under BuildKit, reports a RUN that installs dependencies with a language
     package manager of the ecosystem table (pip, uv, Poetry, npm, Yarn, pnpm,
-    Bun, Go modules, Cargo, Maven, Gradle, sbt, NuGet, Bundler, Composer, Mix,
-    pub, SwiftPM, Cabal, Stack, conda and the rest), also through a build that
+    Bun, Go modules, Cargo, Maven, Gradle, sbt, Leiningen, the Clojure CLI,
+    NuGet, Bundler, Composer, Mix, Gleam, pub, SwiftPM, Cabal, Stack, Shards,
+    opam, conda and the rest), also through a build that
     installs on the way (`go build`, `dotnet publish`), when no cache mount
     holds that tool's download cache. Stays quiet where a size rule already
     reports the cache left in the layer (LL304, LL305, LL316: their advice

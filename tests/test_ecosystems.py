@@ -150,6 +150,15 @@ CASES = [
     ("vcpkg", "vcpkg install", {"vcpkg.json": "{}"}, "COPY vcpkg.json ./"),
     ("conan", "conan install . --build=missing", {"conanfile.txt": "[requires]\n"},
      "COPY conanfile.txt ./"),
+    ("leiningen", "lein deps", {"project.clj": "(defproject a \"1.0\")\n"},
+     "COPY project.clj ./"),
+    ("clojure", "clojure -P -M:build", {"deps.edn": "{:deps {}}\n"}, "COPY deps.edn ./"),
+    ("shards", "shards install --production", {"shard.yml": "name: a\n", "shard.lock": ""},
+     "COPY shard.yml shard.lock ./"),
+    ("gleam", "gleam deps download", {"gleam.toml": "name = \"a\"\n", "manifest.toml": ""},
+     "COPY gleam.toml manifest.toml ./"),
+    ("opam", "opam install . --deps-only -y", {"app.opam": "opam-version: \"2.0\"\n"},
+     "COPY app.opam ./"),
 ]  # fmt: skip
 IDS = [f"{name}:{command}" for name, command, _, _ in CASES]
 
@@ -230,6 +239,17 @@ def test_cargo_fetch_is_reported_without_a_fix() -> None:
             ["COPY go.mod go.sum ./", "RUN go mod download", "COPY . .",
              "RUN go get . && CGO_ENABLED=0 go build -o /bin/app ."],
         ),
+        (  # lein uberjar fetches the project's dependencies first (the clojure image's docs)
+            {"project.clj": "(defproject a \"1.0\")\n"},
+            ["COPY . .", "RUN lein uberjar"],
+            ["COPY project.clj ./", "RUN lein deps", "COPY . .", "RUN lein uberjar"],
+        ),
+        (  # gleam export downloads the packages of manifest.toml first
+            {"gleam.toml": "name = \"a\"\n", "manifest.toml": ""},
+            ["COPY . .", "RUN gleam export erlang-shipment"],
+            ["COPY gleam.toml manifest.toml ./", "RUN gleam deps download", "COPY . .",
+             "RUN gleam export erlang-shipment"],
+        ),
     ],
 )  # fmt: skip
 def test_implicit_install(tmp_path: Path, files: dict, before: list, after: list) -> None:
@@ -248,6 +268,9 @@ def test_implicit_install(tmp_path: Path, files: dict, before: list, after: list
         ["COPY . .", "RUN go build -mod=vendor ./..."],
         ["COPY . .", "RUN GO111MODULE=off go build ./..."],
         ["COPY . .", "RUN go install github.com/a/tool@v1.2.3"],
+        ["COPY . .", "RUN lein -o uberjar"],  # offline: downloads nothing
+        ["COPY . .", "RUN shards build --release"],  # a build: shards install comes first
+        ["COPY . .", "RUN opam install dune"],  # a named package reads nothing of the project
         ["COPY go.mod go.sum ./", "RUN go mod download", "COPY . .", "RUN go build ./..."],
     ],
 )
@@ -353,8 +376,8 @@ REQUIRED = [
     "pip", "pip-tools", "uv", "poetry", "pipenv", "pdm", "conda", "npm", "yarn", "yarn-berry",
     "pnpm", "bun", "go", "cargo", "cargo-chef", "maven", "gradle", "sbt", "dotnet", "nuget",
     "paket", "bundler", "rubygems", "composer", "mix", "rebar3", "pub", "swiftpm", "cabal",
-    "stack", "renv", "cpanm", "carton", "luarocks", "vcpkg", "conan", "apt", "apk", "yum", "dnf",
-    "microdnf", "zypper", "pacman",
+    "stack", "renv", "cpanm", "carton", "luarocks", "vcpkg", "conan", "leiningen", "clojure",
+    "shards", "gleam", "opam", "apt", "apk", "yum", "dnf", "microdnf", "zypper", "pacman",
 ]  # fmt: skip
 
 

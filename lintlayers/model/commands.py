@@ -229,7 +229,7 @@ _family(
      "pip-sync", "pipenv", "pdm", "dotnet", "nuget", "paket", "cpanm", "cpan", "carton",
      "luarocks", "pecl", "mix", "rebar3", "lein", "cabal", "stack", "dep", "glide", "bower",
      "install2.r", "installGithub.r", "mvn", "mvnw", "gradle", "gradlew", "dart", "flutter",
-     "swift", "Rscript", "R", "vcpkg", "conan"),
+     "swift", "Rscript", "R", "vcpkg", "conan", "clojure", "clj", "shards", "gleam", "opam"),
     LANGUAGE, OTHER, EVERYTHING, None,
 )  # fmt: skip
 _family(("rustup",), LANGUAGE, DOWNLOAD, NAMED, True)
@@ -241,10 +241,12 @@ tool rules of ``model.command_writes``)."""
 _env(("npm", "yarn", "pnpm", "bun"), ENV_SCRIPTS)
 _env(("python", "python2", "python3"), ENV_CODE)
 _env(("cargo", "mvn", "mvnw", "gradle", "gradlew"), ENV_ANY)  # build.rs, plugins, build scripts
-_env(("dotnet", "mix", "rebar3", "lein", "cabal", "stack", "swift", "dart", "flutter"),
+_env(("dotnet", "mix", "rebar3", "lein", "cabal", "stack", "swift", "dart", "flutter",
+      "clojure", "clj", "shards", "gleam", "opam"),
      ENV_BUILDS)  # fmt: skip
-"""MSBuild reads every variable as a property; mix.exs, project.clj, Setup.hs, rebar
-scripts and build hooks are project code."""
+"""MSBuild reads every variable as a property; mix.exs, project.clj, deps.edn aliases,
+Setup.hs, rebar scripts, shards' postinstall, opam build steps and build hooks are
+project code."""
 
 _family(
     ("make", "gmake", "cmake", "ninja", "meson", "scons", "bazel", "bazelisk", "webpack",
@@ -348,7 +350,6 @@ _tool(
 )
 _tool("cpan", adds=None)
 _tool("pecl", adds=frozenset({"install"}))
-_tool("lein", adds=frozenset({"deps"}))
 _tool("dep", adds=frozenset({"ensure"}))
 _tool("glide", adds=frozenset({"install"}))
 _tool("bower", adds=frozenset({"install"}))
@@ -384,7 +385,9 @@ SYSTEM_ACTIONS: dict[str, frozenset[str] | None] = {
 """Package-installing subcommands of system package managers (None: decided by flags)."""
 
 
-_BUILD_TOOLS_WITH_SUBCOMMANDS = frozenset({"mix", "rebar3", "lein", "cabal", "stack"})
+_BUILD_TOOLS_WITH_SUBCOMMANDS = frozenset(
+    {"mix", "rebar3", "lein", "cabal", "stack", "gleam", "shards"}
+)
 _GO_CARGO_BUILDS = frozenset(
     {"build", "install", "test", "generate", "vet", "run", "check", "rustc", "doc", "bench"}
 )
