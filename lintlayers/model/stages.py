@@ -61,9 +61,13 @@ PLATFORMS = (
     ("linux", "riscv64", ""),
     ("windows", "amd64", ""),
     ("windows", "arm64", ""),
+    ("darwin", "amd64", ""),
+    ("darwin", "arm64", ""),
+    ("freebsd", "amd64", ""),
 )
 """(os, architecture, variant) of the platforms a multi-platform build targets, for the
-stage a reference such as ``FROM base-${TARGETARCH}`` picks on each."""
+stage a reference such as ``FROM base-${TARGETARCH}`` picks on each (darwin and freebsd
+for builds that export binaries, as BuildKit's own does)."""
 
 
 class Stage:

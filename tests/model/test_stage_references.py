@@ -102,3 +102,13 @@ def test_a_reference_naming_a_platform_arg_resolves_on_every_platform() -> None:
 
 def test_an_unknown_variable_names_no_stage() -> None:
     assert _references("FROM a AS base-x\nFROM base-${V}\n") == []
+
+
+def test_binaries_picked_for_darwin_and_freebsd_count_as_used() -> None:
+    """moby/buildkit: ``FROM binaries-$TARGETOS AS binaries`` exports darwin and freebsd
+    binaries too."""
+    text = (
+        "FROM scratch AS binaries-linux\nFROM scratch AS binaries-darwin\n"
+        "FROM scratch AS binaries-freebsd\nFROM binaries-$TARGETOS AS binaries\n"
+    )
+    assert _references(text) == [(3, 0, BASE, False), (3, 1, BASE, False), (3, 2, BASE, False)]
