@@ -247,10 +247,18 @@ class ScopeValues(Mapping[str, str]):
 class BuildModel:
     """The stages of a Dockerfile and its global (before the first FROM) ARGs."""
 
-    __slots__ = ("_walked", "dockerfile", "global_args", "global_instructions", "stages")
+    __slots__ = (
+        "_platform_args",
+        "_walked",
+        "dockerfile",
+        "global_args",
+        "global_instructions",
+        "stages",
+    )
 
     def __init__(self, dockerfile: Dockerfile) -> None:
         self.dockerfile = dockerfile
+        self._platform_args: list[dict[str, str]] | None = None  # ``stages_on_platforms``
         self._walked: dict[int, list[Scope]] = {}  # stage index -> ``_scopes``
         self.global_instructions: list[Instruction] = []
         self.global_args: dict[str, str | None] = {}
@@ -276,22 +284,28 @@ class BuildModel:
         if "$" not in raw_reference:
             return []
         escape = self.dockerfile.escape
+        if self._platform_args is None:
+            self._platform_args = [self._global_args_on(platform) for platform in PLATFORMS]
         found: list[Stage] = []
-        for os_name, architecture, variant in PLATFORMS:
-            platform = f"{os_name}/{architecture}" + (f"/{variant}" if variant else "")
-            args: dict[str, str | None] = {}
-            for prefix in ("TARGET", "BUILD"):
-                args[f"{prefix}PLATFORM"] = platform
-                args[f"{prefix}OS"] = os_name
-                args[f"{prefix}ARCH"] = architecture
-                args[f"{prefix}VARIANT"] = variant
-            for instruction in self.global_instructions:
-                if instruction.keyword == "ARG":
-                    _declare_global_args(instruction, args, escape)
-            stage = self.stage_named(expand(raw_reference, _known(args), escape))
+        for args in self._platform_args:
+            stage = self.stage_named(expand(raw_reference, args, escape))
             if stage is not None and stage not in found:
                 found.append(stage)
         return found
+
+    def _global_args_on(self, platform: tuple[str, str, str]) -> dict[str, str]:
+        """The global ARGs with a value when building for ``platform``, its ARGs included."""
+        os_name, architecture, variant = platform
+        args: dict[str, str | None] = {}
+        for prefix in ("TARGET", "BUILD"):
+            args[f"{prefix}PLATFORM"] = "/".join(part for part in platform if part)
+            args[f"{prefix}OS"] = os_name
+            args[f"{prefix}ARCH"] = architecture
+            args[f"{prefix}VARIANT"] = variant
+        for instruction in self.global_instructions:
+            if instruction.keyword == "ARG":
+                _declare_global_args(instruction, args, self.dockerfile.escape)
+        return _known(args)
 
     def stage_of(self, instruction: Instruction) -> Stage | None:
         for stage in self.stages:
