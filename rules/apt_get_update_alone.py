@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import UNSAFE, Edit, Fix, Violation
+from lintlayers.model.stage_references import base_stages
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -140,9 +141,10 @@ def _sequences(context: RuleContext) -> list[tuple[list[Instruction], bool]]:
     triggers; with whether later instructions may build on them (another stage
     ``FROM`` this one, or a child image through ONBUILD)."""
     found = []
-    stages = context.model.stages
-    for stage in stages:
-        derived = any(other.base_stage is stage for other in stages if other is not stage)
+    model = context.model
+    bases = {base.index for other in model.stages for base in base_stages(model, other)}
+    for stage in model.stages:
+        derived = stage.index in bases
         triggers = [item for item in stage.instructions if item.inner is not None]
         own = [item for item in stage.instructions if item.inner is None]
         found.append((own, derived or bool(triggers)))

@@ -8,6 +8,7 @@ from lintlayers.model.package_commands import APT_INSTALLS, apt_action, apt_acti
 from lintlayers.model.paths import is_within
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import apt_lists, root_image
+from lintlayers.model.stage_references import base_stages
 from lintlayers.model.steps import reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -212,13 +213,16 @@ def _later_needs_lists(context: RuleContext, all_steps: list[list[Step]]) -> dic
         if steps and not steps[0].onbuild:
             stage_needs[steps[0].stage.index] = any(flags)
     model = context.model
+    children: dict[int, list[int]] = {}
+    for child in model.stages:
+        for base in base_stages(model, child):
+            children.setdefault(base.index, []).append(child.index)
     descendants: dict[int, bool] = {}
     for stage in reversed(model.stages):  # children come after their bases
-        found = False
-        for child in model.stages:
-            if child.base_stage is stage:
-                found = found or stage_needs.get(child.index, False) or descendants[child.index]
-        descendants[stage.index] = found
+        descendants[stage.index] = any(
+            stage_needs.get(child, False) or descendants.get(child, False)
+            for child in children.get(stage.index, ())
+        )
     result: dict[int, list[bool]] = {}
     for steps in all_steps:
         flags = own[id(steps)]

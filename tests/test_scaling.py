@@ -97,6 +97,21 @@ def _declarations(lines: int) -> str:
     return "FROM debian:bookworm\n" + "".join(body)
 
 
+def _platform_stages(lines: int) -> str:
+    """Global ARGs, then stages built on and copying from stages a platform ARG picks
+    (``FROM base-${TARGETARCH}``: every reference is resolved on every platform)."""
+    stages = lines // 6
+    text = [f"ARG V{i}=${{TARGETARCH}}-{i}\n" for i in range(stages)]
+    text += ["FROM debian:bookworm AS base-amd64\n", "FROM debian:bookworm AS base-arm64\n"]
+    for i in range(stages):
+        text.append(f"FROM base-${{TARGETARCH}} AS s{i}\n")
+        text.append(f"COPY --from=s{max(i - 1, 0)} /out /in\n")
+        text.append("ARG TARGETARCH\n")
+        text.append(f"RUN --mount=from=base-${{TARGETARCH}},target=/m make out-{i}\n")
+        text.append(f"COPY --from=base-${{TARGETARCH}} /etc/x /x{i}\n")
+    return "".join(text)
+
+
 def _calls_per_rule(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Function calls of each rule linting ``text``, with the shared analyses it is the
     first to ask for (rules run in the same order on both files)."""
@@ -122,14 +137,17 @@ def _calls_per_rule(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("generate", "busy"), [(_generate, 15), (_declarations, 3)])
+@pytest.mark.parametrize(
+    ("generate", "busy"), [(_generate, 15), (_declarations, 3), (_platform_stages, 3)]
+)
 def test_every_rule_grows_linearly(
     generate: Callable[[int], str], busy: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each rule's calls (not only the sum: a small rule's quadratic work would hide in
     it) grow at most ``MAX_CALL_RATIO`` times for ten times the lines: on the generated
-    files of ``scripts/scaling.py`` and on a stage of ARG/ENV declarations between RUNs
-    (LL310 once looked for a later RUN from every ARG)."""
+    files of ``scripts/scaling.py``, on a stage of ARG/ENV declarations between RUNs
+    (LL310 once looked for a later RUN from every ARG) and on many stages that refer to
+    each other and to stages a platform ARG picks."""
     small = _calls_per_rule(generate(SMALL), monkeypatch)
     large = _calls_per_rule(generate(LARGE), monkeypatch)
     ratios = {code: large[code] / calls for code, calls in small.items() if calls >= MIN_CALLS}

@@ -6,7 +6,7 @@ from _collections_abc import Mapping  # collections.abc re-exports it, at an imp
 from bisect import bisect_right
 from itertools import islice
 
-from lintlayers.model.variables import expand
+from lintlayers.model.variables import expand, referenced_names
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -248,7 +248,9 @@ class BuildModel:
     """The stages of a Dockerfile and its global (before the first FROM) ARGs."""
 
     __slots__ = (
+        "_named",
         "_platform_args",
+        "_platform_names",
         "_walked",
         "dockerfile",
         "global_args",
@@ -259,6 +261,8 @@ class BuildModel:
     def __init__(self, dockerfile: Dockerfile) -> None:
         self.dockerfile = dockerfile
         self._platform_args: list[dict[str, str]] | None = None  # ``stages_on_platforms``
+        self._platform_names: frozenset[str] = frozenset()  # ARGs that differ by platform
+        self._named: dict[str, Stage] = {}  # the first stage of each name, by ``build_model``
         self._walked: dict[int, list[Scope]] = {}  # stage index -> ``_scopes``
         self.global_instructions: list[Instruction] = []
         self.global_args: dict[str, str | None] = {}
@@ -266,10 +270,9 @@ class BuildModel:
 
     def stage_named(self, reference: str) -> Stage | None:
         """The stage a ``FROM``/``COPY --from`` reference points at (name or index)."""
-        lowered = reference.lower()
-        for stage in self.stages:
-            if stage.name == lowered:
-                return stage
+        named = self._named.get(reference.lower())
+        if named is not None:
+            return named
         if reference.isdigit():
             index = int(reference)
             if index < len(self.stages):
@@ -286,8 +289,18 @@ class BuildModel:
         escape = self.dockerfile.escape
         if self._platform_args is None:
             self._platform_args = [self._global_args_on(platform) for platform in PLATFORMS]
+            first, *others = self._platform_args
+            self._platform_names = frozenset(
+                name
+                for args in others
+                for name in args.keys() | first.keys()
+                if args.get(name) != first.get(name)
+            )
+        platforms = self._platform_args
+        if not referenced_names(raw_reference) & self._platform_names:
+            platforms = platforms[:1]  # the same on every platform
         found: list[Stage] = []
-        for args in self._platform_args:
+        for args in platforms:
             stage = self.stage_named(expand(raw_reference, args, escape))
             if stage is not None and stage not in found:
                 found.append(stage)
@@ -296,16 +309,17 @@ class BuildModel:
     def _global_args_on(self, platform: tuple[str, str, str]) -> dict[str, str]:
         """The global ARGs with a value when building for ``platform``, its ARGs included."""
         os_name, architecture, variant = platform
-        args: dict[str, str | None] = {}
+        known: dict[str, str] = {}
         for prefix in ("TARGET", "BUILD"):
-            args[f"{prefix}PLATFORM"] = "/".join(part for part in platform if part)
-            args[f"{prefix}OS"] = os_name
-            args[f"{prefix}ARCH"] = architecture
-            args[f"{prefix}VARIANT"] = variant
+            known[f"{prefix}PLATFORM"] = "/".join(part for part in platform if part)
+            known[f"{prefix}OS"] = os_name
+            known[f"{prefix}ARCH"] = architecture
+            known[f"{prefix}VARIANT"] = variant
+        args: dict[str, str | None] = dict(known)
         for instruction in self.global_instructions:
             if instruction.keyword == "ARG":
-                _declare_global_args(instruction, args, self.dockerfile.escape)
-        return _known(args)
+                _declare_global_args(instruction, args, known, self.dockerfile.escape)
+        return known
 
     def stage_of(self, instruction: Instruction) -> Stage | None:
         for stage in self.stages:
@@ -382,42 +396,47 @@ def build_model(dockerfile: Dockerfile) -> BuildModel:
     """Group the instructions of ``dockerfile`` into stages."""
     model = BuildModel(dockerfile)
     escape = dockerfile.escape
+    known: dict[str, str] = {}  # the global ARGs with a value
     current: Stage | None = None
     for instruction in dockerfile.instructions:
         if instruction.keyword == "FROM":
             current = Stage(len(model.stages), instruction)
-            _read_from(model, current, escape)
+            _read_from(model, current, escape, known)
             model.stages.append(current)
+            if current.name is not None:
+                model._named.setdefault(current.name, current)
         elif current is None:
             model.global_instructions.append(instruction)
             if instruction.keyword == "ARG":
-                _declare_global_args(instruction, model.global_args, escape)
+                _declare_global_args(instruction, model.global_args, known, escape)
         else:
             current.instructions.append(instruction)
     return model
 
 
 def _declare_global_args(
-    instruction: Instruction, args: dict[str, str | None], escape: str
+    instruction: Instruction,
+    args: dict[str, str | None],
+    known: dict[str, str],
+    escape: str,
 ) -> None:
-    """Set the ARGs a global ``ARG`` declares in ``args`` (a default expanded with the
-    ARGs before it; without one, a platform ARG keeps its value, others have none)."""
+    """Set the ARGs a global ``ARG`` declares in ``args``, and in ``known`` (those with a
+    value): a default is expanded with the ARGs before it; without one, a platform ARG
+    keeps its value, others have none."""
     for pair in instruction.pairs:
         if pair.value_raw is not None:
-            args[pair.key] = _unquoted(expand(pair.value_raw, _known(args), escape), escape)
+            value = _unquoted(expand(pair.value_raw, known, escape), escape)
+            args[pair.key] = known[pair.key] = value
         elif pair.key not in PLATFORM_ARGS or pair.key not in args:
             args[pair.key] = None
+            known.pop(pair.key, None)
 
 
-def _known(args: dict[str, str | None]) -> dict[str, str]:
-    return {name: value for name, value in args.items() if value is not None}
-
-
-def _read_from(model: BuildModel, stage: Stage, escape: str) -> None:
+def _read_from(model: BuildModel, stage: Stage, escape: str, known: dict[str, str]) -> None:
     words = stage.from_instruction.words
     if not words:
         return
-    stage.base = expand(words[0].value, _known(model.global_args), escape)
+    stage.base = expand(words[0].value, known, escape)
     if len(words) >= 3 and words[1].value.lower() == "as":
         stage.name = words[2].value.lower()
     stage.base_stage = model.stage_named(stage.base) if not stage.base.isdigit() else None

@@ -9,10 +9,14 @@ engine lets a RUN cross them and charges their change to every commit.
 
 from __future__ import annotations
 
+from collections import ChainMap
+
 from lintlayers.model.variables import referenced_names
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Container
+
     from lintlayers.context import RuleContext
     from lintlayers.model.stages import BuildModel
     from lintlayers.syntax.nodes import Instruction, KeyValue
@@ -172,8 +176,10 @@ def volatile_declarations(
     """Each ARG/ENV pair of the sequence (one stage's instructions) holding a per-build value."""
     volatile: set[str] = set()  # names holding a per-build value at this point
     unpinned: set[str] = set()  # ARGs declared without a pinned default
-    known = {pair.key for item in effective if item.keyword in _DECLARING for pair in item.pairs}
-    known.update(global_args)
+    declared: dict[str, str | None] = {
+        pair.key: None for item in effective if item.keyword in _DECLARING for pair in item.pairs
+    }
+    known = ChainMap(declared, global_args)  # looked up, not copied: a file has many stages
     found: list[Declared] = []
     for index, instruction in enumerate(effective):
         keyword = instruction.keyword
@@ -215,7 +221,7 @@ def volatile_declarations(
     return found
 
 
-def is_volatile_name(name: str, known: set[str] | frozenset[str] = frozenset()) -> bool:
+def is_volatile_name(name: str, known: Container[str] = frozenset()) -> bool:
     """Whether ``name`` marks a per-build value.
 
     Upper-case names only (``build_date`` is usually a pinned input). A suffix

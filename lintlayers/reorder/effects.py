@@ -285,24 +285,25 @@ def stage_effects(
     reading of the build context, ``lintlayers.model.installs``) to read only their
     manifests.
     """
-    from lintlayers.model.steps import sequences
-
     model = context.model
-    steps: dict[int, Step] = {}
-    for sequence in sequences(context):
-        for step in sequence:
-            if not step.onbuild and step.stage is stage:
-                steps[id(step.instruction)] = step
     base_user_known = stage.base_stage is not None or stage.base.lower() == "scratch"
     analyser = Analyser(context, proven_installs, base_user_known)
     found = [
-        analyser.effect(index, instruction, scope, steps.get(id(instruction)))
+        analyser.effect(index, instruction, scope, _own_step(context, stage, instruction))
         for index, (instruction, scope) in enumerate(model.walk(stage))
     ]
     _follow_links(found)
     if context.context_dir is not None:
         _refine_copies(context, found)
     return found
+
+
+def _own_step(context: RuleContext, stage: Stage, instruction: Instruction) -> Step | None:
+    """The step of ``instruction`` in ``stage``'s own sequence (not an ONBUILD trigger's)."""
+    from lintlayers.model.steps import step_of
+
+    step = step_of(context, instruction)
+    return step if step is not None and not step.onbuild and step.stage is stage else None
 
 
 def _follow_links(effects: list[Effect]) -> None:
