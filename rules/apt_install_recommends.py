@@ -191,9 +191,9 @@ class AptInstallRecommends(Rule):
         if word is None:
             return None
         start, end = run.span_range(index, command.words[0], word)
-        if _INTENT.search(_text_before(context, step, start)):
+        if _intent_before(context, step, start):
             return None
-        removed = removed_later(run.commands[index + 1 :])
+        removed = removed_later(context, run, index)
         names: list[str] = []
         unknown: list[str] = []
         for token in install.tokens:
@@ -263,8 +263,24 @@ def _run_text(step: Step) -> str:
     return instruction.arguments + "".join(heredoc.content for heredoc in instruction.heredocs)
 
 
-def _text_before(context: RuleContext, step: Step, offset: int) -> str:
-    """The comment lines directly above the RUN and its text up to ``offset``."""
+def _intent_before(context: RuleContext, step: Step, offset: int) -> bool:
+    """Whether a comment about recommends stands in the comment lines directly above the
+    RUN or in its text before file offset ``offset``."""
+    intents = context.analysis(_first_intents)
+    found = intents.get(step)
+    if found is None:
+        found = intents[step] = _first_intent(context, step)
+    return found[0] is not None and found[0] <= offset - found[1]
+
+
+def _first_intents(context: RuleContext) -> dict[Step, tuple[int | None, int]]:
+    return {}
+
+
+def _first_intent(context: RuleContext, step: Step) -> tuple[int | None, int]:
+    """Where the first comment about recommends ends in the text above the RUN and the
+    RUN's own (None: there is none), and the file offset that text position 0 stands
+    for: found once a RUN, not again for each install of it (quadratic in a long RUN)."""
     from lintlayers.syntax.layout import comment_block
 
     instruction = step.instruction
@@ -276,7 +292,8 @@ def _text_before(context: RuleContext, step: Step, offset: int) -> str:
         above = "".join(
             getattr(nodes[i], "raw", "") for i in range(comment_block(nodes, index), index)
         )
-    return above + context.source.text[outer.start : offset]
+    match = _INTENT.search(above + context.source.text[outer.start : outer.end])
+    return (None if match is None else match.end()), outer.start - len(above)
 
 
 def _dpkg_installs(command: SimpleCommand) -> bool:

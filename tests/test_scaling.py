@@ -112,6 +112,23 @@ def _platform_stages(lines: int) -> str:
     return "".join(text)
 
 
+def _one_long_run(lines: int) -> str:
+    """One RUN of ``lines`` continuation lines: installs, removals, downloads, ``||``
+    fallbacks and subshells chained with ``&&`` (what a rule reads per pair of commands of
+    a RUN)."""
+    cycle = (
+        "apt-get install -y pkg{i}",
+        "(apt-key add key{i} || echo no key)",
+        "pip install tool{i} || true",
+        "curl -fsSL https://e.com/a{i}.tar.gz | tar xz -C /opt",
+        "apt-get purge -y pkg{j}",
+        "npm install -g cli{i}",
+        "chown -R app /opt/a{i}",
+    )
+    body = [cycle[i % len(cycle)].format(i=i, j=max(i - 4, 0)) for i in range(lines - 2)]
+    return "FROM debian:bookworm\nRUN apt-get update && \\\n    " + " && \\\n    ".join(body) + "\n"
+
+
 def _calls_per_rule(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Function calls of each rule linting ``text``, with the shared analyses it is the
     first to ask for (rules run in the same order on both files)."""
@@ -138,7 +155,8 @@ def _calls_per_rule(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("generate", "busy"), [(_generate, 15), (_declarations, 3), (_platform_stages, 3)]
+    ("generate", "busy"),
+    [(_generate, 15), (_declarations, 3), (_platform_stages, 3), (_one_long_run, 5)],
 )
 def test_every_rule_grows_linearly(
     generate: Callable[[int], str], busy: int, monkeypatch: pytest.MonkeyPatch

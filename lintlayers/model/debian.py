@@ -282,7 +282,7 @@ def missing_in(image: str) -> frozenset[str]:
 
 def recommends(
     requested: Iterable[str],
-    already: frozenset[str] | None = None,
+    already: AbstractSet[str] | None = None,
     missing: AbstractSet[str] = frozenset(),
 ) -> Recommends:
     """What ``apt-get install`` of the ``requested`` names adds with recommends over
@@ -300,7 +300,7 @@ def recommends(
             found.setdefault(real, name)
     needed = [wanted for real in found for wanted in NEEDED_RECOMMENDS.get(real, ())]
     if needed:
-        known_present |= graph.closure(needed, known_present, recommends=False)
+        known_present = known_present | graph.closure(needed, known_present, recommends=False)
     without = graph.closure(found, known_present, recommends=False)
     after = known_present | without
     added = graph.closure(found, known_present, recommends=True, missing=missing) - without

@@ -7,17 +7,22 @@ already, unless a RUN removed it again.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.debian import install, present, requested_name
 from lintlayers.model.package_commands import APT_VALUE_OPTIONS, apt_action
-from lintlayers.model.package_installs import ALL, removed_packages
+from lintlayers.model.package_installs import ALL, Removed, removed_packages
 from lintlayers.model.size_estimates import package_name
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Set as AbstractSet
+
     from lintlayers.context import RuleContext
     from lintlayers.model.package_installs import Install
     from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.steps import Step
     from lintlayers.shell.commands import SimpleCommand
 
 REMOVES = frozenset({"remove", "purge", "autoremove", "autopurge"})
@@ -25,45 +30,88 @@ REMOVES = frozenset({"remove", "purge", "autoremove", "autopurge"})
 ALTERNATIVES = lazy_compile(r"\b(?:else|elif)\b|\|\||;;")
 """Between two commands of a RUN: they may be alternatives of each other."""
 _QUOTED = lazy_compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
-_GROUP = lazy_compile(r"\([^()]*\)")
-"""An innermost parenthesised group: a subshell or ``$(...)`` between two commands runs
-whole, whatever alternatives it holds inside."""
+_PARENS = lazy_compile(r"[()]")
 
 
-def may_be_alternatives(text: str, start: int, end: int) -> bool:
-    """Whether the script ``text[start:end]`` between two commands may make them
-    alternatives of each other (an ``else``, ``elif``, ``||`` or ``;;``), not counting
-    what quoted strings and complete subshells or command substitutions hold:
-    ``curl ... | (apt-key add - || echo failed)`` between two installs runs them both."""
-    between = _QUOTED.sub("", text[start:end])
-    while True:
-        reduced = _GROUP.sub("", between)
-        if reduced == between:
-            break
-        between = reduced
-    return ALTERNATIVES.search(between) is not None
+class Separators:
+    """Where a RUN's script may branch (an ``else``, ``elif``, ``||`` or ``;;``), by file
+    offset, with how deep in subshells and command substitutions each stands.
+
+    Two commands may be alternatives of each other when such a mark stands between them
+    at the later one's depth or above: ``a || b`` and ``(a || b)``, not ``curl ... |
+    (apt-key add - || echo failed)`` between two installs, which runs whole. Quoted
+    strings hold none. Built once per RUN (a look at the text between every two commands
+    would grow with the cube of a long RUN's commands)."""
+
+    __slots__ = ("_depths", "_levels", "_marks", "_parens")
+
+    def __init__(self, text: str, offset: int) -> None:
+        blank = _QUOTED.sub(lambda match: " " * len(match.group()), text)
+        self._parens: list[int] = []  # file offset of each parenthesis
+        self._levels: list[int] = []  # the depth after it
+        depth = 0
+        for match in _PARENS.finditer(blank):
+            depth = depth + 1 if match.group() == "(" else max(depth - 1, 0)
+            self._parens.append(offset + match.start())
+            self._levels.append(depth)
+        self._marks = [offset + match.start() for match in ALTERNATIVES.finditer(blank)]
+        self._depths = [self.depth(mark) for mark in self._marks]
+
+    def depth(self, position: int) -> int:
+        """How deep in parentheses the script is at file offset ``position``."""
+        index = bisect_right(self._parens, position)
+        return self._levels[index - 1] if index else 0
+
+    def barrier(self, start: int) -> int:
+        """The file offset of the last mark before ``start`` that makes the command there
+        a possible alternative of those before it (-1: none)."""
+        depth = self.depth(start)
+        for index in range(bisect_left(self._marks, start) - 1, -1, -1):
+            if self._depths[index] <= depth:
+                return self._marks[index]
+        return -1
+
+
+def separators(context: RuleContext, run: RunEffects) -> Separators:
+    """The ``Separators`` of ``run``'s script (its whole instruction, heredocs included)."""
+    memo = context.analysis(_new_separators)
+    found = memo.get(run.step)
+    if found is None:
+        instruction = run.step.instruction
+        text = context.source.text[instruction.start : instruction.end]
+        found = memo[run.step] = Separators(text, instruction.start)
+    return found
+
+
+def _new_separators(context: RuleContext) -> dict[Step, Separators]:
+    return {}
 
 
 class Installed:
     """The packages a stage's installs requested so far, with and without recommends.
 
     An earlier install of the same RUN counts only when no ``else``, ``elif``, ``||`` or
-    ``;;`` stands between the two (then they may be alternatives: one runs, not both).
+    ``;;`` stands between the two at the later one's depth (``Separators``: then they may
+    be alternatives, one runs, not both).
     What they install is kept as it grows (an install costs what it adds, not a look at
     every earlier one); a RUN that removes a requested package has it counted again.
     """
 
-    __slots__ = ("_base", "_frozen", "_known", "requested", "this_run")
+    __slots__ = ("_base", "_ends", "_frozen", "_known", "_suffix", "requested", "this_run")
 
     def __init__(self, before: Installed | None = None) -> None:
         # name -> installed with its recommends, in the order first requested
         self.requested: dict[str, bool] = dict(before.requested) if before else {}
         self.this_run: list[tuple[int, list[str], bool]] = []  # (end offset, names, with)
+        self._ends: list[int] = []  # the end offsets of ``this_run``, in order
         self._base: frozenset[str] | None = before._base if before else None
         self._known: set[str] | None = None  # what ``present`` answers for the stage's
         if before is not None and before._known is not None:
             self._known = set(before._known)
         self._frozen: frozenset[str] | None = before._frozen if before else None
+        # the RUN's installs after a barrier, added up: (index of the first, index after
+        # the last added, the packages then present)
+        self._suffix: tuple[int, int, set[str]] | None = None
 
     def add(self, install: Install, run: RunEffects, *, with_recommends: bool) -> None:
         """Record ``install``, without what a later command of its RUN removes again."""
@@ -72,7 +120,10 @@ class Installed:
             return  # ``apt-mark auto`` and an autoremove: all of it goes again
         names = [name for name in map(requested_name, install.tokens) if name not in gone]
         end = run.command_range(install.index)[1]
+        if self._ends and end < self._ends[-1]:
+            end = self._ends[-1]  # kept in order for ``present``'s bisection
         self.this_run.append((end, [name for name in names if name], with_recommends))
+        self._ends.append(end)
 
     def end_run(self, run: RunEffects) -> None:
         """Move the RUN's installs to the stage's, after the packages the RUN removes."""
@@ -95,45 +146,71 @@ class Installed:
             if new and known is not None and install(known, new, recommends=with_recommends):
                 self._frozen = None
         self.this_run = []
+        self._ends = []
+        self._suffix = None
 
     def present(
         self, base_image: frozenset[str], context: RuleContext, run: RunEffects, index: int
-    ) -> frozenset[str]:
+    ) -> AbstractSet[str]:
         """What is installed before command ``index`` of ``run``: the base image's packages
-        and the earlier installs'."""
+        and the earlier installs' (a set the next call may change: read it, do not keep
+        it; a copy for each install of a long RUN would grow with the square)."""
         if self._known is None or base_image != self._base:
             self._base = base_image
             self._known = set(present(base_image))
             for name, with_recommends in self.requested.items():
                 install(self._known, (name,), recommends=with_recommends)
-            self._frozen = None
+            self._frozen = self._suffix = None
         start = run.command_range(index)[0]
-        text = context.source.text
-        earlier = [
-            (names, with_)
-            for end, names, with_ in self.this_run
-            if end <= start and not may_be_alternatives(text, end, start)
-        ]
-        if not earlier:
+        barrier = separators(context, run).barrier(start) if self.this_run else -1
+        ends = self._ends  # in order: commands end one after another
+        first, stop = bisect_right(ends, barrier), bisect_right(ends, start)
+        if stop <= first:
             if self._frozen is None:
                 self._frozen = frozenset(self._known)
             return self._frozen
-        known = set(self._known)
-        for names, with_recommends in earlier:
+        # the installs after the barrier so far, added to what the ones before added
+        cached = self._suffix
+        if cached is None or cached[0] != first or cached[1] > stop:
+            cached = (first, first, set(self._known))
+        known = cached[2]
+        for _, names, with_recommends in self.this_run[cached[1] : stop]:
             install(known, names, recommends=with_recommends)
-        return frozenset(known)
+        self._suffix = (first, stop, known)
+        return known
 
 
-def removed_later(commands: list[SimpleCommand]) -> set[str]:
-    """Packages a later ``apt-get purge/remove --autoremove`` of the same RUN removes,
-    with the recommends they brought in."""
-    removed: set[str] = set()
-    autoremove = any(apt_action(command) in ("autoremove", "autopurge") for command in commands)
-    for command in commands:
-        if apt_action(command) not in REMOVES:
-            continue
-        if autoremove or command.has_flag("--autoremove", "--auto-remove"):
-            removed.update(
-                package_name(name) for name in command.positional_args(APT_VALUE_OPTIONS)[1:]
-            )
-    return removed
+def removed_later(context: RuleContext, run: RunEffects, index: int) -> Removed:
+    """Packages a later ``apt-get purge/remove --autoremove`` of the same RUN (after
+    command ``index``) removes, with the recommends they brought in: every removal
+    counts when an autoremove follows, else those with ``--autoremove``."""
+    removals = context.analysis(_new_removals)
+    found = removals.get(run.step)
+    if found is None:
+        found = removals[run.step] = _apt_removals(run.commands)
+    last_autoremove, last_any, last_flagged = found
+    return Removed(index, last_any if last_autoremove > index else last_flagged, False)
+
+
+def _new_removals(context: RuleContext) -> dict[Step, tuple[int, dict[str, int], dict[str, int]]]:
+    return {}
+
+
+def _apt_removals(commands: list[SimpleCommand]) -> tuple[int, dict[str, int], dict[str, int]]:
+    """The position of a RUN's last autoremove (-1: none), and of the last removal of
+    each package, by any removal and by one with ``--autoremove``: one look at the RUN,
+    not one for each of its installs."""
+    last_autoremove = -1
+    last_any: dict[str, int] = {}
+    last_flagged: dict[str, int] = {}
+    for position, command in enumerate(commands):
+        action = apt_action(command)
+        if action in ("autoremove", "autopurge"):
+            last_autoremove = position
+        if action in REMOVES:
+            flagged = command.has_flag("--autoremove", "--auto-remove")
+            for name in command.positional_args(APT_VALUE_OPTIONS)[1:]:
+                last_any[package_name(name)] = position
+                if flagged:
+                    last_flagged[package_name(name)] = position
+    return last_autoremove, last_any, last_flagged

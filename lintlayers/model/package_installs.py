@@ -28,7 +28,11 @@ from lintlayers.model.size_estimates import package_name
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.steps import Step
     from lintlayers.shell.commands import ShellWord, SimpleCommand
 
 YUM_VALUE_OPTIONS = ("-c", "--config", "--setopt", "--installroot", "--releasever")
@@ -127,25 +131,83 @@ def package_key(system: str, token: str) -> str:
     return package_name(token)
 
 
-def removed_packages(run: RunEffects, install: Install) -> set[str]:
+class Removed:
+    """The package names a RUN removes after one of its commands: ask with ``in``.
+    ``ALL`` is in it when everything installed before goes (and then nothing else is)."""
+
+    __slots__ = ("_after", "_everything", "_last")
+
+    def __init__(self, after: int, last: Mapping[str, int], everything: bool) -> None:
+        self._after = after
+        self._last = last
+        self._everything = everything
+
+    def __contains__(self, name: object) -> bool:
+        if self._everything:
+            return name == ALL
+        return isinstance(name, str) and name != ALL and self._last.get(name, -1) > self._after
+
+
+def removed_packages(run: RunEffects, install: Install) -> Removed:
     """Package and group names removed after ``install`` (``ALL`` for everything)."""
-    removed: set[str] = set()
-    marked_auto = False
-    system = install.system
-    for index in range(install.index + 1, len(run.commands)):
-        command = run.commands[index]
-        env = run.env_at(index)
+    last, everything_before = _removal_summary(run, install.system)
+    group = install.group
+    everything = install.index < everything_before or (
+        group is not None and last.get(group, -1) > install.index
+    )
+    return Removed(install.index, last, everything)
+
+
+_MARK_AUTO = "mark-auto"
+_AUTOREMOVE = "autoremove"
+_REMOVE = "remove"
+
+
+def _removal_summary(run: RunEffects, system: str) -> tuple[dict[str, int], int]:
+    """For the packages of ``system`` that ``run`` removes: the position of the last
+    command that removes each name (as given and as a package), and the position before
+    which everything installed goes again (an ``apt-mark auto`` then an autoremove, a
+    ``yum history undo``; -1: none). Read once a RUN and system, not once for each
+    install of the RUN (quadratic in a long RUN)."""
+    memo = run.context.analysis(_new_summaries)
+    key = (run.step, system)
+    found = memo.get(key)
+    if found is None:
+        last: dict[str, int] = {}
+        everything = -1
+        marked = -1  # the latest ``apt-mark auto`` so far
+        for index, event, tokens in _removal_events(run, system):
+            if event == _MARK_AUTO:
+                marked = index
+            elif event == ALL:
+                everything = max(everything, index)
+            elif event == _AUTOREMOVE and marked >= 0:
+                everything = max(everything, marked)  # what came before the mark goes
+            for token in tokens:
+                last[token] = last[package_key(system, token)] = index
+        found = memo[key] = (last, everything)
+    return found
+
+
+def _new_summaries(context: RuleContext) -> dict[tuple[Step, str], tuple[dict[str, int], int]]:
+    return {}
+
+
+def _removal_events(run: RunEffects, system: str) -> list[tuple[int, str, list[str]]]:
+    found: list[tuple[int, str, list[str]]] = []
+    for index, command in enumerate(run.commands):
         name = command.name
+        event = _REMOVE
         words: list[str] = []
         if system == "apt" and name in ("apt-mark",):
-            marked_auto = marked_auto or "auto" in command.positional_args()
+            if "auto" in command.positional_args():
+                found.append((index, _MARK_AUTO, []))
             continue
         if system == "apt" and apt_action(command) in ("purge", "remove", "autoremove"):
-            if marked_auto and (
-                apt_action(command) == "autoremove"
-                or command.has_flag("--auto-remove", "--autoremove")
+            if apt_action(command) == "autoremove" or command.has_flag(
+                "--auto-remove", "--autoremove"
             ):
-                return {ALL}
+                event = _AUTOREMOVE
             words = command.positional_args(APT_VALUE_OPTIONS)[1:]
         elif system == "apt" and name == "dpkg" and command.has_flag(*DPKG_REMOVALS):
             words = command.positional_args()
@@ -154,7 +216,8 @@ def removed_packages(run: RunEffects, install: Install) -> set[str]:
         elif system == "rpm" and name in YUM:
             positional = command.positional_args(YUM_VALUE_OPTIONS)
             if positional[:2] == ["history", "undo"]:
-                return {ALL}
+                found.append((index, ALL, []))
+                continue
             if positional[:1] in (["remove"], ["erase"], ["autoremove"], ["groupremove"]):
                 words = positional[1:]
             elif positional[:2] == ["group", "remove"]:
@@ -163,9 +226,6 @@ def removed_packages(run: RunEffects, install: Install) -> set[str]:
             words = command.positional_args(NPM_VALUE_OPTIONS)[1:]
         elif system == "node" and name == "yarn" and yarn_action(command) == "global remove":
             words = command.positional_args(YARN_VALUE_OPTIONS)[2:]
-        for token in expand_words(words, env):
-            removed.add(token)
-            removed.add(package_key(system, token))
-    if install.group is not None and install.group in removed:
-        return {ALL}
-    return removed
+        if words or event == _AUTOREMOVE:
+            found.append((index, event, expand_words(words, run.env_at(index))))
+    return found
