@@ -129,6 +129,17 @@ def _one_long_run(lines: int) -> str:
     return "FROM debian:bookworm\nRUN apt-get update && \\\n    " + " && \\\n    ".join(body) + "\n"
 
 
+def _copies_and_installs(lines: int) -> str:
+    """One stage of COPYs of folders, each followed by an install of a manifest it brings
+    (what LL101 reads for each install: the COPYs before it)."""
+    pairs = (
+        "COPY d{i} /app/d{i}\nRUN pip install -r d{i}/requirements.txt\n",
+        "COPY d{i}/package.json /app/d{i}/\nRUN cd d{i} && npm ci\n",
+    )
+    body = "".join(pairs[i % 2].format(i=i) for i in range(lines // 2 - 1))
+    return "FROM python:3.12\nWORKDIR /app\n" + body
+
+
 def _calls_per_rule(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Function calls of each rule linting ``text``, with the shared analyses it is the
     first to ask for (rules run in the same order on both files)."""
@@ -156,7 +167,13 @@ def _calls_per_rule(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("generate", "busy"),
-    [(_generate, 15), (_declarations, 3), (_platform_stages, 3), (_one_long_run, 5)],
+    [
+        (_generate, 15),
+        (_declarations, 3),
+        (_platform_stages, 3),
+        (_one_long_run, 5),
+        (_copies_and_installs, 3),
+    ],
 )
 def test_every_rule_grows_linearly(
     generate: Callable[[int], str], busy: int, monkeypatch: pytest.MonkeyPatch
@@ -164,8 +181,9 @@ def test_every_rule_grows_linearly(
     """Each rule's calls (not only the sum: a small rule's quadratic work would hide in
     it) grow at most ``MAX_CALL_RATIO`` times for ten times the lines: on the generated
     files of ``scripts/scaling.py``, on a stage of ARG/ENV declarations between RUNs
-    (LL310 once looked for a later RUN from every ARG) and on many stages that refer to
-    each other and to stages a platform ARG picks."""
+    (LL310 once looked for a later RUN from every ARG), on many stages that refer to
+    each other and to stages a platform ARG picks, on one RUN of many commands and on a
+    stage of many COPYs and installs."""
     small = _calls_per_rule(generate(SMALL), monkeypatch)
     large = _calls_per_rule(generate(LARGE), monkeypatch)
     ratios = {code: large[code] / calls for code, calls in small.items() if calls >= MIN_CALLS}

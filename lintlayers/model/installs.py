@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from bisect import bisect_left, bisect_right
 
 from lintlayers.model.context_copies import (
     GLOB,
@@ -248,6 +249,11 @@ class _Sequence:
     """Instructions that run one after another, with the WORKDIR before each."""
 
     __slots__ = (
+        "_broad",
+        "_by_dest",
+        "_copy_indexes",
+        "_first_install",
+        "_narrow",
         "context",
         "copies",
         "installs",
@@ -269,6 +275,14 @@ class _Sequence:
         self.copies: list[ContextCopy] = []
         self.installs: list[tuple[int, list[Install]]] = []
         self.programs: list[tuple[int, set[str]]] = []  # program names each RUN runs
+        # the directory-like sources of the COPYs by where they land (``_broad_copy``)
+        self._broad: dict[str, list[tuple[int, int, ContextCopy, tuple[str, int, int], str]]]
+        self._broad = {}
+        self._narrow: dict[str, list[ContextCopy]] = {}  # COPYs with a file source, by dest
+        self._by_dest: dict[str, list[ContextCopy]] = {}  # every COPY, by dest
+        self._copy_indexes: list[int] = []  # the index of each of ``copies``
+        # the first install RUN of each (tool, primary manifest) so far (``check``)
+        self._first_install: dict[tuple[str, str], int] = {}
 
     def add(self, outer: Instruction, values: dict[str, str]) -> None:
         """Record one instruction; ``values``: the variables in effect before it (read
@@ -295,6 +309,26 @@ class _Sequence:
             copy = context_copy(index, instruction, workdir, values, escape)
             if copy is not None:
                 self.copies.append(copy)
+                self._copy_indexes.append(copy.index)
+                self._by_dest.setdefault(copy.dest, []).append(copy)
+                self._index_broad(copy)
+
+    def _index_broad(self, copy: ContextCopy) -> None:
+        """File the directory-like sources of ``copy`` under its destination: only a
+        target below it can come through them (``context_copies.provided``)."""
+        from lintlayers.model.context_copies import source_kind
+
+        context_dir = self.context.context_dir
+        narrow = False
+        for order, word in enumerate(copy.sources):
+            kind = source_kind(word[0], copy, context_dir)
+            if kind != "file":
+                entry = (copy.index, order, copy, word, kind)
+                self._broad.setdefault(copy.dest.rstrip("/"), []).append(entry)
+            else:
+                narrow = True
+        if narrow:
+            self._narrow.setdefault(copy.dest, []).append(copy)  # normalized: "/" for the root
 
     def _installs(
         self, run: Instruction, workdir: str | None, values: dict[str, str]
@@ -373,6 +407,8 @@ class _Sequence:
         for index, installs in self.installs:
             finding = self._finding(index, installs, before)
             before.extend((index, install) for install in installs)
+            for install in installs:
+                self._first_install.setdefault((install.tool, install.primary), index)
             if finding is not None:
                 finding.stage = self.stage.index
                 finding.onbuild = self.onbuild
@@ -397,19 +433,14 @@ class _Sequence:
             broad = self._broad_copy(index, install)
             if broad is None:
                 if not install.found.implicit:
-                    last = self._between(index, install, installs, before)
+                    last = self._between(index, install, installs)
                     if last is not None:
                         between.append((last, install))
                 continue
             copy, word = broad
             if install.found.implicit and self._ran_before(copy.index, install):
                 continue  # the tool ran on the manifests alone (``gradlew downloadRepos``)
-            if any(
-                earlier < copy.index
-                and other.tool == install.tool
-                and other.primary == install.primary
-                for earlier, other in before
-            ):
+            if self._first_install.get((install.tool, install.primary), index) < copy.index:
                 continue  # manifests installed on their own before: the usual good pattern
             if not self._settle(copy, install):
                 continue
@@ -462,19 +493,21 @@ class _Sequence:
         from lintlayers.model.context_copies import provided
 
         targets = install.required if install.found.open_manifests else [install.primary]
-        for copy in self.copies:
-            if copy.index >= index:
-                break
-            for word in copy.sources:
-                kind = source_kind(word[0], copy, context_dir)
-                if kind == "file":
-                    continue
-                if any(
-                    provided(copy, word[0], kind, target, context_dir) is not None
-                    for target in targets
+        best: tuple[int, int, ContextCopy, tuple[str, int, int]] | None = None
+        for target in targets:
+            # the sources that land in a folder above the target, not every COPY before
+            # (quadratic in a stage of many COPYs and installs)
+            parts = target.rstrip("/").split("/")
+            for depth in range(len(parts) - 1, 0, -1):
+                for position, order, copy, word, kind in self._broad.get(
+                    "/".join(parts[:depth]), ()
                 ):
-                    return copy, word
-        return None
+                    if position >= index or (best is not None and (position, order) >= best[:2]):
+                        break
+                    if provided(copy, word[0], kind, target, context_dir) is not None:
+                        best = (position, order, copy, word)
+                        break
+        return None if best is None else (best[2], best[3])
 
     def _tree(self, copy: ContextCopy) -> Tree:
         """The manifests as the broad ``copy`` brings them."""
@@ -596,40 +629,38 @@ class _Sequence:
 
     # -- a narrow COPY between the manifests and the install ---------------------------
 
-    def _between(
-        self,
-        index: int,
-        install: Install,
-        installs: list[Install],
-        before: list[tuple[int, Install]],
-    ) -> int | None:
+    def _between(self, index: int, install: Install, installs: list[Install]) -> int | None:
         """The index of the last COPY of the install's manifests when only COPYs of other
         files (and metadata) stand between it and the install, else ``None``."""
         context_dir = self.context.context_dir
         if install.found.installs_project or install.found.installer.note:
             return None
-        if any(
-            other.tool == install.tool and other.primary == install.primary for _, other in before
-        ):
-            return None
+        if (install.tool, install.primary) in self._first_install:
+            return None  # installed on their own by an earlier RUN
         wanted: list[str] = []
         for other in installs:  # every install of the RUN: one may read what another does not
             project = posixpath.dirname(other.primary)
             wanted += other.required
             wanted += [path for name in other.found.optional if (path := _entry(project, name))]
         last = -1
-        earlier = [copy for copy in self.copies if copy.index < index]
         for path in install.required:
-            copies = [copy.index for copy in earlier if brings_path(copy, path, context_dir, True)]
+            copies = [
+                copy.index
+                for copy in self._narrow_candidates(path)
+                if copy.index < index and brings_path(copy, path, context_dir, True)
+            ]
             if not copies:
                 return None
-            last = max(last, copies[-1])
-        for copy in earlier:  # lockfiles and settings copied after the manifests
-            if copy.index > last and any(
-                brings_path(copy, path, context_dir, True) for path in wanted
-            ):
-                last = copy.index
-        others = [copy for copy in earlier if copy.index > last]
+            last = max(last, *copies)
+        lockfiles = [  # lockfiles and settings copied after the manifests
+            copy.index
+            for path in wanted
+            for copy in self._narrow_candidates(path)
+            if last < copy.index < index and brings_path(copy, path, context_dir, True)
+        ]
+        last = max(last, *lockfiles) if lockfiles else last
+        first, stop = bisect_right(self._copy_indexes, last), bisect_left(self._copy_indexes, index)
+        others = self.copies[first:stop]
         if not others:
             return None
         entry = ecosystem(install.found.installer.ecosystem)
@@ -667,6 +698,18 @@ class _Sequence:
         if context_dir is not None and self._narrow_problem(install, last + 1):
             return None
         return last
+
+    def _narrow_candidates(self, path: str) -> list[ContextCopy]:
+        """The COPYs that may bring ``path`` through a file source or a folder landing on
+        it (``brings_path`` with ``narrow``): those landing in its folder or on it, in
+        order; not every COPY before (quadratic in a stage of many COPYs and installs)."""
+        target = path.rstrip("/")
+        found = [
+            *self._by_dest.get(posixpath.dirname(target), ()),
+            *self._by_dest.get(target, ()),
+        ]
+        found.sort(key=lambda copy: copy.index)
+        return found
 
     def _narrow_problem(self, install: Install, index: int) -> str:
         """What the manifests copied before ``index`` say against the install, or ``""``."""
@@ -781,9 +824,12 @@ class _Sequence:
     def _copied_before(self, broad: ContextCopy, path: str) -> bool:
         """Whether a narrow COPY before the broad one already brings ``path``."""
         context_dir = self.context.context_dir
+        # a file source brings ``path`` only into its folder or as the path itself
+        target = path.rstrip("/")
         return any(
             brings(copy, path, context_dir, narrow=True)
-            for copy in self.copies
+            for key in {posixpath.dirname(target), target}
+            for copy in self._narrow.get(key, ())
             if copy.index < broad.index
         )
 

@@ -10,7 +10,7 @@ from lintlayers.syntax.nodes import Instruction, Trivia
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from lintlayers.diagnostics import Edit
     from lintlayers.syntax.nodes import Dockerfile
@@ -48,7 +48,9 @@ def newline_of(text: str, instruction: Instruction) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def block_start(nodes: list[Instruction | Trivia], position: dict[int, int], node: object) -> int:
+def block_start(
+    nodes: list[Instruction | Trivia], position: Mapping[int, int], node: object
+) -> int:
     """Offset where ``node`` starts together with the comment lines directly above it.
 
     ``position`` maps ``id()`` of each node to its index (``node_positions``)."""
@@ -67,6 +69,7 @@ def move_edits(
     before: Instruction | None = None,
     after: Instruction | None = None,
     paragraph: bool = False,
+    positions: Mapping[int, int] | None = None,
 ) -> list[Edit] | None:
     """Edits moving ``moved`` (in file order), each with the comment lines directly
     above it, to just before ``before`` (and its comments) or just after ``after``.
@@ -74,7 +77,9 @@ def move_edits(
     Where a moved block stood between two blank lines, one of them goes with it. With
     ``paragraph`` the blocks moved after ``after`` start a paragraph of their own when a
     blank line follows ``after`` (or followed them, at the end of the file). None when
-    the place to insert falls inside a moved block.
+    the place to insert falls inside a moved block. ``positions``: the file's
+    ``node_positions``, when the caller keeps them (a map made for each edit of a file
+    with many would grow with the square).
     """
     from lintlayers.diagnostics import Edit
 
@@ -82,7 +87,7 @@ def move_edits(
         return None
     text = dockerfile.source.text
     nodes = dockerfile.nodes
-    position = node_positions(nodes)
+    position = node_positions(nodes) if positions is None else positions
     spans: list[list[int]] = []  # [first, last] node indexes removed together
     blocks: list[str] = []
     for instruction in moved:
