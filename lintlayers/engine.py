@@ -180,8 +180,9 @@ class Linter:
         if any(rule.needs for rule in selected):  # after ``enabled``: rules ask it of others
             keywords = _keywords(dockerfile)
             selected = [rule for rule in selected if _has_needs(rule, keywords)]
-        for rule in selected:
+        for position, rule in enumerate(selected):
             violations, failure = _run_rule(rule, context)
+            context.drop_unread(frozenset(later.code for later in selected[position + 1 :]))
             if failure is not None:
                 result.findings.append(self._finding(_InternalError(), failure, source))
             for violation in violations:
