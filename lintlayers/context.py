@@ -60,7 +60,9 @@ class RuleContext:
         self._model: BuildModel | None = None
         self._build_context: BuildContext | bool | None = False  # False: not looked at yet
         self._build_contexts = build_contexts
-        self._scripts: dict[int, list[RunScript]] = {}
+        self._scripts: dict[Instruction, list[RunScript]] = {}
+        """Keyed by the instruction itself (compared by identity): an ``id`` key is an
+        int object of its own for each RUN of the file."""
         self._analyses: dict[object, object] = {}
         self.enabled: frozenset[str] | None = None  # set by the engine; None: every rule
 
@@ -154,11 +156,10 @@ class RuleContext:
 
         Offsets in each script map back to the file with ``RunScript.file_offset``.
         """
-        key = id(instruction)
-        cached = self._scripts.get(key)
+        cached = self._scripts.get(instruction)
         if cached is None:
             cached = _parse_run(instruction, self.dockerfile.source)
-            self._scripts[key] = cached
+            self._scripts[instruction] = cached
         return cached
 
     def commands(self, instruction: Instruction) -> list[SimpleCommand]:

@@ -130,14 +130,14 @@ class CommandWalk:
         self, commands: Iterable[SimpleCommand], workdir: str, env: dict[str, str], home: str
     ) -> None:
         self.home = home
-        self.cwds: list[str] = []
-        self.envs: list[dict[str, str]] = []
+        cwds: list[str] = []
+        envs: list[dict[str, str]] = []
         # ``env`` is kept, not copied (a RUN's scope can hold thousands of names): nothing
         # changes it, ``assign`` makes a new one
         cwd = workdir
         for command in commands:
-            self.cwds.append(cwd)
-            self.envs.append(env)
+            cwds.append(cwd)
+            envs.append(env)
             name = command.name
             if not command.words:
                 if command.assignments:
@@ -149,6 +149,10 @@ class CommandWalk:
                 targets = [value for value in command.args if not value.startswith("-")]
                 target = targets[0] if targets else home
                 cwd = join(cwd, self.expand(target, env))
+        # tuples: one block of the exact size, where a list is two (a large file keeps
+        # one walk a RUN)
+        self.cwds = tuple(cwds)
+        self.envs = tuple(envs)
         self.end_cwd = cwd
         self.end_env = env
 

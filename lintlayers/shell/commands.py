@@ -50,21 +50,7 @@ class SimpleCommand:
     delimiter word, not its body).
     """
 
-    __slots__ = (
-        "_effective",
-        "args",
-        "assignments",
-        "end",
-        "name",
-        "pipe_next",
-        "pipe_prev",
-        "prefix",
-        "redirect_ops",
-        "redirects",
-        "shell_depth",
-        "start",
-        "words",
-    )
+    __slots__ = ("_rare", "args", "end", "name", "start", "words")
 
     def __init__(
         self,
@@ -77,18 +63,86 @@ class SimpleCommand:
         shell_depth: int = 0,
     ) -> None:
         self.words = words
-        self.assignments = assignments
-        self.redirects = redirects
-        self.redirect_ops = redirect_ops
         self.start = start
         self.end = end
-        self.shell_depth = shell_depth
         self.name = words[0].value.rpartition("/")[2] if words else ""
         self.args = [word.value for word in words[1:]] if len(words) > 1 else _EMPTY
-        self.prefix: list[ShellWord] = _EMPTY  # wrapper words stripped by effective()
-        self.pipe_prev: SimpleCommand | None = None  # command piped into this one
-        self.pipe_next: SimpleCommand | None = None  # command this one pipes into
-        self._effective: SimpleCommand | None = None
+        self._rare: _Rare | None = None
+        if assignments or redirects or redirect_ops or shell_depth:
+            rare = self._more()
+            rare.assignments = assignments or _EMPTY
+            rare.redirects = redirects or _EMPTY
+            rare.redirect_ops = redirect_ops or _EMPTY
+            rare.shell_depth = shell_depth
+
+    def _more(self) -> _Rare:
+        """The fields most commands leave at their defaults, made on the first one set."""
+        rare = self._rare
+        if rare is None:
+            rare = self._rare = _Rare()
+        return rare
+
+    @property
+    def assignments(self) -> list[ShellWord]:
+        """``NAME=value`` words before the command name (and given to ``env``/``sudo``)."""
+        rare = self._rare
+        return _EMPTY if rare is None else rare.assignments
+
+    @property
+    def redirects(self) -> list[ShellWord]:
+        """Redirect targets, in order (operators in ``redirect_ops``)."""
+        rare = self._rare
+        return _EMPTY if rare is None else rare.redirects
+
+    @property
+    def redirect_ops(self) -> list[str]:
+        rare = self._rare
+        return _EMPTY if rare is None else rare.redirect_ops
+
+    @property
+    def shell_depth(self) -> int:
+        """How many ``sh -c`` strings the command is inside (0 in the script itself)."""
+        rare = self._rare
+        return 0 if rare is None else rare.shell_depth
+
+    @property
+    def prefix(self) -> list[ShellWord]:
+        """Wrapper words stripped by ``effective()`` (on the view)."""
+        rare = self._rare
+        return _EMPTY if rare is None else rare.prefix
+
+    @prefix.setter
+    def prefix(self, words: list[ShellWord]) -> None:
+        self._more().prefix = words
+
+    @property
+    def pipe_prev(self) -> SimpleCommand | None:
+        """The command piped into this one."""
+        rare = self._rare
+        return None if rare is None else rare.pipe_prev
+
+    @pipe_prev.setter
+    def pipe_prev(self, command: SimpleCommand | None) -> None:
+        self._more().pipe_prev = command
+
+    @property
+    def pipe_next(self) -> SimpleCommand | None:
+        """The command this one pipes into."""
+        rare = self._rare
+        return None if rare is None else rare.pipe_next
+
+    @pipe_next.setter
+    def pipe_next(self, command: SimpleCommand | None) -> None:
+        self._more().pipe_next = command
+
+    @property
+    def _effective(self) -> SimpleCommand | None:
+        rare = self._rare
+        return None if rare is None else rare.effective
+
+    @_effective.setter
+    def _effective(self, view: SimpleCommand | None) -> None:
+        self._more().effective = view
 
     def __repr__(self) -> str:
         argv = " ".join(word.raw for word in self.words)
@@ -224,6 +278,32 @@ class SimpleCommand:
             if word.value == value:
                 return word
         return None
+
+
+class _Rare:
+    """The fields of a ``SimpleCommand`` that most commands leave at their defaults, in one
+    object that most commands lack: a large file has a command or two a line."""
+
+    __slots__ = (
+        "assignments",
+        "effective",
+        "pipe_next",
+        "pipe_prev",
+        "prefix",
+        "redirect_ops",
+        "redirects",
+        "shell_depth",
+    )
+
+    def __init__(self) -> None:
+        self.assignments: list[ShellWord] = _EMPTY
+        self.redirects: list[ShellWord] = _EMPTY
+        self.redirect_ops: list[str] = _EMPTY
+        self.shell_depth = 0
+        self.prefix: list[ShellWord] = _EMPTY
+        self.pipe_prev: SimpleCommand | None = None
+        self.pipe_next: SimpleCommand | None = None
+        self.effective: SimpleCommand | None = None
 
 
 class ShellScript:
