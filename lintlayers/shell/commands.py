@@ -19,7 +19,10 @@ SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox-
 """Shells whose ``-c`` string is parsed as a nested script."""
 
 _MAX_SHELL_DEPTH = 8
-_SHARED_LENGTH = 16  # plain words up to this long are interned
+_SHARED_LENGTH = 16  # plain words up to this long and without a digit are interned
+_DIGITS = frozenset("0123456789")
+"""A word with a digit is most often its line's own (a version, a numbered name): interned,
+it would only grow the table of interned strings (8 MB at 200,000 lines)."""
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 _STATEMENT_LIKE = frozenset({"command", "declaration_command", "unset_command"})
 _ASSIGNMENT_BODIES = frozenset({"variable_assignment", "variable_assignments"})
@@ -406,9 +409,9 @@ class _Builder:
         end = to_str(nodes[-1].end_byte)
         raw = self.text[start:end]
         if _PLAIN.isdisjoint(raw):  # nothing to unquote or expand
-            if len(raw) <= _SHARED_LENGTH:
+            if len(raw) <= _SHARED_LENGTH and _DIGITS.isdisjoint(raw):
                 raw = sys.intern(raw)  # ``apt-get``, ``-y``: one string for all lines
-            return ShellWord(raw, raw, start, end, True)
+            return ShellWord(raw, raw, start, True)
         if (
             len(nodes) == 1
             and len(raw) >= 2
@@ -416,9 +419,9 @@ class _Builder:
             and (raw[0] == "'" or (raw[0] == '"' and _DOUBLE_PLAIN.isdisjoint(raw)))
             and nodes[0].type in ("string", "raw_string")
         ):
-            return ShellWord(raw, raw[1:-1], start, end, True)
+            return ShellWord(raw, raw[1:-1], start, True)
         parts, literal = decode_nodes(nodes, self.text, to_str)
-        return ShellWord(raw, join_parts(parts), start, end, literal)
+        return ShellWord(raw, join_parts(parts), start, literal)
 
     def walk(self, root: Node) -> None:
         redirects_of: dict[int, list[Node]] = {}
@@ -602,8 +605,9 @@ class _Builder:
             if nested._effective is not None:  # a view made early shares words, not offsets
                 nested._effective.start, nested._effective.end = nested.start, nested.end
             for word in (*nested.words, *nested.assignments, *nested.redirects):
-                word.start, word.end = _map_span(starts, ends, word.start, word.end)
-                word.raw = text[word.start : word.end]
+                start, end = _map_span(starts, ends, word.start, word.end)
+                word.start = start
+                word.raw = text[start:end]
         self.commands.extend(inner.commands)
         self.skip.update(part.id for part in group)
 

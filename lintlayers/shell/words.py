@@ -47,17 +47,21 @@ class ShellWord:
     command substitutions and globs verbatim (``"$HOME"/x`` -> ``$HOME/x``);
     ``is_literal`` is false when the shell may turn the word into something else: it has
     an expansion or substitution (quoted or not), or an unquoted glob, brace expansion
-    or leading ``~``.
+    or leading ``~``. ``raw`` is the script's text from ``start`` to ``end``, which is
+    therefore not kept (a large file has some million words).
     """
 
-    __slots__ = ("end", "is_literal", "raw", "start", "value")
+    __slots__ = ("is_literal", "raw", "start", "value")
 
-    def __init__(self, raw: str, value: str, start: int, end: int, is_literal: bool) -> None:
+    def __init__(self, raw: str, value: str, start: int, is_literal: bool) -> None:
         self.raw = raw
         self.value = value
         self.start = start
-        self.end = end
         self.is_literal = is_literal
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.raw)
 
     def __repr__(self) -> str:
         return f"ShellWord({self.raw!r}, value={self.value!r}, {self.start}:{self.end})"
