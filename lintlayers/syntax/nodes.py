@@ -44,31 +44,49 @@ class LogicalLine:
     index of ``text`` to the file offset it came from.
     """
 
-    __slots__ = ("_file_starts", "_logical_starts", "text")
+    __slots__ = ("_file_starts", "_logical_starts", "_size", "_text")
 
     def __init__(self) -> None:
-        self.text = ""
         # one piece (most instructions fit on one line): ``_logical_starts`` is the shared
         # ``_FIRST_PIECE`` and ``_file_starts`` the piece's file offset itself, not a tuple
         # of one (a large file keeps one of these per instruction); lists from the second
         # piece on
         self._logical_starts: list[int] | tuple[int, ...] = ()
         self._file_starts: list[int] | int = 0
+        self._text = ""
+        self._size = -1
+        """-1: ``_text`` is the line's text; else the line is the ``_size`` characters of
+        the file's text ``_text`` from ``_file_starts`` (``in_file``)."""
+
+    @property
+    def text(self) -> str:
+        size = self._size
+        if size < 0:
+            return self._text
+        start = self._file_starts
+        assert isinstance(start, int)
+        return self._text[start : start + size]
+
+    def _length(self) -> int:
+        size = self._size
+        return len(self._text) if size < 0 else size
 
     def append(self, piece: str, file_start: int) -> None:
         if not piece:
             return
+        text = self.text
+        self._size = -1
         if not self._logical_starts:
             self._logical_starts = _FIRST_PIECE
             self._file_starts = file_start
         elif isinstance(self._logical_starts, list) and isinstance(self._file_starts, list):
-            self._logical_starts.append(len(self.text))
+            self._logical_starts.append(len(text))
             self._file_starts.append(file_start)
         else:  # the second piece
             assert isinstance(self._file_starts, int)
-            self._logical_starts = [0, len(self.text)]
+            self._logical_starts = [0, len(text)]
             self._file_starts = [self._file_starts, file_start]
-        self.text += piece
+        self._text = text + piece
 
     @classmethod
     def of(cls, pieces: Iterable[tuple[str, int]]) -> LogicalLine:
@@ -86,21 +104,34 @@ class LogicalLine:
                 files.append(file_start)
                 size += len(piece)
         if len(texts) == 1:
-            line.text = texts[0]
+            line._text = texts[0]
             line._logical_starts = _FIRST_PIECE
             line._file_starts = files[0]
         elif texts:
-            line.text = "".join(texts)
+            line._text = "".join(texts)
             line._logical_starts = logical
             line._file_starts = files
+        return line
+
+    @classmethod
+    def in_file(cls, file_text: str, start: int, size: int) -> LogicalLine:
+        """The line of one piece, the ``size`` (> 0) characters of ``file_text`` from
+        ``start``, read from the file's text when asked instead of kept as a copy (a large
+        file has one a line)."""
+        line = cls()
+        line._text = file_text
+        line._size = size
+        line._logical_starts = _FIRST_PIECE
+        line._file_starts = start
         return line
 
     def file_offset(self, index: int) -> int:
         """File offset of the character at ``index`` (or just past the end)."""
         if not self._logical_starts:
             return 0
-        if index >= len(self.text):
-            return self.file_end(len(self.text))
+        length = self._length()
+        if index >= length:
+            return self.file_end(length)
         starts = self._file_starts
         if not isinstance(starts, list):
             return starts + index if index else starts  # the piece's own int at its start

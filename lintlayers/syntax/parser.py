@@ -213,7 +213,10 @@ def _read_instruction(dockerfile: Dockerfile, lines: _Lines, index: int) -> tupl
         open_line = cut >= 0
         piece = content[:cut] if open_line else content
         pieces.append((piece, lines.start(index)))
-    logical = LogicalLine.of(pieces)
+    if len(pieces) == 1 and pieces[0][0]:  # one line: read from the file's text when asked
+        logical = LogicalLine.in_file(lines.text, first_start, len(pieces[0][0]))
+    else:
+        logical = LogicalLine.of(pieces)
     instruction = _build_instruction(logical, 0, dockerfile.escape)
     instruction.start_line = first_line + 1
     instruction.end_line = instruction.start_line if index == first_line else index + 1
