@@ -7,6 +7,7 @@ from operator import attrgetter
 
 from lintlayers.model.state import POSIX_SHELLS
 from lintlayers.readers import READ_BY
+from lintlayers.shell.commands import ShellScript
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
     from lintlayers.buildcontext.context import BuildContext
     from lintlayers.model.stages import BuildModel
-    from lintlayers.shell.commands import ShellScript, SimpleCommand
+    from lintlayers.shell.commands import SimpleCommand
     from lintlayers.source import SourceText
     from lintlayers.syntax.nodes import Dockerfile, Instruction, LogicalLine, Trivia
 
@@ -182,19 +183,22 @@ def _position(nodes: Sequence[Instruction | Trivia], node: Instruction | Trivia)
     return index if index < len(nodes) and nodes[index] is node else None
 
 
-class RunScript:
-    """A parsed shell script of a RUN and the map from its offsets to the file."""
+class RunScript(ShellScript):
+    """A parsed shell script of a RUN and the map from its offsets to the file.
 
-    __slots__ = ("_base", "_logical", "script")
+    It is the parsed ``ShellScript`` itself, with the map: one object a RUN, not two."""
+
+    __slots__ = ("_base", "_logical")
 
     def __init__(self, script: ShellScript, logical: LogicalLine, base: int) -> None:
-        self.script = script
+        super().__init__(script.text, script.commands, script.has_errors)
         self._logical = logical
         self._base = base
 
     @property
-    def commands(self) -> list[SimpleCommand]:
-        return self.script.commands
+    def script(self) -> ShellScript:
+        """The parsed script (this object)."""
+        return self
 
     def file_offset(self, index: int) -> int:
         """File offset of ``script[index]``."""
