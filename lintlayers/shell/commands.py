@@ -53,7 +53,7 @@ class SimpleCommand:
     delimiter word, not its body).
     """
 
-    __slots__ = ("_rare", "args", "end", "name", "start", "words")
+    __slots__ = ("_rare", "end", "name", "start", "words")
 
     def __init__(
         self,
@@ -69,7 +69,6 @@ class SimpleCommand:
         self.start = start
         self.end = end
         self.name = words[0].value.rpartition("/")[2] if words else ""
-        self.args = [word.value for word in words[1:]] if len(words) > 1 else _EMPTY
         self._rare: _Rare | None = None
         if assignments or redirects or redirect_ops or shell_depth:
             rare = self._more()
@@ -77,6 +76,13 @@ class SimpleCommand:
             rare.redirects = redirects or _EMPTY
             rare.redirect_ops = redirect_ops or _EMPTY
             rare.shell_depth = shell_depth
+
+    @property
+    def args(self) -> list[str]:
+        """The values of the words after the command name: a new list each time, not one
+        kept a command (a large file has a command or two a line, a few reads each)."""
+        words = self.words
+        return [word.value for word in words[1:]] if len(words) > 1 else _EMPTY
 
     def _more(self) -> _Rare:
         """The fields most commands leave at their defaults, made on the first one set."""
