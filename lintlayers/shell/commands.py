@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from lintlayers.shell.words import ShellWord, decode_nodes, join_parts, part_spans
+from lintlayers.shell.words import ShellWord, decode_nodes, join_parts, part_spans, shell_word
 from lintlayers.shell.wrappers import WRAPPERS, strip_wrappers
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -417,7 +417,7 @@ class _Builder:
         if _PLAIN.isdisjoint(raw):  # nothing to unquote or expand
             if len(raw) <= _SHARED_LENGTH and _DIGITS.isdisjoint(raw):
                 raw = sys.intern(raw)  # ``apt-get``, ``-y``: one string for all lines
-            return ShellWord(raw, raw, start, True)
+            return ShellWord(raw, start)
         if (
             len(nodes) == 1
             and len(raw) >= 2
@@ -425,9 +425,9 @@ class _Builder:
             and (raw[0] == "'" or (raw[0] == '"' and _DOUBLE_PLAIN.isdisjoint(raw)))
             and nodes[0].type in ("string", "raw_string")
         ):
-            return ShellWord(raw, raw[1:-1], start, True)
+            return shell_word(raw, raw[1:-1], start, True)
         parts, literal = decode_nodes(nodes, self.text, to_str)
-        return ShellWord(raw, join_parts(parts), start, literal)
+        return shell_word(raw, join_parts(parts), start, literal)
 
     def walk(self, root: Node) -> None:
         redirects_of: dict[int, list[Node]] = {}
@@ -567,8 +567,8 @@ class _Builder:
                 child_kind = child.type
                 if child_kind == "heredoc_start":
                     target = self.word([child])
-                    target.value = target.value.replace("'", "").replace('"', "")
-                    target.is_literal = True
+                    value = target.value.replace("'", "").replace('"', "")
+                    target = shell_word(target.raw, value, target.start, True)
                     redirects.append(target)
                     redirect_ops.append(self.text[start : target.start].strip())
                     end = max(end, target.end)
