@@ -88,10 +88,11 @@ def file_linter(
     path: str,
     context_dir: str | None,
     skip: frozenset[str] = frozenset(),
+    keep_violations: bool = True,
 ) -> Callable[[str], LintResult]:
     """Lint a text of the file at ``path``: the rules ``settings`` enable for that file
     (but those in ``skip``), with ``context_dir`` as the build context (only when
-    plausible, unless configured)."""
+    plausible, unless configured), keeping the violations unless told not to."""
     absolute = os.path.abspath(path)
 
     def enabled(rule: AnyRule) -> bool:
@@ -101,7 +102,12 @@ def file_linter(
 
     def lint(text: str) -> LintResult:
         return linter.lint_text(
-            text, path, context_dir=context_dir, enabled=enabled, guessed_context=guessed
+            text,
+            path,
+            context_dir=context_dir,
+            enabled=enabled,
+            guessed_context=guessed,
+            keep_violations=keep_violations,
         )
 
     return lint
@@ -321,9 +327,10 @@ def _lint_or_fix(
     """``_lint_one`` without the guard. Edits of other files (``.dockerignore``) are
     written here, before the caller writes the Dockerfile, and the file is linted again
     to report what is left."""
-    lint = file_linter(linter, settings, path, context_dir)
-    if not (options.fix or options.diff):
+    if not (options.fix or options.diff):  # only the findings are read
+        lint = file_linter(linter, settings, path, context_dir, keep_violations=False)
         return None, lint(text), 0, True
+    lint = file_linter(linter, settings, path, context_dir)
     from lintlayers.fixes import fix_to_fixed_point
 
     outcome = fix_to_fixed_point(text, lint, unsafe=bool(settings.unsafe_fixes))
