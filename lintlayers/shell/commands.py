@@ -57,7 +57,7 @@ class SimpleCommand:
 
     def __init__(
         self,
-        words: list[ShellWord],
+        words: tuple[ShellWord, ...],
         assignments: list[ShellWord],
         redirects: list[ShellWord],
         redirect_ops: list[str],
@@ -115,13 +115,13 @@ class SimpleCommand:
         return 0 if rare is None else rare.shell_depth
 
     @property
-    def prefix(self) -> list[ShellWord]:
+    def prefix(self) -> tuple[ShellWord, ...]:
         """Wrapper words stripped by ``effective()`` (on the view)."""
         rare = self._rare
-        return _EMPTY if rare is None else rare.prefix
+        return () if rare is None else rare.prefix
 
     @prefix.setter
-    def prefix(self, words: list[ShellWord]) -> None:
+    def prefix(self, words: tuple[ShellWord, ...]) -> None:
         self._more().prefix = words
 
     @property
@@ -158,7 +158,7 @@ class SimpleCommand:
         return f"SimpleCommand({argv!r}, {self.start}:{self.end})"
 
     @property
-    def arg_words(self) -> list[ShellWord]:
+    def arg_words(self) -> tuple[ShellWord, ...]:
         """The words after the command name."""
         return self.words[1:]
 
@@ -309,7 +309,7 @@ class _Rare:
         self.redirects: list[ShellWord] = _EMPTY
         self.redirect_ops: list[str] = _EMPTY
         self.shell_depth = 0
-        self.prefix: list[ShellWord] = _EMPTY
+        self.prefix: tuple[ShellWord, ...] = ()
         self.pipe_prev: SimpleCommand | None = None
         self.pipe_next: SimpleCommand | None = None
         self.effective: SimpleCommand | None = None
@@ -534,7 +534,7 @@ class _Builder:
                     groups.append([child])
                 last_end = child.end_byte
         command = SimpleCommand(
-            [self.word(group) for group in groups],
+            tuple([self.word(group) for group in groups]),
             assignments or _EMPTY,
             redirects or _EMPTY,
             redirect_ops or _EMPTY,
