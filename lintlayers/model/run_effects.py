@@ -124,8 +124,6 @@ class RunEffects:
         "_writes",
         "commands",
         "context",
-        "cwds",
-        "home",
         "mounts",
         "removals",
         "step",
@@ -136,7 +134,7 @@ class RunEffects:
         run = step.instruction
         self.context = context
         self.step = step
-        self.home = self.env.get("HOME") or home_of(step.user)
+        home = self.env.get("HOME") or home_of(step.user)
         self.mounts = parse_mounts(run, self.env, step.workdir) or _NONE
         self.commands: list[SimpleCommand] = _NONE
         if step.posix_shell:
@@ -153,9 +151,8 @@ class RunEffects:
         # one of these a RUN, most removing or creating nothing
         self._creations: list[Creation] | None = None
         self._facts: dict[int, CommandFacts] | None = None
-        walk = CommandWalk(self.commands, step.workdir, self.env, self.home)
+        walk = CommandWalk(self.commands, step.workdir, self.env, home)
         self.walk = walk
-        self.cwds = walk.cwds
         self._writes = tuple(
             [
                 command_writes(command, self.command_env(index))
@@ -170,6 +167,16 @@ class RunEffects:
     @property
     def instruction(self) -> Instruction:
         return self.step.instruction
+
+    @property
+    def cwds(self) -> tuple[str, ...]:
+        """The directory each command runs in (``CommandWalk.cwds``, not kept twice)."""
+        return self.walk.cwds
+
+    @property
+    def home(self) -> str:
+        """The home directory of the RUN's user (``CommandWalk.home``)."""
+        return self.walk.home
 
     @property
     def env(self) -> dict[str, str]:

@@ -15,6 +15,8 @@ Also the one set of shell names (``POSIX_SHELLS``).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.paths import expand_known, join
 from lintlayers.typecheck import TYPE_CHECKING
@@ -114,6 +116,13 @@ def is_root_user(user: str | None) -> bool:
     return user is None or user.partition(":")[0] in ("", "root", "0")
 
 
+@lru_cache(maxsize=64)
+def _repeated(value: str, count: int) -> tuple[str, ...]:
+    """``(value,) * count``, one tuple for the walks of all the RUNs whose commands all
+    run in the same directory (most RUNs of a file; a bounded cache across files)."""
+    return (value,) * count
+
+
 class CommandWalk:
     """The directory and variables each command of a RUN runs with.
 
@@ -135,6 +144,7 @@ class CommandWalk:
         # ``env`` is kept, not copied (a RUN's scope can hold thousands of names): nothing
         # changes it, ``assign`` makes a new one
         cwd = workdir
+        moved = False
         for command in commands:
             cwds.append(cwd)
             envs.append(env)
@@ -149,9 +159,10 @@ class CommandWalk:
                 targets = [value for value in command.args if not value.startswith("-")]
                 target = targets[0] if targets else home
                 cwd = join(cwd, self.expand(target, env))
+                moved = True
         # tuples: one block of the exact size, where a list is two (a large file keeps
         # one walk a RUN)
-        self.cwds = tuple(cwds)
+        self.cwds = tuple(cwds) if moved else _repeated(workdir, len(cwds))
         self.envs = tuple(envs)
         self.end_cwd = cwd
         self.end_env = env
