@@ -123,6 +123,23 @@ def _repeated(value: str, count: int) -> tuple[str, ...]:
     return (value,) * count
 
 
+_SAME_ENVS: dict[tuple[int, int], tuple[dict[str, str], ...]] = {}
+_SAME_ENVS_KEPT = 64
+
+
+def _repeated_env(env: dict[str, str], count: int) -> tuple[dict[str, str], ...]:
+    """``(env,) * count``, one tuple for the walks of all the RUNs whose commands all see
+    the same variables (the steps of a scope share one ``env``). Keyed by the dict's id,
+    which no other dict can take while the tuple in the cache keeps it alive."""
+    key = (id(env), count)
+    found = _SAME_ENVS.get(key)
+    if found is None:
+        if len(_SAME_ENVS) >= _SAME_ENVS_KEPT:
+            _SAME_ENVS.clear()
+        found = _SAME_ENVS[key] = (env,) * count
+    return found
+
+
 class CommandWalk:
     """The directory and variables each command of a RUN runs with.
 
@@ -145,6 +162,7 @@ class CommandWalk:
         # changes it, ``assign`` makes a new one
         cwd = workdir
         moved = False
+        start_env = env
         for command in commands:
             cwds.append(cwd)
             envs.append(env)
@@ -161,9 +179,9 @@ class CommandWalk:
                 cwd = join(cwd, self.expand(target, env))
                 moved = True
         # tuples: one block of the exact size, where a list is two (a large file keeps
-        # one walk a RUN)
+        # one walk a RUN), shared by the walks of one directory or one scope throughout
         self.cwds = tuple(cwds) if moved else _repeated(workdir, len(cwds))
-        self.envs = tuple(envs)
+        self.envs = tuple(envs) if env is not start_env else _repeated_env(env, len(envs))
         self.end_cwd = cwd
         self.end_env = env
 
