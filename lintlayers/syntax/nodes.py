@@ -13,8 +13,11 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import TypeVar
 
     from lintlayers.source import SourceText
+
+    Value = TypeVar("Value")
 
 _FIRST_PIECE = (0,)
 """Logical starts of a line of one piece (shared)."""
@@ -279,50 +282,124 @@ class Instruction:
     """
 
     __slots__ = (
+        "_more",
         "_text",
         "_words",
         "arguments",
         "arguments_index",
         "end",
         "end_line",
-        "errors",
-        "escape",
         "flags",
-        "heredocs",
-        "inner",
-        "json_args",
         "keyword",
         "keyword_end",
-        "keyword_raw",
         "logical",
         "node_end",
         "node_start",
         "pairs",
-        "parent",
         "start",
         "start_line",
     )
 
     def __init__(self, keyword_raw: str, logical: LogicalLine) -> None:
         keyword = sys.intern(keyword_raw.upper())  # one string per keyword, not per line
-        self.keyword_raw = keyword if keyword == keyword_raw else keyword_raw
         self.keyword = keyword
+        self._more: dict[str, object] | None = None
+        """The fields most instructions leave at their defaults (``_get``), once one is
+        set: ``keyword_raw`` as written when not the keyword, ``json_args``, ``escape``,
+        ``heredocs``, ``inner``, ``parent``, ``errors`` (fresh lists while parsing, the
+        shared empty one after)."""
+        if keyword != keyword_raw:
+            self.keyword_raw = keyword_raw
         self.logical = logical
         self.flags: list[Flag] = []
         self.arguments = ""
         self.arguments_index = 0
-        self.json_args: list[str] | None = None
         self._words: list[Word] | None = EMPTY  # None: not split yet
-        self.escape = "\\"
         self.pairs: list[KeyValue] = []
-        self.heredocs: list[Heredoc] = []
-        self.inner: Instruction | None = None
-        self.parent: Instruction | None = None
-        self.errors: list[ParseError] = []
+        self.heredocs = []
+        self.errors = []
         self._text = ""  # the file's text: ``raw`` is a slice of it, not a copy a line
         self.start = self.end = self.keyword_end = 0
         self.node_start = self.node_end = 0
         self.start_line = self.end_line = 0
+
+    def _get(self, name: str, default: Value) -> Value:
+        more = self._more
+        return default if more is None else more.get(name, default)  # type: ignore[return-value]
+
+    def _set(self, name: str, value: object, default: object) -> None:
+        """Keep ``value`` in ``_more``, or drop the field back to its ``default`` (the very
+        object: a fresh empty list is a value of its own, which the parser appends to)."""
+        more = self._more
+        if value is default or (type(default) is str and value == default):
+            if more is not None and name in more:
+                del more[name]
+                if not more:
+                    self._more = None
+            return
+        if more is None:
+            more = self._more = {}
+        more[name] = value
+
+    @property
+    def keyword_raw(self) -> str:
+        """The keyword as written (``run``)."""
+        return self._get("keyword_raw", self.keyword)
+
+    @keyword_raw.setter
+    def keyword_raw(self, value: str) -> None:
+        self._set("keyword_raw", value, self.keyword)
+
+    @property
+    def json_args(self) -> list[str] | None:
+        """The exec form's arguments, None for the shell form."""
+        return self._get("json_args", None)
+
+    @json_args.setter
+    def json_args(self, value: list[str] | None) -> None:
+        self._set("json_args", value, None)
+
+    @property
+    def escape(self) -> str:
+        return self._get("escape", "\\")
+
+    @escape.setter
+    def escape(self, value: str) -> None:
+        self._set("escape", value, "\\")
+
+    @property
+    def heredocs(self) -> list[Heredoc]:
+        return self._get("heredocs", EMPTY)
+
+    @heredocs.setter
+    def heredocs(self, value: list[Heredoc]) -> None:
+        self._set("heredocs", value, EMPTY)
+
+    @property
+    def errors(self) -> list[ParseError]:
+        return self._get("errors", EMPTY)
+
+    @errors.setter
+    def errors(self, value: list[ParseError]) -> None:
+        self._set("errors", value, EMPTY)
+
+    @property
+    def inner(self) -> Instruction | None:
+        """ONBUILD's wrapped instruction."""
+        return self._get("inner", None)
+
+    @inner.setter
+    def inner(self, value: Instruction | None) -> None:
+        self._set("inner", value, None)
+
+    @property
+    def parent(self) -> Instruction | None:
+        """The ONBUILD wrapping this instruction."""
+        return self._get("parent", None)
+
+    @parent.setter
+    def parent(self, value: Instruction | None) -> None:
+        self._set("parent", value, None)
 
     @property
     def words(self) -> list[Word]:
@@ -347,7 +424,11 @@ class Instruction:
     @property
     def effective(self) -> Instruction:
         """The instruction that takes effect: the wrapped one for ONBUILD."""
-        return self.inner if self.inner is not None else self
+        more = self._more
+        if more is None:
+            return self
+        inner = more.get("inner")
+        return self if inner is None else inner  # type: ignore[return-value]
 
     def flag(self, name: str) -> Flag | None:
         """The last flag named ``name`` (without dashes), if any."""
