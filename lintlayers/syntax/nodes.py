@@ -288,10 +288,8 @@ class Instruction:
         "arguments",
         "arguments_index",
         "end",
-        "end_line",
         "flags",
         "keyword",
-        "keyword_end",
         "logical",
         "node_end",
         "node_start",
@@ -305,7 +303,8 @@ class Instruction:
         self.keyword = keyword
         self._more: dict[str, object] | None = None
         """The fields most instructions leave at their defaults (``_get``), once one is
-        set: ``keyword_raw`` as written when not the keyword, ``json_args``, ``escape``,
+        set: ``keyword_raw`` as written when not the keyword, ``keyword_end`` and
+        ``end_line`` when not what they mostly are, ``json_args``, ``escape``,
         ``heredocs``, ``inner``, ``parent``, ``errors`` (fresh lists while parsing, the
         shared empty one after)."""
         if keyword != keyword_raw:
@@ -319,9 +318,9 @@ class Instruction:
         self.heredocs = []
         self.errors = []
         self._text = ""  # the file's text: ``raw`` is a slice of it, not a copy a line
-        self.start = self.end = self.keyword_end = 0
+        self.start = self.end = 0
         self.node_start = self.node_end = 0
-        self.start_line = self.end_line = 0
+        self.start_line = 0
 
     def _get(self, name: str, default: Value) -> Value:
         more = self._more
@@ -331,7 +330,7 @@ class Instruction:
         """Keep ``value`` in ``_more``, or drop the field back to its ``default`` (the very
         object: a fresh empty list is a value of its own, which the parser appends to)."""
         more = self._more
-        if value is default or (type(default) is str and value == default):
+        if value is default or (type(default) in (str, int) and value == default):
             if more is not None and name in more:
                 del more[name]
                 if not more:
@@ -340,6 +339,25 @@ class Instruction:
         if more is None:
             more = self._more = {}
         more[name] = value
+
+    @property
+    def keyword_end(self) -> int:
+        """File offset just past the keyword: ``start`` plus its length but for a keyword
+        a line continuation splits."""
+        return self._get("keyword_end", self.start + len(self.keyword_raw))
+
+    @keyword_end.setter
+    def keyword_end(self, value: int) -> None:
+        self._set("keyword_end", value, self.start + len(self.keyword_raw))
+
+    @property
+    def end_line(self) -> int:
+        """The last line (``start_line`` but for an instruction of several lines)."""
+        return self._get("end_line", self.start_line)
+
+    @end_line.setter
+    def end_line(self, value: int) -> None:
+        self._set("end_line", value, self.start_line)
 
     @property
     def keyword_raw(self) -> str:

@@ -283,6 +283,7 @@ def _build_instruction(logical: LogicalLine, offset: int, escape: str) -> Instru
     if start == size:  # cannot happen for a non-blank line; stay safe
         instruction = Instruction("", logical)
         instruction.start = instruction.end = logical.file_offset(offset)
+        instruction.keyword_end = 0
         return instruction
     rest_index = start + 1
     while rest_index < size and text[rest_index] not in _BLANKS:
