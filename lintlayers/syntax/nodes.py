@@ -287,7 +287,6 @@ class Instruction:
         "_words",
         "arguments",
         "arguments_index",
-        "end",
         "flags",
         "keyword",
         "logical",
@@ -303,8 +302,8 @@ class Instruction:
         self.keyword = keyword
         self._more: dict[str, object] | None = None
         """The fields most instructions leave at their defaults (``_get``), once one is
-        set: ``keyword_raw`` as written when not the keyword, ``keyword_end`` and
-        ``end_line`` when not what they mostly are, ``json_args``, ``escape``,
+        set: ``keyword_raw`` as written when not the keyword, ``end``, ``keyword_end``
+        and ``end_line`` when not what they mostly are, ``json_args``, ``escape``,
         ``heredocs``, ``inner``, ``parent``, ``errors`` (fresh lists while parsing, the
         shared empty one after)."""
         if keyword != keyword_raw:
@@ -318,8 +317,8 @@ class Instruction:
         self.heredocs = []
         self.errors = []
         self._text = ""  # the file's text: ``raw`` is a slice of it, not a copy a line
-        self.start = self.end = 0
         self.node_start = self.node_end = 0
+        self.start = self.end = 0
         self.start_line = 0
 
     def _get(self, name: str, default: Value) -> Value:
@@ -339,6 +338,29 @@ class Instruction:
         if more is None:
             more = self._more = {}
         more[name] = value
+
+    @property
+    def end(self) -> int:
+        """File offset of the end of the last line (before its newline): kept only when
+        it is not where the node's last line ends (``_content_end``)."""
+        more = self._more
+        if more is not None and "end" in more:
+            return more["end"]  # type: ignore[return-value]
+        return self._content_end()
+
+    @end.setter
+    def end(self, value: int) -> None:
+        self._set("end", value, self._content_end())
+
+    def _content_end(self) -> int:
+        """Where the last line of the node ends, before its newline (and ``\\r``)."""
+        text = self._text
+        end = self.node_end
+        if end > self.node_start and text[end - 1] == "\n":
+            end -= 1
+        if end > self.node_start and text[end - 1] == "\r":
+            end -= 1
+        return end
 
     @property
     def keyword_end(self) -> int:

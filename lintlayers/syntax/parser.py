@@ -149,9 +149,11 @@ def parse_source(source: SourceText) -> Dockerfile:
             continue
         instruction, index = _read_instruction(dockerfile, lines, index)
         end = lines.next_start(index)
+        content_end = instruction.end
         instruction.node_start = node_start
         instruction.node_end = end
         instruction._text = text
+        instruction.end = content_end  # kept only when not the end of the node's last line
         dockerfile.nodes.append(instruction)
         dockerfile.instructions.append(instruction)
         node_start = end
