@@ -8,6 +8,7 @@ from operator import attrgetter
 from lintlayers.model.state import POSIX_SHELLS
 from lintlayers.readers import READ_BY
 from lintlayers.shell.commands import ShellScript
+from lintlayers.syntax.nodes import LogicalLine
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from lintlayers.model.stages import BuildModel
     from lintlayers.shell.commands import SimpleCommand
     from lintlayers.source import SourceText
-    from lintlayers.syntax.nodes import Dockerfile, Instruction, LogicalLine, Trivia
+    from lintlayers.syntax.nodes import Dockerfile, Instruction, Trivia
 
     Analysis = TypeVar("Analysis")
 
@@ -186,11 +187,15 @@ def _position(nodes: Sequence[Instruction | Trivia], node: Instruction | Trivia)
 class RunScript(ShellScript):
     """A parsed shell script of a RUN and the map from its offsets to the file.
 
-    It is the parsed ``ShellScript`` itself, with the map: one object a RUN, not two."""
+    It is the parsed ``ShellScript`` itself, with the map: one object a RUN, not two. The
+    map is the RUN itself for its shell form (``Instruction.arguments_offset``), which
+    makes its ``logical`` line when asked, or the ``LogicalLine`` of a heredoc body."""
 
     __slots__ = ("_base", "_logical")
 
-    def __init__(self, script: ShellScript, logical: LogicalLine, base: int) -> None:
+    def __init__(
+        self, script: ShellScript, logical: LogicalLine | Instruction, base: int = 0
+    ) -> None:
         super().__init__(script.text, script.commands, script.has_errors)
         self._logical = logical
         self._base = base
@@ -202,11 +207,17 @@ class RunScript(ShellScript):
 
     def file_offset(self, index: int) -> int:
         """File offset of ``script[index]``."""
-        return self._logical.file_offset(self._base + index)
+        where = self._logical
+        if isinstance(where, LogicalLine):
+            return where.file_offset(self._base + index)
+        return where.arguments_offset(index)
 
     def file_end(self, index: int) -> int:
         """File offset just past ``script[index - 1]`` (for range ends)."""
-        return self._logical.file_end(self._base + index)
+        where = self._logical
+        if isinstance(where, LogicalLine):
+            return where.file_end(self._base + index)
+        return where.arguments_end(index)
 
 
 def _parse_run(instruction: Instruction, source: SourceText) -> list[RunScript]:
@@ -214,11 +225,7 @@ def _parse_run(instruction: Instruction, source: SourceText) -> list[RunScript]:
 
     if instruction.keyword != "RUN" or instruction.is_json:
         return []
-    scripts = [
-        RunScript(
-            parse_shell(instruction.arguments), instruction.logical, instruction.arguments_index
-        )
-    ]
+    scripts = [RunScript(parse_shell(instruction.arguments), instruction)]
     if not instruction.heredocs:
         return scripts
     markers = [(heredoc.marker.start, heredoc.marker.end) for heredoc in instruction.heredocs]
@@ -236,8 +243,6 @@ def _parse_run(instruction: Instruction, source: SourceText) -> list[RunScript]:
 
 def _heredoc_map(source: SourceText, start: int, end: int) -> LogicalLine:
     """Map a heredoc's content (lines joined with ``\\n``) back to the file."""
-    from lintlayers.syntax.nodes import LogicalLine
-
     text = source.text
     pieces: list[tuple[str, int]] = []
     position = start

@@ -128,6 +128,15 @@ class LogicalLine:
         line._file_starts = start
         return line
 
+    def spans(self, file_text: str, start: int, size: int) -> bool:
+        """Whether this is the line ``in_file(file_text, start, size)`` would make."""
+        return (
+            self._size == size
+            and size > 0
+            and self._file_starts == start
+            and self._text is file_text
+        )
+
     def file_offset(self, index: int) -> int:
         """File offset of the character at ``index`` (or just past the end)."""
         if not self._logical_starts:
@@ -289,7 +298,6 @@ class Instruction:
         "arguments_index",
         "flags",
         "keyword",
-        "logical",
         "node_end",
         "node_start",
         "pairs",
@@ -302,13 +310,12 @@ class Instruction:
         self.keyword = keyword
         self._more: dict[str, object] | None = None
         """The fields most instructions leave at their defaults (``_get``), once one is
-        set: ``keyword_raw`` as written when not the keyword, ``end``, ``keyword_end``
-        and ``end_line`` when not what they mostly are, ``json_args``, ``escape``,
-        ``heredocs``, ``inner``, ``parent``, ``errors`` (fresh lists while parsing, the
-        shared empty one after)."""
+        set: ``keyword_raw`` as written when not the keyword; ``logical``, ``end``,
+        ``keyword_end`` and ``end_line`` when not what they mostly are; ``json_args``,
+        ``escape``, ``heredocs``, ``inner``, ``parent``, ``errors`` (fresh lists while
+        parsing, the shared empty one after)."""
         if keyword != keyword_raw:
             self.keyword_raw = keyword_raw
-        self.logical = logical
         self.flags: list[Flag] = []
         self.arguments = ""
         self.arguments_index = 0
@@ -320,6 +327,7 @@ class Instruction:
         self.node_start = self.node_end = 0
         self.start = self.end = 0
         self.start_line = 0
+        self.logical = logical
 
     def _get(self, name: str, default: Value) -> Value:
         more = self._more
@@ -338,6 +346,23 @@ class Instruction:
         if more is None:
             more = self._more = {}
         more[name] = value
+
+    @property
+    def logical(self) -> LogicalLine:
+        """The instruction's text with continuations joined, mapped back to the file: made
+        when asked for the instruction of one line (the file's text from ``start`` to
+        ``end``), else kept."""
+        more = self._more
+        if more is not None:
+            found = more.get("logical")
+            if found is not None:
+                return found  # type: ignore[return-value]
+        return LogicalLine.in_file(self._text, self.start, self.end - self.start)
+
+    @logical.setter
+    def logical(self, line: LogicalLine) -> None:
+        spans = line.spans(self._text, self.start, self.end - self.start)
+        self._set("logical", None if spans else line, None)
 
     @property
     def end(self) -> int:

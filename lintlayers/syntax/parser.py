@@ -150,10 +150,12 @@ def parse_source(source: SourceText) -> Dockerfile:
         instruction, index = _read_instruction(dockerfile, lines, index)
         end = lines.next_start(index)
         content_end = instruction.end
+        logical = instruction.logical
         instruction.node_start = node_start
         instruction.node_end = end
         instruction._text = text
         instruction.end = content_end  # kept only when not the end of the node's last line
+        instruction.logical = logical  # kept only when not the text from start to end
         dockerfile.nodes.append(instruction)
         dockerfile.instructions.append(instruction)
         node_start = end
