@@ -62,7 +62,7 @@ class RuleContext:
         self._model: BuildModel | None = None
         self._build_context: BuildContext | bool | None = False  # False: not looked at yet
         self._build_contexts = build_contexts
-        self._scripts: dict[Instruction, list[RunScript]] = {}
+        self._scripts: dict[Instruction, tuple[RunScript, ...]] = {}
         """Keyed by the instruction itself (compared by identity): an ``id`` key is an
         int object of its own for each RUN of the file."""
         self._analyses: dict[object, object] = {}
@@ -153,7 +153,7 @@ class RuleContext:
             return found
         return [instruction for instruction in found if instruction.keyword == keyword]
 
-    def scripts(self, instruction: Instruction) -> list[RunScript]:
+    def scripts(self, instruction: Instruction) -> tuple[RunScript, ...]:
         """Parsed shell of a RUN: its shell-form text and heredoc bodies run by a shell.
 
         Offsets in each script map back to the file with ``RunScript.file_offset``.
@@ -220,14 +220,16 @@ class RunScript(ShellScript):
         return where.arguments_end(index)
 
 
-def _parse_run(instruction: Instruction, source: SourceText) -> list[RunScript]:
+def _parse_run(instruction: Instruction, source: SourceText) -> tuple[RunScript, ...]:
+    """A tuple: one block of the exact size, where a list is two (one a RUN)."""
     from lintlayers.shell.commands import parse_shell
 
     if instruction.keyword != "RUN" or instruction.is_json:
-        return []
-    scripts = [RunScript(parse_shell(instruction.arguments), instruction)]
+        return ()
+    first = RunScript(parse_shell(instruction.arguments), instruction)
     if not instruction.heredocs:
-        return scripts
+        return (first,)
+    scripts = [first]
     markers = [(heredoc.marker.start, heredoc.marker.end) for heredoc in instruction.heredocs]
     words = [
         word.value
@@ -238,7 +240,7 @@ def _parse_run(instruction: Instruction, source: SourceText) -> list[RunScript]:
         if _heredoc_is_shell(heredoc.content, words, heredoc.fd):
             body_map = _heredoc_map(source, heredoc.body_start, heredoc.body_end)
             scripts.append(RunScript(parse_shell(heredoc.content), body_map, 0))
-    return scripts
+    return tuple(scripts)
 
 
 def _heredoc_map(source: SourceText, start: int, end: int) -> LogicalLine:
