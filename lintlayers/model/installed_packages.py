@@ -124,7 +124,7 @@ class Installed:
         return frozenset(known)
 
 
-def removed_later(commands: list[SimpleCommand]) -> set[str]:
+def removed_later(commands: tuple[SimpleCommand, ...]) -> set[str]:
     """Packages a later ``apt-get purge/remove --autoremove`` of the same RUN removes,
     with the recommends they brought in."""
     removed: set[str] = set()

@@ -136,17 +136,17 @@ class RunEffects:
         self.step = step
         home = self.env.get("HOME") or home_of(step.user)
         self.mounts = parse_mounts(run, self.env, step.workdir) or _NONE
-        self.commands: list[SimpleCommand] = _NONE
+        self.commands: tuple[SimpleCommand, ...] = ()
         if step.posix_shell:
             scripts = context.scripts(run)
-            self.commands = [
-                command.effective() for script in scripts for command in script.commands
-            ]
+            self.commands = tuple(
+                [command.effective() for script in scripts for command in script.commands]
+            )
             if len(scripts) == 1 and all(
                 view is command
                 for view, command in zip(self.commands, scripts[0].commands, strict=True)
             ):
-                self.commands = scripts[0].commands  # the same list: one a RUN is enough
+                self.commands = scripts[0].commands  # the same tuple: one a RUN is enough
         # the shared empty list where nothing is found (never mutated): a large file keeps
         # one of these a RUN, most removing or creating nothing
         self._creations: list[Creation] | None = None

@@ -320,7 +320,7 @@ class ShellScript:
 
     __slots__ = ("commands", "has_errors", "text")
 
-    def __init__(self, text: str, commands: list[SimpleCommand], has_errors: bool) -> None:
+    def __init__(self, text: str, commands: tuple[SimpleCommand, ...], has_errors: bool) -> None:
         self.text = text
         self.commands = commands
         self.has_errors = has_errors
@@ -364,7 +364,7 @@ def parse_shell(script: str) -> ShellScript:
     try:
         return _parse(script, 0)
     except Exception:  # a last resort: a lint run must survive any RUN body
-        return ShellScript(script, [], True)
+        return ShellScript(script, (), True)
 
 
 def _get_parser() -> Parser:
@@ -676,4 +676,4 @@ def _parse(script: str, depth: int) -> ShellScript:
     builder = _Builder(script, _byte_to_str(script), depth)
     builder.walk(root)
     builder.link_pipes()
-    return ShellScript(script, builder.commands, root.has_error or builder.has_errors)
+    return ShellScript(script, tuple(builder.commands), root.has_error or builder.has_errors)
