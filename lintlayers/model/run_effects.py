@@ -109,8 +109,11 @@ def _effects_memo(context: RuleContext) -> dict[Instruction, RunEffects]:
     return {}
 
 
-class RunEffects:
+class RunEffects(CommandWalk):
     """What one RUN does to the filesystem, as far as its commands tell.
+
+    It is the ``CommandWalk`` of its commands itself (``walk``): one object a RUN, not
+    two.
 
     ``commands`` are the effective commands (wrappers such as ``sudo`` looked
     through) of its shell form and shell heredocs, ``cwds[i]`` the directory
@@ -127,7 +130,6 @@ class RunEffects:
         "mounts",
         "removals",
         "step",
-        "walk",
     )
 
     def __init__(self, context: RuleContext, step: Step) -> None:
@@ -151,8 +153,7 @@ class RunEffects:
         # one of these a RUN, most removing or creating nothing
         self._creations: list[Creation] | None = None
         self._facts: dict[int, CommandFacts] | None = None
-        walk = CommandWalk(self.commands, step.workdir, self.env, home)
-        self.walk = walk
+        CommandWalk.__init__(self, self.commands, step.workdir, self.env, home)
         self._writes = tuple(
             [
                 command_writes(command, self.command_env(index))
@@ -169,14 +170,9 @@ class RunEffects:
         return self.step.instruction
 
     @property
-    def cwds(self) -> tuple[str, ...]:
-        """The directory each command runs in (``CommandWalk.cwds``, not kept twice)."""
-        return self.walk.cwds
-
-    @property
-    def home(self) -> str:
-        """The home directory of the RUN's user (``CommandWalk.home``)."""
-        return self.walk.home
+    def walk(self) -> CommandWalk:
+        """The directory and variables of each command (this object)."""
+        return self
 
     @property
     def env(self) -> dict[str, str]:
@@ -248,20 +244,7 @@ class RunEffects:
             found = self._facts[index] = facts_of(self.commands[index])
         return found
 
-    def expand(self, value: str, env: dict[str, str]) -> str:
-        """``value`` with ``~`` and known variables expanded (see ``CommandWalk.expand``)."""
-        return self.walk.expand(value, env)
-
-    @property
-    def end_cwd(self) -> str:
-        """The directory a command appended to the RUN would run in."""
-        return self.walk.end_cwd
-
     # -- queries ------------------------------------------------------------
-
-    def resolve(self, index: int, value: str) -> str:
-        """The absolute path a word of command ``index`` names (variables expanded if known)."""
-        return self.walk.resolve(index, value)
 
     def env_at(self, index: int) -> dict[str, str]:
         """Variables in effect at command ``index`` (scope plus the RUN's own assignments).
