@@ -369,8 +369,10 @@ def read_words(instruction: Instruction) -> list[Word]:
 
 
 def _read_pairs(instruction: Instruction, escape: str) -> None:
-    """Fill ``instruction.pairs`` for ENV, LABEL and ARG, as BuildKit reads them."""
-    words = instruction.words
+    """Fill ``instruction.pairs`` for ENV, LABEL and ARG, as BuildKit reads them (from
+    words split for this only: the instruction splits them again if they are asked for,
+    most never are, where keeping them costs a list and a Word a declaration)."""
+    words = read_words(instruction)
     if not words:
         return
     keyword = instruction.keyword
