@@ -455,7 +455,7 @@ def _check_arguments(instruction: Instruction) -> None:
     if instruction.json_args is not None:
         count = len(instruction.json_args)
     elif keyword in ("COPY", "ADD"):
-        count = len(instruction.words)
+        count = len(read_words(instruction))  # not kept: see ``_read_pairs``
     else:  # only whether there is a word (ONBUILD has none: its arguments count)
         count = 1 if instruction.arguments.strip(SPACE) else 0
     if count == 0:
