@@ -511,11 +511,26 @@ class Instruction:
 
     def arguments_offset(self, index: int) -> int:
         """File offset of ``arguments[index]``."""
-        return self.logical.file_offset(self.arguments_index + index)
+        return self._file_offset(self.arguments_index + index)
 
     def arguments_end(self, index: int) -> int:
         """File offset just past ``arguments[index - 1]``."""
-        return self.logical.file_end(self.arguments_index + index)
+        position = self.arguments_index + index
+        if position <= 0:
+            return self._file_offset(0)
+        return self._file_offset(position - 1) + 1
+
+    def _file_offset(self, position: int) -> int:
+        """``logical.file_offset(position)``, without making the line of an instruction of
+        one line (the file's text from ``start`` to ``end``, ``LogicalLine.in_file``)."""
+        more = self._more
+        if more is not None and "logical" in more:
+            return self.logical.file_offset(position)
+        start = self.start
+        size = self.end - start
+        if size <= 0:
+            return self.logical.file_offset(position)
+        return start + position if position < size else start + size
 
     def __repr__(self) -> str:
         return f"Instruction({self.keyword} line {self.start_line}: {self.arguments[:40]!r})"
