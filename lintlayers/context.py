@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from operator import attrgetter
+
 from lintlayers.model.state import POSIX_SHELLS
+from lintlayers.readers import READ_BY
+from lintlayers.shell.commands import ShellScript
+from lintlayers.syntax.nodes import LogicalLine
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from typing import TypeVar
 
     from lintlayers.buildcontext.context import BuildContext
     from lintlayers.model.stages import BuildModel
-    from lintlayers.shell.commands import ShellScript, SimpleCommand
+    from lintlayers.shell.commands import SimpleCommand
     from lintlayers.source import SourceText
-    from lintlayers.syntax.nodes import Dockerfile, Instruction, LogicalLine, Trivia
+    from lintlayers.syntax.nodes import Dockerfile, Instruction, Trivia
 
     Analysis = TypeVar("Analysis")
+
+
+_start = attrgetter("start")
 
 
 class RuleContext:
@@ -53,7 +62,9 @@ class RuleContext:
         self._model: BuildModel | None = None
         self._build_context: BuildContext | bool | None = False  # False: not looked at yet
         self._build_contexts = build_contexts
-        self._scripts: dict[int, list[RunScript]] = {}
+        self._scripts: dict[Instruction, tuple[RunScript, ...]] = {}
+        """Keyed by the instruction itself (compared by identity): an ``id`` key is an
+        int object of its own for each RUN of the file."""
         self._analyses: dict[object, object] = {}
         self.enabled: frozenset[str] | None = None  # set by the engine; None: every rule
 
@@ -77,15 +88,25 @@ class RuleContext:
             self._analyses[compute] = value
             return value
 
+    def drop_unread(self, later: frozenset[str]) -> None:
+        """Drop the analyses no rule in ``later`` (the codes of the rules still to run on
+        the file) reads, by their ``read_by`` marks."""
+        analyses = self._analyses
+        for compute in [compute for compute in analyses if compute in READ_BY]:
+            codes, release = READ_BY[compute]
+            if codes.isdisjoint(later):
+                value = analyses.pop(compute)
+                if release is not None:
+                    release(value)
+
     def node_index(self, node: Instruction | Trivia) -> int | None:
-        """Index of ``node`` in ``dockerfile.nodes`` (None for another object): one map
-        per file, where a scan of the nodes for each instruction would be quadratic."""
-        return self.analysis(_node_positions).get(id(node))
+        """Index of ``node`` in ``dockerfile.nodes`` (None for another object)."""
+        return _position(self.dockerfile.nodes, node)
 
     def instruction_index(self, instruction: Instruction) -> int | None:
         """Index of ``instruction`` in ``dockerfile.instructions`` (None for an ONBUILD
         trigger or another object)."""
-        return self.analysis(_instruction_positions).get(id(instruction))
+        return _position(self.dockerfile.instructions, instruction)
 
     @property
     def source(self) -> SourceText:
@@ -132,16 +153,15 @@ class RuleContext:
             return found
         return [instruction for instruction in found if instruction.keyword == keyword]
 
-    def scripts(self, instruction: Instruction) -> list[RunScript]:
+    def scripts(self, instruction: Instruction) -> tuple[RunScript, ...]:
         """Parsed shell of a RUN: its shell-form text and heredoc bodies run by a shell.
 
         Offsets in each script map back to the file with ``RunScript.file_offset``.
         """
-        key = id(instruction)
-        cached = self._scripts.get(key)
+        cached = self._scripts.get(instruction)
         if cached is None:
             cached = _parse_run(instruction, self.dockerfile.source)
-            self._scripts[key] = cached
+            self._scripts[instruction] = cached
         return cached
 
     def commands(self, instruction: Instruction) -> list[SimpleCommand]:
@@ -155,49 +175,61 @@ def _template_of(context: RuleContext) -> str | None:
     return template_kind(context.path, context.dockerfile)
 
 
-def _node_positions(context: RuleContext) -> dict[int, int]:
-    return {id(node): index for index, node in enumerate(context.dockerfile.nodes)}
+def _position(nodes: Sequence[Instruction | Trivia], node: Instruction | Trivia) -> int | None:
+    """Index of ``node`` in ``nodes``, a file's nodes or instructions, by a binary search of
+    their starts (increasing: the nodes tile the file and each starts inside its own tile),
+    where a scan for each instruction would be quadratic and a map costs a dict entry and
+    two int objects a node (43 MB for nodes and instructions at 200,000 lines)."""
+    index = bisect_left(nodes, node.start, key=_start)
+    return index if index < len(nodes) and nodes[index] is node else None
 
 
-def _instruction_positions(context: RuleContext) -> dict[int, int]:
-    return {id(node): index for index, node in enumerate(context.dockerfile.instructions)}
+class RunScript(ShellScript):
+    """A parsed shell script of a RUN and the map from its offsets to the file.
 
+    It is the parsed ``ShellScript`` itself, with the map: one object a RUN, not two. The
+    map is the RUN itself for its shell form (``Instruction.arguments_offset``), which
+    makes its ``logical`` line when asked, or the ``LogicalLine`` of a heredoc body."""
 
-class RunScript:
-    """A parsed shell script of a RUN and the map from its offsets to the file."""
+    __slots__ = ("_base", "_logical")
 
-    __slots__ = ("_base", "_logical", "script")
-
-    def __init__(self, script: ShellScript, logical: LogicalLine, base: int) -> None:
-        self.script = script
+    def __init__(
+        self, script: ShellScript, logical: LogicalLine | Instruction, base: int = 0
+    ) -> None:
+        super().__init__(script.text, script.commands, script.has_errors)
         self._logical = logical
         self._base = base
 
     @property
-    def commands(self) -> list[SimpleCommand]:
-        return self.script.commands
+    def script(self) -> ShellScript:
+        """The parsed script (this object)."""
+        return self
 
     def file_offset(self, index: int) -> int:
         """File offset of ``script[index]``."""
-        return self._logical.file_offset(self._base + index)
+        where = self._logical
+        if isinstance(where, LogicalLine):
+            return where.file_offset(self._base + index)
+        return where.arguments_offset(index)
 
     def file_end(self, index: int) -> int:
         """File offset just past ``script[index - 1]`` (for range ends)."""
-        return self._logical.file_end(self._base + index)
+        where = self._logical
+        if isinstance(where, LogicalLine):
+            return where.file_end(self._base + index)
+        return where.arguments_end(index)
 
 
-def _parse_run(instruction: Instruction, source: SourceText) -> list[RunScript]:
+def _parse_run(instruction: Instruction, source: SourceText) -> tuple[RunScript, ...]:
+    """A tuple: one block of the exact size, where a list is two (one a RUN)."""
     from lintlayers.shell.commands import parse_shell
 
     if instruction.keyword != "RUN" or instruction.is_json:
-        return []
-    scripts = [
-        RunScript(
-            parse_shell(instruction.arguments), instruction.logical, instruction.arguments_index
-        )
-    ]
+        return ()
+    first = RunScript(parse_shell(instruction.arguments), instruction)
     if not instruction.heredocs:
-        return scripts
+        return (first,)
+    scripts = [first]
     markers = [(heredoc.marker.start, heredoc.marker.end) for heredoc in instruction.heredocs]
     words = [
         word.value
@@ -208,13 +240,11 @@ def _parse_run(instruction: Instruction, source: SourceText) -> list[RunScript]:
         if _heredoc_is_shell(heredoc.content, words, heredoc.fd):
             body_map = _heredoc_map(source, heredoc.body_start, heredoc.body_end)
             scripts.append(RunScript(parse_shell(heredoc.content), body_map, 0))
-    return scripts
+    return tuple(scripts)
 
 
 def _heredoc_map(source: SourceText, start: int, end: int) -> LogicalLine:
     """Map a heredoc's content (lines joined with ``\\n``) back to the file."""
-    from lintlayers.syntax.nodes import LogicalLine
-
     text = source.text
     pieces: list[tuple[str, int]] = []
     position = start

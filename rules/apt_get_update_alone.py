@@ -185,7 +185,7 @@ def _delete_fix(outer: Instruction, commands: list[tuple[RunScript, SimpleComman
     )
 
 
-def _ordered(scripts: list[RunScript]) -> list[tuple[RunScript, SimpleCommand]]:
+def _ordered(scripts: tuple[RunScript, ...]) -> list[tuple[RunScript, SimpleCommand]]:
     """Commands of a RUN in execution order (``sh -c`` bodies in place)."""
     ordered: list[tuple[RunScript, SimpleCommand]] = []
     for script in scripts:

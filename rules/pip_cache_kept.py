@@ -167,7 +167,7 @@ class PipCacheKept(Rule):
 
 def _packages(command: SimpleCommand) -> list[str]:
     """The requirement words of a ``pip install`` (not options, their values or files)."""
-    words = pip_words(command) or []
+    words = pip_words(command) or ()
     found: list[str] = []
     skip = False
     seen_install = False

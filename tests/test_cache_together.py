@@ -230,3 +230,18 @@ def test_harmless_set_and_pipes_are_joined() -> None:
     assert joined(text) == (
         "FROM debian:12\nRUN set -ex; apt-get update \\\n    && curl -s x | tar -x && make\n"
     )
+
+
+# -- dropping the plan after its readers -----------------------------------------------------
+
+
+def test_the_plan_is_dropped_and_emptied_once_its_readers_have_run() -> None:
+    context = context_of("FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n")
+    plan = cache_plan(context)
+    assert cache_step(context, on_line(context, 2)) is not None
+    context.drop_unread(frozenset({"LL106", "LL301"}))  # LL106 still to run: kept
+    assert cache_plan(context) is plan
+    context.drop_unread(frozenset({"LL301"}))
+    assert plan.stages == [] and list(plan.steps()) == []  # its cycles broken
+    again = cache_plan(context)  # asked again: computed again, the same answer
+    assert again is not plan and [step.line for step in again.steps()] == [1, 2, 3]

@@ -133,12 +133,12 @@ def test_bare_assignments_and_redirects_are_commands_without_words() -> None:
     script = parse_shell("A=1 B=2; C=$(id -u) > /dev/null; > file")
     assert script.has_errors  # tree-sitter-bash wants a command name after ``C=... >``
     first, second, inner, third = script.commands
-    assert first.words == [] and first.name == "" and first.args == []
+    assert first.words == () and first.name == "" and first.args == []
     assert [w.value for w in first.assignments] == ["A=1", "B=2"]
     assert [w.value for w in second.assignments] == ["C=$(id -u)"]
     assert [w.value for w in second.redirects] == ["/dev/null"]
     assert inner.name == "id"
-    assert third.words == [] and [w.value for w in third.redirects] == ["file"]
+    assert third.words == () and [w.value for w in third.redirects] == ["file"]
 
 
 def test_declarations_are_commands() -> None:
@@ -390,7 +390,7 @@ def test_effective_strips_wrappers(text: str, name: str, args: list[str]) -> Non
 def test_effective_keeps_wrappers_that_run_nothing(text: str) -> None:
     command = first(text)
     assert command.effective() is command
-    assert command.effective().prefix == []
+    assert command.effective().prefix == ()
 
 
 def test_effective_collects_env_assignments() -> None:

@@ -312,6 +312,15 @@ class CachePlan:
         for stage in self.stages:
             yield from stage.steps
 
+    def release(self) -> None:
+        """Empty the plan, breaking the cycles between it, its stages and their steps: a
+        plan dropped then is freed at once (``context.read_by``), not by the garbage
+        collector."""
+        for stage in self.stages:
+            stage.steps = []
+        self.stages = []
+        self.target = None
+
     def is_ignored(self, path: str) -> bool:
         """Whether ``.dockerignore`` leaves ``path`` out of the context (False without one)."""
         context = self.context

@@ -17,6 +17,7 @@ re-run both. Results are shared per file through ``RuleContext.analysis``.
 from __future__ import annotations
 
 from lintlayers.model.stages import PLATFORM_ARGS
+from lintlayers.readers import read_by
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,6 +31,11 @@ def cache_plan(context: RuleContext) -> CachePlan:
     return context.analysis(_cache_plan)
 
 
+def _release(plan: CachePlan) -> None:
+    plan.release()
+
+
+@read_by("LL105", "LL106", release=_release)  # LL105 through ``reorder.inputs``
 def _cache_plan(context: RuleContext) -> CachePlan:
     from lintlayers.cache.steps import build_plan
 
@@ -43,6 +49,7 @@ def cache_step(context: RuleContext, instruction: Instruction) -> CacheStep | No
     return context.analysis(_steps_by_instruction).get(instruction)
 
 
+@read_by("LL106")
 def _steps_by_instruction(context: RuleContext) -> dict[Instruction, CacheStep]:
     """Keyed by the instruction itself (compared by identity): an ``id`` key is an int
     object of its own for each instruction of the file."""
@@ -105,6 +112,7 @@ def _build_args(context: RuleContext, step: CacheStep) -> frozenset[str]:
     return context.analysis(_stage_build_args)[step.stage.index]
 
 
+@read_by("LL106")
 def _stage_build_args(context: RuleContext) -> list[frozenset[str]]:
     """``_build_args`` of each stage by index, read once per file."""
     model = context.model

@@ -175,9 +175,11 @@ def _arguments(instruction: Instruction) -> list[CopySource]:
     values = instruction.json_args
     if values is not None:
         return _exec_arguments(instruction, values)
+    from lintlayers.syntax.parser import read_words
+
     markers = [(h.marker.start, h.marker.end, h) for h in instruction.heredocs]
     found: list[CopySource] = []
-    for word in instruction.words:
+    for word in read_words(instruction):  # its own split, not kept on the instruction
         heredoc = next((h for start, end, h in markers if start <= word.start < end), None)
         if heredoc is not None:
             found.append(CopySource(word.value, word.start, word.end, HEREDOC, heredoc))

@@ -17,6 +17,7 @@ from lintlayers.model.size_estimates import package_name
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from collections.abc import Set as AbstractSet
 
     from lintlayers.context import RuleContext
@@ -196,7 +197,9 @@ def _new_removals(context: RuleContext) -> dict[Step, tuple[int, dict[str, int],
     return {}
 
 
-def _apt_removals(commands: list[SimpleCommand]) -> tuple[int, dict[str, int], dict[str, int]]:
+def _apt_removals(
+    commands: Sequence[SimpleCommand],
+) -> tuple[int, dict[str, int], dict[str, int]]:
     """The position of a RUN's last autoremove (-1: none), and of the last removal of
     each package, by any removal and by one with ``--autoremove``: one look at the RUN,
     not one for each of its installs."""

@@ -114,7 +114,7 @@ def apk_action_word(command: SimpleCommand) -> ShellWord | None:
     return _subcommand_word(command.words[1:], frozenset(APK_VALUE_OPTIONS))
 
 
-def pip_words(command: SimpleCommand) -> list[ShellWord] | None:
+def pip_words(command: SimpleCommand) -> tuple[ShellWord, ...] | None:
     """The words after ``pip`` of ``pip ...``, ``pip3.11 ...`` or ``python -m pip ...``."""
     name = versionless(command.name)
     words = command.words
@@ -164,7 +164,9 @@ def npm_action(command: SimpleCommand) -> str | None:
     return positional[0] if positional else None
 
 
-def _subcommand_word(words: list[ShellWord], value_options: frozenset[str]) -> ShellWord | None:
+def _subcommand_word(
+    words: tuple[ShellWord, ...], value_options: frozenset[str]
+) -> ShellWord | None:
     """The first of ``words`` that is not an option or an option's value (None after ``--``)."""
     skip = False
     for word in words:

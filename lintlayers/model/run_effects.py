@@ -109,8 +109,11 @@ def _effects_memo(context: RuleContext) -> dict[Instruction, RunEffects]:
     return {}
 
 
-class RunEffects:
+class RunEffects(CommandWalk):
     """What one RUN does to the filesystem, as far as its commands tell.
+
+    It is the ``CommandWalk`` of its commands itself (``walk``): one object a RUN, not
+    two.
 
     ``commands`` are the effective commands (wrappers such as ``sudo`` looked
     through) of its shell form and shell heredocs, ``cwds[i]`` the directory
@@ -124,38 +127,33 @@ class RunEffects:
         "_writes",
         "commands",
         "context",
-        "cwds",
-        "home",
         "mounts",
         "removals",
         "step",
-        "walk",
     )
 
     def __init__(self, context: RuleContext, step: Step) -> None:
         run = step.instruction
         self.context = context
         self.step = step
-        self.home = self.env.get("HOME") or home_of(step.user)
+        home = self.env.get("HOME") or home_of(step.user)
         self.mounts = parse_mounts(run, self.env, step.workdir) or _NONE
-        self.commands: list[SimpleCommand] = _NONE
+        self.commands: tuple[SimpleCommand, ...] = ()
         if step.posix_shell:
             scripts = context.scripts(run)
-            self.commands = [
-                command.effective() for script in scripts for command in script.commands
-            ]
+            self.commands = tuple(
+                [command.effective() for script in scripts for command in script.commands]
+            )
             if len(scripts) == 1 and all(
                 view is command
                 for view, command in zip(self.commands, scripts[0].commands, strict=True)
             ):
-                self.commands = scripts[0].commands  # the same list: one a RUN is enough
+                self.commands = scripts[0].commands  # the same tuple: one a RUN is enough
         # the shared empty list where nothing is found (never mutated): a large file keeps
         # one of these a RUN, most removing or creating nothing
         self._creations: list[Creation] | None = None
         self._facts: dict[int, CommandFacts] | None = None
-        walk = CommandWalk(self.commands, step.workdir, self.env, self.home)
-        self.walk = walk
-        self.cwds = walk.cwds
+        CommandWalk.__init__(self, self.commands, step.workdir, self.env, home)
         self._writes = tuple(
             [
                 command_writes(command, self.command_env(index))
@@ -170,6 +168,11 @@ class RunEffects:
     @property
     def instruction(self) -> Instruction:
         return self.step.instruction
+
+    @property
+    def walk(self) -> CommandWalk:
+        """The directory and variables of each command (this object)."""
+        return self
 
     @property
     def env(self) -> dict[str, str]:
@@ -241,20 +244,7 @@ class RunEffects:
             found = self._facts[index] = facts_of(self.commands[index])
         return found
 
-    def expand(self, value: str, env: dict[str, str]) -> str:
-        """``value`` with ``~`` and known variables expanded (see ``CommandWalk.expand``)."""
-        return self.walk.expand(value, env)
-
-    @property
-    def end_cwd(self) -> str:
-        """The directory a command appended to the RUN would run in."""
-        return self.walk.end_cwd
-
     # -- queries ------------------------------------------------------------
-
-    def resolve(self, index: int, value: str) -> str:
-        """The absolute path a word of command ``index`` names (variables expanded if known)."""
-        return self.walk.resolve(index, value)
 
     def env_at(self, index: int) -> dict[str, str]:
         """Variables in effect at command ``index`` (scope plus the RUN's own assignments).

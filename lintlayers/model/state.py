@@ -15,6 +15,8 @@ Also the one set of shell names (``POSIX_SHELLS``).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.paths import expand_known, join
 from lintlayers.typecheck import TYPE_CHECKING
@@ -114,6 +116,30 @@ def is_root_user(user: str | None) -> bool:
     return user is None or user.partition(":")[0] in ("", "root", "0")
 
 
+@lru_cache(maxsize=64)
+def _repeated(value: str, count: int) -> tuple[str, ...]:
+    """``(value,) * count``, one tuple for the walks of all the RUNs whose commands all
+    run in the same directory (most RUNs of a file; a bounded cache across files)."""
+    return (value,) * count
+
+
+_SAME_ENVS: dict[tuple[int, int], tuple[dict[str, str], ...]] = {}
+_SAME_ENVS_KEPT = 64
+
+
+def _repeated_env(env: dict[str, str], count: int) -> tuple[dict[str, str], ...]:
+    """``(env,) * count``, one tuple for the walks of all the RUNs whose commands all see
+    the same variables (the steps of a scope share one ``env``). Keyed by the dict's id,
+    which no other dict can take while the tuple in the cache keeps it alive."""
+    key = (id(env), count)
+    found = _SAME_ENVS.get(key)
+    if found is None:
+        if len(_SAME_ENVS) >= _SAME_ENVS_KEPT:
+            _SAME_ENVS.clear()
+        found = _SAME_ENVS[key] = (env,) * count
+    return found
+
+
 class CommandWalk:
     """The directory and variables each command of a RUN runs with.
 
@@ -130,14 +156,16 @@ class CommandWalk:
         self, commands: Iterable[SimpleCommand], workdir: str, env: dict[str, str], home: str
     ) -> None:
         self.home = home
-        self.cwds: list[str] = []
-        self.envs: list[dict[str, str]] = []
+        cwds: list[str] = []
+        envs: list[dict[str, str]] = []
         # ``env`` is kept, not copied (a RUN's scope can hold thousands of names): nothing
         # changes it, ``assign`` makes a new one
         cwd = workdir
+        moved = False
+        start_env = env
         for command in commands:
-            self.cwds.append(cwd)
-            self.envs.append(env)
+            cwds.append(cwd)
+            envs.append(env)
             name = command.name
             if not command.words:
                 if command.assignments:
@@ -149,6 +177,11 @@ class CommandWalk:
                 targets = [value for value in command.args if not value.startswith("-")]
                 target = targets[0] if targets else home
                 cwd = join(cwd, self.expand(target, env))
+                moved = True
+        # tuples: one block of the exact size, where a list is two (a large file keeps
+        # one walk a RUN), shared by the walks of one directory or one scope throughout
+        self.cwds = tuple(cwds) if moved else _repeated(workdir, len(cwds))
+        self.envs = tuple(envs) if env is not start_env else _repeated_env(env, len(envs))
         self.end_cwd = cwd
         self.end_env = env
 

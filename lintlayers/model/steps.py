@@ -16,6 +16,7 @@ from lintlayers.model.state import (  # noqa: F401 (names_windows_image: re-expo
     names_windows_image,
     state_after,
 )
+from lintlayers.readers import read_by
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -160,6 +161,7 @@ def step_of(context: RuleContext, instruction: Instruction) -> Step | None:
     return context.analysis(_steps_by_instruction).get(instruction)
 
 
+@read_by("LL101", "LL106")  # LL106 through ``model.run_join``
 def _steps_by_instruction(context: RuleContext) -> dict[Instruction, Step]:
     """Keyed by the instruction itself (compared by identity): an ``id`` key is an int
     object of its own for each instruction of the file."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from lintlayers.shell.words import ShellWord, decode_nodes, join_parts, part_spans
+from lintlayers.shell.words import ShellWord, decode_nodes, join_parts, part_spans, shell_word
 from lintlayers.shell.wrappers import WRAPPERS, strip_wrappers
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -19,7 +19,10 @@ SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox-
 """Shells whose ``-c`` string is parsed as a nested script."""
 
 _MAX_SHELL_DEPTH = 8
-_SHARED_LENGTH = 16  # plain words up to this long are interned
+_SHARED_LENGTH = 16  # plain words up to this long and without a digit are interned
+_DIGITS = frozenset("0123456789")
+"""A word with a digit is most often its line's own (a version, a numbered name): interned,
+it would only grow the table of interned strings (8 MB at 200,000 lines)."""
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
 _STATEMENT_LIKE = frozenset({"command", "declaration_command", "unset_command"})
 _ASSIGNMENT_BODIES = frozenset({"variable_assignment", "variable_assignments"})
@@ -50,25 +53,11 @@ class SimpleCommand:
     delimiter word, not its body).
     """
 
-    __slots__ = (
-        "_effective",
-        "args",
-        "assignments",
-        "end",
-        "name",
-        "pipe_next",
-        "pipe_prev",
-        "prefix",
-        "redirect_ops",
-        "redirects",
-        "shell_depth",
-        "start",
-        "words",
-    )
+    __slots__ = ("_rare", "end", "name", "start", "words")
 
     def __init__(
         self,
-        words: list[ShellWord],
+        words: tuple[ShellWord, ...],
         assignments: list[ShellWord],
         redirects: list[ShellWord],
         redirect_ops: list[str],
@@ -77,25 +66,99 @@ class SimpleCommand:
         shell_depth: int = 0,
     ) -> None:
         self.words = words
-        self.assignments = assignments
-        self.redirects = redirects
-        self.redirect_ops = redirect_ops
         self.start = start
         self.end = end
-        self.shell_depth = shell_depth
         self.name = words[0].value.rpartition("/")[2] if words else ""
-        self.args = [word.value for word in words[1:]] if len(words) > 1 else _EMPTY
-        self.prefix: list[ShellWord] = _EMPTY  # wrapper words stripped by effective()
-        self.pipe_prev: SimpleCommand | None = None  # command piped into this one
-        self.pipe_next: SimpleCommand | None = None  # command this one pipes into
-        self._effective: SimpleCommand | None = None
+        self._rare: _Rare | None = None
+        if assignments or redirects or redirect_ops or shell_depth:
+            rare = self._more()
+            rare.assignments = assignments or _EMPTY
+            rare.redirects = redirects or _EMPTY
+            rare.redirect_ops = redirect_ops or _EMPTY
+            rare.shell_depth = shell_depth
+
+    @property
+    def args(self) -> list[str]:
+        """The values of the words after the command name: a new list each time, not one
+        kept a command (a large file has a command or two a line, a few reads each)."""
+        words = self.words
+        return [word.value for word in words[1:]] if len(words) > 1 else _EMPTY
+
+    def _more(self) -> _Rare:
+        """The fields most commands leave at their defaults, made on the first one set."""
+        rare = self._rare
+        if rare is None:
+            rare = self._rare = _Rare()
+        return rare
+
+    @property
+    def assignments(self) -> list[ShellWord]:
+        """``NAME=value`` words before the command name (and given to ``env``/``sudo``)."""
+        rare = self._rare
+        return _EMPTY if rare is None else rare.assignments
+
+    @property
+    def redirects(self) -> list[ShellWord]:
+        """Redirect targets, in order (operators in ``redirect_ops``)."""
+        rare = self._rare
+        return _EMPTY if rare is None else rare.redirects
+
+    @property
+    def redirect_ops(self) -> list[str]:
+        rare = self._rare
+        return _EMPTY if rare is None else rare.redirect_ops
+
+    @property
+    def shell_depth(self) -> int:
+        """How many ``sh -c`` strings the command is inside (0 in the script itself)."""
+        rare = self._rare
+        return 0 if rare is None else rare.shell_depth
+
+    @property
+    def prefix(self) -> tuple[ShellWord, ...]:
+        """Wrapper words stripped by ``effective()`` (on the view)."""
+        rare = self._rare
+        return () if rare is None else rare.prefix
+
+    @prefix.setter
+    def prefix(self, words: tuple[ShellWord, ...]) -> None:
+        self._more().prefix = words
+
+    @property
+    def pipe_prev(self) -> SimpleCommand | None:
+        """The command piped into this one."""
+        rare = self._rare
+        return None if rare is None else rare.pipe_prev
+
+    @pipe_prev.setter
+    def pipe_prev(self, command: SimpleCommand | None) -> None:
+        self._more().pipe_prev = command
+
+    @property
+    def pipe_next(self) -> SimpleCommand | None:
+        """The command this one pipes into."""
+        rare = self._rare
+        return None if rare is None else rare.pipe_next
+
+    @pipe_next.setter
+    def pipe_next(self, command: SimpleCommand | None) -> None:
+        self._more().pipe_next = command
+
+    @property
+    def _effective(self) -> SimpleCommand | None:
+        rare = self._rare
+        return None if rare is None else rare.effective
+
+    @_effective.setter
+    def _effective(self, view: SimpleCommand | None) -> None:
+        self._more().effective = view
 
     def __repr__(self) -> str:
         argv = " ".join(word.raw for word in self.words)
         return f"SimpleCommand({argv!r}, {self.start}:{self.end})"
 
     @property
-    def arg_words(self) -> list[ShellWord]:
+    def arg_words(self) -> tuple[ShellWord, ...]:
         """The words after the command name."""
         return self.words[1:]
 
@@ -226,12 +289,38 @@ class SimpleCommand:
         return None
 
 
+class _Rare:
+    """The fields of a ``SimpleCommand`` that most commands leave at their defaults, in one
+    object that most commands lack: a large file has a command or two a line."""
+
+    __slots__ = (
+        "assignments",
+        "effective",
+        "pipe_next",
+        "pipe_prev",
+        "prefix",
+        "redirect_ops",
+        "redirects",
+        "shell_depth",
+    )
+
+    def __init__(self) -> None:
+        self.assignments: list[ShellWord] = _EMPTY
+        self.redirects: list[ShellWord] = _EMPTY
+        self.redirect_ops: list[str] = _EMPTY
+        self.shell_depth = 0
+        self.prefix: tuple[ShellWord, ...] = ()
+        self.pipe_prev: SimpleCommand | None = None
+        self.pipe_next: SimpleCommand | None = None
+        self.effective: SimpleCommand | None = None
+
+
 class ShellScript:
     """The simple commands of a script, in source order, and whether it parsed cleanly."""
 
     __slots__ = ("commands", "has_errors", "text")
 
-    def __init__(self, text: str, commands: list[SimpleCommand], has_errors: bool) -> None:
+    def __init__(self, text: str, commands: tuple[SimpleCommand, ...], has_errors: bool) -> None:
         self.text = text
         self.commands = commands
         self.has_errors = has_errors
@@ -275,7 +364,7 @@ def parse_shell(script: str) -> ShellScript:
     try:
         return _parse(script, 0)
     except Exception:  # a last resort: a lint run must survive any RUN body
-        return ShellScript(script, [], True)
+        return ShellScript(script, (), True)
 
 
 def _get_parser() -> Parser:
@@ -326,9 +415,9 @@ class _Builder:
         end = to_str(nodes[-1].end_byte)
         raw = self.text[start:end]
         if _PLAIN.isdisjoint(raw):  # nothing to unquote or expand
-            if len(raw) <= _SHARED_LENGTH:
+            if len(raw) <= _SHARED_LENGTH and _DIGITS.isdisjoint(raw):
                 raw = sys.intern(raw)  # ``apt-get``, ``-y``: one string for all lines
-            return ShellWord(raw, raw, start, end, True)
+            return ShellWord(raw, start)
         if (
             len(nodes) == 1
             and len(raw) >= 2
@@ -336,9 +425,9 @@ class _Builder:
             and (raw[0] == "'" or (raw[0] == '"' and _DOUBLE_PLAIN.isdisjoint(raw)))
             and nodes[0].type in ("string", "raw_string")
         ):
-            return ShellWord(raw, raw[1:-1], start, end, True)
+            return shell_word(raw, raw[1:-1], start, True)
         parts, literal = decode_nodes(nodes, self.text, to_str)
-        return ShellWord(raw, join_parts(parts), start, end, literal)
+        return shell_word(raw, join_parts(parts), start, literal)
 
     def walk(self, root: Node) -> None:
         redirects_of: dict[int, list[Node]] = {}
@@ -445,7 +534,7 @@ class _Builder:
                     groups.append([child])
                 last_end = child.end_byte
         command = SimpleCommand(
-            [self.word(group) for group in groups],
+            tuple([self.word(group) for group in groups]),
             assignments or _EMPTY,
             redirects or _EMPTY,
             redirect_ops or _EMPTY,
@@ -478,8 +567,8 @@ class _Builder:
                 child_kind = child.type
                 if child_kind == "heredoc_start":
                     target = self.word([child])
-                    target.value = target.value.replace("'", "").replace('"', "")
-                    target.is_literal = True
+                    value = target.value.replace("'", "").replace('"', "")
+                    target = shell_word(target.raw, value, target.start, True)
                     redirects.append(target)
                     redirect_ops.append(self.text[start : target.start].strip())
                     end = max(end, target.end)
@@ -522,8 +611,9 @@ class _Builder:
             if nested._effective is not None:  # a view made early shares words, not offsets
                 nested._effective.start, nested._effective.end = nested.start, nested.end
             for word in (*nested.words, *nested.assignments, *nested.redirects):
-                word.start, word.end = _map_span(starts, ends, word.start, word.end)
-                word.raw = text[word.start : word.end]
+                start, end = _map_span(starts, ends, word.start, word.end)
+                word.start = start
+                word.raw = text[start:end]
         self.commands.extend(inner.commands)
         self.skip.update(part.id for part in group)
 
@@ -586,4 +676,4 @@ def _parse(script: str, depth: int) -> ShellScript:
     builder = _Builder(script, _byte_to_str(script), depth)
     builder.walk(root)
     builder.link_pipes()
-    return ShellScript(script, builder.commands, root.has_error or builder.has_errors)
+    return ShellScript(script, tuple(builder.commands), root.has_error or builder.has_errors)

@@ -47,20 +47,51 @@ class ShellWord:
     command substitutions and globs verbatim (``"$HOME"/x`` -> ``$HOME/x``);
     ``is_literal`` is false when the shell may turn the word into something else: it has
     an expansion or substitution (quoted or not), or an unquoted glob, brace expansion
-    or leading ``~``.
+    or leading ``~``. ``raw`` is the script's text from ``start`` to ``end``, which is
+    therefore not kept (a large file has some million words).
+
+    ``ShellWord(raw, start)`` is a plain word, its own value and literal (most words:
+    ``apt-get``, ``-y``); ``shell_word`` makes any word.
     """
 
-    __slots__ = ("end", "is_literal", "raw", "start", "value")
+    __slots__ = ("raw", "start")
 
-    def __init__(self, raw: str, value: str, start: int, end: int, is_literal: bool) -> None:
+    is_literal = True
+
+    def __init__(self, raw: str, start: int) -> None:
         self.raw = raw
-        self.value = value
         self.start = start
-        self.end = end
-        self.is_literal = is_literal
+
+    @property
+    def value(self) -> str:
+        return self.raw
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.raw)
 
     def __repr__(self) -> str:
         return f"ShellWord({self.raw!r}, value={self.value!r}, {self.start}:{self.end})"
+
+
+class _DecodedWord(ShellWord):
+    """A word whose value is not its raw text, or that is not literal."""
+
+    __slots__ = ("is_literal", "value")
+
+    def __init__(self, raw: str, value: str, start: int, is_literal: bool) -> None:
+        self.raw = raw
+        self.value = value  # type: ignore[misc]  # the slot, over the plain word's property
+        self.start = start
+        self.is_literal = is_literal
+
+
+def shell_word(raw: str, value: str, start: int, is_literal: bool) -> ShellWord:
+    """The word of ``raw`` at ``start``: a plain ``ShellWord`` when ``value`` equals ``raw``
+    and it is literal, with the two slots it needs only (16 bytes a word less)."""
+    if is_literal and value == raw:
+        return ShellWord(raw, start)
+    return _DecodedWord(raw, value, start, is_literal)
 
 
 # A decoded word is a list of parts ``(text, offset, size)``: ``text`` appears in the value

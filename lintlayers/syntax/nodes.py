@@ -13,8 +13,11 @@ from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import TypeVar
 
     from lintlayers.source import SourceText
+
+    Value = TypeVar("Value")
 
 _FIRST_PIECE = (0,)
 """Logical starts of a line of one piece (shared)."""
@@ -44,31 +47,49 @@ class LogicalLine:
     index of ``text`` to the file offset it came from.
     """
 
-    __slots__ = ("_file_starts", "_logical_starts", "text")
+    __slots__ = ("_file_starts", "_logical_starts", "_size", "_text")
 
     def __init__(self) -> None:
-        self.text = ""
         # one piece (most instructions fit on one line): ``_logical_starts`` is the shared
         # ``_FIRST_PIECE`` and ``_file_starts`` the piece's file offset itself, not a tuple
         # of one (a large file keeps one of these per instruction); lists from the second
         # piece on
         self._logical_starts: list[int] | tuple[int, ...] = ()
         self._file_starts: list[int] | int = 0
+        self._text = ""
+        self._size = -1
+        """-1: ``_text`` is the line's text; else the line is the ``_size`` characters of
+        the file's text ``_text`` from ``_file_starts`` (``in_file``)."""
+
+    @property
+    def text(self) -> str:
+        size = self._size
+        if size < 0:
+            return self._text
+        start = self._file_starts
+        assert isinstance(start, int)
+        return self._text[start : start + size]
+
+    def _length(self) -> int:
+        size = self._size
+        return len(self._text) if size < 0 else size
 
     def append(self, piece: str, file_start: int) -> None:
         if not piece:
             return
+        text = self.text
+        self._size = -1
         if not self._logical_starts:
             self._logical_starts = _FIRST_PIECE
             self._file_starts = file_start
         elif isinstance(self._logical_starts, list) and isinstance(self._file_starts, list):
-            self._logical_starts.append(len(self.text))
+            self._logical_starts.append(len(text))
             self._file_starts.append(file_start)
         else:  # the second piece
             assert isinstance(self._file_starts, int)
-            self._logical_starts = [0, len(self.text)]
+            self._logical_starts = [0, len(text)]
             self._file_starts = [self._file_starts, file_start]
-        self.text += piece
+        self._text = text + piece
 
     @classmethod
     def of(cls, pieces: Iterable[tuple[str, int]]) -> LogicalLine:
@@ -86,21 +107,43 @@ class LogicalLine:
                 files.append(file_start)
                 size += len(piece)
         if len(texts) == 1:
-            line.text = texts[0]
+            line._text = texts[0]
             line._logical_starts = _FIRST_PIECE
             line._file_starts = files[0]
         elif texts:
-            line.text = "".join(texts)
+            line._text = "".join(texts)
             line._logical_starts = logical
             line._file_starts = files
         return line
+
+    @classmethod
+    def in_file(cls, file_text: str, start: int, size: int) -> LogicalLine:
+        """The line of one piece, the ``size`` (> 0) characters of ``file_text`` from
+        ``start``, read from the file's text when asked instead of kept as a copy (a large
+        file has one a line)."""
+        line = cls()
+        line._text = file_text
+        line._size = size
+        line._logical_starts = _FIRST_PIECE
+        line._file_starts = start
+        return line
+
+    def spans(self, file_text: str, start: int, size: int) -> bool:
+        """Whether this is the line ``in_file(file_text, start, size)`` would make."""
+        return (
+            self._size == size
+            and size > 0
+            and self._file_starts == start
+            and self._text is file_text
+        )
 
     def file_offset(self, index: int) -> int:
         """File offset of the character at ``index`` (or just past the end)."""
         if not self._logical_starts:
             return 0
-        if index >= len(self.text):
-            return self.file_end(len(self.text))
+        length = self._length()
+        if index >= length:
+            return self.file_end(length)
         starts = self._file_starts
         if not isinstance(starts, list):
             return starts + index if index else starts  # the piece's own int at its start
@@ -248,50 +291,180 @@ class Instruction:
     """
 
     __slots__ = (
+        "_more",
         "_text",
         "_words",
         "arguments",
         "arguments_index",
-        "end",
-        "end_line",
-        "errors",
-        "escape",
         "flags",
-        "heredocs",
-        "inner",
-        "json_args",
         "keyword",
-        "keyword_end",
-        "keyword_raw",
-        "logical",
         "node_end",
         "node_start",
         "pairs",
-        "parent",
         "start",
         "start_line",
     )
 
     def __init__(self, keyword_raw: str, logical: LogicalLine) -> None:
         keyword = sys.intern(keyword_raw.upper())  # one string per keyword, not per line
-        self.keyword_raw = keyword if keyword == keyword_raw else keyword_raw
         self.keyword = keyword
-        self.logical = logical
+        self._more: dict[str, object] | None = None
+        """The fields most instructions leave at their defaults (``_get``), once one is
+        set: ``keyword_raw`` as written when not the keyword; ``logical``, ``end``,
+        ``keyword_end`` and ``end_line`` when not what they mostly are; ``json_args``,
+        ``escape``, ``heredocs``, ``inner``, ``parent``, ``errors`` (fresh lists while
+        parsing, the shared empty one after)."""
+        if keyword != keyword_raw:
+            self.keyword_raw = keyword_raw
         self.flags: list[Flag] = []
         self.arguments = ""
         self.arguments_index = 0
-        self.json_args: list[str] | None = None
         self._words: list[Word] | None = EMPTY  # None: not split yet
-        self.escape = "\\"
         self.pairs: list[KeyValue] = []
-        self.heredocs: list[Heredoc] = []
-        self.inner: Instruction | None = None
-        self.parent: Instruction | None = None
-        self.errors: list[ParseError] = []
+        self.heredocs = []
+        self.errors = []
         self._text = ""  # the file's text: ``raw`` is a slice of it, not a copy a line
-        self.start = self.end = self.keyword_end = 0
         self.node_start = self.node_end = 0
-        self.start_line = self.end_line = 0
+        self.start = self.end = 0
+        self.start_line = 0
+        self.logical = logical
+
+    def _get(self, name: str, default: Value) -> Value:
+        more = self._more
+        return default if more is None else more.get(name, default)  # type: ignore[return-value]
+
+    def _set(self, name: str, value: object, default: object) -> None:
+        """Keep ``value`` in ``_more``, or drop the field back to its ``default`` (the very
+        object: a fresh empty list is a value of its own, which the parser appends to)."""
+        more = self._more
+        if value is default or (type(default) in (str, int) and value == default):
+            if more is not None and name in more:
+                del more[name]
+                if not more:
+                    self._more = None
+            return
+        if more is None:
+            more = self._more = {}
+        more[name] = value
+
+    @property
+    def logical(self) -> LogicalLine:
+        """The instruction's text with continuations joined, mapped back to the file: made
+        when asked for the instruction of one line (the file's text from ``start`` to
+        ``end``), else kept."""
+        more = self._more
+        if more is not None:
+            found = more.get("logical")
+            if found is not None:
+                return found  # type: ignore[return-value]
+        return LogicalLine.in_file(self._text, self.start, self.end - self.start)
+
+    @logical.setter
+    def logical(self, line: LogicalLine) -> None:
+        spans = line.spans(self._text, self.start, self.end - self.start)
+        self._set("logical", None if spans else line, None)
+
+    @property
+    def end(self) -> int:
+        """File offset of the end of the last line (before its newline): kept only when
+        it is not where the node's last line ends (``_content_end``)."""
+        more = self._more
+        if more is not None and "end" in more:
+            return more["end"]  # type: ignore[return-value]
+        return self._content_end()
+
+    @end.setter
+    def end(self, value: int) -> None:
+        self._set("end", value, self._content_end())
+
+    def _content_end(self) -> int:
+        """Where the last line of the node ends, before its newline (and ``\\r``)."""
+        text = self._text
+        end = self.node_end
+        if end > self.node_start and text[end - 1] == "\n":
+            end -= 1
+        if end > self.node_start and text[end - 1] == "\r":
+            end -= 1
+        return end
+
+    @property
+    def keyword_end(self) -> int:
+        """File offset just past the keyword: ``start`` plus its length but for a keyword
+        a line continuation splits."""
+        return self._get("keyword_end", self.start + len(self.keyword_raw))
+
+    @keyword_end.setter
+    def keyword_end(self, value: int) -> None:
+        self._set("keyword_end", value, self.start + len(self.keyword_raw))
+
+    @property
+    def end_line(self) -> int:
+        """The last line (``start_line`` but for an instruction of several lines)."""
+        return self._get("end_line", self.start_line)
+
+    @end_line.setter
+    def end_line(self, value: int) -> None:
+        self._set("end_line", value, self.start_line)
+
+    @property
+    def keyword_raw(self) -> str:
+        """The keyword as written (``run``)."""
+        return self._get("keyword_raw", self.keyword)
+
+    @keyword_raw.setter
+    def keyword_raw(self, value: str) -> None:
+        self._set("keyword_raw", value, self.keyword)
+
+    @property
+    def json_args(self) -> list[str] | None:
+        """The exec form's arguments, None for the shell form."""
+        return self._get("json_args", None)
+
+    @json_args.setter
+    def json_args(self, value: list[str] | None) -> None:
+        self._set("json_args", value, None)
+
+    @property
+    def escape(self) -> str:
+        return self._get("escape", "\\")
+
+    @escape.setter
+    def escape(self, value: str) -> None:
+        self._set("escape", value, "\\")
+
+    @property
+    def heredocs(self) -> list[Heredoc]:
+        return self._get("heredocs", EMPTY)
+
+    @heredocs.setter
+    def heredocs(self, value: list[Heredoc]) -> None:
+        self._set("heredocs", value, EMPTY)
+
+    @property
+    def errors(self) -> list[ParseError]:
+        return self._get("errors", EMPTY)
+
+    @errors.setter
+    def errors(self, value: list[ParseError]) -> None:
+        self._set("errors", value, EMPTY)
+
+    @property
+    def inner(self) -> Instruction | None:
+        """ONBUILD's wrapped instruction."""
+        return self._get("inner", None)
+
+    @inner.setter
+    def inner(self, value: Instruction | None) -> None:
+        self._set("inner", value, None)
+
+    @property
+    def parent(self) -> Instruction | None:
+        """The ONBUILD wrapping this instruction."""
+        return self._get("parent", None)
+
+    @parent.setter
+    def parent(self, value: Instruction | None) -> None:
+        self._set("parent", value, None)
 
     @property
     def words(self) -> list[Word]:
@@ -316,7 +489,11 @@ class Instruction:
     @property
     def effective(self) -> Instruction:
         """The instruction that takes effect: the wrapped one for ONBUILD."""
-        return self.inner if self.inner is not None else self
+        more = self._more
+        if more is None:
+            return self
+        inner = more.get("inner")
+        return self if inner is None else inner  # type: ignore[return-value]
 
     def flag(self, name: str) -> Flag | None:
         """The last flag named ``name`` (without dashes), if any."""
@@ -334,11 +511,26 @@ class Instruction:
 
     def arguments_offset(self, index: int) -> int:
         """File offset of ``arguments[index]``."""
-        return self.logical.file_offset(self.arguments_index + index)
+        return self._file_offset(self.arguments_index + index)
 
     def arguments_end(self, index: int) -> int:
         """File offset just past ``arguments[index - 1]``."""
-        return self.logical.file_end(self.arguments_index + index)
+        position = self.arguments_index + index
+        if position <= 0:
+            return self._file_offset(0)
+        return self._file_offset(position - 1) + 1
+
+    def _file_offset(self, position: int) -> int:
+        """``logical.file_offset(position)``, without making the line of an instruction of
+        one line (the file's text from ``start`` to ``end``, ``LogicalLine.in_file``)."""
+        more = self._more
+        if more is not None and "logical" in more:
+            return self.logical.file_offset(position)
+        start = self.start
+        size = self.end - start
+        if size <= 0:
+            return self.logical.file_offset(position)
+        return start + position if position < size else start + size
 
     def __repr__(self) -> str:
         return f"Instruction({self.keyword} line {self.start_line}: {self.arguments[:40]!r})"

@@ -149,9 +149,13 @@ def parse_source(source: SourceText) -> Dockerfile:
             continue
         instruction, index = _read_instruction(dockerfile, lines, index)
         end = lines.next_start(index)
+        content_end = instruction.end
+        logical = instruction.logical
         instruction.node_start = node_start
         instruction.node_end = end
         instruction._text = text
+        instruction.end = content_end  # kept only when not the end of the node's last line
+        instruction.logical = logical  # kept only when not the text from start to end
         dockerfile.nodes.append(instruction)
         dockerfile.instructions.append(instruction)
         node_start = end
@@ -213,7 +217,10 @@ def _read_instruction(dockerfile: Dockerfile, lines: _Lines, index: int) -> tupl
         open_line = cut >= 0
         piece = content[:cut] if open_line else content
         pieces.append((piece, lines.start(index)))
-    logical = LogicalLine.of(pieces)
+    if len(pieces) == 1 and pieces[0][0]:  # one line: read from the file's text when asked
+        logical = LogicalLine.in_file(lines.text, first_start, len(pieces[0][0]))
+    else:
+        logical = LogicalLine.of(pieces)
     instruction = _build_instruction(logical, 0, dockerfile.escape)
     instruction.start_line = first_line + 1
     instruction.end_line = instruction.start_line if index == first_line else index + 1
@@ -280,6 +287,7 @@ def _build_instruction(logical: LogicalLine, offset: int, escape: str) -> Instru
     if start == size:  # cannot happen for a non-blank line; stay safe
         instruction = Instruction("", logical)
         instruction.start = instruction.end = logical.file_offset(offset)
+        instruction.keyword_end = 0
         return instruction
     rest_index = start + 1
     while rest_index < size and text[rest_index] not in _BLANKS:
@@ -361,8 +369,10 @@ def read_words(instruction: Instruction) -> list[Word]:
 
 
 def _read_pairs(instruction: Instruction, escape: str) -> None:
-    """Fill ``instruction.pairs`` for ENV, LABEL and ARG, as BuildKit reads them."""
-    words = instruction.words
+    """Fill ``instruction.pairs`` for ENV, LABEL and ARG, as BuildKit reads them (from
+    words split for this only: the instruction splits them again if they are asked for,
+    most never are, where keeping them costs a list and a Word a declaration)."""
+    words = read_words(instruction)
     if not words:
         return
     keyword = instruction.keyword
@@ -445,7 +455,7 @@ def _check_arguments(instruction: Instruction) -> None:
     if instruction.json_args is not None:
         count = len(instruction.json_args)
     elif keyword in ("COPY", "ADD"):
-        count = len(instruction.words)
+        count = len(read_words(instruction))  # not kept: see ``_read_pairs``
     else:  # only whether there is a word (ONBUILD has none: its arguments count)
         count = 1 if instruction.arguments.strip(SPACE) else 0
     if count == 0:

@@ -109,7 +109,7 @@ def _walk(script: str, workdir: str = "/w", env: dict[str, str] | None = None) -
 
 def test_cd_changes_the_directory_of_later_commands() -> None:
     walk = _walk("a && cd sub && b && cd /abs && c && cd && d && pushd ~/x && e")
-    assert walk.cwds == [
+    assert walk.cwds == (
         "/w",
         "/w",
         "/w/sub",
@@ -119,7 +119,7 @@ def test_cd_changes_the_directory_of_later_commands() -> None:
         "/root",
         "/root",
         "/root/x",
-    ]
+    )
     assert walk.end_cwd == "/root/x"
 
 

@@ -87,18 +87,18 @@ def test_working_directory_follows_cd_and_workdir() -> None:
     run = run_of(
         "FROM debian\nWORKDIR /a\nWORKDIR b\nRUN pwd && cd c && pwd && cd /d && pwd && cd && pwd\n"
     )
-    assert run.cwds == ["/a/b", "/a/b", "/a/b/c", "/a/b/c", "/d", "/d", "/root"]
+    assert run.cwds == ("/a/b", "/a/b", "/a/b/c", "/a/b/c", "/d", "/d", "/root")
 
 
 def test_working_directory_of_an_external_base_is_unknown() -> None:
     run = run_of("FROM debian\nRUN rm x\n")
-    assert run.cwds == [UNKNOWN_WORKDIR]
+    assert run.cwds == (UNKNOWN_WORKDIR,)
     assert [removal.pattern for removal in run.removals] == [UNKNOWN_WORKDIR + "/x"]
 
 
 def test_working_directory_is_inherited_from_a_stage() -> None:
     text = "FROM debian AS base\nWORKDIR /srv\nFROM base\nRUN rm x\n"
-    assert run_of(text).cwds == ["/srv"]
+    assert run_of(text).cwds == ("/srv",)
 
 
 def test_removals() -> None:
