@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from operator import attrgetter
-
 from lintlayers.model.state import POSIX_SHELLS
 from lintlayers.readers import READ_BY
 from lintlayers.shell.commands import ShellScript
@@ -12,7 +9,7 @@ from lintlayers.syntax.nodes import LogicalLine
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
     from typing import TypeVar
 
     from lintlayers.buildcontext.context import BuildContext
@@ -22,9 +19,7 @@ if TYPE_CHECKING:
     from lintlayers.syntax.nodes import Dockerfile, Instruction, Trivia
 
     Analysis = TypeVar("Analysis")
-
-
-_start = attrgetter("start")
+    Key = TypeVar("Key")
 
 
 class RuleContext:
@@ -38,6 +33,7 @@ class RuleContext:
         "_build_context",
         "_build_contexts",
         "_model",
+        "_recent",
         "_scripts",
         "builder",
         "context_dir",
@@ -66,6 +62,7 @@ class RuleContext:
         """Keyed by the instruction itself (compared by identity): an ``id`` key is an
         int object of its own for each RUN of the file."""
         self._analyses: dict[object, object] = {}
+        self._recent: dict[object, tuple[object, object]] = {}
         self.enabled: frozenset[str] | None = None  # set by the engine; None: every rule
 
     def is_enabled(self, code: str) -> bool:
@@ -88,6 +85,17 @@ class RuleContext:
             self._analyses[compute] = value
             return value
 
+    def recent(self, compute: Callable[[Key], Analysis], key: Key) -> Analysis:
+        """``compute(key)``, kept until asked with another key: what the rules ask again
+        and again about the RUN they look at (a map of every RUN's would keep one a RUN
+        until the file is done: tens of MB in a large file)."""
+        held = self._recent.get(compute)
+        if held is not None and held[0] == key:
+            return held[1]  # type: ignore[return-value]
+        value = compute(key)
+        self._recent[compute] = (key, value)
+        return value
+
     def drop_unread(self, later: frozenset[str]) -> None:
         """Drop the analyses no rule in ``later`` (the codes of the rules still to run on
         the file) reads, by their ``read_by`` marks."""
@@ -101,12 +109,16 @@ class RuleContext:
 
     def node_index(self, node: Instruction | Trivia) -> int | None:
         """Index of ``node`` in ``dockerfile.nodes`` (None for another object)."""
-        return _position(self.dockerfile.nodes, node)
+        from lintlayers.syntax.layout import find_node
+
+        return find_node(self.dockerfile.nodes, node)
 
     def instruction_index(self, instruction: Instruction) -> int | None:
         """Index of ``instruction`` in ``dockerfile.instructions`` (None for an ONBUILD
         trigger or another object)."""
-        return _position(self.dockerfile.instructions, instruction)
+        from lintlayers.syntax.layout import find_node
+
+        return find_node(self.dockerfile.instructions, instruction)
 
     @property
     def source(self) -> SourceText:
@@ -173,15 +185,6 @@ def _template_of(context: RuleContext) -> str | None:
     from lintlayers.syntax.templates import template_kind
 
     return template_kind(context.path, context.dockerfile)
-
-
-def _position(nodes: Sequence[Instruction | Trivia], node: Instruction | Trivia) -> int | None:
-    """Index of ``node`` in ``nodes``, a file's nodes or instructions, by a binary search of
-    their starts (increasing: the nodes tile the file and each starts inside its own tile),
-    where a scan for each instruction would be quadratic and a map costs a dict entry and
-    two int objects a node (43 MB for nodes and instructions at 200,000 lines)."""
-    index = bisect_left(nodes, node.start, key=_start)
-    return index if index < len(nodes) and nodes[index] is node else None
 
 
 class RunScript(ShellScript):

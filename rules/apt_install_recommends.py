@@ -266,23 +266,17 @@ def _run_text(step: Step) -> str:
 def _intent_before(context: RuleContext, step: Step, offset: int) -> bool:
     """Whether a comment about recommends stands in the comment lines directly above the
     RUN or in its text before file offset ``offset``."""
-    intents = context.analysis(_first_intents)
-    found = intents.get(step)
-    if found is None:
-        found = intents[step] = _first_intent(context, step)
+    found = context.recent(_first_intent, (context, step))
     return found[0] is not None and found[0] <= offset - found[1]
 
 
-def _first_intents(context: RuleContext) -> dict[Step, tuple[int | None, int]]:
-    return {}
-
-
-def _first_intent(context: RuleContext, step: Step) -> tuple[int | None, int]:
+def _first_intent(key: tuple[RuleContext, Step]) -> tuple[int | None, int]:
     """Where the first comment about recommends ends in the text above the RUN and the
     RUN's own (None: there is none), and the file offset that text position 0 stands
     for: found once a RUN, not again for each install of it (quadratic in a long RUN)."""
     from lintlayers.syntax.layout import comment_block
 
+    context, step = key
     instruction = step.instruction
     outer = instruction.parent if instruction.parent is not None else instruction
     nodes = context.dockerfile.nodes

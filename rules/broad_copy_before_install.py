@@ -188,12 +188,7 @@ def _fix(context: RuleContext, finding: InstallFinding) -> Fix | None:
         return Fix(title, [Edit.insert(at, lines)], UNSAFE)
     from lintlayers.syntax.layout import move_edits  # only for a finding
 
-    edits = move_edits(
-        context.dockerfile,
-        [finding.run],
-        before=finding.anchor,
-        positions=context.analysis(_node_positions),
-    )
+    edits = move_edits(context.dockerfile, [finding.run], before=finding.anchor)
     if not edits:
         return None
     insert = edits[-1]
@@ -212,14 +207,7 @@ def _insertion_point(context: RuleContext, anchor: Instruction) -> int:
     """Where the lines go: before ``anchor`` and the comment lines above it."""
     from lintlayers.syntax.layout import block_start
 
-    return block_start(context.dockerfile.nodes, context.analysis(_node_positions), anchor)
-
-
-def _node_positions(context: RuleContext) -> dict[int, int]:
-    """The file's ``node_positions``, made once for all its findings' fixes."""
-    from lintlayers.syntax.layout import node_positions
-
-    return node_positions(context.dockerfile.nodes)
+    return block_start(context.dockerfile.nodes, anchor)
 
 
 def _keep_no_final_newline(text: str, edits: list[Edit]) -> list[Edit]:

@@ -72,3 +72,22 @@ def test_a_reader_left_out_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _computed_twice(monkeypatch, [path]) == [
         f"{path}: lintlayers.cache.together._cache_plan"
     ]
+
+
+def test_recent_keeps_one_answer_per_question() -> None:
+    """``RuleContext.recent``: the answer for the key asked last is kept, not one per key
+    (a map of every RUN's answers would keep one a RUN until the file is done)."""
+    from lintlayers.syntax.parser import parse
+
+    context = RuleContext(parse("FROM a\nRUN true\n"))
+    calls: list[object] = []
+
+    def compute(key: object) -> list[object]:
+        calls.append(key)
+        return [key]
+
+    first = context.recent(compute, "a")
+    assert context.recent(compute, "a") is first
+    assert context.recent(compute, "b") == ["b"]
+    assert context.recent(compute, "a") is not first  # "b" replaced it
+    assert calls == ["a", "b", "a"]

@@ -17,14 +17,12 @@ from lintlayers.model.size_estimates import package_name
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from collections.abc import Set as AbstractSet
 
     from lintlayers.context import RuleContext
     from lintlayers.model.package_installs import Install
     from lintlayers.model.run_effects import RunEffects
-    from lintlayers.model.steps import Step
-    from lintlayers.shell.commands import SimpleCommand
+    from lintlayers.syntax.nodes import Instruction
 
 REMOVES = frozenset({"remove", "purge", "autoremove", "autopurge"})
 """apt actions that remove packages."""
@@ -74,18 +72,15 @@ class Separators:
 
 
 def separators(context: RuleContext, run: RunEffects) -> Separators:
-    """The ``Separators`` of ``run``'s script (its whole instruction, heredocs included)."""
-    memo = context.analysis(_new_separators)
-    found = memo.get(run.step)
-    if found is None:
-        instruction = run.step.instruction
-        text = context.source.text[instruction.start : instruction.end]
-        found = memo[run.step] = Separators(text, instruction.start)
-    return found
+    """The ``Separators`` of ``run``'s script (its whole instruction, heredocs included),
+    read once while the RUN is looked at."""
+    instruction = run.step.instruction
+    return context.recent(_separators_of, (instruction, context.source.text))
 
 
-def _new_separators(context: RuleContext) -> dict[Step, Separators]:
-    return {}
+def _separators_of(key: tuple[Instruction, str]) -> Separators:
+    instruction, text = key
+    return Separators(text[instruction.start : instruction.end], instruction.start)
 
 
 class Installed:
@@ -185,28 +180,18 @@ def removed_later(context: RuleContext, run: RunEffects, index: int) -> Removed:
     """Packages a later ``apt-get purge/remove --autoremove`` of the same RUN (after
     command ``index``) removes, with the recommends they brought in: every removal
     counts when an autoremove follows, else those with ``--autoremove``."""
-    removals = context.analysis(_new_removals)
-    found = removals.get(run.step)
-    if found is None:
-        found = removals[run.step] = _apt_removals(run.commands)
-    last_autoremove, last_any, last_flagged = found
+    last_autoremove, last_any, last_flagged = context.recent(_apt_removals, run)
     return Removed(index, last_any if last_autoremove > index else last_flagged, False)
 
 
-def _new_removals(context: RuleContext) -> dict[Step, tuple[int, dict[str, int], dict[str, int]]]:
-    return {}
-
-
-def _apt_removals(
-    commands: Sequence[SimpleCommand],
-) -> tuple[int, dict[str, int], dict[str, int]]:
+def _apt_removals(run: RunEffects) -> tuple[int, dict[str, int], dict[str, int]]:
     """The position of a RUN's last autoremove (-1: none), and of the last removal of
     each package, by any removal and by one with ``--autoremove``: one look at the RUN,
     not one for each of its installs."""
     last_autoremove = -1
     last_any: dict[str, int] = {}
     last_flagged: dict[str, int] = {}
-    for position, command in enumerate(commands):
+    for position, command in enumerate(run.commands):
         action = apt_action(command)
         if action in ("autoremove", "autopurge"):
             last_autoremove = position

@@ -30,9 +30,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import RunEffects
-    from lintlayers.model.steps import Step
     from lintlayers.shell.commands import ShellWord, SimpleCommand
 
 YUM_VALUE_OPTIONS = ("-c", "--config", "--setopt", "--installroot", "--releasever")
@@ -169,28 +167,24 @@ def _removal_summary(run: RunEffects, system: str) -> tuple[dict[str, int], int]
     which everything installed goes again (an ``apt-mark auto`` then an autoremove, a
     ``yum history undo``; -1: none). Read once a RUN and system, not once for each
     install of the RUN (quadratic in a long RUN)."""
-    memo = run.context.analysis(_new_summaries)
-    key = (run.step, system)
-    found = memo.get(key)
-    if found is None:
-        last: dict[str, int] = {}
-        everything = -1
-        marked = -1  # the latest ``apt-mark auto`` so far
-        for index, event, tokens in _removal_events(run, system):
-            if event == _MARK_AUTO:
-                marked = index
-            elif event == ALL:
-                everything = max(everything, index)
-            elif event == _AUTOREMOVE and marked >= 0:
-                everything = max(everything, marked)  # what came before the mark goes
-            for token in tokens:
-                last[token] = last[package_key(system, token)] = index
-        found = memo[key] = (last, everything)
-    return found
+    return run.context.recent(_summary_of, (run, system))
 
 
-def _new_summaries(context: RuleContext) -> dict[tuple[Step, str], tuple[dict[str, int], int]]:
-    return {}
+def _summary_of(key: tuple[RunEffects, str]) -> tuple[dict[str, int], int]:
+    run, system = key
+    last: dict[str, int] = {}
+    everything = -1
+    marked = -1  # the latest ``apt-mark auto`` so far
+    for index, event, tokens in _removal_events(run, system):
+        if event == _MARK_AUTO:
+            marked = index
+        elif event == ALL:
+            everything = max(everything, index)
+        elif event == _AUTOREMOVE and marked >= 0:
+            everything = max(everything, marked)  # what came before the mark goes
+        for token in tokens:
+            last[token] = last[package_key(system, token)] = index
+    return last, everything
 
 
 def _removal_events(run: RunEffects, system: str) -> list[tuple[int, str, list[str]]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from lintlayers.syntax.layout import block_start, newline_of, node_positions
+from lintlayers.syntax.layout import block_start, newline_of
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,8 +27,7 @@ def stage_edit(dockerfile: Dockerfile, proposal: Proposal) -> Edit | None:
     stage = proposal.stage
     instructions = stage.instructions
     nodes = dockerfile.nodes
-    position = node_positions(nodes)
-    starts = [block_start(nodes, position, instruction) for instruction in instructions]
+    starts = [block_start(nodes, instruction) for instruction in instructions]
     text = dockerfile.source.text
     blocks = [
         text[start : instruction.node_end]
