@@ -174,3 +174,19 @@ def test_copy_with_an_unterminated_exec_form_is_a_parse_error_not_a_crash(tmp_pa
     assert result.returncode == 1, result.stderr
     findings = json.loads(result.stdout)["findings"]
     assert [(f["code"], f["location"]["line"]) for f in findings] == [("LL001", 2)]
+
+
+@pytest.mark.parametrize("install", ["dotnet restore", "npm ci", "go build ."])
+def test_a_copy_to_the_root_under_an_unknown_workdir_reads_no_such_context_path(
+    tmp_path: Path, install: str
+) -> None:
+    """Found by the fuzzing campaign (seed 607): an install in the working directory an
+    image set (unknown) after ``COPY foo /`` looked for a context path holding the
+    model's mark for that directory, a NUL byte: ``ValueError: embedded null byte`` in
+    LL101, LL105 and LL107."""
+    (tmp_path / "ctx" / "foo").mkdir(parents=True)
+    _write(tmp_path / "Dockerfile", f"FROM busybox\nCOPY foo /\nRUN {install}\n")
+    result = _check(tmp_path, "--format", "json", "--context", "ctx", "Dockerfile")
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert not [finding for finding in findings if finding["code"] == "LL000"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 
 from lintlayers.lazy_re import lazy_compile
+from lintlayers.model.state import UNKNOWN_WORKDIR
 from lintlayers.model.variables import expand, referenced_names
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -145,6 +146,8 @@ def provided(
     if not target.startswith(prefix) or target == dest:
         return None
     relative = target[len(prefix) :]
+    if UNKNOWN_WORKDIR[1:] in relative:
+        return None  # below a working directory an image set: no path of the context
     if kind == "top" and "/" in relative:
         return None
     found = posixpath.join(path, relative) if kind == "dir" else relative
