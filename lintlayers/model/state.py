@@ -163,7 +163,16 @@ class CommandWalk:
         cwd = workdir
         moved = False
         start_env = env
+        # the subshells entered so far, with the directory and variables before them: a
+        # ``cd`` or ``export`` inside one ends with it
+        entered: list[tuple[tuple[int, int], str, dict[str, str]]] = []
         for command in commands:
+            subshells = command.subshells
+            if entered or subshells:
+                while entered and entered[-1][0] not in subshells:
+                    _, cwd, env = entered.pop()
+                for span in subshells[len(entered) :]:
+                    entered.append((span, cwd, env))
             cwds.append(cwd)
             envs.append(env)
             name = command.name
@@ -182,6 +191,8 @@ class CommandWalk:
         # one walk a RUN), shared by the walks of one directory or one scope throughout
         self.cwds = tuple(cwds) if moved else _repeated(workdir, len(cwds))
         self.envs = tuple(envs) if env is not start_env else _repeated_env(env, len(envs))
+        if entered:  # what a command appended after the RUN's last one would see
+            _, cwd, env = entered[0]
         self.end_cwd = cwd
         self.end_env = env
 

@@ -27,6 +27,9 @@ _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirec
 _STATEMENT_LIKE = frozenset({"command", "declaration_command", "unset_command"})
 _ASSIGNMENT_BODIES = frozenset({"variable_assignment", "variable_assignments"})
 _NOT_WORDS = frozenset({"comment", "ERROR"})
+_SUBSHELLS = frozenset({"subshell", "command_substitution", "process_substitution"})
+"""Nodes whose commands run in a shell of their own: a ``cd`` or ``export`` there ends
+with them."""
 _PASS_REDIRECTS = frozenset({"list", "pipeline"})  # redirects after these go to the last part
 
 _PLAIN = frozenset("\\'\"$`*?[{~(")  # a word without these is its own value
@@ -109,6 +112,13 @@ class SimpleCommand:
         return _EMPTY if rare is None else rare.redirect_ops
 
     @property
+    def subshells(self) -> tuple[tuple[int, int], ...]:
+        """The spans of the subshells and command substitutions the command runs in,
+        outermost first (``(cd x && make)``: a ``cd`` there ends with them)."""
+        rare = self._rare
+        return () if rare is None else rare.subshells
+
+    @property
     def shell_depth(self) -> int:
         """How many ``sh -c`` strings the command is inside (0 in the script itself)."""
         rare = self._rare
@@ -188,6 +198,8 @@ class SimpleCommand:
             self.shell_depth,
         )
         view.prefix = words[:index]
+        if self.subshells:
+            view._more().subshells = self.subshells
         view.pipe_prev = self.pipe_prev
         view.pipe_next = self.pipe_next
         self._effective = view
@@ -302,6 +314,7 @@ class _Rare:
         "redirect_ops",
         "redirects",
         "shell_depth",
+        "subshells",
     )
 
     def __init__(self) -> None:
@@ -313,6 +326,7 @@ class _Rare:
         self.pipe_prev: SimpleCommand | None = None
         self.pipe_next: SimpleCommand | None = None
         self.effective: SimpleCommand | None = None
+        self.subshells: tuple[tuple[int, int], ...] = ()
 
 
 class ShellScript:
@@ -397,7 +411,17 @@ def _byte_to_str(script: str) -> Callable[[int], int]:
 class _Builder:
     """Walks one tree and collects its simple commands."""
 
-    __slots__ = ("by_id", "commands", "depth", "has_errors", "links", "skip", "text", "to_str")
+    __slots__ = (
+        "by_id",
+        "commands",
+        "depth",
+        "has_errors",
+        "links",
+        "skip",
+        "spans",
+        "text",
+        "to_str",
+    )
 
     def __init__(self, text: str, to_str: Callable[[int], int], depth: int) -> None:
         self.text = text
@@ -407,6 +431,7 @@ class _Builder:
         self.by_id: dict[int, SimpleCommand] = {}
         self.links: list[tuple[int, int]] = []  # (id of piping node, id of piped-into node)
         self.skip: set[int] = set()  # ids of nodes already parsed as a ``sh -c`` script
+        self.spans: list[tuple[int, int]] = []  # subshells and command substitutions
         self.has_errors = False
 
     def word(self, nodes: list[Node]) -> ShellWord:
@@ -460,6 +485,8 @@ class _Builder:
                 self.redirected(node, redirects_of)
             elif kind == "pipeline":
                 self.pipeline(node)
+            elif kind in _SUBSHELLS:
+                self.spans.append((self.to_str(node.start_byte), self.to_str(node.end_byte)))
             push([child for child in reversed(node.children) if child.child_count])
 
     def redirected(self, node: Node, redirects_of: dict[int, list[Node]]) -> None:
@@ -606,7 +633,12 @@ class _Builder:
         inner = _parse(join_parts(parts), self.depth + 1)
         self.has_errors = self.has_errors or inner.has_errors
         text = self.text
+        self.spans.append((command.start, command.end))  # ``sh -c``: a shell of its own
         for nested in inner.commands:
+            for span in nested.subshells:  # the outer sweep gives them back, mapped
+                self.spans.append(_map_span(starts, ends, *span))
+            if nested.subshells:
+                nested._more().subshells = ()
             nested.start, nested.end = _map_span(starts, ends, nested.start, nested.end)
             if nested._effective is not None:  # a view made early shares words, not offsets
                 nested._effective.start, nested._effective.end = nested.start, nested.end
@@ -660,6 +692,29 @@ def _dash_c_script(args: list[str]) -> int | None:
     return index if seen_c and index < len(args) else None
 
 
+def _mark_subshells(commands: list[SimpleCommand], spans: list[tuple[int, int]]) -> None:
+    """Give each command the subshell spans it lies in (one sweep in source order)."""
+    spans = sorted(set(spans), key=lambda span: (span[0], -span[1]))
+    open_spans: list[tuple[int, int]] = []
+    following = 0
+    for command in sorted(commands, key=lambda item: item.start):
+        start = command.start
+        while open_spans and open_spans[-1][1] <= start:
+            open_spans.pop()
+        while following < len(spans) and spans[following][0] <= start:
+            if start < spans[following][1]:
+                while open_spans and open_spans[-1][1] <= spans[following][0]:
+                    open_spans.pop()
+                open_spans.append(spans[following])
+            following += 1
+        if open_spans:
+            inside = tuple(open_spans)
+            command._more().subshells = inside
+            view = command._effective
+            if view is not None:
+                view._more().subshells = inside
+
+
 def _map_span(starts: list[int], ends: list[int], start: int, end: int) -> tuple[int, int]:
     """Map a span of a decoded ``-c`` string to offsets in the outer script."""
     count = len(starts)
@@ -676,4 +731,6 @@ def _parse(script: str, depth: int) -> ShellScript:
     builder = _Builder(script, _byte_to_str(script), depth)
     builder.walk(root)
     builder.link_pipes()
+    if builder.spans:
+        _mark_subshells(builder.commands, builder.spans)
     return ShellScript(script, tuple(builder.commands), root.has_error or builder.has_errors)

@@ -135,3 +135,29 @@ def test_exports_and_assignments_reach_later_commands() -> None:
 def test_resolve_at_the_end() -> None:
     walk = _walk("cd /a", env={"N": "n"})
     assert walk.resolve(1, "$N/x") == "/a/n/x"
+
+
+@pytest.mark.parametrize(
+    ("script", "expected", "end"),
+    [
+        # a cd in a subshell ends with it: ``cp out/x`` runs where the RUN started
+        ("(cd a && make) ; cp out/x /y", ["/w", "/w/a", "/w"], "/w"),
+        ("cd b && (cd a && make) && make install", ["/w", "/w/b", "/w/b/a", "/w/b"], "/w/b"),
+        ("X=$(cd /tmp && pwd) && ls", ["/w", "/w", "/tmp", "/w"], "/w"),
+        ("sh -c 'cd /opt && make' && make", ["/w", "/w", "/opt", "/w"], "/w"),
+        ("cd c; echo $(cd d; pwd); cd e; ls",
+         ["/w", "/w/c", "/w/c", "/w/c/d", "/w/c", "/w/c/e"], "/w/c/e"),
+        ("cd a && (cd b && (cd c && x) && y) && z",
+         ["/w", "/w/a", "/w/a/b", "/w/a/b/c", "/w/a/b", "/w/a"], "/w/a"),
+    ],
+)  # fmt: skip
+def test_a_subshell_keeps_its_directory_to_itself(
+    script: str, expected: list[str], end: str
+) -> None:
+    from lintlayers.model.state import CommandWalk
+    from lintlayers.shell.commands import parse_shell
+
+    commands = parse_shell(script).commands
+    walk = CommandWalk(commands, "/w", {}, "/root")
+    assert list(walk.cwds) == expected
+    assert walk.end_cwd == end
