@@ -253,7 +253,6 @@ class _Sequence:
         "_by_dest",
         "_copy_indexes",
         "_first_install",
-        "_narrow",
         "context",
         "copies",
         "installs",
@@ -276,11 +275,11 @@ class _Sequence:
         self.installs: list[tuple[int, list[Install]]] = []
         self.programs: list[tuple[int, set[str]]] = []  # program names each RUN runs
         # the directory-like sources of the COPYs by where they land (``_broad_copy``)
+        # ``copies`` filed by where they land (``_index``, made when an install asks)
         self._broad: dict[str, list[tuple[int, int, ContextCopy, tuple[str, int, int], str]]]
-        self._broad = {}
-        self._narrow: dict[str, list[ContextCopy]] = {}  # COPYs with a file source, by dest
-        self._by_dest: dict[str, list[ContextCopy]] = {}  # every COPY, by dest
-        self._copy_indexes: list[int] = []  # the index of each of ``copies``
+        self._broad = {}  # their directory-like sources, by destination
+        self._by_dest: dict[str, list[ContextCopy]] = {}
+        self._copy_indexes: list[int] | None = None  # the index of each of ``copies``
         # the first install RUN of each (tool, primary manifest) so far (``check``)
         self._first_install: dict[tuple[str, str], int] = {}
 
@@ -309,26 +308,25 @@ class _Sequence:
             copy = context_copy(index, instruction, workdir, values, escape)
             if copy is not None:
                 self.copies.append(copy)
-                self._copy_indexes.append(copy.index)
-                self._by_dest.setdefault(copy.dest, []).append(copy)
-                self._index_broad(copy)
 
-    def _index_broad(self, copy: ContextCopy) -> None:
-        """File the directory-like sources of ``copy`` under its destination: only a
-        target below it can come through them (``context_copies.provided``)."""
+    def _index(self) -> list[int]:
+        """File ``copies`` by where they land, once the sequence is read and an install
+        asks (a source brings a target only into its folder, or below its destination when
+        it is directory-like: ``context_copies.provided``); the index of each COPY."""
+        if self._copy_indexes is not None:
+            return self._copy_indexes
         from lintlayers.model.context_copies import source_kind
 
         context_dir = self.context.context_dir
-        narrow = False
-        for order, word in enumerate(copy.sources):
-            kind = source_kind(word[0], copy, context_dir)
-            if kind != "file":
-                entry = (copy.index, order, copy, word, kind)
-                self._broad.setdefault(copy.dest.rstrip("/"), []).append(entry)
-            else:
-                narrow = True
-        if narrow:
-            self._narrow.setdefault(copy.dest, []).append(copy)  # normalized: "/" for the root
+        for copy in self.copies:
+            self._by_dest.setdefault(copy.dest, []).append(copy)  # normalized: "/" for the root
+            for order, word in enumerate(copy.sources):
+                kind = source_kind(word[0], copy, context_dir)
+                if kind != "file":
+                    entry = (copy.index, order, copy, word, kind)
+                    self._broad.setdefault(copy.dest.rstrip("/"), []).append(entry)
+        self._copy_indexes = [copy.index for copy in self.copies]
+        return self._copy_indexes
 
     def _installs(
         self, run: Instruction, workdir: str | None, values: dict[str, str]
@@ -493,6 +491,7 @@ class _Sequence:
         from lintlayers.model.context_copies import provided
 
         targets = install.required if install.found.open_manifests else [install.primary]
+        self._index()
         best: tuple[int, int, ContextCopy, tuple[str, int, int]] | None = None
         for target in targets:
             # the sources that land in a folder above the target, not every COPY before
@@ -659,7 +658,8 @@ class _Sequence:
             if last < copy.index < index and brings_path(copy, path, context_dir, True)
         ]
         last = max(last, *lockfiles) if lockfiles else last
-        first, stop = bisect_right(self._copy_indexes, last), bisect_left(self._copy_indexes, index)
+        indexes = self._index()
+        first, stop = bisect_right(indexes, last), bisect_left(indexes, index)
         others = self.copies[first:stop]
         if not others:
             return None
@@ -703,6 +703,7 @@ class _Sequence:
         """The COPYs that may bring ``path`` through a file source or a folder landing on
         it (``brings_path`` with ``narrow``): those landing in its folder or on it, in
         order; not every COPY before (quadratic in a stage of many COPYs and installs)."""
+        self._index()
         target = path.rstrip("/")
         found = [
             *self._by_dest.get(posixpath.dirname(target), ()),
@@ -824,12 +825,9 @@ class _Sequence:
     def _copied_before(self, broad: ContextCopy, path: str) -> bool:
         """Whether a narrow COPY before the broad one already brings ``path``."""
         context_dir = self.context.context_dir
-        # a file source brings ``path`` only into its folder or as the path itself
-        target = path.rstrip("/")
         return any(
             brings(copy, path, context_dir, narrow=True)
-            for key in {posixpath.dirname(target), target}
-            for copy in self._narrow.get(key, ())
+            for copy in self._narrow_candidates(path)
             if copy.index < broad.index
         )
 

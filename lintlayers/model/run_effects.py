@@ -112,7 +112,7 @@ def _effects_memo(context: RuleContext) -> dict[Instruction, RunEffects]:
 class RunEffects(CommandWalk):
     """What one RUN does to the filesystem, as far as its commands tell.
 
-    It is the ``CommandWalk`` of its commands itself (``walk``): one object a RUN, not
+    It is the ``CommandWalk`` of its commands itself: one object a RUN, not
     two.
 
     ``commands`` are the effective commands (wrappers such as ``sudo`` looked
@@ -170,11 +170,6 @@ class RunEffects(CommandWalk):
         return self.step.instruction
 
     @property
-    def walk(self) -> CommandWalk:
-        """The directory and variables of each command (this object)."""
-        return self
-
-    @property
     def env(self) -> dict[str, str]:
         """The ARG/ENV values the RUN's step keeps (``Step.env``)."""
         return self.step.env
@@ -190,10 +185,10 @@ class RunEffects(CommandWalk):
     def _removals(self, index: int, removals: list[Removal]) -> None:
         """What command ``index`` surely removes (``model.command_writes``)."""
         found = self._writes[index]
-        env = self.walk.envs[index]
+        env = self.envs[index]
         cwd = self.cwds[index]
         for value in found.removes:
-            expanded = self.walk.expand(value, env)
+            expanded = self.expand(value, env)
             if expanded:  # an empty variable removes nothing
                 removals.append(Removal(index, join(cwd, expanded)))
         for kind in found.cleans:
@@ -227,7 +222,7 @@ class RunEffects(CommandWalk):
 
     def command_env(self, index: int) -> dict[str, str]:
         """The variables command ``index`` runs with: ``env_at`` plus its own assignments."""
-        env = self.walk.envs[index]
+        env = self.envs[index]
         command = self.commands[index]
         return assign(env, command.assignments) if command.assignments else env
 
@@ -251,12 +246,11 @@ class RunEffects(CommandWalk):
 
         ``index`` may be ``len(commands)``: what a command appended to the RUN would see.
         """
-        walk = self.walk
-        return walk.envs[index] if index < len(walk.envs) else walk.end_env
+        return self.envs[index] if index < len(self.envs) else self.end_env
 
     def resolve_at_end(self, value: str) -> str:
         """``resolve`` for a command appended at the end of the RUN."""
-        return self.walk.resolve(len(self.commands), value)
+        return self.resolve(len(self.commands), value)
 
     def mount_covering(self, path: str) -> Mount | None:
         """The cache or tmpfs mount whose target holds ``path``, if any."""

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import RunEffects
-    from lintlayers.model.stages import BuildModel, Stage
+    from lintlayers.model.stages import Stage
 
 
 def ships_layers(context: RuleContext, stage: Stage) -> bool:
@@ -27,11 +27,12 @@ def ships_layers(context: RuleContext, stage: Stage) -> bool:
 
 
 def _shipping(context: RuleContext) -> dict[int, bool]:
-    model = context.model
-    used = _used_stages(model)
-    shipped: dict[int, bool] = {}
-    from lintlayers.model.stage_references import base_stages
+    from lintlayers.model.stage_references import base_stages, references_to
     from lintlayers.model.steps import is_test_image
+
+    model = context.model
+    used = references_to(context)  # the stages another builds on, copies from or mounts
+    shipped: dict[int, bool] = {}
 
     for stage in model.stages:
         if (stage is model.stages[-1] or stage.index not in used) and not is_test_image(stage):
@@ -42,13 +43,6 @@ def _shipping(context: RuleContext) -> dict[int, bool]:
                     shipped[current.index] = True
                     pending.extend(base_stages(model, current))
     return {stage.index: shipped.get(stage.index, False) for stage in model.stages}
-
-
-def _used_stages(model: BuildModel) -> set[int]:
-    """Stages another stage builds on, copies from or mounts (by name or index)."""
-    from lintlayers.model.stage_references import stage_references
-
-    return {reference.target.index for reference in stage_references(model)}
 
 
 def image_runs(context: RuleContext) -> Iterator[RunEffects]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from lintlayers.context import RuleContext
     from lintlayers.model.stages import BuildModel, Stage
 
 BASE = "from"
@@ -83,9 +84,14 @@ def _named(model: BuildModel, reference: str) -> list[Stage]:
     return [named, *(stage for stage in others if stage is not named)]
 
 
-def references_to(model: BuildModel) -> dict[int, list[StageReference]]:
-    """``stage_references`` by the index of the stage referred to."""
+def references_to(context: RuleContext) -> dict[int, list[StageReference]]:
+    """``stage_references`` by the index of the stage referred to, once a file (read by
+    ``steps.reaches_image`` and ``shipping.ships_layers``)."""
+    return context.analysis(_references_to)
+
+
+def _references_to(context: RuleContext) -> dict[int, list[StageReference]]:
     by_target: dict[int, list[StageReference]] = {}
-    for reference in stage_references(model):
+    for reference in stage_references(context.model):
         by_target.setdefault(reference.target.index, []).append(reference)
     return by_target

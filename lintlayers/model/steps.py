@@ -130,12 +130,11 @@ def _relevant(
 class FileMemo:
     """Per-file results shared by all rules of one lint run."""
 
-    __slots__ = ("reaching", "references", "sequences")
+    __slots__ = ("reaching", "sequences")
 
     def __init__(self, sequences: list[list[Step]]) -> None:
         self.sequences = sequences
         self.reaching: dict[int, bool] = {}
-        self.references: dict[int, list[StageReference]] | None = None
 
 
 def file_memo(context: RuleContext) -> FileMemo:
@@ -318,9 +317,7 @@ def reaches_image(context: RuleContext, stage: Stage) -> bool:
     from lintlayers.model.stage_references import references_to
 
     memo = file_memo(context)
-    if memo.references is None:
-        memo.references = references_to(context.model)
-    return _reaches(context.model, stage, memo.reaching, set(), memo.references)
+    return _reaches(context.model, stage, memo.reaching, set(), references_to(context))
 
 
 _TEST_STAGE = lazy_compile(
