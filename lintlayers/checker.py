@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import TextIO
 
-    from lintlayers.config import Settings
+    from lintlayers.config import Located, Settings
     from lintlayers.diagnostics import FileEdit, Finding
     from lintlayers.engine import AnyRule, Linter, LintResult
     from lintlayers.registry import RuleClass
@@ -26,16 +26,28 @@ STDIN = "-"
 class _Session:
     """Settings and linters of one run, cached per folder and per settings."""
 
-    __slots__ = ("_linters", "_settings", "known", "options", "rule_classes")
+    __slots__ = (
+        "_by_config",
+        "_linters",
+        "_located",
+        "_settings",
+        "known",
+        "options",
+        "rule_classes",
+    )
 
     def __init__(self, options: argparse.Namespace, rule_classes: Sequence[RuleClass]) -> None:
         self.options = options
         self.rule_classes = rule_classes
         self.known = known_rules(rule_classes)
         self._settings: dict[str, Settings] = {}
+        self._by_config: dict[str, Settings] = {}
+        self._located: Located = {}
         self._linters: dict[int, Linter] = {}
 
     def settings_for(self, folder: str) -> Settings:
+        """The settings of the files in ``folder``: one object per config file (folders
+        without one have their own, whose defaults are relative to them)."""
         from lintlayers.config import load_settings
 
         settings = self._settings.get(folder)
@@ -49,12 +61,30 @@ class _Session:
                 "fail-level": options.fail_level,
                 "context": options.context,
                 "unsafe-fixes": options.unsafe_fixes,
+                "exclude": options.exclude,
+                "extend-exclude": options.extend_exclude,
+                "force-exclude": options.force_exclude,
             }
             settings = load_settings(
-                folder, self.known, config_path=options.config, overrides=overrides
+                folder,
+                self.known,
+                config_path=options.config,
+                overrides=overrides,
+                memo=self._located,
             )
+            if settings.config_path is not None:  # the same for every folder it applies to
+                settings = self._by_config.setdefault(settings.config_path, settings)
             self._settings[folder] = settings
         return settings
+
+    def excluded(self, path: str, folder: bool, explicit: bool) -> bool:
+        """Whether discovery leaves ``path`` out: a path named on the command line only
+        with ``force-exclude`` (as in ruff)."""
+        parent = os.path.dirname(os.path.abspath(path))
+        settings = self.settings_for(parent)
+        if explicit and not settings.force_exclude:
+            return False
+        return settings.excludes.excludes(path, folder=folder, parents=explicit)
 
     def linter_for(self, settings: Settings) -> Linter:
         linter = self._linters.get(id(settings))
@@ -148,13 +178,19 @@ def run_check(options: argparse.Namespace) -> int:
         err.write("lintlayers: '-' (stdin) cannot be combined with other paths\n")
         return EXIT_ERROR
     files: list[str] = []
-    if paths != [STDIN]:
-        try:
-            files = discover(paths)
-        except DiscoveryError as error:
-            err.write(f"lintlayers: {error}\n")
-            failed = True
-            files = discover([path for path in paths if os.path.exists(path)])
+    try:
+        if paths != [STDIN]:
+            try:
+                files = discover(paths, session.excluded)
+            except DiscoveryError as error:
+                err.write(f"lintlayers: {error}\n")
+                failed = True
+                files = discover([path for path in paths if os.path.exists(path)], session.excluded)
+        elif options.stdin_filename and session.excluded(options.stdin_filename, False, True):
+            return _pass_through_stdin(options)
+    except ConfigError as error:
+        err.write(f"lintlayers: {error}\n")
+        return EXIT_ERROR
     findings: list[Finding] = []
     sources: dict[str, SourceText] = {}
     skipped: list[tuple[str, str]] = []
@@ -242,6 +278,15 @@ def run_check(options: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     if options.diff and fixed_total:
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _pass_through_stdin(options: argparse.Namespace) -> int:
+    """An excluded file on standard input: no findings, and with ``--fix`` the text back
+    unchanged (a tool that pipes a file through must not lose it)."""
+    if options.fix and not options.diff:
+        sys.stdout.buffer.write(sys.stdin.buffer.read())
+        sys.stdout.flush()
     return EXIT_OK
 
 

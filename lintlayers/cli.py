@@ -89,6 +89,22 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
         "--context", metavar="DIR", help="build context folder (default: the Dockerfile's)"
     )
     check.add_argument("--config", metavar="FILE", help="use this config file")
+    check.add_argument(
+        "--exclude",
+        metavar="PATTERNS",
+        help="comma-separated paths to leave out (replaces the default)",
+    )
+    check.add_argument(
+        "--extend-exclude",
+        metavar="PATTERNS",
+        help="paths to leave out besides the configured ones",
+    )
+    check.add_argument(
+        "--force-exclude",
+        action="store_true",
+        default=None,
+        help="leave out excluded files even when named on the command line (pre-commit)",
+    )
     check.add_argument("--statistics", action="store_true", help="count findings per rule")
     check.add_argument(
         "--jobs",

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from re import Pattern
     from typing import Any
 
+    from lintlayers.excludes import Excludes
+
 CONFIG_FILE = ".lintlayers.toml"
 PYPROJECT = "pyproject.toml"
 PYPROJECT_MARKER = "[tool.lintlayers"
@@ -34,6 +36,9 @@ KEYS = (
     "context",
     "unsafe-fixes",
     "cache-costs",
+    "exclude",
+    "extend-exclude",
+    "force-exclude",
 )
 DEFAULT_BUILDER = "buildkit"
 DEFAULT_FAIL_LEVEL = "info"
@@ -73,8 +78,10 @@ class Settings:
         "cache_costs",
         "config_path",
         "context",
+        "excludes",
         "extend_select",
         "fail_level",
+        "force_exclude",
         "ignore",
         "per_file_ignores",
         "root",
@@ -112,6 +119,10 @@ class Settings:
         self.cache_costs = dict(cache_costs or {})
         self.config_path = config_path
         self.root = os.path.abspath(root if root is not None else os.curdir)
+        self.excludes = _default_excludes(self.root)
+        """The paths left out of the run (``exclude``, ``extend-exclude``)."""
+        self.force_exclude = False
+        """Whether ``excludes`` also leaves out the files named on the command line."""
         self._categories = dict(known_rules or {})
         names = _category_names(self._categories)
         self._layers: list[_Layer] = [
@@ -170,7 +181,9 @@ class Settings:
         if selectors is None:
             compiled = self._per_file_compiled
             if compiled is None:
-                compiled = [(_compile_glob(base, pat), sels) for base, pat, sels in self._per_file]
+                from lintlayers.globs import compile_glob
+
+                compiled = [(compile_glob(base, pat), sels) for base, pat, sels in self._per_file]
                 self._per_file_compiled = compiled
             selectors = [sel for regex, sels in compiled if regex.fullmatch(path) for sel in sels]
             self._file_cache[path] = selectors
@@ -184,9 +197,10 @@ class Settings:
         )
 
 
-def find_config(start_dir: str) -> str | None:
-    """The config file that applies to ``start_dir``, searching upward; ``None`` if none."""
-    found = _locate(start_dir)
+def find_config(start_dir: str, memo: Located | None = None) -> str | None:
+    """The config file that applies to ``start_dir``, searching upward; ``None`` if none
+    (``memo`` keeps what was found for the next call)."""
+    found = _locate(start_dir, memo)
     return None if found is None else found[0]
 
 
@@ -196,6 +210,7 @@ def load_settings(
     *,
     config_path: str | None = None,
     overrides: Mapping[str, object] | None = None,
+    memo: Located | None = None,
 ) -> Settings:
     """Defaults, then the config file (explicit or found upward), then CLI ``overrides``.
 
@@ -210,7 +225,7 @@ def load_settings(
         path = os.path.abspath(config_path)
         table = _load_explicit(path)
     else:
-        found = _locate(start_dir)
+        found = _locate(start_dir, memo)
         path, table = found if found is not None else (None, None)
 
     file_values: dict[str, Any] = {}
@@ -353,79 +368,28 @@ def _build(
             break
     settings.per_file_ignores = shown_per_file
     settings._per_file = per_file
+
+    # Exclusion: the highest layer's ``exclude`` replaces the default, every
+    # ``extend-exclude`` adds to it; each pattern is relative to its layer's folder.
+    exclude: list[tuple[str, str]] | None = cli_values.get("exclude", file_values.get("exclude"))
+    extra: list[tuple[str, str]] = [
+        *file_values.get("extend-exclude", ()),
+        *cli_values.get("extend-exclude", ()),
+    ]
+    if exclude is not None or extra:
+        from lintlayers.excludes import Excludes
+
+        kept = exclude if exclude is not None else settings.excludes.patterns
+        settings.excludes = Excludes([*kept, *extra])
+    settings.force_exclude = pick("force-exclude", False)
     settings._reset_caches()
     return settings
 
 
-# --- globs ------------------------------------------------------------------------------------
+def _default_excludes(root: str) -> Excludes:
+    from lintlayers.excludes import DEFAULT_EXCLUDE, Excludes
 
-
-def _compile_glob(base: str, pattern: str) -> Pattern[str]:
-    """A regex for ``pattern`` relative to ``base``, matched against absolute ``/`` paths.
-
-    ``*`` and ``?`` stay within one path segment, ``**`` spans segments, a pattern
-    without ``/`` matches the file name at any depth, a leading ``/`` anchors the
-    pattern to ``base`` and a trailing ``/`` means everything below.
-    """
-    import re
-
-    if pattern.startswith("./"):
-        pattern = pattern[2:]
-    if pattern.startswith("/"):
-        pattern = pattern.lstrip("/")
-    elif "/" not in pattern:
-        pattern = "**/" + pattern
-    if pattern.endswith("/"):
-        pattern += "**"
-    prefix = os.path.abspath(base).replace(os.sep, "/").rstrip("/") + "/"
-    parts = pattern.split("/")
-    out = [re.escape(prefix)]
-    for index, segment in enumerate(parts):
-        last = index == len(parts) - 1
-        if segment == "**":
-            out.append(".*" if last else "(?:[^/]+/)*")
-        else:
-            out.append(_translate_segment(segment))
-            if not last:
-                out.append("/")
-    return re.compile("".join(out))
-
-
-def _translate_segment(segment: str) -> str:
-    from re import escape
-
-    out: list[str] = []
-    i, n = 0, len(segment)
-    while i < n:
-        char = segment[i]
-        i += 1
-        if char == "*":
-            while i < n and segment[i] == "*":
-                i += 1
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[":
-            j = i
-            if j < n and segment[j] == "!":
-                j += 1
-            if j < n and segment[j] == "]":
-                j += 1
-            while j < n and segment[j] != "]":
-                j += 1
-            if j >= n:
-                out.append("\\[")
-                continue
-            body = segment[i:j].replace("\\", "\\\\")
-            i = j + 1
-            if body.startswith("!"):
-                body = "^" + body[1:]
-            elif body.startswith("^"):
-                body = "\\" + body
-            out.append(f"[{body}]")
-        else:
-            out.append(escape(char))
-    return "".join(out)
+    return Excludes([(root, name) for name in DEFAULT_EXCLUDE])
 
 
 # --- reading files ----------------------------------------------------------------------------
@@ -476,21 +440,43 @@ def _pyproject_table(path: str, text: str) -> dict[str, object] | None:
     return table
 
 
-def _locate(start_dir: str) -> tuple[str, dict[str, object]] | None:
+Located = dict[str, "tuple[str, dict[str, object]] | None"]
+"""Directory -> the config file that applies there (path and table), or ``None``: what a
+run has found so far, so that a folder walk reads each config file once."""
+
+
+def _locate(start_dir: str, memo: Located | None = None) -> tuple[str, dict[str, object]] | None:
     directory = os.path.abspath(start_dir)
+    visited: list[str] = []
+    found: tuple[str, dict[str, object]] | None = None
     while True:
-        candidate = os.path.join(directory, CONFIG_FILE)
-        if os.path.isfile(candidate):
-            return candidate, _parse_toml(candidate, _read_text(candidate))
-        candidate = os.path.join(directory, PYPROJECT)
-        if os.path.isfile(candidate):
-            table = _pyproject_table(candidate, _read_text(candidate))
-            if table is not None:
-                return candidate, table
+        if memo is not None and directory in memo:
+            found = memo[directory]
+            break
+        visited.append(directory)
+        found = _config_in(directory)
+        if found is not None:
+            break
         parent = os.path.dirname(directory)
         if parent == directory:
-            return None
+            break
         directory = parent
+    if memo is not None:
+        memo.update(dict.fromkeys(visited, found))
+    return found
+
+
+def _config_in(directory: str) -> tuple[str, dict[str, object]] | None:
+    """The config file in ``directory`` itself (not above) and its table, or ``None``."""
+    candidate = os.path.join(directory, CONFIG_FILE)
+    if os.path.isfile(candidate):
+        return candidate, _parse_toml(candidate, _read_text(candidate))
+    candidate = os.path.join(directory, PYPROJECT)
+    if os.path.isfile(candidate):
+        table = _pyproject_table(candidate, _read_text(candidate))
+        if table is not None:
+            return candidate, table
+    return None
 
 
 def _load_explicit(path: str) -> dict[str, object]:
@@ -570,7 +556,9 @@ def _validate(
             values[key] = os.path.normpath(os.path.join(base, value))
         elif key == "cache-costs":
             values[key] = _cache_costs_table(value, where)
-        else:  # unsafe-fixes
+        elif key in ("exclude", "extend-exclude"):
+            values[key] = [(base, pattern) for pattern in _pattern_list(value, where, cli=cli)]
+        else:  # unsafe-fixes, force-exclude
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}expected true or false, got {_show(value)}")
             values[key] = value
@@ -688,6 +676,20 @@ def _severity_table(
         _check_selector(selector, where, known_rules, categories)
         result[selector] = _choice(level, SEVERITIES, f"{where}'{selector}': ")
     return result
+
+
+def _pattern_list(value: object, where: str, *, cli: bool) -> list[str]:
+    """A list of path globs (``exclude``); comma-separated on the command line."""
+    if cli:
+        value = _split_cli(value)
+    if not isinstance(value, list | tuple):
+        raise ConfigError(f"{where}expected a list of path patterns, got {_type_name(value)}")
+    for pattern in value:
+        if not isinstance(pattern, str):
+            raise ConfigError(f"{where}expected a path pattern string, got {_type_name(pattern)}")
+        if not pattern:
+            raise ConfigError(f"{where}empty path pattern")
+    return list(value)
 
 
 def _per_file_table(

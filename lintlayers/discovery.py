@@ -7,13 +7,16 @@ import os
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
+
+    Excluded = Callable[[str, bool, bool], bool]
+    """Whether a path (a folder when the second argument says so), named on the command
+    line when the third does, is left out of the run."""
 
 EXACT_NAMES = frozenset(("Dockerfile", "Containerfile", "dockerfile"))
 NAME_PREFIXES = ("Dockerfile.", "Containerfile.", "dockerfile.")
 NAME_SUFFIXES = (".Dockerfile", ".dockerfile", ".Containerfile")
 NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".containerignore")
-SKIPPED_DIRS = frozenset((".git", "node_modules", ".venv", "venv", "__pycache__", ".tox"))
 
 PRE_COMMIT_FILES_PATTERN = (
     r"(^|/)(?![^/]*\.(dockerignore|containerignore)$)"
@@ -42,37 +45,47 @@ def is_dockerfile_name(name: str) -> bool:
     return name.endswith(NAME_SUFFIXES) and name not in NAME_SUFFIXES
 
 
-def discover(paths: Sequence[str]) -> list[str]:
+def discover(paths: Sequence[str], excluded: Excluded | None = None) -> list[str]:
     """The files to lint for ``paths``: sorted, without duplicates.
 
     A file is taken whatever its name (``-`` for standard input passes through);
     a directory is walked for Dockerfile names, skipping VCS, virtualenv, cache
-    and hidden folders and not following symlinked folders.
+    and hidden folders and not following symlinked folders. ``excluded`` is asked about
+    each path given and each file and folder found (configured exclusions).
     """
     found: set[str] = set()
     for path in paths:
         if path == "-":
             found.add(path)
         elif os.path.isdir(path):
-            _walk(path, found)
+            if excluded is None or not excluded(path, True, True):
+                _walk(path, found, excluded)
         elif os.path.exists(path):
-            found.add(os.path.normpath(path))
+            if excluded is None or not excluded(path, False, True):
+                found.add(os.path.normpath(path))
         else:
             raise DiscoveryError(f"{path}: no such file or directory")
     return sorted(found)
 
 
-def _walk(top: str, found: set[str]) -> None:
+def _walk(top: str, found: set[str], excluded: Excluded | None) -> None:
     for folder, dirnames, filenames in os.walk(top):
-        dirnames[:] = [d for d in dirnames if not _skipped_dir(folder, d)]
+        dirnames[:] = [
+            name
+            for name in dirnames
+            if not _skipped_dir(folder, name)
+            and (excluded is None or not excluded(os.path.join(folder, name), True, False))
+        ]
         for name in filenames:
             if is_dockerfile_name(name):
                 path = os.path.join(folder, name)
-                if os.path.isfile(path):  # drops dangling symlinks
+                if os.path.isfile(path) and (  # isfile drops dangling symlinks
+                    excluded is None or not excluded(path, False, False)
+                ):
                     found.add(os.path.normpath(path))
 
 
 def _skipped_dir(folder: str, name: str) -> bool:
-    if name in SKIPPED_DIRS or name.startswith("."):
+    if name.startswith("."):
         return True
     return os.path.islink(os.path.join(folder, name))

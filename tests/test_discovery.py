@@ -13,6 +13,7 @@ from lintlayers.discovery import (
     discover,
     is_dockerfile_name,
 )
+from lintlayers.excludes import DEFAULT_EXCLUDE, Excludes
 
 DOCKERFILE_NAMES = [
     "Dockerfile",
@@ -93,29 +94,56 @@ def test_walk_finds_patterns_and_skips_folders(tmp_path, monkeypatch):
         ],
     )
     monkeypatch.chdir(tmp_path)
-    assert discover(["."]) == [
+    excluded = default_exclusions(tmp_path)
+    assert discover(["."], excluded) == [
         "Dockerfile",
         "deep/a/b/c/base.Containerfile",
         "svc/api/Dockerfile.prod",
         "svc/api/worker.dockerfile",
         "svc/web/Containerfile",
     ]
-    assert discover(["svc/api"]) == ["svc/api/Dockerfile.prod", "svc/api/worker.dockerfile"]
-    assert discover([str(tmp_path / "svc" / "web")]) == [
+    assert discover(["svc/api"], excluded) == [
+        "svc/api/Dockerfile.prod",
+        "svc/api/worker.dockerfile",
+    ]
+    assert discover([str(tmp_path / "svc" / "web")], excluded) == [
         str(tmp_path / "svc" / "web" / "Containerfile")
     ]
+    # Without exclusions (``exclude = []``) only hidden folders stay out.
+    assert discover(["."]) == [
+        "Dockerfile",
+        "__pycache__/Dockerfile",
+        "deep/a/b/c/base.Containerfile",
+        "node_modules/pkg/Dockerfile",
+        "svc/api/Dockerfile.prod",
+        "svc/api/worker.dockerfile",
+        "svc/web/Containerfile",
+        "venv/Dockerfile",
+    ]
+
+
+def default_exclusions(root):
+    """Discovery's question with the default ``exclude`` of a project at ``root`` (what
+    ``lintlayers check`` asks through its settings; tests/test_excludes.py runs that)."""
+    excludes = Excludes([(str(root), name) for name in DEFAULT_EXCLUDE])
+
+    def excluded(path, folder, explicit):
+        return not explicit and excludes.excludes(path, folder=folder, parents=False)
+
+    return excluded
 
 
 def test_explicit_files_taken_whatever_their_name(tmp_path, monkeypatch):
     make_tree(tmp_path, ["build/recipe.txt", "node_modules/Dockerfile", ".hidden/Dockerfile"])
     monkeypatch.chdir(tmp_path)
-    assert discover(["build/recipe.txt", "node_modules/Dockerfile"]) == [
+    excluded = default_exclusions(tmp_path)
+    assert discover(["build/recipe.txt", "node_modules/Dockerfile"], excluded) == [
         "build/recipe.txt",
         "node_modules/Dockerfile",
     ]
     # A skipped folder given explicitly is walked.
-    assert discover([".hidden"]) == [".hidden/Dockerfile"]
-    assert discover(["node_modules"]) == ["node_modules/Dockerfile"]
+    assert discover([".hidden"], excluded) == [".hidden/Dockerfile"]
+    assert discover(["node_modules"], excluded) == ["node_modules/Dockerfile"]
 
 
 def test_results_are_sorted_and_deduplicated(tmp_path, monkeypatch):

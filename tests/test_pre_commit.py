@@ -95,8 +95,9 @@ def test_hook_manifest(hook_repo: tuple[Path, str], pre_commit_env: dict[str, st
     assert validated.returncode == 0, validated.stdout + validated.stderr
     hooks = {hook["id"]: hook for hook in yaml.safe_load(manifest.read_text(encoding="utf-8"))}
     assert set(hooks) == {"lintlayers", "lintlayers-fix"}
-    assert hooks["lintlayers"]["entry"] == "lintlayers check"
-    assert hooks["lintlayers-fix"]["entry"] == "lintlayers check --fix"
+    # --force-exclude: pre-commit names every file, and the configured exclusions hold
+    assert hooks["lintlayers"]["entry"] == "lintlayers check --force-exclude"
+    assert hooks["lintlayers-fix"]["entry"] == "lintlayers check --fix --force-exclude"
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert hook["files"] == PRE_COMMIT_FILES_PATTERN
@@ -157,6 +158,9 @@ def test_hook_picks_dockerfiles_and_leaves_other_files_alone(
             "deploy/Dockerfile.prod": BAD,
             ".dockerignore": "MAINTAINER\n",
             "notes.txt": "MAINTAINER\n",
+            "parser-cases/Dockerfile": BAD,  # a fixture the project's config excludes
+            "testdata/Dockerfile": BAD,  # excluded by default
+            ".lintlayers.toml": 'extend-exclude = ["parser-cases"]\n',
         },
     )
     use_hooks(root, hook_repo, "lintlayers")
@@ -166,7 +170,8 @@ def test_hook_picks_dockerfiles_and_leaves_other_files_alone(
     assert hook_line(output, "lintlayers") == "Failed"
     for name in ("app.dockerfile", "Containerfile", "deploy/Dockerfile.prod"):
         assert f"{name}:2:1: LL201" in output
-    for name in ("README.md", ".dockerignore", "notes.txt"):
+    excluded = ("parser-cases/Dockerfile", "testdata/Dockerfile")
+    for name in ("README.md", ".dockerignore", "notes.txt", *excluded):
         assert name not in output
 
     only_docs = project(tmp_path / "docs", {"README.md": README})
@@ -181,7 +186,15 @@ def test_hook_picks_dockerfiles_and_leaves_other_files_alone(
 def test_fix_hook_rewrites_the_dockerfile(
     hook_repo: tuple[Path, str], pre_commit_env: dict[str, str], tmp_path: Path
 ) -> None:
-    root = project(tmp_path / "app", {"Dockerfile": BAD, "README.md": README})
+    root = project(
+        tmp_path / "app",
+        {
+            "Dockerfile": BAD,
+            "README.md": README,
+            "tests/fixtures/Dockerfile": BAD,  # excluded: never rewritten
+            "pyproject.toml": '[tool.lintlayers]\nextend-exclude = ["tests/fixtures/"]\n',
+        },
+    )
     use_hooks(root, hook_repo, "lintlayers-fix")
     fixed = pre_commit("run", "--all-files", cwd=root, env=pre_commit_env)
     output = fixed.stdout + fixed.stderr
@@ -189,6 +202,7 @@ def test_fix_hook_rewrites_the_dockerfile(
     assert "files were modified by this hook" in output
     assert (root / "Dockerfile").read_text(encoding="utf-8") == BAD_FIXED
     assert (root / "README.md").read_text(encoding="utf-8") == README
+    assert (root / "tests/fixtures/Dockerfile").read_text(encoding="utf-8") == BAD
 
     git(root, "add", "Dockerfile")
     again = pre_commit("run", "--all-files", cwd=root, env=pre_commit_env)

@@ -347,6 +347,18 @@ async def test_config_file_and_editor_settings(client: RecordingClient, workspac
     assert codes(await published(client, uri, 1)) == ["LL301"]
 
 
+async def test_an_excluded_file_shows_nothing(client: RecordingClient, workspace: Path) -> None:
+    """A document the folder's config excludes gets no diagnostics (and so no fixes),
+    as in ruff's server; the files beside it are linted as usual."""
+    folder = workspace / "excluded"
+    folder.mkdir()
+    (folder / ".lintlayers.toml").write_text('extend-exclude = ["fixtures"]\n', encoding="utf-8")
+    fixture = open_file(client, folder / "fixtures" / "parser" / "Dockerfile", DOCKERFILE)
+    assert await published(client, fixture, 1) == []
+    app = open_file(client, folder / "app" / "Dockerfile", DOCKERFILE)
+    assert codes(await published(client, app, 1)) == ["LL301"]
+
+
 async def test_close_clears_diagnostics(client: RecordingClient, workspace: Path) -> None:
     uri = open_file(client, workspace / "close" / "Dockerfile", DOCKERFILE)
     await published(client, uri, 1)

@@ -244,6 +244,8 @@ FAST_PATH_TABLE = [
     (["--builder=kaniko"], False),
     (["--unsafe-fixes", "--diff"], True),
     (["--stdin-filename", "x/Dockerfile", "-"], True),
+    (["--exclude", "tests,testdata/", "--extend-exclude=build", "--force-exclude", "a"], True),
+    (["--force-exclude=1", "a"], False),
     (["--format", "json", "--format", "text", "a"], True),
     (["--fix=1"], False),
     (["--stat", "a"], False),  # an abbreviation: argparse's business

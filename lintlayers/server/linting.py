@@ -43,7 +43,8 @@ class Outcome:
 
     ``complete`` is False when the ``DEFERRED`` rules did not run (their entries are
     then carried over). ``file_lint`` is None when the configuration could not be
-    loaded (``error`` says why) or when linting failed before the settings were known.
+    loaded (``error`` says why), when linting failed before the settings were known, or
+    when the settings exclude the file (``exclude``: nothing to show).
     """
 
     __slots__ = ("complete", "document", "entries", "error", "file_lint", "index", "result")
@@ -117,6 +118,8 @@ def lint_document(
     file_lint = None
     try:
         file_lint = folders.for_file(document.path, skip=frozenset() if complete else DEFERRED)
+        if document.path is not None and file_lint.settings.excludes.excludes(document.path):
+            return Outcome(document, index, None, None)  # no diagnostics, no fixes (as ruff)
         result = file_lint.lint(document.text)
     except ConfigError as error:
         return Outcome(document, index, None, None, f"lintlayers configuration: {error}")
