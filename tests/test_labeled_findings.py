@@ -155,6 +155,34 @@ def test_precision_does_not_fall_below_what_was_measured():
     assert shares["wrong"] <= CEILING_WRONG, report(main)
 
 
+def test_what_a_repository_run_reports():
+    """A run over a repository (folder discovery, or the pre-commit hooks, which pass
+    ``--force-exclude``) leaves out what the default ``exclude`` names, such as Go's
+    ``testdata`` folders: the sample's findings at their paths in their repositories
+    (the manifest's ``path``) that such a run still reports, and their figures. The
+    default must leave out no finding worth acting on."""
+    import csv
+
+    from lintlayers.excludes import DEFAULT_EXCLUDE, Excludes
+
+    with open(corpus_root() / "manifest.tsv", encoding="utf-8", newline="") as handle:
+        path_in_repository = {
+            entry["file"]: entry["path"] for entry in csv.DictReader(handle, delimiter="\t")
+        }
+    excludes = Excludes([("/repository", name) for name in DEFAULT_EXCLUDE])
+    main = [row for row in labeled_rows() if row["builder"] == MAIN]
+    left_out = [
+        row
+        for row in main
+        if excludes.excludes("/repository/" + path_in_repository[str(row["file"])])
+    ]
+    assert left_out, "the sample has findings in testdata folders (skaffold, buildah)"
+    assert all(row["verdict"] != "worth" for row in left_out), left_out
+    kept = [row for row in main if row not in left_out]
+    print(f"a repository run leaves out {len(left_out)}:\n" + report(kept))
+    assert figures(kept)["worth"] > figures(main)["worth"]
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="issue 9's worth target is not reached yet (77.3% worth on 216 findings; 0.9% "
