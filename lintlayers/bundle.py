@@ -7,11 +7,11 @@ above unmarshalling the code, 4.9 ms of the 44 ms CPU median of a one-file check
 the benchmark's corpus sample (issue 11; 39 ms served from the bundle).
 
 The command line (``cli.run``) puts a ``BundleFinder`` first on ``sys.meta_path``: it
-serves the package's modules from the bundle, one file beside the package's bytecode
-cache holding the marshalled code of every module a run of this installation
-imported, each checked against its source's modification time and size (as a
-``.pyc`` is) before it is used; the index is read once, the code of a module with one
-``pread``.
+serves the package's modules from the bundle, one file in the package's bytecode cache
+(where ``bundle_slot.py``'s would be: see ``bundle_path``) holding the marshalled code
+of every module a run of this installation imported, each checked against its source's
+modification time and size (as a ``.pyc`` is) before it is used; the index is read
+once, the code of a module with one ``pread``.
 
 A module the bundle lacks, or whose source changed since, is imported the ordinary way
 (``PathFinder``), and the run that did so writes the bundle again with its code
@@ -205,13 +205,10 @@ def _current(entry: Entry) -> bool:
 
 
 def bundle_path(package_file: str) -> str:
-    """Where the bundle of the package whose ``__init__.py`` is ``package_file`` lives:
-    the package's bytecode cache folder, one file per Python and optimization level."""
-    cached = cache_from_source(package_file)
-    name = "__modules__." + (sys.implementation.cache_tag or "python")
-    if sys.flags.optimize:
-        name += f".opt-{sys.flags.optimize}"
-    return os.path.join(os.path.dirname(cached), name + ".bundle")
+    """Where the bundle of the package whose ``__init__.py`` is ``package_file`` lives: the
+    bytecode cache path of its ``bundle_slot.py``, one file per Python and optimization
+    level, which pip's uninstall removes as it removes every ``.pyc`` of the package."""
+    return cache_from_source(os.path.join(os.path.dirname(package_file), "bundle_slot.py"))
 
 
 def install(package: ModuleType) -> BundleFinder | None:

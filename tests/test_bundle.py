@@ -178,7 +178,9 @@ def test_the_bundle_lives_in_the_bytecode_cache(monkeypatch: pytest.MonkeyPatch)
 
     path = Path(bundle_path(lintlayers.__file__))
     cache_tag = sys.implementation.cache_tag
-    assert path.name == f"__modules__.{cache_tag}.bundle"
+    # the name of a .pyc of the package's (pip's uninstall removes it with the others)
+    assert path.name == f"bundle_slot.{cache_tag}.pyc"
+    assert (Path(lintlayers.__file__).parent / "bundle_slot.py").is_file()
     monkeypatch.setattr(sys, "pycache_prefix", "/prefix")
     prefixed = Path(bundle_path(lintlayers.__file__))
     assert prefixed.parts[:2] == ("/", "prefix")
@@ -249,7 +251,7 @@ def test_a_check_gives_the_same_report_from_the_bundle(tmp_path: Path) -> None:
         results.append((ast.literal_eval(completed.stdout.splitlines()[-1]), report))
     (code, served, missed, *_), first = results[0]
     assert code == 1 and served == 0 and len(missed) > 20
-    assert list((tmp_path / "cache").rglob("__modules__.*.bundle"))
+    assert list((tmp_path / "cache").rglob("lintlayers/bundle_slot.*.pyc"))
     for (code, served, missed, importlib_loaded, warnings_loaded), report in results[1:]:
         assert code == 1
         assert served > 20 and missed == []

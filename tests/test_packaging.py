@@ -231,3 +231,31 @@ def test_fast_entry_point_scan_matches_importlib_metadata(
     assert sorted(found["ours"]) == sorted(found["theirs"])
     assert [PLUGIN_CODE, "lintlayers_example_plugin:LatestTag"] in found["ours"]
     assert len(found["ours"]) == len(declared) + 1
+
+
+def test_uninstall_takes_the_bundle_of_compiled_modules(tmp_path: Path, wheel: Path) -> None:
+    """The bundle a run writes in the package's bytecode cache (``lintlayers.bundle``) goes
+    with ``pip uninstall``: no ``lintlayers`` folder is left behind, which Python would
+    import as an empty namespace package."""
+    must(run(sys.executable, "-m", "venv", tmp_path / "env", cwd=tmp_path))
+    python = tmp_path / "env" / "bin" / "python"
+    must(run(python, "-m", "pip", "install", "--quiet", "--no-deps", wheel, cwd=tmp_path))
+    env = clean_env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    write = (  # what the command line does, on a module needing no dependency
+        "import lintlayers, lintlayers.bundle as bundle\n"
+        "finder = bundle.install(lintlayers)\n"
+        "import lintlayers.lazy_re\n"
+        "assert finder.save()\n"
+        "print(bundle.bundle_path(lintlayers.__file__))\n"
+    )
+    written = subprocess.run(
+        [python, "-c", write], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    path = Path(written.stdout.strip())
+    assert path.read_bytes().startswith(b"lintlayers-bundle-")
+    package = path.parent.parent
+    assert package.name == "lintlayers" and (package / "__init__.py").is_file()
+    must(run(python, "-m", "pip", "uninstall", "--yes", "--quiet", "lintlayers", cwd=tmp_path))
+    assert not package.exists()
