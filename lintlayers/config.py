@@ -68,6 +68,7 @@ class Settings:
     __slots__ = (
         "_categories",
         "_enabled_cache",
+        "_excludes",
         "_file_cache",
         "_layers",
         "_per_file",
@@ -78,7 +79,6 @@ class Settings:
         "cache_costs",
         "config_path",
         "context",
-        "excludes",
         "extend_select",
         "fail_level",
         "force_exclude",
@@ -119,8 +119,7 @@ class Settings:
         self.cache_costs = dict(cache_costs or {})
         self.config_path = config_path
         self.root = os.path.abspath(root if root is not None else os.curdir)
-        self.excludes = _default_excludes(self.root)
-        """The paths left out of the run (``exclude``, ``extend-exclude``)."""
+        self._excludes: Excludes | None = None  # the default, made when first asked
         self.force_exclude = False
         """Whether ``excludes`` also leaves out the files named on the command line."""
         self._categories = dict(known_rules or {})
@@ -146,6 +145,21 @@ class Settings:
         self._file_cache: dict[str, list[_Selector]] = {}
         self._severity_cache: dict[str, str | None] = {}
         self._per_file_compiled: list[tuple[Pattern[str], list[_Selector]]] | None = None
+
+    @property
+    def excludes(self) -> Excludes:
+        """The paths left out of the run (``exclude``, ``extend-exclude``; the default
+        list relative to ``root`` unless set)."""
+        excludes = self._excludes
+        if excludes is None:
+            from lintlayers.excludes import DEFAULT_EXCLUDE, Excludes
+
+            excludes = self._excludes = Excludes([(self.root, name) for name in DEFAULT_EXCLUDE])
+        return excludes
+
+    @excludes.setter
+    def excludes(self, excludes: Excludes) -> None:
+        self._excludes = excludes
 
     def is_enabled(self, code: str, category: str, file_path: str | None = None) -> bool:
         """Whether rule ``code`` (of ``category``) runs, optionally for ``file_path``."""
@@ -197,10 +211,9 @@ class Settings:
         )
 
 
-def find_config(start_dir: str, memo: Located | None = None) -> str | None:
-    """The config file that applies to ``start_dir``, searching upward; ``None`` if none
-    (``memo`` keeps what was found for the next call)."""
-    found = _locate(start_dir, memo)
+def find_config(start_dir: str) -> str | None:
+    """The config file that applies to ``start_dir``, searching upward; ``None`` if none."""
+    found = _locate(start_dir)
     return None if found is None else found[0]
 
 
@@ -384,12 +397,6 @@ def _build(
     settings.force_exclude = pick("force-exclude", False)
     settings._reset_caches()
     return settings
-
-
-def _default_excludes(root: str) -> Excludes:
-    from lintlayers.excludes import DEFAULT_EXCLUDE, Excludes
-
-    return Excludes([(root, name) for name in DEFAULT_EXCLUDE])
 
 
 # --- reading files ----------------------------------------------------------------------------

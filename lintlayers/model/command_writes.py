@@ -33,17 +33,15 @@ from lintlayers.model.commands import (
     USER_TOOLS,
 )
 from lintlayers.model.paths import clone_directory, has_glob
+from lintlayers.rare_fields import keep, kept
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
-    from typing import TypeVar
 
     from lintlayers.model.ecosystems import Ecosystem
     from lintlayers.model.package_managers import InstallMatch
     from lintlayers.shell.commands import SimpleCommand
-
-    Value = TypeVar("Value")
 
 # -- the answer ------------------------------------------------------------------------------
 
@@ -102,101 +100,88 @@ class CommandWrites:
         self.removes: tuple[str, ...] = ()
         self.unknown = ""
         self._more: dict[str, object] | None = None
-        """The fields most commands leave at their defaults (``_get``), once one is set."""
-
-    def _get(self, name: str, default: Value) -> Value:
-        """A field most commands leave at its ``default``: in ``_more`` once set (one dict
-        for the few answers that set one, where a slot each costs every answer)."""
-        more = self._more
-        return default if more is None else more.get(name, default)  # type: ignore[return-value]
-
-    def _set(self, name: str, value: object, default: object) -> None:
-        more = self._more
-        if more is None:
-            if value is default or value == default:
-                return
-            more = self._more = {}
-        more[name] = value
+        """The fields most commands leave at their defaults, once one is set
+        (``lintlayers.rare_fields``)."""
 
     @property
     def leaves(self) -> tuple[str, ...]:
-        return self._get("leaves", ())
+        return kept(self, "leaves", ())
 
     @leaves.setter
     def leaves(self, value: tuple[str, ...]) -> None:
-        self._set("leaves", value, ())
+        keep(self, "leaves", value, ())
 
     @property
     def cleans(self) -> tuple[str, ...]:
-        return self._get("cleans", ())
+        return kept(self, "cleans", ())
 
     @cleans.setter
     def cleans(self, value: tuple[str, ...]) -> None:
-        self._set("cleans", value, ())
+        keep(self, "cleans", value, ())
 
     @property
     def links(self) -> tuple[tuple[str, str], ...]:
-        return self._get("links", ())
+        return kept(self, "links", ())
 
     @links.setter
     def links(self, value: tuple[tuple[str, str], ...]) -> None:
-        self._set("links", value, ())
+        keep(self, "links", value, ())
 
     @property
     def vague_reads(self) -> tuple[str, ...]:
-        return self._get("vague_reads", ())
+        return kept(self, "vague_reads", ())
 
     @vague_reads.setter
     def vague_reads(self, value: tuple[str, ...]) -> None:
-        self._set("vague_reads", value, ())
+        keep(self, "vague_reads", value, ())
 
     @property
     def home_reads(self) -> bool:
-        return self._get("home_reads", False)
+        return kept(self, "home_reads", False)
 
     @home_reads.setter
     def home_reads(self, value: bool) -> None:
-        self._set("home_reads", value, False)
+        keep(self, "home_reads", value, False)
 
     @property
     def home_writes(self) -> bool:
-        return self._get("home_writes", False)
+        return kept(self, "home_writes", False)
 
     @home_writes.setter
     def home_writes(self, value: bool) -> None:
-        self._set("home_writes", value, False)
+        keep(self, "home_writes", value, False)
 
     @property
     def tool(self) -> str:
-        return self._get("tool", "")
+        return kept(self, "tool", "")
 
     @tool.setter
     def tool(self, value: str) -> None:
-        self._set("tool", value, "")
+        keep(self, "tool", value, "")
 
     @property
     def install(self) -> InstallMatch | None:
-        return self._get("install", None)
+        return kept(self, "install", None)
 
     @install.setter
     def install(self, value: InstallMatch | None) -> None:
-        self._set("install", value, None)
+        keep(self, "install", value, None)
 
     @property
     def builds_project(self) -> bool:
-        return self._get("builds_project", False)
+        return kept(self, "builds_project", False)
 
     @builds_project.setter
     def builds_project(self, value: bool) -> None:
-        self._set("builds_project", value, False)
+        keep(self, "builds_project", value, False)
 
     @property
     def reads_everything(self) -> str:
-        return self._get("reads_everything", "")
+        return kept(self, "reads_everything", "")
 
     @reads_everything.setter
     def reads_everything(self, value: str) -> None:
-        self._set("reads_everything", value, "")
+        keep(self, "reads_everything", value, "")
 
     def read(self, *words: str) -> None:
         if words:

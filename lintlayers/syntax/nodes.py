@@ -9,15 +9,13 @@ from __future__ import annotations
 import sys
 from bisect import bisect_right
 
+from lintlayers.rare_fields import keep, kept
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from typing import TypeVar
 
     from lintlayers.source import SourceText
-
-    Value = TypeVar("Value")
 
 _FIRST_PIECE = (0,)
 """Logical starts of a line of one piece (shared)."""
@@ -309,11 +307,11 @@ class Instruction:
         keyword = sys.intern(keyword_raw.upper())  # one string per keyword, not per line
         self.keyword = keyword
         self._more: dict[str, object] | None = None
-        """The fields most instructions leave at their defaults (``_get``), once one is
-        set: ``keyword_raw`` as written when not the keyword; ``logical``, ``end``,
-        ``keyword_end`` and ``end_line`` when not what they mostly are; ``json_args``,
-        ``escape``, ``heredocs``, ``inner``, ``parent``, ``errors`` (fresh lists while
-        parsing, the shared empty one after)."""
+        """The fields most instructions leave at their defaults, once one is set
+        (``lintlayers.rare_fields``): ``keyword_raw`` as written when not the keyword;
+        ``logical``, ``end``, ``keyword_end`` and ``end_line`` when not what they mostly
+        are; ``json_args``, ``escape``, ``heredocs``, ``inner``, ``parent``, ``errors``
+        (fresh lists while parsing, the shared empty one after)."""
         if keyword != keyword_raw:
             self.keyword_raw = keyword_raw
         self.flags: list[Flag] = []
@@ -328,24 +326,6 @@ class Instruction:
         self.start = self.end = 0
         self.start_line = 0
         self.logical = logical
-
-    def _get(self, name: str, default: Value) -> Value:
-        more = self._more
-        return default if more is None else more.get(name, default)  # type: ignore[return-value]
-
-    def _set(self, name: str, value: object, default: object) -> None:
-        """Keep ``value`` in ``_more``, or drop the field back to its ``default`` (the very
-        object: a fresh empty list is a value of its own, which the parser appends to)."""
-        more = self._more
-        if value is default or (type(default) in (str, int) and value == default):
-            if more is not None and name in more:
-                del more[name]
-                if not more:
-                    self._more = None
-            return
-        if more is None:
-            more = self._more = {}
-        more[name] = value
 
     @property
     def logical(self) -> LogicalLine:
@@ -362,7 +342,7 @@ class Instruction:
     @logical.setter
     def logical(self, line: LogicalLine) -> None:
         spans = line.spans(self._text, self.start, self.end - self.start)
-        self._set("logical", None if spans else line, None)
+        keep(self, "logical", None if spans else line, None)
 
     @property
     def end(self) -> int:
@@ -375,7 +355,7 @@ class Instruction:
 
     @end.setter
     def end(self, value: int) -> None:
-        self._set("end", value, self._content_end())
+        keep(self, "end", value, self._content_end())
 
     def _content_end(self) -> int:
         """Where the last line of the node ends, before its newline (and ``\\r``)."""
@@ -391,80 +371,80 @@ class Instruction:
     def keyword_end(self) -> int:
         """File offset just past the keyword: ``start`` plus its length but for a keyword
         a line continuation splits."""
-        return self._get("keyword_end", self.start + len(self.keyword_raw))
+        return kept(self, "keyword_end", self.start + len(self.keyword_raw))
 
     @keyword_end.setter
     def keyword_end(self, value: int) -> None:
-        self._set("keyword_end", value, self.start + len(self.keyword_raw))
+        keep(self, "keyword_end", value, self.start + len(self.keyword_raw))
 
     @property
     def end_line(self) -> int:
         """The last line (``start_line`` but for an instruction of several lines)."""
-        return self._get("end_line", self.start_line)
+        return kept(self, "end_line", self.start_line)
 
     @end_line.setter
     def end_line(self, value: int) -> None:
-        self._set("end_line", value, self.start_line)
+        keep(self, "end_line", value, self.start_line)
 
     @property
     def keyword_raw(self) -> str:
         """The keyword as written (``run``)."""
-        return self._get("keyword_raw", self.keyword)
+        return kept(self, "keyword_raw", self.keyword)
 
     @keyword_raw.setter
     def keyword_raw(self, value: str) -> None:
-        self._set("keyword_raw", value, self.keyword)
+        keep(self, "keyword_raw", value, self.keyword)
 
     @property
     def json_args(self) -> list[str] | None:
         """The exec form's arguments, None for the shell form."""
-        return self._get("json_args", None)
+        return kept(self, "json_args", None)
 
     @json_args.setter
     def json_args(self, value: list[str] | None) -> None:
-        self._set("json_args", value, None)
+        keep(self, "json_args", value, None)
 
     @property
     def escape(self) -> str:
-        return self._get("escape", "\\")
+        return kept(self, "escape", "\\")
 
     @escape.setter
     def escape(self, value: str) -> None:
-        self._set("escape", value, "\\")
+        keep(self, "escape", value, "\\")
 
     @property
     def heredocs(self) -> list[Heredoc]:
-        return self._get("heredocs", EMPTY)
+        return kept(self, "heredocs", EMPTY)
 
     @heredocs.setter
     def heredocs(self, value: list[Heredoc]) -> None:
-        self._set("heredocs", value, EMPTY)
+        keep(self, "heredocs", value, EMPTY)
 
     @property
     def errors(self) -> list[ParseError]:
-        return self._get("errors", EMPTY)
+        return kept(self, "errors", EMPTY)
 
     @errors.setter
     def errors(self, value: list[ParseError]) -> None:
-        self._set("errors", value, EMPTY)
+        keep(self, "errors", value, EMPTY)
 
     @property
     def inner(self) -> Instruction | None:
         """ONBUILD's wrapped instruction."""
-        return self._get("inner", None)
+        return kept(self, "inner", None)
 
     @inner.setter
     def inner(self, value: Instruction | None) -> None:
-        self._set("inner", value, None)
+        keep(self, "inner", value, None)
 
     @property
     def parent(self) -> Instruction | None:
         """The ONBUILD wrapping this instruction."""
-        return self._get("parent", None)
+        return kept(self, "parent", None)
 
     @parent.setter
     def parent(self, value: Instruction | None) -> None:
-        self._set("parent", value, None)
+        keep(self, "parent", value, None)
 
     @property
     def words(self) -> list[Word]:
@@ -489,11 +469,8 @@ class Instruction:
     @property
     def effective(self) -> Instruction:
         """The instruction that takes effect: the wrapped one for ONBUILD."""
-        more = self._more
-        if more is None:
-            return self
-        inner = more.get("inner")
-        return self if inner is None else inner  # type: ignore[return-value]
+        inner = self.inner
+        return self if inner is None else inner
 
     def flag(self, name: str) -> Flag | None:
         """The last flag named ``name`` (without dashes), if any."""
