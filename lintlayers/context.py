@@ -203,11 +203,6 @@ class RunScript(ShellScript):
         self._logical = logical
         self._base = base
 
-    @property
-    def script(self) -> ShellScript:
-        """The parsed script (this object)."""
-        return self
-
     def file_offset(self, index: int) -> int:
         """File offset of ``script[index]``."""
         where = self._logical

@@ -23,10 +23,10 @@ def append_after(effects: RunEffects, index: int, text: str) -> Edit | None:
     """
     from lintlayers.diagnostics import Edit
 
-    if not effects.in_shell_text(index) or effects.scripts[index].script.has_errors:
+    if not effects.in_shell_text(index) or effects.scripts[index].has_errors:
         return None
     command = effects.commands[index]
-    script_text = effects.scripts[index].script.text
+    script_text = effects.scripts[index].text
     following = script_text[command.end :].lstrip(" \t")
     if following and not following.startswith(("&&", ";", "\n")):
         return None
@@ -75,7 +75,7 @@ def append_to_run(effects: RunEffects, text: str) -> Edit | None:
             last = index
     if last is None:
         return None
-    script_text = effects.scripts[last].script.text
+    script_text = effects.scripts[last].text
     if script_text[effects.commands[last].end :].strip(" \t\n"):
         return None
     return append_after(effects, last, text)
@@ -94,7 +94,7 @@ def remove_command(effects: RunEffects, index: int) -> Edit | None:
     if command.shell_depth:
         return None
     script = effects.scripts[index]
-    text = script.script.text
+    text = script.text
     before = text[: command.start].rstrip(" \t")
     if (before and not before.endswith(("&&", "\n", ";"))) or before.endswith(";;"):
         return None

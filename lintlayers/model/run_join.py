@@ -80,7 +80,7 @@ def _joinable_forms(context: RuleContext, first: Instruction, second: Instructio
     for run in (first, second):
         if run.keyword != "RUN" or run.is_json or run.heredocs or run.errors:
             return False
-        if not run.arguments.strip() or any(s.script.has_errors for s in context.scripts(run)):
+        if not run.arguments.strip() or any(s.has_errors for s in context.scripts(run)):
             return False
     return _flags(first) == _flags(second)
 
@@ -114,7 +114,7 @@ def _leaves_no_state(commands: list[SimpleCommand]) -> bool:
 def _and_chain(context: RuleContext, run: Instruction) -> bool:
     """Whether the RUN's script is pipelines joined by ``&&`` only (no lists, no compounds)."""
     (script,) = context.scripts(run)
-    text = script.script.text
+    text = script.text
     outer: list[SimpleCommand] = []
     for command in script.commands:  # in source order; nested ones lie inside an outer one
         if outer and command.start < outer[-1].end:

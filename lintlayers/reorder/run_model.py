@@ -102,7 +102,7 @@ class RunModel:
             self.analyser.unknown(effect, " ".join(instruction.json_args or [])[:40] or "RUN")
             return
         scripts = self.analyser.context.scripts(instruction)
-        if any(script.script.has_errors for script in scripts[1 if instruction.heredocs else 0 :]):
+        if any(script.has_errors for script in scripts[1 if instruction.heredocs else 0 :]):
             self.analyser.unknown(effect, "a shell script lintlayers cannot parse")
             return
         if instruction.heredocs and not self._heredocs_understood():
