@@ -96,7 +96,8 @@ class BuildToolsInFinalStage(Rule):
     estimated size (measured on Debian 12 for apt packages, typical
     otherwise; none for a `-dev` package that was not measured). When a
     comment directly above the RUN names one of the packages or gives a
-    reason (a fix, a workaround, a run-time need), the finding is an `info`.
+    reason (a fix, a workaround, a run-time need), or a comment line inside the RUN
+    does (`# To run the Makefile` above `make \\`), the finding is an `info`.
 
     ## Why it matters
     A compiler and its headers weigh hundreds of MB (`gcc` 180 MB with its
@@ -248,7 +249,8 @@ _REASON = lazy_compile(
 
 
 def _comment_above(context: RuleContext, instruction: Instruction) -> str:
-    """The comment lines directly above an instruction (its ONBUILD line's, for a trigger)."""
+    """The comment lines directly above an instruction (its ONBUILD line's, for a trigger)
+    and those between its continuation lines (``# To run the Makefile`` beside ``make``)."""
     from lintlayers.syntax.layout import comment_block
 
     outer = instruction.parent if instruction.parent is not None else instruction
@@ -256,7 +258,9 @@ def _comment_above(context: RuleContext, instruction: Instruction) -> str:
     index = context.node_index(outer)
     if index is None:
         return ""
-    return "".join(getattr(nodes[i], "raw", "") for i in range(comment_block(nodes, index), index))
+    above = "".join(getattr(nodes[i], "raw", "") for i in range(comment_block(nodes, index), index))
+    within = [line for line in outer.raw.splitlines()[1:] if line.lstrip().startswith("#")]
+    return above + "".join(line + "\n" for line in within)
 
 
 def _explains(comment: str, names: list[str]) -> bool:
@@ -324,6 +328,6 @@ def _violation(
         f"what the image needs at run time, or {instead}"
     )
     if explained:  # the author says why: a hint to check, not a warning
-        help += "; the comment above may explain why they are there"
+        help += "; a comment on this RUN may explain why they are there"
         return Violation(start, end, message, severity="info", help=help)
     return Violation(start, end, message, help=help)

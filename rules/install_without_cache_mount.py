@@ -12,6 +12,7 @@ from lintlayers.model.ecosystems import ecosystem
 from lintlayers.model.package_commands import package_writes
 from lintlayers.model.package_managers import match_any
 from lintlayers.model.run_effects import effects
+from lintlayers.model.run_time import starts_tool
 from lintlayers.model.steps import reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -51,6 +52,12 @@ class InstallWithoutCacheMount(Rule):
     or the stages it copies from (an upstream release cloned at a pinned ref
     and built). It re-runs only when the Dockerfile or a base image changes,
     rarely enough that a mount saves little.
+
+    Nor where the tool keeps what it fetched in its cache folders and the
+    container starts the tool itself: a CMD or ENTRYPOINT of the stage, or of a
+    stage built from it, runs `cargo run --offline`, `go run`, `mvn
+    spring-boot:run`, `dotnet test` (not `dotnet app.dll`), which read the
+    dependencies there. With a cache mount they would stay out of the image.
 
     With the build context (`--context`), the folders such a stage copies are
     read too, and so are the manifests of the install: nothing is reported when
@@ -148,6 +155,9 @@ def _check_run(
         targets = tool_cache_targets(entry, run.user_at(index))
         if not targets or holds_tool_cache(run, targets):
             continue
+        running = entry.runs_from_cache
+        if running and starts_tool(context, steps[position].stage, entry.tools, running):
+            continue  # the container starts the tool, which reads them from its cache
         if rare is None:
             from lintlayers.model.context_inputs import sees_build_context
 

@@ -34,7 +34,12 @@ install's own argv that download more than the manifests declare (``dotnet resto
 ``build_cache`` says the tool's cache folders also keep what a build compiled (Go's
 ``GOCACHE``: since Go 1.20 even the standard library is compiled there), so a build
 that finds them in a cache mount recompiles only what changed, unless given one of
-``build_cache_off`` (``go build -a`` rebuilds every package).
+``build_cache_off`` (``go build -a`` rebuilds every package). ``runs_from_cache``
+names the subcommands (``*``: any) with which the tool runs a project reading the
+dependencies it fetched from those cache folders (``go run``, ``cargo run --offline``,
+``mvn spring-boot:run``, ``dotnet test``; not ``dotnet app.dll``): a container that
+starts it so needs them in the image, where a cache mount on the install leaves them
+out.
 
 ``settings`` are the files and folders the tool looks for in the directory it runs
 in and in every directory above (``.npmrc``, ``.cargo``, ``.bundle``), whatever it is
@@ -237,6 +242,7 @@ class Ecosystem:
         "path_options",
         "problems",
         "reads_context",
+        "runs_from_cache",
         "settings",
         "setup",
         "system",
@@ -278,6 +284,7 @@ class Ecosystem:
         dependency_flags: tuple[str, ...] = (),
         build_cache: bool = False,
         build_cache_off: tuple[str, ...] = (),
+        runs_from_cache: tuple[str, ...] = (),
         system: bool = False,
     ) -> None:
         self.name = name
@@ -313,6 +320,7 @@ class Ecosystem:
         self.dependency_flags = dependency_flags
         self.build_cache = build_cache
         self.build_cache_off = build_cache_off
+        self.runs_from_cache = runs_from_cache
 
     def project_files(self) -> tuple[str, ...]:
         """What an ``edits`` subcommand writes in the project: manifests, lockfiles, outputs."""
@@ -935,6 +943,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         build_cache_off=("-a",),
         global_actions=frozenset({"install", "env", "version"}),
         dir_variables=("GOPATH", "GOBIN", "GOCACHE", "GOMODCACHE"),
+        runs_from_cache=("run", "test"),
     ),
     Ecosystem(
         "cargo",
@@ -963,6 +972,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         settings=(".cargo", "Cargo.toml", "rust-toolchain", "rust-toolchain.toml"),
         global_actions=frozenset({"install", "--version"}),
         dir_variables=("CARGO_HOME", "RUSTUP_HOME"),
+        runs_from_cache=("run", "test"),
     ),
     Ecosystem(
         "cargo-chef",
@@ -980,6 +990,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         ),
         cache_dirs=("/usr/local/cargo/registry", "/usr/local/cargo/git"),
         outputs=("target",),
+        runs_from_cache=("run", "test"),
     ),
     # JVM
     Ecosystem(
@@ -1028,6 +1039,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         outputs=("target",),
         settings=(".mvn", "pom.xml"),
         dir_variables=("MAVEN_HOME", "M2_HOME"),
+        runs_from_cache=("*",),
     ),
     Ecosystem(
         "gradle",
@@ -1074,6 +1086,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         outputs=(".gradle", "build"),
         settings=("gradle.properties", "settings.gradle", "settings.gradle.kts", ".gradle"),
         dir_variables=("GRADLE_USER_HOME",),
+        runs_from_cache=("*",),
     ),
     Ecosystem(
         "sbt",
@@ -1090,6 +1103,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         problems=((r"\.dependsOn\(|aggregate\(", "the sbt build has subprojects"),),
         cache_dirs=("~/.ivy2/cache", "~/.cache/coursier", "~/.sbt"),
         outputs=("target", "project/target"),
+        runs_from_cache=("*",),
     ),
     Ecosystem(
         "leiningen",
@@ -1120,6 +1134,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         outputs=("target",),
         adds=frozenset({"deps"}),
         dir_variables=("LEIN_HOME",),
+        runs_from_cache=("*",),
     ),
     Ecosystem(
         "clojure",
@@ -1136,6 +1151,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cache_dirs=("~/.m2/repository", "~/.gitlibs"),
         outputs=(".cpcache",),
         adds=frozenset(),
+        runs_from_cache=("*",),
     ),
     # .NET
     Ecosystem(
@@ -1179,6 +1195,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         outputs=("obj",),
         lock_writes=(("packages.lock.json",), ("--locked-mode",)),
         adds=frozenset({"restore"}),
+        runs_from_cache=("run", "test", "watch"),
     ),
     Ecosystem(
         "nuget",
@@ -1367,6 +1384,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cache_dirs=("~/.pub-cache",),
         outputs=(".dart_tool",),
         lock_writes=(("pubspec.lock",), ("--enforce-lockfile",)),
+        runs_from_cache=("*",),
     ),
     Ecosystem(
         "gleam",
@@ -1442,6 +1460,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         cache_dirs=("~/.cabal/packages", "~/.local/state/cabal/store"),
         outputs=("dist-newstyle",),
         adds=frozenset({"update"}),
+        runs_from_cache=("run", "test", "exec"),
     ),
     Ecosystem(
         "stack",
@@ -1468,6 +1487,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         outputs=(".stack-work",),
         lock_writes=(("stack.yaml.lock",), ()),
         adds=frozenset({"setup"}),
+        runs_from_cache=("run", "test", "exec"),
     ),
     Ecosystem(
         "shards",

@@ -310,7 +310,7 @@ def test_a_comment_that_explains_lowers_the_finding_to_info() -> None:
     )
     [finding] = lint(text, CODE)
     assert finding.severity == "info"
-    assert "comment above" in said(finding)
+    assert "a comment on this RUN may explain" in said(finding)
     plain = text.replace("# Fix from https://example.com/issue/22 : libc-dev\n", "# tools\n")
     [finding] = lint(plain, CODE)
     assert finding.severity == "warning"
@@ -322,4 +322,28 @@ def test_corpus_azure_java21_comment_explains_libc_dev() -> None:
     name = "host__4__bookworm__java__java21__java21-appservice.Dockerfile"
     path = corpus_root() / "files" / "Azure__azure-functions-docker" / name
     [finding] = [f for f in lint(path.read_text(encoding="utf-8"), CODE) if f.location.line == 55]
+    assert finding.severity == "info"
+
+
+def test_a_comment_inside_the_run_explains_too() -> None:
+    text = (
+        "FROM debian\nRUN apt-get update && apt-get install -y \\\n"
+        "  # To run the Makefile\n  make \\\n  && rm -rf /var/lib/apt/lists/*\n"
+        f"{APP}"
+    )
+    [finding] = lint(text, CODE)
+    assert finding.severity == "info"
+    assert "a comment on this RUN may explain" in said(finding)
+    [plain] = lint(text.replace("# To run the Makefile", "# tools"), CODE)
+    assert plain.severity == "warning"
+
+
+def test_corpus_cookiecutter_docs_image_runs_its_makefile() -> None:
+    """``compose/local/docs/Dockerfile`` of cookiecutter-django installs ``make`` under
+    ``# To run the Makefile``: its start script runs ``make livehtml``."""
+    from corpus_support import corpus_root
+
+    folder = corpus_root() / "files" / "cookiecutter__cookiecutter-django"
+    path = folder / "{{cookiecutter.project_slug}}__compose__local__docs__Dockerfile"
+    [finding] = [f for f in lint(path.read_text(encoding="utf-8"), CODE) if f.location.line == 40]
     assert finding.severity == "info"

@@ -490,3 +490,76 @@ def test_corpus_builds_of_a_pinned_upstream_ref_are_left_alone(name: str, line: 
 
     text = (corpus_root() / "files" / name).read_text(encoding="utf-8")
     assert line not in [finding.location.line for finding in lint(text, CODE)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the dev image starts cargo, which reads the fetched crates from its registry
+        "FROM rust:1 AS base\nCOPY Cargo.toml Cargo.lock ./\nRUN cargo fetch\nCOPY . .\n"
+        'FROM base AS dev\nCMD ["cargo", "run", "--offline"]\n'
+        "FROM base AS build\nRUN cargo build --release --offline\n"
+        "FROM debian:12-slim\nCOPY --from=build /target/release/app /app\n",
+        "FROM maven:3-eclipse-temurin-17\nCOPY pom.xml .\nRUN mvn dependency:go-offline\n"
+        'COPY src src\nCMD ["./mvnw", "spring-boot:run"]\n',
+        "FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nCMD go run .\n",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY app.csproj .\nRUN dotnet restore\n"
+        'COPY . .\nENTRYPOINT ["sh", "-c", "dotnet run --no-restore"]\n',
+    ],
+)
+def test_not_reported_when_the_container_starts_the_tool(body: str) -> None:
+    """A tool that reads its dependencies from its cache folders when it runs needs them
+    in the image: a cache mount on the install would leave them out."""
+    assert lint(body, CODE) == []
+    without = body.replace("CMD", "LABEL x=1\n#").replace("ENTRYPOINT", "LABEL y=1\n#")
+    assert len(lint(without, CODE)) == 1
+
+
+def test_a_container_that_runs_a_published_dll_still_wants_the_mount() -> None:
+    """``dotnet app.dll`` runs published output, which carries its dependencies."""
+    body = (
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nCOPY app.csproj .\n"
+        "RUN dotnet restore\nCOPY . .\nRUN dotnet publish --no-restore -o /app\n"
+        'WORKDIR /app\nENTRYPOINT ["dotnet", "app.dll"]\n'
+    )
+    [finding] = lint(body, CODE)
+    assert "--mount=type=cache,target=/root/.nuget/packages" in said(finding)
+
+
+def test_a_container_that_starts_npm_still_wants_the_mount() -> None:
+    """npm's cache (``~/.npm``) is not node_modules: ``npm start`` needs only the latter."""
+    body = (
+        'FROM node:20 AS dev\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["npm", "start"]\n'
+        "FROM dev AS build\nRUN npm run build\nFROM nginx\nCOPY --from=build /dist /html\n"
+    )
+    [finding] = lint(body, CODE)
+    assert "--mount=type=cache,target=/root/.npm" in said(finding)
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("react-rust-postgres__backend__Dockerfile", 11),  # dev images: cargo run --offline
+        ("react-java-mysql__backend__Dockerfile", 6),  # dev-envs: mvn spring-boot:run
+        ("spring-postgres__backend__Dockerfile", 6),
+    ],
+)
+def test_corpus_awesome_compose_dev_images_run_the_tool(name: str, line: int) -> None:
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "docker__awesome-compose" / name
+    text = path.read_text(encoding="utf-8")
+    assert line in {f.location.line for f in lint(text.replace("CMD", "#"), CODE)}
+    assert line not in {f.location.line for f in lint(text, CODE)}
+
+
+def test_corpus_complexapp_test_image_runs_dotnet_test() -> None:
+    """dotnet-docker's complexapp: the ``test`` stage, built from ``test-build`` and
+    ``build``, starts ``dotnet test``, which loads the test packages from NuGet's folder."""
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "dotnet__dotnet-docker" / "samples__complexapp__Dockerfile"
+    text = path.read_text(encoding="utf-8")
+    assert lint(text, CODE) == []
+    lines = {f.location.line for f in lint(text.replace('"test", "--no-build"', '"x"'), CODE)}
+    assert lines == {15, 28}
