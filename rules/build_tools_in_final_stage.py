@@ -160,7 +160,7 @@ class BuildToolsInFinalStage(Rule):
             place = "the images built from this one" if steps[0].onbuild else where
             for step in steps:
                 if step.keyword == "RUN":
-                    comment = _comment_above(context, step.instruction)
+                    comment = _comments_of(context, step.instruction)
                     run = effects(context, step)
                     yield from _check_run(run, place, context.builder, comment)
 
@@ -248,7 +248,7 @@ _REASON = lazy_compile(
 """Words of a comment that says why something is installed on purpose."""
 
 
-def _comment_above(context: RuleContext, instruction: Instruction) -> str:
+def _comments_of(context: RuleContext, instruction: Instruction) -> str:
     """The comment lines directly above an instruction (its ONBUILD line's, for a trigger)
     and those between its continuation lines (``# To run the Makefile`` beside ``make``)."""
     from lintlayers.syntax.layout import comment_block

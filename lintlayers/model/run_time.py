@@ -43,8 +43,7 @@ def _started(context: RuleContext) -> dict[int, frozenset[tuple[str, ...]]]:
             command
             for instruction in stage.instructions
             if instruction.keyword in ("CMD", "ENTRYPOINT")
-            for command in [_command(instruction)]
-            if command
+            for command in _commands(instruction)
         }
         for stage in context.model.stages
     }
@@ -59,19 +58,20 @@ def _started(context: RuleContext) -> dict[int, frozenset[tuple[str, ...]]]:
     return started
 
 
-def _command(instruction: Instruction) -> tuple[str, ...]:
-    """The program a CMD or ENTRYPOINT starts (its file name) and its arguments; through
-    ``sh -c``, the words of the command given; () when there is none."""
-    from lintlayers.model.state import is_posix_shell
+def _commands(instruction: Instruction) -> list[tuple[str, ...]]:
+    """The commands a CMD or ENTRYPOINT runs, each its argv as the ecosystem table names
+    it (``package_managers.normalize_argv``: ``./mvnw`` is ``mvnw``), wrappers and
+    ``NAME=value`` prefixes left out, those of a ``sh -c`` string included."""
+    import shlex
 
-    if instruction.json_args is not None:
-        words = list(instruction.json_args)
-    else:
-        words = [word.value for word in instruction.words]
-    if len(words) > 2 and is_posix_shell(words[0]) and words[1] == "-c":
-        words = words[2].split()
-    while words and "=" in words[0] and not words[0].startswith("-"):
-        words = words[1:]  # VAR=value before the program
-    if not words:
-        return ()
-    return (words[0].replace("\\", "/").rpartition("/")[2], *words[1:])
+    from lintlayers.model.package_managers import normalize_argv
+    from lintlayers.shell.commands import parse_shell
+
+    exec_form = instruction.json_args
+    text = instruction.arguments if exec_form is None else shlex.join(exec_form)
+    found = []
+    for command in parse_shell(text).commands:
+        argv = normalize_argv([word.value for word in command.effective().words])
+        if argv:
+            found.append(tuple(argv))
+    return found
