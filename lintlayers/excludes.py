@@ -16,11 +16,16 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from re import Pattern
 
-DEFAULT_EXCLUDE = (".git", ".tox", ".venv", "__pycache__", "node_modules", "testdata", "venv")
+DEFAULT_EXCLUDE = (
+    ".git", ".tox", ".venv", "__fixtures__", "__pycache__", "fixtures", "node_modules",
+    "testdata", "testfiles", "venv",
+)  # fmt: skip
 """What ``exclude`` is unless configured: folders of version control, virtualenvs and
-caches, and ``testdata``, the folder of test inputs that Go's tools ignore (and
-golangci-lint by default): its Dockerfiles are fixtures, not images anyone ships (folder
-discovery also skips every hidden folder and folder symlinks)."""
+caches, and folders of test inputs: ``testdata``, which Go's tools ignore (and
+golangci-lint by default), ``fixtures`` and ``__fixtures__`` (pytest's, Rails', Jest's),
+``testfiles`` (BuildKit's parser cases): their Dockerfiles are inputs of tests, not images
+anyone builds to ship (folder discovery also skips every hidden folder and folder
+symlinks)."""
 
 _GLOB_CHARACTERS = frozenset("*?[")
 

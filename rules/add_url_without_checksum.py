@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from lintlayers.syntax.nodes import Instruction
 
 _FULL_SHA = lazy_compile(r"[0-9a-fA-F]{40}([0-9a-fA-F]{24})?")
-_COMMIT_PATH = lazy_compile(r"/[0-9a-f]{40}(/|$)")
-"""A URL path pinned to a commit (``raw.githubusercontent.com/org/repo/<sha>/file``)."""
+_COMMIT_PATH = lazy_compile(r"/[0-9a-f]{40}(?:/|\.tar\.gz|\.tgz|\.zip|$)")
+"""A URL path pinned to a commit (``raw.githubusercontent.com/org/repo/<sha>/file``, an
+archive of one: ``github.com/org/repo/archive/<sha>.tar.gz``)."""
 _VERSIONED = lazy_compile(r"(?:^|[/_=-])v?\d+\.\d+(?:\.\d+)*(?:[-+._][0-9A-Za-z]+)*(?:[/._-]|$)")
 """A version in a URL path (``/download/v1.2.3/``, ``tool-1.2.tar.gz``): a release's file."""
 _VERSION_VARIABLE = lazy_compile(r"\$\{?[A-Za-z0-9_]*(?:VERSION|_VER|_TAG|RELEASE)[A-Za-z0-9_]*\b")
@@ -41,6 +42,18 @@ _FOLLOWS_UPSTREAM = lazy_compile(
 """A URL that names itself the newest build (``google-chrome-beta_current_amd64.deb``,
 ``tool/latest.tar.gz``, a ``nightly`` folder, a ``master.`` build host): fetched to follow
 upstream, where a checksum would fail the build at the next release."""
+_BRANCH_HEAD = lazy_compile(
+    r"^(?:raw\.githubusercontent\.com/[^/]+/[^/]+/(?:refs/heads/)?"
+    r"|github\.com/[^/]+/[^/]+/(?:raw|blob)/(?:refs/heads/)?"
+    r"|github\.com/[^/]+/[^/]+/archive/(?:refs/heads/)?"
+    r"|(?:www\.)?gitlab\.com/(?:[^/]+/)+-/(?:raw|archive)/"
+    r"|bitbucket\.org/[^/]+/[^/]+/raw/)"
+    r"(?P<ref>[^/?#]+?)(?:\.tar\.gz|\.zip)?(?:/|$)",
+    re.IGNORECASE,
+)
+"""A file of a forge's repository at a branch (``raw.githubusercontent.com/o/r/master/f``,
+``github.com/o/r/archive/main.tar.gz``, ``gitlab.com/g/r/-/raw/main/f``): the URL can name a
+commit instead, which fixes the content (a version tag is a release, left alone before)."""
 _SHOWN = 70
 """Longest URL quoted in a message."""
 
@@ -62,7 +75,12 @@ class AddUrlWithoutChecksum(Rule):
     newest build (`.../latest.tar.gz`, `google-chrome-stable_current_amd64.deb`,
     a `nightly` folder, a `master.` build host): it is fetched to follow
     upstream, re-running when upstream publishes is what its author wants, and
-    a checksum would fail the build at the next release.
+    a checksum would fail the build at the next release. For a file of a
+    repository at a branch (`raw.githubusercontent.com/o/r/master/f`,
+    `github.com/o/r/archive/main.tar.gz`, a GitLab `-/raw/main/` URL) the advice
+    is a commit in the URL instead of the branch: a checksum would fail the
+    build at the branch's next commit. When the ADD is the file's last
+    instruction, the message says that only this step re-runs.
 
     ## Why it matters
     BuildKit sends a request for the URL on every build, and the step's cache
@@ -104,6 +122,9 @@ class AddUrlWithoutChecksum(Rule):
         classic = context.builder == "classic"
         escape = context.dockerfile.escape
         model = context.model
+        final = next(
+            (stage.instructions[-1] for stage in reversed(model.stages) if stage.instructions), None
+        )  # nothing is built after it: a change re-runs this step alone
         for stage in model.stages:
             if not any(item.effective.keyword == "ADD" for item in stage.instructions):
                 continue  # the scope is walked for an ADD's variables only
@@ -112,8 +133,9 @@ class AddUrlWithoutChecksum(Rule):
                 if instruction.keyword != "ADD" or instruction.has_flag("checksum"):
                     continue
                 values = scope_values if instruction is outer else {}
+                last = instruction is outer and outer is final
                 for value, start, end in _sources(instruction):
-                    problem = _problem(value, expand(value, values, escape), classic)
+                    problem = _problem(value, expand(value, values, escape), classic, last)
                     if problem is not None:
                         message, help = problem
                         yield Violation(start, end, message, help=help)
@@ -126,19 +148,21 @@ def _sources(instruction: Instruction) -> list[tuple[str, int, int]]:
     ]
 
 
-def _problem(value: str, expanded: str, classic: bool) -> tuple[str, str] | None:
+def _problem(value: str, expanded: str, classic: bool, last: bool) -> tuple[str, str] | None:
     """The message and help for an unpinned remote source, or ``None``.
 
     ``expanded`` is the source with the ARG/ENV values in scope substituted: a
-    Git ref given by an ARG may turn out to be a pinned commit.
+    Git ref given by an ARG may turn out to be a pinned commit. ``last``: the ADD is
+    the file's last instruction, so no step after it re-runs.
     """
     lowered = value.lower()
+    after = "" if last else " and all after it"
     if lowered.startswith(("git@", "git://", "ssh://")):
-        return _git_problem(value, expanded)
+        return _git_problem(value, expanded, after)
     if not lowered.startswith(("http://", "https://")):
         return None
     if _is_git_url(value):
-        return _git_problem(value, expanded)
+        return _git_problem(value, expanded, after)
     path = expanded.split("?", 1)[0]
     if _COMMIT_PATH.search(path):
         return None  # the content at a commit never changes
@@ -149,18 +173,26 @@ def _problem(value: str, expanded: str, classic: bool) -> tuple[str, str] | None
     if _FOLLOWS_UPSTREAM.search(path.split("://", 1)[-1]):
         return None  # fetched to follow upstream on purpose
     shown = _shown(value)
+    branch = _BRANCH_HEAD.match(path.split("://", 1)[-1])
+    if branch is not None:  # a checksum would fail the build at the branch's next commit
+        pin = (
+            f"put a commit in the URL in place of branch `{branch.group('ref')}`: a "
+            "`--checksum` alone would fail the build at the branch's next commit"
+        )
+    elif classic:
+        pin = "under BuildKit pin it with `--checksum=sha256:<digest>`"
+    else:
+        pin = "pin it with `ADD --checksum=sha256:<digest of the file>`"
     if classic:
         return (
             "ADD of a URL re-downloads it on every build with the classic builder",
-            f"{shown}: the step re-runs whenever the remote file changes; under BuildKit "
-            "pin it with `--checksum=sha256:<digest>`, or download it in a RUN and check "
-            "it with sha256sum",
+            f"{shown}: the step re-runs whenever the remote file changes; {pin}"
+            + ("" if branch else ", or download it in a RUN and check it with sha256sum"),
         )
     return (
-        "ADD of a URL without --checksum: a change upstream re-runs this step and all after it",
+        f"ADD of a URL without --checksum: a change upstream re-runs this step{after}",
         f"{shown}: BuildKit checks the URL on every build and the cache key follows the "
-        "remote content and its Last-Modified header; pin it with "
-        "`ADD --checksum=sha256:<digest of the file>`",
+        f"remote content and its Last-Modified header; {pin}",
     )
 
 
@@ -170,7 +202,7 @@ def _is_git_url(value: str) -> bool:
     return base.rstrip("/").endswith(".git")
 
 
-def _git_problem(value: str, expanded: str) -> tuple[str, str] | None:
+def _git_problem(value: str, expanded: str, after: str) -> tuple[str, str] | None:
     ref, pinned = _git_ref(expanded)
     if pinned or _is_release_tag(ref):
         return None
@@ -184,7 +216,7 @@ def _git_problem(value: str, expanded: str) -> tuple[str, str] | None:
     else:
         what = f"ref {ref!r}" if ref else "the default branch"
     return (
-        "ADD of a Git repository at a moving ref: a moved ref re-runs this step and all after it",
+        f"ADD of a Git repository at a moving ref: a moved ref re-runs this step{after}",
         f"{_shown(value)} follows {what}: BuildKit resolves it to a commit on every build "
         "and the image changes with it; pin a full commit SHA (`#<40-hex commit>`)",
     )

@@ -56,9 +56,11 @@ def test_globs_with_slashes_stars_and_a_trailing_slash(tmp_path: Path) -> None:
 
 def test_the_default_leaves_out_vcs_virtualenv_and_cache_folders(tmp_path: Path) -> None:
     excludes = Excludes([(str(tmp_path), name) for name in DEFAULT_EXCLUDE])
-    for name in ("node_modules", "venv", ".venv", "__pycache__", ".tox", ".git", "testdata"):
+    names = ("node_modules", "venv", ".venv", "__pycache__", ".tox", ".git", "testdata")
+    for name in (*names, "fixtures", "__fixtures__", "testfiles"):
         assert excludes.excludes(str(tmp_path / name / "pkg" / "Dockerfile")), name
     assert not excludes.excludes(str(tmp_path / "services" / "api" / "Dockerfile"))
+    assert not excludes.excludes(str(tmp_path / "tests" / "Dockerfile"))  # a CI test image
 
 
 # --- the command line ----------------------------------------------------------------------------

@@ -160,6 +160,7 @@ def test_hook_picks_dockerfiles_and_leaves_other_files_alone(
             "notes.txt": "MAINTAINER\n",
             "parser-cases/Dockerfile": BAD,  # a fixture the project's config excludes
             "testdata/Dockerfile": BAD,  # excluded by default
+            "tests/fixtures/Dockerfile": BAD,  # so are fixtures
             ".lintlayers.toml": 'extend-exclude = ["parser-cases"]\n',
         },
     )
@@ -170,7 +171,7 @@ def test_hook_picks_dockerfiles_and_leaves_other_files_alone(
     assert hook_line(output, "lintlayers") == "Failed"
     for name in ("app.dockerfile", "Containerfile", "deploy/Dockerfile.prod"):
         assert f"{name}:2:1: LL201" in output
-    excluded = ("parser-cases/Dockerfile", "testdata/Dockerfile")
+    excluded = ("parser-cases/Dockerfile", "testdata/Dockerfile", "tests/fixtures/Dockerfile")
     for name in ("README.md", ".dockerignore", "notes.txt", *excluded):
         assert name not in output
 

@@ -209,3 +209,57 @@ def test_corpus_release_url_with_a_version_argument_is_left_alone() -> None:
     assert lint(pinned, CODE) == []  # .../releases/download/v${TRAEFIK_VERSION}/...
     mutable = (folder / "procmon__Dockerfile").read_text(encoding="utf-8")
     assert [f.location.line for f in lint(mutable, CODE)] == [4]  # live.sysinternals.com
+
+
+@pytest.mark.parametrize(
+    ("url", "branch"),
+    [
+        ("https://raw.githubusercontent.com/o/r/master/install.sh", "master"),
+        ("https://raw.githubusercontent.com/o/r/refs/heads/main/install.sh", "main"),
+        ("https://github.com/o/r/raw/develop/LICENSE", "develop"),
+        ("https://github.com/o/r/archive/master.zip", "master"),
+        ("https://github.com/o/r/archive/refs/heads/main.tar.gz", "main"),
+        ("https://gitlab.com/group/sub/r/-/raw/main/setup.sh", "main"),
+    ],
+)
+def test_a_file_at_a_branch_is_pinned_by_a_commit_in_the_url(url: str, branch: str) -> None:
+    """A checksum on a branch's file fails the build at the branch's next commit."""
+    for builder in ("buildkit", "classic"):
+        [finding] = lint(f"FROM alpine\nADD {url} /tmp/\nRUN true\n", CODE, builder=builder)
+        assert f"put a commit in the URL in place of branch `{branch}`" in said(finding)
+        assert "--checksum=sha256:" not in said(finding)
+    pinned = url.replace(f"/{branch}", f"/{SHA}", 1).replace("refs/heads/", "")
+    assert lint(f"FROM alpine\nADD {pinned} /tmp/\n", CODE) == []
+
+
+def test_a_file_that_is_no_branch_keeps_the_checksum_advice() -> None:
+    for url in ("https://example.com/master/tool.tgz", "https://github.com/o/r/issues/12"):
+        [finding] = lint(f"FROM alpine\nADD {url} /tmp/\n", CODE)
+        assert "--checksum=sha256:" in said(finding)
+        assert "in place of branch" not in said(finding)
+
+
+def test_the_last_instruction_re_runs_alone() -> None:
+    url = "https://example.com/tool.tgz"
+    [before] = lint(f"FROM alpine\nADD {url} /tmp/\nRUN true\n", CODE)
+    assert before.message.endswith("re-runs this step and all after it")
+    [last] = lint(f"FROM alpine\nRUN true\nADD {url} /tmp/\n", CODE)
+    assert last.message.endswith("re-runs this step")
+    [staged] = lint(f"FROM alpine AS a\nADD {url} /tmp/\nFROM a\nRUN true\n", CODE)
+    assert staged.message.endswith("and all after it")
+    [git] = lint("FROM alpine\nADD https://github.com/o/r.git#main /src\n", CODE)
+    assert git.message.endswith("a moved ref re-runs this step")
+    [child] = lint(f"FROM alpine\n{onbuild('ADD ' + url + ' /tmp/')}\n", CODE)
+    assert child.message.endswith("and all after it")  # the child image's steps follow
+
+
+def test_corpus_branch_files_of_a_test_fixture() -> None:
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "GoogleContainerTools__kaniko"
+    text = (path / "integration__dockerfiles-with-context__issue-57__Dockerfile").read_text()
+    findings = lint(text, CODE)
+    assert [f.location.line for f in findings] == [28, 31]
+    assert all("in place of branch `master`" in said(f) for f in findings)
+    assert findings[0].message.endswith("and all after it")
+    assert findings[1].message.endswith("re-runs this step")  # the file's last line
