@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
+from lintlayers.model.shipping import ships_layers
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -40,11 +41,18 @@ class MaintainerDeprecated(Rule):
     LABEL maintainer="Jane Doe <jane@example.com>"
     ```
 
+    In a stage whose image no shipped image is built on (a builder stage
+    used only by `COPY --from`, a stage of a test target), the Author field
+    is discarded with the stage's metadata: the advice there is to delete
+    the instruction, and to name the maintainer in the stage that ships.
+
     ## Fix
-    Safe: the instruction is replaced by a `LABEL` with the same text, quoted
-    and escaped for the file's escape character, in the keyword case the file
-    uses. No build step and no file of the image changes; the maintainer moves
-    from the deprecated `Author` field to the `maintainer` label.
+    Safe: in a stage that no shipped image builds on, the instruction is
+    deleted (only that stage's own metadata changes). Elsewhere it is replaced
+    by a `LABEL` with the same text, quoted and escaped for the file's escape
+    character, in the keyword case the file uses. No build step and no file of
+    the image changes; the maintainer moves from the deprecated `Author` field
+    to the `maintainer` label.
     `ONBUILD MAINTAINER` is a build error reported by LL001 and is left to it.
     """
 
@@ -58,6 +66,11 @@ class MaintainerDeprecated(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         dockerfile = context.dockerfile
+        stage_of = {
+            id(instruction): stage
+            for stage in context.model.stages
+            for instruction in stage.instructions
+        }
         for instruction in dockerfile.instructions:
             # `ONBUILD MAINTAINER` is an error BuildKit refuses; LL001 reports it.
             if instruction.keyword != "MAINTAINER":
@@ -65,12 +78,27 @@ class MaintainerDeprecated(Rule):
             text = instruction.arguments
             shown = text if len(text) <= MESSAGE_TEXT_LIMIT else text[:MESSAGE_TEXT_LIMIT] + "..."
             value = _double_quoted(shown, dockerfile.escape) if text else "..."
+            stage = stage_of.get(id(instruction))
+            if stage is None or ships_layers(context, stage):
+                yield Violation(
+                    instruction.start,
+                    instruction.keyword_end,
+                    "MAINTAINER is deprecated: it only fills the legacy Author field",
+                    _fix(dockerfile, instruction),
+                    help=f"use `LABEL maintainer={value}` instead",
+                )
+                continue
             yield Violation(
                 instruction.start,
                 instruction.keyword_end,
-                "MAINTAINER is deprecated: it only fills the legacy Author field",
-                _fix(dockerfile, instruction),
-                help=f"use `LABEL maintainer={value}` instead",
+                "MAINTAINER in a stage no shipped image builds on: its Author field is lost",
+                Fix(
+                    "Delete MAINTAINER (no shipped image keeps it)",
+                    [Edit.delete(instruction.node_start, instruction.node_end)],
+                    SAFE,
+                ),
+                help=f"delete it; for an image that names its maintainer, put `LABEL "
+                f"maintainer={value}` in the stage that ships",
             )
 
 

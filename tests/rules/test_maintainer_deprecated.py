@@ -183,8 +183,15 @@ def test_corpus_fixes_keep_the_maintainer_text() -> None:
         text, _ = decode(path.read_bytes())
         if not lint(text, CODE):
             continue
+        kept = {
+            finding.location.line for finding in lint(text, CODE) if "deprecated" in finding.message
+        }  # the others are in stages no shipped image builds on: deleted
         dockerfile = parse(text)
-        originals = [i.arguments for i in dockerfile.instructions if i.keyword == "MAINTAINER"]
+        originals = [
+            i.arguments
+            for i in dockerfile.instructions
+            if i.keyword == "MAINTAINER" and i.start_line in kept
+        ]
         fixed = parse(fix(text, CODE))
         assert [i for i in fixed.instructions if i.keyword == "MAINTAINER"] == [], path
         values = [
@@ -197,3 +204,36 @@ def test_corpus_fixes_keep_the_maintainer_text() -> None:
         assert all(original in values for original in originals), path
         fixed_files += 1
     assert fixed_files >= 20
+
+
+def test_a_stage_no_shipped_image_builds_on_loses_its_author() -> None:
+    """A builder stage's metadata is discarded: the advice is to delete the instruction."""
+    text = (
+        "FROM golang:1.22 AS builder\n"
+        "MAINTAINER Jane <jane@example.com>\n"
+        "RUN go build -o /app .\n"
+        "FROM scratch\n"
+        "COPY --from=builder /app /app\n"
+    )
+    [finding] = lint(text, CODE)
+    assert finding.message.startswith("MAINTAINER in a stage no shipped image builds on")
+    assert 'put `LABEL maintainer="Jane <jane@example.com>"` in the stage that ships' in said(
+        finding
+    )
+    assert fix(text, CODE) == text.replace("MAINTAINER Jane <jane@example.com>\n", "")
+    built_on = text.replace("FROM scratch\n", "FROM builder\n")
+    [shipped] = lint(built_on, CODE)
+    assert shipped.message.startswith("MAINTAINER is deprecated")
+    assert "LABEL maintainer=" in fix(built_on, CODE)
+
+
+def test_corpus_builder_stage_maintainer() -> None:
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "jessfraz__dockerfiles" / "viewdocs__Dockerfile"
+    text = path.read_text(encoding="utf-8")
+    [finding] = lint(text, CODE)
+    assert (finding.location.line, finding.fix is not None) == (2, True)
+    assert "no shipped image" in finding.message
+    fixed = parse(fix(text, CODE))
+    assert not [i for i in fixed.instructions if i.keyword in ("MAINTAINER", "LABEL")]
