@@ -16,7 +16,13 @@ from lintlayers.model.package_installs import (
 )
 from lintlayers.model.paths import is_within
 from lintlayers.model.run_effects import effects
-from lintlayers.model.size_estimates import build_tool_kind, build_tools, root_image
+from lintlayers.model.size_estimates import (
+    SMALL_BUILD_TOOLS_MB,
+    build_tool_kind,
+    build_tools,
+    build_tools_total,
+    root_image,
+)
 from lintlayers.model.steps import copy_destination, copy_sources, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -97,7 +103,9 @@ class BuildToolsInFinalStage(Rule):
     otherwise; none for a `-dev` package that was not measured). When a
     comment directly above the RUN names one of the packages or gives a
     reason (a fix, a workaround, a run-time need), or a comment line inside the RUN
-    does (`# To run the Makefile` above `make \\`), the finding is an `info`.
+    does (`# To run the Makefile` above `make \\`), the finding is an `info`;
+    so is one whose packages all were measured and weigh under 5 MB together
+    (a few headers without a compiler: `libxcb1-dev`, `unixodbc-dev`).
 
     ## Why it matters
     A compiler and its headers weigh hundreds of MB (`gcc` 180 MB with its
@@ -306,7 +314,13 @@ def _violation(
         named += f" and {len(names) - _IN_MESSAGE} more"
     listing = f"{shown}: " if len(names) > _IN_MESSAGE else ""
     size = build_tools(install.system, names)
+    total = build_tools_total(install.system, names)
+    small = total is not None and total < SMALL_BUILD_TOOLS_MB  # a few MB: a note
     amount = f"{size.text()} or more ({size.source}), " if size is not None else ""
+    if small and size is not None:
+        amount = f"only {size.text()} ({size.source}), "
+        if len(names) > 1:
+            amount = f"only {total:.1f} MB at most (each with its dependencies on Debian 12), "
     listed = " ".join(names[:_SHOWN]) + (" ..." if len(names) > _SHOWN else "")
     if install.system == "apt":
         instead = f"purge them at the end of this RUN (`apt-get purge -y --auto-remove {listed}`)"
@@ -329,5 +343,7 @@ def _violation(
     )
     if explained:  # the author says why: a hint to check, not a warning
         help += "; a comment on this RUN may explain why they are there"
+        return Violation(start, end, message, severity="info", help=help)
+    if small:
         return Violation(start, end, message, severity="info", help=help)
     return Violation(start, end, message, help=help)

@@ -428,6 +428,8 @@ DEBIAN_EQUIVALENTS: dict[str, str] = {
     "@development-tools": "build-essential", "@Development Tools": "build-essential",
     "glibc-devel": "libc6-dev", "openssl-dev": "libssl-dev", "openssl-devel": "libssl-dev",
     "zlib-dev": "zlib1g-dev", "zlib-devel": "zlib1g-dev", "python3-devel": "python3-dev",
+    "unixODBC-devel": "unixodbc-dev", "unixodbc-devel": "unixodbc-dev",
+    "unixodbc-dev": "unixodbc-dev",
 }  # fmt: skip
 """The Debian package measured in ``BUILD_TOOLS_MB`` that stands for another system's."""
 
@@ -442,6 +444,25 @@ def build_tool_kind(system: str, name: str) -> str | None:
         if re.fullmatch(pattern, name):  # ``re`` caches the compiled pattern
             return found
     return None
+
+
+SMALL_BUILD_TOOLS_MB = 5.0
+"""Build tools that weigh less than this together (a few headers without a compiler, such
+as ``libxcb1-dev`` 3.4 MB or ``unixodbc-dev`` 2.9 MB, or ``make`` 1.6 MB) are worth a note,
+not a warning: their bytes are a rounding error next to a runtime."""
+
+
+def build_tools_total(system: str, names: Iterable[str]) -> float | None:
+    """At most how many MB the build tools ``names`` add together (the sum of each one
+    measured with its dependencies on Debian 12), when every one of them was measured;
+    None otherwise."""
+    total = 0.0
+    for name in names:
+        debian = name if system == "apt" else DEBIAN_EQUIVALENTS.get(name, name)
+        if system == "node" or debian not in BUILD_TOOLS_MB:
+            return None
+        total += BUILD_TOOLS_MB[debian]
+    return total
 
 
 def build_tools(system: str, names: Iterable[str]) -> SizeEstimate | None:

@@ -74,7 +74,7 @@ def test_exact_position_and_message() -> None:
          "build-essential with its dependencies"),
         ("alpine", "RUN apk add go", "~465 MB or more (typical: Debian 12's golang"),
         ("debian", "RUN apt-get install -y libxcb1-dev",
-         "~3.4 MB or more (libxcb1-dev with its dependencies on Debian 12"),
+         "only ~3.4 MB (libxcb1-dev with its dependencies on Debian 12"),
         ("node", "RUN npm i -g webpack", "~30 MB or more (typical for a Node.js build tool"),
         ("debian", "RUN apt-get install -y rustc libssl-dev",
          "~658 MB or more (rustc with its dependencies on Debian 12"),
@@ -328,7 +328,7 @@ def test_corpus_azure_java21_comment_explains_libc_dev() -> None:
 def test_a_comment_inside_the_run_explains_too() -> None:
     text = (
         "FROM debian\nRUN apt-get update && apt-get install -y \\\n"
-        "  # To run the Makefile\n  make \\\n  && rm -rf /var/lib/apt/lists/*\n"
+        "  # To run the Makefile\n  make gcc \\\n  && rm -rf /var/lib/apt/lists/*\n"
         f"{APP}"
     )
     [finding] = lint(text, CODE)
@@ -347,3 +347,31 @@ def test_corpus_cookiecutter_docs_image_runs_its_makefile() -> None:
     path = folder / "{{cookiecutter.project_slug}}__compose__local__docs__Dockerfile"
     [finding] = [f for f in lint(path.read_text(encoding="utf-8"), CODE) if f.location.line == 40]
     assert finding.severity == "info"
+
+
+@pytest.mark.parametrize(
+    ("base", "line", "amount"),
+    [
+        ("debian", "RUN apt-get install -y libxcb1-dev", "only ~3.4 MB (libxcb1-dev"),
+        ("debian", "RUN apt-get install -y make unixodbc-dev", "only 4.5 MB at most (each"),
+        ("rockylinux:9", "RUN yum -y install unixODBC-devel", "only ~2.9 MB (typical: Debian"),
+    ],
+)
+def test_a_few_measured_mb_of_tools_are_an_info(base: str, line: str, amount: str) -> None:
+    """Headers without a compiler, or make alone: a note, with the measured amount."""
+    [finding] = lint(f"FROM {base}\n{line}\n{APP}", CODE)
+    assert finding.severity == "info"
+    assert said(finding).count(amount) == 1
+    others = (" libfoo-devel",) if "yum" in line else (" libxrender-dev", " libfoo-dev")
+    for heavier in (" gcc", *others):  # 180 MB, 9.8 MB, not measured
+        [finding] = lint(f"FROM {base}\n{line}{heavier}\n{APP}", CODE)
+        assert finding.severity == "warning", heavier
+
+
+def test_corpus_mssql_rhel_odbc_headers_are_an_info() -> None:
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "microsoft__mssql-docker" / "linux__preview__RHEL__Dockerfile"
+    [finding] = lint(path.read_text(encoding="utf-8"), CODE)
+    assert (finding.location.line, finding.severity) == (31, "info")
+    assert "unixODBC-devel" in finding.message
