@@ -83,6 +83,9 @@ IMAGE_PACKAGES: dict[str, tuple[str, ...]] = {
     "mcr.microsoft.com/devcontainers/": (
         *_CURL, "git", "openssh-client", "less", "procps", "lsb-release", "sudo", "unzip",
         "zip", "iproute2", "jq", "nano", "apt-transport-https", "apt-utils", "lsof", "htop",
+        "net-tools", "psmisc", "rsync", "vim-tiny", "dialog", "libkrb5-3", "libgssapi-krb5-2",
+        "locales", "ncdu", "man-db", "strace", "manpages", "manpages-dev",
+        "init-system-helpers", "zsh",
     ),
 }  # fmt: skip
 """Packages images hold (installed without recommends), by repository (a name ending in
@@ -90,7 +93,8 @@ IMAGE_PACKAGES: dict[str, tuple[str, ...]] = {
 built on ``buildpack-deps`` (its Dockerfiles: ``curl``, ``scm``, and the full variant
 with compilers and ``-dev`` packages; ``golang`` is ``scm`` plus a C compiler), the .NET
 SDK image, and the dev container images (``mcr.microsoft.com/devcontainers/*``, built
-with ``common-debian.sh``). A ``slim``, ``alpine`` or Windows variant holds none of them."""
+with ``common-debian.sh``: its ``PACKAGE_LIST``, with zsh, in microsoft/vscode-dev-containers'
+``script-library``). A ``slim``, ``alpine`` or Windows variant holds none of them."""
 _IMAGE_ALIASES = {
     "mcr.microsoft.com/dotnet/core/sdk": "mcr.microsoft.com/dotnet/sdk",
     "mcr.microsoft.com/vscode/devcontainers/": "mcr.microsoft.com/devcontainers/",
