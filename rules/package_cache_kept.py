@@ -5,6 +5,7 @@ from __future__ import annotations
 from lintlayers.diagnostics import SAFE, Fix, Violation
 from lintlayers.model.ecosystems import ecosystem
 from lintlayers.model.mounts import cache_mount_advice
+from lintlayers.model.optional_files import runs_only_with_optional_file
 from lintlayers.model.package_commands import CACHE_DIRS, CACHE_LABELS, package_writes
 from lintlayers.model.shipping import image_runs
 from lintlayers.rule import Rule
@@ -42,9 +43,12 @@ class PackageCacheKept(Rule):
     (`create`, `env create`) in a RUN that neither cleans the package cache
     afterwards (`yum clean all`, `dnf clean all`, `zypper clean`,
     `pacman -Scc`, `conda clean -a`, or `rm -rf` of the cache folder) nor keeps it
-    in a cache or tmpfs mount. Each tool's cleanup command comes from the
-    ecosystem table (`lintlayers/model/ecosystems.py`); apt, apk, pip, npm and
-    yarn have their own rules (LL301, LL303, LL304, LL305).
+    in a cache or tmpfs mount. An install that runs only when a file exists that
+    an earlier COPY brings only if the build context has it (`COPY environment.yml*
+    noop.txt /tmp/conda-tmp/`, then `if [ -f /tmp/conda-tmp/environment.yml ]`) is
+    not reported unless the build context holds that file. Each tool's cleanup
+    command comes from the ecosystem table (`lintlayers/model/ecosystems.py`);
+    apt, apk, pip, npm and yarn have their own rules (LL301, LL303, LL304, LL305).
 
     ## Why it matters
     These tools keep what they downloaded in `/var/cache/yum`,
@@ -94,6 +98,8 @@ def _check_run(context: RuleContext, run: RunEffects) -> Iterator[Violation]:
         for kind in package_writes(command):
             if kind not in KINDS or kind in reported or run.cache_handled(kind, index):
                 continue
+            if runs_only_with_optional_file(run, index):
+                continue  # `if [ -f environment.yml ]` after `COPY environment.yml* ...`
             reported.add(kind)
             entry = ecosystem(kind)
             cleanup = CLEANUP.get(command.name) or (entry.cleanup[0] if entry else "")

@@ -151,3 +151,54 @@ def test_a_later_script_or_command_does_not_count_as_cleaning(after: str) -> Non
     [finding] = lint(text, CODE)
     assert finding.location.line == 2
     assert fix(text, CODE).endswith(f"{after} \\\n    && dnf clean all\n")
+
+
+OPTIONAL = (
+    "FROM continuumio/miniconda3\n"
+    "COPY environment.yml* noop.txt /tmp/conda-tmp/\n"
+    'RUN if [ -f "/tmp/conda-tmp/environment.yml" ]; then umask 0002 \\\n'
+    "    && conda env update -n base -f /tmp/conda-tmp/environment.yml; fi \\\n"
+    "    && rm -rf /tmp/conda-tmp\n"
+)
+"""The dev container templates' optional file: copied only if the context has it."""
+
+
+def test_an_install_that_runs_only_with_an_optional_file_is_left_alone() -> None:
+    assert lint(OPTIONAL, CODE) == []
+    # a named file: the COPY fails without it, so the install runs
+    assert len(lint(OPTIONAL.replace("environment.yml* noop.txt", "environment.yml"), CODE)) == 1
+    # after the `if` closed, the install runs whatever the file
+    after = OPTIONAL.replace("    && conda env", "    ; fi && conda env").replace("; fi \\", " \\")
+    assert len(lint(after, CODE)) == 1
+    # another path tested than the one the glob brings
+    other = OPTIONAL.replace('[ -f "/tmp/conda-tmp/environment.yml" ]', "[ -f /etc/hosts ]")
+    assert len(lint(other, CODE)) == 1
+    for guard in ("[[ -e /tmp/conda-tmp/environment.yml ]]", "test -s environment.yml"):
+        text = OPTIONAL.replace('[ -f "/tmp/conda-tmp/environment.yml" ]', guard)
+        if guard.startswith("test"):
+            text = text.replace("RUN if", "WORKDIR /tmp/conda-tmp\nRUN if")
+        assert lint(text, CODE) == [], guard
+
+
+def test_with_the_build_context_the_optional_file_decides(tmp_path) -> None:
+    (tmp_path / "noop.txt").write_text("")
+    assert lint(OPTIONAL, CODE, context_dir=str(tmp_path)) == []
+    (tmp_path / "environment.yml").write_text("dependencies: [numpy]\n")
+    assert len(lint(OPTIONAL, CODE, context_dir=str(tmp_path))) == 1
+
+
+def test_corpus_dev_container_conda_templates() -> None:
+    from corpus_support import corpus_root
+
+    folder = corpus_root() / "files"
+    for name, line in (
+        ("devcontainers__images/src__anaconda__.devcontainer__Dockerfile", 66),
+        (
+            "microsoft__vscode-dev-containers/containers__python-3-anaconda__.devcontainer__Dockerfile",
+            10,
+        ),
+    ):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert line not in [finding.location.line for finding in lint(text, CODE)], name
+        named = text.replace("environment.yml*", "environment.yml")
+        assert line in [finding.location.line for finding in lint(named, CODE)], name
