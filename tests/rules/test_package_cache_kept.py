@@ -151,3 +151,10 @@ def test_a_later_script_or_command_does_not_count_as_cleaning(after: str) -> Non
     [finding] = lint(text, CODE)
     assert finding.location.line == 2
     assert fix(text, CODE).endswith(f"{after} \\\n    && dnf clean all\n")
+
+
+def test_help_names_a_later_removal_that_does_not_shrink_the_layer() -> None:
+    text = "FROM rockylinux:9\nRUN dnf install -y python3\nRUN dnf clean all\n"
+    [finding] = lint(text, CODE)
+    assert "the removal at line 3, in a later layer, does not take it out" in said(finding)
+    assert finding.fix is not None
