@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
+from lintlayers.model.kept_caches import kept_caches, removed_later_clause
 from lintlayers.model.mounts import cache_mount_advice
 from lintlayers.model.package_commands import apk_action, apk_action_word
-from lintlayers.model.shipping import image_runs, later_runs
+from lintlayers.model.run_effects import effects
+from lintlayers.model.shipping import later_runs
 from lintlayers.model.size_estimates import apk_index
+from lintlayers.model.steps import sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -14,7 +17,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from lintlayers.context import RuleContext
+    from lintlayers.model.kept_caches import KeptCache
     from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.steps import Step
     from lintlayers.shell.commands import SimpleCommand
 
 
@@ -41,6 +46,10 @@ class ApkAddCache(Rule):
     nothing in `/var/cache/apk`. Nor stages whose files cannot reach an image
     (used only as a `COPY --from` source of specific paths, or only by targets
     named for tests such as `test`, `e2e` or `lint`).
+
+    When a later RUN of the stage removes the index, the help says that removal
+    does not take it out of this layer (`cleanup-in-later-layer` leaves it to
+    this finding).
 
     ## Why it matters
     `apk update` and `apk add --update` store the package index (typically
@@ -86,88 +95,73 @@ class ApkAddCache(Rule):
     needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        for run in image_runs(context):
-            yield from self._check_run(context, run)
+        for steps in sequences(context):
+            for step in steps:
+                for kept in kept_caches(context, step, ("apk",)):
+                    yield _violation(context, step, kept)
 
-    def _check_run(self, context: RuleContext, run: RunEffects) -> Iterator[Violation]:
-        update = None  # the ``apk update`` whose index is still in the layer
-        adds = 0
-        for index, command in enumerate(run.commands):
-            action = apk_action(command)
-            if action == "update" and not command.has_flag("--no-cache"):
-                if update is None and run.cache_handled("apk", index) is None:
-                    update = index
-                continue
-            if action != "add":
-                continue
-            adds += 1
-            if command.has_flag("--no-cache") or run.cache_handled("apk", index):
-                continue
-            if update is None and not command.has_flag("-U", "--update", "--update-cache"):
-                continue  # no index downloaded: this ``apk add`` stores nothing
-            word = apk_action_word(command)
-            if word is None:
-                continue
-            start, end = run.span_range(index, command.words[0], word)
-            source = "`apk update`" if update is not None else "`--update`"
-            message = "`apk add` without `--no-cache` keeps the package index in this layer"
-            help = f"{source} downloaded it to /var/cache/apk: {apk_index().described()}; "
-            no_cache = "use `apk add --no-cache`, which fetches the index without storing it"
-            if context.builder == "buildkit":
-                help += (
-                    f"keep it out of the image with a cache mount ({cache_mount_advice('apk')}) "
-                    f"or {no_cache}"
-                )
-            else:
-                help += no_cache
-            yield Violation(start, end, message, _no_cache_fix(context, run, update), help=help)
-            return
-        if update is not None and not adds and not _installs_after(run, update):
-            command = run.commands[update]
-            word = apk_action_word(command)
-            start, end = run.span_range(update, command.words[0], word or command.words[0])
-            script = _script_after(run, update)
-            if script:
-                yield Violation(
-                    start,
-                    end,
-                    "`apk update` keeps the package index in this layer",
-                    help=(
-                        f"it stays in /var/cache/apk ({apk_index().clause()}) for {script}, "
-                        "which lintlayers does not read, to install from; remove it at the end "
-                        "of this RUN (`rm -rf /var/cache/apk/*`)"
-                    ),
-                )
-                return
-            yield Violation(
-                start,
-                end,
-                "`apk update` in a RUN that installs nothing keeps a stale index in this layer",
-                _lone_update_fix(context, run),
-                help=(
-                    f"the index ({apk_index().clause()}) stays for later RUNs to install from, "
-                    "stale while this layer is cached; install with `apk add --no-cache` instead"
-                ),
+
+def _violation(context: RuleContext, step: Step, kept: KeptCache) -> Violation:
+    run = effects(context, step)
+    index = kept.index
+    command = run.commands[index]
+    word = apk_action_word(command)
+    start, end = run.span_range(index, command.words[0], word or command.words[0])
+    if apk_action(command) == "add":  # it installs with the index its RUN keeps
+        update = kept.writer if kept.writer != index else None
+        source = "`apk update`" if update is not None else "`--update`"
+        message = "`apk add` without `--no-cache` keeps the package index in this layer"
+        later = removed_later_clause(context, step, kept, "it")
+        help = f"{source} downloaded it to /var/cache/apk: {apk_index().described()}{later}; "
+        no_cache = "use `apk add --no-cache`, which fetches the index without storing it"
+        if context.builder == "buildkit":
+            help += (
+                f"keep it out of the image with a cache mount ({cache_mount_advice('apk')}) "
+                f"or {no_cache}"
             )
-        if update is not None and adds:
-            command = run.commands[update]
-            word = apk_action_word(command)
-            start, end = run.span_range(update, command.words[0], word or command.words[0])
-            upgrade = any(
-                apk_action(other) == "upgrade" and not other.has_flag("--no-cache")
-                for other in run.commands
-            )
-            also = " (and use `apk upgrade --no-cache`)" if upgrade else ""
-            yield Violation(
-                start,
-                end,
-                "`apk update` stores the package index in this layer for nothing",
-                _no_cache_fix(context, run, update),
-                help=(
-                    f"it stays in /var/cache/apk ({apk_index().clause()}); `apk add --no-cache` "
-                    f"fetches it without storing it: drop `apk update`{also}"
-                ),
-            )
+        else:
+            help += no_cache
+        return Violation(start, end, message, _no_cache_fix(context, run, update), help=help)
+    update = index  # the ``apk update`` itself
+    later = removed_later_clause(context, step, kept, "it")
+    if any(apk_action(other) == "add" for other in run.commands):  # all with ``--no-cache``
+        upgrade = any(
+            apk_action(other) == "upgrade" and not other.has_flag("--no-cache")
+            for other in run.commands
+        )
+        also = " (and use `apk upgrade --no-cache`)" if upgrade else ""
+        return Violation(
+            start,
+            end,
+            "`apk update` stores the package index in this layer for nothing",
+            _no_cache_fix(context, run, update),
+            help=(
+                f"it stays in /var/cache/apk ({apk_index().clause()}){later}; `apk add "
+                f"--no-cache` fetches it without storing it: drop `apk update`{also}"
+            ),
+        )
+    script = _script_after(run, update)
+    if script:
+        return Violation(
+            start,
+            end,
+            "`apk update` keeps the package index in this layer",
+            help=(
+                f"it stays in /var/cache/apk ({apk_index().clause()}) for {script}, "
+                f"which lintlayers does not read, to install from{later}; remove it at the "
+                "end of this RUN (`rm -rf /var/cache/apk/*`)"
+            ),
+        )
+    return Violation(
+        start,
+        end,
+        "`apk update` in a RUN that installs nothing keeps a stale index in this layer",
+        _lone_update_fix(context, run),
+        help=(
+            f"the index ({apk_index().clause()}) stays for later RUNs to install from, "
+            f"stale while this layer is cached{later}; install with `apk add --no-cache` instead"
+        ),
+    )
 
 
 def _no_cache_fix(context: RuleContext, run: RunEffects, update: int | None) -> Fix | None:
@@ -236,12 +230,6 @@ def _script_after(run: RunEffects, update: int) -> str:
             name = run.commands[index].name
             return f"`{script}`" if script != "-" else f"the script piped into `{name}`"
     return ""
-
-
-def _installs_after(run: RunEffects, update: int) -> bool:
-    return any(
-        apk_action(command) in ("add", "upgrade", "fix") for command in run.commands[update + 1 :]
-    )
 
 
 def _lone_update_fix(context: RuleContext, run: RunEffects) -> Fix | None:

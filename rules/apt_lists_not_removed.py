@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import SAFE, Fix, Violation
+from lintlayers.model.kept_caches import kept_caches, removed_later_clause
 from lintlayers.model.mounts import COVERING_MOUNTS, cache_mount_advice, cache_mount_flags
 from lintlayers.model.package_commands import APT_INSTALLS, apt_action, apt_action_word, apt_updates
 from lintlayers.model.paths import is_within
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import apt_lists, root_image
 from lintlayers.model.stage_references import base_stages
-from lintlayers.model.steps import reaches_image, sequences
+from lintlayers.model.steps import sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -17,12 +18,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from lintlayers.context import RuleContext
+    from lintlayers.model.kept_caches import KeptCache
     from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.steps import Step
 
-LISTS = "/var/lib/apt/lists"
-LIST_FILE = "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages"
-"""A typical file of the lists directory, to check that a glob removes them all."""
 CLEANUP = "rm -rf /var/lib/apt/lists/*"
 APT_DIRS = ("/var/lib/apt", "/var/cache/apt")
 APT_CHAIN = frozenset({"apt-get", "apt", "apt-cache", "apt-mark", "aptitude", "dpkg"})
@@ -56,6 +55,10 @@ class AptListsNotRemoved(Rule):
     it removes the lists: install scripts leave them to the Dockerfile (the
     VS Code devcontainer library scripts, whose README asks for `rm -rf
     /var/lib/apt/lists/*` after them, run their own `apt-get update`).
+
+    When a later RUN of the stage removes the lists, the help says that removal
+    does not take them out of this layer (`cleanup-in-later-layer` leaves it to
+    this finding).
 
     ## Why it matters
     `apt-get update` downloads the package indexes, tens of megabytes that
@@ -110,34 +113,14 @@ class AptListsNotRemoved(Rule):
         for steps in all_steps:
             needs = later_needs[id(steps)]
             for position, step in enumerate(steps):
-                if step.keyword != "RUN":
-                    continue
-                if not (step.onbuild or reaches_image(context, step.stage)):
-                    continue
-                run = effects(context, step)
-                updates = [
-                    index for index, command in enumerate(run.commands) if apt_updates(command)
-                ]
-                if updates:
-                    violation = self._check_run(context, run, updates, needs[position])
-                    if violation is not None:
-                        yield violation
+                for kept in kept_caches(context, step, ("apt-lists",)):
+                    yield self._violation(context, step, kept, needs[position])
 
-    def _check_run(
-        self, context: RuleContext, run: RunEffects, updates: list[int], later_needs: bool
-    ) -> Violation | None:
-        installs = [
-            index
-            for index, command in enumerate(run.commands)
-            if apt_action(command) in APT_INSTALLS
-        ]
-        if not installs:
-            return None
-        if run.mount_covering(LISTS) is not None:
-            return None
-        if run.removal(LISTS, after=updates[-1], child=LIST_FILE):
-            return None
-        last = installs[-1]
+    def _violation(
+        self, context: RuleContext, step: Step, kept: KeptCache, later_needs: bool
+    ) -> Violation:
+        run = effects(context, step)
+        last = kept.index
         command = run.commands[last]
         action = apt_action_word(command)
         start, end = run.span_range(last, command.words[0], action or command.words[0])
@@ -148,7 +131,7 @@ class AptListsNotRemoved(Rule):
         )
         help = (
             f"`apt-get update` downloaded them to /var/lib/apt/lists ({size.described()}, "
-            "more with extra sources); "
+            f"more with extra sources){removed_later_clause(context, step, kept, 'them')}; "
         )
         remove = f"remove them at the end of this RUN (`{CLEANUP}`)"
         if later_needs:  # removing them here would break that install

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import Violation
+from lintlayers.model.kept_caches import kept_at_install
 from lintlayers.model.mounts import CACHE_MOUNTS, cache_mount_advice
 from lintlayers.model.package_commands import CACHE_DIRS, CACHE_LABELS
 from lintlayers.model.paths import covers, has_glob, is_within
@@ -29,8 +30,13 @@ class CleanupInLaterLayer(Rule):
     `yarn cache clean`, `npm cache clean`, `pip cache purge`, `apk cache
     clean`, `yum`/`dnf clean`) of files that an earlier step of the same stage
     wrote and left behind:
-    - package data an earlier RUN left: apt lists after `apt-get update`, the
-      apt, apk, pip, yarn, npm, yum or dnf cache after an install;
+    - package data an earlier RUN left that no finding at its install reports:
+      the apt lists of an `apt-get update` whose RUN installs nothing, the pip
+      cache of `pip download`, the apk index of `apk update && apk upgrade`...
+      (one finding per problem: what `apt-lists-not-removed`,
+      `apk-add-without-no-cache`, `pip-cache-kept`, `node-package-cache-kept`
+      or `package-cache-kept` reports at the install, where its fix goes, is
+      left to that finding, which names the later removal, when that rule runs);
     - a file an earlier RUN downloaded (`curl -o`/`-O`, `wget`, `curl > f`),
       a repository it cloned (or anything inside it), a directory it made and
       worked in (`mkdir d && cd d`), a `cp`/`mv` destination;
@@ -133,6 +139,8 @@ class CleanupInLaterLayer(Rule):
                 if creation.kind in EMPTY_IN_OFFICIAL_IMAGES:
                     continue
                 if _tied(removal, creation):
+                    if kept_at_install(context, earlier, creation):
+                        continue  # reported at its install, where the fix goes
                     reported.add(removal.index)
                     yield _violation(context, run, removal, earlier, creation, steps)
                     break

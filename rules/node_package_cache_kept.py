@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import SAFE, Fix, Violation
-from lintlayers.model.mounts import COVERING_MOUNTS, cache_mount_advice
-from lintlayers.model.package_commands import NPM_INSTALLS, npm_action, yarn_action
+from lintlayers.model.kept_caches import kept_caches, removed_later_clause
+from lintlayers.model.mounts import cache_mount_advice
+from lintlayers.model.package_commands import npm_action, yarn_action
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import npm_cache, yarn_cache
-from lintlayers.model.steps import copy_sources, reaches_image, sequences
+from lintlayers.model.steps import sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -15,13 +16,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from lintlayers.context import RuleContext
+    from lintlayers.model.kept_caches import KeptCache
     from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.steps import Step
     from lintlayers.shell.commands import ShellWord, SimpleCommand
 
-YARN_INSTALLS = frozenset({"install", "add", "upgrade", "global add", "global upgrade"})
-BERRY_FLAGS = ("--immutable", "--immutable-cache", "--check-cache", "--inline-builds", "--mode")
-BERRY_FILES = (".yarnrc.yml", ".yarn", ".pnp.cjs")
 CACHE_VARIABLES = (
     "HOME", "XDG_CACHE_HOME", "YARN_CACHE_FOLDER", "npm_config_cache", "NPM_CONFIG_CACHE",
 )  # fmt: skip
@@ -47,6 +46,10 @@ class NodePackageCacheKept(Rule):
     whose files cannot reach an image (used only as a `COPY --from` source of
     specific paths, or only by targets named for tests such as `test`, `e2e`
     or `lint`) are not checked either.
+
+    When a later RUN of the stage removes the cache, the help says that removal
+    does not take it out of this layer (`cleanup-in-later-layer` leaves it to
+    this finding).
 
     ## Why it matters
     yarn and npm keep a copy of every package they download in their cache,
@@ -86,68 +89,51 @@ class NodePackageCacheKept(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for steps in sequences(context):
-            berry = False
             for step in steps:
-                if step.keyword in ("COPY", "ADD") and _copies_berry(step):
-                    berry = True
-                if step.keyword != "RUN":
-                    continue
-                if step.onbuild or reaches_image(context, step.stage):
-                    yield from self._check_run(context, effects(context, step), berry)
-
-    def _check_run(self, context: RuleContext, run: RunEffects, berry: bool) -> Iterator[Violation]:
-        seen: set[str] = set()
-        for index, command in enumerate(run.commands):
-            manager = _manager(command)
-            if manager is None or manager in seen:
-                continue
-            if manager == "yarn" and (berry or _is_berry(run)):
-                continue
-            if run.cache_handled(manager, index) or _named_mount(run, manager):
-                continue
-            seen.add(manager)
-            cache = run.cache_dirs(manager, index)[0]
-            if manager == "yarn":
-                clean = "yarn cache clean"
-                option = command.flag_value("--cache-folder")
-                if option:
-                    clean += " --cache-folder " + option
-                target = "/usr/local/share/.cache/yarn" if cache.startswith("/root/") else cache
-            else:
-                clean = "npm cache clean --force"
-                option = command.flag_value("--cache")
-                if option:
-                    clean += " --cache " + option
-                target = cache
-            verb_word = _verb_word(command)
-            label = command.name + (" " + verb_word.value if verb_word is not None else "")
-            size = (yarn_cache() if manager == "yarn" else npm_cache()).text()
-            message = f"`{label}` leaves the {manager} cache in this layer: {size}"
-            help = f"{cache} holds a second copy of every downloaded package; "
-            if context.builder == "buildkit":
-                help += (
-                    "keep the cache outside the image with a cache mount "
-                    f"({cache_mount_advice(manager, (target,))}) or end this RUN with `{clean}`"
-                )
-            else:
-                help += f"end this RUN with `{clean}`"
-            fix = None
-            if _clean_at_end_works(run, index, option):
-                from lintlayers.model.run_edits import append_to_run
-
-                edit = append_to_run(run, clean)
-                if edit is not None:
-                    fix = Fix(f"Append `{clean}`", [edit], SAFE)
-            start, end = run.span_range(index, command.words[0], verb_word or command.words[0])
-            yield Violation(start, end, message, fix, help=help)
+                for kept in kept_caches(context, step, ("npm", "yarn")):
+                    yield _violation(context, step, kept)
 
 
-def _manager(command: SimpleCommand) -> str | None:
-    if command.name == "yarn" and yarn_action(command) in YARN_INSTALLS:
-        return "yarn"
-    if command.name == "npm" and npm_action(command) in NPM_INSTALLS:
-        return "npm"
-    return None
+def _violation(context: RuleContext, step: Step, kept: KeptCache) -> Violation:
+    run = effects(context, step)
+    index = kept.index
+    command = run.commands[index]
+    manager = kept.kind
+    cache = kept.path
+    if manager == "yarn":
+        clean = "yarn cache clean"
+        option = command.flag_value("--cache-folder")
+        if option:
+            clean += " --cache-folder " + option
+        target = "/usr/local/share/.cache/yarn" if cache.startswith("/root/") else cache
+    else:
+        clean = "npm cache clean --force"
+        option = command.flag_value("--cache")
+        if option:
+            clean += " --cache " + option
+        target = cache
+    verb_word = _verb_word(command)
+    label = command.name + (" " + verb_word.value if verb_word is not None else "")
+    size = (yarn_cache() if manager == "yarn" else npm_cache()).text()
+    message = f"`{label}` leaves the {manager} cache in this layer: {size}"
+    later = removed_later_clause(context, step, kept, "it")
+    help = f"{cache} holds a second copy of every downloaded package{later}; "
+    if context.builder == "buildkit":
+        help += (
+            "keep the cache outside the image with a cache mount "
+            f"({cache_mount_advice(manager, (target,))}) or end this RUN with `{clean}`"
+        )
+    else:
+        help += f"end this RUN with `{clean}`"
+    fix = None
+    if _clean_at_end_works(run, index, option):
+        from lintlayers.model.run_edits import append_to_run
+
+        edit = append_to_run(run, clean)
+        if edit is not None:
+            fix = Fix(f"Append `{clean}`", [edit], SAFE)
+    start, end = run.span_range(index, command.words[0], verb_word or command.words[0])
+    return Violation(start, end, message, fix, help=help)
 
 
 def _verb_word(command: SimpleCommand) -> ShellWord | None:
@@ -155,30 +141,6 @@ def _verb_word(command: SimpleCommand) -> ShellWord | None:
     if action is None:
         return None
     return command.word_for(action.split(" ", 1)[0])
-
-
-def _is_berry(run: RunEffects) -> bool:
-    for command in run.commands:
-        if command.name == "corepack":
-            return True
-        if command.name == "yarn":
-            if command.has_flag(*BERRY_FLAGS):
-                return True
-            if command.positional_args()[:2] == ["set", "version"]:
-                return True
-    return False
-
-
-def _named_mount(run: RunEffects, manager: str) -> bool:
-    """A cache mount whose target names the package manager (``/root/.npm``, ``/yarn-cache``)."""
-    return any(
-        mount.type in COVERING_MOUNTS and mount.target and manager in mount.target.lower()
-        for mount in run.mounts
-    )
-
-
-def _copies_berry(step: Step) -> bool:
-    return any(source.rstrip("/").endswith(BERRY_FILES) for source in copy_sources(step))
 
 
 def _clean_at_end_works(run: RunEffects, index: int, option: str | None) -> bool:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from lintlayers.diagnostics import SAFE, Fix, Violation
 from lintlayers.model.ecosystems import ecosystem
+from lintlayers.model.kept_caches import GENERIC_KINDS, kept_caches, removed_later_clause
 from lintlayers.model.mounts import cache_mount_advice
-from lintlayers.model.optional_files import runs_only_with_optional_file
-from lintlayers.model.package_commands import CACHE_DIRS, CACHE_LABELS, package_writes
-from lintlayers.model.shipping import image_runs
+from lintlayers.model.package_commands import CACHE_DIRS, CACHE_LABELS
+from lintlayers.model.run_effects import effects
+from lintlayers.model.steps import sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -15,11 +16,12 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from lintlayers.context import RuleContext
-    from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.kept_caches import KeptCache
+    from lintlayers.model.steps import Step
 
-KINDS = ("yum", "dnf", "zypper", "pacman", "conda")
-"""Package data this rule reports; apt, apk, pip, npm and yarn have rules of their own
-(LL301, LL303, LL304, LL305)."""
+KINDS = GENERIC_KINDS
+"""Package data this rule reports (yum, dnf, zypper, pacman, conda); apt, apk, pip, npm
+and yarn have rules of their own (LL301, LL303, LL304, LL305)."""
 KEPT = {
     "yum": "the repository metadata",
     "dnf": "the repository metadata",
@@ -49,6 +51,10 @@ class PackageCacheKept(Rule):
     not reported unless the build context holds that file. Each tool's cleanup
     command comes from the ecosystem table (`lintlayers/model/ecosystems.py`);
     apt, apk, pip, npm and yarn have their own rules (LL301, LL303, LL304, LL305).
+
+    When a later RUN of the stage removes the cache, the help says that removal
+    does not take it out of this layer (`cleanup-in-later-layer` leaves it to
+    this finding).
 
     ## Why it matters
     These tools keep what they downloaded in `/var/cache/yum`,
@@ -88,41 +94,34 @@ class PackageCacheKept(Rule):
     needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        for run in image_runs(context):
-            yield from _check_run(context, run)
+        for steps in sequences(context):
+            for step in steps:
+                for kept in kept_caches(context, step, KINDS):
+                    yield _violation(context, step, kept)
 
 
-def _check_run(context: RuleContext, run: RunEffects) -> Iterator[Violation]:
-    reported: set[str] = set()
-    for index, command in enumerate(run.commands):
-        for kind in package_writes(command):
-            if kind not in KINDS or kind in reported or run.cache_handled(kind, index):
-                continue
-            if runs_only_with_optional_file(run, index):
-                continue  # `if [ -f environment.yml ]` after `COPY environment.yml* ...`
-            reported.add(kind)
-            entry = ecosystem(kind)
-            cleanup = CLEANUP.get(command.name) or (entry.cleanup[0] if entry else "")
-            if command.name == "micromamba" and entry is not None:
-                cleanup = next((item for item in entry.cleanup if "micromamba" in item), cleanup)
-            label = CACHE_LABELS[kind]
-            help = f"{', '.join(CACHE_DIRS[kind])} keeps {KEPT[kind]} it downloaded; "
-            if context.builder == "buildkit":
-                help += (
-                    f"keep it out of the image with a cache mount ({cache_mount_advice(kind)}) or "
-                )
-            help += f"end this RUN with `{cleanup}`"
-            fix = None
-            from lintlayers.model.run_edits import append_to_run
+def _violation(context: RuleContext, step: Step, kept: KeptCache) -> Violation:
+    run = effects(context, step)
+    index = kept.index
+    command = run.commands[index]
+    kind = kept.kind
+    entry = ecosystem(kind)
+    cleanup = CLEANUP.get(command.name) or (entry.cleanup[0] if entry else "")
+    if command.name == "micromamba" and entry is not None:
+        cleanup = next((item for item in entry.cleanup if "micromamba" in item), cleanup)
+    label = CACHE_LABELS[kind]
+    later = removed_later_clause(context, step, kept, "it")
+    help = f"{', '.join(CACHE_DIRS[kind])} keeps {KEPT[kind]} it downloaded{later}; "
+    if context.builder == "buildkit":
+        help += f"keep it out of the image with a cache mount ({cache_mount_advice(kind)}) or "
+    help += f"end this RUN with `{cleanup}`"
+    fix = None
+    from lintlayers.model.run_edits import append_to_run
 
-            edit = append_to_run(run, cleanup) if cleanup else None
-            if edit is not None:
-                fix = Fix(f"Append `{cleanup}`", [edit], SAFE)
-            start, end = run.command_range(index)
-            yield Violation(
-                start,
-                end,
-                f"`{command.name}` leaves the {label} in this layer",
-                fix,
-                help=help,
-            )
+    edit = append_to_run(run, cleanup) if cleanup else None
+    if edit is not None:
+        fix = Fix(f"Append `{cleanup}`", [edit], SAFE)
+    start, end = run.command_range(index)
+    return Violation(
+        start, end, f"`{command.name}` leaves the {label} in this layer", fix, help=help
+    )

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from lintlayers.diagnostics import SAFE, Fix, Violation
-from lintlayers.lazy_re import lazy_compile
+from lintlayers.model.kept_caches import NO_CACHE_DIR, kept_caches, removed_later_clause
 from lintlayers.model.mounts import COVERING_MOUNTS, cache_mount_advice
 from lintlayers.model.package_commands import PIP_VALUE_OPTIONS, pip_action_word, pip_words
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import pip_cache
-from lintlayers.model.steps import copy_destination, reaches_image, sequences
+from lintlayers.model.steps import sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -18,17 +16,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from lintlayers.context import RuleContext
+    from lintlayers.model.kept_caches import KeptCache
     from lintlayers.model.mounts import Mount
     from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.steps import Step
     from lintlayers.shell.commands import SimpleCommand
 
-FLAG = "--no-cache-dir"
-_BOOLEANS = frozenset(
-    {"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"}
-)  # pip disables the cache for any valid boolean, even "false"
-_CONFIG_TEXT = lazy_compile(r"no[-_]cache[-_]dir", re.IGNORECASE)
-_CONFIG_FILES = ("/etc/pip.conf", "/pip/pip.conf", "/.pip/pip.conf", "/.config/pip/pip.conf")
+FLAG = NO_CACHE_DIR
 
 
 class PipCacheKept(Rule):
@@ -55,6 +49,10 @@ class PipCacheKept(Rule):
     Stages whose files cannot reach an image (used only as a `COPY --from`
     source of specific paths, or only by targets named for tests such as
     `test`, `e2e` or `lint`) are not checked.
+
+    When a later RUN of the stage removes the cache, the help says that removal
+    does not take it out of this layer (`cleanup-in-later-layer` leaves it to
+    this finding).
 
     ## Why it matters
     pip keeps every wheel it downloads or builds in its cache, about a fifth
@@ -94,75 +92,50 @@ class PipCacheKept(Rule):
     needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        configured: dict[int, bool] = {}
         for steps in sequences(context):
-            if not steps:
-                continue
-            stage = steps[0].stage
-            off = configured.get(stage.base_stage.index, False) if stage.base_stage else False
             for step in steps:
-                if step.keyword in ("COPY", "ADD") and _writes_pip_config(step):
-                    off = True
-                if step.keyword != "RUN":
-                    continue
-                if not off and (step.onbuild or reaches_image(context, step.stage)):
-                    yield from self._check_run(context, effects(context, step))
-                text = step.instruction.arguments + "".join(
-                    heredoc.content for heredoc in step.instruction.heredocs
-                )
-                if ("pip.conf" in text or "config set" in text) and _CONFIG_TEXT.search(text):
-                    off = True
-            if not steps[0].onbuild:
-                configured[stage.index] = off
+                for kept in kept_caches(context, step, ("pip",)):
+                    yield _violation(context, step, kept)
 
-    def _check_run(self, context: RuleContext, run: RunEffects) -> Iterator[Violation]:
-        installs: list[tuple[int, SimpleCommand]] = []
-        for index, command in enumerate(run.commands):
-            word = pip_action_word(command)
-            if word is None or word.value != "install" or command.has_flag(FLAG):
-                continue
-            if _cache_disabled(run, index) or run.cache_handled("pip", index):
-                continue
-            installs.append((index, command))
-        for index, command in installs:
-            word = pip_action_word(command)
-            assert word is not None
-            start, end = run.span_range(index, command.words[0], word)
-            cache = run.cache_dirs("pip", index)[0]
-            size = pip_cache(_packages(command)).described()
-            mount = _pip_mount(run)
-            if mount is not None:  # the user wants a cache mount: never advise against it
-                yield Violation(
-                    start,
-                    end,
-                    f"`pip install` caches in {cache}, outside the RUN's cache mount",
-                    help=(
-                        f"the cache mount on {mount.target} does not hold it, so it stays in "
-                        f"this layer: {size}; mount the cache there "
-                        f"(`--mount=type=cache,target={cache}`) or set "
-                        f"`PIP_CACHE_DIR={mount.target}`"
-                    ),
-                )
-                continue
-            message = f"`pip install` without `{FLAG}` keeps its cache in this layer"
-            help = f"the wheels it downloads and builds stay in {cache}: {size}; "
-            if context.builder == "buildkit":
-                help += (
-                    "keep the cache between builds in a cache mount "
-                    f"({cache_mount_advice('pip', (cache,))}) or add `{FLAG}`"
-                )
-            else:
-                help += f"add `{FLAG}`"
-            fix = None
-            if word.raw == "install":
-                from lintlayers.model.run_edits import add_flag
 
-                fix = Fix(
-                    f"Add `{FLAG}`",
-                    [add_flag(run, index, word, FLAG)],
-                    SAFE,
-                )
-            yield Violation(start, end, message, fix, help=help)
+def _violation(context: RuleContext, step: Step, kept: KeptCache) -> Violation:
+    run = effects(context, step)
+    index = kept.index
+    command = run.commands[index]
+    word = pip_action_word(command)
+    assert word is not None
+    start, end = run.span_range(index, command.words[0], word)
+    cache = kept.path
+    size = pip_cache(_packages(command)).described()
+    later = removed_later_clause(context, step, kept, "them")
+    mount = _pip_mount(run)
+    if mount is not None:  # the user wants a cache mount: never advise against it
+        return Violation(
+            start,
+            end,
+            f"`pip install` caches in {cache}, outside the RUN's cache mount",
+            help=(
+                f"the cache mount on {mount.target} does not hold it, so it stays in "
+                f"this layer: {size}{later}; mount the cache there "
+                f"(`--mount=type=cache,target={cache}`) or set "
+                f"`PIP_CACHE_DIR={mount.target}`"
+            ),
+        )
+    message = f"`pip install` without `{FLAG}` keeps its cache in this layer"
+    help = f"the wheels it downloads and builds stay in {cache}: {size}{later}; "
+    if context.builder == "buildkit":
+        help += (
+            "keep the cache between builds in a cache mount "
+            f"({cache_mount_advice('pip', (cache,))}) or add `{FLAG}`"
+        )
+    else:
+        help += f"add `{FLAG}`"
+    fix = None
+    if word.raw == "install":
+        from lintlayers.model.run_edits import add_flag
+
+        fix = Fix(f"Add `{FLAG}`", [add_flag(run, index, word, FLAG)], SAFE)
+    return Violation(start, end, message, fix, help=help)
 
 
 def _packages(command: SimpleCommand) -> list[str]:
@@ -190,21 +163,3 @@ def _pip_mount(run: RunEffects) -> Mount | None:
         if mount.type in COVERING_MOUNTS and mount.target and "pip" in mount.target.lower():
             return mount
     return None
-
-
-def _cache_disabled(run: RunEffects, index: int) -> bool:
-    """Whether ``PIP_NO_CACHE_DIR`` is set for command ``index``."""
-    command = run.commands[index]
-    values = dict(run.env_at(index))
-    for word in command.assignments:
-        name, _, assigned = word.value.partition("=")
-        values[name] = assigned
-    value = values.get("PIP_NO_CACHE_DIR")
-    return value is not None and value.strip().lower() in _BOOLEANS
-
-
-def _writes_pip_config(step: Step) -> bool:
-    destination = copy_destination(step)
-    if destination is None:
-        return False
-    return destination.endswith(_CONFIG_FILES) or destination in ("/etc/xdg/pip", "/etc")

@@ -301,11 +301,11 @@ def test_rare_patterns_are_compiled_on_first_use(tmp_path: Path) -> None:
         "from lintlayers.syntax import parser, words\n"
         "from lintlayers.model import debian, manifests, package_managers, variables\n"
         "from lintlayers.rules import apt_install_recommends as apt, gem_documentation as gem\n"
-        "from lintlayers.rules import pip_cache_kept as pip\n"
+        "from lintlayers.model import kept_caches\n"
         "lazy = [parser._HEREDOC, parser._BARE_MARKER, parser._DIRECTIVE, words._JSON_STRING,\n"
         "    manifests._GEMSPEC, variables._REFERENCE,\n"
         "    package_managers._LOCAL_PATH, debian._VERSION, apt._CONFIGURED, apt._KEYSERVER,\n"
-        "    gem._GEMRC_OFF, pip._CONFIG_TEXT]\n"
+        "    gem._GEMRC_OFF, kept_caches._PIP_CONFIG_TEXT]\n"
         "print(all(pattern._compiled is None for pattern in lazy))\n"
     )
     (tmp_path / "Dockerfile").write_text(

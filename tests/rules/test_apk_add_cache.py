@@ -272,3 +272,14 @@ def test_corpus_devcontainer_alpine_common_script_keeps_the_index() -> None:
     assert finding.location.line == 13
     assert "installs nothing" not in said(finding)
     assert "common-alpine.sh" in said(finding)
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    ["RUN apk add -U curl", "RUN apk update && apk add curl", "RUN apk update",
+     "RUN apk update && apk add --no-cache curl"],
+)  # fmt: skip
+def test_help_names_a_later_removal_that_does_not_shrink_the_layer(earlier: str) -> None:
+    text = f"FROM alpine\n{earlier}\nRUN rm -rf /var/cache/apk/*\n"
+    [finding] = lint(text, CODE)
+    assert "the removal at line 3, in a later layer, does not take it out" in said(finding)

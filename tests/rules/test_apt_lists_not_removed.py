@@ -385,3 +385,55 @@ def test_corpus_clojure_installer_script_gets_the_removal_after_it() -> None:
     assert finding.fix is not None
     [edit] = finding.fix.edits
     assert edit.location.line == 40  # after /linux-install-${CLOJURE_CLI_VERSION}.sh
+
+
+LATER = "the removal at line {}, in a later layer, does not take them out of this one"
+
+
+def test_help_names_a_later_removal_that_does_not_shrink_the_layer() -> None:
+    """One finding per problem: LL306 leaves the later `rm` to this finding, which says
+    why it does not help; each install keeping the lists gets its own finding and fix."""
+    text = (
+        "FROM debian\nRUN apt-get update && apt-get install -y curl\n"
+        "RUN apt-get update && apt-get install -y git\nRUN echo hi\n"
+        "RUN apt-get clean && \\\n    rm -rf /var/lib/apt/lists/*\n"
+    )
+    findings = lint(text, CODE)
+    assert [finding.location.line for finding in findings] == [2, 3]
+    for finding in findings:
+        assert LATER.format(6) in said(finding)
+        assert finding.fix is not None
+    assert lint(fix(text, CODE), CODE) == []
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "RUN echo done",  # nothing removes them
+        "RUN rm -rf /var/cache/apt/*",  # not the lists
+        "RUN --mount=type=cache,target=/var/lib/apt rm -rf /var/lib/apt/lists/*",  # the mount's
+    ],
+)
+def test_help_names_no_removal_that_is_not_one(later: str) -> None:
+    [finding] = lint(f"FROM debian\nRUN apt-get update && apt-get install -y curl\n{later}\n", CODE)
+    assert "in a later layer" not in said(finding)
+
+
+def test_help_names_no_removal_of_another_stage() -> None:
+    text = (
+        "FROM debian AS base\nRUN apt-get update && apt-get install -y curl\n"
+        "FROM base\nRUN rm -rf /var/lib/apt/lists/*\n"
+    )
+    [finding] = lint(text, CODE)
+    assert "in a later layer" not in said(finding)
+
+
+def test_help_names_no_removal_in_a_stage_whose_layers_do_not_ship() -> None:
+    """`COPY --from=build / /` copies the final files: there the later removal does
+    shrink the image (and LL306 does not report it), so the help does not name it."""
+    text = (
+        "FROM debian AS build\nRUN apt-get update && apt-get install -y curl\n"
+        "RUN rm -rf /var/lib/apt/lists/*\nFROM scratch\nCOPY --from=build / /\n"
+    )
+    [finding] = lint(text, CODE)
+    assert "in a later layer" not in said(finding)

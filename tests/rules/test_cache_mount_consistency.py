@@ -221,7 +221,10 @@ def test_a_pip_mount_on_the_wrong_path_is_still_reported() -> None:
          "`RUN --mount=type=cache,target=/usr/local/share/.cache/yarn`"),
         ("FROM alpine\nRUN apk add -U curl\n", "LL303",
          "`RUN --mount=type=cache,target=/var/cache/apk`"),
-        ("FROM python:3.12\nRUN pip install flask\nRUN rm -rf /root/.cache/pip\n", "LL306",
+        ("FROM python:3.12\nRUN pip download flask\nRUN rm -rf /root/.cache/pip\n", "LL306",
+         "`RUN --mount=type=cache,target=/root/.cache/pip`"),
+        # a later removal LL306 leaves to the install's finding, which names it
+        ("FROM python:3.12\nRUN pip install flask\nRUN rm -rf /root/.cache/pip\n", "LL304",
          "`RUN --mount=type=cache,target=/root/.cache/pip`"),
     ],
 )  # fmt: skip

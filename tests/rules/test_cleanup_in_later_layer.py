@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from rule_harness import fix, lint, onbuild, positions, said
+from rule_harness import fix, lint, onbuild, positions, rule_class, said
+
+from lintlayers.engine import Linter
 
 CODE = "LL306"
+INSTALL_RULES = ("LL301", "LL303", "LL304", "LL305", "LL316")
+"""The rules that report package data at the install that keeps it in its layer."""
+
+
+def lint_together(text: str, builder: str = "buildkit") -> list:
+    """Findings of LL306 when it runs with the install-side rules (as every rule does)."""
+    linter = Linter([rule_class(code)() for code in (CODE, *INSTALL_RULES)], builder=builder)
+    return [f for f in linter.lint_text(text, "Dockerfile").findings if f.code == CODE]
 
 
 def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
@@ -16,16 +26,17 @@ def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
 @pytest.mark.parametrize(
     ("earlier", "later", "command", "what"),
     [
-        # package data an earlier RUN left
-        ("RUN apt-get update && apt-get install -y curl", "RUN rm -rf /var/lib/apt/lists/*",
+        # package data an earlier RUN left that no finding at an install reports: the
+        # lists of an update whose RUN installs nothing, the cache of `pip download`,
+        # the index of an update that only `apk upgrade` uses
+        ("RUN apt-get update", "RUN rm -rf /var/lib/apt/lists/*",
          "rm -rf /var/lib/apt/lists/*", "apt package lists"),
-        ("RUN pip install flask", "RUN rm -rf /root/.cache", "rm -rf /root/.cache", "pip cache"),
-        ("RUN pip install flask", "RUN pip cache purge", "pip cache purge", "pip cache"),
-        ("RUN yarn install", "RUN yarn cache clean", "yarn cache clean", "yarn cache"),
-        ("RUN npm ci", "RUN npm cache clean --force", "npm cache clean --force", "npm cache"),
-        ("RUN apk add -U curl", "RUN rm -rf /var/cache/apk/*", "rm -rf /var/cache/apk/*",
-         "apk package index"),
-        ("RUN yum install -y curl", "RUN yum clean all", "yum clean all", "yum cache"),
+        ("RUN pip download -d /wheels flask", "RUN rm -rf /root/.cache", "rm -rf /root/.cache",
+         "pip cache"),
+        ("RUN pip wheel -w /wheels flask", "RUN pip cache purge", "pip cache purge",
+         "pip cache"),
+        ("RUN apk update && apk upgrade", "RUN rm -rf /var/cache/apk/*",
+         "rm -rf /var/cache/apk/*", "apk package index"),
         # files an earlier RUN wrote
         ("RUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz",
          "RUN rm /tmp/tool.tgz", "rm /tmp/tool.tgz", "downloaded"),
@@ -52,6 +63,7 @@ def test_reports(earlier: str, later: str, command: str, what: str) -> None:
     text = f"FROM debian\n{earlier}\n{later}\n"
     findings = lint(text, CODE)
     assert positions(findings) == [span(3, later, command)]
+    assert positions(lint_together(text)) == positions(findings)
     assert what in said(findings[0])
     assert "stay in the earlier layer" in said(findings[0])
     assert findings[0].fix is None
@@ -60,40 +72,145 @@ def test_reports(earlier: str, later: str, command: str, what: str) -> None:
 def test_each_removing_command_is_reported() -> None:
     later = "RUN pip cache purge && rm -rf /var/lib/apt/lists/*"
     text = (
-        "FROM debian\nRUN apt-get update && apt-get install -y python3-pip\n"
-        f"RUN pip install flask\n{later}\n"
+        "FROM debian\nRUN apt-get update\nRUN apt-get install -y python3-pip\n"
+        f"RUN pip download -d /wheels flask\n{later}\n"
     )
-    assert positions(lint(text, CODE)) == [
-        span(4, later, "pip cache purge"),
-        span(4, later, "rm -rf /var/lib/apt/lists/*"),
+    assert positions(lint_together(text)) == [
+        span(5, later, "pip cache purge"),
+        span(5, later, "rm -rf /var/lib/apt/lists/*"),
     ]
 
 
 def test_apt_clean_after_an_install_is_not_reported() -> None:
     # Docker's Debian and Ubuntu images delete downloaded .deb files after every install
     later = "RUN apt-get clean && rm -rf /var/lib/apt/lists/*"
-    text = f"FROM debian\nRUN apt-get update && apt-get install -y curl\n{later}\n"
-    assert positions(lint(text, CODE)) == [span(3, later, "rm -rf /var/lib/apt/lists/*")]
+    text = f"FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n{later}\n"
+    assert positions(lint_together(text)) == [span(4, later, "rm -rf /var/lib/apt/lists/*")]
 
 
 def test_a_removal_inside_a_mount_of_its_own_run_is_not_reported() -> None:
     text = (
-        "FROM debian\nRUN apt-get update && apt-get install -y curl\n"
+        "FROM debian\nRUN apt-get update\n"
         "RUN --mount=type=cache,target=/var/lib/apt rm -rf /var/lib/apt/lists/*\n"
     )
-    assert lint(text, CODE) == []
+    assert lint_together(text) == []
+    assert len(lint(text.replace("--mount=type=cache,target=/var/lib/apt ", ""), CODE)) == 1
+
+
+# One finding per problem: package data an install keeps in its layer is reported there,
+# by the install's own rule (which offers the fix); the later removal is not reported again.
+@pytest.mark.parametrize(
+    ("earlier", "later", "install"),
+    [
+        ("RUN apt-get update && apt-get install -y curl", "RUN rm -rf /var/lib/apt/lists/*",
+         "LL301"),
+        ("RUN apt-get update && apt-get install -y curl", "RUN apt-get distclean", "LL301"),
+        ("RUN apk add -U curl", "RUN rm -rf /var/cache/apk/*", "LL303"),
+        ("RUN apk update && apk add curl", "RUN apk cache clean", "LL303"),
+        ("RUN apk update", "RUN rm -rf /var/cache/apk", "LL303"),
+        ("RUN pip install flask", "RUN rm -rf /root/.cache", "LL304"),
+        ("RUN pip install flask", "RUN pip cache purge", "LL304"),
+        ("USER app\nRUN pip install --user flask", "RUN rm -rf /home/app/.cache/pip", "LL304"),
+        ("RUN yarn install", "RUN yarn cache clean", "LL305"),
+        ("RUN npm ci", "RUN npm cache clean --force", "LL305"),
+        ("RUN yum install -y curl", "RUN yum clean all", "LL316"),
+        ("RUN dnf install -y curl", "RUN rm -rf /var/cache/dnf", "LL316"),
+    ],
+)  # fmt: skip
+def test_package_data_reported_at_its_install_is_left_to_that_finding(
+    earlier: str, later: str, install: str
+) -> None:
+    text = f"FROM debian\n{earlier}\n{later}\n"
+    line = text.count("\n")  # the last
+    assert lint_together(text) == []
+    [finding] = lint(text, install)
+    # without the install's rule selected, the later removal is the leftover's only finding
+    assert len(lint(text, CODE)) == 1
+    assert f"the removal at line {line}, in a later layer, does not take" in said(finding)
+
+
+EXAMPLE = """\
+FROM debian:12
+RUN apt-get update && apt-get install -y --no-install-recommends curl
+RUN pip install flask
+RUN npm install -g npm@6
+RUN rm -rf /var/lib/apt/lists/* /root/.cache/pip /root/.npm
+"""
+
+
+def test_one_finding_per_cache_a_later_run_removes() -> None:
+    assert lint_together(EXAMPLE) == []
+    for code, line, name in (("LL301", 2, "apt-get"), ("LL304", 3, "pip"), ("LL305", 4, "npm")):
+        [finding] = lint(EXAMPLE, code)
+        assert (finding.location.line, finding.message.startswith(f"`{name} ")) == (line, True)
+        assert finding.fix is not None  # each install its own fix
+        assert "the removal at line 5, in a later layer, does not take" in said(finding)
+        fixed = fix(EXAMPLE, code)
+        assert lint(fixed, code) == []
+        assert lint_together(fixed) == []
+
+
+def test_a_downloaded_archive_removed_beside_the_caches_is_still_reported() -> None:
+    text = EXAMPLE.replace(
+        "RUN pip install flask\n",
+        "RUN pip install flask\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz\n",
+    ).replace("/root/.npm\n", "/root/.npm /tmp/tool.tgz\n")
+    [finding] = lint_together(text)
+    assert finding.location.line == 6
+    assert "/tmp/tool.tgz, which the RUN at line 4 downloaded" in said(finding)
+    assert "npm cache" not in said(finding) and "pip cache" not in said(finding)
+
+
+def test_package_data_of_an_earlier_run_no_install_finding_reports() -> None:
+    """A lone `apt-get update` keeps its lists: LL301 reports only an update whose RUN
+    installs (LL103 reports the lone update for its stale index, not for the bytes), so
+    the later removal is the lists' only finding."""
+    text = (
+        "FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n"
+        "RUN rm -rf /var/lib/apt/lists/*\n"
+    )
+    [finding] = lint_together(text)
+    assert "the apt package lists (/var/lib/apt/lists" in said(finding)
+    assert "that the RUN at line 2 left" in said(finding)
+    assert lint(text, "LL301") == []
+
+
+def test_only_the_install_that_keeps_its_cache_is_left_to_its_rule() -> None:
+    """The pip cache of `pip download`, which LL304 does not report (an earlier `pip
+    install` cleaned up in its own RUN): the later removal is its only finding."""
+    text = (
+        "FROM debian\nRUN pip install flask && pip cache purge\n"
+        "RUN pip download -d /wheels requests\nRUN rm -rf /root/.cache/pip\n"
+    )
+    assert lint(text, "LL304") == []
+    [finding] = lint_together(text)
+    assert "that the RUN at line 3 left" in said(finding)
+
+
+def test_corpus_alpine_node_extract_npm_cache() -> None:
+    """mhart/alpine-node's extract.dockerfile: `npm install -g` at line 19 keeps the npm
+    cache (LL305, with the later removal named); the `rm -rf ... /root/.npm` at line 35
+    is not reported again."""
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "mhart__alpine-node" / "extract.dockerfile"
+    text = path.read_text(encoding="utf-8")
+    assert lint_together(text) == []
+    alone = lint(text, CODE)  # LL305 not selected: the removal is the cache's only finding
+    assert [finding.location.line for finding in alone] == [35]
+    [finding] = lint(text, "LL305")
+    assert finding.location.line == 19
+    assert "the removal at line 35, in a later layer, does not take it out" in said(finding)
 
 
 @pytest.mark.parametrize(
     ("earlier", "later", "size"),
     [
-        ("RUN apt-get update && apt-get install -y curl", "RUN rm -rf /var/lib/apt/lists/*",
+        ("RUN apt-get update", "RUN rm -rf /var/lib/apt/lists/*",
          "~20 MB, measured on Debian 12"),
-        ("RUN pip install flask", "RUN rm -rf /root/.cache/pip",
+        ("RUN pip download flask", "RUN rm -rf /root/.cache/pip",
          "about a fifth of the installed packages' size"),
-        ("RUN npm ci", "RUN npm cache clean --force", "about as large as node_modules"),
-        ("RUN yarn install", "RUN yarn cache clean", "at least as large as node_modules"),
-        ("RUN apk add -U curl", "RUN rm -rf /var/cache/apk/*",
+        ("RUN apk update && apk upgrade", "RUN rm -rf /var/cache/apk/*",
          "~1.1-3.0 MB, typical for main and community"),
     ],
 )  # fmt: skip
@@ -105,11 +222,11 @@ def test_message_estimates_package_data(earlier: str, later: str, size: str) -> 
 @pytest.mark.parametrize(
     ("earlier", "mount"),
     [
-        ("RUN apt-get update && apt-get install -y curl",
+        ("RUN apt-get update",
          "`RUN --mount=type=cache,target=/var/cache/apt,sharing=locked "
          "--mount=type=cache,target=/var/lib/apt,sharing=locked`"),
-        ("RUN pip install flask", "`RUN --mount=type=cache,target=/root/.cache/pip`"),
-        ("USER app\nRUN pip install --user flask",
+        ("RUN pip download flask", "`RUN --mount=type=cache,target=/root/.cache/pip`"),
+        ("USER app\nRUN pip download flask",
          "`RUN --mount=type=cache,target=/home/app/.cache/pip`"),
     ],
 )  # fmt: skip
@@ -186,7 +303,7 @@ def test_relative_paths_follow_workdir() -> None:
 
 
 def test_message_advice_depends_on_the_builder() -> None:
-    text = "FROM debian\nRUN pip install flask\nRUN rm -rf /root/.cache/pip\n"
+    text = "FROM debian\nRUN pip download flask\nRUN rm -rf /root/.cache/pip\n"
     [buildkit] = lint(text, CODE)
     assert "--mount=type=cache" in said(buildkit)
     [classic] = lint(text, CODE, builder="classic")
@@ -291,3 +408,30 @@ def test_corpus_home_assistant_flattened_build_stage() -> None:
 
     path = corpus_root() / "files" / "home-assistant__docker-base" / "python__3.14__Dockerfile"
     assert lint(path.read_text(encoding="utf-8"), CODE) == []
+
+
+@pytest.mark.slow
+def test_corpus_every_removal_left_to_an_install_is_named_there() -> None:
+    """Over the corpus: each LL306 finding that running the install-side rules takes
+    away is replaced by an install finding whose help names that removal's line, and no
+    LL306 finding appears; the other LL306 findings stay (none loses its only finding)."""
+    from corpus_support import corpus_files, decode
+
+    alone = Linter([rule_class(CODE)()])
+    together = Linter([rule_class(code)() for code in (CODE, *INSTALL_RULES)])
+    left = 0
+    for path in corpus_files():
+        text, _ = decode(path.read_bytes())
+        before = alone.lint_text(text, "Dockerfile").findings
+        if not before:
+            continue
+        findings = together.lint_text(text, "Dockerfile").findings
+        after = [finding for finding in findings if finding.code == CODE]
+        assert {f.location.line for f in after} <= {f.location.line for f in before}, path
+        named = " ".join(said(finding) for finding in findings if finding.code != CODE)
+        for finding in before:
+            if finding.location.line not in {f.location.line for f in after}:
+                left += 1
+                clause = f"the removal at line {finding.location.line}, in a later layer"
+                assert clause in named, (path, finding.location.line)
+    assert left >= 7  # grafana, alpine-node, mssql-tools, the vscode devcontainers...

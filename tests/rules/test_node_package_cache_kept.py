@@ -206,3 +206,16 @@ def test_a_later_script_or_command_does_not_count_as_removing_the_cache(after: s
     [finding] = lint(text, CODE)
     assert finding.location.line == 2
     assert fix(text, CODE).endswith(f"{after} \\\n    && npm cache clean --force\n")
+
+
+def test_help_names_a_later_removal_that_does_not_shrink_the_layer() -> None:
+    text = (
+        "FROM node:20\nRUN npm install -g npm@10\nRUN yarn global add serve\n"
+        "RUN npm cache clean --force && yarn cache clean\n"
+    )
+    findings = lint(text, CODE)
+    assert [finding.location.line for finding in findings] == [2, 3]
+    for finding in findings:  # each install its own finding and fix
+        assert "the removal at line 4, in a later layer, does not take it out" in said(finding)
+        assert finding.fix is not None
+    assert "in a later layer" not in said(lint("FROM node\nRUN npm ci\n", CODE)[0])

@@ -202,3 +202,10 @@ def test_corpus_dev_container_conda_templates() -> None:
         assert line not in [finding.location.line for finding in lint(text, CODE)], name
         named = text.replace("environment.yml*", "environment.yml")
         assert line in [finding.location.line for finding in lint(named, CODE)], name
+
+
+def test_help_names_a_later_removal_that_does_not_shrink_the_layer() -> None:
+    text = "FROM rockylinux:9\nRUN dnf install -y python3\nRUN dnf clean all\n"
+    [finding] = lint(text, CODE)
+    assert "the removal at line 3, in a later layer, does not take it out" in said(finding)
+    assert finding.fix is not None

@@ -222,3 +222,32 @@ def test_a_later_script_or_command_does_not_count_as_removing_the_cache(after: s
     text = f"FROM python:3.12\nRUN pip install flask && {after}\n"
     [finding] = lint(text, CODE)
     assert finding.location.line == 2
+
+
+def test_help_names_a_later_removal_that_does_not_shrink_the_layer() -> None:
+    text = (
+        "FROM python:3.12\nRUN pip install flask\n"
+        "RUN rm -rf /var/lib/apt/lists/* /root/.cache/pip\n"
+    )
+    [finding] = lint(text, CODE)
+    assert (
+        "stay in /root/.cache/pip: about a fifth of the installed packages' size; the removal "
+        "at line 3, in a later layer, does not take them out of this one; " in said(finding)
+    )
+    assert finding.fix is not None
+    [classic] = lint(text.replace("/root/.cache/pip", "/root/.cache"), CODE, builder="classic")
+    assert "the removal at line 3, in a later layer" in said(classic)
+    assert "in a later layer" not in said(lint("FROM python\nRUN pip install flask\n", CODE)[0])
+
+
+def test_an_install_that_runs_only_with_an_optional_file_is_left_alone(tmp_path) -> None:
+    """The dev container templates' ``requirements.txt*`` copied only when it exists."""
+    text = (
+        "FROM python:3.12\nCOPY requirements.txt* noop.txt /tmp/pip-tmp/\n"
+        'RUN if [ -f "/tmp/pip-tmp/requirements.txt" ]; then '
+        "pip install -r /tmp/pip-tmp/requirements.txt; fi && rm -rf /tmp/pip-tmp\n"
+    )
+    assert lint(text, CODE) == []
+    (tmp_path / "noop.txt").write_text("")
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    assert len(lint(text, CODE, context_dir=str(tmp_path))) == 1
