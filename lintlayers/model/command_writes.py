@@ -203,7 +203,7 @@ class CommandWrites:
 
 def command_writes(command: SimpleCommand, env: Mapping[str, str]) -> CommandWrites:
     """What ``command`` (its effective view) does to files; ``env``: the variables it sees."""
-    from lintlayers.model.package_commands import package_cleans, package_writes
+    from lintlayers.model.package_commands import package_cleans, package_writes, pip_cache_off
 
     entry = COMMANDS.get(command.name) if command.words else None
     found = CommandWrites(entry.files if entry is not None else UNKNOWN)
@@ -211,6 +211,8 @@ def command_writes(command: SimpleCommand, env: Mapping[str, str]) -> CommandWri
     if not command.words:
         return found
     found.leaves = package_writes(command)
+    if "pip" in found.leaves and pip_cache_off(env):
+        found.leaves = tuple(kind for kind in found.leaves if kind != "pip")
     found.cleans = package_cleans(command)
     if command.name in ("rm", "unlink"):
         found.removes = tuple(command.positional_args())

@@ -30,6 +30,7 @@ from lintlayers.model.package_commands import (
     npm_action,
     package_writes,
     pip_action_word,
+    pip_cache_off,
     yarn_action,
 )
 from lintlayers.model.paths import covers
@@ -68,9 +69,6 @@ YARN_INSTALLS = frozenset({"install", "add", "upgrade", "global add", "global up
 BERRY_FLAGS = ("--immutable", "--immutable-cache", "--check-cache", "--inline-builds", "--mode")
 BERRY_FILES = (".yarnrc.yml", ".yarn", ".pnp.cjs")
 """What tells yarn 2+ ("berry"), whose Plug'n'Play cache is the installed packages."""
-_BOOLEANS = frozenset(
-    {"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"}
-)  # pip disables the cache for any valid boolean, even "false"
 _PIP_CONFIG_TEXT = lazy_compile(r"no[-_]cache[-_]dir", re.IGNORECASE)
 _PIP_CONFIG_FILES = ("/etc/pip.conf", "/pip/pip.conf", "/.pip/pip.conf", "/.config/pip/pip.conf")
 
@@ -293,8 +291,7 @@ def _pip_cache_disabled(run: RunEffects, index: int) -> bool:
     for word in command.assignments:
         name, _, assigned = word.value.partition("=")
         values[name] = assigned
-    value = values.get("PIP_NO_CACHE_DIR")
-    return value is not None and value.strip().lower() in _BOOLEANS
+    return pip_cache_off(values)
 
 
 def _writes_pip_config(step: Step) -> bool:

@@ -13,6 +13,8 @@ from lintlayers.model.package_managers import versionless
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from lintlayers.shell.commands import ShellWord, SimpleCommand
 
 # Where each kind of package data lives; ``~`` is the RUN user's home.
@@ -181,6 +183,19 @@ def _subcommand_word(
             continue
         return word
     return None
+
+
+PIP_SWITCH_VALUES = frozenset(
+    {"y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0"}
+)
+"""Values of ``PIP_NO_CACHE_DIR`` that turn pip's cache off: any boolean pip accepts, even
+``false`` (pip's option takes no value, so any valid one means "given")."""
+
+
+def pip_cache_off(env: Mapping[str, str]) -> bool:
+    """Whether ``PIP_NO_CACHE_DIR`` in ``env`` turns pip's cache off."""
+    value = env.get("PIP_NO_CACHE_DIR")
+    return value is not None and value.strip().lower() in PIP_SWITCH_VALUES
 
 
 def package_writes(command: SimpleCommand) -> tuple[str, ...]:

@@ -435,3 +435,10 @@ def test_corpus_every_removal_left_to_an_install_is_named_there() -> None:
                 clause = f"the removal at line {finding.location.line}, in a later layer"
                 assert clause in named, (path, finding.location.line)
     assert left >= 7  # grafana, alpine-node, mssql-tools, the vscode devcontainers...
+
+
+@pytest.mark.parametrize("switch", ["ENV PIP_NO_CACHE_DIR=1", "ENV PIP_NO_CACHE_DIR=off"])
+def test_pip_with_its_cache_turned_off_leaves_nothing_to_remove(switch: str) -> None:
+    text = f"FROM python:3.12\n{switch}\nRUN pip install flask\nRUN rm -rf /root/.cache/pip\n"
+    assert lint(text, CODE) == []
+    assert len(lint(text.replace(switch, "ENV PIP_NO_CACHE_DIR="), CODE)) == 1  # not a switch
