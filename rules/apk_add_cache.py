@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import SAFE, Edit, Fix, Violation
-from lintlayers.model.kept_caches import kept_caches, removed_later_clause
+from lintlayers.model.kept_caches import every_kept_cache, removed_later_clause
 from lintlayers.model.mounts import cache_mount_advice
 from lintlayers.model.package_commands import apk_action, apk_action_word
 from lintlayers.model.run_effects import effects
 from lintlayers.model.shipping import later_runs
 from lintlayers.model.size_estimates import apk_index
-from lintlayers.model.steps import sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -95,10 +94,8 @@ class ApkAddCache(Rule):
     needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        for steps in sequences(context):
-            for step in steps:
-                for kept in kept_caches(context, step, ("apk",)):
-                    yield _violation(context, step, kept)
+        for step, kept in every_kept_cache(context, ("apk",)):
+            yield _violation(context, step, kept)
 
 
 def _violation(context: RuleContext, step: Step, kept: KeptCache) -> Violation:

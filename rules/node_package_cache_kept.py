@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import SAFE, Fix, Violation
-from lintlayers.model.kept_caches import kept_caches, removed_later_clause
+from lintlayers.model.kept_caches import every_kept_cache, removed_later_clause
 from lintlayers.model.mounts import cache_mount_advice
 from lintlayers.model.package_commands import npm_action, yarn_action
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import npm_cache, yarn_cache
-from lintlayers.model.steps import sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -88,10 +87,8 @@ class NodePackageCacheKept(Rule):
     needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        for steps in sequences(context):
-            for step in steps:
-                for kept in kept_caches(context, step, ("npm", "yarn")):
-                    yield _violation(context, step, kept)
+        for step, kept in every_kept_cache(context, ("npm", "yarn")):
+            yield _violation(context, step, kept)
 
 
 def _violation(context: RuleContext, step: Step, kept: KeptCache) -> Violation:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from lintlayers.diagnostics import SAFE, Fix, Violation
 from lintlayers.model.ecosystems import ecosystem
-from lintlayers.model.kept_caches import GENERIC_KINDS, kept_caches, removed_later_clause
+from lintlayers.model.kept_caches import GENERIC_KINDS, every_kept_cache, removed_later_clause
 from lintlayers.model.mounts import cache_mount_advice
 from lintlayers.model.package_commands import CACHE_DIRS, CACHE_LABELS
 from lintlayers.model.run_effects import effects
-from lintlayers.model.steps import sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -94,10 +93,8 @@ class PackageCacheKept(Rule):
     needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        for steps in sequences(context):
-            for step in steps:
-                for kept in kept_caches(context, step, KINDS):
-                    yield _violation(context, step, kept)
+        for step, kept in every_kept_cache(context, KINDS):
+            yield _violation(context, step, kept)
 
 
 def _violation(context: RuleContext, step: Step, kept: KeptCache) -> Violation:

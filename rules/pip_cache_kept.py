@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from lintlayers.diagnostics import SAFE, Fix, Violation
-from lintlayers.model.kept_caches import NO_CACHE_DIR, kept_caches, removed_later_clause
+from lintlayers.model.kept_caches import NO_CACHE_DIR, every_kept_cache, removed_later_clause
 from lintlayers.model.mounts import COVERING_MOUNTS, cache_mount_advice
 from lintlayers.model.package_commands import PIP_VALUE_OPTIONS, pip_action_word, pip_words
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import pip_cache
-from lintlayers.model.steps import sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -92,10 +91,8 @@ class PipCacheKept(Rule):
     needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        for steps in sequences(context):
-            for step in steps:
-                for kept in kept_caches(context, step, ("pip",)):
-                    yield _violation(context, step, kept)
+        for step, kept in every_kept_cache(context, ("pip",)):
+            yield _violation(context, step, kept)
 
 
 def _violation(context: RuleContext, step: Step, kept: KeptCache) -> Violation:

@@ -125,6 +125,16 @@ def kept_caches(context: RuleContext, step: Step, kinds: Collection[str]) -> lis
     return [cache for cache in found if not runs_only_with_optional_file(run, cache.index)]
 
 
+def every_kept_cache(
+    context: RuleContext, kinds: Collection[str]
+) -> Iterator[tuple[Step, KeptCache]]:
+    """``kept_caches`` of every RUN of the file, in build order, with its step."""
+    for steps in sequences(context):
+        for step in steps:
+            for cache in kept_caches(context, step, kinds):
+                yield step, cache
+
+
 def kept_at_install(context: RuleContext, step: Step, creation: Creation) -> bool:
     """Whether ``creation``, package data RUN ``step`` left, is one of its ``kept_caches``
     and the rule that reports those at the install (``REPORTED_BY``) runs: a finding there
