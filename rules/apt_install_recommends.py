@@ -7,9 +7,9 @@ import re
 from lintlayers.diagnostics import UNSAFE, Fix, Violation
 from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.debian import (
-    SOURCE,
     Vendors,
     biggest_added,
+    graph_release,
     image_packages,
     missing_in,
     recommends,
@@ -64,18 +64,22 @@ class AptInstallRecommends(Rule):
 
     Reported only when the recommends are measured to add at least 2 MB, and
     the message names the size: it is computed from Debian 12's archive (the
-    packages' sizes and relations, `lintlayers/model/data/debian12_packages.tsv`)
+    packages' sizes and relations, `lintlayers/model/data/debian12_packages.tsv`),
+    or on a Debian 11 base from Debian 11's (`debian11_packages.tsv`; a tag
+    naming `bullseye` or Debian 11, such as `debian:11` or
+    `python:3.9-slim-bullseye`, or a default tag of .NET 6.0's and 7.0's images,
+    such as `mcr.microsoft.com/dotnet/sdk:6.0`; the help says which release),
     the way apt installs them, counting neither what the same install requests
     anyway (`dirmngr`'s recommend `gnupg` when `gnupg` is listed too), what an
     earlier install of the stage installed, nor what the base image holds where
     it is known (`git` or `gcc` on `python:3`, `curl` on a .NET SDK or a dev
     container image). `ca-certificates`, which HTTPS needs, counts as needed, and so does
-    `systemd`'s recommend `dbus`. A versioned name Debian 12 lacks is measured
-    as its family's Debian 12 member (`php8.3-dev` as `php8.2-dev`). On a base
-    whose tag names an older release (`buster`, `bullseye`, `bionic`, `20.04`...)
-    the packages Debian 12 has and that release lacks are left out (glibc 2.33's
-    `libc-devtools`, which `libc-dev-bin` recommends, with its ~50 MB of image
-    libraries). The recommends of a package Debian 12 does not have (Microsoft's, MongoDB's, a
+    `systemd`'s recommend `dbus`. A versioned name the release lacks is measured
+    as its family's member there (`php8.3-dev` as `php8.2-dev` on Debian 12). On
+    a base whose tag names another older release (`buster`, `bionic`, `20.04`...)
+    Debian 12's figures are used without the packages that release lacks
+    (`libc-devtools`, which `libc-dev-bin` recommends, with its ~50 MB of image
+    libraries). The recommends of a package Debian does not have (Microsoft's, MongoDB's, a
     PPA's), of one from a vendor's repository the stage adds (Microsoft's
     `azure-cli`, NodeSource's `nodejs`, Yarn's `yarn`), of a Debian package the
     table lacks (it holds what the installs of a corpus of 2,582 Dockerfiles
@@ -91,8 +95,9 @@ class AptInstallRecommends(Rule):
     ## Why it matters
     Debian and Ubuntu install "recommended" packages by default: often tens or
     hundreds of MB (documentation, X libraries, compilers) that a container
-    never uses. Measured on Debian 12: 12 MB more for `git`, 82 MB for `gcc`
-    (and for most `-dev` packages, whose `libc6-dev` recommends a compiler),
+    never uses. Measured on Debian 12: 12 MB more for `git`, 82 MB for `gcc`,
+    58 MB for most `-dev` packages (through `libc6-dev`: its `libc-dev-bin`
+    recommends `libc-devtools` and its image libraries; 20 MB on Debian 11),
     378 MB for `python3-pip`.
 
     ## Example
@@ -131,8 +136,9 @@ class AptInstallRecommends(Rule):
             keys = "key" in stage_text and _KEYSERVER.search(stage_text)  # compiled if "key"
             needed = _GNUPG if keys else frozenset()
             root = root_image(steps[0].stage)
-            base_image = image_packages(root)
-            missing = missing_in(root)
+            # the base image's packages, the Debian 12 ones its release lacks, and the
+            # release whose package graph measures its installs
+            base = (image_packages(root), missing_in(root), graph_release(root))
             stage = steps[0].stage
             off = configured.get(stage.base_stage.index, False) if stage.base_stage else False
             before = installed.get(stage.base_stage.index) if stage.base_stage else None
@@ -162,7 +168,7 @@ class AptInstallRecommends(Rule):
                     with_recommends = not off and not _recommends_off(command)
                     if checked and with_recommends:
                         found = self._finding(
-                            context, step, run, install, needed, base_image, missing, state, added
+                            context, step, run, install, needed, base, state, added
                         )
                         if found is not None:
                             yield found
@@ -181,12 +187,13 @@ class AptInstallRecommends(Rule):
         run: RunEffects,
         install: Install,
         needed: frozenset[str],
-        base_image: frozenset[str],
-        missing: frozenset[str],
+        base: tuple[frozenset[str], frozenset[str], str],
         state: Installed,
         repositories: Vendors,
     ) -> Violation | None:
-        """The finding of one ``apt-get install`` with recommends, if they add enough."""
+        """The finding of one ``apt-get install`` with recommends, if they add enough, on a
+        ``base`` image: its packages, the missing ones and the release measured on."""
+        base_image, missing, release = base
         index, command, word = install.index, install.command, install.word
         if word is None:
             return None
@@ -212,12 +219,12 @@ class AptInstallRecommends(Rule):
             waste = "also installs recommended packages"
             detail = "it resolves dependencies with their recommends, often tens of MB"
         else:
-            present = state.present(base_image, context, run, index)
-            found = recommends(names, present, missing)  # on the base image's release
+            present = state.present(base_image, context, run, index, release)
+            found = recommends(names, present, missing, release)  # the base image's release
             unknown += found.unknown
             if found.size < SMALL_BYTES:
                 return None  # measured: little or nothing to save (or nothing known)
-            size = SizeEstimate(found.size, basis=MEASURED, source=SOURCE)
+            size = SizeEstimate(found.size, basis=MEASURED, source=found.source)
             waste = f"adds {size.text()} of recommended packages"
             detail = _detail(size, found, unknown)
         fix = None

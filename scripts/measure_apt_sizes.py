@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Measure the Debian 12 package facts of the size rules from Debian's package indexes.
+"""Measure the Debian package facts of the size rules from Debian's package indexes.
 
-Reads the ``Packages`` indexes of bookworm, bookworm-updates and bookworm-security (main,
+Reads the ``Packages`` indexes of a release (``--release``: ``bookworm``, Debian 12, the
+default, or ``bullseye``, Debian 11), its ``-updates`` and its ``-security`` suites (main,
 amd64), downloaded from deb.debian.org or given as files; installs nothing and runs
-nothing from a Dockerfile. The base is what ``debian:bookworm-slim`` holds, give or
+nothing from a Dockerfile. The base is what ``debian:<release>-slim`` holds, give or
 take: the ``Priority: required`` and ``Essential: yes`` packages and their dependency
 closure. Sizes are the ``Installed-Size`` fields (KiB).
 
@@ -15,13 +16,15 @@ closure. Sizes are the ``Installed-Size`` fields (KiB).
     Every package name an ``apt-get install`` of the corpus requests (through lintlayers'
     own model of the RUN commands), one per line with its count.
 ``graph NAMES_FILE [--out PATH]``
-    LL302's data file ``lintlayers/model/data/debian12_packages.tsv``: the Debian 12
-    packages the names of ``NAMES_FILE`` (the output of ``names``) reach through
-    Depends, Pre-Depends and Recommends, each with its size and its relations, so the
-    linter computes what the recommends of an install add (``lintlayers.model.debian``).
+    LL302's data file of the release, ``lintlayers/model/data/debian12_packages.tsv``
+    (``debian11_packages.tsv`` with ``--release bullseye``): the release's packages the
+    names of ``NAMES_FILE`` (the output of ``names``) reach through Depends,
+    Pre-Depends and Recommends, each with its size and its relations, so the linter
+    computes what the recommends of an install add (``lintlayers.model.debian``).
 
 Usage: ``python scripts/measure_apt_sizes.py names > /tmp/names.tsv`` then
-``python scripts/measure_apt_sizes.py graph /tmp/names.tsv``.
+``python scripts/measure_apt_sizes.py graph /tmp/names.tsv`` and
+``python scripts/measure_apt_sizes.py --release bullseye graph /tmp/names.tsv``.
 """
 
 from __future__ import annotations
@@ -40,14 +43,15 @@ if TYPE_CHECKING:
 
 MIRROR = "https://deb.debian.org"
 INDEXES = (
-    "/debian/dists/bookworm/main/binary-amd64/Packages.xz",
-    "/debian/dists/bookworm-updates/main/binary-amd64/Packages.xz",
-    "/debian-security/dists/bookworm-security/main/binary-amd64/Packages.xz",
+    "/debian/dists/{release}/main/binary-amd64/Packages.xz",
+    "/debian/dists/{release}-updates/main/binary-amd64/Packages.xz",
+    "/debian-security/dists/{release}-security/main/binary-amd64/Packages.xz",
 )
-"""Later indexes replace the stanzas of earlier ones (updates and security fixes)."""
-RELEASE = "/debian/dists/bookworm/InRelease"
+"""The indexes of a release (``{release}``: its code name); later indexes replace the
+stanzas of earlier ones (updates and security fixes)."""
+RELEASE = "/debian/dists/{release}/InRelease"
+DEFAULT_RELEASE = "bookworm"
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "lintlayers" / "model" / "data" / "debian12_packages.tsv"
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 
 Stanza = dict[str, str]
@@ -80,8 +84,10 @@ def parse_index(text: str) -> dict[str, Stanza]:
     return packages
 
 
-def load(files: list[str], cache: Path) -> tuple[dict[str, Stanza], str]:
-    """The packages of the indexes (files, or bookworm's downloaded) and their date."""
+def load(
+    files: list[str], cache: Path, release: str = DEFAULT_RELEASE
+) -> tuple[dict[str, Stanza], str]:
+    """The packages of the indexes (files, or the release's downloaded) and their date."""
     packages: dict[str, Stanza] = {}
     if files:
         for name in files:
@@ -91,9 +97,10 @@ def load(files: list[str], cache: Path) -> tuple[dict[str, Stanza], str]:
             )
         return packages, "local index files"
     for path in INDEXES:
-        packages.update(parse_index(lzma.decompress(download(path, cache)).decode()))
-    release = download(RELEASE, cache).decode()
-    date = re.search(r"^Date: (.+)$", release, re.MULTILINE)
+        index = download(path.format(release=release), cache)
+        packages.update(parse_index(lzma.decompress(index).decode()))
+    text = download(RELEASE.format(release=release), cache).decode()
+    date = re.search(r"^Date: (.+)$", text, re.MULTILINE)
     return packages, date.group(1) if date else "unknown date"
 
 
@@ -174,9 +181,24 @@ def sizes(archive: Archive, names: list[str]) -> None:
         print(f"{name}\t{megabytes:.1f}\t{len(added)}")
 
 
+def _import_lintlayers() -> None:
+    """Let the script import lintlayers from its checkout, installed or not."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+
+
+def data_file(release: str) -> Path:
+    """The data file of ``release`` where lintlayers reads it
+    (``lintlayers.model.debian.RELEASES``: one home for the releases and their files)."""
+    _import_lintlayers()
+    from lintlayers.model.debian import data_file as model_file
+
+    return Path(model_file(release))
+
+
 def corpus_names(corpus: Path) -> collections.Counter[str]:
     """Package names of the ``apt-get install`` commands of every corpus file."""
-    sys.path.insert(0, str(ROOT))
+    _import_lintlayers()
     from lintlayers.engine import Linter
     from lintlayers.model.debian import requested_name
     from lintlayers.model.package_installs import package_installs
@@ -206,8 +228,18 @@ def corpus_names(corpus: Path) -> collections.Counter[str]:
     return found
 
 
-def graph(archive: Archive, names: list[str], date: str, out: Path) -> None:
-    """Write the data file: the base, the virtual names, the packages ``names`` reach."""
+def graph(
+    archive: Archive,
+    names: list[str],
+    date: str,
+    out: Path,
+    release: str = DEFAULT_RELEASE,
+) -> None:
+    """Write the data file of ``release``: the base, the virtual names, the packages
+    ``names`` reach."""
+    _import_lintlayers()
+    from lintlayers.model.debian import RELEASES
+
     base = archive.base()
     roots = [real for real in map(archive.real, names) if real and real not in base]
     # Every alternative of a group that is taken (its first) is followed; the others are
@@ -219,8 +251,9 @@ def graph(archive: Archive, names: list[str], date: str, out: Path) -> None:
         if name not in archive.packages and archive.real(name) in nodes | base
     }
     lines = [
-        "# Debian 12 (bookworm) packages for LL302, written by scripts/measure_apt_sizes.py",
-        "# from the Packages indexes of bookworm, bookworm-updates and bookworm-security",
+        f"# Debian {RELEASES[release]} ({release}) packages for LL302, written by"
+        " scripts/measure_apt_sizes.py",
+        f"# from the Packages indexes of {release}, {release}-updates and {release}-security",
         f"# (main, amd64) of {date}: the packages that {len(names)} package names of the",
         "# corpus's apt-get installs reach through Depends, Pre-Depends and Recommends.",
         "# B<TAB>name: in the base (Priority required or Essential, with dependencies).",
@@ -254,26 +287,36 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--index", action="append", default=[], help="a Packages file")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/debian-indexes"))
+    _import_lintlayers()
+    from lintlayers.model.debian import RELEASES
+
+    parser.add_argument(
+        "--release",
+        choices=sorted(RELEASES),
+        default=DEFAULT_RELEASE,
+        help="the Debian release whose indexes are read (default: bookworm, Debian 12)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("sizes").add_argument("packages", nargs="+")
     names_parser = commands.add_parser("names")
     names_parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     graph_parser = commands.add_parser("graph")
     graph_parser.add_argument("names_file", type=Path)
-    graph_parser.add_argument("--out", type=Path, default=DATA)
+    graph_parser.add_argument("--out", type=Path, help="default: the release's data file")
     args = parser.parse_args(argv)
     if args.command == "names":
         for name, count in corpus_names(args.corpus).most_common():
             print(f"{name}\t{count}")
         return
-    packages, date = load(args.index, args.cache)
+    packages, date = load(args.index, args.cache, args.release)
     archive = Archive(packages)
     if args.command == "sizes":
         sizes(archive, args.packages)
     else:
         text = args.names_file.read_text(encoding="utf-8")
         names = [line.split("\t")[0] for line in text.splitlines() if line.strip()]
-        graph(archive, names, date, args.out)
+        out = args.out or data_file(args.release)
+        graph(archive, names, date, out, args.release)
 
 
 if __name__ == "__main__":

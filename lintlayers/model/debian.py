@@ -1,12 +1,17 @@
-"""What the recommended packages of an ``apt-get install`` add, from Debian 12's archive.
+"""What the recommended packages of an ``apt-get install`` add, from Debian's archive.
 
-The facts are the data file ``data/debian12_packages.tsv``, written by
-``scripts/measure_apt_sizes.py graph`` from bookworm's ``Packages`` indexes (its header
-says which): every Debian 12 package that the package names of the corpus's
+The facts are the data files of two releases (``RELEASES``): ``data/debian12_packages.tsv``
+(Debian 12, bookworm) and ``data/debian11_packages.tsv`` (Debian 11, bullseye), written by
+``scripts/measure_apt_sizes.py graph`` from each release's ``Packages`` indexes (their
+headers say which): every package of the release that the package names of the corpus's
 ``apt-get install`` commands reach through Depends, Pre-Depends and Recommends, with its
 ``Installed-Size`` and its relations, and the base (``Priority: required`` and
-``Essential`` with their dependencies: what ``debian:bookworm-slim`` holds). It is read
-on the first question, not on import.
+``Essential`` with their dependencies: what ``debian:bookworm-slim`` holds). A base image
+of Debian 11 (``graph_release``: its tag names it, or its family's default tags are built
+on it, ``IMAGE_RELEASES``) is measured on Debian 11's graph; every other on Debian 12's,
+without the packages an older release its tag names lacks (``missing_in``). Each file is
+read on the first question about its release, not on import: Debian 11's only when a
+Debian 11 base is seen.
 
 An install's recommends are computed as apt does: the packages it installs with
 recommends (of every package it adds, recursively) minus those it installs without,
@@ -35,9 +40,21 @@ if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
     from pathlib import Path
 
-DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "debian12_packages.tsv")
-"""The measured table (``DATA``: the same as a ``Path``)."""
-SOURCE = "measured on Debian 12"
+RELEASES: dict[str, int] = {"bookworm": 12, "bullseye": 11}
+"""The Debian releases with a measured package graph, by code name: their version."""
+DEFAULT_RELEASE = "bookworm"
+"""The release every base image is measured on unless ``graph_release`` says otherwise."""
+
+
+def data_file(release: str) -> str:
+    """The measured table of ``release`` (``data/debian12_packages.tsv`` for bookworm)."""
+    return os.path.join(
+        os.path.dirname(__file__), "data", f"debian{RELEASES[release]}_packages.tsv"
+    )
+
+
+DATA_FILE = data_file(DEFAULT_RELEASE)
+"""Debian 12's measured table (``DATA``: the same as a ``Path``)."""
 NEEDED = frozenset({"ca-certificates"})
 """Recommends counted as needed, not as saved: HTTPS needs ``ca-certificates`` (the
 recommend of curl, wget, gnupg's dirmngr, openssl...) and most bases have it."""
@@ -96,26 +113,50 @@ SDK image, and the dev container images (``mcr.microsoft.com/devcontainers/*``, 
 with ``common-debian.sh``: its ``PACKAGE_LIST``, with zsh, in microsoft/vscode-dev-containers'
 ``script-library``). A ``slim``, ``alpine`` or Windows variant holds none of them."""
 _IMAGE_ALIASES = {
-    "mcr.microsoft.com/dotnet/core/sdk": "mcr.microsoft.com/dotnet/sdk",
+    "mcr.microsoft.com/dotnet/core/": "mcr.microsoft.com/dotnet/",
     "mcr.microsoft.com/vscode/devcontainers/": "mcr.microsoft.com/devcontainers/",
 }
+"""Old names of image repositories (a name ending in ``/`` covers every image under it):
+.NET's images moved from ``dotnet/core/sdk`` to ``dotnet/sdk`` at 5.0."""
+_DOTNET_DEFAULTS = {"6.0": "bullseye", "7.0": "bullseye"}
+IMAGE_RELEASES: dict[str, dict[str, str]] = {
+    "mcr.microsoft.com/dotnet/sdk": _DOTNET_DEFAULTS,
+    "mcr.microsoft.com/dotnet/aspnet": _DOTNET_DEFAULTS,
+    "mcr.microsoft.com/dotnet/runtime": _DOTNET_DEFAULTS,
+    "mcr.microsoft.com/dotnet/runtime-deps": _DOTNET_DEFAULTS,
+}
+"""The Debian release (a key of ``RELEASES`` other than the default) of image families'
+default tags, by repository (old names through ``_IMAGE_ALIASES``) and version: a default
+tag is the version alone (``6.0``, ``6.0.36``), perhaps with an architecture (``-amd64``),
+naming no distribution. .NET's Linux images (dotnet/dotnet-docker) are built on
+``runtime-deps``, whose default 6.0 and 7.0 tags are ``FROM debian:bullseye-slim``
+(``src/runtime-deps/6.0/bullseye-slim/amd64/Dockerfile``); from 8.0 the default tags are
+Debian 12's (the breaking change dotnet/docs#35953, "Debian container images upgraded to
+Debian 12"), 5.0's and 3.1's are buster's (``missing_in`` approximates them), 10.0's
+Ubuntu 24.04's."""
 NEWER_THAN_RELEASE: tuple[tuple[str, frozenset[str]], ...] = (
-    # glibc 2.33 split libc-devtools (memusage, mtrace, sotruss: libgd3 and its image
-    # codecs, ~50 MB) out of libc-dev-bin, which recommends it: Debian 12, Ubuntu 21.10
+    # libc-devtools (memusage, mtrace, sotruss: libgd3 and its image codecs, ~50 MB) was
+    # split out of libc-dev-bin, which recommends it: Debian 11 has it (libc-dev-bin
+    # 2.31-13+deb11u11 in bullseye's index) and is measured on its own graph, Ubuntu
+    # since 21.10 (glibc 2.34)
     ("libc-devtools", frozenset({
-        "wheezy", "jessie", "stretch", "buster", "bullseye", "trusty", "xenial", "bionic",
-        "focal", "14.04", "16.04", "18.04", "20.04",
+        "wheezy", "jessie", "stretch", "buster", "trusty", "xenial", "bionic", "focal",
+        "14.04", "16.04", "18.04", "20.04",
     })),
 )  # fmt: skip
 """Debian 12 packages that an older release named by the base image's tag lacks, with
 those releases: a recommends chain through them is Debian 12's, not the image's."""
 _RELEASE_WORDS = lazy_compile(r"[a-z]+|\d+\.\d+")
+_DEBIAN_11 = lazy_compile(r"(?:^|[-_])debian-?11(?:$|[-_.])")
+"""A tag naming Debian 11 by its number (``lts-debian-11``, ``0-debian11``)."""
+_DEFAULT_TAG = lazy_compile(r"(\d+\.\d+)(?:\.\d+)*(?:-(?:amd64|arm64v8|arm32v7))?")
+"""A tag that is a version, perhaps with an architecture: a family's default variant."""
 _VERSION = lazy_compile(r"\d+(?:\.\d+)*")
 _NOT_A_NAME = lazy_compile(r"[^a-z0-9.+-]")
 
 
 class Packages:
-    """The Debian 12 package graph of the data file (relations split when first asked)."""
+    """A release's package graph, from its data file (relations split when first asked)."""
 
     __slots__ = ("_families", "_relations", "base", "kib", "virtual")
 
@@ -147,8 +188,8 @@ class Packages:
         return found
 
     def find(self, name: str) -> str | None:
-        """The Debian 12 package that installing ``name`` installs, through a virtual name
-        or the package's family; None when Debian 12 has no such package."""
+        """The graph's package that installing ``name`` installs, through a virtual name
+        or the package's family; None when the release has no such package."""
         for candidate in _spellings(name):
             if candidate in self.kib or candidate in self.base:
                 return candidate
@@ -201,13 +242,13 @@ class Packages:
 
 
 class Recommends:
-    """What the recommends of an install add: ``size`` bytes of the packages ``added``,
-    ``largest`` (the requested package whose recommends alone add the most, and that
-    size, when it is not all of them), the requested names Debian 12 does not know
-    (``unknown``) and those measured as another member of their family (``standing_in``:
-    requested name, Debian 12 package)."""
+    """What the recommends of an install add, measured on ``release``: ``size`` bytes of
+    the packages ``added``, ``largest`` (the requested package whose recommends alone add
+    the most, and that size, when it is not all of them), the requested names the
+    release does not know (``unknown``) and those measured as another member of their
+    family (``standing_in``: requested name, the release's package)."""
 
-    __slots__ = ("added", "largest", "size", "standing_in", "unknown")
+    __slots__ = ("added", "largest", "release", "size", "standing_in", "unknown")
 
     def __init__(
         self,
@@ -216,18 +257,29 @@ class Recommends:
         largest: tuple[str, int] | None,
         unknown: list[str],
         standing_in: list[tuple[str, str]],
+        release: str = DEFAULT_RELEASE,
     ) -> None:
         self.size = size
         self.added = added
         self.largest = largest
         self.unknown = unknown
         self.standing_in = standing_in
+        self.release = release
+
+    @property
+    def source(self) -> str:
+        """Where the figures come from: ``measured on Debian 12``."""
+        return f"measured on Debian {RELEASES[self.release]}"
+
+
+def packages(release: str = DEFAULT_RELEASE) -> Packages:
+    """The package graph of ``release`` (a key of ``RELEASES``), read once."""
+    return _read(release)
 
 
 @functools.cache
-def packages() -> Packages:
-    """The data file, read once."""
-    with open(DATA_FILE, encoding="utf-8") as handle:
+def _read(release: str) -> Packages:
+    with open(data_file(release), encoding="utf-8") as handle:
         return Packages(handle.read())
 
 
@@ -254,20 +306,26 @@ def requested_name(token: str) -> str | None:
     return name
 
 
-def present(installed: Iterable[str], with_recommends: Iterable[str] = ()) -> frozenset[str]:
+def present(
+    installed: Iterable[str],
+    with_recommends: Iterable[str] = (),
+    release: str = DEFAULT_RELEASE,
+) -> frozenset[str]:
     """What is installed after ``installed`` (without recommends) and ``with_recommends``
-    (with them), counted from the base and the needed packages; names Debian 12 lacks
-    are left out."""
-    known = set(NEEDED | packages().closure(NEEDED, frozenset(), recommends=False))
-    install(known, installed, recommends=False)
-    install(known, with_recommends, recommends=True)
+    (with them), counted from ``release``'s base and the needed packages; names the
+    release lacks are left out."""
+    known = set(NEEDED | packages(release).closure(NEEDED, frozenset(), recommends=False))
+    install(known, installed, recommends=False, release=release)
+    install(known, with_recommends, recommends=True, release=release)
     return frozenset(known)
 
 
-def install(known: set[str], names: Iterable[str], *, recommends: bool) -> bool:
-    """Add to ``known`` (what ``present`` answers) what installing ``names`` adds, with
-    or without their recommends; whether it added anything."""
-    graph = packages()
+def install(
+    known: set[str], names: Iterable[str], *, recommends: bool, release: str = DEFAULT_RELEASE
+) -> bool:
+    """Add to ``known`` (what ``present`` answers for ``release``) what installing
+    ``names`` adds, with or without their recommends; whether it added anything."""
+    graph = packages(release)
     added = graph.closure(
         [real for real in map(graph.find, names) if real], known, recommends=recommends
     )
@@ -278,23 +336,44 @@ def install(known: set[str], names: Iterable[str], *, recommends: bool) -> bool:
 def missing_in(image: str) -> frozenset[str]:
     """The Debian 12 packages the release an image's tag names does not have
     (``NEWER_THAN_RELEASE``): ``ubuntu:18.04``, ``python:3.7-slim-buster``."""
-    name = image.lower().split("@", 1)[0]
-    tag = name.rpartition(":")[2] if ":" in name.rpartition("/")[2] else ""
-    words = set(_RELEASE_WORDS.findall(tag))
+    words = set(_RELEASE_WORDS.findall(_reference(image)[1]))
     return frozenset(package for package, releases in NEWER_THAN_RELEASE if words & releases)
+
+
+def graph_release(image: str) -> str:
+    """The release whose package graph measures the installs on ``image``: Debian 11
+    (``bullseye``) when the tag names it (``debian:11``, ``debian:bullseye-slim``,
+    ``python:3.9-slim-bullseye``, ``mcr.microsoft.com/powershell:lts-debian-11``) or is
+    the default tag of a family built on it (``IMAGE_RELEASES``:
+    ``mcr.microsoft.com/dotnet/sdk:6.0``); else Debian 12 (``DEFAULT_RELEASE``), with
+    ``missing_in`` for an older release the tag names."""
+    repository, tag = _reference(image)
+    if not tag:
+        return DEFAULT_RELEASE
+    if "bullseye" in _RELEASE_WORDS.findall(tag) or ("11" in tag and _DEBIAN_11.search(tag)):
+        return "bullseye"
+    if repository == "debian" and tag.split("-", 1)[0].split(".", 1)[0] == "11":
+        return "bullseye"  # debian:11, debian:11-slim, debian:11.6
+    defaults = IMAGE_RELEASES.get(repository)
+    if defaults:
+        version = _DEFAULT_TAG.fullmatch(tag)
+        if version is not None:
+            return defaults.get(version.group(1), DEFAULT_RELEASE)
+    return DEFAULT_RELEASE
 
 
 def recommends(
     requested: Iterable[str],
     already: AbstractSet[str] | None = None,
     missing: AbstractSet[str] = frozenset(),
+    release: str = DEFAULT_RELEASE,
 ) -> Recommends:
     """What ``apt-get install`` of the ``requested`` names adds with recommends over
-    without, with ``already`` present (default: the base and the needed packages), on a
-    release without the ``missing`` packages (``missing_in``)."""
-    graph = packages()
-    known_present = present(()) if already is None else already
-    found: dict[str, str] = {}  # the Debian 12 package -> the name requested
+    without on ``release`` (``graph_release``), with ``already`` present (default: the
+    base and the needed packages), without the ``missing`` packages (``missing_in``)."""
+    graph = packages(release)
+    known_present = present((), release=release) if already is None else already
+    found: dict[str, str] = {}  # the release's package -> the name requested
     unknown: list[str] = []
     for name in requested:
         real = graph.find(name)
@@ -322,24 +401,19 @@ def recommends(
     standing_in = [
         (name, real) for real, name in found.items() if real != name and name not in graph.virtual
     ]
-    return Recommends(total, added, largest, unknown, standing_in)
+    return Recommends(total, added, largest, unknown, standing_in, release)
 
 
 def image_packages(image: str) -> frozenset[str]:
     """Packages the base ``image`` holds already: installing them again installs nothing,
     their recommends included (``IMAGE_PACKAGES``)."""
-    name = image.lower().split("@", 1)[0]
-    repository, _, tag = name.rpartition(":") if ":" in name.rpartition("/")[2] else (name, "", "")
-    repository = repository.removeprefix("docker.io/").removeprefix("library/")
-    for alias, canonical in _IMAGE_ALIASES.items():
-        if repository.startswith(alias):
-            repository = canonical + repository[len(alias) :]
+    repository, tag = _reference(image)
     for prefix, names in IMAGE_PACKAGES.items():
         if prefix.endswith("/") and repository.startswith(prefix):
             return frozenset(names)
     if repository.startswith("mcr.microsoft.com/dotnet/sdk"):
         return frozenset(IMAGE_PACKAGES["mcr.microsoft.com/dotnet/sdk"])
-    if repository not in IMAGE_PACKAGES or name.endswith(":") or "$" in tag:
+    if repository not in IMAGE_PACKAGES or image.split("@", 1)[0].endswith(":") or "$" in tag:
         return frozenset()
     if any(word in tag for word in ("slim", "alpine", "windows", "nanoserver", "servercore")):
         return frozenset()
@@ -348,6 +422,19 @@ def image_packages(image: str) -> frozenset[str]:
         if variant:
             return frozenset(IMAGE_PACKAGES[f"buildpack-deps:{variant}"])
     return frozenset(IMAGE_PACKAGES[repository])
+
+
+def _reference(image: str) -> tuple[str, str]:
+    """The repository of an image reference (lower case, without ``docker.io/`` and
+    ``library/``, old names as their new, ``_IMAGE_ALIASES``) and its tag (``""``: none),
+    without the digest."""
+    name = image.lower().split("@", 1)[0]
+    repository, _, tag = name.rpartition(":") if ":" in name.rpartition("/")[2] else (name, "", "")
+    repository = repository.removeprefix("docker.io/").removeprefix("library/")
+    for alias, canonical in _IMAGE_ALIASES.items():
+        if repository.startswith(alias):
+            repository = canonical + repository[len(alias) :]
+    return repository, tag
 
 
 def vendor_package(name: str, text: str) -> bool:
@@ -387,7 +474,7 @@ class Vendors:
 
 def biggest_added(found: Recommends, count: int) -> list[str]:
     """The ``count`` largest packages the recommends add, largest first."""
-    sizes = packages().kib
+    sizes = packages(found.release).kib
     return sorted(found.added, key=lambda name: (-sizes.get(name, 0), name))[:count]
 
 

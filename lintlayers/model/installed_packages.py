@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from lintlayers.lazy_re import lazy_compile
-from lintlayers.model.debian import install, present, requested_name
+from lintlayers.model.debian import DEFAULT_RELEASE, install, present, requested_name
 from lintlayers.model.package_commands import APT_VALUE_OPTIONS, apt_action
 from lintlayers.model.package_installs import ALL, Removed, removed_packages
 from lintlayers.model.size_estimates import package_name
@@ -100,7 +100,8 @@ class Installed:
         self.requested: dict[str, bool] = dict(before.requested) if before else {}
         self.this_run: list[tuple[int, list[str], bool]] = []  # (end offset, names, with)
         self._ends: list[int] = []  # the end offsets of ``this_run``, in order
-        self._base: frozenset[str] | None = before._base if before else None
+        # the base image's packages and the release ``_known`` is counted on
+        self._base: tuple[frozenset[str], str] | None = before._base if before else None
         self._known: set[str] | None = None  # what ``present`` answers for the stage's
         if before is not None and before._known is not None:
             self._known = set(before._known)
@@ -138,24 +139,35 @@ class Installed:
             ]
             for name in new:
                 requested[name] = requested.get(name, False) or with_recommends
-            known = self._known
-            if new and known is not None and install(known, new, recommends=with_recommends):
+            known, base = self._known, self._base
+            if (
+                new
+                and known is not None
+                and base is not None
+                and install(known, new, recommends=with_recommends, release=base[1])
+            ):
                 self._frozen = None
         self.this_run = []
         self._ends = []
         self._suffix = None
 
     def present(
-        self, base_image: frozenset[str], context: RuleContext, run: RunEffects, index: int
+        self,
+        base_image: frozenset[str],
+        context: RuleContext,
+        run: RunEffects,
+        index: int,
+        release: str = DEFAULT_RELEASE,
     ) -> AbstractSet[str]:
         """What is installed before command ``index`` of ``run``: the base image's packages
-        and the earlier installs' (a set the next call may change: read it, do not keep
-        it; a copy for each install of a long RUN would grow with the square)."""
-        if self._known is None or base_image != self._base:
-            self._base = base_image
-            self._known = set(present(base_image))
+        and the earlier installs', counted on ``release``'s package graph (a set the next
+        call may change: read it, do not keep it; a copy for each install of a long RUN
+        would grow with the square)."""
+        if self._known is None or (base_image, release) != self._base:
+            self._base = (base_image, release)
+            self._known = set(present(base_image, release=release))
             for name, with_recommends in self.requested.items():
-                install(self._known, (name,), recommends=with_recommends)
+                install(self._known, (name,), recommends=with_recommends, release=release)
             self._frozen = self._suffix = None
         start = run.command_range(index)[0]
         barrier = separators(context, run).barrier(start) if self.this_run else -1
@@ -171,7 +183,7 @@ class Installed:
             cached = (first, first, set(self._known))
         known = cached[2]
         for _, names, with_recommends in self.this_run[cached[1] : stop]:
-            install(known, names, recommends=with_recommends)
+            install(known, names, recommends=with_recommends, release=release)
         self._suffix = (first, stop, known)
         return known
 

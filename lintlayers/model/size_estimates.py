@@ -186,8 +186,9 @@ official Debian and Ubuntu images delete them after every install
 (``/etc/apt/apt.conf.d/docker-clean``), so ``/var/cache/apt`` is usually empty there."""
 
 # ------------------------------------------------------------- apt recommends
-# What the recommended packages of an install add is computed from Debian 12's archive
-# by ``lintlayers.model.debian`` (its data file, ``data/debian12_packages.tsv``).
+# What the recommended packages of an install add is computed from Debian 12's archive,
+# or Debian 11's on a Debian 11 base, by ``lintlayers.model.debian`` (its data files,
+# ``data/debian12_packages.tsv`` and ``data/debian11_packages.tsv``).
 
 
 def package_name(word: str) -> str:

@@ -1,4 +1,5 @@
-"""lintlayers.model.debian: what the recommends of an apt install add, from Debian 12."""
+"""lintlayers.model.debian: what the recommends of an apt install add, from Debian 12's
+archive or Debian 11's."""
 
 from __future__ import annotations
 
@@ -10,9 +11,15 @@ import pytest
 
 from lintlayers.model.debian import (
     DATA,
+    DEFAULT_RELEASE,
+    IMAGE_RELEASES,
     NEEDED_RECOMMENDS,
+    RELEASES,
     Packages,
     Vendors,
+    biggest_added,
+    data_file,
+    graph_release,
     image_packages,
     install,
     missing_in,
@@ -112,8 +119,9 @@ def test_a_missing_package_is_skipped_for_the_next_alternative() -> None:
         ("ubuntu:18.04", {"libc-devtools"}),
         ("mcr.microsoft.com/devcontainers/base:ubuntu-18.04", {"libc-devtools"}),
         ("python:3.9-slim-buster", {"libc-devtools"}),
-        ("debian:bullseye-20220328", {"libc-devtools"}),
         ("buildpack-deps:focal-curl", {"libc-devtools"}),
+        # Debian 11 has libc-devtools, and is measured on its own graph
+        ("debian:bullseye-20220328", set()),
         ("debian:bookworm", set()),
         ("ubuntu:22.04", set()),
         ("python:3.12", set()),
@@ -132,6 +140,113 @@ def test_gcc_recommends_on_an_older_release() -> None:
     older = recommends(["gcc"], missing=missing_in("debian:buster"))
     assert "libc-devtools" in bookworm.added and "libc-devtools" not in older.added
     assert bookworm.size - older.size > 40_000_000
+
+
+@pytest.mark.parametrize(
+    ("image", "release"),
+    [
+        ("debian:11", "bullseye"),
+        ("debian:11-slim", "bullseye"),
+        ("debian:11.6", "bullseye"),
+        ("docker.io/library/debian:bullseye-slim", "bullseye"),
+        ("debian:bullseye-20220328", "bullseye"),
+        ("python:3.9-slim-bullseye", "bullseye"),
+        ("node:18-bullseye", "bullseye"),
+        ("buildpack-deps:bullseye", "bullseye"),
+        ("mcr.microsoft.com/devcontainers/base:bullseye", "bullseye"),
+        ("mcr.microsoft.com/powershell:lts-debian-11", "bullseye"),
+        # the default tags of .NET 6.0 and 7.0 (IMAGE_RELEASES)
+        ("mcr.microsoft.com/dotnet/sdk:6.0", "bullseye"),
+        ("mcr.microsoft.com/dotnet/aspnet:6.0.36", "bullseye"),
+        ("mcr.microsoft.com/dotnet/runtime:7.0", "bullseye"),
+        ("mcr.microsoft.com/dotnet/runtime-deps:7.0-amd64", "bullseye"),
+        ("mcr.microsoft.com/dotnet/core/aspnet:6.0", "bullseye"),  # the old name
+        ("mcr.microsoft.com/dotnet/sdk:6.0@sha256:0123abcd", "bullseye"),
+        ("mcr.microsoft.com/dotnet/aspnet:6.0-bullseye-slim", "bullseye"),
+        # everything else: Debian 12's graph (with missing_in for an older release)
+        ("mcr.microsoft.com/dotnet/sdk:8.0", "bookworm"),
+        ("mcr.microsoft.com/dotnet/sdk:5.0", "bookworm"),  # buster
+        ("mcr.microsoft.com/dotnet/core/sdk:3.1", "bookworm"),  # buster
+        ("mcr.microsoft.com/dotnet/sdk:6.0-jammy", "bookworm"),  # Ubuntu 22.04
+        ("mcr.microsoft.com/dotnet/sdk:6.0-alpine", "bookworm"),
+        ("mcr.microsoft.com/dotnet/sdk:6.0-bookworm-slim-amd64", "bookworm"),
+        ("mcr.microsoft.com/dotnet/sdk", "bookworm"),  # latest
+        ("mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION}", "bookworm"),
+        ("mcr.microsoft.com/dotnet/framework/sdk:4.8.1", "bookworm"),
+        ("debian:bookworm", "bookworm"),
+        ("debian:12-slim", "bookworm"),
+        ("debian:buster", "bookworm"),
+        ("debian:trixie-slim", "bookworm"),
+        ("ubuntu:20.04", "bookworm"),
+        ("python:3.11", "bookworm"),  # Python's 11
+        ("eclipse-temurin:11-jre-jammy", "bookworm"),
+        ("node:18", "bookworm"),
+        ("registry.example:5000/bullseye", "bookworm"),  # a port, no tag
+    ],
+)
+def test_graph_release(image: str, release: str) -> None:
+    assert graph_release(image) == release
+
+
+def test_image_releases_name_a_measured_release() -> None:
+    for versions in IMAGE_RELEASES.values():
+        assert set(versions.values()) <= RELEASES.keys() - {DEFAULT_RELEASE}
+
+
+def test_libc6_dev_recommends_on_debian_11() -> None:
+    """On Debian 11 libc6-dev recommends nothing itself, but its libc-dev-bin recommends
+    libc-devtools as Debian 12's does: Debian 12's graph without it (the approximation of
+    an older release) undercounts, and Debian 12's with it (libgd3 with libheif and its AV1
+    and HEVC codecs) overcounts."""
+    graph = Packages(Path(data_file("bullseye")).read_text(encoding="utf-8"))
+    assert graph.relations("libc6-dev")[1] == []
+    assert ["libc-devtools"] in graph.relations("libc-dev-bin")[1]
+    assert ["libgd3"] in graph.relations("libc-devtools")[0]
+    base = present((), release="bullseye")
+    without = graph.closure(["libc6-dev"], base, recommends=False)
+    expected = graph.closure(["libc6-dev"], base, recommends=True) - without
+    found = recommends(["libc6-dev"], release="bullseye")
+    assert found.added == expected and found.size == graph.size(expected)
+    assert "libc-devtools" in found.added and "libheif1" not in found.added
+    assert found.source == "measured on Debian 11"
+    assert set(biggest_added(found, 3)) <= expected
+    bookworm = recommends(["libc6-dev"])
+    approximated = recommends(["libc6-dev"], missing=missing_in("debian:buster"))
+    assert bookworm.source == "measured on Debian 12"
+    assert approximated.size < found.size < bookworm.size
+
+
+def test_debian_11_present_and_install_use_its_graph() -> None:
+    """What is present is counted on the release's graph: Debian 11's gcc is gcc-10."""
+    known = set(present((), release="bullseye"))
+    assert install(known, ["gcc"], recommends=True, release="bullseye")
+    assert "gcc-10" in known and "gcc-12" not in known
+    assert known == present([], ["gcc"], release="bullseye")
+    # gcc's recommend libc6-dev came with its own recommends
+    assert recommends(["libc6-dev"], known, release="bullseye").size == 0
+
+
+def test_the_debian_11_graph_is_read_only_for_a_debian_11_base(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """LL302 asks Debian 11's graph only on a Debian 11 base (each is read once)."""
+    from rule_harness import lint
+
+    from lintlayers.model import debian
+
+    asked: list[str] = []
+    read = debian._read
+
+    def spy(release: str) -> Packages:
+        asked.append(release)
+        return read(release)
+
+    monkeypatch.setattr(debian, "_read", spy)
+    assert lint("FROM debian:bookworm\nRUN apt-get install -y git\n", "LL302")
+    assert lint("FROM ubuntu:20.04\nRUN apt-get install -y gcc\n", "LL302")
+    assert set(asked) == {"bookworm"}
+    assert lint("FROM debian:11\nRUN apt-get install -y git\n", "LL302")
+    assert set(asked) == {"bookworm", "bullseye"}
 
 
 def test_what_is_requested_or_present_is_no_saving() -> None:
@@ -208,13 +323,17 @@ def test_image_packages(image: str, holds: set[str], lacks: set[str]) -> None:
     assert holds <= found and not lacks & found
 
 
-def test_data_file_is_closed_and_says_how_it_was_measured() -> None:
+@pytest.mark.parametrize("release", sorted(RELEASES))
+def test_data_file_is_closed_and_says_how_it_was_measured(release: str) -> None:
     """Every package a relation takes (its first alternative) has its line, so a closure
-    never stops at a package it cannot size; the header names the script."""
-    header = DATA.read_text(encoding="utf-8").split("\n", 3)[:3]
+    never stops at a package it cannot size; the header names the script and the release."""
+    path = Path(data_file(release))
+    assert path == DATA or release != DEFAULT_RELEASE
+    header = path.read_text(encoding="utf-8").split("\n", 3)[:3]
+    assert header[0].startswith(f"# Debian {RELEASES[release]} ({release}) packages")
     assert "scripts/measure_apt_sizes.py" in header[0]
-    assert "Packages indexes" in header[1]
-    graph = packages()
+    assert "Packages indexes" in header[1] and f"{release}-security" in header[1]
+    graph = packages(release)
     for name in graph.kib:
         for groups in graph.relations(name):
             for group in groups:
@@ -265,3 +384,33 @@ def test_script_writes_the_graph(tmp_path: Path) -> None:
     assert graph.base == {"base-files"}
     assert graph.relations("tool") == ([["libtool1"]], [["docs"], ["postfix"]])
     assert graph.size(graph.closure(["tool"], frozenset(), recommends=True)) == 1115 * 1024
+
+
+def test_script_reads_and_writes_a_release(tmp_path: Path) -> None:
+    """One code path for both releases: ``--release bullseye`` reads bullseye's indexes,
+    bullseye-updates' and bullseye-security's (later ones win), and writes Debian 11's
+    header; the default data file of each release is where lintlayers reads it."""
+    import lzma
+
+    script = _script()
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    newer = INDEX.replace("Package: docs\nInstalled-Size: 1000", "Package: docs\nInstalled-Size: 7")
+    suites = {
+        "debian_dists_bullseye_main_binary-amd64_Packages.xz": INDEX,
+        "debian_dists_bullseye-updates_main_binary-amd64_Packages.xz": "",
+        "debian-security_dists_bullseye-security_main_binary-amd64_Packages.xz": newer,
+    }
+    for name, text in suites.items():
+        (cache / name).write_bytes(lzma.compress(text.encode()))
+    (cache / "debian_dists_bullseye_InRelease").write_text("Origin: Debian\nDate: D11\n")
+    found, date = script.load([], cache, "bullseye")
+    assert date == "D11" and found["docs"]["Installed-Size"] == "7"
+    out = tmp_path / "graph.tsv"
+    script.graph(script.Archive(found), ["tool"], date, out, "bullseye")
+    header = out.read_text(encoding="utf-8").splitlines()[:3]
+    assert header[0].startswith("# Debian 11 (bullseye) packages for LL302")
+    assert "bullseye, bullseye-updates and bullseye-security" in header[1]
+    assert "of D11" in header[2]
+    assert script.data_file("bullseye") == Path(data_file("bullseye"))
+    assert script.data_file("bookworm") == DATA

@@ -447,6 +447,84 @@ def test_sizes_on_an_older_release() -> None:
     assert "~58 MB" in newer.message
 
 
+def _figure(base: str, packages: list[str]) -> tuple[str, str]:
+    """What the recommends of installing ``packages`` on ``base`` add, computed from the
+    data file of the base's release, and that release's words in the help."""
+    from lintlayers.model.debian import (
+        graph_release,
+        image_packages,
+        missing_in,
+        present,
+        recommends,
+    )
+    from lintlayers.model.size_estimates import MEASURED, SizeEstimate
+
+    release = graph_release(base)
+    found = recommends(
+        packages, present(image_packages(base), release=release), missing_in(base), release
+    )
+    return SizeEstimate(found.size, basis=MEASURED).text(), found.source
+
+
+@pytest.mark.parametrize(
+    ("base", "release"),
+    [
+        ("debian:bullseye", "Debian 11"),
+        ("debian:11-slim", "Debian 11"),
+        ("python:3.9-slim-bullseye", "Debian 11"),
+        ("mcr.microsoft.com/dotnet/sdk:6.0", "Debian 11"),
+        ("mcr.microsoft.com/dotnet/core/runtime-deps:7.0", "Debian 11"),
+        ("mcr.microsoft.com/dotnet/sdk:8.0", "Debian 12"),
+        ("mcr.microsoft.com/dotnet/aspnet:5.0", "Debian 12"),
+        ("debian:bookworm", "Debian 12"),
+        ("ubuntu:22.04", "Debian 12"),
+    ],
+)
+def test_the_figure_comes_from_the_base_image_release(base: str, release: str) -> None:
+    [finding] = lint(f"FROM {base}\nRUN apt-get install -y libc6-dev\n", CODE)
+    size, source = _figure(base, ["libc6-dev"])
+    assert source == f"measured on {release}"
+    assert f"adds {size} of recommended packages" in finding.message
+    assert f"{size} measured on {release}: " in said(finding)
+    other = "Debian 12" if release == "Debian 11" else "Debian 11"
+    assert other not in said(finding)
+
+
+def test_debian_11_figures_are_not_debian_12s() -> None:
+    """libc6-dev's recommends on Debian 11 (libc-dev-bin's libc-devtools, with bullseye's
+    libgd3) are neither Debian 12's nor Debian 12's without libc-devtools (how an older
+    release named by the tag is approximated); on Debian 12 nothing changes."""
+    [bullseye] = lint("FROM debian:bullseye\nRUN apt-get install -y libc6-dev\n", CODE)
+    [bookworm] = lint("FROM debian:bookworm\nRUN apt-get install -y libc6-dev\n", CODE)
+    [buster] = lint("FROM debian:buster\nRUN apt-get install -y libc6-dev\n", CODE)
+    assert len({bullseye.message, bookworm.message, buster.message}) == 3
+    assert "adds ~58 MB of recommended packages" in bookworm.message  # as before
+    assert "~58 MB measured on Debian 12: 37 packages" in said(bookworm)
+    assert "adds ~5.7 MB of recommended packages" in buster.message
+    assert "measured on Debian 11" in said(bullseye) and "libc-devtools" not in said(buster)
+
+
+def test_corpus_debian_11_bases() -> None:
+    """azure-functions-docker's .NET 6 images install libc-dev (libc6-dev) with its
+    recommends on ``runtime-deps:6.0`` (Debian 11 by its default tag; was measured as
+    Debian 12's ~58 MB) and on ``aspnet:6.0-bullseye-slim`` (was Debian 12's without
+    libc-devtools, ~5.7 MB): both Debian 11's now."""
+    from corpus_support import corpus_root
+
+    size, source = _figure("debian:bullseye", ["libc-dev"])
+    assert source == "measured on Debian 11"
+    folder = corpus_root() / "files" / "Azure__azure-functions-docker"
+    for name, line in [
+        ("host__4__bullseye__dotnet-inproc__dotnet-appservice.Dockerfile", 58),
+        ("host__4__bullseye__powershell__powershell72__powershell72-slim.Dockerfile", 62),
+    ]:
+        text = (folder / name).read_text(encoding="utf-8")
+        [finding] = [finding for finding in lint(text, CODE) if finding.location.line == line]
+        assert f"adds {size} of recommended packages" in finding.message, name
+        assert f"{size} measured on Debian 11: " in said(finding), name
+        assert size not in ("~58 MB", "~5.7 MB")
+
+
 def test_a_vendor_repository_package() -> None:
     """Microsoft's azure-cli declares no dependencies; Debian's pulls ~222 MB of recommends."""
     assert len(lint("FROM debian\nRUN apt-get install -y azure-cli\n", CODE)) == 1
