@@ -102,7 +102,7 @@ IMAGE_PACKAGES: dict[str, tuple[str, ...]] = {
         "zip", "iproute2", "jq", "nano", "apt-transport-https", "apt-utils", "lsof", "htop",
         "net-tools", "psmisc", "rsync", "vim-tiny", "dialog", "libkrb5-3", "libgssapi-krb5-2",
         "locales", "ncdu", "man-db", "strace", "manpages", "manpages-dev",
-        "init-system-helpers", "zsh",
+        "init-system-helpers", "zsh", "libicu72", "liblttng-ust1", "libssl1.1",
     ),
 }  # fmt: skip
 """Packages images hold (installed without recommends), by repository (a name ending in
