@@ -207,7 +207,7 @@ class RunEffects(CommandWalk):
             for _ in range(len(script.commands))
         ]
 
-    def _script(self, index: int) -> RunScript:
+    def script_of(self, index: int) -> RunScript:
         """``scripts[index]`` without listing them all."""
         for script in self.context.scripts(self.instruction):
             if index < len(script.commands):
@@ -349,18 +349,18 @@ class RunEffects(CommandWalk):
     def command_range(self, index: int) -> tuple[int, int]:
         """File offsets of command ``index``, from its name (after ``sudo`` and such) on."""
         command = self.commands[index]
-        script = self._script(index)
+        script = self.script_of(index)
         start = command.words[0].start if command.words else command.start
         return script.file_offset(start), script.file_end(command.end)
 
     def word_range(self, index: int, word: ShellWord) -> tuple[int, int]:
         """File offsets of ``word``, one of the words of command ``index``."""
-        script = self._script(index)
+        script = self.script_of(index)
         return script.file_offset(word.start), script.file_end(word.end)
 
     def span_range(self, index: int, first: ShellWord, last: ShellWord) -> tuple[int, int]:
         """File offsets from the start of ``first`` to the end of ``last``."""
-        script = self._script(index)
+        script = self.script_of(index)
         return script.file_offset(first.start), script.file_end(last.end)
 
     def in_shell_text(self, index: int) -> bool:
