@@ -421,6 +421,7 @@ class _Sequence:
         """The finding for the install RUN at ``index``, if a COPY busts it for nothing."""
         chosen: list[tuple[ContextCopy, tuple[str, int, int], Install]] = []
         between: list[tuple[int, Install]] = []
+        reads: tuple[list[str], list[int]] | None = None  # the RUN's, asked for once
         for position, install in enumerate(installs):
             if install.found.reads_sources:
                 continue
@@ -431,7 +432,9 @@ class _Sequence:
             broad = self._broad_copy(index, install)
             if broad is None:
                 if not install.found.implicit:
-                    last = self._between(index, install, installs)
+                    if reads is None:
+                        reads = self._reads(index, installs)
+                    last = self._between(index, install, reads)
                     if last is not None:
                         between.append((last, install))
                 continue
@@ -628,19 +631,37 @@ class _Sequence:
 
     # -- a narrow COPY between the manifests and the install ---------------------------
 
-    def _between(self, index: int, install: Install, installs: list[Install]) -> int | None:
+    def _reads(self, index: int, installs: list[Install]) -> tuple[list[str], list[int]]:
+        """What the installs of the RUN at ``index`` read (every one of them: one may read
+        what another does not), and the indexes, in order, of the COPYs before it that
+        bring one of those files through a file source: found once for the RUN, not for
+        each of its installs (a RUN of many installs stays linear)."""
+        context_dir = self.context.context_dir
+        wanted: list[str] = []
+        for other in installs:
+            project = posixpath.dirname(other.primary)
+            wanted += other.required
+            wanted += [path for name in other.found.optional if (path := _entry(project, name))]
+        bringing = {
+            copy.index
+            for path in dict.fromkeys(wanted)
+            for copy in self._narrow_candidates(path)
+            if copy.index < index and brings_path(copy, path, context_dir, True)
+        }
+        return wanted, sorted(bringing)
+
+    def _between(
+        self, index: int, install: Install, reads: tuple[list[str], list[int]]
+    ) -> int | None:
         """The index of the last COPY of the install's manifests when only COPYs of other
-        files (and metadata) stand between it and the install, else ``None``."""
+        files (and metadata) stand between it and the install, else ``None``; ``reads``:
+        what the RUN's installs read and the COPYs that bring it (``_reads``)."""
         context_dir = self.context.context_dir
         if install.found.installs_project or install.found.installer.note:
             return None
         if (install.tool, install.primary) in self._first_install:
             return None  # installed on their own by an earlier RUN
-        wanted: list[str] = []
-        for other in installs:  # every install of the RUN: one may read what another does not
-            project = posixpath.dirname(other.primary)
-            wanted += other.required
-            wanted += [path for name in other.found.optional if (path := _entry(project, name))]
+        wanted, bringing = reads
         last = -1
         for path in install.required:
             copies = [
@@ -651,13 +672,8 @@ class _Sequence:
             if not copies:
                 return None
             last = max(last, *copies)
-        lockfiles = [  # lockfiles and settings copied after the manifests
-            copy.index
-            for path in wanted
-            for copy in self._narrow_candidates(path)
-            if last < copy.index < index and brings_path(copy, path, context_dir, True)
-        ]
-        last = max(last, *lockfiles) if lockfiles else last
+        if bringing and bringing[-1] > last:  # lockfiles and settings copied after them
+            last = bringing[-1]
         indexes = self._index()
         first, stop = bisect_right(indexes, last), bisect_left(indexes, index)
         others = self.copies[first:stop]
