@@ -188,6 +188,38 @@ def test_text_multi_line_range_ending_at_a_line_start_shows_only_its_lines() -> 
     assert "USER" not in output
 
 
+def test_text_cuts_a_long_line_around_the_marked_range() -> None:
+    """A RUN of thousands of commands on one line is not printed whole under each of its
+    findings: about 200 characters around the marked range, with ``...`` for the rest."""
+    from lintlayers.reporters.text import MAX_SHOWN
+
+    before = " && ".join(["echo aaaaaaaa"] * 40)
+    after = " && ".join(["echo bbbbbbbb"] * 40)
+    line = f"RUN {before} && pip install TARGET && {after}"
+    source = SourceText(f"FROM alpine\n{line}\n", "Dockerfile")
+    column = line.index("pip install TARGET") + 1
+    finding = make_finding(file="Dockerfile", start=(2, column), end=(2, column + 18))
+    output = render("text", [finding], ReportContext(sources={"Dockerfile": source}))
+    shown, marker = output.splitlines()[2:4]
+    assert shown.startswith("2 | ...") and shown.endswith("...")
+    assert len(shown) <= len("2 | ") + MAX_SHOWN + 6
+    carets = [index for index, char in enumerate(marker) if char == "^"]
+    assert "".join(shown[index] for index in carets) == "pip install TARGET"
+    # at the start of the line: no leading cut
+    start = make_finding(file="Dockerfile", start=(2, 1), end=(2, 4))
+    output = render("text", [start], ReportContext(sources={"Dockerfile": source}))
+    shown, marker = output.splitlines()[2:4]
+    assert shown.startswith("2 | RUN echo") and shown.endswith("...")
+    assert marker == "  | ^^^"
+    # a multi-line range whose later lines are long: cut too
+    text = f"FROM alpine\nRUN true \\\n    {after}\n"
+    finding = make_finding(file="Dockerfile", start=(2, 5), end=(3, 10))
+    output = render("text", [finding], ReportContext(sources={"Dockerfile": SourceText(text, "D")}))
+    third = output.splitlines()[4]
+    assert third.startswith("3 |     echo bbbbbbbb") and third.endswith("...")
+    assert len(third) <= len("3 | ") + MAX_SHOWN + 3
+
+
 def test_text_gutter_widens_for_two_digit_line_numbers() -> None:
     text = "".join(f"RUN echo {number}\n" for number in range(1, 13))
     source = SourceText(text, "Dockerfile")

@@ -166,6 +166,23 @@ def _copies_and_installs(lines: int) -> str:
     return "FROM python:3.12\nWORKDIR /app\n" + body
 
 
+def _optional_installs(lines: int) -> str:
+    """Installs that run only when an optional file was copied (``model.optional_files``:
+    each asks for the guard before it and the COPY that brings its file): in one long RUN,
+    and in RUNs of their own after COPYs of their own."""
+    half = lines // 4
+    guarded = " && \\\n    ".join(
+        f"if [ -f /tmp/pip-tmp/r{i}.txt ]; then pip install -r /tmp/pip-tmp/r{i}.txt; fi"
+        for i in range(half)
+    )
+    own = "".join(
+        f"COPY s{i}.txt* noop.txt /tmp/s{i}/\n"
+        f"RUN if [ -f /tmp/s{i}/s{i}.txt ]; then conda env update -f /tmp/s{i}/s{i}.txt; fi\n"
+        for i in range(half)
+    )
+    return "FROM python:3.12\nCOPY r*.txt noop.txt /tmp/pip-tmp/\nRUN " + guarded + "\n" + own
+
+
 def _calls_per_rule(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Function calls of each rule linting ``text``, with the shared analyses it is the
     first to ask for (rules run in the same order on both files)."""
@@ -199,6 +216,7 @@ def _calls_per_rule(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int
         (_platform_stages, 3),
         (_one_long_run, 5),
         (_copies_and_installs, 3),
+        (_optional_installs, 2),
     ],
 )
 def test_every_rule_grows_linearly(
@@ -208,8 +226,8 @@ def test_every_rule_grows_linearly(
     it) grow at most ``MAX_CALL_RATIO`` times for ten times the lines: on the generated
     files of ``scripts/scaling.py``, on a stage of ARG/ENV declarations between RUNs
     (LL310 once looked for a later RUN from every ARG), on many stages that refer to
-    each other and to stages a platform ARG picks, on one RUN of many commands and on a
-    stage of many COPYs and installs."""
+    each other and to stages a platform ARG picks, on one RUN of many commands, on a
+    stage of many COPYs and installs and on installs guarded by optional files."""
     small = _calls_per_rule(generate(SMALL), monkeypatch)
     large = _calls_per_rule(generate(LARGE), monkeypatch)
     ratios = {code: large[code] / calls for code, calls in small.items() if calls >= MIN_CALLS}

@@ -27,6 +27,13 @@ TAB_SIZE = 4
 """Tabs in shown lines expand to the next multiple of this many columns."""
 MAX_EXTRA_LINES = 3
 """Lines shown after the first one of a multi-line range."""
+MAX_SHOWN = 200
+"""Longest part of a source line shown (in characters): a longer line is cut around the
+marked range, with ``...`` where text is left out (a RUN of thousands of commands on one
+line would otherwise be printed whole under each of its findings)."""
+CONTEXT_SHOWN = 60
+"""Characters kept on each side of the marked range of a cut line."""
+_CUT = "..."
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
 _MARKER_STYLE = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -99,12 +106,15 @@ def _snippet(finding: Finding, source: SourceText) -> tuple[list[Line], int]:
     blank = " " * width + " |"
 
     text = source.line_text(first)
-    display, columns = _display(text)
     start_index = min(max(start.column, 1), len(text) + 1) - 1
     if end.line == first:
         end_index = min(max(end.column, start.column, 1), len(text) + 1) - 1
     else:
         end_index = len(text)
+    text, offset = _cut(text, start_index, max(end_index, start_index))
+    display, columns = _display(text)
+    start_index -= offset
+    end_index = min(end_index - offset, len(text))
     marker_start = columns[start_index]
     marker_width = max(columns[max(end_index, start_index)] - marker_start, 1)
 
@@ -115,10 +125,24 @@ def _snippet(finding: Finding, source: SourceText) -> tuple[list[Line], int]:
         [(blank, _GUTTER_STYLE), (" " + " " * marker_start, None), ("^" * marker_width, style)],
     ]
     for number in range(first + 1, shown_last + 1):
-        lines.append(_source_line(number, _display(source.line_text(number))[0], width))
+        shown = _cut(source.line_text(number), 0, 0)[0]
+        lines.append(_source_line(number, _display(shown)[0], width))
     if last > shown_last:
         lines.append([(blank, _GUTTER_STYLE), (" ...", None)])
     return lines, width
+
+
+def _cut(text: str, start: int, end: int) -> tuple[str, int]:
+    """``text`` cut to at most about ``MAX_SHOWN`` characters around ``start:end`` (the
+    marked range), with ``...`` for what is left out, and the index in ``text`` that
+    index ``0`` of the result stands for (a leading ``...`` stands before it)."""
+    if len(text) <= MAX_SHOWN:
+        return text, 0
+    begin = max(start - CONTEXT_SHOWN, 0)
+    stop = min(max(end, start + 1) + CONTEXT_SHOWN, len(text), begin + MAX_SHOWN)
+    head = _CUT if begin > 0 else ""
+    tail = _CUT if stop < len(text) else ""
+    return head + text[begin:stop] + tail, begin - len(head)
 
 
 def _source_line(number: int, display: str, width: int) -> Line:
