@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from lintlayers.model.stages import BuildModel
     from lintlayers.shell.commands import SimpleCommand
     from lintlayers.source import SourceText
+    from lintlayers.suppression import Suppressions
     from lintlayers.syntax.nodes import Dockerfile, Instruction, Trivia
 
     Analysis = TypeVar("Analysis")
@@ -40,6 +41,7 @@ class RuleContext:
         "dockerfile",
         "enabled",
         "path",
+        "suppressions",
     )
 
     def __init__(
@@ -64,6 +66,7 @@ class RuleContext:
         self._analyses: dict[object, object] = {}
         self._recent: dict[object, tuple[object, object]] = {}
         self.enabled: frozenset[str] | None = None  # set by the engine; None: every rule
+        self.suppressions: Suppressions | None = None  # the file's comments, set by the engine
 
     def is_enabled(self, code: str) -> bool:
         """Whether rule ``code`` runs on this file (selected, and for this builder).
@@ -72,6 +75,14 @@ class RuleContext:
         the move to that rule only when it runs. Without an engine (``enabled`` None)
         every rule counts as running."""
         return self.enabled is None or code in self.enabled
+
+    def reports(self, code: str, line: int) -> bool:
+        """Whether rule ``code`` runs on this file and a finding of it on ``line`` would
+        be reported (no comment suppresses it there): what a rule that leaves a problem to
+        another's finding asks."""
+        if not self.is_enabled(code):
+            return False
+        return self.suppressions is None or not self.suppressions.would_suppress(code, line)
 
     def analysis(self, compute: Callable[[RuleContext], Analysis]) -> Analysis:
         """``compute(self)``, computed once per file and shared by every rule and analysis.

@@ -178,6 +178,7 @@ class Linter:
             [(node.start_line, node.end_line) for node in dockerfile.instructions],
             self.hadolint_map,
         )
+        context.suppressions = suppressions
         if context.template is not None:  # a template: skipped, unless a rule says what it is
             selected = [rule for rule in selected if rule.lints_templates]
             if not selected:

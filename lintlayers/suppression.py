@@ -65,23 +65,28 @@ class Suppressions:
         self._blocks: list[tuple[int, list[_Entry]]] = []  # (end line, entries), by start
 
     def is_suppressed(self, code: str, line: int) -> bool:
-        """Whether a finding of ``code`` starting on 1-based ``line`` is suppressed."""
+        """Whether a finding of ``code`` starting on 1-based ``line`` is suppressed; the
+        comments that suppress it count as used."""
+        hits = self._hits(code, line)
+        for entry in hits:
+            entry.used = True
+        return bool(hits)
+
+    def would_suppress(self, code: str, line: int) -> bool:
+        """Whether a finding of ``code`` on ``line`` would be suppressed, asked by a rule
+        before it leaves a problem to that finding; no comment counts as used."""
+        return bool(self._hits(code, line))
+
+    def _hits(self, code: str, line: int) -> list[_Entry]:
         if not self._entries:
-            return False
-        hit = False
-        for entry in self._file:
-            if entry.hits(code):
-                entry.used = True
-                hit = True
+            return []
+        hits = [entry for entry in self._file if entry.hits(code)]
         index = bisect_right(self._starts, line) - 1
         if index >= 0:
             end, entries = self._blocks[index]
             if line <= end:
-                for entry in entries:
-                    if entry.hits(code):
-                        entry.used = True
-                        hit = True
-        return hit
+                hits += [entry for entry in entries if entry.hits(code)]
+        return hits
 
     def unused(self) -> list[tuple[int, str]]:
         """``(line, code)`` of each lintlayers suppression that suppressed nothing so far.

@@ -137,11 +137,12 @@ def every_kept_cache(
 
 def kept_at_install(context: RuleContext, step: Step, creation: Creation) -> bool:
     """Whether ``creation``, package data RUN ``step`` left, is one of its ``kept_caches``
-    and the rule that reports those at the install (``REPORTED_BY``) runs: a finding there
-    reports it."""
+    and the rule that reports those at the install (``REPORTED_BY``) runs there, its
+    finding not suppressed by a comment: a finding there reports it."""
     kind = creation.kind
     code = REPORTED_BY.get(kind)
-    if code is None or not context.is_enabled(code):
+    outer = step.instruction.parent or step.instruction  # an ONBUILD trigger: its line's
+    if code is None or not context.reports(code, outer.start_line):
         return False
     return any(cache.path == creation.path for cache in kept_caches(context, step, (kind,)))
 

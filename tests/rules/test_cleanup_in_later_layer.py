@@ -442,3 +442,25 @@ def test_pip_with_its_cache_turned_off_leaves_nothing_to_remove(switch: str) -> 
     text = f"FROM python:3.12\n{switch}\nRUN pip install flask\nRUN rm -rf /root/.cache/pip\n"
     assert lint(text, CODE) == []
     assert len(lint(text.replace(switch, "ENV PIP_NO_CACHE_DIR="), CODE)) == 1  # not a switch
+
+
+def test_a_suppressed_install_finding_leaves_the_removal_reported() -> None:
+    """``# lintlayers: ignore=LL301`` on the install: nothing reports the lists there, so
+    the later removal keeps its own finding."""
+    text = (
+        "FROM debian:12\n"
+        "# lintlayers: ignore=LL301\n"
+        "RUN apt-get update && apt-get install -y curl\n"
+        "RUN rm -rf /var/lib/apt/lists/*\n"
+    )
+    linter = Linter([rule_class("LL301")(), rule_class(CODE)()])
+    findings = linter.lint_text(text, "Dockerfile").findings
+    assert [(f.code, f.location.line) for f in findings] == [(CODE, 4)]
+    plain = text.replace("# lintlayers: ignore=LL301\n", "")
+    findings = linter.lint_text(plain, "Dockerfile").findings
+    assert [(f.code, f.location.line) for f in findings] == [("LL301", 2)]
+    other = text.replace("ignore=LL301", "ignore=LL304")  # suppresses another rule
+    findings = (
+        Linter([rule_class("LL301")(), rule_class(CODE)()]).lint_text(other, "Dockerfile").findings
+    )
+    assert [(f.code, f.location.line) for f in findings] == [("LL301", 3)]
