@@ -143,8 +143,8 @@ def _deferred(context: RuleContext) -> dict[int, str]:
     and every per-build ARG/ENV line LL102 reports, also when it offers no fix (a LABEL
     using the variable first: LL102 says to move both). A proposal that only moves RUNs
     above such a line reports LL102's problem a second time, so it is not made. A rule
-    that does not run on this file (not selected, or not for this builder) leaves its
-    moves to LL105."""
+    that does not run on this file (not selected, or not for this builder), or whose
+    finding a comment suppresses, leaves its moves to LL105."""
     from lintlayers.model.install_moves import install_moves
     from lintlayers.model.metadata import metadata_moves
     from lintlayers.model.volatile_moves import volatile_lines
@@ -152,11 +152,13 @@ def _deferred(context: RuleContext) -> dict[int, str]:
     found: dict[int, str] = {}
     if context.is_enabled("LL101"):
         for move in install_moves(context):
-            found.setdefault(id(move.copy), "LL101")
-            found.setdefault(id(move.run), "LL101")
+            if context.reports("LL101", move.copy.start_line):  # not suppressed there
+                found.setdefault(id(move.copy), "LL101")
+                found.setdefault(id(move.run), "LL101")
     if context.is_enabled("LL102"):
         for line in volatile_lines(context):
-            if line.reported:  # LL102's finding owns the line, with or without its fix
+            # LL102's finding owns the line, with or without its fix, unless suppressed
+            if line.reported and context.reports("LL102", line.instruction.start_line):
                 found.setdefault(id(line.instruction), "LL102")
     if context.builder == "classic" and context.is_enabled("LL202"):
         for stage in metadata_moves(context):

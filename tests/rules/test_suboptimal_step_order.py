@@ -392,6 +392,23 @@ def test_defers_to_ll102() -> None:
     assert fixed.index("RUN pip install") < fixed.index("ARG GIT_SHA")
 
 
+def test_a_suppressed_finding_does_not_take_its_move(tmp_path: Path) -> None:
+    """A comment that suppresses LL101's (or LL102's) finding leaves its move to LL105."""
+    context = make_context(tmp_path, {"requirements.txt": "flask\n", "app.py": ""})
+    text = SPLIT.replace("RUN mkdir -p /var/log/app\n", "")
+    copy = next(line for line in text.splitlines() if line.startswith("COPY"))
+    quiet = text.replace(copy, "# lintlayers: ignore=LL101\n" + copy, 1)
+    assert lint(quiet, "LL101", context_dir=context) == []
+    (moved,) = lint_together(quiet, ("LL101",), context_dir=context)
+    assert moved.fix is not None
+    per_build = PER_BUILD_ARG_LATE.replace("ARG GIT_SHA\n", "").replace(
+        "FROM python:3.12-slim\n",
+        "FROM python:3.12-slim\n# lintlayers: ignore=LL102\nARG GIT_SHA\n",
+    )
+    (alone,) = lint_together(per_build, ("LL102",))
+    assert "LL102" not in said(alone)
+
+
 def test_defers_to_ll202_and_says_so() -> None:
     text = (
         "FROM debian:bookworm\nLABEL org.opencontainers.image.version=1.4.2\nEXPOSE 8080\n"
