@@ -7,7 +7,7 @@ from lintlayers.model.kept_caches import NO_CACHE_DIR, every_kept_cache, removed
 from lintlayers.model.mounts import COVERING_MOUNTS, cache_mount_advice
 from lintlayers.model.package_commands import PIP_VALUE_OPTIONS, pip_action_word, pip_words
 from lintlayers.model.run_effects import effects
-from lintlayers.model.size_estimates import pip_cache
+from lintlayers.model.size_estimates import pip_cache, small_pip_cache
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -43,8 +43,9 @@ class PipCacheKept(Rule):
       (`pip config set global.no-cache-dir ...`) or a COPY/ADD writes a
       `pip.conf`.
 
-    `pip install --upgrade pip` (or setuptools, wheel) alone is reported too:
-    it caches the wheels it downloads, a few MB, and the fix costs nothing.
+    `pip install --upgrade pip` (or setuptools, wheel) alone is reported too,
+    as an `info` with the measured size of those wheels (under 3 MB): it
+    caches them, and the fix costs nothing.
     Stages whose files cannot reach an image (used only as a `COPY --from`
     source of specific paths, or only by targets named for tests such as
     `test`, `e2e` or `lint`) are not checked.
@@ -103,7 +104,10 @@ def _violation(context: RuleContext, step: Step, kept: KeptCache) -> Violation:
     assert word is not None
     start, end = run.span_range(index, command.words[0], word)
     cache = kept.path
-    size = pip_cache(_packages(command)).described()
+    packages = _packages(command)
+    complete = not command.has_flag("-r", "--requirement", "-e", "--editable")
+    size = pip_cache(packages, complete=complete).described()
+    small = complete and small_pip_cache(packages)  # pip upgrading itself: a few MB, a note
     later = removed_later_clause(context, step, kept, "them")
     mount = _pip_mount(run)
     if mount is not None:  # the user wants a cache mount: never advise against it
@@ -132,7 +136,7 @@ def _violation(context: RuleContext, step: Step, kept: KeptCache) -> Violation:
         from lintlayers.model.run_edits import add_flag
 
         fix = Fix(f"Add `{FLAG}`", [add_flag(run, index, word, FLAG)], SAFE)
-    return Violation(start, end, message, fix, help=help)
+    return Violation(start, end, message, fix, help=help, severity="info" if small else None)
 
 
 def _packages(command: SimpleCommand) -> list[str]:

@@ -220,6 +220,13 @@ builds from source). flask and requests with their dependencies: 1.3 MB of wheel
 PIP_WHEELS_MB = {"torch": 191.8, "numpy": 16.9}
 """Wheels measured here (CPython 3.11, x86-64): torch 2.13's CPU wheel, numpy 2.4's.
 The default (CUDA) torch wheel and its nvidia-* dependencies are several GB, typical."""
+PIP_TOOL_WHEELS_MB = {"pip": 1.95, "setuptools": 0.88, "wheel": 0.03}
+"""PyPI's sizes of the only wheels (``py3-none-any``) of pip 26.3, setuptools 84.2 and
+wheel 0.48, which pull in no dependency of size: what ``pip install -U pip setuptools
+wheel`` caches (next to other packages they are no measure of the cache)."""
+SMALL_PIP_CACHE_MB = 3.0
+"""A pip cache that holds no more than this (pip upgrading itself, with setuptools and
+wheel) is worth a note, not a warning."""
 NPM_CACHE_RATIO = (0.7, 1.4)
 """``~/.npm`` / ``node_modules``, measured with npm 11: express alone 3.3 MB of cache for
 2.3 MB of node_modules (the registry metadata counts); express and typescript 24.3 MB
@@ -229,11 +236,37 @@ YARN_CACHE_RATIO = 1.0
 tarball copy in recent versions), at least as large as ``node_modules``."""
 
 
-def pip_cache(packages: Iterable[str] = ()) -> SizeEstimate:
-    """The pip cache an install leaves: a measured wheel when named, else a fraction."""
+def small_pip_cache(packages: Iterable[str]) -> bool:
+    """Whether ``packages``, all that an install names, are pip's own tools and their
+    wheels weigh no more than ``SMALL_PIP_CACHE_MB`` together."""
+    total = _tool_wheels(packages)
+    return total is not None and total <= SMALL_PIP_CACHE_MB
+
+
+def _tool_wheels(packages: Iterable[str]) -> float | None:
+    """The MB of the wheels of ``packages`` when all of them are pip's own tools."""
+    names = {_requirement_name(word) for word in packages}
+    if not names or not names <= PIP_TOOL_WHEELS_MB.keys():
+        return None
+    return sum(PIP_TOOL_WHEELS_MB[name] for name in names)
+
+
+def _requirement_name(word: str) -> str:
+    return re.split(r"[=<>~!\[;@ ]", word, maxsplit=1)[0].lower()
+
+
+def pip_cache(packages: Iterable[str] = (), *, complete: bool = False) -> SizeEstimate:
+    """The pip cache an install leaves: the wheels of pip's own tools when they are all it
+    installs (``complete``: ``packages`` is everything, no requirements file), a measured
+    wheel when one is named, else a fraction."""
+    names = [_requirement_name(word) for word in packages]
+    tools = _tool_wheels(names) if complete else None
+    if tools is not None:
+        listed = list(dict.fromkeys(names))
+        what = f"{listed[0]}'s wheel" if len(listed) == 1 else "the wheels of " + ", ".join(listed)
+        return SizeEstimate(_mb(tools), basis=MEASURED, source=f"measured: {what}")
     best: tuple[float, str] | None = None
-    for word in packages:
-        name = re.split(r"[=<>~!\[;@ ]", word, maxsplit=1)[0].lower()
+    for name in names:
         value = PIP_WHEELS_MB.get(name)
         if value is not None and (best is None or value > best[0]):
             best = (value, name)

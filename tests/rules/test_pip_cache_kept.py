@@ -251,3 +251,30 @@ def test_an_install_that_runs_only_with_an_optional_file_is_left_alone(tmp_path)
     (tmp_path / "noop.txt").write_text("")
     (tmp_path / "requirements.txt").write_text("flask\n")
     assert len(lint(text, CODE, context_dir=str(tmp_path))) == 1
+
+
+@pytest.mark.parametrize(
+    ("install", "amount"),
+    [
+        ("pip install --upgrade pip", "~1.9 MB (measured: pip's wheel)"),
+        (
+            "pip3 install -U pip setuptools wheel",
+            "~2.9 MB (measured: the wheels of pip, setuptools",
+        ),
+    ],
+)
+def test_pip_upgrading_itself_caches_a_few_mb_an_info(install: str, amount: str) -> None:
+    [finding] = lint(f"FROM python:3.12\nRUN {install}\n", CODE)
+    assert finding.severity == "info"
+    assert amount in said(finding)
+    assert finding.fix is not None  # the flag is still the fix
+
+
+@pytest.mark.parametrize(
+    "install",
+    ["pip install -U pip flask", "pip install -r requirements.txt pip", "pip install -e . pip"],
+)
+def test_pip_tools_beside_other_packages_are_no_measure(install: str) -> None:
+    [finding] = lint(f"FROM python:3.12\nRUN {install}\n", CODE)
+    assert finding.severity == "warning"
+    assert "about a fifth of the installed packages' size" in said(finding)
