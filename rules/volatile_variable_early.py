@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from lintlayers.model.volatile_moves import Use, VolatileLine
 
 
+MESSAGE_LIMIT = 100
+"""Most characters of a message naming several declarations: past it, they are counted."""
+
+
 class VolatileVariableEarly(Rule):
     """Reports a per-build ARG or ENV declared before RUN steps that do not use it.
 
@@ -26,7 +30,10 @@ class VolatileVariableEarly(Rule):
     VERSION=1.4.2`) is pinned and not reported; tool versions such as
     `NODE_VERSION` never are. An ENV counts when its value comes from such an
     ARG. Global ARGs (before the first `FROM`) count only where a stage
-    declares them again.
+    declares them again. Adjacent lines that each declare one such name, re-run
+    the same RUNs and call for the same move (an `ARG VERSION`, `ARG COMMIT_SHA`,
+    `ARG BUILD_ID` block above the labels that use them) are one finding, whose
+    fix moves them together.
 
     ## Why it matters
     An ARG that has a value (from its default or `--build-arg`) and every ENV
@@ -71,7 +78,11 @@ class VolatileVariableEarly(Rule):
     needs = ("ARG", "ENV")
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        for line in volatile_lines(context):
+        for block in _blocks(volatile_lines(context)):
+            if len(block) > 1:
+                yield _block_violation(context, block)
+                continue
+            line = block[0]
             fix = _fix(context, line)
             for declared, use in zip(line.declared, line.uses, strict=True):
                 runs = line.unused_runs(use)
@@ -88,16 +99,120 @@ class VolatileVariableEarly(Rule):
                 )
 
 
+def _blocks(lines: list[VolatileLine]) -> list[list[VolatileLine]]:
+    """The reported lines, those next to each other grouped: one problem, one finding.
+
+    Lines group when they follow each other in a sequence, each declares one name, the
+    same RUNs re-run for each, and the advice is the same: all first used by metadata
+    before those RUNs (the ``ARG VERSION``, ``ARG COMMIT_SHA``, ``ARG BUILD_ID`` block
+    above the labels using them), or all first used by the same instruction."""
+    blocks: list[list[VolatileLine]] = []
+    for line in lines:
+        if not line.reported:
+            continue
+        previous = blocks[-1][-1] if blocks else None
+        if previous is not None and _same_problem(previous, line):
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    return blocks
+
+
+def _same_problem(previous: VolatileLine, line: VolatileLine) -> bool:
+    if previous.sequence is not line.sequence or previous.index + 1 != line.index:
+        return False
+    if len(previous.declared) != 1 or len(line.declared) != 1:
+        return False
+    before, use = previous.uses[0], line.uses[0]
+    if before.step != use.step or before.reader or use.reader:
+        return False
+    if before.first == use.first:
+        return True
+    return bool(_metadata_first(previous, before) and _metadata_first(line, use))
+
+
+def _metadata_first(line: VolatileLine, use: Use) -> bool:
+    """Whether the name's first use is metadata standing before RUNs it re-runs."""
+    return bool(line.runs(use.first + 1, use.step))
+
+
+def _block_violation(context: RuleContext, block: list[VolatileLine]) -> Violation:
+    """One finding for adjacent lines declaring per-build values, with one advice."""
+    from lintlayers.model.volatile_moves import block_edits
+
+    first, last = block[0], block[-1]
+    keywords = {line.effective[line.index].keyword for line in block}
+    keyword = keywords.pop() if len(keywords) == 1 else "ARG/ENV"
+    names = [line.declared[0].pair.key for line in block]
+    count = len(first.unused_runs(first.uses[0]))
+    runs = f"{count} later RUN{'s' if count > 1 else ''}"
+    message = f"{keyword} {', '.join(names)} hold per-build values and re-run {runs}"
+    if len(message) > MESSAGE_LIMIT:
+        message = f"{len(names)} {keyword} lines from {names[0]} on hold per-build values"
+        message += f" and re-run {runs}"
+    edits = block_edits(context, block)
+    fix = None
+    if edits is not None:
+        fix = Fix(_fix_label(context, first, f"the {len(block)} lines"), edits, UNSAFE)
+    start = first.declared[0].pair.start
+    end_start = last.declared[0].pair.start
+    end = end_start + _key_length(context.source.text, end_start)
+    return Violation(start, end, message, fix, help=_block_help(context, block))
+
+
+def _block_help(context: RuleContext, block: list[VolatileLine]) -> str:
+    """The detail for a block of declarations: how the values enter the keys, where they
+    are used, what to do."""
+    first = block[0]
+    use = first.uses[0]
+    location = context.source.location
+    runs = first.unused_runs(use)
+    parts = [
+        "Each that has a value (a default, --build-arg, or an ARG it takes it from) joins "
+        "the cache key of every later RUN in the stage, so each new value re-runs them, "
+        f"from the RUN at line {location(runs[0].start).line} on."
+    ]
+    if _metadata_first(first, use):
+        uses = sorted({line.uses[0].first for line in block})
+        keywords = sorted({first.effective[index].keyword for index in uses})
+        numbers = [str(location(first.effective[index].start).line) for index in uses]
+        what = " or ".join(keywords) + ("s" if len(uses) > 1 else "")
+        at = "lines " + ", ".join(numbers) if len(numbers) > 1 else "line " + numbers[0]
+        verb = "uses, the {} at {}, come" if len(uses) > 1 else "use, the {} at {}, comes"
+        parts.append(
+            f"Their first {verb.format(what, at)} before those RUNs (harmless by itself: "
+            "metadata is no build step, but the names stay in scope after it). "
+            f"Move the {what} and these declarations below the last RUN of the stage."
+        )
+    elif use.first >= len(first.effective):
+        parts.append("Nothing later in the stage uses them: declare them at the end of the stage.")
+    else:
+        target = first.effective[use.first]
+        number = location(target.start).line
+        parts.append(f"Their first use is the {target.keyword} at line {number}.")
+        parts.append("Declare them just before it.")
+    if first.stale_config_hazard:
+        parts.append(
+            "No automatic fix under the classic builder: buildah keys ENV/LABEL/ARG steps on "
+            "their text, so without a RUN after the moved lines the image would keep the "
+            "previous value."
+        )
+    return " ".join(parts)
+
+
 def _fix(context: RuleContext, line: VolatileLine) -> Fix | None:
     """The move of the declaring line, when it can be made."""
     if line.edits is None:
         return None
+    label = _fix_label(context, line, f"the {line.instruction.effective.keyword}")
+    return Fix(label, line.edits, UNSAFE)
+
+
+def _fix_label(context: RuleContext, line: VolatileLine, what: str) -> str:
     if line.destination < len(line.sequence):
         target = line.sequence[line.destination].effective
-        where = f"before line {context.source.location(target.start).line}"
-    else:
-        where = "to the end of the stage"
-    return Fix(f"Move the {line.instruction.effective.keyword} {where}", line.edits, UNSAFE)
+        return f"Move {what} before line {context.source.location(target.start).line}"
+    return f"Move {what} to the end of the stage"
 
 
 def _key_length(text: str, start: int) -> int:

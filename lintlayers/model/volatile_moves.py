@@ -160,6 +160,21 @@ def _sequence_lines(
     return found
 
 
+def block_edits(context: RuleContext, lines: list[VolatileLine]) -> list[Edit] | None:
+    """Edits moving adjacent ``lines`` of one sequence, that all move to the same place,
+    there together (in their order); None when one of them does not move."""
+    first = lines[0]
+    if any(line.edits is None or line.destination != first.destination for line in lines):
+        return None
+    from lintlayers.syntax.layout import move_edits
+
+    sequence = first.sequence
+    moved = [line.instruction for line in lines]
+    if first.destination < len(sequence):
+        return move_edits(context.dockerfile, moved, before=sequence[first.destination])
+    return move_edits(context.dockerfile, moved, after=sequence[-1])
+
+
 def first_use(
     context: RuleContext,
     effective: list[Instruction],

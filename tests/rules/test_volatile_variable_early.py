@@ -223,3 +223,56 @@ def test_classic_builder_gets_no_fix_when_no_run_follows_the_moved_lines():
     # under BuildKit the config carries the expanded value: the move is offered
     buildkit = lint(text, "LL102")
     assert buildkit and buildkit[0].fix is not None
+
+
+BLOCK = (
+    "FROM python:3.12-slim\nARG GIT_SHA\nARG BUILD_DATE\n"
+    "RUN pip install --no-cache-dir flask\nCOPY . /app\nRUN echo $GIT_SHA $BUILD_DATE > /v\n"
+)
+"""Two per-build ARGs declared together and first used together: one problem."""
+
+
+def test_adjacent_declarations_with_one_advice_are_one_finding() -> None:
+    [finding] = lint(BLOCK, CODE)
+    assert finding.message == "ARG GIT_SHA, BUILD_DATE hold per-build values and re-run 1 later RUN"
+    assert (finding.location.line, finding.end_location.line) == (2, 3)
+    assert "Declare them just before it" in said(finding)
+    fixed = fix(BLOCK, CODE, unsafe=True)
+    assert fixed.index("COPY . /app\nARG GIT_SHA\nARG BUILD_DATE\nRUN echo") > 0
+    assert lint(fixed, CODE) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        BLOCK.replace("ARG BUILD_DATE\n", "RUN true\nARG BUILD_DATE\n"),  # not adjacent
+        BLOCK.replace("RUN echo $GIT_SHA $BUILD_DATE", "RUN echo $GIT_SHA\nRUN echo $BUILD_DATE"),
+        BLOCK.replace("ARG GIT_SHA\nARG BUILD_DATE\n", "ARG GIT_SHA BUILD_DATE\n"),  # one line
+    ],
+)
+def test_declarations_with_different_advice_stay_apart(text: str) -> None:
+    findings = lint(text, CODE)
+    assert len(findings) == 2
+    assert all("hold per-build values" not in finding.message for finding in findings)
+
+
+def test_a_block_of_long_names_is_counted_in_the_message() -> None:
+    names = ["PIPELINE_GIT_COMMIT_SHA", "PIPELINE_BUILD_TIMESTAMP", "PIPELINE_BUILD_ID"]
+    text = BLOCK.replace(
+        "ARG GIT_SHA\nARG BUILD_DATE\n", "".join(f"ARG {name}\n" for name in names)
+    ).replace("$GIT_SHA $BUILD_DATE", " ".join(f"${name}" for name in names))
+    [finding] = lint(text, CODE)
+    assert finding.message.startswith("3 ARG lines from PIPELINE_GIT_COMMIT_SHA on hold")
+    assert len(finding.message) <= 100
+
+
+def test_corpus_ingress_nginx_label_arguments_are_one_finding() -> None:
+    """The block the issue names: ARG VERSION, COMMIT_SHA and BUILD_ID (lines 20-22) above
+    the labels that use them, before 4 RUNs."""
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "kubernetes__ingress-nginx" / "rootfs__Dockerfile"
+    findings = lint(path.read_text(encoding="utf-8"), CODE)
+    assert [(f.location.line, f.end_location.line) for f in findings] == [(20, 22)]
+    assert "VERSION, COMMIT_SHA, BUILD_ID" in findings[0].message
+    assert "the LABELs at lines 29, 30, 32" in said(findings[0])
