@@ -162,8 +162,11 @@ def _deferred(context: RuleContext) -> dict[int, str]:
                 found.setdefault(id(line.instruction), "LL102")
     if context.builder == "classic" and context.is_enabled("LL202"):
         for stage in metadata_moves(context):
-            for instruction in stage.moved:
-                found.setdefault(id(instruction), "LL202")
+            for block in stage.blocks:  # LL202 reports each block at its first line
+                if context.reports("LL202", stage.instructions[block[0]].start_line):
+                    for index in block:
+                        if index in stage.movable:
+                            found.setdefault(id(stage.instructions[index]), "LL202")
     return found
 
 

@@ -431,6 +431,17 @@ def test_defers_to_ll202_and_says_so() -> None:
     assert "LL202" not in said(alone)
 
 
+def test_a_suppressed_ll202_finding_does_not_take_its_move() -> None:
+    text = (
+        "FROM debian:bookworm\n# lintlayers: ignore=LL202\n"
+        "LABEL org.opencontainers.image.version=1.4.2\nEXPOSE 8080\n"
+        "WORKDIR /app\nCOPY . /app\nRUN apt-get update && apt-get install -y curl\n"
+        'CMD ["/app/run"]\n'
+    )
+    (finding,) = lint_together(text, ("LL202",), builder="classic")
+    assert "left to LL202" not in finding.help
+
+
 INGRESS_NGINX = "kubernetes__ingress-nginx/rootfs__Dockerfile"
 ARGS_THEN_LABELS = """\
 FROM alpine:3.20
