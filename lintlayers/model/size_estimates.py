@@ -278,8 +278,29 @@ def pip_cache(packages: Iterable[str] = (), *, complete: bool = False) -> SizeEs
     )
 
 
-def npm_cache() -> SizeEstimate:
+NPM_ITSELF_MB = (5.7, 7.8)
+"""What ``npm install -g npm@...`` alone caches, measured on the registry (2026-12): the
+abbreviated metadata of the ``npm`` package (3.0 MB) and its tarball (2.7 MB for npm 10 to
+12, 4.8 MB for npm 6)."""
+
+
+def npm_cache(packages: Iterable[str] | None = None) -> SizeEstimate:
+    """The npm cache an install leaves: ``packages``, every package the RUN's npm installs
+    name (None when one installs a project's dependencies), measured when they are npm
+    itself; else relative to ``node_modules``."""
+    names = {_npm_name(spec) for spec in packages or ()}
+    if names == {"npm"}:
+        low, high = NPM_ITSELF_MB
+        source = "measured: npm's own tarball and registry metadata"
+        return SizeEstimate(_mb(low), _mb(high), basis=MEASURED, source=source)
     return SizeEstimate(None, basis=MEASURED, relative="about as large as node_modules")
+
+
+def _npm_name(spec: str) -> str:
+    """The package an npm install argument names: ``npm@6`` -> ``npm``, ``@a/b@1`` -> ``@a/b``."""
+    if spec.startswith("@"):
+        return "@" + spec[1:].partition("@")[0]
+    return spec.partition("@")[0]
 
 
 def yarn_cache() -> SizeEstimate:

@@ -219,3 +219,31 @@ def test_help_names_a_later_removal_that_does_not_shrink_the_layer() -> None:
         assert "the removal at line 4, in a later layer, does not take it out" in said(finding)
         assert finding.fix is not None
     assert "in a later layer" not in said(lint("FROM node\nRUN npm ci\n", CODE)[0])
+
+
+@pytest.mark.parametrize("install", ["npm install -g npm@6", "npm i -g npm@${NPM_VERSION}"])
+def test_npm_upgrading_itself_is_measured(install: str) -> None:
+    [finding] = lint(f"FROM node:20\nRUN {install}\n", CODE)
+    assert finding.message.endswith("leaves the npm cache in this layer: ~5.7-7.8 MB")
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "npm install -g npm@10 && npm install -g bun",  # bun's tarballs share the cache
+        "npm install -g npm@10 && npm ci",
+        "npm install -g @npmcli/arborist",
+    ],
+)
+def test_other_installs_keep_the_relative_size(run: str) -> None:
+    [finding] = lint(f"FROM node:20\nCOPY . .\nRUN {run}\n", CODE)
+    assert finding.message.endswith("about as large as node_modules")
+
+
+def test_corpus_alpine_node_upgrades_npm() -> None:
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "mhart__alpine-node" / "extract.dockerfile"
+    [finding] = lint(path.read_text(encoding="utf-8"), CODE)
+    assert finding.location.line == 19
+    assert finding.message.endswith("~5.7-7.8 MB")
