@@ -63,19 +63,25 @@ class AptInstallRecommends(Rule):
     such as `test`, `e2e` or `lint`) are not checked.
 
     Reported only when the recommends are measured to add at least 2 MB, and
-    the message names the size: it is computed from Debian 12's archive (the
-    packages' sizes and relations, `lintlayers/model/data/debian12_packages.tsv`),
-    or on a Debian 11 base from Debian 11's (`debian11_packages.tsv`; a tag
-    naming `bullseye` or Debian 11, such as `debian:11` or
-    `python:3.9-slim-bullseye`, or a default tag of .NET 6.0's and 7.0's images,
-    such as `mcr.microsoft.com/dotnet/sdk:6.0`; the help says which release),
-    the way apt installs them, counting neither what the same install requests
-    anyway (`dirmngr`'s recommend `gnupg` when `gnupg` is listed too), what an
-    earlier install of the stage installed, nor what the base image holds where
-    it is known (`git` or `gcc` on `python:3`, `curl` on a .NET SDK or a dev
-    container image). `ca-certificates`, which HTTPS needs, counts as needed, and so does
+    the message names the size: it is computed, the way apt installs them, from
+    Debian 12's archive (the packages' sizes and relations,
+    `lintlayers/model/data/debian12_packages.tsv`), on a Debian 11 base from
+    Debian 11's (`debian11_packages.tsv`; a tag naming `bullseye` or Debian 11,
+    such as `debian:11` or `python:3.9-slim-bullseye`, or a default tag of .NET
+    6.0's and 7.0's images, such as `mcr.microsoft.com/dotnet/sdk:6.0`), on a
+    Debian 13 base from Debian 13's (`debian13_packages.tsv`; a tag naming
+    `trixie` or Debian 13, such as `debian:13-slim` or
+    `python:3.14-slim-trixie`; a tag naming no release, such as `python:3.14`
+    or `debian:latest`, is measured on Debian 12, since its release depends on
+    when the image was built), and the help says which release. It counts
+    neither what the same install requests anyway (`dirmngr`'s recommend
+    `gnupg` when `gnupg` is listed too), what an earlier install of the stage
+    installed, nor what the base image holds where it is known (`git` or `gcc`
+    on `python:3`, `curl` on a .NET SDK or a dev container image).
+    `ca-certificates`, which HTTPS needs, counts as needed, and so does
     `systemd`'s recommend `dbus`. A versioned name the release lacks is measured
-    as its family's member there (`php8.3-dev` as `php8.2-dev` on Debian 12). On
+    as its family's member there (`php8.3-dev` as `php8.2-dev` on Debian 12,
+    `libicu72` as `libicu76` on Debian 13). On
     a base whose tag names another older release (`buster`, `bionic`, `20.04`...)
     Debian 12's figures are used without the packages that release lacks
     (`libc-devtools`, which `libc-dev-bin` recommends, with its ~50 MB of image
@@ -97,8 +103,8 @@ class AptInstallRecommends(Rule):
     hundreds of MB (documentation, X libraries, compilers) that a container
     never uses. Measured on Debian 12: 12 MB more for `git`, 82 MB for `gcc`,
     58 MB for most `-dev` packages (through `libc6-dev`: its `libc-dev-bin`
-    recommends `libc-devtools` and its image libraries; 20 MB on Debian 11),
-    378 MB for `python3-pip`.
+    recommends `libc-devtools` and its image libraries; 20 MB on Debian 11,
+    5.8 MB of man pages on Debian 13), 378 MB for `python3-pip`.
 
     ## Example
     ```dockerfile

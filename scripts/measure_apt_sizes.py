@@ -2,11 +2,12 @@
 """Measure the Debian package facts of the size rules from Debian's package indexes.
 
 Reads the ``Packages`` indexes of a release (``--release``: ``bookworm``, Debian 12, the
-default, or ``bullseye``, Debian 11), its ``-updates`` and its ``-security`` suites (main,
-amd64), downloaded from deb.debian.org or given as files; installs nothing and runs
-nothing from a Dockerfile. The base is what ``debian:<release>-slim`` holds, give or
-take: the ``Priority: required`` and ``Essential: yes`` packages and their dependency
-closure. Sizes are the ``Installed-Size`` fields (KiB).
+default, ``bullseye``, Debian 11, or ``trixie``, Debian 13), its ``-updates`` and its
+``-security`` suites (main, amd64), downloaded from deb.debian.org or given as files;
+installs nothing and runs nothing from a Dockerfile. The base is what
+``debian:<release>-slim`` holds, give or take: the ``Priority: required`` and
+``Essential: yes`` packages and their dependency closure. Sizes are the
+``Installed-Size`` fields (KiB).
 
 ``sizes PACKAGE ...``
     What ``apt-get install --no-install-recommends PACKAGE`` adds to the base, in decimal
@@ -17,14 +18,16 @@ closure. Sizes are the ``Installed-Size`` fields (KiB).
     own model of the RUN commands), one per line with its count.
 ``graph NAMES_FILE [--out PATH]``
     LL302's data file of the release, ``lintlayers/model/data/debian12_packages.tsv``
-    (``debian11_packages.tsv`` with ``--release bullseye``): the release's packages the
-    names of ``NAMES_FILE`` (the output of ``names``) reach through Depends,
-    Pre-Depends and Recommends, each with its size and its relations, so the linter
-    computes what the recommends of an install add (``lintlayers.model.debian``).
+    (``debian11_packages.tsv`` with ``--release bullseye``, ``debian13_packages.tsv`` with
+    ``--release trixie``): the release's packages the names of ``NAMES_FILE`` (the
+    output of ``names``) reach through Depends, Pre-Depends and Recommends, each with its
+    size and its relations, so the linter computes what the recommends of an install add
+    (``lintlayers.model.debian``).
 
 Usage: ``python scripts/measure_apt_sizes.py names > /tmp/names.tsv`` then
 ``python scripts/measure_apt_sizes.py graph /tmp/names.tsv`` and
-``python scripts/measure_apt_sizes.py --release bullseye graph /tmp/names.tsv``.
+``python scripts/measure_apt_sizes.py --release bullseye graph /tmp/names.tsv`` (and
+``--release trixie``).
 """
 
 from __future__ import annotations

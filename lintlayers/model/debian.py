@@ -1,28 +1,32 @@
 """What the recommended packages of an ``apt-get install`` add, from Debian's archive.
 
-The facts are the data files of two releases (``RELEASES``): ``data/debian12_packages.tsv``
-(Debian 12, bookworm) and ``data/debian11_packages.tsv`` (Debian 11, bullseye), written by
+The facts are the data files of three releases (``RELEASES``): ``data/debian12_packages.tsv``
+(Debian 12, bookworm), ``data/debian11_packages.tsv`` (Debian 11, bullseye) and
+``data/debian13_packages.tsv`` (Debian 13, trixie), written by
 ``scripts/measure_apt_sizes.py graph`` from each release's ``Packages`` indexes (their
 headers say which): every package of the release that the package names of the corpus's
 ``apt-get install`` commands reach through Depends, Pre-Depends and Recommends, with its
 ``Installed-Size`` and its relations, and the base (``Priority: required`` and
 ``Essential`` with their dependencies: what ``debian:bookworm-slim`` holds). A base image
-of Debian 11 (``graph_release``: its tag names it, or its family's default tags are built
-on it, ``IMAGE_RELEASES``) is measured on Debian 11's graph; every other on Debian 12's,
-without the packages an older release its tag names lacks (``missing_in``). Each file is
-read on the first question about its release, not on import: Debian 11's only when a
-Debian 11 base is seen.
+of Debian 11 or 13 (``graph_release``: its tag names the release, or its family's default
+tags are built on it, ``IMAGE_RELEASES``) is measured on that release's graph; every other
+on Debian 12's, without the packages an older release its tag names lacks
+(``missing_in``). Each file is read on the first question about its release, not on
+import: Debian 11's only when a Debian 11 base is seen, Debian 13's only when a Debian 13
+one is.
 
 An install's recommends are computed as apt does: the packages it installs with
 recommends (of every package it adds, recursively) minus those it installs without,
 where what is present already (the base, packages installed earlier, the base image's)
-satisfies a relation and is never counted. A name Debian 12 does not have is looked up
-as its package family's Debian 12 member (``php8.3-dev`` as ``php8.2-dev``,
-``libssl1.1`` as ``libssl3``, ``libaio1t64`` as ``libaio1``); when there is none it is
-``unknown``: a package of another repository (Microsoft's, MongoDB's, a PPA...) whose
-recommends are not known here, or a Debian package that no install of the corpus names
-and none of theirs pulls in (``scripts/measure_apt_sizes.py graph`` adds it when given
-its name).
+satisfies a relation and is never counted. A name the release does not have is looked up
+as its package family's member there (``php8.3-dev`` as ``php8.2-dev`` on Debian 12,
+``libssl1.1`` as ``libssl3``, ``libaio1t64`` as ``libaio1``; ``libicu72`` as
+``libicu76`` on Debian 13, most of whose ``t64`` libraries provide their old names:
+``libssl3``); when there is none it is ``unknown``: a package of another repository
+(Microsoft's, MongoDB's, a PPA...) whose recommends are not known here, a Debian package
+the release dropped (``software-properties-common``, ``libgl1-mesa-glx`` on Debian 13),
+or a Debian package that no install of the corpus names and none of theirs pulls in
+(``scripts/measure_apt_sizes.py graph`` adds it when given its name).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
     from pathlib import Path
 
-RELEASES: dict[str, int] = {"bookworm": 12, "bullseye": 11}
+RELEASES: dict[str, int] = {"bookworm": 12, "bullseye": 11, "trixie": 13}
 """The Debian releases with a measured package graph, by code name: their version."""
 DEFAULT_RELEASE = "bookworm"
 """The release every base image is measured on unless ``graph_release`` says otherwise."""
@@ -138,7 +142,8 @@ NEWER_THAN_RELEASE: tuple[tuple[str, frozenset[str]], ...] = (
     # libc-devtools (memusage, mtrace, sotruss: libgd3 and its image codecs, ~50 MB) was
     # split out of libc-dev-bin, which recommends it: Debian 11 has it (libc-dev-bin
     # 2.31-13+deb11u11 in bullseye's index) and is measured on its own graph, Ubuntu
-    # since 21.10 (glibc 2.34)
+    # since 21.10 (glibc 2.34). Debian 13 has it too, but its libc-dev-bin (2.41)
+    # recommends only the man pages: measured on its own graph, no word here
     ("libc-devtools", frozenset({
         "wheezy", "jessie", "stretch", "buster", "trusty", "xenial", "bionic", "focal",
         "14.04", "16.04", "18.04", "20.04",
@@ -147,8 +152,10 @@ NEWER_THAN_RELEASE: tuple[tuple[str, frozenset[str]], ...] = (
 """Debian 12 packages that an older release named by the base image's tag lacks, with
 those releases: a recommends chain through them is Debian 12's, not the image's."""
 _RELEASE_WORDS = lazy_compile(r"[a-z]+|\d+\.\d+")
-_DEBIAN_11 = lazy_compile(r"(?:^|[-_])debian-?11(?:$|[-_.])")
-"""A tag naming Debian 11 by its number (``lts-debian-11``, ``0-debian11``)."""
+_DEBIAN_NUMBER = lazy_compile(r"(?:^|[-_])debian-?(\d+)(?:$|[-_.])")
+"""A tag naming a Debian release by its number (``lts-debian-11``, ``0-debian13``)."""
+_BY_VERSION = {str(version): release for release, version in RELEASES.items()}
+"""The measured releases by their version (``"13"``: ``trixie``)."""
 _DEFAULT_TAG = lazy_compile(r"(\d+\.\d+)(?:\.\d+)*(?:-(?:amd64|arm64v8|arm32v7))?")
 """A tag that is a version, perhaps with an architecture: a family's default variant."""
 _VERSION = lazy_compile(r"\d+(?:\.\d+)*")
@@ -341,19 +348,29 @@ def missing_in(image: str) -> frozenset[str]:
 
 
 def graph_release(image: str) -> str:
-    """The release whose package graph measures the installs on ``image``: Debian 11
-    (``bullseye``) when the tag names it (``debian:11``, ``debian:bullseye-slim``,
-    ``python:3.9-slim-bullseye``, ``mcr.microsoft.com/powershell:lts-debian-11``) or is
-    the default tag of a family built on it (``IMAGE_RELEASES``:
+    """The release whose package graph measures the installs on ``image``: a measured
+    release (``RELEASES``) its tag names by code name (``debian:trixie-slim``,
+    ``python:3.9-slim-bullseye``, ``postgres:18-trixie``) or by number
+    (``mcr.microsoft.com/powershell:lts-debian-11``; on ``debian`` itself ``debian:13``,
+    ``debian:11.6-slim``), or the release of a family's default tag (``IMAGE_RELEASES``:
     ``mcr.microsoft.com/dotnet/sdk:6.0``); else Debian 12 (``DEFAULT_RELEASE``), with
-    ``missing_in`` for an older release the tag names."""
+    ``missing_in`` for an older release the tag names. A tag naming no release
+    (``python:3.12``, ``debian:latest``, ``debian:stable``) is not guessed: its release
+    depends on when the image was built."""
     repository, tag = _reference(image)
     if not tag:
         return DEFAULT_RELEASE
-    if "bullseye" in _RELEASE_WORDS.findall(tag) or ("11" in tag and _DEBIAN_11.search(tag)):
-        return "bullseye"
-    if repository == "debian" and tag.split("-", 1)[0].split(".", 1)[0] == "11":
-        return "bullseye"  # debian:11, debian:11-slim, debian:11.6
+    words = _RELEASE_WORDS.findall(tag)
+    named = next((release for release in RELEASES if release in words), None)
+    if named is not None:
+        return named
+    numbered = _DEBIAN_NUMBER.search(tag) if "debian" in tag else None
+    if numbered is not None and numbered.group(1) in _BY_VERSION:
+        return _BY_VERSION[numbered.group(1)]
+    if repository == "debian":  # debian:13, debian:13-slim, debian:11.6
+        number = tag.split("-", 1)[0].split(".", 1)[0]
+        if number in _BY_VERSION:
+            return _BY_VERSION[number]
     defaults = IMAGE_RELEASES.get(repository)
     if defaults:
         version = _DEFAULT_TAG.fullmatch(tag)

@@ -187,8 +187,9 @@ official Debian and Ubuntu images delete them after every install
 
 # ------------------------------------------------------------- apt recommends
 # What the recommended packages of an install add is computed from Debian 12's archive,
-# or Debian 11's on a Debian 11 base, by ``lintlayers.model.debian`` (its data files,
-# ``data/debian12_packages.tsv`` and ``data/debian11_packages.tsv``).
+# or Debian 11's on a Debian 11 base and Debian 13's on a Debian 13 base, by
+# ``lintlayers.model.debian`` (its data files, ``data/debian12_packages.tsv``,
+# ``data/debian11_packages.tsv`` and ``data/debian13_packages.tsv``).
 
 
 def package_name(word: str) -> str:

@@ -1,9 +1,10 @@
 """lintlayers.model.debian: what the recommends of an apt install add, from Debian 12's
-archive or Debian 11's."""
+archive, Debian 11's or Debian 13's."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -176,12 +177,35 @@ def test_gcc_recommends_on_an_older_release() -> None:
         ("debian:bookworm", "bookworm"),
         ("debian:12-slim", "bookworm"),
         ("debian:buster", "bookworm"),
-        ("debian:trixie-slim", "bookworm"),
         ("ubuntu:20.04", "bookworm"),
         ("python:3.11", "bookworm"),  # Python's 11
         ("eclipse-temurin:11-jre-jammy", "bookworm"),
         ("node:18", "bookworm"),
         ("registry.example:5000/bullseye", "bookworm"),  # a port, no tag
+        # a tag naming Debian 13 by code name or number
+        ("debian:trixie-slim", "trixie"),
+        ("debian:trixie", "trixie"),
+        ("debian:trixie-20260713@sha256:fac46bff", "trixie"),
+        ("debian:13", "trixie"),
+        ("debian:13-slim", "trixie"),
+        ("debian:13.2", "trixie"),
+        ("python:3.14-slim-trixie", "trixie"),
+        ("postgres:18-trixie", "trixie"),
+        ("php:8.4-fpm-trixie", "trixie"),
+        ("node:24-trixie-slim", "trixie"),
+        ("buildpack-deps:trixie-scm", "trixie"),
+        ("mcr.microsoft.com/devcontainers/base:2-trixie", "trixie"),
+        ("mcr.microsoft.com/devcontainers/base:debian13", "trixie"),
+        ("mcr.microsoft.com/powershell:lts-debian-13", "trixie"),
+        # a tag naming no release: its release depends on when it was built, not guessed
+        ("python:3.14", "bookworm"),
+        ("python:3.14-slim", "bookworm"),
+        ("debian:latest", "bookworm"),
+        ("debian:stable-slim", "bookworm"),
+        ("node:13-slim", "bookworm"),  # Node 13, not Debian 13
+        ("golang:1.13", "bookworm"),
+        ("ubuntu:13.04", "bookworm"),
+        ("registry.example:5000/trixie", "bookworm"),  # a port, no tag
     ],
 )
 def test_graph_release(image: str, release: str) -> None:
@@ -247,6 +271,74 @@ def test_the_debian_11_graph_is_read_only_for_a_debian_11_base(
     assert set(asked) == {"bookworm"}
     assert lint("FROM debian:11\nRUN apt-get install -y git\n", "LL302")
     assert set(asked) == {"bookworm", "bullseye"}
+
+
+def test_libc6_dev_recommends_on_debian_13() -> None:
+    """Debian 13's libc-dev-bin recommends only the man pages, no longer libc-devtools
+    (with libgd3 and its image codecs): libc6-dev's recommends are a few MB, not Debian
+    12's ~58 MB, and Debian 13 is not an older release that ``missing_in`` approximates."""
+    graph = Packages(Path(data_file("trixie")).read_text(encoding="utf-8"))
+    assert graph.relations("libc-dev-bin")[1] == [["manpages"], ["manpages-dev"]]
+    assert ["libc-devtools"] in packages().relations("libc-dev-bin")[1]
+    base = present((), release="trixie")
+    without = graph.closure(["libc6-dev"], base, recommends=False)
+    expected = graph.closure(["libc6-dev"], base, recommends=True) - without
+    found = recommends(["libc6-dev"], release="trixie")
+    assert found.added == expected and found.size == graph.size(expected)
+    assert found.added == {"manpages", "manpages-dev"}
+    assert found.source == "measured on Debian 13"
+    bookworm = recommends(["libc6-dev"])
+    assert "libc-devtools" in bookworm.added
+    assert found.size < bookworm.size - 40_000_000
+    assert missing_in("debian:trixie-slim") == frozenset()
+
+
+def test_debian_13_present_and_install_use_its_graph() -> None:
+    """What is present is counted on the release's graph: Debian 13's gcc is gcc-14."""
+    known = set(present((), release="trixie"))
+    assert install(known, ["gcc"], recommends=True, release="trixie")
+    assert "gcc-14" in known and "gcc-12" not in known
+    assert known == present([], ["gcc"], release="trixie")
+    assert recommends(["libc6-dev"], known, release="trixie").size == 0
+
+
+def test_debian_13_names() -> None:
+    """Debian 13's ``t64`` libraries provide their old names; a library of another
+    version is measured as the release's member of its family; a package Debian 13
+    dropped is unknown, not measured as Debian 12's."""
+    graph = packages("trixie")
+    assert graph.find("libssl3") == "libssl3t64"
+    assert graph.find("libasound2") == "libasound2t64"
+    assert graph.find("libicu72") == "libicu76"
+    assert graph.find("software-properties-common") is None
+    found = recommends(["software-properties-common"], release="trixie")
+    assert found.unknown == ["software-properties-common"] and found.size == 0
+    # the dev container images' libraries (IMAGE_PACKAGES) are there on Debian 13 too
+    held = present(image_packages("mcr.microsoft.com/devcontainers/base:trixie"), release="trixie")
+    assert {"libicu76", "liblttng-ust1t64", "git", "sudo"} <= held
+
+
+def test_the_debian_13_graph_is_read_only_for_a_debian_13_base(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Debian 13's data file is read on the first Debian 13 base, not for another base."""
+    from rule_harness import lint
+
+    from lintlayers.model import debian
+
+    asked: list[str] = []
+    read = debian._read
+
+    def spy(release: str) -> Packages:
+        asked.append(release)
+        return read(release)
+
+    monkeypatch.setattr(debian, "_read", spy)
+    assert lint("FROM python:3.14\nRUN apt-get install -y xvfb\n", "LL302")
+    assert lint("FROM debian:11\nRUN apt-get install -y git\n", "LL302")
+    assert "trixie" not in asked
+    assert lint("FROM debian:trixie-slim\nRUN apt-get install -y git\n", "LL302")
+    assert asked[-1] == "trixie"
 
 
 def test_what_is_requested_or_present_is_no_saving() -> None:
@@ -339,6 +431,24 @@ def test_data_file_is_closed_and_says_how_it_was_measured(release: str) -> None:
             for group in groups:
                 assert group[0] in graph.kib, (name, group)
     assert "libc6" in graph.base and "coreutils" in graph.base
+
+
+def test_the_debian_13_data_file() -> None:
+    """Debian 13 (trixie) has its own data file, measured from trixie's indexes for the
+    same corpus names as the others (the ``names`` step)."""
+    assert RELEASES["trixie"] == 13
+    path = Path(data_file("trixie"))
+    assert path.name == "debian13_packages.tsv"
+    header = path.read_text(encoding="utf-8").split("\n", 4)[:4]
+    assert header[0].startswith("# Debian 13 (trixie) packages for LL302")
+    assert "trixie, trixie-updates and trixie-security" in header[1]
+    counts = set()
+    for release in RELEASES:
+        text = Path(data_file(release)).read_text(encoding="utf-8")[:600]
+        found = re.search(r"the packages that (\d+) package names", text.replace("\n# ", " "))
+        assert found is not None, release
+        counts.add(found.group(1))
+    assert counts == {"915"}
 
 
 def _script():  # type: ignore[no-untyped-def]

@@ -479,6 +479,12 @@ def _figure(base: str, packages: list[str]) -> tuple[str, str]:
         ("mcr.microsoft.com/dotnet/aspnet:5.0", "Debian 12"),
         ("debian:bookworm", "Debian 12"),
         ("ubuntu:22.04", "Debian 12"),
+        ("debian:trixie-slim", "Debian 13"),
+        ("debian:13", "Debian 13"),
+        ("python:3.14-slim-trixie", "Debian 13"),
+        ("postgres:18-trixie", "Debian 13"),
+        ("python:3.14-slim", "Debian 12"),  # names no release: not guessed
+        ("debian:latest", "Debian 12"),
     ],
 )
 def test_the_figure_comes_from_the_base_image_release(base: str, release: str) -> None:
@@ -487,8 +493,8 @@ def test_the_figure_comes_from_the_base_image_release(base: str, release: str) -
     assert source == f"measured on {release}"
     assert f"adds {size} of recommended packages" in finding.message
     assert f"{size} measured on {release}: " in said(finding)
-    other = "Debian 12" if release == "Debian 11" else "Debian 11"
-    assert other not in said(finding)
+    for other in {"Debian 11", "Debian 12", "Debian 13"} - {release}:
+        assert other not in said(finding)
 
 
 def test_debian_11_figures_are_not_debian_12s() -> None:
@@ -524,6 +530,43 @@ def test_corpus_debian_11_bases() -> None:
         assert f"adds {size} of recommended packages" in finding.message, name
         assert f"{size} measured on Debian 11: " in said(finding), name
         assert size not in ("~58 MB", "~5.7 MB")
+
+
+def test_debian_13_figures_are_not_debian_12s() -> None:
+    """Debian 13's libc-dev-bin recommends the man pages only, not libc-devtools and its
+    image libraries: libc6-dev's recommends on a trixie base are Debian 13's few MB, and
+    gcc's (whose recommend libc6-dev brings them) are smaller than Debian 12's too."""
+    for packages in (["libc6-dev"], ["gcc"]):
+        trixie, source = _figure("debian:trixie-slim", packages)
+        bookworm, _ = _figure("debian:bookworm-slim", packages)
+        assert source == "measured on Debian 13" and trixie != bookworm
+        text = "RUN apt-get install -y " + " ".join(packages) + "\n"
+        [on_13] = lint("FROM debian:trixie-slim\n" + text, CODE)
+        [on_12] = lint("FROM debian:bookworm-slim\n" + text, CODE)
+        assert f"adds {trixie} of recommended packages" in on_13.message
+        assert f"adds {bookworm} of recommended packages" in on_12.message
+        assert "libc-devtools" not in said(on_13) and "libx265" not in said(on_13)
+    [libc] = lint("FROM debian:13-slim\nRUN apt-get install -y libc6-dev\n", CODE)
+    assert "measured on Debian 13: 2 packages, the largest manpages-dev, manpages" in said(libc)
+
+
+def test_corpus_debian_13_bases() -> None:
+    """busybox's builder images install gcc with its recommends on ``debian:trixie-slim``
+    (gnupg left out: its stage runs ``gpg --recv-keys``): Debian 13's figure, not Debian
+    12's (~80 MB, with libc-devtools' libgd3 and its codecs)."""
+    from corpus_support import corpus_root
+
+    names = ["bzip2", "curl", "gcc", "make", "patch"]
+    size, source = _figure("debian:trixie-slim", names)
+    assert source == "measured on Debian 13"
+    assert size != _figure("debian:bookworm-slim", names)[0]
+    folder = corpus_root() / "files" / "docker-library__busybox"
+    for name in ("latest__glibc__Dockerfile.builder", "latest-1__uclibc__Dockerfile.builder"):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert "FROM debian:trixie-slim" in text
+        [finding] = [finding for finding in lint(text, CODE) if finding.location.line == 10]
+        assert f"adds {size} of recommended packages" in finding.message, name
+        assert f"{size} measured on Debian 13: " in said(finding), name
 
 
 def test_a_vendor_repository_package() -> None:
