@@ -17,6 +17,12 @@ if TYPE_CHECKING:
 
 MESSAGE_LIMIT = 100
 """Most characters of a message naming several declarations: past it, they are counted."""
+STALE_CONFIG_NOTE = (
+    "No automatic fix under the classic builder: buildah keys ENV/LABEL/ARG steps on "
+    "their text, so without a RUN after the moved lines the image would keep the "
+    "previous value."
+)
+"""Why a move is not offered under the classic builder (``stale_config_hazard``)."""
 
 
 class VolatileVariableEarly(Rule):
@@ -192,11 +198,7 @@ def _block_help(context: RuleContext, block: list[VolatileLine]) -> str:
         parts.append(f"Their first use is the {target.keyword} at line {number}.")
         parts.append("Declare them just before it.")
     if first.stale_config_hazard:
-        parts.append(
-            "No automatic fix under the classic builder: buildah keys ENV/LABEL/ARG steps on "
-            "their text, so without a RUN after the moved lines the image would keep the "
-            "previous value."
-        )
+        parts.append(STALE_CONFIG_NOTE)
     return " ".join(parts)
 
 
@@ -276,9 +278,5 @@ def _help(
         else:
             parts.append("Declare it just before its first use.")
     if line.stale_config_hazard:
-        parts.append(
-            "No automatic fix under the classic builder: buildah keys ENV/LABEL/ARG steps on "
-            "their text, so without a RUN after the moved lines the image would keep the "
-            "previous value."
-        )
+        parts.append(STALE_CONFIG_NOTE)
     return " ".join(parts)
