@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 from lintlayers.diagnostics import CATEGORIES, SEVERITIES
+from lintlayers.repository import project_root
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -242,7 +243,7 @@ def load_settings(
         path, table = found if found is not None else (None, None)
 
     file_values: dict[str, Any] = {}
-    root = os.path.abspath(start_dir)
+    root = project_root(os.path.abspath(start_dir))  # without a config file
     if path is not None and table is not None:
         root = os.path.dirname(path)
         prefix = _display(path) + ": "

@@ -48,7 +48,8 @@ class AptListsNotRemoved(Rule):
     would not shrink anything: see `apt-get-update-alone` and
     `cleanup-in-later-layer`), and a stage whose files cannot reach an image
     (a stage used only as a `COPY --from` source of specific paths, or only by
-    targets named for tests such as `test`, `e2e` or `lint`).
+    targets named for tests such as `test`, `e2e` or `lint`, or any of a file
+    in a project's test suite: `tests/`, `e2e/`, `Dockerfile.test`).
 
     A script the RUN runs after the install (`bash /tmp/scripts/x.sh`,
     `./install.sh`, `curl ... | sh`) is not read, and the rule does not assume

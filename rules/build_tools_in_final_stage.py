@@ -6,6 +6,7 @@ import re
 
 from lintlayers.diagnostics import Violation
 from lintlayers.lazy_re import lazy_compile
+from lintlayers.model.image_purpose import DEVELOPMENT_WORDS, development_path, name_words
 from lintlayers.model.mounts import cache_mount_flags
 from lintlayers.model.package_installs import (
     ALL,
@@ -44,18 +45,6 @@ TOOLCHAIN_IMAGES = frozenset(
 """Official images that carry a compiler: a final stage built on one is a build environment."""
 JDK_IMAGES = frozenset({"openjdk", "eclipse-temurin", "amazoncorretto", "ibmjava", "sapmachine"})
 """Java images whose ``jdk`` tags carry a compiler."""
-DEVELOPMENT_WORDS = frozenset(
-    {"dev", "devel", "develop", "development", "devcontainer", "test", "tests", "testing",
-     "ci", "build", "builder", "lint", "debug", "e2e", "local", "sdk", "toolchain"}
-)  # fmt: skip
-"""Words of a Dockerfile name (``Dockerfile.dev``, ``builder.Dockerfile``) or of the final
-stage's name (``AS dev``) that say the image is for building, testing or developing."""
-DEVELOPMENT_FOLDERS = frozenset(
-    {"ci", "test", "tests", "testing", "e2e", "testdata", "testfiles", "fixtures", "hack",
-     "dev", "devel", "development", "devcontainer", "builder", "toolchain", "sdk"}
-)  # fmt: skip
-"""Words of a folder holding the Dockerfile (``ci/``, ``test/``, ``.devcontainer/``) that say
-the same; not ``build``, where many projects keep their production Dockerfile."""
 SUPPORT_FOLDERS = ("/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/bin",
                    "/sbin", "/etc", "/docker-entrypoint.d")  # fmt: skip
 """Where images copy their own scripts and configuration."""
@@ -64,7 +53,6 @@ SUPPORT_FILES = frozenset(
      "pem", "crt", "key", "asc", "gpg", "pub", "patch", "diff", "repo", "list", "rules"}
 )  # fmt: skip
 """Extensions of files an image copies to configure itself, not an application."""
-_WORDS = lazy_compile(r"[^a-z0-9]+")
 _SHOWN = 5
 _IN_MESSAGE = 3
 """Packages named in one message; the rest are counted."""
@@ -185,15 +173,9 @@ def _chain(final: Stage) -> set[int]:
 
 def _development_image(context: RuleContext, final: Stage) -> bool:
     """Whether the image is meant for developing, building or testing, by its names."""
-    path = (context.path or "").replace("\\", "/").lower()
-    if "devcontainer" in path:
+    if development_path(context):
         return True
-    parts = path.replace("__", "/").split("/")  # the corpus flattens folders with ``__``
-    if DEVELOPMENT_WORDS.intersection(_WORDS.split(parts[-1])):
-        return True
-    if any(DEVELOPMENT_FOLDERS.intersection(_WORDS.split(part)) for part in parts[:-1]):
-        return True
-    if final.name and DEVELOPMENT_WORDS.intersection(_WORDS.split(final.name)):
+    if final.name and DEVELOPMENT_WORDS.intersection(name_words(final.name)):
         return True
     image = root_image(final).lower()
     return any(name in image for name in DEVELOPMENT_IMAGES) or _toolchain_image(image)

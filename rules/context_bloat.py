@@ -30,7 +30,9 @@ class ContextBloat(Rule):
     `pyvenv.cfg`), build outputs (`dist`, `build`, `target`, `out`, `.next`,
     `coverage`, `__pycache__`, `*.pyc`), tool caches (`.cache`, `.pytest_cache`,
     `.mypy_cache`, `.tox`...) and editor or OS files (`.idea`, `.vscode`,
-    `.DS_Store`, swap files). The message tells how many files and bytes each one
+    `.DS_Store`, swap files). A folder named like build output that holds a
+    Dockerfile holds sources (Go's `build/package/Dockerfile`, moby's
+    `integration/build/`): not reported. The message tells how many files and bytes each one
     adds. Secrets are reported by LL311 instead. A source that itself names such a
     folder (`COPY dist/ /srv/`) is copied on purpose and not reported, nor is a path
     a `.dockerignore` exception (`!dist/app.js`) names. ONBUILD triggers copy from

@@ -9,6 +9,7 @@ from lintlayers.model.cache_mounts import (
     tool_cache_targets,
 )
 from lintlayers.model.ecosystems import ecosystem
+from lintlayers.model.image_purpose import in_test_suite
 from lintlayers.model.package_commands import package_writes
 from lintlayers.model.package_managers import match_any
 from lintlayers.model.run_effects import effects
@@ -37,7 +38,9 @@ class InstallWithoutCacheMount(Rule):
     installs on the way (`go build`, `dotnet publish`), when no cache mount
     holds that tool's download cache. Stays quiet where a size rule already
     reports the cache left in the layer (LL304, LL305, LL316: their advice
-    names the mount) and for system package managers.
+    names the mount), where it would but for a file in a project's test suite
+    (`tests/`, `e2e/`, `Dockerfile.test`: images nobody pulls, whose cache is
+    worth neither finding) and for system package managers.
 
     A build that installs on the way is not reported when it can download
     nothing: a Go build in a stage that holds no `go.sum` (the stage starts
@@ -113,15 +116,19 @@ class InstallWithoutCacheMount(Rule):
             for position, step in enumerate(steps):
                 if step.keyword != "RUN":
                     continue
-                shipped = step.onbuild or reaches_image(context, step.stage)
+                # where a size rule reports the cache an install keeps, its advice names
+                # the mount; a test suite's images are not worth either finding
+                kept_cache_covered = (
+                    step.onbuild or reaches_image(context, step.stage) or in_test_suite(context)
+                )
                 run = effects(context, step)
-                yield from _check_run(context, run, shipped, installed, steps, position)
+                yield from _check_run(context, run, kept_cache_covered, installed, steps, position)
 
 
 def _check_run(
     context: RuleContext,
     run: RunEffects,
-    shipped: bool,
+    kept_cache_covered: bool,
     installed: set[str],
     steps: list[Step],
     position: int,
@@ -150,7 +157,7 @@ def _check_run(
         if nothing or entry is None or entry.system:
             continue
         kinds = package_writes(command)
-        if shipped and any(run.cache_handled(kind, index) is None for kind in kinds):
+        if kept_cache_covered and any(run.cache_handled(kind, index) is None for kind in kinds):
             continue  # a size rule reports the cache kept, with the mount in its advice
         targets = tool_cache_targets(entry, run.user_at(index))
         if not targets or holds_tool_cache(run, targets):

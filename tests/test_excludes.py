@@ -90,16 +90,16 @@ def test_folder_discovery_leaves_out_configured_and_default_folders(tmp_path: Pa
             "node_modules/pkg/Dockerfile": BAD,  # default
             "testdata/parser/Dockerfile": BAD,  # default
             "parser-cases/escapes/Dockerfile": BAD,
-            "tests/fixtures/Dockerfile": BAD,
-            "tests/Dockerfile": BAD,
+            "samples/fixtures/Dockerfile": BAD,
+            "samples/Dockerfile": BAD,
             "pyproject.toml": (
-                '[tool.lintlayers]\nextend-exclude = ["parser-cases", "tests/fixtures/"]\n'
+                '[tool.lintlayers]\nextend-exclude = ["parser-cases", "samples/fixtures/"]\n'
             ),
         },
     )
-    assert linted(".", cwd=root) == ["app/Dockerfile", "tests/Dockerfile"]
+    assert linted(".", cwd=root) == ["app/Dockerfile", "samples/Dockerfile"]
     # the patterns are relative to the config file, wherever the run starts
-    assert linted(".", cwd=root / "tests") == ["Dockerfile"]
+    assert linted(".", cwd=root / "samples") == ["Dockerfile"]
     # `exclude` replaces the default list: node_modules and testdata are walked again
     (root / "pyproject.toml").write_text(
         '[tool.lintlayers]\nexclude = ["parser-cases"]\n', encoding="utf-8"
@@ -107,9 +107,9 @@ def test_folder_discovery_leaves_out_configured_and_default_folders(tmp_path: Pa
     assert linted(".", cwd=root) == [
         "app/Dockerfile",
         "node_modules/pkg/Dockerfile",
+        "samples/Dockerfile",
+        "samples/fixtures/Dockerfile",
         "testdata/parser/Dockerfile",
-        "tests/Dockerfile",
-        "tests/fixtures/Dockerfile",
     ]
 
 
@@ -133,6 +133,21 @@ def test_named_files_are_linted_unless_force_exclude(tmp_path: Path) -> None:
         'extend-exclude = ["fixtures"]\nforce-exclude = true\n', encoding="utf-8"
     )
     assert linted(*named, cwd=root) == ["Dockerfile"]
+
+
+def test_without_a_config_the_default_is_relative_to_the_repository(tmp_path: Path) -> None:
+    """No config file: the default ``exclude`` applies below the repository's root (a
+    folder with ``.git``), or the working folder, not below each file's own folder, so
+    pre-commit's ``--force-exclude`` leaves out a ``testdata`` Dockerfile it names."""
+    root = project(
+        tmp_path / "repository", {"app/Dockerfile": BAD, "docs/testdata/x/Dockerfile": BAD}
+    )
+    named = ("app/Dockerfile", "docs/testdata/x/Dockerfile")
+    assert linted("--force-exclude", *named, cwd=root) == ["app/Dockerfile"]  # no .git
+    (root / ".git").mkdir()
+    absolute = [str(root / name) for name in named]
+    assert linted("--force-exclude", *absolute, cwd=tmp_path) == [str(root / "app/Dockerfile")]
+    assert linted(*absolute, cwd=tmp_path) == absolute  # named, without --force-exclude
 
 
 def test_command_line_patterns_are_relative_to_the_current_folder(tmp_path: Path) -> None:

@@ -609,12 +609,25 @@ def _classify(entry: ContextFile, context: BuildContext) -> tuple[Unwanted, str]
         glob = row.glob_for(name)
         if glob is None:
             continue
+        if row.category == BUILD_OUTPUT and is_dir and _holds_dockerfile(context, entry.path):
+            continue  # sources so named: Go's build/package/, moby's integration/build/
         if kind == TOKEN:
             text = read_token_file(os.path.join(context.root, entry.path))
             if text is None or not has_token_line(name, text):
                 continue
         return row, glob
     return None
+
+
+def _holds_dockerfile(context: BuildContext, path: str) -> bool:
+    """Whether a Dockerfile is in the folder ``path`` of the context or below it: a
+    folder named like build output (``build``, ``out``) that holds one holds sources."""
+    from lintlayers.discovery import is_dockerfile_name
+
+    return any(
+        not entry.is_dir and is_dockerfile_name(entry.path.rpartition("/")[2])
+        for entry in context.select(path)
+    )
 
 
 def _deliberate(path: str, matcher: IgnoreMatcher) -> bool:

@@ -136,14 +136,9 @@ def _may_be_in_repository(folder: str) -> bool:
     it and no ``GIT_DIR`` in the environment. Spares starting git (milliseconds) there."""
     if os.environ.get("GIT_DIR"):
         return True
-    current = os.path.abspath(folder)
-    while True:
-        if os.path.lexists(os.path.join(current, ".git")):
-            return True
-        parent = os.path.dirname(current)
-        if parent == current:
-            return False
-        current = parent
+    from lintlayers.repository import repository_root
+
+    return repository_root(os.path.abspath(folder)) is not None
 
 
 def to_context(paths: Iterable[str], prefix: str) -> frozenset[str]:

@@ -185,3 +185,19 @@ def test_fix_uses_the_dockerfile_specific_ignore_file(tmp_path: Path) -> None:
     }
     assert not (tmp_path / ".dockerignore").exists()
     assert linter.lint_text(NODE, str(dockerfile), context_dir=str(tmp_path)).findings == []
+
+
+@pytest.mark.parametrize(
+    ("inside", "reported"),
+    [
+        ("build/app.js", True),
+        ("build/package/Dockerfile", False),  # Go's layout: sources named build
+        ("integration/build/testdata/Dockerfile.TestBuild", False),  # moby
+        ("out/app.dockerfile.txt", True),  # not a Dockerfile name
+    ],
+)
+def test_a_build_folder_that_holds_a_dockerfile_is_sources(tmp_path, inside, reported):
+    root = make(tmp_path, {inside: "x", "main.go": "package main"})
+    text = "FROM golang\nCOPY . /src\n"
+    violations = run(text, CODE, context_dir=root).violations
+    assert bool(violations) is reported
