@@ -14,6 +14,7 @@ from lintlayers.model.package_commands import package_writes
 from lintlayers.model.package_managers import match_any
 from lintlayers.model.run_effects import effects
 from lintlayers.model.run_time import starts_tool
+from lintlayers.model.state import builds_on_windows
 from lintlayers.model.steps import reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -38,9 +39,10 @@ class InstallWithoutCacheMount(Rule):
     installs on the way (`go build`, `dotnet publish`), when no cache mount
     holds that tool's download cache. Stays quiet where a size rule already
     reports the cache left in the layer (LL304, LL305, LL316: their advice
-    names the mount), where it would but for a file in a project's test suite
-    (`tests/`, `e2e/`, `Dockerfile.test`: images nobody pulls, whose cache is
-    worth neither finding) and for system package managers.
+    names the mount), for system package managers, in a stage built on a
+    Windows image (BuildKit gives Windows containers no cache mounts), and in a
+    file of a project's test suite (`tests/`, `e2e/`, `Dockerfile.test`: images
+    a test builds, often on a fresh CI runner whose cache mounts start empty).
 
     A build that installs on the way is not reported when it can download
     nothing: a Go build in a stage that holds no `go.sum` (the stage starts
@@ -111,24 +113,22 @@ class InstallWithoutCacheMount(Rule):
     needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
+        if in_test_suite(context):
+            return  # images a test builds: a mount saves a test run's downloads at most
         for steps in sequences(context):
             installed: set[str] = set()  # ecosystems an explicit install already fetched
             for position, step in enumerate(steps):
-                if step.keyword != "RUN":
-                    continue
-                # where a size rule reports the cache an install keeps, its advice names
-                # the mount; a test suite's images are not worth either finding
-                kept_cache_covered = (
-                    step.onbuild or reaches_image(context, step.stage) or in_test_suite(context)
-                )
+                if step.keyword != "RUN" or builds_on_windows(context.model, step.stage):
+                    continue  # no cache mounts for Windows containers
+                shipped = step.onbuild or reaches_image(context, step.stage)
                 run = effects(context, step)
-                yield from _check_run(context, run, kept_cache_covered, installed, steps, position)
+                yield from _check_run(context, run, shipped, installed, steps, position)
 
 
 def _check_run(
     context: RuleContext,
     run: RunEffects,
-    kept_cache_covered: bool,
+    shipped: bool,
     installed: set[str],
     steps: list[Step],
     position: int,
@@ -157,7 +157,7 @@ def _check_run(
         if nothing or entry is None or entry.system:
             continue
         kinds = package_writes(command)
-        if kept_cache_covered and any(run.cache_handled(kind, index) is None for kind in kinds):
+        if shipped and any(run.cache_handled(kind, index) is None for kind in kinds):
             continue  # a size rule reports the cache kept, with the mount in its advice
         targets = tool_cache_targets(entry, run.user_at(index))
         if not targets or holds_tool_cache(run, targets):

@@ -1341,7 +1341,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         problems=(
             (r"\bapps_path\s*:", "mix.exs is an umbrella project, whose apps it also reads"),
         ),
-        cache_dirs=("~/.hex", "~/.mix"),
+        cache_dirs=("~/.hex",),  # not ~/.mix: `mix local.hex` installs Hex there
         outputs=("deps", "_build"),
         lock_writes=(("mix.lock",), ("--check-locked",)),
         adds=frozenset({"deps.get", "local.hex", "local.rebar"}),

@@ -43,6 +43,18 @@ def is_posix_shell(program: str) -> bool:
     return program.replace("\\", "/").rpartition("/")[2].lower() in POSIX_SHELLS
 
 
+def builds_on_windows(model: BuildModel, stage: Stage) -> bool:
+    """Whether ``stage`` builds on a Windows image (its first external base names one,
+    or the file's escape character is the backtick, as in Windows Dockerfiles)."""
+    if model.dockerfile.escape == "`":
+        return True
+    seen: set[int] = set()
+    while stage.base_stage is not None and stage.index not in seen:
+        seen.add(stage.index)
+        stage = stage.base_stage
+    return names_windows_image(stage.base.lower())
+
+
 def names_windows_image(base: str) -> bool:
     """Whether a FROM image name names a Windows image (``servercore``, ``nanoserver``...)."""
     lowered = base.lower()

@@ -563,3 +563,31 @@ def test_corpus_complexapp_test_image_runs_dotnet_test() -> None:
     assert lint(text, CODE) == []
     lines = {f.location.line for f in lint(text.replace('"test", "--no-build"', '"x"'), CODE)}
     assert lines == {15, 28}
+
+
+def test_mix_mount_leaves_the_hex_archive_mix_local_hex_installed() -> None:
+    """opentelemetry-demo's flagd-ui runs `mix local.hex --force` (Hex goes into
+    ~/.mix/archives), then `mix deps.get`: a mount on ~/.mix would hide Hex and the
+    build would fail with "Could not find Hex"; the packages are cached in ~/.hex."""
+    text = (
+        "FROM elixir:1.17\nWORKDIR /app\nRUN mix local.hex --force && mix local.rebar --force\n"
+        "COPY mix.exs mix.lock ./\nRUN mix deps.get --only prod\n"
+    )
+    [finding] = lint(text, CODE)
+    assert "--mount=type=cache,target=/root/.hex" in said(finding)
+    assert "/root/.mix" not in said(finding)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "FROM mcr.microsoft.com/dotnet/framework/sdk:4.8-windowsservercore-ltsc2022\n",
+        "# escape=`\nFROM $BASE_BUILD_IMAGE\n",
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS base\nFROM base\n",
+    ],
+)
+def test_windows_images_get_no_cache_mount_advice(head: str) -> None:
+    text = f"{head}COPY packages.config .\nRUN nuget restore packages.config -PackagesDirectory p\n"
+    linux = "FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY app.csproj .\nRUN dotnet restore\n"
+    assert lint(text, CODE) == []
+    assert len(lint(linux, CODE)) == 1
