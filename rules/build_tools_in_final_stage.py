@@ -291,10 +291,16 @@ def _violation(
     shown = ", ".join(names[:_SHOWN])
     if len(names) > _SHOWN:
         shown += f" and {len(names) - _SHOWN} more"
-    named = ", ".join(names[:_IN_MESSAGE])  # the message names a few; the help all it shows
-    if len(names) > _IN_MESSAGE:
-        named += f" and {len(names) - _IN_MESSAGE} more"
-    listing = f"{shown}: " if len(names) > _IN_MESSAGE else ""
+    # the message names a few (fewer when the label is long); the help all it shows
+    count = _IN_MESSAGE
+    while True:
+        named = ", ".join(names[:count])
+        if len(names) > count:
+            named += f" and {len(names) - count} more"
+        if count == 1 or len(f"`{label}` leaves build tools in {place}: {named}") <= 100:
+            break
+        count -= 1
+    listing = f"{shown}: " if len(names) > count else ""
     size = build_tools(install.system, names)
     total = build_tools_total(install.system, names)
     small = total is not None and total < SMALL_BUILD_TOOLS_MB  # a few MB: a note

@@ -375,3 +375,16 @@ def test_corpus_mssql_rhel_odbc_headers_are_an_info() -> None:
     [finding] = lint(path.read_text(encoding="utf-8"), CODE)
     assert (finding.location.line, finding.severity) == (31, "info")
     assert "unixODBC-devel" in finding.message
+
+
+def test_a_long_label_names_fewer_tools_within_100_characters() -> None:
+    """BuildKit's parser case testfiles/docker line 22: `apt-get --no-install-recommends
+    install` of five tools named three and overran the message's 100 characters."""
+    text = (
+        "FROM debian\nRUN apt-get --no-install-recommends install -y automake build-essential "
+        f"libapparmor-dev libcap-dev libseccomp-dev\n{APP}"
+    )
+    [finding] = lint(text, CODE)
+    assert len(finding.message) <= 100
+    assert finding.message.endswith(": automake and 4 more")
+    assert "libseccomp-dev" in finding.help
