@@ -108,7 +108,11 @@ def new_linter(rule_classes: Sequence[RuleClass], settings: Settings) -> Linter:
     rules = [rule() for rule in rule_classes]
     explicit = (*settings.select, *settings.extend_select)
     return Linter(
-        rules, builder=settings.builder, severity_for=settings.severity_for, explicit=explicit
+        rules,
+        builder=settings.builder,
+        severity_for=settings.severity_for,
+        explicit=explicit,
+        lint_test_suites=settings.lint_test_suites,
     )
 
 

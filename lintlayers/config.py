@@ -40,6 +40,7 @@ KEYS = (
     "exclude",
     "extend-exclude",
     "force-exclude",
+    "lint-test-suites",
 )
 DEFAULT_BUILDER = "buildkit"
 DEFAULT_FAIL_LEVEL = "info"
@@ -84,6 +85,7 @@ class Settings:
         "fail_level",
         "force_exclude",
         "ignore",
+        "lint_test_suites",
         "per_file_ignores",
         "root",
         "select",
@@ -123,6 +125,8 @@ class Settings:
         self._excludes: Excludes | None = None  # the default, made when first asked
         self.force_exclude = False
         """Whether ``excludes`` also leaves out the files named on the command line."""
+        self.lint_test_suites = False
+        """Whether the cache, size and metadata rules also check a test suite's files."""
         self._categories = dict(known_rules or {})
         names = _category_names(self._categories)
         self._layers: list[_Layer] = [
@@ -396,6 +400,7 @@ def _build(
         kept = exclude if exclude is not None else settings.excludes.patterns
         settings.excludes = Excludes([*kept, *extra])
     settings.force_exclude = pick("force-exclude", False)
+    settings.lint_test_suites = pick("lint-test-suites", False)
     settings._reset_caches()
     return settings
 
@@ -566,7 +571,7 @@ def _validate(
             values[key] = _cache_costs_table(value, where)
         elif key in ("exclude", "extend-exclude"):
             values[key] = [(base, pattern) for pattern in _pattern_list(value, where, cli=cli)]
-        else:  # unsafe-fixes, force-exclude
+        else:  # unsafe-fixes, force-exclude, lint-test-suites
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}expected true or false, got {_show(value)}")
             values[key] = value

@@ -13,6 +13,9 @@ SEVERITIES = ("info", "warning", "error")
 """Severities from lowest to highest."""
 
 CATEGORIES = ("cache", "size", "metadata", "correctness", "style")
+OPTIMIZATION_CATEGORIES = frozenset({"cache", "size", "metadata"})
+"""The categories of rules about how an image is built and what it holds, which a test
+suite's Dockerfiles are not checked for unless ``lint-test-suites`` says so."""
 
 SAFE = "safe"
 UNSAFE = "unsafe"

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from lintlayers.context import RuleContext
-from lintlayers.diagnostics import Finding, FindingEdit, FindingFix, Violation, severity_rank
+from lintlayers.diagnostics import (
+    OPTIMIZATION_CATEGORIES,
+    Finding,
+    FindingEdit,
+    FindingFix,
+    Violation,
+    severity_rank,
+)
 from lintlayers.rule import has_needs
 from lintlayers.source import SourceText
 from lintlayers.syntax.parser import parse_source
@@ -67,7 +74,14 @@ class Linter:
     A rule that runs only when selected by its code (``Rule.explicit_only``) is kept
     only when its code is in ``explicit``."""
 
-    __slots__ = ("build_contexts", "builder", "hadolint_map", "rules", "severity_for")
+    __slots__ = (
+        "build_contexts",
+        "builder",
+        "hadolint_map",
+        "lint_test_suites",
+        "rules",
+        "severity_for",
+    )
 
     def __init__(
         self,
@@ -76,6 +90,7 @@ class Linter:
         builder: str = "buildkit",
         severity_for: Callable[[str, str], str] | None = None,
         explicit: Iterable[str] = (),
+        lint_test_suites: bool = False,
     ) -> None:
         named = frozenset(explicit)
         self.rules = [
@@ -86,6 +101,9 @@ class Linter:
         self.builder = builder
         self.severity_for = severity_for or (lambda code, default: default)
         self.hadolint_map = hadolint_map(rules)
+        self.lint_test_suites = lint_test_suites
+        """Whether the cache, size and metadata rules also run on a test suite's files
+        (``model.image_purpose.in_test_suite``): by default only the others do."""
         self.build_contexts: Callable[[str, str | None], BuildContext] | None = None
         """Where lints get the build context of ``(root, Dockerfile path)``: None walks
         it in every lint; the language server keeps the walks between keystrokes."""
@@ -183,6 +201,10 @@ class Linter:
             selected = [rule for rule in selected if rule.lints_templates]
             if not selected:
                 result.skipped = context.template
+        elif not self.lint_test_suites and selected and _in_test_suite(context):
+            # images a test builds (tests/, e2e/, Dockerfile.test): nobody pulls them, and
+            # CI rebuilds them; only correctness and style rules check them
+            selected = [rule for rule in selected if rule.category not in OPTIMIZATION_CATEGORIES]
         if any(rule.needs for rule in selected):  # after ``enabled``: rules ask it of others
             keywords = _keywords(dockerfile)
             selected = [rule for rule in selected if _has_needs(rule, keywords)]
@@ -226,6 +248,12 @@ def _share_texts(violation: Violation, texts: dict[str, str]) -> None:
     fix = violation.fix
     if fix is not None:
         fix.message = texts.setdefault(fix.message, fix.message)
+
+
+def _in_test_suite(context: RuleContext) -> bool:
+    from lintlayers.model.image_purpose import in_test_suite
+
+    return in_test_suite(context)
 
 
 def _keywords(dockerfile: Dockerfile) -> frozenset[str]:

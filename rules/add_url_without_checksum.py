@@ -8,6 +8,7 @@ from lintlayers.diagnostics import Violation
 from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.copy_args import copy_args
 from lintlayers.model.scope_values import walk_values
+from lintlayers.model.state import builds_on_windows
 from lintlayers.model.variables import expand
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -37,11 +38,13 @@ _MOVING = lazy_compile(
 )
 """A word that makes a version-like ref a branch that moves (``3.24-stable``, ``1.x``)."""
 _FOLLOWS_UPSTREAM = lazy_compile(
-    r"(?:^|[-_./])(?:latest|current|nightly|nightlies)(?:$|[-_./])|^master[.]", re.IGNORECASE
+    r"(?:^|[-_./])(?:latest|current|nightly|nightlies)(?:$|[-_./])|^(?:master|live)[.]",
+    re.IGNORECASE,
 )
 """A URL that names itself the newest build (``google-chrome-beta_current_amd64.deb``,
-``tool/latest.tar.gz``, a ``nightly`` folder, a ``master.`` build host): fetched to follow
-upstream, where a checksum would fail the build at the next release."""
+``tool/latest.tar.gz``, a ``nightly`` folder, a ``master.`` build host, a ``live.`` host such
+as Sysinternals Live): fetched to follow upstream, where a checksum would fail the build at
+the next release."""
 _BRANCH_HEAD = lazy_compile(
     r"^(?:raw\.githubusercontent\.com/[^/]+/[^/]+/(?:refs/heads/)?"
     r"|github\.com/[^/]+/[^/]+/(?:raw|blob)/(?:refs/heads/)?"
@@ -73,14 +76,17 @@ class AddUrlWithoutChecksum(Rule):
     a release's file or tag does not change, so BuildKit's revalidation finds
     it unchanged and the step stays cached. Nor is a URL that names itself the
     newest build (`.../latest.tar.gz`, `google-chrome-stable_current_amd64.deb`,
-    a `nightly` folder, a `master.` build host): it is fetched to follow
+    a `nightly` folder, a `master.` build host, a `live.` host such as
+    `live.sysinternals.com`): it is fetched to follow
     upstream, re-running when upstream publishes is what its author wants, and
     a checksum would fail the build at the next release. For a file of a
     repository at a branch (`raw.githubusercontent.com/o/r/master/f`,
     `github.com/o/r/archive/main.tar.gz`, a GitLab `-/raw/main/` URL) the advice
     is a commit in the URL instead of the branch: a checksum would fail the
     build at the branch's next commit. When the ADD is the file's last
-    instruction, the message says that only this step re-runs.
+    instruction, the message says that only this step re-runs. In a stage built
+    on a Windows image, which builds with the classic builder, the message is
+    the classic builder's.
 
     ## Why it matters
     BuildKit sends a request for the URL on every build, and the step's cache
@@ -119,7 +125,7 @@ class AddUrlWithoutChecksum(Rule):
     needs = ("ADD",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        classic = context.builder == "classic"
+        classic_run = context.builder == "classic"
         escape = context.dockerfile.escape
         model = context.model
         final = next(
@@ -128,6 +134,8 @@ class AddUrlWithoutChecksum(Rule):
         for stage in model.stages:
             if not any(item.effective.keyword == "ADD" for item in stage.instructions):
                 continue  # the scope is walked for an ADD's variables only
+            # Windows images build with the classic builder: no `ADD --checksum` there
+            classic = classic_run or builds_on_windows(model, stage)
             for outer, scope_values in walk_values(model, stage):
                 instruction = outer.effective
                 if instruction.keyword != "ADD" or instruction.has_flag("checksum"):

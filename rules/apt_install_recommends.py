@@ -60,8 +60,7 @@ class AptInstallRecommends(Rule):
     the apt configuration, or a COPY/ADD into `/etc/apt`, counts as turning
     recommends off. Stages whose files cannot reach an image (used only as a
     `COPY --from` source of specific paths, or only by targets named for tests
-    such as `test`, `e2e` or `lint`, or any of a file in a project's test
-    suite: `tests/`, `e2e/`, `Dockerfile.test`) are not checked.
+    such as `test`, `e2e` or `lint`) are not checked.
 
     Reported only when the recommends are measured to add at least 2 MB, and
     the message names the size: it is computed, the way apt installs them, from

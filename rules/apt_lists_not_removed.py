@@ -48,8 +48,7 @@ class AptListsNotRemoved(Rule):
     would not shrink anything: see `apt-get-update-alone` and
     `cleanup-in-later-layer`), and a stage whose files cannot reach an image
     (a stage used only as a `COPY --from` source of specific paths, or only by
-    targets named for tests such as `test`, `e2e` or `lint`, or any of a file
-    in a project's test suite: `tests/`, `e2e/`, `Dockerfile.test`).
+    targets named for tests such as `test`, `e2e` or `lint`).
 
     A script the RUN runs after the install (`bash /tmp/scripts/x.sh`,
     `./install.sh`, `curl ... | sh`) is not read, and the rule does not assume

@@ -27,16 +27,16 @@ class ArchiveKeptAfterExtract(Rule):
 
     ## What it does
     Reports a RUN that downloads a file (`curl -o`/`-O`, `wget`), then
-    extracts that same file (`tar -x`, `unzip`, `7z x`, `gunzip -k`, `zstd
-    -d`...) and never removes it afterwards in the same RUN (an `rm` of the
-    file, of a glob matching it or of a directory holding it). A download
-    under a cache or tmpfs mount is fine, and so is streaming (`curl ... | tar
-    -xz`), which never writes the archive; the message suggests it when the
-    archive is unpacked with tar. `ADD` is not checked: it extracts local
-    archives by itself. Stages whose files cannot reach an image (used only as
-    a `COPY --from` source of specific paths, or only by targets named for
-    tests such as `test`, `e2e` or `lint`, or any of a file in a project's
-    test suite: `tests/`, `e2e/`, `Dockerfile.test`) are not checked.
+    extracts that same file (`tar -x`, `unzip`, `7z x`, `gunzip -k`,
+    `zstd -d`...) and never removes it afterwards in the same RUN (an `rm` of
+    the file, of a glob matching it or of a directory holding it). A download
+    under a cache or tmpfs mount is fine, and so is streaming
+    (`curl ... | tar -xz`), which never writes the archive; the message
+    suggests it when the archive is unpacked with tar. `ADD` is not
+    checked: it extracts local archives by itself. Stages whose files cannot
+    reach an image (used only as a `COPY --from` source of specific paths, or
+    only by targets named for tests such as `test`, `e2e` or `lint`) are not
+    checked.
 
     ## Why it matters
     The layer keeps both the archive and everything extracted from it: the

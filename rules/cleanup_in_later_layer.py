@@ -43,20 +43,19 @@ class CleanupInLaterLayer(Rule):
     - what an earlier COPY or ADD wrote (its destination, a file copied into
       a directory, or a parent directory of them).
 
-    Only ties it can prove are reported: `COPY . /app` followed by `rm -rf
-    /app/tests` is not (the linter does not know what the context holds). A
-    removal is not reported when the same RUN writes that path again before
-    removing it, nor when the COPY/ADD copied only small text files (scripts,
-    configuration: `.sh`, `.txt`, `.json`, `.patch`...), where a few KB stay
-    behind. Stages whose layers never ship (used only as a `COPY --from`
-    source, even `COPY --from=stage / /`, which copies the final files without
-    the deleted ones, or only by targets named for tests such as `test`, `e2e`
-    or `lint`, or any of a file in a project's test suite: `tests/`, `e2e/`,
-    `Dockerfile.test`) are not checked. Nor are `apt-get clean` after an
-    earlier install (Docker's official Debian and Ubuntu images, and the
-    images built on them, already delete the downloaded packages after every
-    install), and a removal inside a cache or tmpfs mount of its own RUN (it
-    empties the mount, not a layer).
+    Only ties it can prove are reported: `COPY . /app` followed by
+    `rm -rf /app/tests` is not (the linter does not know what the context
+    holds). A removal is not reported when the same RUN writes that path
+    again before removing it, nor when the COPY/ADD copied only small text
+    files (scripts, configuration: `.sh`, `.txt`, `.json`, `.patch`...), where a
+    few KB stay behind. Stages whose layers never ship (used only as a
+    `COPY --from` source, even `COPY --from=stage / /`, which copies the final
+    files without the deleted ones, or only by targets named for tests such
+    as `test`, `e2e` or `lint`) are not checked. Nor
+    are `apt-get clean` after an earlier install (Docker's official Debian
+    and Ubuntu images, and the images built on them, already delete the
+    downloaded packages after every install), and a removal inside a cache
+    or tmpfs mount of its own RUN (it empties the mount, not a layer).
 
     The message says how much stays behind where that is known: the exact
     size of what a COPY of the build context wrote (with the context known),

@@ -9,7 +9,6 @@ from lintlayers.model.cache_mounts import (
     tool_cache_targets,
 )
 from lintlayers.model.ecosystems import ecosystem
-from lintlayers.model.image_purpose import in_test_suite
 from lintlayers.model.package_commands import package_writes
 from lintlayers.model.package_managers import match_any
 from lintlayers.model.run_effects import effects
@@ -39,10 +38,8 @@ class InstallWithoutCacheMount(Rule):
     installs on the way (`go build`, `dotnet publish`), when no cache mount
     holds that tool's download cache. Stays quiet where a size rule already
     reports the cache left in the layer (LL304, LL305, LL316: their advice
-    names the mount), for system package managers, in a stage built on a
-    Windows image (BuildKit gives Windows containers no cache mounts), and in a
-    file of a project's test suite (`tests/`, `e2e/`, `Dockerfile.test`: images
-    a test builds, often on a fresh CI runner whose cache mounts start empty).
+    names the mount), for system package managers, and in a stage built on a
+    Windows image (BuildKit gives Windows containers no cache mounts).
 
     A build that installs on the way is not reported when it can download
     nothing: a Go build in a stage that holds no `go.sum` (the stage starts
@@ -113,8 +110,6 @@ class InstallWithoutCacheMount(Rule):
     needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        if in_test_suite(context):
-            return  # images a test builds: a mount saves a test run's downloads at most
         for steps in sequences(context):
             installed: set[str] = set()  # ecosystems an explicit install already fetched
             for position, step in enumerate(steps):

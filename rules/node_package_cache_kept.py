@@ -49,8 +49,7 @@ class NodePackageCacheKept(Rule):
     checked: with Plug'n'Play its cache is the installed packages. Stages
     whose files cannot reach an image (used only as a `COPY --from` source of
     specific paths, or only by targets named for tests such as `test`, `e2e`
-    or `lint`, or any of a file in a project's test suite: `tests/`, `e2e/`,
-    `Dockerfile.test`) are not checked either.
+    or `lint`) are not checked either.
 
     When a later RUN of the stage removes the cache, the help says that removal
     does not take it out of this layer (`cleanup-in-later-layer` leaves it to

@@ -45,11 +45,10 @@ class PipCacheKept(Rule):
 
     `pip install --upgrade pip` (or setuptools, wheel) alone is reported too,
     as an `info` with the measured size of those wheels (under 3 MB): it
-    caches them, and the fix costs nothing. Stages whose files cannot reach an
-    image (used only as a `COPY --from` source of specific paths, or only by
-    targets named for tests such as `test`, `e2e` or `lint`, or any of a file
-    in a project's test suite: `tests/`, `e2e/`, `Dockerfile.test`) are not
-    checked.
+    caches them, and the fix costs nothing.
+    Stages whose files cannot reach an image (used only as a `COPY --from`
+    source of specific paths, or only by targets named for tests such as
+    `test`, `e2e` or `lint`) are not checked.
 
     When a later RUN of the stage removes the cache, the help says that removal
     does not take it out of this layer (`cleanup-in-later-layer` leaves it to

@@ -57,9 +57,10 @@ TARGET_WRONG = 0.01
 # measured on a repository run since (each file at its path in its repository, with
 # --force-exclude), once the size rules left a test suite's images: 74.9% and 0.7% (2 of
 # 267); with a fifth uniform draw of 48 (12 worth, 5 wrong as judged) after LL107 left
-# test suites, 68.2% and 1.3% (4 of 311).)
-FLOOR_WORTH = 0.681
-CEILING_WRONG = 0.013
+# test suites, 68.2% and 1.3% (4 of 311); 69.3% and 1.0% (3 of 306) once a test suite's
+# files got only the correctness and style rules and LL104 left Sysinternals Live.)
+FLOOR_WORTH = 0.692
+CEILING_WRONG = 0.0099
 
 
 def labeled_rows() -> list[dict[str, object]]:
@@ -173,10 +174,10 @@ def test_precision_does_not_fall_below_what_was_measured():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 9's target is not reached (68.2% worth, 1.3% wrong on 311 findings of a "
-    "repository run): local-only samples, CI and development images, small caches, installs "
+    reason="issue 9's worth target is not reached (69.3% worth on 306 findings of a repository "
+    "run; 1.0% wrong meets its part): local-only samples, CI and development images, small caches, installs "
     "that fetch little or nothing, which only the build context tells (the corpus has none); "
-    "uniform draws of findings never labeled found 47.8%, 40.4% and 25% worth (about 45% "
+    "uniform draws of findings never labeled found 47.8%, 40.4% and 25% worth (about 46% "
     "weighted over the whole output); see tests/data/README.md",
 )
 def test_precision_meets_the_issue_9_target():

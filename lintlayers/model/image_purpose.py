@@ -7,10 +7,9 @@ given, or below the working folder. So a checkout that itself sits in a folder c
 
 - A file in a folder of a project's test suite (``test/``, ``tests/``, ``e2e/``,
   ``integration/``, ``test-runner/``...) or named for tests (``Dockerfile.test``,
-  ``test-alpine.Dockerfile``) builds images that a test or CI runs and nobody pulls:
-  ``in_test_suite``. Its stages' files and layers do not count as shipped
-  (``steps.reaches_image``, ``shipping.ships_layers``), as those of a stage named for
-  tests do.
+  ``test-alpine.Dockerfile``) builds images that a test or CI builds and nobody pulls:
+  ``in_test_suite``. The engine runs only the correctness and style rules on it, unless
+  the ``lint-test-suites`` setting asks for every rule.
 - A file named or placed for developing, building or testing (``Dockerfile.dev``,
   ``builder.Dockerfile``, ``ci/``, ``.devcontainer/``): ``development_path``.
 """

@@ -987,9 +987,11 @@ def downloads_nothing(
     ``files``: what the stage holds before the RUN (``stage_files``). A build whose own
     install the environment turns off (``GO111MODULE=off``, ``GOFLAGS=-mod=vendor``);
     a build that downloads only what a lockfile lists, in a stage that holds none
-    (``go.sum``); with the build context, an install whose manifests (and the files
-    they pull in) declare nothing to download (the table's ``dependencies``). The last
-    two hold only when the commands before it in the RUN put no file in the project."""
+    (``go.sum``); with the build context, a build of a project that vendors its
+    dependencies (the table's ``skip_files``: ``vendor/modules.txt``) and an install whose
+    manifests (and the files they pull in) declare nothing to download (the table's
+    ``dependencies``). The last three hold only when the commands before it in the RUN
+    put no file in the project."""
     installer = found.installer
     if found.implicit and implicit_off(installer, env):
         return "the environment turns the build's own install off"
@@ -1008,7 +1010,15 @@ def downloads_nothing(
     from lintlayers.model.manifests import declares_dependencies
 
     paths = _manifests_read(found, cwd, env, entry, tree)
-    if paths is None or declares_dependencies(entry, paths, tree):
+    if paths is None:
+        return ""
+    if found.implicit and any(
+        tree.exists(posixpath.join(posixpath.dirname(path), name))
+        for path in paths[:1]
+        for name in installer.skip_files
+    ):
+        return "the project vendors its dependencies (vendor/modules.txt)"
+    if declares_dependencies(entry, paths, tree):
         return ""
     return "its manifests declare no dependencies"
 

@@ -2,8 +2,7 @@
 
 A stage's layers are pushed with an image when it is the image built (the last stage,
 or a stage nothing else uses, which may be a ``--target``; not one named for tests,
-``steps.is_test_image``, nor any of a file in a test suite:
-``image_purpose.in_test_suite``) or the base (``FROM``) of one that ships. A stage used only
+``steps.is_test_image``) or the base (``FROM``) of one that ships. A stage used only
 through ``COPY --from`` (even ``COPY --from=stage / /``, which flattens it) or ``RUN
 --mount=from=`` gives away its final files, never its layers: a file deleted in a
 later layer of such a stage costs nothing in the image. Whether a stage's files reach
@@ -23,12 +22,7 @@ if TYPE_CHECKING:
 
 
 def ships_layers(context: RuleContext, stage: Stage) -> bool:
-    """Whether ``stage``'s layers are part of an image built from this file (never for a
-    file in a test suite: ``image_purpose.in_test_suite``)."""
-    from lintlayers.model.image_purpose import in_test_suite
-
-    if in_test_suite(context):
-        return False
+    """Whether ``stage``'s layers are part of an image built from this file."""
     return context.analysis(_shipping).get(stage.index, True)
 
 

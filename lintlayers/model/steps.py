@@ -312,14 +312,10 @@ def reaches_image(context: RuleContext, stage: Stage) -> bool:
     stage nothing refers to may be a ``--target``: it counts as an image built.
     An image built whose stage is named for tests (``test``, ``e2e``,
     ``integration-tests``, ``lint``, ``validate``: ``is_test_image``) runs in CI
-    and is not pushed: it does not count, nor does any image of a file in a test suite
-    (``image_purpose.in_test_suite``).
+    and is not pushed: it does not count.
     """
-    from lintlayers.model.image_purpose import in_test_suite
     from lintlayers.model.stage_references import references_to
 
-    if in_test_suite(context):
-        return False
     memo = file_memo(context)
     return _reaches(context.model, stage, memo.reaching, set(), references_to(context))
 

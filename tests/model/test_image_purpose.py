@@ -123,3 +123,33 @@ def test_real_corpus_test_images_at_their_paths(tmp_path):
         root = _repository(tmp_path, name.replace("/", "_"))
         assert "LL301" not in _codes(_write(root / inside, text)), inside
         assert "LL301" in _codes(_write(root / "Dockerfile", text)), inside
+
+
+def test_a_test_suites_file_gets_only_correctness_and_style_rules(tmp_path):
+    """kaniko's integration/dockerfiles fixtures: an ADD of a URL (LL104, cache), a
+    MAINTAINER (LL201, metadata) and a secret in a build argument (LL310, correctness)."""
+    text = (
+        "FROM debian:12\nMAINTAINER someone\nARG GITHUB_TOKEN=ghp_0123456789abcdefghij\n"
+        "ADD https://example.com/tool.sh /tool.sh\nRUN apt-get update && apt-get install -y curl\n"
+    )
+    root = _repository(tmp_path, "project")
+    app = _codes(_write(root / "Dockerfile", text))
+    fixture = _codes(_write(root / "integration" / "dockerfiles" / "Dockerfile_test_x", text))
+    assert {"LL104", "LL201", "LL301", "LL310"} <= set(app)
+    assert fixture == ["LL310"]
+
+
+def test_lint_test_suites_brings_every_rule_back(tmp_path):
+    from lintlayers.checker import new_linter
+    from lintlayers.config import load_settings
+    from lintlayers.registry import load_rule_entries
+
+    root = _repository(tmp_path, "project")
+    path = _write(root / "tests" / "Dockerfile", APT)
+    (root / ".lintlayers.toml").write_text("lint-test-suites = true\n", encoding="utf-8")
+    entries = load_rule_entries()
+    known = {rule.code: rule.category for rule in entries}
+    settings = load_settings(str(root / "tests"), known)
+    assert settings.lint_test_suites
+    findings = new_linter(entries, settings).lint_text(APT, path).findings
+    assert "LL301" in {finding.code for finding in findings}

@@ -170,7 +170,7 @@ def test_a_release_file_named_by_its_version_is_not_a_cache_bust(line: str) -> N
         "ADD https://example.com/tool/tool.tar.gz /tmp/",
         "ADD https://raw.githubusercontent.com/o/r/master/install.sh /tmp/",
         "ADD https://example.com/currently/tool.tgz /tmp/",
-        "ADD https://live.sysinternals.com/procmon.exe /tmp/",
+        "ADD https://alive.example.com/procmon.exe /tmp/",
     ],
 )
 def test_a_mutable_url_is_still_reported(line: str) -> None:
@@ -185,6 +185,7 @@ def test_a_mutable_url_is_still_reported(line: str) -> None:
         "ADD https://dl.google.com/linux/direct/google-chrome-beta_current_amd64.deb /src/",
         "ADD https://example.com/nightly/tool.zip /tmp/",
         "ADD https://master.dockerproject.org/windows/x86_64/docker.exe /docker.exe",
+        "ADD https://live.sysinternals.com/procmon.exe /tmp/",  # Sysinternals Live
     ],
 )
 def test_a_url_naming_itself_the_newest_build_follows_upstream_on_purpose(line: str) -> None:
@@ -207,8 +208,12 @@ def test_corpus_release_url_with_a_version_argument_is_left_alone() -> None:
     folder = corpus_root() / "files" / "StefanScherer__dockerfiles-windows"
     pinned = (folder / "traefik__Dockerfile").read_text(encoding="utf-8")
     assert lint(pinned, CODE) == []  # .../releases/download/v${TRAEFIK_VERSION}/...
-    mutable = (folder / "procmon__Dockerfile").read_text(encoding="utf-8")
-    assert [f.location.line for f in lint(mutable, CODE)] == [4]  # live.sysinternals.com
+    live = (folder / "procmon__Dockerfile").read_text(encoding="utf-8")
+    assert lint(live, CODE) == []  # live.sysinternals.com serves the newest release
+    mutable = (folder / "busybox__Dockerfile").read_text(encoding="utf-8")
+    [finding] = lint(mutable, CODE)  # frippery.org/files/busybox/busybox64.exe
+    assert finding.location.line == 8
+    assert "classic builder" in finding.message  # a Windows image
 
 
 @pytest.mark.parametrize(
@@ -263,3 +268,12 @@ def test_corpus_branch_files_of_a_test_fixture() -> None:
     assert all("in place of branch `master`" in said(f) for f in findings)
     assert findings[0].message.endswith("and all after it")
     assert findings[1].message.endswith("re-runs this step")  # the file's last line
+
+
+def test_a_windows_stage_gets_the_classic_builders_message() -> None:
+    """Windows images build with the classic builder, which has no `ADD --checksum`."""
+    tail = "ADD https://example.com/tool.zip /tool.zip\nRUN echo\n"
+    [windows] = lint(f"FROM mcr.microsoft.com/windows/servercore:ltsc2022\n{tail}", CODE)
+    [linux] = lint(f"FROM alpine\n{tail}", CODE)
+    assert "classic builder" in windows.message
+    assert "--checksum" in linux.message

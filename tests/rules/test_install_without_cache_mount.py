@@ -591,3 +591,16 @@ def test_windows_images_get_no_cache_mount_advice(head: str) -> None:
     linux = "FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY app.csproj .\nRUN dotnet restore\n"
     assert lint(text, CODE) == []
     assert len(lint(linux, CODE)) == 1
+
+
+def test_a_go_build_of_a_vendored_module_is_not_reported(tmp_path) -> None:
+    """kubernetes/perf-tests dns/dnsperfgo: `ADD . ...` then `go build`, with the module's
+    dependencies committed in vendor/ (vendor/modules.txt): Go builds from there and
+    downloads nothing, which only the build context shows."""
+    text = "FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /app\n"
+    go_mod = "module x\n\ngo 1.22\n\nrequire github.com/miekg/dns v1.1.58\n"
+    files = {"go.mod": go_mod, "go.sum": "github.com/miekg/dns v1.1.58 h1:x\n", "main.go": ""}
+    plain = _context(tmp_path / "plain", files)
+    vendored = _context(tmp_path / "vendored", {**files, "vendor/modules.txt": "# x\n"})
+    assert len(lint(text, CODE, context_dir=plain)) == 1
+    assert lint(text, CODE, context_dir=vendored) == []
