@@ -9,6 +9,7 @@ from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.debian import (
     Vendors,
     biggest_added,
+    excludes_documentation,
     graph_release,
     image_packages,
     missing_in,
@@ -77,7 +78,10 @@ class AptInstallRecommends(Rule):
     neither what the same install requests anyway (`dirmngr`'s recommend
     `gnupg` when `gnupg` is listed too), what an earlier install of the stage
     installed, nor what the base image holds where it is known (`git` or `gcc`
-    on `python:3`, `curl` on a .NET SDK or a dev container image).
+    on `python:3`, `curl` on a .NET SDK or a dev container image), nor man
+    pages and `-doc` packages on a base that leaves documentation out (a `slim`
+    tag, the images built on Debian's slim variant such as `nginx`, `postgres`,
+    `php` and the .NET images, Ubuntu since 18.04).
     `ca-certificates`, which HTTPS needs, counts as needed, and so does
     `systemd`'s recommend `dbus`. A versioned name the release lacks is measured
     as its family's member there (`php8.3-dev` as `php8.2-dev` on Debian 12,
@@ -142,9 +146,14 @@ class AptInstallRecommends(Rule):
             keys = "key" in stage_text and _KEYSERVER.search(stage_text)  # compiled if "key"
             needed = _GNUPG if keys else frozenset()
             root = root_image(steps[0].stage)
-            # the base image's packages, the Debian 12 ones its release lacks, and the
-            # release whose package graph measures its installs
-            base = (image_packages(root), missing_in(root), graph_release(root))
+            # the base image's packages, the Debian 12 ones its release lacks, the
+            # release whose package graph measures its installs, and whether it is slim
+            base = (
+                image_packages(root),
+                missing_in(root),
+                graph_release(root),
+                excludes_documentation(root),
+            )
             stage = steps[0].stage
             off = configured.get(stage.base_stage.index, False) if stage.base_stage else False
             before = installed.get(stage.base_stage.index) if stage.base_stage else None
@@ -193,13 +202,14 @@ class AptInstallRecommends(Rule):
         run: RunEffects,
         install: Install,
         needed: frozenset[str],
-        base: tuple[frozenset[str], frozenset[str], str],
+        base: tuple[frozenset[str], frozenset[str], str, bool],
         state: Installed,
         repositories: Vendors,
     ) -> Violation | None:
         """The finding of one ``apt-get install`` with recommends, if they add enough, on a
-        ``base`` image: its packages, the missing ones and the release measured on."""
-        base_image, missing, release = base
+        ``base`` image: its packages, the missing ones, the release measured on and whether
+        it leaves documentation out (slim)."""
+        base_image, missing, release, slim = base
         index, command, word = install.index, install.command, install.word
         if word is None:
             return None
@@ -226,7 +236,7 @@ class AptInstallRecommends(Rule):
             detail = "it resolves dependencies with their recommends, often tens of MB"
         else:
             present = state.present(base_image, context, run, index, release)
-            found = recommends(names, present, missing, release)  # the base image's release
+            found = recommends(names, present, missing, release, documentation_weightless=slim)
             unknown += found.unknown
             if found.size < SMALL_BYTES:
                 return None  # measured: little or nothing to save (or nothing known)

@@ -347,6 +347,42 @@ def missing_in(image: str) -> frozenset[str]:
     return frozenset(package for package, releases in NEWER_THAN_RELEASE if words & releases)
 
 
+DOCUMENTATION_PACKAGES = frozenset({"manpages", "manpages-dev"})
+"""Packages of man pages alone (``libc6-dev`` recommends ``manpages-dev``)."""
+
+
+DOCUMENTATION_EXCLUDED = ("nginx", "httpd", "postgres", "php", "redis", "mcr.microsoft.com/dotnet/")
+"""Images built ``FROM debian:*-slim`` whatever their tag (docker-library's nginx, httpd,
+postgres, php and redis, and the .NET images, whose runtime-deps start from Debian's slim
+variant): like a ``-slim`` tag, they leave documentation out (``excludes_documentation``).
+A name ending in ``/`` is a prefix."""
+_OLD_UBUNTU = frozenset({"12.04", "14.04", "16.04", "precise", "trusty", "xenial"})
+
+
+def excludes_documentation(image: str) -> bool:
+    """Whether ``image`` installs documentation without a byte: a ``slim`` variant
+    (``debian:bookworm-slim``, ``python:3.7-slim-buster``), an image built on one
+    (``DOCUMENTATION_EXCLUDED``), whose dpkg configuration leaves out ``/usr/share/man``
+    and ``/usr/share/doc`` (debuerreotype's slimify), or Ubuntu since 18.04, a minimized
+    image (``unminimize`` brings them back). Their man-page and ``-doc`` packages weigh
+    nothing."""
+    repository, tag = _reference(image)
+    words = _RELEASE_WORDS.findall(tag)
+    if "slim" in words:
+        return True
+    if repository == "ubuntu":
+        return not _OLD_UBUNTU.intersection(words)
+    return any(
+        repository.startswith(name) if name.endswith("/") else repository == name
+        for name in DOCUMENTATION_EXCLUDED
+    )
+
+
+def is_documentation(name: str) -> bool:
+    """Whether package ``name`` holds documentation alone (man pages, ``-doc``)."""
+    return name in DOCUMENTATION_PACKAGES or name.endswith("-doc")
+
+
 def graph_release(image: str) -> str:
     """The release whose package graph measures the installs on ``image``: a measured
     release (``RELEASES``) its tag names by code name (``debian:trixie-slim``,
@@ -384,10 +420,13 @@ def recommends(
     already: AbstractSet[str] | None = None,
     missing: AbstractSet[str] = frozenset(),
     release: str = DEFAULT_RELEASE,
+    documentation_weightless: bool = False,
 ) -> Recommends:
     """What ``apt-get install`` of the ``requested`` names adds with recommends over
     without on ``release`` (``graph_release``), with ``already`` present (default: the
-    base and the needed packages), without the ``missing`` packages (``missing_in``)."""
+    base and the needed packages), without the ``missing`` packages (``missing_in``);
+    documentation packages count no bytes where ``documentation_weightless`` (a slim
+    image: ``excludes_documentation``)."""
     graph = packages(release)
     known_present = present((), release=release) if already is None else already
     found: dict[str, str] = {}  # the release's package -> the name requested
@@ -404,13 +443,14 @@ def recommends(
     without = graph.closure(found, known_present, recommends=False)
     after = known_present | without
     added = graph.closure(found, known_present, recommends=True, missing=missing) - without
+    if documentation_weightless:
+        added = {name for name in added if not is_documentation(name)}
     total = graph.size(added)
     largest: tuple[str, int] | None = None
     if len(found) > 1:
         for real, name in found.items():
-            size = graph.size(
-                graph.closure([real], known_present, recommends=True, missing=missing) - after
-            )
+            alone = graph.closure([real], known_present, recommends=True, missing=missing)
+            size = graph.size(name for name in alone - after if name in added)
             if size and (largest is None or size > largest[1]):
                 largest = (name, size)
     if largest is not None and largest[1] >= total:
