@@ -13,6 +13,7 @@ from lintlayers.model.debian import (
     graph_release,
     image_packages,
     missing_in,
+    needed_by_recommends,
     recommends,
     requested_name,
 )
@@ -243,21 +244,33 @@ class AptInstallRecommends(Rule):
             size = SizeEstimate(found.size, basis=MEASURED, source=found.source)
             waste = f"adds {size.text()} of recommended packages"
             detail = _detail(size, found, unknown)
+        # what HTTPS needs and only a recommend brings here (on a base without it)
+        earlier = {name for _, names, _ in state.this_run for name in names}
+        keep = sorted(
+            needed_by_recommends(names, release)
+            - base_image
+            - state.requested.keys()
+            - earlier
+            - set(names)
+        )
+        listed = " ".join(keep)
         fix = None
         if word.raw == "install":
             from lintlayers.model.run_edits import add_flag
 
+            title = f"Add `{FLAG}`" + (f" and `{listed}`" if keep else "")
             fix = Fix(
-                f"Add `{FLAG}` (unsafe: installs fewer packages)",
-                [add_flag(run, index, word, FLAG)],
+                f"{title} (unsafe: installs fewer packages)",
+                [add_flag(run, index, word, f"{FLAG} {listed}" if keep else FLAG)],
                 UNSAFE,
             )
+        also = f" with `{listed}` (HTTPS needs it; only a recommend brings it here)" if keep else ""
         return Violation(
             start,
             end,
             f"`{command.name} install` without `{FLAG}` {waste}",
             fix,
-            help=f"{detail}; add `{FLAG}` and list what the image really needs",
+            help=f"{detail}; add `{FLAG}`{also} and list what the image really needs",
         )
 
 

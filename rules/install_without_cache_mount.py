@@ -13,6 +13,7 @@ from lintlayers.model.package_commands import package_writes
 from lintlayers.model.package_managers import match_any
 from lintlayers.model.run_effects import effects
 from lintlayers.model.run_time import starts_tool
+from lintlayers.model.stage_references import root_images
 from lintlayers.model.state import builds_on_windows
 from lintlayers.model.steps import reaches_image, sequences
 from lintlayers.rule import Rule
@@ -154,7 +155,8 @@ def _check_run(
         kinds = package_writes(command)
         if shipped and any(run.cache_handled(kind, index) is None for kind in kinds):
             continue  # a size rule reports the cache kept, with the mount in its advice
-        targets = tool_cache_targets(entry, run.user_at(index))
+        images = root_images(context.model, steps[position].stage)
+        targets = tool_cache_targets(entry, run.user_at(index), environment, images)
         if not targets or holds_tool_cache(run, targets):
             continue
         running = entry.runs_from_cache

@@ -13,17 +13,65 @@ from lintlayers.model.state import home_of
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from lintlayers.model.ecosystems import Ecosystem
     from lintlayers.model.package_managers import InstallMatch
     from lintlayers.model.run_effects import RunEffects
 
 
-def tool_cache_targets(entry: Ecosystem, user: str | None) -> tuple[str, ...]:
-    """Where ``entry``'s tool keeps its downloads for ``user`` (``()`` when unknown)."""
+GO_MODULE_CACHE = "/go/pkg/mod"
+"""Go's module cache in the official ``golang`` images, whose ``GOPATH`` is ``/go``."""
+
+
+def tool_cache_targets(
+    entry: Ecosystem,
+    user: str | None,
+    environment: Mapping[str, str] | None = None,
+    images: Sequence[str] = (),
+) -> tuple[str, ...]:
+    """Where ``entry``'s tool keeps its downloads for ``user`` (``()`` when unknown); with
+    the ``environment`` of the command and the ``images`` its stage is built on, Go's
+    module cache where it really is (``go_module_cache``)."""
     home = home_of(user)
-    return tuple(
+    targets = tuple(
         home + path[1:] if path.startswith("~") else path for path in entry.cache_directories()
     )
+    if entry.cache_kind == "go" and environment is not None:
+        found = go_module_cache(environment, images, home)
+        targets = tuple(found if target == GO_MODULE_CACHE else target for target in targets)
+    return targets
+
+
+def go_module_cache(environment: Mapping[str, str], images: Sequence[str], home: str) -> str:
+    """Where Go keeps downloaded modules: ``GOMODCACHE``, else ``pkg/mod`` in the first
+    ``GOPATH`` folder, else in the golang image's ``/go``, else in Go's default ``GOPATH``,
+    ``$HOME/go``, on images that are all known and none of them a Go image (Go installed by
+    the Dockerfile: ollama's ``almalinux:8``). An unknown image (a variable) may set
+    ``GOPATH`` to ``/go`` as the golang image does."""
+    value = environment.get("GOMODCACHE", "")
+    if value.startswith("/") and "$" not in value:
+        return value
+    gopath = environment.get("GOPATH", "").split(":", 1)[0]
+    if gopath.startswith("/") and "$" not in gopath:
+        return gopath.rstrip("/") + "/pkg/mod"
+    if not images or any(_may_set_gopath(image) for image in images):
+        return GO_MODULE_CACHE
+    return home.rstrip("/") + "/go/pkg/mod"
+
+
+def _may_set_gopath(image: str) -> bool:
+    """Whether an image may set ``GOPATH=/go``: a golang image (``golang:1.22``,
+    ``mcr.microsoft.com/oss/go/microsoft/golang``) or one not known (a variable left, a
+    name an empty argument cut short); not ``scratch``."""
+    name = image.lower().split("@", 1)[0]
+    if name == "scratch":
+        return False
+    if not name or "$" in name or name.endswith("-"):
+        return True
+    repository = name.rpartition(":")[0] if ":" in name.rpartition("/")[2] else name
+    last = repository.rpartition("/")[2]
+    return "golang" in last or last == "go"
 
 
 def holds_tool_cache(run: RunEffects, targets: tuple[str, ...]) -> bool:

@@ -122,22 +122,26 @@ _IMAGE_ALIASES = {
 }
 """Old names of image repositories (a name ending in ``/`` covers every image under it):
 .NET's images moved from ``dotnet/core/sdk`` to ``dotnet/sdk`` at 5.0."""
-_DOTNET_DEFAULTS = {"6.0": "bullseye", "7.0": "bullseye"}
+_DOTNET_DEFAULTS = {
+    "2.1": "stretch", "2.2": "stretch", "3.0": "buster", "3.1": "buster", "5.0": "buster",
+    "6.0": "bullseye", "7.0": "bullseye",
+}  # fmt: skip
 IMAGE_RELEASES: dict[str, dict[str, str]] = {
     "mcr.microsoft.com/dotnet/sdk": _DOTNET_DEFAULTS,
     "mcr.microsoft.com/dotnet/aspnet": _DOTNET_DEFAULTS,
     "mcr.microsoft.com/dotnet/runtime": _DOTNET_DEFAULTS,
     "mcr.microsoft.com/dotnet/runtime-deps": _DOTNET_DEFAULTS,
 }
-"""The Debian release (a key of ``RELEASES`` other than the default) of image families'
-default tags, by repository (old names through ``_IMAGE_ALIASES``) and version: a default
-tag is the version alone (``6.0``, ``6.0.36``), perhaps with an architecture (``-amd64``),
-naming no distribution. .NET's Linux images (dotnet/dotnet-docker) are built on
-``runtime-deps``, whose default 6.0 and 7.0 tags are ``FROM debian:bullseye-slim``
+"""The Debian release (by code name, other than the default) of image families' default
+tags, by repository (old names through ``_IMAGE_ALIASES``) and version: a default tag is
+the version alone (``6.0``, ``6.0.36``), perhaps with an architecture (``-amd64``), naming
+no distribution. .NET's Linux images (dotnet/dotnet-docker) are built on ``runtime-deps``,
+whose default 6.0 and 7.0 tags are ``FROM debian:bullseye-slim``
 (``src/runtime-deps/6.0/bullseye-slim/amd64/Dockerfile``); from 8.0 the default tags are
 Debian 12's (the breaking change dotnet/docs#35953, "Debian container images upgraded to
-Debian 12"), 5.0's and 3.1's are buster's (``missing_in`` approximates them), 10.0's
-Ubuntu 24.04's."""
+Debian 12"), 3.0's, 3.1's and 5.0's buster's, 2.1's and 2.2's stretch's, 10.0's Ubuntu
+24.04's. A release with a graph (``RELEASES``) measures the installs (``graph_release``);
+an older one names what Debian 12 has and it lacks (``missing_in``)."""
 NEWER_THAN_RELEASE: tuple[tuple[str, frozenset[str]], ...] = (
     # libc-devtools (memusage, mtrace, sotruss: libgd3 and its image codecs, ~50 MB) was
     # split out of libc-dev-bin, which recommends it: Debian 11 has it (libc-dev-bin
@@ -327,6 +331,21 @@ def present(
     return frozenset(known)
 
 
+def needed_by_recommends(
+    requested: Iterable[str], release: str = DEFAULT_RELEASE
+) -> frozenset[str]:
+    """The needed packages (``NEEDED``: ``ca-certificates``) that installing ``requested``
+    brings only as recommends (curl's ``libcurl4`` recommends ``ca-certificates``): on a
+    base without them, ``--no-install-recommends`` alone would leave HTTPS without them."""
+    graph = packages(release)
+    found = [real for real in map(graph.find, requested) if real is not None]
+    if not found:
+        return frozenset()
+    with_recommends = graph.closure(found, frozenset(), recommends=True)
+    without = graph.closure(found, frozenset(), recommends=False)
+    return frozenset(name for name in NEEDED if name in with_recommends - without)
+
+
 def install(
     known: set[str], names: Iterable[str], *, recommends: bool, release: str = DEFAULT_RELEASE
 ) -> bool:
@@ -344,6 +363,9 @@ def missing_in(image: str) -> frozenset[str]:
     """The Debian 12 packages the release an image's tag names does not have
     (``NEWER_THAN_RELEASE``): ``ubuntu:18.04``, ``python:3.7-slim-buster``."""
     words = set(_RELEASE_WORDS.findall(_reference(image)[1]))
+    default = _default_release(image)
+    if default is not None:
+        words.add(default)
     return frozenset(package for package, releases in NEWER_THAN_RELEASE if words & releases)
 
 
@@ -407,12 +429,16 @@ def graph_release(image: str) -> str:
         number = tag.split("-", 1)[0].split(".", 1)[0]
         if number in _BY_VERSION:
             return _BY_VERSION[number]
+    default = _default_release(image)
+    return default if default in RELEASES else DEFAULT_RELEASE
+
+
+def _default_release(image: str) -> str | None:
+    """The release of an image family's default tag (``IMAGE_RELEASES``), None if none."""
+    repository, tag = _reference(image)
     defaults = IMAGE_RELEASES.get(repository)
-    if defaults:
-        version = _DEFAULT_TAG.fullmatch(tag)
-        if version is not None:
-            return defaults.get(version.group(1), DEFAULT_RELEASE)
-    return DEFAULT_RELEASE
+    version = _DEFAULT_TAG.fullmatch(tag) if defaults and tag else None
+    return defaults.get(version.group(1)) if defaults and version is not None else None
 
 
 def recommends(

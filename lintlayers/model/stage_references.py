@@ -75,6 +75,25 @@ def base_stages(model: BuildModel, stage: Stage) -> list[Stage]:
     return [base for base in found if base is not stage]
 
 
+def root_images(model: BuildModel, stage: Stage) -> list[str]:
+    """The external images ``stage`` is ultimately built ``FROM`` on some platform, through
+    the stages between (``base_stages``): ``almalinux:8`` and ``rocm/dev-almalinux-8`` for a
+    stage built on ``base-${TARGETARCH}``."""
+    found: list[str] = []
+    seen: set[int] = set()
+    pending = [stage]
+    while pending:
+        current = pending.pop()
+        if current.index in seen:
+            continue
+        seen.add(current.index)
+        bases = base_stages(model, current)
+        if not bases and current.base not in found:
+            found.append(current.base)
+        pending.extend(bases)
+    return found
+
+
 def _named(model: BuildModel, reference: str) -> list[Stage]:
     """The stages a ``--from`` reference names on any platform."""
     named = model.stage_named(reference)

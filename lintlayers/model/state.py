@@ -44,15 +44,14 @@ def is_posix_shell(program: str) -> bool:
 
 
 def builds_on_windows(model: BuildModel, stage: Stage) -> bool:
-    """Whether ``stage`` builds on a Windows image (its first external base names one,
-    or the file's escape character is the backtick, as in Windows Dockerfiles)."""
+    """Whether ``stage`` builds on a Windows image (an external image it is built on names
+    one, ``stage_references.root_images``, or the file's escape character is the
+    backtick, as in Windows Dockerfiles)."""
     if model.dockerfile.escape == "`":
         return True
-    seen: set[int] = set()
-    while stage.base_stage is not None and stage.index not in seen:
-        seen.add(stage.index)
-        stage = stage.base_stage
-    return names_windows_image(stage.base.lower())
+    from lintlayers.model.stage_references import root_images
+
+    return any(names_windows_image(image.lower()) for image in root_images(model, stage))
 
 
 def names_windows_image(base: str) -> bool:

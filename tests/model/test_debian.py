@@ -15,6 +15,7 @@ from lintlayers.model.debian import (
     DEFAULT_RELEASE,
     IMAGE_RELEASES,
     NEEDED_RECOMMENDS,
+    NEWER_THAN_RELEASE,
     RELEASES,
     Packages,
     Vendors,
@@ -212,9 +213,28 @@ def test_graph_release(image: str, release: str) -> None:
     assert graph_release(image) == release
 
 
-def test_image_releases_name_a_measured_release() -> None:
+def test_image_releases_name_a_measured_or_an_older_release() -> None:
+    """Each default tag's release is measured (Debian 11 or 13) or one whose missing
+    packages are known (buster, stretch: ``missing_in``), never the default itself."""
+    older = {word for _, releases in NEWER_THAN_RELEASE for word in releases}
     for versions in IMAGE_RELEASES.values():
-        assert set(versions.values()) <= RELEASES.keys() - {DEFAULT_RELEASE}
+        assert set(versions.values()) <= (RELEASES.keys() | older) - {DEFAULT_RELEASE}
+
+
+@pytest.mark.parametrize(
+    ("image", "release", "missing"),
+    [
+        ("mcr.microsoft.com/dotnet/sdk:6.0", "bullseye", False),
+        ("mcr.microsoft.com/dotnet/core/runtime-deps:3.1", "bookworm", True),  # buster's
+        ("mcr.microsoft.com/dotnet/aspnet:5.0", "bookworm", True),
+        ("mcr.microsoft.com/dotnet/sdk:8.0", "bookworm", False),
+    ],
+)
+def test_a_default_tag_of_an_older_release(image: str, release: str, missing: bool) -> None:
+    """azure-functions-docker's host 3.0 images are built on ``runtime-deps:3.1``, whose
+    default tag is Debian 10's: no libc-devtools, whose chain Debian 12's graph holds."""
+    assert graph_release(image) == release
+    assert ("libc-devtools" in missing_in(image)) is missing
 
 
 def test_libc6_dev_recommends_on_debian_11() -> None:

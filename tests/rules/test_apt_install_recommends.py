@@ -7,6 +7,7 @@ from rule_harness import fix, lint, onbuild, positions, said
 
 CODE = "LL302"
 FLAG = "--no-install-recommends"
+KEEP = f"{FLAG} ca-certificates"  # git recommends it; `debian` lacks it, HTTPS needs it
 
 
 def span(line: int, text: str, word: str) -> tuple[int, int, int, int]:
@@ -109,7 +110,7 @@ def test_every_install_is_reported() -> None:
 def test_heredoc_body() -> None:
     text = "FROM debian\nRUN <<EOF\napt-get update\napt-get install -y git\nEOF\n"
     assert positions(lint(text, CODE)) == [(4, 1, 4, 16)]
-    assert fix(text, CODE, unsafe=True) == text.replace("install", f"install {FLAG}")
+    assert fix(text, CODE, unsafe=True) == text.replace("install", f"install {KEEP}")
 
 
 @pytest.mark.parametrize(
@@ -189,7 +190,7 @@ def test_onbuild_variant() -> None:
     text = f"FROM debian\n{line}\n"
     assert positions(lint(text, CODE)) == [span(2, line, "apt-get install")]
     fixed = fix(text, CODE, unsafe=True)
-    assert fixed == f"FROM debian\nONBUILD RUN apt-get install {FLAG} -y git\n"
+    assert fixed == f"FROM debian\nONBUILD RUN apt-get install {KEEP} -y git\n"
 
 
 def test_fix_is_unsafe() -> None:
@@ -202,13 +203,14 @@ def test_fix_is_unsafe() -> None:
 @pytest.mark.parametrize(
     ("before", "after"),
     [
-        ("RUN apt-get install -y git", f"RUN apt-get install {FLAG} -y git"),
-        ("RUN apt-get -y install git", f"RUN apt-get -y install {FLAG} git"),
+        ("RUN apt-get install -y git", f"RUN apt-get install {KEEP} -y git"),
+        ("RUN apt-get -y install git", f"RUN apt-get -y install {KEEP} git"),
         ("RUN apt-get update && apt-get install -y \\\n    git",
-         f"RUN apt-get update && apt-get install {FLAG} -y \\\n    git"),
+         f"RUN apt-get update && apt-get install {KEEP} -y \\\n    git"),
         ("RUN apt-get install -y git && apt install -y gcc",
-         f"RUN apt-get install {FLAG} -y git && apt install {FLAG} -y gcc"),
-        ('RUN sh -c "apt-get install -y git"', f'RUN sh -c "apt-get install {FLAG} -y git"'),
+         f"RUN apt-get install {KEEP} -y git && apt install {FLAG} -y gcc"),
+        ('RUN sh -c "apt-get install -y git"', f'RUN sh -c "apt-get install {KEEP} -y git"'),
+        ("RUN apt-get install -y gcc", f"RUN apt-get install {FLAG} -y gcc"),
     ],
 )  # fmt: skip
 def test_fix(before: str, after: str) -> None:
@@ -658,3 +660,37 @@ def test_corpus_dev_container_recommends_besides_the_man_pages() -> None:
     assert "shared-mime-info" in said(finding)
     assert "libicu" not in said(finding)  # common-debian.sh installs libicu[0-9][0-9]
     assert "measured on Debian 11" in said(finding)
+
+
+def test_the_fix_keeps_ca_certificates_that_only_a_recommend_brings() -> None:
+    """mssql-docker's pyodbc image installs curl on ubuntu:16.04, then fetches
+    https://packages.microsoft.com with it: ca-certificates comes only as a recommend of
+    curl's library, so `--no-install-recommends` alone would break those downloads."""
+    text = (
+        "FROM ubuntu:16.04\nRUN apt-get update && apt-get install -y curl build-essential\n"
+        "RUN curl https://packages.microsoft.com/keys/microsoft.asc | apt-key add -\n"
+    )
+    [finding] = lint(text, CODE)
+    assert "add `--no-install-recommends` with `ca-certificates`" in said(finding)
+    fixed = fix(text, CODE, unsafe=True)
+    assert "apt-get install --no-install-recommends ca-certificates -y curl" in fixed
+    # listed already, held by the base, or installed before: nothing to add
+    for other in (
+        text.replace("-y curl", "-y ca-certificates curl"),
+        text.replace("ubuntu:16.04", "buildpack-deps:xenial-curl"),
+        text.replace("RUN apt-get update &&", "RUN apt-get install -y ca-certificates\nRUN"),
+    ):
+        assert "ca-certificates` (HTTPS" not in said(lint(other, CODE)[-1])
+
+
+def test_corpus_dotnet_core_3_1_base_is_buster() -> None:
+    """azure-functions-docker's host 3.0 python36 image (``runtime-deps:3.1``, Debian 10
+    slim by its default tag) installs default-libmysqlclient-dev at line 264: measured as
+    Debian 12's it was ~48 MB (libc-devtools and its image codecs), on buster it is the man
+    pages, which the slim base leaves out: nothing."""
+    from corpus_support import corpus_root
+
+    name = "host__3.0__buster__amd64__python__python36__python36.Dockerfile"
+    text = (corpus_root() / "files" / "Azure__azure-functions-docker" / name).read_text()
+    lines = [finding.location.line for finding in lint(text, CODE)]
+    assert 264 not in lines and 268 in lines

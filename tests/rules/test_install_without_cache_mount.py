@@ -604,3 +604,25 @@ def test_a_go_build_of_a_vendored_module_is_not_reported(tmp_path) -> None:
     vendored = _context(tmp_path / "vendored", {**files, "vendor/modules.txt": "# x\n"})
     assert len(lint(text, CODE, context_dir=plain)) == 1
     assert lint(text, CODE, context_dir=vendored) == []
+
+
+@pytest.mark.parametrize(
+    ("head", "target"),
+    [
+        ("FROM golang:1.22\n", "/go/pkg/mod"),
+        ("ARG GO=golang:1.22\nFROM ${GO}\n", "/go/pkg/mod"),
+        ("FROM $UNKNOWN\n", "/go/pkg/mod"),  # may be a golang image
+        ("FROM almalinux:8\n", "/root/go/pkg/mod"),  # Go installed here: GOPATH=$HOME/go
+        ("FROM debian:12\nENV GOPATH=/opt/go\n", "/opt/go/pkg/mod"),
+        ("FROM debian:12\nENV GOMODCACHE=/cache/mod\n", "/cache/mod"),
+        # ollama: built on base-${TARGETARCH}, almalinux or rocm's almalinux on each
+        ("FROM almalinux:8 AS base-arm64\nFROM rocm/dev-almalinux-8 AS base-amd64\n"
+         "FROM base-${TARGETARCH}\n", "/root/go/pkg/mod"),
+    ],
+)  # fmt: skip
+def test_the_go_module_cache_mount_is_where_gopath_puts_it(head: str, target: str) -> None:
+    """ollama's build stage installs Go on almalinux: GOPATH is Go's default, /root/go, so
+    a mount on the golang image's /go/pkg/mod would cache nothing."""
+    text = f"{head}WORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\n"
+    [finding] = lint(text, CODE)
+    assert f"--mount=type=cache,target={target} " in said(finding)
