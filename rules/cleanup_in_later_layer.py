@@ -119,6 +119,9 @@ class CleanupInLaterLayer(Rule):
                         yield from self._check_run(context, run, left, steps)
                     for removal in run.removals:
                         left.remove_covered(removal.pattern)
+                if left:
+                    for moved in run.moved_away():  # gone from there: a later rm is not its
+                        left.remove_covered(moved)
                 for creation in run.leftovers():
                     left.record(step, creation)
 

@@ -176,6 +176,15 @@ class CommandWrites:
         keep(self, "builds_project", value, False)
 
     @property
+    def moves(self) -> tuple[str, ...]:
+        """What ``mv`` takes away from where it was (its sources)."""
+        return kept(self, "moves", ())
+
+    @moves.setter
+    def moves(self, value: tuple[str, ...]) -> None:
+        keep(self, "moves", value, ())
+
+    @property
     def reads_everything(self) -> str:
         return kept(self, "reads_everything", "")
 
@@ -475,6 +484,7 @@ def _copy_like(found: CommandWrites, command: SimpleCommand, env: Mapping[str, s
         return
     if name == "mv":
         found.write(*sources)
+        found.moves = tuple(sources)
     else:
         found.read(*sources)
     found.write(destination)

@@ -182,6 +182,17 @@ class RunEffects(CommandWalk):
     def escape(self) -> str:
         return self.context.dockerfile.escape
 
+    def moved_away(self) -> list[str]:
+        """The paths the RUN's ``mv`` commands take away (absolute, variables known): no
+        longer where an earlier step wrote them, though still in its layer."""
+        found: list[str] = []
+        for index, writes in enumerate(self._writes):
+            for value in writes.moves:
+                expanded = self.expand(value, self.envs[index])
+                if expanded:
+                    found.append(join(self.cwds[index], expanded))
+        return found
+
     def _removals(self, index: int, removals: list[Removal]) -> None:
         """What command ``index`` surely removes (``model.command_writes``)."""
         found = self._writes[index]

@@ -464,3 +464,19 @@ def test_a_suppressed_install_finding_leaves_the_removal_reported() -> None:
         Linter([rule_class("LL301")(), rule_class(CODE)()]).lint_text(other, "Dockerfile").findings
     )
     assert [(f.code, f.location.line) for f in findings] == [("LL301", 3)]
+
+
+def test_a_file_moved_away_is_not_what_a_later_rm_deletes() -> None:
+    """dive's `.data/Dockerfile.example`: line 8 moves line 7's file out of the folder
+    line 10 removes, so the removal deletes what line 6 wrote, not line 7's."""
+    text = (
+        "FROM busybox\nADD README.md /somefile.txt\n"
+        "RUN cp /somefile.txt /root/example/somefile2.txt\n"
+        "RUN cp /somefile.txt /root/example/somefile3.txt\n"
+        "RUN mv /root/example/somefile3.txt /root/saved.txt\n"
+        "RUN rm -rf /root/example/\n"
+    )
+    [finding] = lint(text, CODE)
+    assert "line 3 wrote" in finding.message
+    moved_all = text.replace("/root/example/somefile3.txt /root/saved.txt", "/root/example /x")
+    assert lint(moved_all, CODE) == []  # the whole folder went before the rm
