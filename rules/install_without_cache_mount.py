@@ -39,8 +39,10 @@ class InstallWithoutCacheMount(Rule):
     installs on the way (`go build`, `dotnet publish`), when no cache mount
     holds that tool's download cache. Stays quiet where a size rule already
     reports the cache left in the layer (LL304, LL305, LL316: their advice
-    names the mount), for system package managers, and in a stage built on a
-    Windows image (BuildKit gives Windows containers no cache mounts).
+    names the mount), for system package managers, in a stage built on a
+    Windows image (BuildKit gives Windows containers no cache mounts), and in an
+    ONBUILD trigger: it runs in the builds of the image's users, whom a mount
+    would tie to BuildKit.
 
     A build that installs on the way is not reported when it can download
     nothing: a Go build in a stage that holds no `go.sum` (the stage starts
@@ -114,7 +116,9 @@ class InstallWithoutCacheMount(Rule):
         for steps in sequences(context):
             installed: set[str] = set()  # ecosystems an explicit install already fetched
             for position, step in enumerate(steps):
-                if step.keyword != "RUN" or builds_on_windows(context.model, step.stage):
+                if step.keyword != "RUN" or step.onbuild:
+                    continue  # a trigger runs in the builds of the image's users
+                if builds_on_windows(context.model, step.stage):
                     continue  # no cache mounts for Windows containers
                 shipped = step.onbuild or reaches_image(context, step.stage)
                 run = effects(context, step)

@@ -62,10 +62,15 @@ DATA_FILE = data_file(DEFAULT_RELEASE)
 NEEDED = frozenset({"ca-certificates"})
 """Recommends counted as needed, not as saved: HTTPS needs ``ca-certificates`` (the
 recommend of curl, wget, gnupg's dirmngr, openssl...) and most bases have it."""
-NEEDED_RECOMMENDS: dict[str, tuple[str, ...]] = {"systemd": ("dbus",)}
+NEEDED_RECOMMENDS: dict[str, tuple[str, ...]] = {
+    "systemd": ("dbus",),
+    "libvulkan1": ("mesa-vulkan-drivers",),
+}
 """Recommends counted as needed when their package is installed: what its main use needs.
 systemd installed in an image is there to run as its init, and systemctl, logind and
-the systemd cgroup driver (containerd's, the kubelet's) talk to it over D-Bus."""
+the systemd cgroup driver (containerd's, the kubelet's) talk to it over D-Bus. The Vulkan
+loader (``libvulkan1``) finds no AMD or Intel GPU without Mesa's drivers (ollama's
+Vulkan image installs it for them)."""
 VENDOR_REPOSITORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("packages.microsoft.com", ("azure-cli", "azure-functions-core-tools*", "dotnet-*",
                                 "aspnetcore-*", "powershell*", "msodbcsql*", "mssql-*",
@@ -93,6 +98,13 @@ _BUILDPACK_DEPS = (
     "libxml2-dev", "libxslt-dev", "libyaml-dev", "make", "patch", "unzip", "xz-utils",
     "zlib1g-dev",
 )  # fmt: skip
+_DEVCONTAINER = (
+    *_CURL, "git", "openssh-client", "less", "procps", "lsb-release", "sudo", "unzip",
+    "zip", "iproute2", "jq", "nano", "apt-transport-https", "apt-utils", "lsof", "htop",
+    "net-tools", "psmisc", "rsync", "vim-tiny", "dialog", "libkrb5-3", "libgssapi-krb5-2",
+    "locales", "ncdu", "man-db", "strace", "manpages", "manpages-dev",
+    "init-system-helpers", "zsh", "libicu72", "liblttng-ust1", "libssl1.1",
+)  # fmt: skip
 IMAGE_PACKAGES: dict[str, tuple[str, ...]] = {
     "buildpack-deps:curl": _CURL,
     "buildpack-deps:scm": _SCM,
@@ -100,22 +112,25 @@ IMAGE_PACKAGES: dict[str, tuple[str, ...]] = {
     "golang": (*_SCM, "g++", "gcc", "libc6-dev", "make", "pkg-config"),
     "python": _BUILDPACK_DEPS, "node": _BUILDPACK_DEPS, "ruby": _BUILDPACK_DEPS,
     "rust": _BUILDPACK_DEPS, "gcc": _BUILDPACK_DEPS, "perl": _BUILDPACK_DEPS,
+    "erlang": _BUILDPACK_DEPS, "elixir": _BUILDPACK_DEPS, "haskell": _BUILDPACK_DEPS,
     "mcr.microsoft.com/dotnet/sdk": ("ca-certificates", "curl", "git", "wget"),
-    "mcr.microsoft.com/devcontainers/": (
-        *_CURL, "git", "openssh-client", "less", "procps", "lsb-release", "sudo", "unzip",
-        "zip", "iproute2", "jq", "nano", "apt-transport-https", "apt-utils", "lsof", "htop",
-        "net-tools", "psmisc", "rsync", "vim-tiny", "dialog", "libkrb5-3", "libgssapi-krb5-2",
-        "locales", "ncdu", "man-db", "strace", "manpages", "manpages-dev",
-        "init-system-helpers", "zsh", "libicu72", "liblttng-ust1", "libssl1.1",
-    ),
+    "mcr.microsoft.com/devcontainers/": _DEVCONTAINER,
+    "mcr.microsoft.com/devcontainers/javascript-node": (*_BUILDPACK_DEPS, *_DEVCONTAINER),
+    "mcr.microsoft.com/devcontainers/typescript-node": (*_BUILDPACK_DEPS, *_DEVCONTAINER),
+    "mcr.microsoft.com/devcontainers/python": (*_BUILDPACK_DEPS, *_DEVCONTAINER),
+    "mcr.microsoft.com/devcontainers/ruby": (*_BUILDPACK_DEPS, *_DEVCONTAINER),
+    "mcr.microsoft.com/devcontainers/rust": (*_BUILDPACK_DEPS, *_DEVCONTAINER),
 }  # fmt: skip
 """Packages images hold (installed without recommends), by repository (a name ending in
 ``/`` covers every image under it): the official images whose default variant is
 built on ``buildpack-deps`` (its Dockerfiles: ``curl``, ``scm``, and the full variant
-with compilers and ``-dev`` packages; ``golang`` is ``scm`` plus a C compiler), the .NET
+with compilers and ``-dev`` packages; ``golang`` is ``scm`` plus a C compiler; ``elixir``
+is built on ``erlang``, which is, as ``haskell`` is, on the full variant), the .NET
 SDK image, and the dev container images (``mcr.microsoft.com/devcontainers/*``, built
 with ``common-debian.sh``: its ``PACKAGE_LIST``, with zsh, in microsoft/vscode-dev-containers'
-``script-library``). A ``slim``, ``alpine`` or Windows variant holds none of them."""
+``script-library``; the ``javascript-node``, ``typescript-node``, ``python``, ``ruby`` and
+``rust`` ones on the full official images of their language, so on ``buildpack-deps``).
+A ``slim``, ``alpine`` or Windows variant holds none of them."""
 _IMAGE_ALIASES = {
     "mcr.microsoft.com/dotnet/core/": "mcr.microsoft.com/dotnet/",
     "mcr.microsoft.com/vscode/devcontainers/": "mcr.microsoft.com/devcontainers/",
@@ -491,6 +506,8 @@ def image_packages(image: str) -> frozenset[str]:
     """Packages the base ``image`` holds already: installing them again installs nothing,
     their recommends included (``IMAGE_PACKAGES``)."""
     repository, tag = _reference(image)
+    if repository in IMAGE_PACKAGES and repository.startswith("mcr.microsoft.com/devcontainers/"):
+        return frozenset(IMAGE_PACKAGES[repository])  # a language's dev container image
     for prefix, names in IMAGE_PACKAGES.items():
         if prefix.endswith("/") and repository.startswith(prefix):
             return frozenset(names)

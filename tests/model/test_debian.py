@@ -396,7 +396,11 @@ def test_install_adds_to_what_is_present() -> None:
         ("buildpack-deps:bookworm-scm", {"git", "curl"}, {"gcc"}),
         ("buildpack-deps:bookworm-curl", {"curl", "wget"}, {"git"}),
         ("mcr.microsoft.com/dotnet/core/sdk:3.1", {"git", "curl"}, {"jq"}),
-        ("mcr.microsoft.com/vscode/devcontainers/python:3.11", {"jq", "sudo"}, {"gcc"}),
+        ("mcr.microsoft.com/vscode/devcontainers/base:bullseye", {"jq", "sudo"}, {"gcc"}),
+        # built FROM python:${VARIANT}, the full image (devcontainers/images src/python)
+        ("mcr.microsoft.com/vscode/devcontainers/python:3.11", {"jq", "sudo", "gcc"}, set()),
+        ("mcr.microsoft.com/devcontainers/typescript-node:20", {"g++", "zsh"}, set()),
+        ("elixir:1.12.3", {"gcc", "make", "libc6-dev"}, set()),  # on erlang, on buildpack-deps
         ("python:3.12-slim", set(), {"gcc", "curl"}),
         ("python:${VARIANT}", set(), {"gcc"}),  # the tag is not known
         ("debian:bookworm", set(), {"curl"}),

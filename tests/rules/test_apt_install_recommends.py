@@ -694,3 +694,19 @@ def test_corpus_dotnet_core_3_1_base_is_buster() -> None:
     text = (corpus_root() / "files" / "Azure__azure-functions-docker" / name).read_text()
     lines = [finding.location.line for finding in lint(text, CODE)]
     assert 264 not in lines and 268 in lines
+
+
+@pytest.mark.parametrize("base", ["elixir:1.12.3", "erlang:24", "haskell:9"])
+def test_images_built_on_buildpack_deps_hold_the_compilers(base: str) -> None:
+    """vscode-dev-containers' elixir images install build-essential on `elixir` (built on
+    `erlang`, on `buildpack-deps`): gcc, g++, make and libc6-dev are there already, and
+    build-essential recommends nothing more (was ~76 MB measured on bare Debian 12)."""
+    assert lint(f"FROM {base}\nRUN apt-get install -y build-essential\n", CODE) == []
+    assert len(lint("FROM debian:12\nRUN apt-get install -y build-essential\n", CODE)) == 1
+
+
+def test_the_vulkan_loader_needs_mesas_drivers() -> None:
+    """ollama's Vulkan image installs libvulkan1 for AMD and Intel GPUs: its recommend
+    mesa-vulkan-drivers holds their drivers, needed, not saved (~250 MB claimed before)."""
+    text = "FROM ubuntu:24.04\nRUN apt-get install -y ca-certificates libvulkan1 libopenblas0\n"
+    assert lint(text, CODE) == []

@@ -178,7 +178,7 @@ def test_corpus_skaffold_examples_copy_no_go_sum() -> None:
     [
         ("FROM python:3.12\nCOPY requirements.txt .\n"
          "RUN pip install --no-cache-dir -r requirements.txt\n", "drop `--no-cache-dir`"),
-        ("FROM node:20\nCOPY package.json .\nONBUILD RUN npm install && npm cache clean --force\n",
+        ("FROM node:20\nCOPY package.json .\nRUN npm install && npm cache clean --force\n",
          "drop the RUN's cache cleanup"),
         ("FROM golang:1.22\nCOPY go.mod go.sum ./\nRUN go mod download\n", None),
     ],
@@ -626,3 +626,14 @@ def test_the_go_module_cache_mount_is_where_gopath_puts_it(head: str, target: st
     text = f"{head}WORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\n"
     [finding] = lint(text, CODE)
     assert f"--mount=type=cache,target={target} " in said(finding)
+
+
+def test_an_onbuild_trigger_is_left_to_the_images_users() -> None:
+    """docker-library's onbuild images (python 3.2, ruby 1.9, haskell): the trigger runs in
+    the builds of the image's users; a mount there would make each of them need BuildKit."""
+    text = (
+        "FROM python:3.12\nONBUILD COPY requirements.txt .\n"
+        "ONBUILD RUN pip install --no-cache-dir -r requirements.txt\n"
+    )
+    assert lint(text, CODE) == []
+    assert len(lint(text.replace("ONBUILD ", ""), CODE)) == 1
