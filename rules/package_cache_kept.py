@@ -6,7 +6,7 @@ from lintlayers.diagnostics import SAFE, Fix, Violation
 from lintlayers.model.ecosystems import ecosystem
 from lintlayers.model.kept_caches import GENERIC_KINDS, every_kept_cache, removed_later_clause
 from lintlayers.model.mounts import cache_mount_advice
-from lintlayers.model.package_commands import CACHE_DIRS, CACHE_LABELS
+from lintlayers.model.package_commands import CACHE_DIRS, CACHE_LABELS, DNF_CACHE
 from lintlayers.model.run_effects import effects
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -108,9 +108,13 @@ def _violation(context: RuleContext, step: Step, kept: KeptCache) -> Violation:
         cleanup = next((item for item in entry.cleanup if "micromamba" in item), cleanup)
     label = CACHE_LABELS[kind]
     later = removed_later_clause(context, step, kept, "it")
-    help = f"{', '.join(CACHE_DIRS[kind])} keeps {KEPT[kind]} it downloaded{later}; "
+    dirs = CACHE_DIRS[kind]
+    if kind == "yum" and run.yum_is_dnf:  # yum is DNF there: its cache is DNF's
+        dirs = (DNF_CACHE,)
+    help = f"{', '.join(dirs)} keeps {KEPT[kind]} it downloaded{later}; "
     if context.builder == "buildkit":
-        help += f"keep it out of the image with a cache mount ({cache_mount_advice(kind)}) or "
+        advice = cache_mount_advice(kind, dirs if dirs != CACHE_DIRS[kind] else None)
+        help += f"keep it out of the image with a cache mount ({advice}) or "
     help += f"end this RUN with `{cleanup}`"
     fix = None
     from lintlayers.model.run_edits import append_to_run

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
     from lintlayers.shell.commands import ShellWord, SimpleCommand
 
+DNF_CACHE = "/var/cache/dnf"
+"""Where DNF keeps repository metadata and packages; ``yum`` too where it is DNF (Fedora,
+RHEL 8 and after, Amazon Linux 2023: ``size_estimates.yum_is_dnf``)."""
 # Where each kind of package data lives; ``~`` is the RUN user's home.
 CACHE_DIRS: dict[str, tuple[str, ...]] = {
     "apt-lists": ("/var/lib/apt/lists",),
@@ -26,7 +29,7 @@ CACHE_DIRS: dict[str, tuple[str, ...]] = {
     "yarn": ("/usr/local/share/.cache/yarn", "~/.cache/yarn"),
     "npm": ("~/.npm",),
     "yum": ("/var/cache/yum",),
-    "dnf": ("/var/cache/dnf", "/var/cache/tdnf"),  # tdnf keeps its own folder
+    "dnf": (DNF_CACHE, "/var/cache/tdnf"),  # tdnf keeps its own folder
     "zypper": ("/var/cache/zypp",),
     "pacman": ("/var/cache/pacman/pkg",),
     "conda": ("/opt/conda/pkgs",),

@@ -17,7 +17,7 @@ from lintlayers.model.command_writes import (
     unseen_script,
 )
 from lintlayers.model.mounts import COVERING_MOUNTS, parse_mounts
-from lintlayers.model.package_commands import CACHE_DIRS
+from lintlayers.model.package_commands import CACHE_DIRS, DNF_CACHE
 from lintlayers.model.paths import (
     TYPICAL_CHILD_NAME,
     covers,
@@ -319,6 +319,8 @@ class RunEffects(CommandWalk):
         if xdg and kind in ("pip", "yarn"):
             found.append(xdg + "/" + kind)
         defaults = CACHE_DIRS.get(kind, ())
+        if kind == "yum" and self.yum_is_dnf:  # Fedora, RHEL 8+, Amazon Linux 2023
+            defaults = (DNF_CACHE, *defaults)
         if kind == "yarn" and not root:
             defaults = defaults[::-1]  # yarn 1 uses /usr/local/share/.cache only for root
         found.extend(defaults)
@@ -329,6 +331,16 @@ class RunEffects(CommandWalk):
                 path = home + path[1:]
             paths.append(join(cwd, expand_known(path, {**env, "HOME": home})))
         return paths
+
+    @property
+    def yum_is_dnf(self) -> bool:
+        """Whether ``yum`` is DNF on the images the RUN's stage is built on
+        (``size_estimates.yum_is_dnf``: its cache is ``/var/cache/dnf``)."""
+        from lintlayers.model.size_estimates import yum_is_dnf
+        from lintlayers.model.stage_references import root_images
+
+        images = root_images(self.context.model, self.step.stage)
+        return bool(images) and all(yum_is_dnf(image) for image in images)
 
     def cache_handled(self, kind: str, index: int) -> str | None:
         """How the package data of ``kind`` written by command ``index`` stays out of the layer.

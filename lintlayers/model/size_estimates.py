@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -146,6 +147,32 @@ def distribution(image: str) -> str | None:
     if repository in DEBIAN_BASED and not any(word in tag for word in ("alpine", "windows")):
         return "debian"
     return None
+
+
+_DNF_ALWAYS = frozenset({"fedora", "rockylinux", "almalinux", "ubi8", "ubi9", "ubi10"})
+"""Parts of an image's repository (``fedora``, ``registry.access.redhat.com/ubi8/ubi``)
+whose every tag's ``yum`` is DNF."""
+_YUM_AT = {"amazonlinux": 2023, "centos": 8, "oraclelinux": 8}
+"""Repositories whose ``yum`` is DNF from a release on: ``amazonlinux:2023``, ``centos:8``
+(and ``stream``), ``oraclelinux:8``."""
+_MAJOR = lazy_compile(r"\d+")
+
+
+def yum_is_dnf(image: str) -> bool:
+    """Whether ``yum`` on ``image`` is DNF (Fedora, RHEL 8 and after: UBI 8, Rocky, Alma,
+    CentOS 8 and Stream, Oracle Linux 8, Amazon Linux 2023, and images on them such as
+    ``amazoncorretto:21-al2023``), which keeps its cache in ``/var/cache/dnf``, not the
+    ``/var/cache/yum`` of yum 3 (CentOS 7, Amazon Linux 2)."""
+    name = image.lower().split("@", 1)[0]
+    repository, _, tag = name.rpartition(":") if ":" in name.rpartition("/")[2] else (name, "", "")
+    if "al2023" in tag or "stream" in tag:
+        return True
+    parts = repository.split("/")
+    if _DNF_ALWAYS.intersection(parts) or (parts[-1] == "amazonlinux" and tag in ("", "latest")):
+        return True
+    since = _YUM_AT.get(parts[-1])
+    major = _MAJOR.match(tag)
+    return since is not None and major is not None and int(major.group()) >= since
 
 
 def _names_any(words: list[str], names: tuple[str, ...]) -> bool:

@@ -34,7 +34,9 @@ POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "bu
 UNKNOWN_WORKDIR = "/\x00workdir"
 """Stands for a working directory inherited from an external base image."""
 
-_WINDOWS_BASES = ("windows", "nanoserver", "servercore")
+_WINDOWS_BASES = ("windows", "nanoserver", "servercore", "dotnet/framework/")
+"""Words of Windows images' names (``mcr.microsoft.com/dotnet/framework/sdk``: .NET
+Framework runs on Windows only)."""
 _LEADING_VARIABLE = lazy_compile(r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)(?:/|$)")
 
 

@@ -637,3 +637,14 @@ def test_an_onbuild_trigger_is_left_to_the_images_users() -> None:
     )
     assert lint(text, CODE) == []
     assert len(lint(text.replace("ONBUILD ", ""), CODE)) == 1
+
+
+def test_dotnet_framework_images_are_windows_images() -> None:
+    """dotnet-framework-docker's samples/dotnetapp builds on
+    `mcr.microsoft.com/dotnet/framework/sdk:4.8`, a Windows Server Core image whose name
+    says neither: no cache mounts there, nor a Linux `/root/.nuget` path."""
+    text = (
+        "FROM mcr.microsoft.com/dotnet/framework/sdk:4.8 AS build\nWORKDIR /app\n"
+        "COPY *.csproj .\nRUN dotnet restore\n"
+    )
+    assert lint(text, CODE) == []

@@ -209,3 +209,25 @@ def test_help_names_a_later_removal_that_does_not_shrink_the_layer() -> None:
     [finding] = lint(text, CODE)
     assert "the removal at line 3, in a later layer, does not take it out" in said(finding)
     assert finding.fix is not None
+
+
+@pytest.mark.parametrize(
+    ("base", "where"),
+    [
+        ("amazoncorretto:21-al2023", "/var/cache/dnf"),  # docker-maven's amazoncorretto-21
+        ("amazonlinux:2023", "/var/cache/dnf"),
+        ("rockylinux:9", "/var/cache/dnf"),
+        ("registry.access.redhat.com/ubi8/ubi", "/var/cache/dnf"),
+        ("centos:7", "/var/cache/yum"),
+        ("amazonlinux:2", "/var/cache/yum"),
+    ],
+)
+def test_yum_that_is_dnf_keeps_dnfs_cache(base: str, where: str) -> None:
+    """On Fedora, RHEL 8 and after and Amazon Linux 2023 `yum` is DNF: its cache is in
+    /var/cache/dnf, where a mount must go (one on /var/cache/yum would keep nothing)."""
+    text = f"FROM {base}\nRUN yum install -y tar\n"
+    [finding] = lint(text, CODE)
+    assert finding.message == "`yum` leaves the yum cache in this layer"
+    assert f"--mount=type=cache,target={where}," in said(finding)
+    mounted = text.replace("RUN yum", f"RUN --mount=type=cache,target={where},sharing=locked yum")
+    assert lint(mounted, CODE) == []
