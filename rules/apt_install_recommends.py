@@ -17,6 +17,7 @@ from lintlayers.model.debian import (
     recommends,
     requested_name,
 )
+from lintlayers.model.debian import present as installed_without_recommends
 from lintlayers.model.installed_packages import Installed, removed_later
 from lintlayers.model.package_installs import package_installs
 from lintlayers.model.paths import is_within
@@ -82,7 +83,8 @@ class AptInstallRecommends(Rule):
     on `python:3`, `curl` on a .NET SDK or a dev container image), nor man
     pages and `-doc` packages on a base that leaves documentation out (a `slim`
     tag, the images built on Debian's slim variant such as `nginx`, `postgres`,
-    `php` and the .NET images, Ubuntu since 18.04).
+    `php` and the .NET images, Ubuntu since 18.04), nor what a later install of
+    the stage depends on (it comes anyway).
     `ca-certificates`, which HTTPS needs, counts as needed, and so does
     `systemd`'s recommend `dbus`. A versioned name the release lacks is measured
     as its family's member there (`php8.3-dev` as `php8.2-dev` on Debian 12,
@@ -168,6 +170,8 @@ class AptInstallRecommends(Rule):
             if steps[0].onbuild:
                 inherited = vendors.get(stage.index, inherited)
             added = Vendors(inherited)
+            later = _later_requests(context, steps)  # what each install's successors request
+            position = 0
             for step in steps:
                 if step.keyword in ("COPY", "ADD") and _writes_apt_config(step):
                     off = True
@@ -180,11 +184,20 @@ class AptInstallRecommends(Rule):
                 for install in package_installs(run):
                     if install.system != "apt" or install.command.has_flag(*_SIMULATE):
                         continue  # a simulation installs nothing
+                    position += 1
                     command = install.command
                     with_recommends = not off and not _recommends_off(command)
                     if checked and with_recommends:
                         found = self._finding(
-                            context, step, run, install, needed, base, state, added
+                            context,
+                            step,
+                            run,
+                            install,
+                            needed,
+                            base,
+                            state,
+                            added,
+                            later[position] if position < len(later) else frozenset(),
                         )
                         if found is not None:
                             yield found
@@ -206,10 +219,12 @@ class AptInstallRecommends(Rule):
         base: tuple[frozenset[str], frozenset[str], str, bool],
         state: Installed,
         repositories: Vendors,
+        later: frozenset[str] = frozenset(),
     ) -> Violation | None:
         """The finding of one ``apt-get install`` with recommends, if they add enough, on a
         ``base`` image: its packages, the missing ones, the release measured on and whether
-        it leaves documentation out (slim)."""
+        it leaves documentation out (slim); ``later``: what the stage's later installs
+        request, whose dependencies come anyway."""
         base_image, missing, release, slim = base
         index, command, word = install.index, install.command, install.word
         if word is None:
@@ -237,7 +252,11 @@ class AptInstallRecommends(Rule):
             detail = "it resolves dependencies with their recommends, often tens of MB"
         else:
             present = state.present(base_image, context, run, index, release)
-            found = recommends(names, present, missing, release, documentation_weightless=slim)
+            # what the stage's later installs depend on comes anyway: not saved
+            anyway = installed_without_recommends(later, release=release) if later else None
+            found = recommends(
+                names, present, missing, release, documentation_weightless=slim, anyway=anyway
+            )
             unknown += found.unknown
             if found.size < SMALL_BYTES:
                 return None  # measured: little or nothing to save (or nothing known)
@@ -272,6 +291,23 @@ class AptInstallRecommends(Rule):
             fix,
             help=f"{detail}; add `{FLAG}`{also} and list what the image really needs",
         )
+
+
+def _later_requests(context: RuleContext, steps: list[Step]) -> list[frozenset[str]]:
+    """For the apt installs of a stage in order (from 1), the names the installs after
+    each one request: its packages' recommends that those depend on come anyway."""
+    requested: list[frozenset[str]] = []
+    for step in steps:
+        if step.keyword != "RUN":
+            continue
+        for install in package_installs(effects(context, step)):
+            if install.system == "apt" and not install.command.has_flag(*_SIMULATE):
+                names = (requested_name(token) for token in install.tokens)
+                requested.append(frozenset(name for name in names if name))
+    after: list[frozenset[str]] = [frozenset()] * (len(requested) + 1)
+    for position in range(len(requested) - 1, -1, -1):
+        after[position] = after[position + 1] | requested[position]
+    return after
 
 
 def _detail(size: SizeEstimate, found: Recommends, unknown: list[str]) -> str:

@@ -66,9 +66,10 @@ TARGET_WRONG = 0.01
 # (14 worth, 6 wrong as judged) after the images built on buildpack-deps and Mesa's Vulkan
 # drivers were known and LL107 left ONBUILD triggers, 60.9% and 1.2% (5 of 430); with a
 # ninth of 48 (12 worth, 2 wrong as judged) once .NET Framework images counted as Windows
-# ones and yum on DNF systems kept DNF's cache, 57.4% and 1.3% (6 of 477).)
+# ones and yum on DNF systems kept DNF's cache, 57.4% and 1.3% (6 of 477); 57.5% and 1.3%
+# (6 of 475) once LL302 left out what a later install of the stage depends on.)
 FLOOR_WORTH = 0.574
-CEILING_WRONG = 0.0126
+CEILING_WRONG = 0.0127
 
 
 def labeled_rows() -> list[dict[str, object]]:
@@ -182,7 +183,7 @@ def test_precision_does_not_fall_below_what_was_measured():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 9's target is not reached (57.4% worth, 1.3% wrong on 477 findings of a "
+    reason="issue 9's target is not reached (57.5% worth, 1.3% wrong on 475 findings of a "
     "repository run): local-only samples, CI and development images, small caches, installs "
     "that fetch little or nothing, which only the build context tells (the corpus has none: "
     "five of the six wrong ones); uniform draws of findings never labeled found 47.8%, "

@@ -462,12 +462,14 @@ def recommends(
     missing: AbstractSet[str] = frozenset(),
     release: str = DEFAULT_RELEASE,
     documentation_weightless: bool = False,
+    anyway: AbstractSet[str] | None = None,
 ) -> Recommends:
     """What ``apt-get install`` of the ``requested`` names adds with recommends over
     without on ``release`` (``graph_release``), with ``already`` present (default: the
     base and the needed packages), without the ``missing`` packages (``missing_in``);
     documentation packages count no bytes where ``documentation_weightless`` (a slim
-    image: ``excludes_documentation``)."""
+    image: ``excludes_documentation``), nor do the packages that come ``anyway`` (what a
+    later install depends on)."""
     graph = packages(release)
     known_present = present((), release=release) if already is None else already
     found: dict[str, str] = {}  # the release's package -> the name requested
@@ -486,6 +488,8 @@ def recommends(
     added = graph.closure(found, known_present, recommends=True, missing=missing) - without
     if documentation_weightless:
         added = {name for name in added if not is_documentation(name)}
+    if anyway:
+        added -= anyway
     total = graph.size(added)
     largest: tuple[str, int] | None = None
     if len(found) > 1:
