@@ -13,12 +13,19 @@ from lintlayers.model.debian import (
     graph_release,
     image_packages,
     missing_in,
-    needed_by_recommends,
     recommends,
     requested_name,
 )
 from lintlayers.model.debian import present as installed_without_recommends
-from lintlayers.model.installed_packages import Installed, removed_later
+from lintlayers.model.installed_packages import (
+    APT_SIMULATE,
+    NO_RECOMMENDS,
+    Installed,
+    dpkg_installs,
+    later_apt_requests,
+    recommends_off,
+    removed_later,
+)
 from lintlayers.model.package_installs import package_installs
 from lintlayers.model.paths import is_within
 from lintlayers.model.run_effects import effects
@@ -35,16 +42,13 @@ if TYPE_CHECKING:
     from lintlayers.model.package_installs import Install
     from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.steps import Step
-    from lintlayers.shell.commands import SimpleCommand
 
-FLAG = "--no-install-recommends"
+FLAG = NO_RECOMMENDS
 _CONFIGURED = lazy_compile(r"apt::install-recommends\W+(?:0|false|no|off)\b", re.IGNORECASE)
-_OFF = frozenset({"0", "false", "no", "off"})
 APT_CONF = "/etc/apt"
 SMALL_BYTES = 2 * MB
 """Measured recommends below this are not reported: adding the flag would save less than
 a missing recommended package risks."""
-_SIMULATE = ("-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act")
 _KEYSERVER = lazy_compile(r"--(?:recv-keys?|keyserver|fetch-keys|locate-keys?)\b")
 _GNUPG = frozenset({"gnupg", "gnupg2", "gpg", "gpg-agent", "gnupg-agent", "dirmngr"})
 """Packages whose recommends (gnupg, dirmngr) ``gpg --recv-keys`` needs."""
@@ -170,7 +174,7 @@ class AptInstallRecommends(Rule):
             if steps[0].onbuild:
                 inherited = vendors.get(stage.index, inherited)
             added = Vendors(inherited)
-            later = _later_requests(context, steps)  # what each install's successors request
+            later = later_apt_requests(context, steps)  # what each install's successors ask
             position = 0
             for step in steps:
                 if step.keyword in ("COPY", "ADD") and _writes_apt_config(step):
@@ -182,11 +186,11 @@ class AptInstallRecommends(Rule):
                 checked = not off and (step.onbuild or reaches_image(context, step.stage))
                 run = effects(context, step)
                 for install in package_installs(run):
-                    if install.system != "apt" or install.command.has_flag(*_SIMULATE):
+                    if install.system != "apt" or install.command.has_flag(*APT_SIMULATE):
                         continue  # a simulation installs nothing
                     position += 1
                     command = install.command
-                    with_recommends = not off and not _recommends_off(command)
+                    with_recommends = not off and not recommends_off(command)
                     if checked and with_recommends:
                         found = self._finding(
                             context,
@@ -246,7 +250,7 @@ class AptInstallRecommends(Rule):
             else:
                 names.append(name)
         if not install.tokens:
-            if not any(_dpkg_installs(earlier) for earlier in run.commands[:index]):
+            if not any(dpkg_installs(earlier) for earlier in run.commands[:index]):
                 return None  # `apt-get -f install` with nothing left broken installs nothing
             waste = "also installs recommended packages"
             detail = "it resolves dependencies with their recommends, often tens of MB"
@@ -263,15 +267,7 @@ class AptInstallRecommends(Rule):
             size = SizeEstimate(found.size, basis=MEASURED, source=found.source)
             waste = f"adds {size.text()} of recommended packages"
             detail = _detail(size, found, unknown)
-        # what HTTPS needs and only a recommend brings here (on a base without it)
-        earlier = {name for _, names, _ in state.this_run for name in names}
-        keep = sorted(
-            needed_by_recommends(names, release)
-            - base_image
-            - state.requested.keys()
-            - earlier
-            - set(names)
-        )
+        keep = state.needed_only_as_recommends(install, base_image, release)
         listed = " ".join(keep)
         fix = None
         if word.raw == "install":
@@ -291,23 +287,6 @@ class AptInstallRecommends(Rule):
             fix,
             help=f"{detail}; add `{FLAG}`{also} and list what the image really needs",
         )
-
-
-def _later_requests(context: RuleContext, steps: list[Step]) -> list[frozenset[str]]:
-    """For the apt installs of a stage in order (from 1), the names the installs after
-    each one request: its packages' recommends that those depend on come anyway."""
-    requested: list[frozenset[str]] = []
-    for step in steps:
-        if step.keyword != "RUN":
-            continue
-        for install in package_installs(effects(context, step)):
-            if install.system == "apt" and not install.command.has_flag(*_SIMULATE):
-                names = (requested_name(token) for token in install.tokens)
-                requested.append(frozenset(name for name in names if name))
-    after: list[frozenset[str]] = [frozenset()] * (len(requested) + 1)
-    for position in range(len(requested) - 1, -1, -1):
-        after[position] = after[position + 1] | requested[position]
-    return after
 
 
 def _detail(size: SizeEstimate, found: Recommends, unknown: list[str]) -> str:
@@ -360,21 +339,6 @@ def _first_intent(key: tuple[RuleContext, Step]) -> tuple[int | None, int]:
         )
     match = _INTENT.search(above + context.source.text[outer.start : outer.end])
     return (None if match is None else match.end()), outer.start - len(above)
-
-
-def _dpkg_installs(command: SimpleCommand) -> bool:
-    """``dpkg -i``: it leaves the dependencies of the .deb for ``apt-get -f install``."""
-    return command.name == "dpkg" and command.has_flag("-i", "--install")
-
-
-def _recommends_off(command: SimpleCommand) -> bool:
-    if command.has_flag(FLAG):
-        return True
-    for value in command.flag_values("-o", "--option"):
-        key, _, setting = value.partition("=")
-        if key.strip().lower() == "apt::install-recommends" and setting.strip().lower() in _OFF:
-            return True
-    return False
 
 
 def _writes_apt_config(step: Step) -> bool:

@@ -96,7 +96,9 @@ class AptListsNotRemoved(Rule):
     `&&`, line endings). Only for a shell-form RUN without
     heredocs, when the apt command is followed by `&&`, `;` or the end of the
     RUN, and when no later RUN (of this stage or a stage built from it) runs
-    `apt-get install` without its own `apt-get update`, which would then fail.
+    `apt-get install` without its own `apt-get update`, which would then fail,
+    or a script the linter does not read (apisix-docker's `./install-brotli.sh`
+    installs with apt and no update of its own).
     """
 
     code = "LL301"
@@ -136,8 +138,8 @@ class AptListsNotRemoved(Rule):
         remove = f"remove them at the end of this RUN (`{CLEANUP}`)"
         if later_needs:  # removing them here would break that install
             remove = (
-                "a later RUN installs from them without its own `apt-get update`: give it "
-                f"one, then {remove}"
+                "a later RUN installs from them, or runs a script that may, without its own "
+                f"`apt-get update`: give it one, then {remove}"
             )
         if context.builder != "buildkit" or later_needs:
             help += remove
@@ -219,10 +221,13 @@ def _later_needs_lists(context: RuleContext, all_steps: list[list[Step]]) -> dic
 
 
 def _installs_first(context: RuleContext, step: Step) -> bool:
-    """Whether a RUN runs an apt install before any ``apt-get update`` of its own."""
-    for command in effects(context, step).commands:
+    """Whether a RUN runs an apt install, or a script lintlayers never reads (which may
+    install with apt: apisix-docker's ``./install-brotli.sh``), before any ``apt-get
+    update`` of its own."""
+    run = effects(context, step)
+    for index, command in enumerate(run.commands):
         if apt_updates(command):
             return False
-        if apt_action(command) in APT_INSTALLS:
+        if apt_action(command) in APT_INSTALLS or run.unseen_script(index):
             return True
     return False

@@ -113,6 +113,8 @@ IMAGE_PACKAGES: dict[str, tuple[str, ...]] = {
     "python": _BUILDPACK_DEPS, "node": _BUILDPACK_DEPS, "ruby": _BUILDPACK_DEPS,
     "rust": _BUILDPACK_DEPS, "gcc": _BUILDPACK_DEPS, "perl": _BUILDPACK_DEPS,
     "erlang": _BUILDPACK_DEPS, "elixir": _BUILDPACK_DEPS, "haskell": _BUILDPACK_DEPS,
+    "php": ("autoconf", "dpkg-dev", "file", "g++", "gcc", "libc6-dev", "make", "pkg-config",
+            "re2c", "ca-certificates", "curl", "xz-utils"),
     "mcr.microsoft.com/dotnet/sdk": ("ca-certificates", "curl", "git", "wget"),
     "mcr.microsoft.com/devcontainers/": _DEVCONTAINER,
     "mcr.microsoft.com/devcontainers/javascript-node": (*_BUILDPACK_DEPS, *_DEVCONTAINER),
@@ -129,7 +131,10 @@ is built on ``erlang``, which is, as ``haskell`` is, on the full variant), the .
 SDK image, and the dev container images (``mcr.microsoft.com/devcontainers/*``, built
 with ``common-debian.sh``: its ``PACKAGE_LIST``, with zsh, in microsoft/vscode-dev-containers'
 ``script-library``; the ``javascript-node``, ``typescript-node``, ``python``, ``ruby`` and
-``rust`` ones on the full official images of their language, so on ``buildpack-deps``).
+``rust`` ones on the full official images of their language, so on ``buildpack-deps``),
+and ``php``, whose Debian images keep ``$PHPIZE_DEPS`` (a compiler, ``libc-dev``, ``make``:
+what ``docker-php-ext-install`` builds with) with ``ca-certificates``, ``curl`` and
+``xz-utils``.
 A ``slim``, ``alpine`` or Windows variant holds none of them."""
 _IMAGE_ALIASES = {
     "mcr.microsoft.com/dotnet/core/": "mcr.microsoft.com/dotnet/",

@@ -10,7 +10,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from lintlayers.lazy_re import lazy_compile
-from lintlayers.model.debian import DEFAULT_RELEASE, install, present, requested_name
+from lintlayers.model.debian import (
+    DEFAULT_RELEASE,
+    install,
+    needed_by_recommends,
+    present,
+    requested_name,
+)
 from lintlayers.model.package_commands import APT_VALUE_OPTIONS, apt_action
 from lintlayers.model.package_installs import ALL, Removed, removed_packages
 from lintlayers.model.size_estimates import package_name
@@ -22,8 +28,14 @@ if TYPE_CHECKING:
     from lintlayers.context import RuleContext
     from lintlayers.model.package_installs import Install
     from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.steps import Step
+    from lintlayers.shell.commands import SimpleCommand
     from lintlayers.syntax.nodes import Instruction
 
+NO_RECOMMENDS = "--no-install-recommends"
+_OFF = frozenset({"0", "false", "no", "off"})
+APT_SIMULATE = ("-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act")
+"""apt options that only simulate: such an install installs nothing."""
 REMOVES = frozenset({"remove", "purge", "autoremove", "autopurge"})
 """apt actions that remove packages."""
 ALTERNATIVES = lazy_compile(r"\b(?:else|elif)\b|\|\||;;")
@@ -151,6 +163,23 @@ class Installed:
         self._ends = []
         self._suffix = None
 
+    def needed_only_as_recommends(
+        self, install: Install, base_image: frozenset[str], release: str = DEFAULT_RELEASE
+    ) -> list[str]:
+        """What HTTPS needs (``ca-certificates``) and only the recommends of ``install``
+        bring, on a base without it and before any install of the stage requested it:
+        what ``--no-install-recommends`` must list. Counted for every package requested,
+        also one the RUN removes again after using it (curl, then purged)."""
+        every = [name for name in map(requested_name, install.tokens) if name]
+        earlier = {name for _, names, _ in self.this_run for name in names}
+        return sorted(
+            needed_by_recommends(every, release)
+            - base_image
+            - self.requested.keys()
+            - earlier
+            - set(every)
+        )
+
     def present(
         self,
         base_image: frozenset[str],
@@ -214,3 +243,40 @@ def _apt_removals(run: RunEffects) -> tuple[int, dict[str, int], dict[str, int]]
                 if flagged:
                     last_flagged[package_name(name)] = position
     return last_autoremove, last_any, last_flagged
+
+
+def later_apt_requests(context: RuleContext, steps: list[Step]) -> list[frozenset[str]]:
+    """For the apt installs of a stage in order (from 1), the names the installs after
+    each one request: its packages' recommends that those depend on come anyway."""
+    requested: list[frozenset[str]] = []
+    from lintlayers.model.package_installs import package_installs
+    from lintlayers.model.run_effects import effects
+
+    for step in steps:
+        if step.keyword != "RUN":
+            continue
+        for found in package_installs(effects(context, step)):
+            if found.system == "apt" and not found.command.has_flag(*APT_SIMULATE):
+                names = (requested_name(token) for token in found.tokens)
+                requested.append(frozenset(name for name in names if name))
+    after: list[frozenset[str]] = [frozenset()] * (len(requested) + 1)
+    for position in range(len(requested) - 1, -1, -1):
+        after[position] = after[position + 1] | requested[position]
+    return after
+
+
+def recommends_off(command: SimpleCommand) -> bool:
+    """Whether an apt command installs without recommends (``--no-install-recommends``,
+    ``-o APT::Install-Recommends=false``)."""
+    if command.has_flag(NO_RECOMMENDS):
+        return True
+    for value in command.flag_values("-o", "--option"):
+        key, _, setting = value.partition("=")
+        if key.strip().lower() == "apt::install-recommends" and setting.strip().lower() in _OFF:
+            return True
+    return False
+
+
+def dpkg_installs(command: SimpleCommand) -> bool:
+    """``dpkg -i``: it leaves the dependencies of the .deb for ``apt-get -f install``."""
+    return command.name == "dpkg" and command.has_flag("-i", "--install")

@@ -995,6 +995,8 @@ def downloads_nothing(
     installer = found.installer
     if found.implicit and implicit_off(installer, env):
         return "the environment turns the build's own install off"
+    if _local_project_alone(found):
+        return "it installs the local project alone, without its dependencies"
     entry = ecosystem(installer.ecosystem)
     if entry is None or not _writes_no_project(run, index, files):
         return ""
@@ -1021,6 +1023,27 @@ def downloads_nothing(
     if declares_dependencies(entry, paths, tree):
         return ""
     return "its manifests declare no dependencies"
+
+
+_NO_DEPENDENCIES = frozenset({"--no-deps", "--no-dependencies"})
+"""pip's flags that install what is named and nothing it depends on."""
+
+
+def _local_project_alone(found: InstallMatch) -> bool:
+    """Whether a ``pip install --no-deps`` names local paths alone (``.``, ``./pkg``, ``-e
+    .``) and no requirement file: it builds the project (its build backend aside: a few
+    small wheels) and fetches none of its dependencies (sqlfluff's Dockerfile, after the
+    dependencies' own install)."""
+    if found.installer.ecosystem != "pip":
+        return False
+    from lintlayers.model.package_managers import split_arguments
+
+    positionals, options = split_arguments(found.argv[1:], found.installer)
+    names = {name for name, _ in options}
+    if not names & _NO_DEPENDENCIES or names & set(found.installer.manifest_options):
+        return False
+    targets = positionals[1:]
+    return bool(targets) and all(target.startswith((".", "/")) for target in targets)
 
 
 def _writes_no_project(run: RunEffects, index: int, files: StageFiles) -> bool:

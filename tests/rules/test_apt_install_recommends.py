@@ -731,3 +731,27 @@ def test_what_a_later_install_depends_on_is_not_saved() -> None:
 
 def _size_of(finding) -> float:
     return float(finding.message.split("adds ~")[1].split(" MB")[0])
+
+
+def test_ca_certificates_are_kept_for_a_curl_the_run_removes_after_use() -> None:
+    """docker-maven's amazoncorretto Debian images install curl, gnupg and openssh-client on
+    trixie-slim, fetch the Corretto key over HTTPS, then purge curl and gnupg: curl's
+    recommend ca-certificates is what that fetch (and the HTTPS apt source) needs."""
+    text = (
+        "FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y curl gnupg "
+        "openssh-client && curl -fL https://apt.corretto.aws/corretto.key -o k "
+        "&& apt-get remove --purge --autoremove -y curl gnupg\n"
+    )
+    [finding] = lint(text, CODE)
+    assert "with `ca-certificates`" in said(finding)
+    assert "--no-install-recommends ca-certificates" in fix(text, CODE, unsafe=True)
+
+
+def test_php_images_keep_their_build_dependencies() -> None:
+    """docker-library/php keeps `$PHPIZE_DEPS` (gcc, libc-dev, make...) for
+    docker-php-ext-install: drupal 8.1's `apt-get install libpng-dev libjpeg-dev libpq-dev`
+    on `php:7.0-apache` adds none of libc6-dev's recommends (~53 MB claimed, Debian 12's
+    libc-devtools chain)."""
+    text = "FROM php:7.0-apache\nRUN apt-get update && apt-get install -y libpng-dev libpq-dev\n"
+    assert lint(text, CODE) == []
+    assert len(lint(text.replace("php:7.0-apache", "debian:bookworm"), CODE)) == 1

@@ -309,7 +309,9 @@ def test_lists_a_later_install_relies_on_are_not_simply_to_be_removed() -> None:
     )
     [finding] = lint(text, CODE)
     assert finding.fix is None
-    assert "a later RUN installs from them without its own `apt-get update`" in said(finding)
+    assert "a later RUN installs from them, or runs a script that may, without its own" in said(
+        finding
+    )
 
 
 def test_corpus_python36_later_install_relies_on_the_lists() -> None:
@@ -365,9 +367,15 @@ def test_corpus_codespaces_library_scripts_keep_the_lists() -> None:
     path = corpus_root() / "files" / "microsoft__vscode-dev-containers" / name
     text = path.read_text(encoding="utf-8")
     [finding] = [f for f in lint(text, CODE) if f.location.line == 55]
+    # a later RUN runs more library scripts (python-debian.sh), which may install with
+    # apt: no fix, the help says to give them an update; without them, the removal goes
+    # after `apt-get clean -y`, past every script of the RUN
+    assert finding.fix is None and "runs a script that may" in said(finding)
+    alone = text[: text.index("RUN", text.index("apt-get clean -y"))]
+    [finding] = [f for f in lint(alone, CODE) if f.location.line == 55]
     assert finding.fix is not None
     [edit] = finding.fix.edits
-    assert edit.location.line == 66  # after `apt-get clean -y`, past every script
+    assert edit.location.line == 66
     assert edit.content.endswith(CLEANUP)
 
 
@@ -437,3 +445,20 @@ def test_help_names_no_removal_in_a_stage_whose_layers_do_not_ship() -> None:
     )
     [finding] = lint(text, CODE)
     assert "in a later layer" not in said(finding)
+
+
+def test_a_later_script_may_install_from_the_lists() -> None:
+    """apache/apisix-docker's ubuntu image keeps the lists at line 38, then a later RUN runs
+    `./install-brotli.sh`, which runs `apt-get install` without an update: removing the
+    lists at line 38 (the former safe fix) would break that step."""
+    text = (
+        "FROM ubuntu:22.04\nRUN apt update && apt install -y libxml2\n"
+        "COPY ./install-brotli.sh /install-brotli.sh\n"
+        "RUN chmod +x /install-brotli.sh && cd / && ./install-brotli.sh\n"
+    )
+    [finding] = lint(text, CODE)
+    assert finding.fix is None
+    assert "or runs a script that may" in said(finding)
+    plain = text.replace("./install-brotli.sh\n", "echo done\n")
+    [finding] = lint(plain, CODE)
+    assert finding.fix is not None

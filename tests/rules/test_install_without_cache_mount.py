@@ -648,3 +648,21 @@ def test_dotnet_framework_images_are_windows_images() -> None:
         "COPY *.csproj .\nRUN dotnet restore\n"
     )
     assert lint(text, CODE) == []
+
+
+@pytest.mark.parametrize(
+    ("install", "reported"),
+    [
+        ("pip install --no-cache-dir --no-dependencies .", False),  # sqlfluff's line 27
+        ("pip install --no-deps -e .", False),
+        ("pip install --no-deps ./src/pkg", False),
+        ("pip install --no-cache-dir --no-deps -r requirements.txt", True),  # each pinned one
+        ("pip install --no-cache-dir .", True),  # with its dependencies
+    ],
+)
+def test_pip_no_deps_of_the_local_project_downloads_none_of_its_dependencies(
+    install: str, reported: bool
+) -> None:
+    """Without --no-cache-dir LL304 reports the cache, its advice naming the mount."""
+    text = f"FROM python:3.12\nWORKDIR /src\nCOPY . .\nRUN {install}\n"
+    assert bool(lint(text, CODE)) is reported
