@@ -135,7 +135,7 @@ class AddUrlWithoutChecksum(Rule):
             if not any(item.effective.keyword == "ADD" for item in stage.instructions):
                 continue  # the scope is walked for an ADD's variables only
             # Windows images build with the classic builder: no `ADD --checksum` there
-            classic = classic_run or builds_on_windows(model, stage)
+            classic = classic_run or builds_on_windows(context, stage)
             for outer, scope_values in walk_values(model, stage):
                 instruction = outer.effective
                 if instruction.keyword != "ADD" or instruction.has_flag("checksum"):

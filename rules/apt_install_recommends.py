@@ -16,13 +16,13 @@ from lintlayers.model.debian import (
     recommends,
     requested_name,
 )
-from lintlayers.model.debian import present as installed_without_recommends
 from lintlayers.model.installed_packages import (
     APT_SIMULATE,
     NO_RECOMMENDS,
     Installed,
+    NeededLater,
     dpkg_installs,
-    later_apt_requests,
+    later_apt_needs,
     recommends_off,
     removed_later,
 )
@@ -174,7 +174,7 @@ class AptInstallRecommends(Rule):
             if steps[0].onbuild:
                 inherited = vendors.get(stage.index, inherited)
             added = Vendors(inherited)
-            later = later_apt_requests(context, steps)  # what each install's successors ask
+            later = later_apt_needs(context, steps, base[2])  # what later installs need
             position = 0
             for step in steps:
                 if step.keyword in ("COPY", "ADD") and _writes_apt_config(step):
@@ -201,7 +201,7 @@ class AptInstallRecommends(Rule):
                             base,
                             state,
                             added,
-                            later[position] if position < len(later) else frozenset(),
+                            NeededLater(later, position),
                         )
                         if found is not None:
                             yield found
@@ -223,12 +223,12 @@ class AptInstallRecommends(Rule):
         base: tuple[frozenset[str], frozenset[str], str, bool],
         state: Installed,
         repositories: Vendors,
-        later: frozenset[str] = frozenset(),
+        later: NeededLater | None = None,
     ) -> Violation | None:
         """The finding of one ``apt-get install`` with recommends, if they add enough, on a
         ``base`` image: its packages, the missing ones, the release measured on and whether
         it leaves documentation out (slim); ``later``: what the stage's later installs
-        request, whose dependencies come anyway."""
+        depend on, which comes anyway."""
         base_image, missing, release, slim = base
         index, command, word = install.index, install.command, install.word
         if word is None:
@@ -257,9 +257,8 @@ class AptInstallRecommends(Rule):
         else:
             present = state.present(base_image, context, run, index, release)
             # what the stage's later installs depend on comes anyway: not saved
-            anyway = installed_without_recommends(later, release=release) if later else None
             found = recommends(
-                names, present, missing, release, documentation_weightless=slim, anyway=anyway
+                names, present, missing, release, documentation_weightless=slim, anyway=later
             )
             unknown += found.unknown
             if found.size < SMALL_BYTES:

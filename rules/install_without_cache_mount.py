@@ -118,7 +118,7 @@ class InstallWithoutCacheMount(Rule):
             for position, step in enumerate(steps):
                 if step.keyword != "RUN" or step.onbuild:
                     continue  # a trigger runs in the builds of the image's users
-                if builds_on_windows(context.model, step.stage):
+                if builds_on_windows(context, step.stage):
                     continue  # no cache mounts for Windows containers
                 shipped = step.onbuild or reaches_image(context, step.stage)
                 run = effects(context, step)
@@ -159,7 +159,7 @@ def _check_run(
         kinds = package_writes(command)
         if shipped and any(run.cache_handled(kind, index) is None for kind in kinds):
             continue  # a size rule reports the cache kept, with the mount in its advice
-        images = root_images(context.model, steps[position].stage)
+        images = root_images(context, steps[position].stage)
         targets = tool_cache_targets(entry, run.user_at(index), environment, images)
         if not targets or holds_tool_cache(run, targets):
             continue

@@ -183,6 +183,19 @@ def _optional_installs(lines: int) -> str:
     return "FROM python:3.12\nCOPY r*.txt noop.txt /tmp/pip-tmp/\nRUN " + guarded + "\n" + own
 
 
+def _stage_chain(lines: int) -> str:
+    """Stages each built from the one before, each with a Go download and a yum and an
+    apt install (``stage_references.root_images``, asked for each: LL107's module cache,
+    LL316's DNF cache, LL104's Windows base; LL302's later installs of a stage)."""
+    stages = ["FROM almalinux:9 AS s0\nRUN yum install -y git\n"]
+    for i in range(1, lines // 4):
+        stages.append(
+            f"FROM s{i - 1} AS s{i}\nCOPY go{i}.mod go.mod\nRUN go mod download\n"
+            f"RUN yum install -y tar{i} && apt-get install -y curl libc-dev\n"
+        )
+    return "".join(stages)
+
+
 def _calls_per_rule(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Function calls of each rule linting ``text``, with the shared analyses it is the
     first to ask for (rules run in the same order on both files)."""
@@ -207,6 +220,15 @@ def _calls_per_rule(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int
     return calls
 
 
+KNOWN_QUADRATIC: dict[Callable[[int], str], frozenset[str]] = {
+    _stage_chain: frozenset({"LL106", "LL301", "LL306", "LL314"}),
+}
+"""Rules known to grow faster than a generated file, not fixed yet: on a chain of stages
+built one from another these four walk each stage's ancestry again (found in session 10;
+a real file has a few such stages, the test's thousands). The test fails when the set
+changes either way, so a fix must remove its rule here."""
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("generate", "busy"),
@@ -217,6 +239,7 @@ def _calls_per_rule(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int
         (_one_long_run, 5),
         (_copies_and_installs, 3),
         (_optional_installs, 2),
+        (_stage_chain, 3),
     ],
 )
 def test_every_rule_grows_linearly(
@@ -227,12 +250,14 @@ def test_every_rule_grows_linearly(
     files of ``scripts/scaling.py``, on a stage of ARG/ENV declarations between RUNs
     (LL310 once looked for a later RUN from every ARG), on many stages that refer to
     each other and to stages a platform ARG picks, on one RUN of many commands, on a
-    stage of many COPYs and installs and on installs guarded by optional files."""
+    stage of many COPYs and installs, on installs guarded by optional files and on a
+    long chain of stages built one from another."""
     small = _calls_per_rule(generate(SMALL), monkeypatch)
     large = _calls_per_rule(generate(LARGE), monkeypatch)
     ratios = {code: large[code] / calls for code, calls in small.items() if calls >= MIN_CALLS}
     faster = {code: round(ratio, 1) for code, ratio in ratios.items() if ratio > MAX_CALL_RATIO}
-    assert not faster, f"rules whose calls grow faster than the file: {faster}"
+    known = KNOWN_QUADRATIC.get(generate, frozenset())
+    assert set(faster) == known, f"rules whose calls grow faster than the file: {faster}"
     assert len(ratios) >= busy, sorted(ratios)  # the generated files give most rules work
 
 

@@ -40,7 +40,7 @@ from lintlayers.lazy_re import lazy_compile
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Container, Iterable
     from collections.abc import Set as AbstractSet
     from pathlib import Path
 
@@ -467,7 +467,7 @@ def recommends(
     missing: AbstractSet[str] = frozenset(),
     release: str = DEFAULT_RELEASE,
     documentation_weightless: bool = False,
-    anyway: AbstractSet[str] | None = None,
+    anyway: Container[str] | None = None,
 ) -> Recommends:
     """What ``apt-get install`` of the ``requested`` names adds with recommends over
     without on ``release`` (``graph_release``), with ``already`` present (default: the
@@ -493,8 +493,8 @@ def recommends(
     added = graph.closure(found, known_present, recommends=True, missing=missing) - without
     if documentation_weightless:
         added = {name for name in added if not is_documentation(name)}
-    if anyway:
-        added -= anyway
+    if anyway is not None:
+        added = {name for name in added if name not in anyway}
     total = graph.size(added)
     largest: tuple[str, int] | None = None
     if len(found) > 1:

@@ -14,6 +14,7 @@ from lintlayers.model.debian import (
     DEFAULT_RELEASE,
     install,
     needed_by_recommends,
+    packages,
     present,
     requested_name,
 )
@@ -245,24 +246,48 @@ def _apt_removals(run: RunEffects) -> tuple[int, dict[str, int], dict[str, int]]
     return last_autoremove, last_any, last_flagged
 
 
-def later_apt_requests(context: RuleContext, steps: list[Step]) -> list[frozenset[str]]:
-    """For the apt installs of a stage in order (from 1), the names the installs after
-    each one request: its packages' recommends that those depend on come anyway."""
-    requested: list[frozenset[str]] = []
+class NeededLater:
+    """The packages a later apt install of a stage depends on, seen from its install at
+    ``position`` (counted from 1): they come anyway, so the recommends among them save
+    nothing. ``last``: each package and the last install that needs it
+    (``later_apt_needs``)."""
+
+    __slots__ = ("last", "position")
+
+    def __init__(self, last: dict[str, int], position: int) -> None:
+        self.last = last
+        self.position = position
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.last.get(name, 0) > self.position
+
+
+def later_apt_needs(
+    context: RuleContext, steps: list[Step], release: str = DEFAULT_RELEASE
+) -> dict[str, int]:
+    """For a stage's apt installs in order (from 1): each package one of them depends on
+    (without recommends), with the last install that does. One pass from the end, each
+    package's dependencies followed once: linear in the stage's installs."""
     from lintlayers.model.package_installs import package_installs
     from lintlayers.model.run_effects import effects
 
+    requested: list[list[str]] = []
     for step in steps:
         if step.keyword != "RUN":
             continue
         for found in package_installs(effects(context, step)):
             if found.system == "apt" and not found.command.has_flag(*APT_SIMULATE):
                 names = (requested_name(token) for token in found.tokens)
-                requested.append(frozenset(name for name in names if name))
-    after: list[frozenset[str]] = [frozenset()] * (len(requested) + 1)
-    for position in range(len(requested) - 1, -1, -1):
-        after[position] = after[position + 1] | requested[position]
-    return after
+                requested.append([name for name in names if name])
+    graph = packages(release)
+    last: dict[str, int] = {}
+    covered: set[str] = set()
+    for position in range(len(requested), 0, -1):
+        found_names = [real for real in map(graph.find, requested[position - 1]) if real]
+        for name in graph.closure(found_names, covered, recommends=False):
+            last[name] = position
+            covered.add(name)
+    return last
 
 
 def recommends_off(command: SimpleCommand) -> bool:

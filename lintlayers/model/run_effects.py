@@ -339,7 +339,7 @@ class RunEffects(CommandWalk):
         from lintlayers.model.size_estimates import yum_is_dnf
         from lintlayers.model.stage_references import root_images
 
-        images = root_images(self.context.model, self.step.stage)
+        images = root_images(self.context, self.step.stage)
         return bool(images) and all(yum_is_dnf(image) for image in images)
 
     def cache_handled(self, kind: str, index: int) -> str | None:

@@ -75,22 +75,25 @@ def base_stages(model: BuildModel, stage: Stage) -> list[Stage]:
     return [base for base in found if base is not stage]
 
 
-def root_images(model: BuildModel, stage: Stage) -> list[str]:
+def root_images(context: RuleContext, stage: Stage) -> tuple[str, ...]:
     """The external images ``stage`` is ultimately built ``FROM`` on some platform, through
     the stages between (``base_stages``): ``almalinux:8`` and ``rocm/dev-almalinux-8`` for a
-    stage built on ``base-${TARGETARCH}``."""
-    found: list[str] = []
-    seen: set[int] = set()
-    pending = [stage]
-    while pending:
-        current = pending.pop()
-        if current.index in seen:
+    stage built on ``base-${TARGETARCH}``. Found once per file for every stage."""
+    return context.analysis(_root_images)[stage.index]
+
+
+def _root_images(context: RuleContext) -> dict[int, tuple[str, ...]]:
+    model = context.model
+    found: dict[int, tuple[str, ...]] = {}
+    for stage in model.stages:  # a stage is built from earlier ones only
+        bases = [base for base in base_stages(model, stage) if base.index in found]
+        if not bases:
+            found[stage.index] = (stage.base,)
             continue
-        seen.add(current.index)
-        bases = base_stages(model, current)
-        if not bases and current.base not in found:
-            found.append(current.base)
-        pending.extend(bases)
+        images: dict[str, None] = {}
+        for base in bases:
+            images.update(dict.fromkeys(found[base.index]))
+        found[stage.index] = tuple(images)
     return found
 
 

@@ -24,6 +24,7 @@ from lintlayers.typecheck import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from lintlayers.context import RuleContext
     from lintlayers.model.stages import BuildModel, Stage
     from lintlayers.shell.commands import ShellWord, SimpleCommand
     from lintlayers.syntax.nodes import Instruction
@@ -45,15 +46,15 @@ def is_posix_shell(program: str) -> bool:
     return program.replace("\\", "/").rpartition("/")[2].lower() in POSIX_SHELLS
 
 
-def builds_on_windows(model: BuildModel, stage: Stage) -> bool:
+def builds_on_windows(context: RuleContext, stage: Stage) -> bool:
     """Whether ``stage`` builds on a Windows image (an external image it is built on names
     one, ``stage_references.root_images``, or the file's escape character is the
     backtick, as in Windows Dockerfiles)."""
-    if model.dockerfile.escape == "`":
+    if context.dockerfile.escape == "`":
         return True
     from lintlayers.model.stage_references import root_images
 
-    return any(names_windows_image(image.lower()) for image in root_images(model, stage))
+    return any(names_windows_image(image.lower()) for image in root_images(context, stage))
 
 
 def names_windows_image(base: str) -> bool:
