@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from lintlayers.diagnostics import Violation
-from lintlayers.lazy_re import lazy_compile
+from lintlayers.model.comments import comments_of, explains
 from lintlayers.model.image_purpose import DEVELOPMENT_WORDS, development_path, name_words
 from lintlayers.model.mounts import cache_mount_flags
 from lintlayers.model.package_installs import (
@@ -34,7 +32,6 @@ if TYPE_CHECKING:
     from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.stages import Stage
-    from lintlayers.syntax.nodes import Instruction
 
 DEVELOPMENT_IMAGES = ("devcontainers", "vscode/devcontainers", "codespaces")
 """Base images of development environments, where build tools are the point."""
@@ -93,7 +90,10 @@ class BuildToolsInFinalStage(Rule):
     reason (a fix, a workaround, a run-time need), or a comment line inside the RUN
     does (`# To run the Makefile` above `make \\`), the finding is an `info`;
     so is one whose packages all were measured and weigh under 5 MB together
-    (a few headers without a compiler: `libxcb1-dev`, `unixodbc-dev`).
+    (a few headers without a compiler: `libxcb1-dev`, `unixodbc-dev`). When a
+    later RUN may compile with them (a compiler or build tool, a language
+    package install: `pip install pyodbc`), the help names it and advises the
+    builder stage alone: purging the tools in their own RUN would break it.
 
     ## Why it matters
     A compiler and its headers weigh hundreds of MB (`gcc` 180 MB with its
@@ -154,11 +154,19 @@ class BuildToolsInFinalStage(Rule):
             if steps[0].onbuild and steps[0].stage is not final:
                 continue  # triggers of a base stage run only in images built from it elsewhere
             place = "the images built from this one" if steps[0].onbuild else where
-            for step in steps:
-                if step.keyword == "RUN":
-                    comment = _comments_of(context, step.instruction)
-                    run = effects(context, step)
-                    yield from _check_run(run, place, context.builder, comment)
+            from lintlayers.model.installs import may_compile
+
+            builds_later: int | None = None  # the line of the next RUN that may compile
+            found: list[Violation] = []
+            for step in reversed(steps):
+                if step.keyword != "RUN":
+                    continue
+                comment = comments_of(context, step.instruction)
+                run = effects(context, step)
+                found[:0] = _check_run(run, place, context.builder, comment, builds_later)
+                if any(may_compile(command) for command in run.commands):
+                    builds_later = step.instruction.start_line
+            yield from found
 
 
 def _chain(final: Stage) -> set[int]:
@@ -222,44 +230,16 @@ def _packages_application(context: RuleContext, chain: set[int]) -> bool:
     return False
 
 
-def _check_run(run: RunEffects, place: str, builder: str, comment: str) -> Iterator[Violation]:
+def _check_run(
+    run: RunEffects, place: str, builder: str, comment: str, builds_later: int | None
+) -> list[Violation]:
+    found = []
     for install in package_installs(run):
         names = _leftover_tools(run, install)
         if names:
-            explained = _explains(comment, names)
-            yield _violation(run, install, names, place, builder, explained)
-
-
-_REASON = lazy_compile(
-    r"\b(fix|fixes|workaround|work around|needed|needs|required|requires|runtime|run time|"
-    r"keep|do not remove|don't remove)\b",
-    re.IGNORECASE,
-)
-"""Words of a comment that says why something is installed on purpose."""
-
-
-def _comments_of(context: RuleContext, instruction: Instruction) -> str:
-    """The comment lines directly above an instruction (its ONBUILD line's, for a trigger)
-    and those between its continuation lines (``# To run the Makefile`` beside ``make``)."""
-    from lintlayers.syntax.layout import comment_block
-
-    outer = instruction.parent if instruction.parent is not None else instruction
-    nodes = context.dockerfile.nodes
-    index = context.node_index(outer)
-    if index is None:
-        return ""
-    above = "".join(getattr(nodes[i], "raw", "") for i in range(comment_block(nodes, index), index))
-    within = [line for line in outer.raw.splitlines()[1:] if line.lstrip().startswith("#")]
-    return above + "".join(line + "\n" for line in within)
-
-
-def _explains(comment: str, names: list[str]) -> bool:
-    """Whether a comment gives a reason for installing these tools: it names one, or
-    speaks of a fix, a workaround or a run-time need."""
-    if not comment:
-        return False
-    lowered = comment.lower()
-    return bool(_REASON.search(comment)) or any(name.lower() in lowered for name in names)
+            explained = explains(comment, names)
+            found.append(_violation(run, install, names, place, builder, explained, builds_later))
+    return found
 
 
 def _leftover_tools(run: RunEffects, install: Install) -> list[str]:
@@ -280,7 +260,13 @@ def _leftover_tools(run: RunEffects, install: Install) -> list[str]:
 
 
 def _violation(
-    run: RunEffects, install: Install, names: list[str], place: str, builder: str, explained: bool
+    run: RunEffects,
+    install: Install,
+    names: list[str],
+    place: str,
+    builder: str,
+    explained: bool,
+    builds_later: int | None,
 ) -> Violation:
     command = install.command
     last = install.word or command.words[0]
@@ -329,6 +315,12 @@ def _violation(
         f"{listing}{amount}not removed by this RUN; build in {stage} and `COPY --from` only "
         f"what the image needs at run time, or {instead}"
     )
+    if builds_later is not None:  # removing them here would break that build
+        help = (
+            f"{listing}{amount}not removed by this RUN, and the RUN at line {builds_later} "
+            f"may compile with them; build in {stage} and `COPY --from` only what the image "
+            "needs at run time"
+        )
     if explained:  # the author says why: a hint to check, not a warning
         help += "; a comment on this RUN may explain why they are there"
         return Violation(start, end, message, severity="info", help=help)

@@ -44,7 +44,9 @@ class InstallWithoutCacheMount(Rule):
     ONBUILD trigger: it runs in the builds of the image's users, whom a mount
     would tie to BuildKit.
 
-    A build that installs on the way is not reported when it can download
+    A build that installs on the way is not reported after an install of its
+    tool in the stage, or after a build of it without a mount: what those
+    fetched (and compiled) is in the layer. Nor when it can download
     nothing: a Go build in a stage that holds no `go.sum` (the stage starts
     from an image, and before the build only COPY/ADD of named context files,
     none of them `go.sum`, put files in it) builds the standard library and
@@ -141,7 +143,7 @@ def _check_run(
         if found is None or found.installer.ecosystem in reported:
             continue
         if found.implicit and found.installer.ecosystem in installed:
-            continue  # a build after the install: the dependencies are in the layer already
+            continue  # a build after the install or a build: its downloads are in the layer
         from lintlayers.model.environment import command_environment
         from lintlayers.model.installs import downloads_nothing
         from lintlayers.model.stage_files import stage_files
@@ -163,6 +165,9 @@ def _check_run(
         targets = tool_cache_targets(entry, run.user_at(index), environment, images)
         if not targets or holds_tool_cache(run, targets):
             continue
+        # a build without a mount leaves what it fetched (and compiled) in the layer, where
+        # a later build of the stage finds it
+        installed.add(found.installer.ecosystem)
         running = entry.runs_from_cache
         if running and starts_tool(context, steps[position].stage, entry.tools, running):
             continue  # the container starts the tool, which reads them from its cache

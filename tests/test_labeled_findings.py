@@ -71,9 +71,12 @@ TARGET_WRONG = 0.01
 # draw of 48 (11 worth, 7 wrong as judged), after LL302's fix kept ca-certificates for a
 # curl the RUN purges, LL301 gave no fix before a later unread script and php images held
 # their build dependencies, 55.4% and 1.2% (6 of 520): every wrong one a Go build whose
-# downloads only the build context tells (stdlib-only or vendored).)
-FLOOR_WORTH = 0.553
-CEILING_WRONG = 0.0116
+# downloads only the build context tells (stdlib-only or vendored); with an eleventh draw
+# of 48 (16 worth, 3 wrong as judged), after LL312 gave no purge advice before a later RUN
+# that compiles and LL107 left a build after a build of the stage, 53.7% and 1.2% (7 of
+# 566).)
+FLOOR_WORTH = 0.537
+CEILING_WRONG = 0.0124
 
 
 def labeled_rows() -> list[dict[str, object]]:
@@ -187,11 +190,11 @@ def test_precision_does_not_fall_below_what_was_measured():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 9's target is not reached (55.4% worth, 1.2% wrong on 520 findings of a "
+    reason="issue 9's target is not reached (53.7% worth, 1.2% wrong on 566 findings of a "
     "repository run): local-only samples, CI and development images, small caches, installs "
     "that fetch little or nothing, which only the build context tells (the corpus has none: "
-    "all six wrong ones); uniform draws of findings never labeled found 47.8%, 40.4%, 25%, "
-    "42%, 47%, 29%, 25% and 23% worth (about 51% weighted over the whole output); see "
+    "all seven wrong ones); uniform draws of findings never labeled found 47.8%, 40.4%, 25%, "
+    "42%, 47%, 29%, 25%, 23% and 33% worth (about 51% weighted over the whole output); see "
     "tests/data/README.md",
 )
 def test_precision_meets_the_issue_9_target():

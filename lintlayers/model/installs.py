@@ -1165,3 +1165,28 @@ def join_names(names: list[str]) -> str:
     if len(names) == 1:
         return names[0]
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+BUILD_COMMANDS = frozenset(
+    {"gcc", "g++", "cc", "c++", "clang", "clang++", "make", "cmake", "ninja", "meson",
+     "configure", "pecl", "docker-php-ext-install", "cpanm", "node-gyp"}
+)  # fmt: skip
+"""Commands that build native code with the compilers and headers an image holds."""
+
+
+def may_compile(command: SimpleCommand) -> bool:
+    """Whether ``command`` may build native code: a compiler or build tool
+    (``BUILD_COMMANDS``), or a language package install, which compiles the extensions it
+    has no binary for (``pip install pyodbc`` on Python 2.7, ``gem install``, ``npm ci``)."""
+    from lintlayers.model.ecosystems import ecosystem_of_program
+
+    name = command.name.rpartition("/")[2]
+    if name in BUILD_COMMANDS:
+        return True
+    actions = {word.value for word in command.words[1:3]}
+    entries = ecosystem_of_program(name) or ecosystem_of_program(name.rstrip("0123456789."))
+    return any(
+        not entry.system
+        and bool(actions & ((entry.adds or frozenset()) | {w[0] for w in entry.builds if w}))
+        for entry in entries
+    )

@@ -388,3 +388,19 @@ def test_a_long_label_names_fewer_tools_within_100_characters() -> None:
     assert len(finding.message) <= 100
     assert finding.message.endswith(": automake and 4 more")
     assert "libseccomp-dev" in finding.help
+
+
+def test_no_purge_advice_when_a_later_run_compiles_with_the_tools() -> None:
+    """mssql-docker's pyodbc image installs gcc and python-dev, then a later RUN runs
+    `pip install pyodbc`, which compiles on Python 2.7: purging them in the first RUN, as
+    the help advised, would break that build."""
+    text = (
+        "FROM python:3.12-slim\nRUN apt-get install -y gcc python3-dev\n"
+        f"RUN pip install --no-cache-dir pyodbc\n{APP}"
+    )
+    [finding] = lint(text, CODE)
+    assert "the RUN at line 3 may compile with them" in said(finding)
+    assert "purge" not in said(finding)
+    alone = text.replace("RUN pip install --no-cache-dir pyodbc\n", "")
+    [finding] = lint(alone, CODE)
+    assert "apt-get purge -y --auto-remove gcc python3-dev" in said(finding)

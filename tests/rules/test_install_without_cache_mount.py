@@ -666,3 +666,19 @@ def test_pip_no_deps_of_the_local_project_downloads_none_of_its_dependencies(
     """Without --no-cache-dir LL304 reports the cache, its advice naming the mount."""
     text = f"FROM python:3.12\nWORKDIR /src\nCOPY . .\nRUN {install}\n"
     assert bool(lint(text, CODE)) is reported
+
+
+def test_a_second_build_finds_what_the_first_fetched_in_the_layer() -> None:
+    """perf-tests' dns/dnsperfgo runs `go build` twice in one stage (CGO on, then off): the
+    second finds the modules and compiled packages the first left in its layer."""
+    text = (
+        "FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\n"
+        "RUN CGO_ENABLED=1 go build -o /a\nRUN CGO_ENABLED=0 go build -o /b\n"
+    )
+    assert [finding.location.line for finding in lint(text, CODE)] == [4]
+    mounted = text.replace(
+        "RUN CGO_ENABLED=1",
+        "RUN --mount=type=cache,target=/go/pkg/mod "
+        "--mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=1",
+    )
+    assert [finding.location.line for finding in lint(mounted, CODE)] == [5]  # not in a layer
