@@ -17,16 +17,15 @@ from lintlayers.model.debian import (
     requested_name,
 )
 from lintlayers.model.installed_packages import (
-    APT_SIMULATE,
     NO_RECOMMENDS,
     Installed,
     NeededLater,
+    apt_installs,
     dpkg_installs,
     later_apt_needs,
     recommends_off,
     removed_later,
 )
-from lintlayers.model.package_installs import package_installs
 from lintlayers.model.paths import is_within
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import MB, MEASURED, SizeEstimate, root_image
@@ -185,9 +184,7 @@ class AptInstallRecommends(Rule):
                 added.read(text)
                 checked = not off and (step.onbuild or reaches_image(context, step.stage))
                 run = effects(context, step)
-                for install in package_installs(run):
-                    if install.system != "apt" or install.command.has_flag(*APT_SIMULATE):
-                        continue  # a simulation installs nothing
+                for install in apt_installs(run):
                     position += 1
                     command = install.command
                     with_recommends = not off and not recommends_off(command)

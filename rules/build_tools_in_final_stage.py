@@ -154,7 +154,7 @@ class BuildToolsInFinalStage(Rule):
             if steps[0].onbuild and steps[0].stage is not final:
                 continue  # triggers of a base stage run only in images built from it elsewhere
             place = "the images built from this one" if steps[0].onbuild else where
-            from lintlayers.model.installs import may_compile
+            from lintlayers.model.installs import may_compile  # once a final-stage RUN is seen
 
             builds_later: int | None = None  # the line of the next RUN that may compile
             found: list[Violation] = []
@@ -163,10 +163,11 @@ class BuildToolsInFinalStage(Rule):
                     continue
                 comment = comments_of(context, step.instruction)
                 run = effects(context, step)
-                found[:0] = _check_run(run, place, context.builder, comment, builds_later)
+                checked = _check_run(run, place, context.builder, comment, builds_later)
+                found.extend(reversed(checked))  # the steps backwards: reversed at the end
                 if any(may_compile(command) for command in run.commands):
                     builds_later = step.instruction.start_line
-            yield from found
+            yield from reversed(found)
 
 
 def _chain(final: Stage) -> set[int]:

@@ -64,12 +64,13 @@ def _may_set_gopath(image: str) -> bool:
     """Whether an image may set ``GOPATH=/go``: a golang image (``golang:1.22``,
     ``mcr.microsoft.com/oss/go/microsoft/golang``) or one not known (a variable left, a
     name an empty argument cut short); not ``scratch``."""
-    name = image.lower().split("@", 1)[0]
-    if name == "scratch":
+    from lintlayers.model.size_estimates import image_reference
+
+    repository, tag = image_reference(image)
+    if repository == "scratch":
         return False
-    if not name or "$" in name or name.endswith("-"):
+    if not repository or "$" in repository + tag or image.endswith("-"):
         return True
-    repository = name.rpartition(":")[0] if ":" in name.rpartition("/")[2] else name
     last = repository.rpartition("/")[2]
     return "golang" in last or last == "go"
 

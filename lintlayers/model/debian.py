@@ -537,9 +537,9 @@ def _reference(image: str) -> tuple[str, str]:
     """The repository of an image reference (lower case, without ``docker.io/`` and
     ``library/``, old names as their new, ``_IMAGE_ALIASES``) and its tag (``""``: none),
     without the digest."""
-    name = image.lower().split("@", 1)[0]
-    repository, _, tag = name.rpartition(":") if ":" in name.rpartition("/")[2] else (name, "", "")
-    repository = repository.removeprefix("docker.io/").removeprefix("library/")
+    from lintlayers.model.size_estimates import image_reference
+
+    repository, tag = image_reference(image)
     for alias, canonical in _IMAGE_ALIASES.items():
         if repository.startswith(alias):
             repository = canonical + repository[len(alias) :]

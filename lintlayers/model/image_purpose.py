@@ -95,12 +95,10 @@ def project_folders(path: str) -> tuple[str, ...]:
     if path.startswith("<"):
         return ()
     folder = os.path.dirname(os.path.abspath(path))
-    root = repository_root(folder)
-    if root is None and not os.path.isabs(path):
-        inside = os.path.dirname(os.path.normpath(path))
+    if repository_root(folder) is None and not os.path.isabs(path):
+        inside = os.path.dirname(os.path.normpath(path))  # as given, below the cwd
     else:
-        root = project_root(folder) if root is None else root
-        inside = os.path.relpath(folder, root)
+        inside = os.path.relpath(folder, project_root(folder))
     return tuple(
         part.lower() for part in inside.replace("\\", "/").split("/") if part not in ("", ".", "..")
     )

@@ -262,23 +262,32 @@ class NeededLater:
         return isinstance(name, str) and self.last.get(name, 0) > self.position
 
 
+def apt_installs(run: RunEffects) -> list[Install]:
+    """The apt installs of a RUN, in order, but simulations (``-s``), which install nothing."""
+    from lintlayers.model.package_installs import package_installs
+
+    return [
+        found
+        for found in package_installs(run)
+        if found.system == "apt" and not found.command.has_flag(*APT_SIMULATE)
+    ]
+
+
 def later_apt_needs(
     context: RuleContext, steps: list[Step], release: str = DEFAULT_RELEASE
 ) -> dict[str, int]:
     """For a stage's apt installs in order (from 1): each package one of them depends on
     (without recommends), with the last install that does. One pass from the end, each
     package's dependencies followed once: linear in the stage's installs."""
-    from lintlayers.model.package_installs import package_installs
     from lintlayers.model.run_effects import effects
 
     requested: list[list[str]] = []
     for step in steps:
         if step.keyword != "RUN":
             continue
-        for found in package_installs(effects(context, step)):
-            if found.system == "apt" and not found.command.has_flag(*APT_SIMULATE):
-                names = (requested_name(token) for token in found.tokens)
-                requested.append([name for name in names if name])
+        for found in apt_installs(effects(context, step)):
+            names = (requested_name(token) for token in found.tokens)
+            requested.append([name for name in names if name])
     graph = packages(release)
     last: dict[str, int] = {}
     covered: set[str] = set()

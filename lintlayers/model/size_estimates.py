@@ -133,6 +133,14 @@ DEBIAN_BASED = frozenset(
 """Official images whose default variants are built on Debian."""
 
 
+def image_reference(image: str) -> tuple[str, str]:
+    """The repository of an image reference (lower case, without the digest, ``docker.io/``
+    and ``library/``) and its tag (``""``: none)."""
+    name = image.lower().split("@", 1)[0]
+    repository, _, tag = name.rpartition(":") if ":" in name.rpartition("/")[2] else (name, "", "")
+    return repository.removeprefix("docker.io/").removeprefix("library/"), tag
+
+
 def distribution(image: str) -> str | None:
     """``debian`` or ``ubuntu`` when an image reference tells, else None."""
     lowered = image.lower()
@@ -141,9 +149,7 @@ def distribution(image: str) -> str | None:
         return "ubuntu"
     if _names_any(words, _DEBIAN):
         return "debian"
-    name = lowered.split("@", 1)[0]
-    repository, _, tag = name.rpartition(":") if ":" in name.rpartition("/")[2] else (name, "", "")
-    repository = repository.removeprefix("docker.io/").removeprefix("library/")
+    repository, tag = image_reference(image)
     if repository in DEBIAN_BASED and not any(word in tag for word in ("alpine", "windows")):
         return "debian"
     return None
@@ -163,8 +169,7 @@ def yum_is_dnf(image: str) -> bool:
     CentOS 8 and Stream, Oracle Linux 8, Amazon Linux 2023, and images on them such as
     ``amazoncorretto:21-al2023``), which keeps its cache in ``/var/cache/dnf``, not the
     ``/var/cache/yum`` of yum 3 (CentOS 7, Amazon Linux 2)."""
-    name = image.lower().split("@", 1)[0]
-    repository, _, tag = name.rpartition(":") if ":" in name.rpartition("/")[2] else (name, "", "")
+    repository, tag = image_reference(image)
     if "al2023" in tag or "stream" in tag:
         return True
     parts = repository.split("/")
