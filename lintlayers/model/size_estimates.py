@@ -191,11 +191,7 @@ def _names_any(words: list[str], names: tuple[str, ...]) -> bool:
 
 def root_image(stage: Stage) -> str:
     """The external image a stage is ultimately built ``FROM`` (through other stages)."""
-    seen: set[int] = set()
-    while stage.base_stage is not None and stage.index not in seen:
-        seen.add(stage.index)
-        stage = stage.base_stage
-    return stage.base
+    return stage.root_image
 
 
 def apt_lists(image: str) -> SizeEstimate:

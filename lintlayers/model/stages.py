@@ -73,7 +73,7 @@ for builds that export binaries, as BuildKit's own does)."""
 class Stage:
     """One ``FROM`` and the instructions up to the next one."""
 
-    __slots__ = ("base", "base_stage", "from_instruction", "index", "instructions", "name")
+    __slots__ = ("_root", "base", "base_stage", "from_instruction", "index", "instructions", "name")
 
     def __init__(self, index: int, from_instruction: Instruction) -> None:
         self.index = index
@@ -82,6 +82,25 @@ class Stage:
         self.name: str | None = None
         self.base = ""
         self.base_stage: Stage | None = None
+        self._root: str | None = None
+
+    @property
+    def root_image(self) -> str:
+        """The external image the stage is ultimately built ``FROM`` (through the stages
+        it is built on), found once for each stage of a chain."""
+        if self._root is None:
+            chain: list[Stage] = []
+            stage: Stage = self
+            seen: set[int] = set()
+            while stage._root is None and stage.base_stage is not None and stage.index not in seen:
+                seen.add(stage.index)
+                chain.append(stage)
+                stage = stage.base_stage
+            root = stage._root if stage._root is not None else stage.base
+            for link in chain:
+                link._root = root
+            self._root = root
+        return self._root
 
     @property
     def label(self) -> str:

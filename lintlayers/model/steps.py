@@ -317,7 +317,11 @@ def reaches_image(context: RuleContext, stage: Stage) -> bool:
     from lintlayers.model.stage_references import references_to
 
     memo = file_memo(context)
-    return _reaches(context.model, stage, memo.reaching, set(), references_to(context))
+    references = references_to(context)
+    if not memo.reaching:  # from the last stage back: a stage's users (later) are settled,
+        for later in reversed(context.model.stages):  # so a chain of stages never recurses deep
+            _reaches(context.model, later, memo.reaching, set(), references)
+    return _reaches(context.model, stage, memo.reaching, set(), references)
 
 
 _TEST_STAGE = lazy_compile(

@@ -112,3 +112,21 @@ def test_binaries_picked_for_darwin_and_freebsd_count_as_used() -> None:
         "FROM scratch AS binaries-freebsd\nFROM binaries-$TARGETOS AS binaries\n"
     )
     assert _references(text) == [(3, 0, BASE, False), (3, 1, BASE, False), (3, 2, BASE, False)]
+
+
+def test_a_long_chain_of_stages_is_linted_without_recursing_through_it() -> None:
+    """Each stage built from the one before: whether a stage reaches the image is
+    settled from the last stage back, and its root image once for the chain, so 3,000
+    stages neither exceed Python's recursion limit (every rule asking ``reaches_image``
+    once failed with a RecursionError: LL107, LL304) nor repeat the walk per stage."""
+    from lintlayers.engine import default_linter
+    from lintlayers.model.size_estimates import root_image
+
+    stages = ["FROM python:3.12 AS s0\n"]
+    stages += [f"FROM s{i - 1} AS s{i}\nRUN pip install pkg{i}\n" for i in range(1, 3000)]
+    text = "".join(stages)
+    result = default_linter().lint_text(text, "Dockerfile")
+    assert not [f.message for f in result.findings if f.code == "LL000"]
+    assert sum(f.code == "LL304" for f in result.findings) == 2999  # every stage ships
+    model = build_model(parse(text))
+    assert {root_image(stage) for stage in model.stages} == {"python:3.12"}
