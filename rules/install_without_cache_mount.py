@@ -145,7 +145,7 @@ def _check_run(
         if found.implicit and found.installer.ecosystem in installed:
             continue  # a build after the install or a build: its downloads are in the layer
         from lintlayers.model.environment import command_environment
-        from lintlayers.model.installs import downloads_nothing
+        from lintlayers.model.installs import builds_named_files, downloads_nothing
         from lintlayers.model.stage_files import stage_files
 
         if files is None:
@@ -158,6 +158,11 @@ def _check_run(
         entry = ecosystem(found.installer.ecosystem)
         if nothing or entry is None or entry.system:
             continue
+        compiles = compiles_into_cache(entry, found)
+        if not compiles and context.context_dir is None:
+            earlier = [[word.value for word in other.words] for other in run.commands[:index]]
+            if builds_named_files(found, earlier):
+                continue  # ``go build -a main.go`` keeps only downloads, its sources tell
         kinds = package_writes(command)
         if shipped and any(run.cache_handled(kind, index) is None for kind in kinds):
             continue  # a size rule reports the cache kept, with the mount in its advice
@@ -181,7 +186,6 @@ def _check_run(
         flags = " ".join(f"--mount=type=cache,target={target}" for target in targets)
         start, end = run.command_range(index)
         label = " ".join(_leading_words(found.argv))
-        compiles = compiles_into_cache(entry, found)
         message = f"`{label}` downloads every dependency again each time this step re-runs"
         if compiles:
             message = (

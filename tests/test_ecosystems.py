@@ -218,23 +218,28 @@ def test_cargo_fetch_is_reported_without_a_fix() -> None:
 # --- builds that install on the way -------------------------------------------------------
 
 
+CSPROJ = '<Project><ItemGroup><PackageReference Include="Npgsql" /></ItemGroup></Project>'
+"""A project with a package to restore: a build of one without any downloads nothing."""
+GO_MOD = "module a\n\nrequire github.com/miekg/dns v1.1.58\n"
+
+
 @pytest.mark.parametrize(
     ("files", "before", "after"),
     [
         (  # dotnet build restores first
-            {"App.csproj": "<Project/>"},
+            {"App.csproj": CSPROJ},
             ["COPY . .", "RUN dotnet build App.csproj -c Release -o /out"],
             ["COPY App.csproj ./", "RUN dotnet restore App.csproj", "COPY . .",
              "RUN dotnet build App.csproj -c Release -o /out"],
         ),
         (  # dotnet publish without a project: the solution and its projects
-            {"app.sln": sln("App\\App.csproj"), "App/App.csproj": "<Project/>"},
+            {"app.sln": sln("App\\App.csproj"), "App/App.csproj": CSPROJ},
             ["COPY . .", "RUN dotnet publish -c Release -o /out"],
             ["COPY app.sln ./", "COPY App/App.csproj ./App/", "RUN dotnet restore", "COPY . .",
              "RUN dotnet publish -c Release -o /out"],
         ),
         (  # go get . && go build
-            {"go.mod": "module a\n", "go.sum": "", "main.go": ""},
+            {"go.mod": GO_MOD, "go.sum": "", "main.go": ""},
             ["COPY . .", "RUN go get . && CGO_ENABLED=0 go build -o /bin/app ."],
             ["COPY go.mod go.sum ./", "RUN go mod download", "COPY . .",
              "RUN go get . && CGO_ENABLED=0 go build -o /bin/app ."],
@@ -509,7 +514,7 @@ def test_build_with_downloads_in_a_cache_mount(run: str, reported: bool) -> None
 
 def test_build_on_a_windows_image_without_a_posix_shell() -> None:
     """StefanScherer webserver: no POSIX shell, so no commands to look up a mount for."""
-    text = "FROM golang:nanoserver as gobuild\nCOPY . /code\nWORKDIR /code\nRUN go build w.go\n"
+    text = "FROM golang:nanoserver as gobuild\nCOPY . /code\nWORKDIR /code\nRUN go build .\n"
     [finding] = lint(text, CODE)
     assert finding.location.line == 2
 

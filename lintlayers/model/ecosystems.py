@@ -106,7 +106,10 @@ class Installer:
     the environment variable ``flags_env``, as ``GOFLAGS``), ``skip_env`` the
     ``NAME=value`` settings and ``skip_files`` the context files that do (a vendored
     ``vendor/modules.txt``); ``local_only`` says the package arguments must be local
-    (``go get .``, not ``go get pkg@v1``); ``since`` names the official image and the
+    (``go get .``, not ``go get pkg@v1``); ``source_files`` are the suffixes of source
+    files a build may be given instead of packages (``go build main.go``: a program of
+    those files alone, stdlib-only as often as not, whose imports only the sources tell);
+    ``since`` names the official image and the
     version from which the command works this way (``golang`` 1.16: module mode by
     default), older tags of that image are left alone; ``any_position`` that the
     subcommand may come anywhere among the positional words (Maven's goals:
@@ -137,6 +140,7 @@ class Installer:
         "skip_env",
         "skip_files",
         "skip_flags",
+        "source_files",
         "subcommands",
         "tool",
         "value_options",
@@ -171,6 +175,7 @@ class Installer:
         skip_files: tuple[str, ...] = (),
         flags_env: str = "",
         local_only: bool = False,
+        source_files: tuple[str, ...] = (),
         since: tuple[str, tuple[int, ...]] | None = None,
         any_position: bool = False,
     ) -> None:
@@ -198,6 +203,7 @@ class Installer:
         self.skip_files = skip_files
         self.flags_env = flags_env
         self.local_only = local_only
+        self.source_files = source_files
         self.since = since
         self.any_position = any_position
         self.ecosystem = ""  # the name of its table entry, set by the table
@@ -919,6 +925,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
                 (("build",), ("install",), ("get",), ("test",), ("vet",), ("run",)),
                 extra_args=True,
                 local_only=True,
+                source_files=(".go",),
                 dir_options=("-C",),
                 value_options=_GO_VALUES,
                 restore=("go", "mod", "download"),

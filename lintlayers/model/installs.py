@@ -37,7 +37,7 @@ from lintlayers.model.package_managers import match_any, reads_no_project
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from lintlayers.context import RuleContext
     from lintlayers.model.context_copies import ContextCopy
@@ -58,7 +58,10 @@ METADATA = MOVABLE_ACROSS
 class Install:
     """One dependency install in a RUN, with its manifest paths resolved in the image."""
 
-    __slots__ = ("command", "cwd", "found", "optional", "primary", "required", "text", "unknown")
+    __slots__ = (
+        "command", "cwd", "found", "named_files", "optional", "primary", "required", "text",
+        "unknown",
+    )  # fmt: skip
 
     def __init__(
         self, found: InstallMatch, command: SimpleCommand | None, text: str, cwd: str
@@ -71,6 +74,7 @@ class Install:
         self.optional: list[str] = []
         self.primary = ""
         self.unknown = ""  # why the files it reads cannot be known
+        self.named_files = False  # a build of named source files (``builds_named_files``)
 
     @property
     def tool(self) -> str:
@@ -362,6 +366,8 @@ class _Sequence:
                 start = script.file_offset(command.start)
                 end = script.file_end(command.end)
                 install = Install(match, command, " ".join(text[start:end].split()), cwd)
+                earlier = [[word.value for word in other.words] for other in views[:position]]
+                install.named_files = builds_named_files(match, earlier)
                 local = walk.envs[position]
                 if view.assignments:  # ``GO111MODULE=off go``; not a copy of the scope each
                     local = assign(local, view.assignments)
@@ -538,13 +544,18 @@ class _Sequence:
         """Refine the install from the manifests in the context; False if it needs sources.
 
         Without a context nothing can be read and the install is taken as the table
-        says. Patterns (``dotnet build``: ``*.csproj``) become the files that exist;
-        requirement files add their includes, a Gemfile its gemspec, a solution its
-        projects; a Poetry or uv project may have no package of its own to install.
+        says, but for a build of named files (``builds_named_files``), left alone. With
+        it, a build that installs on the way needs its manifest and one that declares
+        something to download (as LL107's ``downloads_nothing``). Patterns (``dotnet
+        build``: ``*.csproj``) become the files that exist; requirement files add their
+        includes, a Gemfile its gemspec, a solution its projects; a Poetry or uv project
+        may have no package of its own to install.
         """
         if self.context.context_dir is None:
-            return True
-        from lintlayers.model.manifests import follow, has_no_project
+            # a program of named files (``go build main.go``) may import no module at all:
+            # only its sources tell, and the fix's ``COPY go.mod go.sum`` would fail then
+            return not install.named_files
+        from lintlayers.model.manifests import declares_dependencies, follow, has_no_project
 
         tree = self._tree(copy)
         found = install.found
@@ -563,6 +574,8 @@ class _Sequence:
                 tree.exists(posixpath.join(project, name)) for name in found.installer.skip_files
             ):
                 return False  # ``vendor/modules.txt``: nothing to download
+            if not tree.exists(install.primary):
+                return False  # no manifest (a Go program outside a module): no downloads
         if entry.follow:
             more = follow(entry.follow, list(install.required), tree)
             if more.reads_sources:
@@ -570,6 +583,12 @@ class _Sequence:
             install.unknown = more.unknown  # kept as a finding without a fix
             install.required += [path for path in more.required if path not in install.required]
             install.optional += [path for path in more.optional if path not in install.optional]
+        if (
+            found.installer.implicit
+            and not _names_more(found, entry)
+            and not declares_dependencies(entry, install.required, tree)
+        ):
+            return False  # a ``go.mod`` without requirements: the build downloads nothing
         if found.installs_project and has_no_project(entry, tree.read(install.primary)):
             found.installs_project = False
         return True
@@ -1023,6 +1042,38 @@ def downloads_nothing(
     if declares_dependencies(entry, paths, tree):
         return ""
     return "its manifests declare no dependencies"
+
+
+def builds_named_files(found: InstallMatch, earlier: Sequence[Sequence[str]] = ()) -> bool:
+    """Whether a build is given source files alone (``go build -o app main.go``: the
+    installer's ``source_files``), a program of those files whose imports, the standard
+    library's alone as often as not, only its sources tell. Not when a command of the
+    same tool before it in the RUN (``earlier``, their words) works on the module
+    (``go mod tidy && go build main.go``: the program is a module's)."""
+    from lintlayers.model.package_managers import split_arguments
+
+    installer = found.installer
+    if not installer.source_files:
+        return False
+    positionals, _ = split_arguments(found.argv[1:], installer)
+    subcommand = next(
+        (
+            len(words)
+            for words in installer.subcommands
+            if tuple(positionals[: len(words)]) == words
+        ),
+        1,
+    )
+    files = positionals[subcommand:]
+    if not files or not all(name.endswith(installer.source_files) for name in files):
+        return False
+    entry = ecosystem(installer.ecosystem)
+    setup = entry.setup if entry is not None else ()
+    program = found.argv[0] if found.argv else ""
+    return not any(
+        words and words[0] == program and not any(tuple(words[1 : 1 + len(s)]) == s for s in setup)
+        for words in earlier
+    )
 
 
 _NO_DEPENDENCIES = frozenset({"--no-deps", "--no-dependencies"})

@@ -568,3 +568,55 @@ def test_copy_between_with_hooks_in_the_context_passes(tmp_path: Path) -> None:
     files = {"package.json": json.dumps({"scripts": {"postinstall": "node x.js"}}), "x.js": ""}
     text = "FROM node\nWORKDIR /app\nCOPY package.json ./\nCOPY x.js ./\nRUN npm ci\n"
     assert lint(text, CODE, context_dir=make_context(tmp_path, files)) == []
+
+
+WEBSERVER = "FROM golang:1.22 AS gobuild\nCOPY . /code\nWORKDIR /code\nRUN go build webserver.go\n"
+"""StefanScherer/dockerfiles-windows webserver/Dockerfile (on golang:nanoserver there): a
+program of one file that imports fmt, net/http and os, with no go.mod beside it."""
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        "go build webserver.go",
+        "CGO_ENABLED=0 go build -a -installsuffix cgo -ldflags '-s -w' -o hello main.go",
+        "go build -o /go/bin/sleep main.go util.go",
+    ],
+)
+def test_a_go_build_of_named_files_is_left_to_the_build_context(build: str) -> None:
+    """StefanScherer's webserver, ingress-nginx's fastcgi-helloserver, perf-tests' sleep:
+    `COPY . .` then `go build main.go`, programs of one file that import the standard
+    library alone. Only their sources tell whether they import any module, and the fix's
+    `COPY go.mod go.sum` fails where there is no go.sum: without the build context a
+    build of named files is not reported; a build of the package still is."""
+    text = f"FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN {build}\n"
+    assert lint(text, CODE) == []
+    assert len(lint(text.replace(build, "go build -o /app ."), CODE)) == 1
+    # ingress-nginx's kube-webhook-certgen: `go mod tidy && go build ... main.go`, a module's
+    assert len(lint(text.replace(build, f"go mod tidy && {build}"), CODE)) == 1
+    assert lint(text.replace(build, f"go version && {build}"), CODE) == []
+
+
+def _write(folder, files: dict[str, str]) -> str:
+    for name, content in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(content, encoding="utf-8")
+    return str(folder)
+
+
+def test_with_the_build_context_a_go_build_is_reported_when_its_module_requires_any(
+    tmp_path,
+) -> None:
+    """With the context the model reads the module: no go.mod (the webserver) or a go.mod
+    without requirements (fastcgi-helloserver's) downloads nothing; one that requires
+    modules does, named files or not."""
+    source = {"webserver.go": "package main\n"}
+    required = "module x\n\ngo 1.22\n\nrequire github.com/miekg/dns v1.1.58\n"
+    alone = _write(tmp_path / "alone", source)
+    bare = _write(tmp_path / "bare", {**source, "go.mod": "module x\n\ngo 1.22\n"})
+    module = _write(tmp_path / "module", {**source, "go.mod": required, "go.sum": "x\n"})
+    package = WEBSERVER.replace("webserver.go", ".")
+    for text in (WEBSERVER, package):
+        assert lint(text, CODE, context_dir=alone) == []
+        assert lint(text, CODE, context_dir=bare) == []
+        assert len(lint(text, CODE, context_dir=module)) == 1
