@@ -44,7 +44,7 @@ class ApkAddCache(Rule):
     earlier `apk add --no-cache`, as in the official images): it stores
     nothing in `/var/cache/apk`. Nor stages whose files cannot reach an image
     (used only as a `COPY --from` source of specific paths, or only by targets
-    named for tests such as `test`, `e2e` or `lint`).
+    named for tests or development such as `test`, `lint` or `dev`).
 
     When a later RUN of the stage removes the index, the help says that removal
     does not take it out of this layer (`cleanup-in-later-layer` leaves it to

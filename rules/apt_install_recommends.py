@@ -65,8 +65,8 @@ class AptInstallRecommends(Rule):
     stages it is built from) that writes `APT::Install-Recommends "0";` into
     the apt configuration, or a COPY/ADD into `/etc/apt`, counts as turning
     recommends off. Stages whose files cannot reach an image (used only as a
-    `COPY --from` source of specific paths, or only by targets named for tests
-    such as `test`, `e2e` or `lint`) are not checked.
+    `COPY --from` source of specific paths, or only by targets named for tests or
+    development such as `test`, `lint` or `dev`) are not checked.
 
     Reported only when the recommends are measured to add at least 2 MB, and
     the message names the size: it is computed, the way apt installs them, from

@@ -48,7 +48,7 @@ class AptListsNotRemoved(Rule):
     would not shrink anything: see `apt-get-update-alone` and
     `cleanup-in-later-layer`), and a stage whose files cannot reach an image
     (a stage used only as a `COPY --from` source of specific paths, or only by
-    targets named for tests such as `test`, `e2e` or `lint`).
+    targets named for tests or development such as `test`, `lint` or `dev`).
 
     A script the RUN runs after the install (`bash /tmp/scripts/x.sh`,
     `./install.sh`, `curl ... | sh`) is not read, and the rule does not assume

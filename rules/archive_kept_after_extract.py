@@ -35,7 +35,7 @@ class ArchiveKeptAfterExtract(Rule):
     suggests it when the archive is unpacked with tar. `ADD` is not
     checked: it extracts local archives by itself. Stages whose files cannot
     reach an image (used only as a `COPY --from` source of specific paths, or
-    only by targets named for tests such as `test`, `e2e` or `lint`) are not
+    only by targets named for tests or development such as `test`, `lint` or `dev`) are not
     checked.
 
     ## Why it matters

@@ -50,8 +50,8 @@ class CleanupInLaterLayer(Rule):
     files (scripts, configuration: `.sh`, `.txt`, `.json`, `.patch`...), where a
     few KB stay behind. Stages whose layers never ship (used only as a
     `COPY --from` source, even `COPY --from=stage / /`, which copies the final
-    files without the deleted ones, or only by targets named for tests such
-    as `test`, `e2e` or `lint`) are not checked. Nor
+    files without the deleted ones, or only by targets named for tests or development
+    such as `test`, `lint` or `dev`) are not checked. Nor
     are `apt-get clean` after an earlier install (Docker's official Debian
     and Ubuntu images, and the images built on them, already delete the
     downloaded packages after every install), and a removal inside a cache

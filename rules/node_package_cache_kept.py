@@ -48,8 +48,8 @@ class NodePackageCacheKept(Rule):
     `.yarnrc.yml`, `.yarn` or `.pnp.cjs` copied into the stage) is not
     checked: with Plug'n'Play its cache is the installed packages. Stages
     whose files cannot reach an image (used only as a `COPY --from` source of
-    specific paths, or only by targets named for tests such as `test`, `e2e`
-    or `lint`) are not checked either.
+    specific paths, or only by targets named for tests or development such as `test`,
+    `lint` or `dev`) are not checked either.
 
     When a later RUN of the stage removes the cache, the help says that removal
     does not take it out of this layer (`cleanup-in-later-layer` leaves it to

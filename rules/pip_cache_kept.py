@@ -47,8 +47,8 @@ class PipCacheKept(Rule):
     as an `info` with the measured size of those wheels (under 3 MB): it
     caches them, and the fix costs nothing.
     Stages whose files cannot reach an image (used only as a `COPY --from`
-    source of specific paths, or only by targets named for tests such as
-    `test`, `e2e` or `lint`) are not checked.
+    source of specific paths, or only by targets named for tests or development such as
+    `test`, `lint` or `dev`) are not checked.
 
     When a later RUN of the stage removes the cache, the help says that removal
     does not take it out of this layer (`cleanup-in-later-layer` leaves it to

@@ -1,9 +1,9 @@
 """Which stages ship their layers in an image, rather than only some of their files.
 
 A stage's layers are pushed with an image when it is the image built (the last stage,
-or a stage nothing else uses, which may be a ``--target``; not one named for tests,
-``steps.is_test_image``) or the base (``FROM``) of one that ships. A stage used only
-through ``COPY --from`` (even ``COPY --from=stage / /``, which flattens it) or ``RUN
+or a stage nothing else uses, which may be a ``--target``; not one named for tests or
+development, ``steps.stays_local``) or the base (``FROM``) of one that ships. A stage
+used only through ``COPY --from`` (even ``COPY --from=stage / /``, which flattens it) or ``RUN
 --mount=from=`` gives away its final files, never its layers: a file deleted in a
 later layer of such a stage costs nothing in the image. Whether a stage's files reach
 an image at all is ``steps.reaches_image``.
@@ -28,14 +28,19 @@ def ships_layers(context: RuleContext, stage: Stage) -> bool:
 
 def _shipping(context: RuleContext) -> dict[int, bool]:
     from lintlayers.model.stage_references import base_stages, references_to
-    from lintlayers.model.steps import is_test_image
+    from lintlayers.model.steps import is_development_image, stays_local
 
     model = context.model
-    used = references_to(context)  # the stages another builds on, copies from or mounts
+    references = references_to(context)  # the stages another builds on, copies from or mounts
+    used = {  # a development stage is another target beside the one it builds on
+        index
+        for index, uses in references.items()
+        if any(not is_development_image(use.user) for use in uses)
+    }
     shipped: dict[int, bool] = {}
 
     for stage in model.stages:
-        if (stage is model.stages[-1] or stage.index not in used) and not is_test_image(stage):
+        if (stage is model.stages[-1] or stage.index not in used) and not stays_local(stage):
             pending = [stage]
             while pending:
                 current = pending.pop()

@@ -312,7 +312,8 @@ def reaches_image(context: RuleContext, stage: Stage) -> bool:
     stage nothing refers to may be a ``--target``: it counts as an image built.
     An image built whose stage is named for tests (``test``, ``e2e``,
     ``integration-tests``, ``lint``, ``validate``: ``is_test_image``) runs in CI
-    and is not pushed: it does not count.
+    and is not pushed, one named for development (``dev``, ``development``,
+    ``dev-envs``) runs on a developer's machine: neither counts (``stays_local``).
     """
     from lintlayers.model.stage_references import references_to
 
@@ -337,6 +338,27 @@ def is_test_image(stage: Stage) -> bool:
     return bool(name) and name is not None and _TEST_STAGE.search(name) is not None
 
 
+_DEVELOPMENT_STAGE = lazy_compile(
+    r"(?:^|[-_.])(?:dev|development|devcontainer)(?:$|[-_.])", re.IGNORECASE
+)
+"""A stage name that says its image is for developing on one's own machine (``dev``,
+``development``, awesome-compose's ``dev-envs`` for Docker Dev Environments): not
+``devel`` (CUDA's shipped flavour), ``build`` or ``sdk``, whose images may be pushed."""
+
+
+def is_development_image(stage: Stage) -> bool:
+    """Whether the image of ``stage`` (built as a target) is one to develop in."""
+    name = stage.name
+    return name is not None and _DEVELOPMENT_STAGE.search(name) is not None
+
+
+def stays_local(stage: Stage) -> bool:
+    """Whether the image of ``stage`` (built as a target) stays where it is built: one
+    for tests or checks (``is_test_image``), run in CI, or for development, run on a
+    developer's machine. Its size costs no pull; its build time still counts."""
+    return is_test_image(stage) or is_development_image(stage)
+
+
 def _reaches(
     model: BuildModel,
     stage: Stage,
@@ -351,9 +373,11 @@ def _reaches(
         return known
     if stage.index in visiting:
         return True
-    uses = references.get(stage.index, [])
+    # a development stage is another target beside the one it builds on (awesome-compose's
+    # ``FROM builder AS dev-envs``, compose building ``target: builder``)
+    uses = [use for use in references.get(stage.index, []) if not is_development_image(use.user)]
     if stage.index == len(model.stages) - 1 or not uses:
-        result = not is_test_image(stage)  # an image built: the last stage or a --target
+        result = not stays_local(stage)  # an image built: the last stage or a --target
         memo[stage.index] = result
         return result
     visiting.add(stage.index)

@@ -130,3 +130,51 @@ def test_a_long_chain_of_stages_is_linted_without_recursing_through_it() -> None
     assert sum(f.code == "LL304" for f in result.findings) == 2999  # every stage ships
     model = build_model(parse(text))
     assert {root_image(stage) for stage in model.stages} == {"python:3.12"}
+
+
+ANGULAR = """\
+FROM node:17.0.1-bullseye-slim AS builder
+WORKDIR /project
+RUN npm install -g @angular/cli@13
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+FROM builder AS dev-envs
+RUN <<EOF
+apt-get update
+apt-get install -y --no-install-recommends git
+EOF
+"""
+"""docker/awesome-compose angular/angular/Dockerfile, shortened: compose builds `target:
+builder`; `dev-envs` served Docker Dev Environments on a developer's machine."""
+
+
+def test_a_development_stage_is_an_image_nobody_pulls() -> None:
+    """The apt lists of awesome-compose's `dev-envs` stage (and `development`, `dev`)
+    never ship: LL301 leaves them, as it leaves a stage named for tests. The stage it is
+    built on is another target, whose npm cache still counts (LL305); `devel`, CUDA's
+    shipped flavour, is no development stage."""
+    from rule_harness import lint
+
+    assert lint(ANGULAR, "LL301") == []
+    assert len(lint(ANGULAR, "LL305")) == 2  # npm install -g and npm ci, in builder
+    for name in ("development", "dev", "test"):
+        assert lint(ANGULAR.replace("dev-envs", name), "LL301") == []
+    for name in ("devel", "app", "developer-tools"):
+        assert len(lint(ANGULAR.replace("dev-envs", name), "LL301")) == 1
+
+
+def test_a_stage_shipped_only_through_a_development_stage_is_not() -> None:
+    """docker/getting-started: `base` installs the mkdocs requirements for `dev` (a
+    development server) and `build`, whose site alone the nginx image copies: the pip
+    cache of `base` ships nowhere."""
+    from rule_harness import lint
+
+    text = (
+        "FROM python:alpine AS base\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+        'FROM base AS dev\nCMD ["mkdocs", "serve"]\n'
+        "FROM base AS build\nCOPY . .\nRUN mkdocs build\n"
+        "FROM nginx:alpine\nCOPY --from=build /app/site /usr/share/nginx/html\n"
+    )
+    assert lint(text, "LL304") == []
+    assert len(lint(text.replace("AS dev\n", "AS docs\n"), "LL304")) == 1

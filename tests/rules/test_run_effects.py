@@ -241,8 +241,12 @@ def test_copy_creations_follow_the_copy_parse(instruction: str, expected: list[s
          [False, False, False, True]),
         ("FROM a AS base\nFROM base AS integration-tests\nFROM scratch AS out\n"
          "COPY --from=base /bin/x /x\n", [False, False, True]),
+        # and one named for development runs on a developer's machine, beside the target
+        # it is built on (awesome-compose's ``FROM builder AS dev-envs``)
         ("FROM a AS base\nFROM base AS e2e-base\nFROM e2e-base AS e2e\nFROM base AS dev\n",
-         [True, False, False, True]),
+         [False, False, False, False]),
+        ("FROM a AS builder\nFROM builder AS dev-envs\n", [True, False]),
+        ("FROM a AS base\nFROM base AS development\nFROM base AS app\n", [True, False, True]),
         ("FROM a AS tools\nFROM b AS validate\nCOPY --from=tools / /\n", [False, False]),
         ("FROM a AS latest\nFROM b AS contest\n", [True, True]),  # not test words
         # a base picked by platform: each candidate is used as the stage's base
