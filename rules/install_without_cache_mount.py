@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from lintlayers.context import RuleContext
     from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.stages import Stage
     from lintlayers.model.steps import Step
 
 
@@ -115,8 +116,16 @@ class InstallWithoutCacheMount(Rule):
     needs = ("RUN",)
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
+        at_end: dict[int, set[str]] = {}  # what each stage's layers hold when it ends
         for steps in sequences(context):
-            installed: set[str] = set()  # ecosystems an explicit install already fetched
+            if not steps:
+                continue
+            # ecosystems an install or build without a mount already fetched into the
+            # layers, those of the stage this one is built on included (awesome-compose's
+            # `FROM build AS publish`: `dotnet publish` after the build stage's restore)
+            installed = _inherited(steps[0].stage, at_end) if not steps[0].onbuild else set()
+            if not steps[0].onbuild:
+                at_end[steps[0].stage.index] = installed
             for position, step in enumerate(steps):
                 if step.keyword != "RUN" or step.onbuild:
                     continue  # a trigger runs in the builds of the image's users
@@ -125,6 +134,19 @@ class InstallWithoutCacheMount(Rule):
                 shipped = step.onbuild or reaches_image(context, step.stage)
                 run = effects(context, step)
                 yield from _check_run(context, run, shipped, installed, steps, position)
+
+
+def _inherited(stage: Stage, at_end: dict[int, set[str]]) -> set[str]:
+    """What the layers of the stage ``stage`` is built on hold (``at_end``), through
+    stages that install nothing themselves; empty on an external image."""
+    seen: set[int] = set()
+    base = stage.base_stage
+    while base is not None and base.index not in seen:
+        if base.index in at_end:
+            return set(at_end[base.index])
+        seen.add(base.index)
+        base = base.base_stage
+    return set()
 
 
 def _check_run(

@@ -77,9 +77,11 @@ TARGET_WRONG = 0.01
 # 566); 54.4% and 0.4% (2 of 559) once a Go build of named files (`go build main.go`)
 # was left to the build context, which alone tells whether it imports any module; 56.6%
 # and 0.4% (2 of 525) once a stage named for development stayed local like one named for
-# tests (awesome-compose's dev-envs and development targets).)
-FLOOR_WORTH = 0.565
-CEILING_WRONG = 0.0039
+# tests (awesome-compose's dev-envs and development targets); with a twelfth draw of 48
+# (15 worth, 5 wrong as judged) after LL107 let a stage find what the builds of the stage
+# it is built on fetched, 54.7% and 0.9% (5 of 570).)
+FLOOR_WORTH = 0.547
+CEILING_WRONG = 0.0088
 
 
 def labeled_rows() -> list[dict[str, object]]:
@@ -193,12 +195,12 @@ def test_precision_does_not_fall_below_what_was_measured():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 9's worth target is not reached (56.6% worth, 0.4% wrong on 525 findings of "
+    reason="issue 9's worth target is not reached (54.7% worth, 0.9% wrong on 570 findings of "
     "a repository run): local-only samples, CI and development images, small caches, installs "
     "that fetch little or nothing, which only the build context tells (the corpus has none: "
-    "both wrong ones, vendored Go modules); uniform draws of findings never labeled found "
-    "47.8%, 40.4%, 25%, 42%, 47%, 29%, 25%, 23% and 33% worth (about 51% weighted over the "
-    "whole output); see tests/data/README.md",
+    "four of the five wrong ones are Go modules that vendor or import nothing); uniform draws "
+    "of findings never labeled found 47.8%, 40.4%, 25%, 42%, 47%, 29%, 25%, 23%, 33% and 31% "
+    "worth (about 53% weighted over the whole output); see tests/data/README.md",
 )
 def test_precision_meets_the_issue_9_target():
     main = [row for row in labeled_rows() if row["builder"] == MAIN]

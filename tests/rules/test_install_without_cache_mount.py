@@ -702,3 +702,33 @@ def test_a_go_build_of_named_files_without_its_build_cache_is_left_to_the_contex
     go_mod = "module x\n\ngo 1.22\n\nrequire github.com/miekg/dns v1.1.58\n"
     module = _context(tmp_path, {"go.mod": go_mod, "go.sum": "x\n", "main.go": ""})
     assert len(lint(text, CODE, context_dir=module)) == 1
+
+
+ASPNET_MSSQL = """\
+FROM mcr.microsoft.com/dotnet/aspnet:5.0 as base
+WORKDIR /app
+FROM mcr.microsoft.com/dotnet/sdk:5.0 AS build
+COPY . /src
+WORKDIR /src
+RUN dotnet build "aspnetapp.csproj" -c Release -o /app/build
+FROM build AS publish
+RUN dotnet publish "aspnetapp.csproj" -c Release -o /app/publish
+FROM base AS final
+COPY --from=publish /app/publish .
+"""
+"""docker/awesome-compose aspnet-mssql/app/aspnetapp/Dockerfile, shortened."""
+
+
+def test_a_stage_built_on_another_finds_what_its_builds_fetched() -> None:
+    """awesome-compose's aspnet-mssql: `FROM build AS publish` starts from the layers of
+    the build stage, where `dotnet build` (without a mount) restored the packages: the
+    publish finds them and fetches nothing. A stage built on an external image, or on a
+    stage that fetched nothing, still gets the advice."""
+    assert [f.location.line for f in lint(ASPNET_MSSQL, CODE)] == [6]
+    external = "FROM mcr.microsoft.com/dotnet/sdk:5.0 AS publish\nCOPY . /src\nWORKDIR /src"
+    unrelated = ASPNET_MSSQL.replace("FROM build AS publish", external)
+    assert [f.location.line for f in lint(unrelated, CODE)] == [6, 10]
+    through = ASPNET_MSSQL.replace(
+        "FROM build AS publish", "FROM build AS mid\nFROM mid AS publish"
+    )
+    assert [f.location.line for f in lint(through, CODE)] == [6]
