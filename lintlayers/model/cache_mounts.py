@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 
 GO_MODULE_CACHE = "/go/pkg/mod"
 """Go's module cache in the official ``golang`` images, whose ``GOPATH`` is ``/go``."""
+COMPOSER_IMAGE_CACHE = "/tmp/cache"
+"""Composer's cache in the official ``composer`` image, whose ``COMPOSER_HOME`` is ``/tmp``
+(``ENV COMPOSER_HOME /tmp`` in its Dockerfile): not the ``~/.composer/cache`` of a PHP
+image that installs Composer itself."""
 
 
 def tool_cache_targets(
@@ -40,7 +44,32 @@ def tool_cache_targets(
     if entry.cache_kind == "go" and environment is not None:
         found = go_module_cache(environment, images, home)
         targets = tuple(found if target == GO_MODULE_CACHE else target for target in targets)
+    elif entry.name == "composer" and environment is not None:
+        folder = composer_cache(environment, images)
+        targets = (folder,) if folder else targets
     return targets
+
+
+def composer_cache(environment: Mapping[str, str], images: Sequence[str]) -> str:
+    """Where Composer keeps its downloads when something says so (``""`` otherwise, the
+    table's defaults): ``COMPOSER_CACHE_DIR``, else ``cache`` in ``COMPOSER_HOME``, else
+    the official ``composer`` image's ``/tmp/cache`` when every image the stage is built
+    on is that one."""
+    for name, suffix in (("COMPOSER_CACHE_DIR", ""), ("COMPOSER_HOME", "/cache")):
+        value = environment.get(name, "")
+        if value.startswith("/") and "$" not in value:
+            return value.rstrip("/") + suffix if suffix else value
+    if images and all(_composer_image(image) for image in images):
+        return COMPOSER_IMAGE_CACHE
+    return ""
+
+
+def _composer_image(image: str) -> bool:
+    """Whether an image reference names the official ``composer`` image."""
+    from lintlayers.model.size_estimates import image_reference
+
+    repository, _ = image_reference(image)
+    return repository.removeprefix("docker.io/").removeprefix("library/") == "composer"
 
 
 def go_module_cache(environment: Mapping[str, str], images: Sequence[str], home: str) -> str:

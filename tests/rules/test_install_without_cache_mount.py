@@ -732,3 +732,22 @@ def test_a_stage_built_on_another_finds_what_its_builds_fetched() -> None:
         "FROM build AS publish", "FROM build AS mid\nFROM mid AS publish"
     )
     assert [f.location.line for f in lint(through, CODE)] == [6]
+
+
+@pytest.mark.parametrize(
+    ("head", "target"),
+    [
+        # opentelemetry-demo src/quote: the official composer image's COMPOSER_HOME is /tmp
+        ("FROM docker.io/library/composer:2.10.2@sha256:4d71c3c2 AS vendor\n", "/tmp/cache"),
+        ("FROM composer:2\n", "/tmp/cache"),
+        ("FROM composer\nENV COMPOSER_HOME=/composer\n", "/composer/cache"),
+        ("FROM php:8.3-cli\nENV COMPOSER_CACHE_DIR=/var/cache/composer\n", "/var/cache/composer"),
+        ("FROM php:8.3-cli\n", "/root/.composer/cache"),
+    ],
+)
+def test_the_composer_cache_mount_is_where_the_image_puts_it(head: str, target: str) -> None:
+    text = f"{head}WORKDIR /app\nCOPY composer.json composer.lock ./\nRUN composer install\n"
+    [finding] = lint(text, CODE)
+    assert f"--mount=type=cache,target={target} " in said(finding)
+    mounted = text.replace("RUN composer", f"RUN --mount=type=cache,target={target} composer")
+    assert lint(mounted, CODE) == []
