@@ -189,7 +189,8 @@ def _check_run(
         if shipped and any(run.cache_handled(kind, index) is None for kind in kinds):
             continue  # a size rule reports the cache kept, with the mount in its advice
         images = root_images(context, steps[position].stage)
-        targets = tool_cache_targets(entry, run.user_at(index), environment, images)
+        user = run.user_at(index)
+        targets = tool_cache_targets(entry, user, environment, images, found.argv)
         if not targets or holds_tool_cache(run, targets):
             continue
         # a build without a mount leaves what it fetched (and compiled) in the layer, where

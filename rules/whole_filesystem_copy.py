@@ -5,6 +5,7 @@ from __future__ import annotations
 from lintlayers.diagnostics import Violation
 from lintlayers.model.copy_args import copy_args
 from lintlayers.model.paths import normalize
+from lintlayers.model.shipping import ships_layers
 from lintlayers.model.size_estimates import root_image
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -37,7 +38,10 @@ class WholeFilesystemCopy(Rule):
     (`COPY --from=build / /`) into a stage that is not built `FROM scratch`.
     A source that is itself built `FROM scratch` (a stage, or a bundle of
     tools made to be copied this way such as `tonistiigi/xx` or
-    `gloursdocker/docker`) brings no base files and is not reported.
+    `gloursdocker/docker`) brings no base files and is not reported. Nor is
+    a stage whose layers never ship (used only through `COPY --from`, even
+    flattened with `COPY --from=stage / /`, or only by targets named for
+    tests or development): only its final files reach an image.
 
     ## Why it matters
     The copied root holds the source stage's base image too: every file the
@@ -82,10 +86,13 @@ class WholeFilesystemCopy(Rule):
             base = root_image(stage).lower()
             if base == "scratch":
                 continue
+            shipped = ships_layers(context, stage)
             for outer in stage.instructions:
                 instruction = outer.effective
                 if instruction.keyword != "COPY" or not instruction.has_flag("from"):
                     continue
+                if not shipped and outer is instruction:  # an ONBUILD trigger ships
+                    continue  # only the stage's final files reach an image
                 parsed = copy_args(instruction)
                 destination = parsed.destination
                 sources = parsed.local_sources

@@ -229,11 +229,11 @@ KNOWN_QUADRATIC: dict[Callable[[int], str], frozenset[str]] = {
 built one from another, LL106 (the first to ask for the cache steps) copies the files each
 stage placed into every stage built on it and finds each RUN's read of ``go.mod`` in every
 earlier stage's COPY to that path (``cache.steps._State``; a real file has a few such
-stages, the test's hundreds, and sharing them would take a persistent index). LL301, LL306 and LL314 left the set in session 11:
-the root image is found once per chain (``Stage.root_image``) and LL107 no longer failed
-with a RecursionError on the large file (``steps.reaches_image``), which had moved the
-effects of every RUN onto the rules after it. The test fails when the set changes either
-way, so a fix must remove its rule here."""
+stages, the test's hundreds, and sharing them would take a persistent index). LL301,
+LL306 and LL314 left the set in session 11: the root image is found once per chain
+(``Stage.root_image``) and LL107 no longer failed with a RecursionError on the large file
+(``steps.reaches_image``), which had moved the effects of every RUN onto the rules after
+it. The test fails when the set changes either way, so a fix must remove its rule here."""
 
 
 @pytest.mark.slow

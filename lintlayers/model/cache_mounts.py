@@ -33,10 +33,13 @@ def tool_cache_targets(
     user: str | None,
     environment: Mapping[str, str] | None = None,
     images: Sequence[str] = (),
+    argv: Sequence[str] = (),
 ) -> tuple[str, ...]:
     """Where ``entry``'s tool keeps its downloads for ``user`` (``()`` when unknown); with
-    the ``environment`` of the command and the ``images`` its stage is built on, Go's
-    module cache where it really is (``go_module_cache``)."""
+    the ``environment`` of the command, the ``images`` its stage is built on and its
+    ``argv``, where the command really puts them: Go's module cache
+    (``go_module_cache``), Composer's (``composer_cache``), Maven's local repository
+    (``maven_repository``)."""
     home = home_of(user)
     targets = tuple(
         home + path[1:] if path.startswith("~") else path for path in entry.cache_directories()
@@ -47,7 +50,34 @@ def tool_cache_targets(
     elif entry.name == "composer" and environment is not None:
         folder = composer_cache(environment, images)
         targets = (folder,) if folder else targets
+    elif entry.name == "maven" and environment is not None:
+        folder = maven_repository(argv, environment)
+        targets = (folder,) if folder else targets
     return targets
+
+
+MAVEN_IMAGE_SETTINGS = "/usr/share/maven/ref/settings-docker.xml"
+"""The settings file of the official ``maven`` image for builds in a Dockerfile, which sets
+the local repository to ``/usr/share/maven/ref/repository`` (the image's documentation)."""
+
+
+def maven_repository(argv: Sequence[str], environment: Mapping[str, str]) -> str:
+    """Where a Maven command keeps what it downloads when it says so (``""`` otherwise:
+    ``~/.m2/repository``): ``-Dmaven.repo.local=`` among its words or ``MAVEN_OPTS``'s, or
+    the maven image's ``settings-docker.xml`` given with ``-s``."""
+    words = [*argv, *environment.get("MAVEN_OPTS", "").split()]
+    for word in words:
+        if word.startswith("-Dmaven.repo.local="):
+            value = word.partition("=")[2].strip("\"'")
+            if value.startswith("/") and "$" not in value:
+                return value.rstrip("/")
+    for position, word in enumerate(argv):
+        name, equals, value = word.partition("=")
+        if name in ("-s", "--settings"):
+            given = value if equals else (argv[position + 1] if position + 1 < len(argv) else "")
+            if given == MAVEN_IMAGE_SETTINGS:
+                return "/usr/share/maven/ref/repository"
+    return ""
 
 
 def composer_cache(environment: Mapping[str, str], images: Sequence[str]) -> str:

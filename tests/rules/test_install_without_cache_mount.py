@@ -751,3 +751,29 @@ def test_the_composer_cache_mount_is_where_the_image_puts_it(head: str, target: 
     assert f"--mount=type=cache,target={target} " in said(finding)
     mounted = text.replace("RUN composer", f"RUN --mount=type=cache,target={target} composer")
     assert lint(mounted, CODE) == []
+
+
+@pytest.mark.parametrize(
+    ("run", "target"),
+    [
+        # dockersamples' atsea shop: the maven image's settings-docker.xml
+        ("mvn -B -f pom.xml -s /usr/share/maven/ref/settings-docker.xml dependency:resolve",
+         "/usr/share/maven/ref/repository"),
+        ("mvn --settings=/usr/share/maven/ref/settings-docker.xml dependency:go-offline",
+         "/usr/share/maven/ref/repository"),
+        ("mvn -Dmaven.repo.local=/cache/m2 dependency:go-offline", "/cache/m2"),
+        ("mvn -s settings.xml dependency:go-offline", "/root/.m2/repository"),  # unknown: default
+        ("mvn dependency:go-offline", "/root/.m2/repository"),
+    ],
+)  # fmt: skip
+def test_the_maven_cache_mount_is_the_local_repository_the_command_uses(
+    run: str, target: str
+) -> None:
+    text = f"FROM maven:3-eclipse-temurin-21\nWORKDIR /app\nCOPY pom.xml .\nRUN {run}\n"
+    [finding] = lint(text, CODE)
+    assert f"--mount=type=cache,target={target} " in said(finding)
+    opts = (
+        "FROM maven:3\nENV MAVEN_OPTS=-Dmaven.repo.local=/opt/m2\nCOPY pom.xml .\nRUN mvn verify\n"
+    )
+    [finding] = lint(opts, CODE)
+    assert "--mount=type=cache,target=/opt/m2 " in said(finding)

@@ -62,6 +62,9 @@ def test_passes_a_root_built_from_scratch(text: str) -> None:
         ("tonistiigi__xx/src__Dockerfile", []),
         # the build stage's root over the same base: reported
         ("home-assistant__docker-base/python__3.14__Dockerfile", [156]),
+        # line 61 copies jemalloc's root into `merge`, whose layers never ship (line 128
+        # flattens it into the image, onto the base: reported)
+        ("home-assistant__docker-base/alpine__Dockerfile", [128]),
     ],
 )
 def test_corpus_cases(name: str, lines: list[int]) -> None:
@@ -70,3 +73,22 @@ def test_corpus_cases(name: str, lines: list[int]) -> None:
     path = corpus_root() / "files" / name
     findings = lint(path.read_text(encoding="utf-8"), CODE)
     assert [f.location.line for f in findings] == lines
+
+
+def test_passes_a_stage_whose_layers_never_ship() -> None:
+    """home-assistant's alpine image: `merge` takes a build stage's whole root, and the
+    image takes `merge`'s final files alone (`COPY --from=merge / /`), never its layers;
+    an ONBUILD trigger ships in the images built on this one."""
+    merge = (
+        "FROM alpine:3.20 AS build\nRUN apk add --no-cache make\n"
+        "FROM alpine:3.20 AS merge\nCOPY --from=build / /\n"
+        "FROM alpine:3.20\nCOPY --from=merge /usr/lib /usr/lib\n"
+    )
+    assert lint(merge, CODE) == []
+    shipped = merge.replace("COPY --from=merge /usr/lib /usr/lib", "RUN true")
+    assert [
+        f.location.line
+        for f in lint(shipped.replace("FROM alpine:3.20\nRUN", "FROM merge\nRUN"), CODE)
+    ] == [4]
+    trigger = merge.replace("COPY --from=build / /", "ONBUILD COPY --from=build / /")
+    assert [f.location.line for f in lint(trigger, CODE)] == [4]
