@@ -80,8 +80,9 @@ TARGET_WRONG = 0.01
 # tests (awesome-compose's dev-envs and development targets); with a twelfth draw of 48
 # (15 worth, 5 wrong as judged) after LL107 let a stage find what the builds of the stage
 # it is built on fetched, 54.7% and 0.9% (5 of 570); with the 58 findings left unlabeled
-# judged too (18 worth, none wrong), the whole BuildKit output: 52.6% and 0.8% (5 of 627).)
-FLOOR_WORTH = 0.526
+# judged too (18 worth, none wrong), the whole BuildKit output: 52.6% and 0.8% (5 of 627);
+# 52.7% and 0.8% (5 of 626) once a downloaded script counted as a small file for LL306.)
+FLOOR_WORTH = 0.527
 CEILING_WRONG = 0.0080
 
 
@@ -197,7 +198,7 @@ def test_precision_does_not_fall_below_what_was_measured():
 @pytest.mark.xfail(
     strict=True,
     reason="issue 9's worth target is not reached: every BuildKit finding of a repository run "
-    "over the corpus is labeled, 627 findings, 52.6% worth and 0.8% wrong (the wrong target is "
+    "over the corpus is labeled, 626 findings, 52.7% worth and 0.8% wrong (the wrong target is "
     "met). The true-minor ones are local-only samples, CI and development images, small "
     "caches, installs that fetch little or nothing, which only the build context tells (the "
     "corpus has none); see tests/data/README.md",

@@ -27,16 +27,21 @@ SMALL_NAMES = frozenset({"authorized_keys", "known_hosts", "entrypoint", "run", 
 
 
 def small_text_sources(step: Step) -> bool:
-    """Whether a COPY/ADD names only small text files (scripts, configuration)."""
+    """Whether a COPY/ADD names only small text files (scripts, configuration), local or
+    downloaded (``ADD https://blackarch.org/strap.sh``)."""
     from lintlayers.model.steps import copy_sources
 
     sources = copy_sources(step)
     if not sources:
         return False
     for source in sources:
+        if "://" in source:  # a URL's file: ``https://blackarch.org/strap.sh``
+            source = source.partition("://")[2].partition("?")[0].partition("#")[0]
+            if "/" not in source.strip("/"):
+                return False  # a host alone names no file
         name = source.rstrip("/").rpartition("/")[2].rstrip("*?").strip("'\"")
         extension = name.rpartition(".")[2].lower() if "." in name else ""
-        if "://" in source or (extension not in SMALL_TEXT and name not in SMALL_NAMES):
+        if extension not in SMALL_TEXT and name not in SMALL_NAMES:
             return False
     return True
 

@@ -340,6 +340,9 @@ def test_message_advice_depends_on_the_builder() -> None:
          "RUN rm -rf /tmp/library-scripts"),
         ("COPY requirements.txt /tmp/",
          "RUN pip install -r /tmp/requirements.txt && rm -rf /tmp/*"),
+        # a downloaded script (PowerShell-Docker's blackarch image: strap.sh)
+        ("ADD https://blackarch.org/strap.sh /tmp/strap.sh",
+         "RUN chmod +x /tmp/strap.sh && /tmp/strap.sh && rm -f /tmp/strap.sh"),
     ],
 )  # fmt: skip
 def test_passes(earlier: str, later: str) -> None:
