@@ -1050,21 +1050,10 @@ def builds_named_files(found: InstallMatch, earlier: Sequence[Sequence[str]] = (
     library's alone as often as not, only its sources tell. Not when a command of the
     same tool before it in the RUN (``earlier``, their words) works on the module
     (``go mod tidy && go build main.go``: the program is a module's)."""
-    from lintlayers.model.package_managers import split_arguments
-
     installer = found.installer
     if not installer.source_files:
         return False
-    positionals, _ = split_arguments(found.argv[1:], installer)
-    subcommand = next(
-        (
-            len(words)
-            for words in installer.subcommands
-            if tuple(positionals[: len(words)]) == words
-        ),
-        1,
-    )
-    files = positionals[subcommand:]
+    files = _operands(found)
     if not files or not all(name.endswith(installer.source_files) for name in files):
         return False
     entry = ecosystem(installer.ecosystem)
@@ -1118,6 +1107,23 @@ def _writes_no_project(run: RunEffects, index: int, files: StageFiles) -> bool:
     return True
 
 
+def _operands(found: InstallMatch) -> list[str]:
+    """The positional words of an install after its subcommand (``go build -o x main.go``:
+    ``main.go``; ``pip install flask``: ``flask``)."""
+    from lintlayers.model.package_managers import split_arguments
+
+    positionals, _ = split_arguments(found.argv[1:], found.installer)
+    longest = max(
+        (
+            len(words)
+            for words in found.installer.subcommands
+            if tuple(positionals[: len(words)]) == words
+        ),
+        default=0,
+    )
+    return positionals[longest:]
+
+
 def _names_more(found: InstallMatch, entry: Ecosystem) -> bool:
     """Whether the install's own words ask for more than its manifests declare: one of
     the table's ``dependency_flags``, or packages named on the command line."""
@@ -1128,18 +1134,7 @@ def _names_more(found: InstallMatch, entry: Ecosystem) -> bool:
     installer = found.installer
     if not installer.extra_args or installer.local_only or installer.positional_manifests:
         return False
-    from lintlayers.model.package_managers import split_arguments
-
-    positionals, _ = split_arguments(found.argv[1:], installer)
-    longest = max(
-        (
-            len(words)
-            for words in installer.subcommands
-            if tuple(positionals[: len(words)]) == words
-        ),
-        default=0,
-    )
-    rest = positionals[longest:]
+    rest = _operands(found)
     return bool(rest[1:] if installer.project_positional else rest)
 
 
