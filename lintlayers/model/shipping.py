@@ -1,12 +1,12 @@
 """Which stages ship their layers in an image, rather than only some of their files.
 
 A stage's layers are pushed with an image when it is the image built (the last stage,
-or a stage nothing else uses, which may be a ``--target``; not one named for tests or
-development, ``steps.stays_local``) or the base (``FROM``) of one that ships. A stage
-used only through ``COPY --from`` (even ``COPY --from=stage / /``, which flattens it) or ``RUN
---mount=from=`` gives away its final files, never its layers: a file deleted in a
-later layer of such a stage costs nothing in the image. Whether a stage's files reach
-an image at all is ``steps.reaches_image``.
+or a stage nothing else uses but a development stage, which may be a ``--target``; not
+one named for tests or development, ``steps.stays_local``) or the base (``FROM``) of one
+that ships. A stage used only through ``COPY --from`` (even ``COPY --from=stage / /``,
+which flattens it) or ``RUN --mount=from=`` gives away its final files, never its
+layers: a file deleted in a later layer of such a stage costs nothing in the image.
+Whether a stage's files reach an image at all is ``steps.reaches_image``.
 """
 
 from __future__ import annotations
