@@ -10,7 +10,7 @@ from lintlayers.model.cache_mounts import (
 )
 from lintlayers.model.ecosystems import ecosystem
 from lintlayers.model.package_commands import package_writes
-from lintlayers.model.package_managers import match_any
+from lintlayers.model.package_managers import match_any, project_tool
 from lintlayers.model.run_effects import effects
 from lintlayers.model.run_time import starts_tool
 from lintlayers.model.stage_references import root_images
@@ -160,8 +160,14 @@ def _check_run(
     reported: set[str] = set()
     files = None
     rare: bool | None = None  # whether the step sees nothing of the build context
+    tools: set[str] = set()  # the tools that worked on a project before (go mod tidy)
     for index, command in enumerate(run.commands):
-        found = match_any([word.value for word in command.words])
+        words = [word.value for word in command.words]
+        found = match_any(words)
+        before = frozenset(tools) if found is not None else frozenset()
+        tool = project_tool(words)
+        if tool:
+            tools.add(tool)
         if found is None or found.installer.ecosystem in reported:
             continue
         if found.implicit and found.installer.ecosystem in installed:
@@ -181,10 +187,8 @@ def _check_run(
         if nothing or entry is None or entry.system:
             continue
         compiles = compiles_into_cache(entry, found)
-        if not compiles and context.context_dir is None:
-            earlier = [[word.value for word in other.words] for other in run.commands[:index]]
-            if builds_named_files(found, earlier):
-                continue  # ``go build -a main.go`` keeps only downloads, its sources tell
+        if not compiles and context.context_dir is None and builds_named_files(found, before):
+            continue  # ``go build -a main.go`` keeps only downloads, which its sources tell
         kinds = package_writes(command)
         if shipped and any(run.cache_handled(kind, index) is None for kind in kinds):
             continue  # a size rule reports the cache kept, with the mount in its advice

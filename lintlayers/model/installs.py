@@ -33,11 +33,12 @@ from lintlayers.model.context_copies import (
 )
 from lintlayers.model.ecosystems import ecosystem
 from lintlayers.model.metadata import MOVABLE_ACROSS
-from lintlayers.model.package_managers import match_any, reads_no_project
+from lintlayers.model.package_managers import match_any, project_tool, reads_no_project
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping
+    from collections.abc import Set as AbstractSet
 
     from lintlayers.context import RuleContext
     from lintlayers.model.context_copies import ContextCopy
@@ -357,17 +358,21 @@ class _Sequence:
             if not any(matches):
                 continue
             walk = CommandWalk(commands, workdir, values, home)
+            tools: set[str] = set()  # the tools that worked on a project before (go mod tidy)
             for position, command in enumerate(commands):
                 view = views[position]
                 match = matches[position]
                 cwd = _known(walk.cwds[position])
+                named = match is not None and builds_named_files(match, tools)
+                tool = project_tool([word.value for word in view.words])
+                if tool:
+                    tools.add(tool)
                 if match is None or cwd is None:
                     continue
                 start = script.file_offset(command.start)
                 end = script.file_end(command.end)
                 install = Install(match, command, " ".join(text[start:end].split()), cwd)
-                earlier = [[word.value for word in other.words] for other in views[:position]]
-                install.named_files = builds_named_files(match, earlier)
+                install.named_files = named
                 local = walk.envs[position]
                 if view.assignments:  # ``GO111MODULE=off go``; not a copy of the scope each
                     local = assign(local, view.assignments)
@@ -1044,25 +1049,19 @@ def downloads_nothing(
     return "its manifests declare no dependencies"
 
 
-def builds_named_files(found: InstallMatch, earlier: Sequence[Sequence[str]] = ()) -> bool:
+def builds_named_files(found: InstallMatch, tools_before: AbstractSet[str] = frozenset()) -> bool:
     """Whether a build is given source files alone (``go build -o app main.go``: the
     installer's ``source_files``), a program of those files whose imports, the standard
-    library's alone as often as not, only its sources tell. Not when a command of the
-    same tool before it in the RUN (``earlier``, their words) works on the module
-    (``go mod tidy && go build main.go``: the program is a module's)."""
+    library's alone as often as not, only its sources tell. Not when its tool worked on
+    the project before it in the RUN (``tools_before``, by ``package_managers.project_tool``:
+    ``go mod tidy && go build main.go``, the program is a module's)."""
     installer = found.installer
-    if not installer.source_files:
+    if not installer.source_files or not found.argv:
         return False
     files = _operands(found)
     if not files or not all(name.endswith(installer.source_files) for name in files):
         return False
-    entry = ecosystem(installer.ecosystem)
-    setup = entry.setup if entry is not None else ()
-    program = found.argv[0] if found.argv else ""
-    return not any(
-        words and words[0] == program and not any(tuple(words[1 : 1 + len(s)]) == s for s in setup)
-        for words in earlier
-    )
+    return posixpath.basename(found.argv[0]) not in tools_before
 
 
 _NO_DEPENDENCIES = frozenset({"--no-deps", "--no-dependencies"})

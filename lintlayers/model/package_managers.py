@@ -404,3 +404,18 @@ def _reads_files(name: str, argv: list[str]) -> bool:
     if name == "renv":
         return not all(arg == "-e" or "install.packages(" in arg for arg in argv[1:])
     return any(arg.startswith((".", "/", "--installdeps")) for arg in argv[1:])
+
+
+def project_tool(words: Sequence[str]) -> str:
+    """The program of a command run with an ecosystem's tool that works on a project
+    (``go mod tidy``, ``go get``), not one of the tool's setup commands (``go version``,
+    ``go env``); ``""`` for any other command."""
+    if not words:
+        return ""
+    program = words[0].rpartition("/")[2]
+    entries = ecosystem_of_program(program)
+    if not entries or any(
+        tuple(words[1 : 1 + len(setup)]) == setup for entry in entries for setup in entry.setup
+    ):
+        return ""
+    return program
