@@ -51,11 +51,29 @@ def _state(placements: list[tuple[list, list]], state: _State | None = None) -> 
 
 
 def _every(state: _State, path: str) -> tuple[list[str], list[object]]:
-    """What ``lookup`` found before the index: every placement asked in order."""
+    """What ``lookup`` found before the index: every placement asked in order, from the
+    last that put a file at ``path`` when nothing was ever put below it (that file
+    replaced what the earlier ones put there)."""
     files: list[str] = []
     steps: list[object] = []
     glob = any(c in path for c in "*?[")
-    for placed in state.placed:
+    first = 0
+    if not glob and path.strip("/"):  # the root is a folder
+        anchors = [
+            anchor
+            for placed in state.placed
+            for anchor in [*placed.images, *(root for root, _, _ in placed.trees)]
+        ]
+        roots = {root for placed in state.placed for root, _, _ in placed.trees}
+        below = path.rstrip("/") + "/"
+        if path not in roots and not any(
+            anchor != path and anchor.startswith(below) for anchor in anchors
+        ):
+            first = max(
+                (number for number, placed in enumerate(state.placed) if path in placed.images),
+                default=0,
+            )
+    for placed in state.placed[first:]:
         found = placed.lookup_glob(path) if glob else placed.lookup(path)
         if found:
             files.extend(found)

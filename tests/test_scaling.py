@@ -222,18 +222,14 @@ def _calls_per_rule(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, int
     return calls
 
 
-KNOWN_QUADRATIC: dict[Callable[[int], str], frozenset[str]] = {
-    _stage_chain: frozenset({"LL106"}),
-}
-"""Rules known to grow faster than a generated file, not fixed yet: on a chain of stages
-built one from another, LL106 (the first to ask for the cache steps) copies the files each
-stage placed into every stage built on it and finds each RUN's read of ``go.mod`` in every
-earlier stage's COPY to that path (``cache.steps._State``; a real file has a few such
-stages, the test's hundreds, and sharing them would take a persistent index). LL301,
-LL306 and LL314 left the set in session 11: the root image is found once per chain
-(``Stage.root_image``) and LL107 no longer failed with a RecursionError on the large file
-(``steps.reaches_image``), which had moved the effects of every RUN onto the rules after
-it. The test fails when the set changes either way, so a fix must remove its rule here."""
+KNOWN_QUADRATIC: dict[Callable[[int], str], frozenset[str]] = {}
+"""Rules known to grow faster than a generated file, not fixed yet: none. The test fails
+when the set changes either way, so a fix must remove its rule here. (In session 11 a
+chain of stages built one from another made LL106, LL301, LL306 and LL314 grow with its
+square: the cache steps copied each stage's placements into the stage built on it and
+found a RUN's read of ``go.mod`` in every earlier stage's COPY to that path; the root
+image was walked for each question; LL107 failed with a RecursionError, which moved the
+effects of every RUN onto the rules after it.)"""
 
 
 @pytest.mark.slow

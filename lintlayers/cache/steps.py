@@ -16,6 +16,7 @@ from __future__ import annotations
 import posixpath
 from _collections_abc import Set  # collections.abc re-exports it, at an import's cost
 from bisect import bisect_left
+from collections import Counter
 from itertools import islice
 
 from lintlayers.buildcontext.patterns import (
@@ -50,7 +51,7 @@ from lintlayers.model.variables import referenced_names
 from lintlayers.typecheck import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from lintlayers.buildcontext.context import BuildContext
     from lintlayers.cache.facts import Facts
@@ -370,10 +371,17 @@ def build_plan(
 
         shell = RuleContext(model.dockerfile, builder=builder)
     finals: dict[int, _State] = {}
+    # the stages built on each stage yet to be walked: the last one takes its final state
+    # as it is, the others a copy (a chain of stages copies nothing)
+    children = Counter(
+        stage.base_stage.index
+        for stage in model.stages
+        if stage.base_stage is not None and stage.base_stage.index < stage.index
+    )
     for stage in model.stages:
         stage_plan = StagePlan(plan, stage)
         plan.stages.append(stage_plan)
-        _Walker(plan, stage_plan, shell, finals).run()
+        _Walker(plan, stage_plan, shell, finals, children).run()
     if plan.stages:
         plan.target = plan.stages[-1] if target is None else plan.stage(target)
         if builder == F.BUILDKIT:
@@ -484,10 +492,13 @@ class _State:
     ``_under`` indexes the placements by the image paths they put files at and every
     directory above them (the text before each ``/``), ``_tree_roots`` those known only
     as patterns by their image directory: a lookup visits only the placements that can
-    answer it, not every COPY before it.
+    answer it, not every COPY before it. ``_last_file`` is the last placement that put a
+    file at a path no placement has put anything below (``_folders``): the file there
+    replaced every earlier one, so a lookup of that path starts from it (a chain of
+    stages each copying its own ``go.mod`` reads one file, not one per stage).
     """
 
-    __slots__ = ("_tree_roots", "_trees", "_under", "at", "placed")
+    __slots__ = ("_folders", "_last_file", "_tree_roots", "_trees", "_under", "at", "placed")
 
     def __init__(self, at: State) -> None:
         self.at = at
@@ -495,6 +506,8 @@ class _State:
         self._under: dict[str, list[int]] = {}
         self._tree_roots: dict[str, list[int]] = {}
         self._trees: list[int] = []
+        self._last_file: dict[str, int] = {}
+        self._folders: set[str] = set()
 
     @property
     def workdir(self) -> str:
@@ -510,6 +523,8 @@ class _State:
         state._under = {key: list(value) for key, value in self._under.items()}
         state._tree_roots = {key: list(value) for key, value in self._tree_roots.items()}
         state._trees = list(self._trees)
+        state._last_file = dict(self._last_file)
+        state._folders = set(self._folders)
         return state
 
     def place(self, placed: _Placed) -> None:
@@ -519,10 +534,15 @@ class _State:
         under = self._under
         anchors = [*placed.images, *(root for root, _, _ in placed.trees)]
         for anchor in anchors:
-            for key in _slash_prefixes(anchor):
+            keys = _slash_prefixes(anchor)
+            for key in keys:
                 numbers = under.setdefault(key, [])
                 if not numbers or numbers[-1] != number:
                     numbers.append(number)
+            self._folders.update(keys[1:])  # the folders above it
+        for image in placed.images:
+            self._last_file[image] = number
+        self._folders.update(root for root, _, _ in placed.trees)
         if placed.trees:
             self._trees.append(number)
             for root, _, _ in placed.trees:
@@ -540,16 +560,23 @@ class _State:
             path = "/".join(parts[:fixed]) or "/"
             if path == "/":
                 return list(range(len(self.placed)))
+        first = 0  # the placements before the last file put at ``path`` are replaced
+        if not glob and path.strip("/") and path not in self._folders:  # "/" is a folder
+            first = self._last_file.get(path, 0)
+
+        def since(numbers: Sequence[int]) -> Sequence[int]:
+            return numbers[bisect_left(numbers, first) :] if first else numbers
+
         found: set[int] = set()
-        found.update(under.get(path, ()))  # a file or tree at or below ``path``
-        found.update(under.get(path.rstrip("/"), ()))
+        found.update(since(under.get(path, ())))  # a file or tree at or below ``path``
+        found.update(since(under.get(path.rstrip("/"), ())))
         if roots:
             if path == "/":
                 found.update(self._trees)
-            found.update(roots.get("/", ()))  # ``path`` is in a tree
-            found.update(roots.get(path, ()))
+            found.update(since(roots.get("/", ())))  # ``path`` is in a tree
+            found.update(since(roots.get(path, ())))
             for key in _slash_prefixes(path):
-                found.update(roots.get(key, ()))
+                found.update(since(roots.get(key, ())))
         return sorted(found)
 
     def lookup(self, path: str) -> tuple[list[str], list[CacheStep]]:
@@ -596,6 +623,7 @@ class _Walker:
         "_names",
         "_scope",
         "_values",
+        "children",
         "finals",
         "plan",
         "shell",
@@ -604,12 +632,18 @@ class _Walker:
     )
 
     def __init__(
-        self, plan: CachePlan, stage: StagePlan, shell: RuleContext, finals: dict[int, _State]
+        self,
+        plan: CachePlan,
+        stage: StagePlan,
+        shell: RuleContext,
+        finals: dict[int, _State],
+        children: Counter[int],
     ) -> None:
         self.plan = plan
         self.stage = stage
         self.shell = shell
         self.finals = finals
+        self.children = children
         self.state = _State(State(UNKNOWN_WORKDIR, None, True))
         self._scope: Scope | None = None
         self._values: dict[str, str] = {}
@@ -644,7 +678,9 @@ class _Walker:
         base = stage.base_stage
         if base is not None and base.index < stage.index:
             stage_plan.base = plan.stages[base.index]
-            self.state = self.finals[base.index].copy()
+            self.children[base.index] -= 1
+            final = self.finals[base.index]
+            self.state = final if not self.children[base.index] else final.copy()
         else:
             self.state = _State(initial_state(model, stage, {}))
         self._from_step()
