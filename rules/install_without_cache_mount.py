@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from lintlayers.diagnostics import Violation
 from lintlayers.model.cache_mounts import (
+    RUBY_IMAGE_GEMS,
     compiles_into_cache,
     holds_tool_cache,
+    system_ruby,
     tool_cache_targets,
 )
 from lintlayers.model.ecosystems import ecosystem
@@ -194,7 +196,10 @@ def _check_run(
             continue  # a size rule reports the cache kept, with the mount in its advice
         images = root_images(context, steps[position].stage)
         user = run.user_at(index)
-        targets = tool_cache_targets(entry, user, environment, images, found.argv)
+        ruby = RUBY_IMAGE_GEMS in entry.cache_directories() and system_ruby(
+            context, steps[position]
+        )
+        targets = tool_cache_targets(entry, user, environment, images, found.argv, ruby)
         if not targets or holds_tool_cache(run, targets):
             continue
         # a build without a mount leaves what it fetched (and compiled) in the layer, where

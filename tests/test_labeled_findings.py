@@ -81,9 +81,11 @@ TARGET_WRONG = 0.01
 # (15 worth, 5 wrong as judged) after LL107 let a stage find what the builds of the stage
 # it is built on fetched, 54.7% and 0.9% (5 of 570); with the 58 findings left unlabeled
 # judged too (18 worth, none wrong), the whole BuildKit output: 52.6% and 0.8% (5 of 627);
-# 52.7% and 0.8% (5 of 626) once a downloaded script counted as a small file for LL306.)
-FLOOR_WORTH = 0.527
-CEILING_WRONG = 0.0080
+# 52.7% and 0.8% (5 of 626) once a downloaded script counted as a small file for LL306;
+# 52.9% and 0.8% (5 of 624) once LL107 gave no Bundler mount for a Ruby from the system
+# packages, whose gems go under a folder named for its version.)
+FLOOR_WORTH = 0.528
+CEILING_WRONG = 0.0081
 
 
 def labeled_rows() -> list[dict[str, object]]:
@@ -198,7 +200,7 @@ def test_precision_does_not_fall_below_what_was_measured():
 @pytest.mark.xfail(
     strict=True,
     reason="issue 9's worth target is not reached: every BuildKit finding of a repository run "
-    "over the corpus is labeled, 626 findings, 52.7% worth and 0.8% wrong (the wrong target is "
+    "over the corpus is labeled, 624 findings, 52.9% worth and 0.8% wrong (the wrong target is "
     "met). The true-minor ones are local-only samples, CI and development images, small "
     "caches, installs that fetch little or nothing, which only the build context tells (the "
     "corpus has none); see tests/data/README.md",

@@ -7,6 +7,7 @@ mount, a build re-running its restore fetches nothing).
 
 from __future__ import annotations
 
+from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.mounts import COVERING_MOUNTS
 from lintlayers.model.paths import is_within
 from lintlayers.model.state import home_of
@@ -15,9 +16,11 @@ from lintlayers.typecheck import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from lintlayers.context import RuleContext
     from lintlayers.model.ecosystems import Ecosystem
     from lintlayers.model.package_managers import InstallMatch
     from lintlayers.model.run_effects import RunEffects
+    from lintlayers.model.steps import Step
 
 
 GO_MODULE_CACHE = "/go/pkg/mod"
@@ -34,12 +37,15 @@ def tool_cache_targets(
     environment: Mapping[str, str] | None = None,
     images: Sequence[str] = (),
     argv: Sequence[str] = (),
+    system_ruby: bool = False,
 ) -> tuple[str, ...]:
     """Where ``entry``'s tool keeps its downloads for ``user`` (``()`` when unknown); with
     the ``environment`` of the command, the ``images`` its stage is built on and its
     ``argv``, where the command really puts them: Go's module cache
     (``go_module_cache``), Composer's (``composer_cache``), Maven's local repository
-    (``maven_repository``)."""
+    (``maven_repository``), and for a Ruby from the system packages (``system_ruby``) not
+    the official ruby image's ``/usr/local/bundle``: its gems go under a folder named for
+    Ruby's version (``/var/lib/gems/3.1.0``), unknown here, unless ``GEM_HOME`` says."""
     home = home_of(user)
     targets = tuple(
         home + path[1:] if path.startswith("~") else path for path in entry.cache_directories()
@@ -53,7 +59,59 @@ def tool_cache_targets(
     elif entry.name == "maven" and environment is not None:
         folder = maven_repository(argv, environment)
         targets = (folder,) if folder else targets
+    elif RUBY_IMAGE_GEMS in targets:
+        gem_home = (environment or {}).get("GEM_HOME", "")
+        if gem_home.startswith("/") and "$" not in gem_home:
+            targets = tuple(
+                gem_home.rstrip("/") + "/cache" if target == RUBY_IMAGE_GEMS else target
+                for target in targets
+            )
+        elif system_ruby:
+            targets = tuple(target for target in targets if target != RUBY_IMAGE_GEMS)
     return targets
+
+
+RUBY_IMAGE_GEMS = "/usr/local/bundle/cache"
+"""The downloaded gems in the official ``ruby`` image, whose ``GEM_HOME`` is
+``/usr/local/bundle``."""
+_SYSTEM_RUBY = lazy_compile(r"ruby(?:\d[\d.]*)?(?:-dev|-devel|-full)?")
+"""Ruby's packages in Debian, Ubuntu, Alpine and Fedora (``ruby``, ``ruby-dev``,
+``ruby3.2``, ``ruby-full``, ``ruby-devel``): not ``ruby-bundler`` and other libraries."""
+
+
+def system_ruby(context: RuleContext, step: Step) -> bool:
+    """Whether the Ruby ``step`` runs with comes from the system packages: a RUN of its
+    stage at or before it, or of a stage it is built on, installs ``ruby`` or
+    ``ruby-dev`` with apt, apk or yum/dnf. Found once per file."""
+    first = context.analysis(_first_system_ruby).get(step.stage.index)
+    return first is not None and first <= step.instruction.start_line
+
+
+def _first_system_ruby(context: RuleContext) -> dict[int, int]:
+    """The line of the first RUN of each stage that installs Ruby's system packages
+    (``0`` when a stage it is built on does)."""
+    from lintlayers.model.package_installs import package_installs
+    from lintlayers.model.run_effects import effects
+    from lintlayers.model.size_estimates import package_name
+    from lintlayers.model.steps import sequences
+
+    found: dict[int, int] = {}
+    for steps in sequences(context):
+        if not steps or steps[0].onbuild:
+            continue
+        stage = steps[0].stage
+        if stage.base_stage is not None and stage.base_stage.index in found:
+            found[stage.index] = 0
+            continue
+        for step in steps:
+            if step.keyword == "RUN" and any(
+                install.system in ("apt", "apk", "rpm")
+                and any(_SYSTEM_RUBY.fullmatch(package_name(token)) for token in install.tokens)
+                for install in package_installs(effects(context, step))
+            ):
+                found[stage.index] = step.instruction.start_line
+                break
+    return found
 
 
 MAVEN_IMAGE_SETTINGS = "/usr/share/maven/ref/settings-docker.xml"

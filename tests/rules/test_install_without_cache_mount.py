@@ -777,3 +777,28 @@ def test_the_maven_cache_mount_is_the_local_repository_the_command_uses(
     )
     [finding] = lint(opts, CODE)
     assert "--mount=type=cache,target=/opt/m2 " in said(finding)
+
+
+@pytest.mark.parametrize(
+    ("head", "target"),
+    [
+        ("FROM ruby:3.3\n", "/usr/local/bundle/cache"),
+        # arrow's c_glib and docs images: Ruby from Ubuntu's packages keeps its gems under
+        # /var/lib/gems/<version>, which the Dockerfile does not tell: no advice
+        ("FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y ruby-dev\n", None),
+        ("FROM alpine:3.20\nRUN apk add --no-cache ruby ruby-dev\n", None),
+        ("FROM ubuntu:24.04 AS base\nRUN apt-get install -y ruby3.2\nFROM base\n", None),
+        ("FROM ubuntu:24.04\nRUN apt-get install -y ruby-full\nENV GEM_HOME=/gems\n",
+         "/gems/cache"),
+        ("FROM ubuntu:24.04\nRUN apt-get install -y ruby-bundler-dev-tools\n",
+         "/usr/local/bundle/cache"),  # not Ruby's own package
+    ],
+)  # fmt: skip
+def test_the_bundler_cache_mount_is_where_ruby_keeps_gems(head: str, target: str | None) -> None:
+    text = f"{head}WORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\n"
+    findings = lint(text, CODE)
+    if target is None:
+        assert findings == []
+    else:
+        [finding] = findings
+        assert f"--mount=type=cache,target={target} " in said(finding)
