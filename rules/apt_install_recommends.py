@@ -28,7 +28,7 @@ from lintlayers.model.installed_packages import (
 )
 from lintlayers.model.paths import is_within
 from lintlayers.model.run_effects import effects
-from lintlayers.model.size_estimates import MB, MEASURED, SizeEstimate, root_image
+from lintlayers.model.size_estimates import MB, MEASURED, SizeEstimate
 from lintlayers.model.steps import copy_destination, reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -151,7 +151,7 @@ class AptInstallRecommends(Rule):
             stage_text = "".join(_run_text(step) for step in steps if step.keyword == "RUN")
             keys = "key" in stage_text and _KEYSERVER.search(stage_text)  # compiled if "key"
             needed = _GNUPG if keys else frozenset()
-            root = root_image(steps[0].stage)
+            root = steps[0].stage.root_image
             # the base image's packages, the Debian 12 ones its release lacks, the
             # release whose package graph measures its installs, and whether it is slim
             base = (

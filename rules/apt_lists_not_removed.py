@@ -8,7 +8,7 @@ from lintlayers.model.mounts import COVERING_MOUNTS, cache_mount_advice, cache_m
 from lintlayers.model.package_commands import APT_INSTALLS, apt_action, apt_action_word, apt_updates
 from lintlayers.model.paths import is_within
 from lintlayers.model.run_effects import effects
-from lintlayers.model.size_estimates import apt_lists, root_image
+from lintlayers.model.size_estimates import apt_lists
 from lintlayers.model.stage_references import base_stages
 from lintlayers.model.steps import sequences
 from lintlayers.rule import Rule
@@ -126,7 +126,7 @@ class AptListsNotRemoved(Rule):
         command = run.commands[last]
         action = apt_action_word(command)
         start, end = run.span_range(last, command.words[0], action or command.words[0])
-        size = apt_lists(root_image(run.step.stage))
+        size = apt_lists(run.step.stage.root_image)
         message = (
             f"`{command.name} {apt_action(command)}` leaves the apt package lists in this "
             f"layer: {size.text()}"

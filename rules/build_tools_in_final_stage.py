@@ -20,7 +20,6 @@ from lintlayers.model.size_estimates import (
     build_tool_kind,
     build_tools,
     build_tools_total,
-    root_image,
 )
 from lintlayers.model.steps import copy_destination, copy_sources, sequences
 from lintlayers.rule import Rule
@@ -186,7 +185,7 @@ def _development_image(context: RuleContext, final: Stage) -> bool:
         return True
     if final.name and DEVELOPMENT_WORDS.intersection(name_words(final.name)):
         return True
-    image = root_image(final).lower()
+    image = final.root_image.lower()
     return any(name in image for name in DEVELOPMENT_IMAGES) or _toolchain_image(image)
 
 

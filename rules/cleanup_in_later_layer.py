@@ -9,7 +9,7 @@ from lintlayers.model.package_commands import CACHE_DIRS, CACHE_LABELS
 from lintlayers.model.paths import covers, has_glob, is_within
 from lintlayers.model.run_effects import copy_creations, effects
 from lintlayers.model.shipping import ships_layers
-from lintlayers.model.size_estimates import copied_bytes, package_cache, root_image
+from lintlayers.model.size_estimates import copied_bytes, package_cache
 from lintlayers.model.steps import copy_sources, display, link_advisable, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -239,7 +239,7 @@ def _violation(
     kind = creation.kind
     path = display(creation.path)
     if kind in CACHE_DIRS:
-        size = package_cache(kind, root_image(earlier.stage))
+        size = package_cache(kind, earlier.stage.root_image)
         amount = f", {size.clause()}" if size is not None else ""
         what = f"the {CACHE_LABELS[kind]} ({path}{amount}) that the RUN at line {line} left"
         advice = "clean up in the RUN that installs"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from lintlayers.diagnostics import SAFE, Fix, Violation
 from lintlayers.lazy_re import lazy_compile
 from lintlayers.model.run_effects import effects
-from lintlayers.model.size_estimates import root_image
 from lintlayers.model.steps import copy_destination, reaches_image, sequences
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
@@ -83,7 +82,7 @@ class GemDocumentation(Rule):
             if not steps:
                 continue
             stage = steps[0].stage
-            base = root_image(stage).lower().split("@", 1)[0].rsplit(":", 1)[0]
+            base = stage.root_image.lower().split("@", 1)[0].rsplit(":", 1)[0]
             off = base in RUBY_IMAGES or off_by_stage.get(
                 stage.base_stage.index if stage.base_stage else -1, False
             )

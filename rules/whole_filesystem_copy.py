@@ -6,7 +6,6 @@ from lintlayers.diagnostics import Violation
 from lintlayers.model.copy_args import copy_args
 from lintlayers.model.paths import normalize
 from lintlayers.model.shipping import ships_layers
-from lintlayers.model.size_estimates import root_image
 from lintlayers.rule import Rule
 from lintlayers.typecheck import TYPE_CHECKING
 
@@ -83,7 +82,7 @@ class WholeFilesystemCopy(Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         model = context.model
         for stage in model.stages:
-            base = root_image(stage).lower()
+            base = stage.root_image.lower()
             if base == "scratch":
                 continue
             shipped = ships_layers(context, stage)
@@ -105,11 +104,11 @@ class WholeFilesystemCopy(Rule):
                     continue
                 origin = parsed.from_stage or ""
                 source_stage = model.stage_named(origin)
-                source = root_image(source_stage) if source_stage is not None else origin
+                source = source_stage.root_image if source_stage is not None else origin
                 if source.lower() == "scratch" or _image_name(source) in TOOL_BUNDLES:
                     continue  # a root of only what was put there: nothing of a base
                 shared = ""
-                if source_stage is not None and root_image(source_stage).lower() == base:
+                if source_stage is not None and source_stage.root_image.lower() == base:
                     shared = f", which is built on {base} too"
                 yield Violation(
                     instruction.start,

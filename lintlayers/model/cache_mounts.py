@@ -156,8 +156,7 @@ def _composer_image(image: str) -> bool:
     """Whether an image reference names the official ``composer`` image."""
     from lintlayers.model.size_estimates import image_reference
 
-    repository, _ = image_reference(image)
-    return repository.removeprefix("docker.io/").removeprefix("library/") == "composer"
+    return image_reference(image)[0] == "composer"
 
 
 def go_module_cache(environment: Mapping[str, str], images: Sequence[str], home: str) -> str:

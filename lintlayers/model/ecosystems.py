@@ -1737,15 +1737,17 @@ for _entry in ECOSYSTEMS:
         _installer.ecosystem = _entry.name
 
 
+_ALL_BY_PROGRAM: dict[str, list[Ecosystem]] = {}
+"""The entries whose tools include each program, in table order."""
+for _entry in ECOSYSTEMS:
+    for _tool in dict.fromkeys(_entry.tools):
+        _ALL_BY_PROGRAM.setdefault(_tool, []).append(_entry)
+_BY_PROGRAM: dict[str, Ecosystem] = {tool: found[0] for tool, found in _ALL_BY_PROGRAM.items()}
+
+
 def ecosystem_of_program(name: str) -> list[Ecosystem]:
     """The entries whose tools include the program ``name`` (a basename)."""
-    return [entry for entry in ECOSYSTEMS if name in entry.tools]
-
-
-_BY_PROGRAM: dict[str, Ecosystem] = {}
-for _entry in ECOSYSTEMS:
-    for _tool in _entry.tools:
-        _BY_PROGRAM.setdefault(_tool, _entry)
+    return list(_ALL_BY_PROGRAM.get(name, ()))
 
 
 def _holder(name: str) -> Ecosystem | Command | None:

@@ -952,9 +952,7 @@ def _image_too_old(stage: Stage, since: tuple[str, tuple[int, ...]] | None) -> b
     (``golang:1.13``: GOPATH mode, no module download); unknown images are not."""
     if since is None:
         return False
-    from lintlayers.model.size_estimates import root_image
-
-    reference = root_image(stage).lower().split("@", 1)[0]
+    reference = stage.root_image.lower().split("@", 1)[0]
     last = reference.rpartition("/")[2]  # a registry's port stays before the last ``/``
     name, _, tag = last.partition(":")
     if name != since[0]:

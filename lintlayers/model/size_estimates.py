@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
     from lintlayers.buildcontext.context import BuildContext
     from lintlayers.context import RuleContext
-    from lintlayers.model.stages import Stage
     from lintlayers.model.steps import Step
 
 MB = 1_000_000
@@ -187,11 +186,6 @@ def _names_any(words: list[str], names: tuple[str, ...]) -> bool:
         for word in words
         for name in names
     )
-
-
-def root_image(stage: Stage) -> str:
-    """The external image a stage is ultimately built ``FROM`` (through other stages)."""
-    return stage.root_image
 
 
 def apt_lists(image: str) -> SizeEstimate:

@@ -120,7 +120,6 @@ def test_a_long_chain_of_stages_is_linted_without_recursing_through_it() -> None
     stages neither exceed Python's recursion limit (every rule asking ``reaches_image``
     once failed with a RecursionError: LL107, LL304) nor repeat the walk per stage."""
     from lintlayers.engine import default_linter
-    from lintlayers.model.size_estimates import root_image
 
     stages = ["FROM python:3.12 AS s0\n"]
     stages += [f"FROM s{i - 1} AS s{i}\nRUN pip install pkg{i}\n" for i in range(1, 3000)]
@@ -129,7 +128,7 @@ def test_a_long_chain_of_stages_is_linted_without_recursing_through_it() -> None
     assert not [f.message for f in result.findings if f.code == "LL000"]
     assert sum(f.code == "LL304" for f in result.findings) == 2999  # every stage ships
     model = build_model(parse(text))
-    assert {root_image(stage) for stage in model.stages} == {"python:3.12"}
+    assert {stage.root_image for stage in model.stages} == {"python:3.12"}
 
 
 ANGULAR = """\
