@@ -88,11 +88,12 @@ class AptInstallRecommends(Rule):
     tag, the images built on Debian's slim variant such as `nginx`, `postgres`,
     `php` and the .NET images, Ubuntu since 18.04), nor what a later install of
     the stage depends on (it comes anyway).
-    `ca-certificates`, which HTTPS needs, counts as needed, and so does
-    `systemd`'s recommend `dbus`. A versioned name the release lacks is measured
-    as its family's member there (`php8.3-dev` as `php8.2-dev` on Debian 12,
-    `libicu72` as `libicu76` on Debian 13). On
-    a base whose tag names another older release (`buster`, `bionic`, `20.04`...)
+    `ca-certificates`, which HTTPS needs, counts as needed, and so do
+    `systemd`'s recommend `dbus`, `gcc`'s `libc6-dev` (without the C library's
+    headers it compiles nothing) and `xvfb`'s `xauth` (which `xvfb-run` needs).
+    A versioned name the release lacks is measured as its family's member
+    there (`php8.3-dev` as `php8.2-dev` on Debian 12, `libicu72` as `libicu76`
+    on Debian 13). On a base whose tag names another older release (`buster`, `bionic`, `20.04`...)
     Debian 12's figures are used without the packages that release lacks
     (`libc-devtools`, which `libc-dev-bin` recommends, with its ~50 MB of image
     libraries). The recommends of a package Debian does not have (Microsoft's, MongoDB's, a
@@ -111,7 +112,8 @@ class AptInstallRecommends(Rule):
     ## Why it matters
     Debian and Ubuntu install "recommended" packages by default: often tens or
     hundreds of MB (documentation, X libraries, compilers) that a container
-    never uses. Measured on Debian 12: 12 MB more for `git`, 82 MB for `gcc`,
+    never uses. Measured on Debian 12: 12 MB more for `git`, 58 MB for `gcc`
+    (besides the `libc6-dev` it needs),
     58 MB for most `-dev` packages (through `libc6-dev`: its `libc-dev-bin`
     recommends `libc-devtools` and its image libraries; 20 MB on Debian 11,
     5.8 MB of man pages on Debian 13), 378 MB for `python3-pip`.
@@ -127,10 +129,11 @@ class AptInstallRecommends(Rule):
     ```
 
     ## Fix
-    Unsafe: inserts ` --no-install-recommends` right after `install`. It
-    changes which packages are installed: software that relied on a
-    recommended package (for example `ca-certificates` for `curl` over HTTPS)
-    may need it added to the list by hand.
+    Unsafe: inserts ` --no-install-recommends` right after `install`, followed
+    by the needed packages that only a recommend brings (`ca-certificates` for
+    `curl` on a base without it, `libc6-dev` for `gcc`, `xauth` for `xvfb`). It
+    changes which packages are installed: software that relied on another
+    recommended package may need it added to the list by hand.
     """
 
     code = "LL302"
@@ -275,7 +278,11 @@ class AptInstallRecommends(Rule):
                 [add_flag(run, index, word, f"{FLAG} {listed}" if keep else FLAG)],
                 UNSAFE,
             )
-        also = f" with `{listed}` (HTTPS needs it; only a recommend brings it here)" if keep else ""
+        also = ""
+        if keep:
+            why = "HTTPS needs it" if keep == ["ca-certificates"] else "needed"
+            it = "it" if len(keep) == 1 else "them"
+            also = f" with `{listed}` ({why}; only a recommend brings {it} here)"
         return Violation(
             start,
             end,

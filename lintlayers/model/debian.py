@@ -65,12 +65,16 @@ recommend of curl, wget, gnupg's dirmngr, openssl...) and most bases have it."""
 NEEDED_RECOMMENDS: dict[str, tuple[str, ...]] = {
     "systemd": ("dbus",),
     "libvulkan1": ("mesa-vulkan-drivers",),
+    **dict.fromkeys(("gcc", "gcc-10", "gcc-12", "gcc-14"), ("libc6-dev",)),
+    "xvfb": ("xauth",),
 }
 """Recommends counted as needed when their package is installed: what its main use needs.
 systemd installed in an image is there to run as its init, and systemctl, logind and
 the systemd cgroup driver (containerd's, the kubelet's) talk to it over D-Bus. The Vulkan
 loader (``libvulkan1``) finds no AMD or Intel GPU without Mesa's drivers (ollama's
-Vulkan image installs it for them)."""
+Vulkan image installs it for them). gcc compiles nothing without the C library's headers
+and start files (``libc6-dev``: ``stdio.h``, ``crt1.o``), and ``xvfb-run`` stops when
+``xauth`` is missing."""
 VENDOR_REPOSITORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("packages.microsoft.com", ("azure-cli", "azure-functions-core-tools*", "dotnet-*",
                                 "aspnetcore-*", "powershell*", "msodbcsql*", "mssql-*",
@@ -354,16 +358,19 @@ def present(
 def needed_by_recommends(
     requested: Iterable[str], release: str = DEFAULT_RELEASE
 ) -> frozenset[str]:
-    """The needed packages (``NEEDED``: ``ca-certificates``) that installing ``requested``
-    brings only as recommends (curl's ``libcurl4`` recommends ``ca-certificates``): on a
-    base without them, ``--no-install-recommends`` alone would leave HTTPS without them."""
+    """The needed packages that installing ``requested`` brings only as recommends:
+    ``NEEDED`` (curl's ``libcurl4`` recommends ``ca-certificates``) and what a requested
+    package's main use needs (``NEEDED_RECOMMENDS``: gcc's ``libc6-dev``). On a base
+    without them, ``--no-install-recommends`` alone would leave HTTPS, or the compiler,
+    without them."""
     graph = packages(release)
     found = [real for real in map(graph.find, requested) if real is not None]
     if not found:
         return frozenset()
     with_recommends = graph.closure(found, frozenset(), recommends=True)
     without = graph.closure(found, frozenset(), recommends=False)
-    return frozenset(name for name in NEEDED if name in with_recommends - without)
+    needed = NEEDED.union(*(NEEDED_RECOMMENDS.get(real, ()) for real in found))
+    return frozenset(name for name in needed if name in with_recommends - without)
 
 
 def install(
@@ -485,10 +492,11 @@ def recommends(
             unknown.append(name)
         else:
             found.setdefault(real, name)
+    # what a package's main use needs comes in both cases (the fix lists it), without
+    # its own recommends when listed with ``--no-install-recommends``
     needed = [wanted for real in found for wanted in NEEDED_RECOMMENDS.get(real, ())]
-    if needed:
-        known_present = known_present | graph.closure(needed, known_present, recommends=False)
-    without = graph.closure(found, known_present, recommends=False)
+    needed_real = [real for real in map(graph.find, needed) if real is not None]
+    without = graph.closure([*found, *needed_real], known_present, recommends=False)
     after = known_present | without
     added = graph.closure(found, known_present, recommends=True, missing=missing) - without
     if documentation_weightless:
