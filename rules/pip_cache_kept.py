@@ -5,7 +5,10 @@ from __future__ import annotations
 from lintlayers.diagnostics import SAFE, Fix, Violation
 from lintlayers.model.kept_caches import NO_CACHE_DIR, every_kept_cache, removed_later_clause
 from lintlayers.model.mounts import COVERING_MOUNTS, cache_mount_advice
-from lintlayers.model.package_commands import PIP_VALUE_OPTIONS, pip_action_word, pip_words
+from lintlayers.model.package_commands import (
+    pip_action_word,
+    pip_install_requirements,
+)
 from lintlayers.model.run_effects import effects
 from lintlayers.model.size_estimates import pip_cache, small_pip_cache
 from lintlayers.rule import Rule
@@ -19,7 +22,6 @@ if TYPE_CHECKING:
     from lintlayers.model.mounts import Mount
     from lintlayers.model.run_effects import RunEffects
     from lintlayers.model.steps import Step
-    from lintlayers.shell.commands import SimpleCommand
 
 FLAG = NO_CACHE_DIR
 
@@ -104,7 +106,7 @@ def _violation(context: RuleContext, step: Step, kept: KeptCache) -> Violation:
     assert word is not None
     start, end = run.span_range(index, command.words[0], word)
     cache = kept.path
-    packages = _packages(command)
+    packages = pip_install_requirements(command)
     complete = not command.has_flag("-r", "--requirement", "-e", "--editable")
     size = pip_cache(packages, complete=complete).described()
     small = complete and small_pip_cache(packages)  # pip upgrading itself: a few MB, a note
@@ -137,25 +139,6 @@ def _violation(context: RuleContext, step: Step, kept: KeptCache) -> Violation:
 
         fix = Fix(f"Add `{FLAG}`", [add_flag(run, index, word, FLAG)], SAFE)
     return Violation(start, end, message, fix, help=help, severity="info" if small else None)
-
-
-def _packages(command: SimpleCommand) -> list[str]:
-    """The requirement words of a ``pip install`` (not options, their values or files)."""
-    words = pip_words(command) or ()
-    found: list[str] = []
-    skip = False
-    seen_install = False
-    for word in words:
-        value = word.value
-        if skip:
-            skip = False
-        elif value.startswith("-"):
-            skip = value in PIP_VALUE_OPTIONS
-        elif not seen_install:
-            seen_install = value == "install"
-        else:
-            found.append(value)
-    return found
 
 
 def _pip_mount(run: RunEffects) -> Mount | None:

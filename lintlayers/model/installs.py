@@ -1219,17 +1219,32 @@ BUILD_COMMANDS = frozenset(
 
 def may_compile(command: SimpleCommand) -> bool:
     """Whether ``command`` may build native code: a compiler or build tool
-    (``BUILD_COMMANDS``), or a language package install, which compiles the extensions it
-    has no binary for (``pip install pyodbc`` on Python 2.7, ``gem install``, ``npm ci``)."""
+    (``BUILD_COMMANDS``), a language's build (``go get`` in GOPATH mode builds what it
+    fetches), or a language package install, which compiles the extensions it has no
+    binary for (``pip install pyodbc`` on Python 2.7, ``gem install``, ``npm ci``); not
+    pip upgrading its own pure-Python tools (``pip install --upgrade pip``)."""
     from lintlayers.model.ecosystems import ecosystem_of_program
+    from lintlayers.model.package_commands import pip_install_requirements
+    from lintlayers.model.size_estimates import pip_tools_only
 
     name = command.name.rpartition("/")[2]
     if name in BUILD_COMMANDS:
         return True
     actions = {word.value for word in command.words[1:3]}
     entries = ecosystem_of_program(name) or ecosystem_of_program(name.rstrip("0123456789."))
-    return any(
-        not entry.system
-        and bool(actions & ((entry.adds or frozenset()) | {w[0] for w in entry.builds if w}))
-        for entry in entries
-    )
+    if not any(not entry.system and bool(actions & _building_actions(entry)) for entry in entries):
+        return False
+    if "install" in actions and not command.has_flag("-r", "--requirement", "-e", "--editable"):
+        packages = pip_install_requirements(command)
+        return not (packages and pip_tools_only(packages))
+    return True
+
+
+def _building_actions(entry: Ecosystem) -> frozenset[str]:
+    """The first words of an ecosystem's commands that may compile: its installs, its
+    builds and the builds that install first (``go get``, ``go run``)."""
+    found = set(entry.adds or ())
+    found.update(words[0] for words in entry.builds if words)
+    for installer in entry.implicit:
+        found.update(words[0] for words in installer.subcommands if words)
+    return frozenset(found)

@@ -147,6 +147,25 @@ def pip_action_word(command: SimpleCommand) -> ShellWord | None:
     return _subcommand_word(words, PIP_VALUE_OPTIONS)
 
 
+def pip_install_requirements(command: SimpleCommand) -> list[str]:
+    """The requirement words of a ``pip install`` (not options, their values or files)."""
+    words = pip_words(command) or ()
+    found: list[str] = []
+    skip = False
+    seen_install = False
+    for word in words:
+        value = word.value
+        if skip:
+            skip = False
+        elif value.startswith("-"):
+            skip = value in PIP_VALUE_OPTIONS
+        elif not seen_install:
+            seen_install = value == "install"
+        else:
+            found.append(value)
+    return found
+
+
 def yarn_action(command: SimpleCommand) -> str | None:
     """``install`` for ``yarn``/``yarn install``, else yarn's first positional argument."""
     if command.name != "yarn":

@@ -266,6 +266,12 @@ def small_pip_cache(packages: Iterable[str]) -> bool:
     return total is not None and total <= SMALL_PIP_CACHE_MB
 
 
+def pip_tools_only(packages: Iterable[str]) -> bool:
+    """Whether ``packages`` (requirement words) are all pip's own tools, whose only
+    wheels are pure Python (``PIP_TOOL_WHEELS_MB``): installing them compiles nothing."""
+    return _tool_wheels(packages) is not None
+
+
 def _tool_wheels(packages: Iterable[str]) -> float | None:
     """The MB of the wheels of ``packages`` when all of them are pip's own tools."""
     names = {_requirement_name(word) for word in packages}

@@ -404,3 +404,35 @@ def test_no_purge_advice_when_a_later_run_compiles_with_the_tools() -> None:
     alone = text.replace("RUN pip install --no-cache-dir pyodbc\n", "")
     [finding] = lint(alone, CODE)
     assert "apt-get purge -y --auto-remove gcc python3-dev" in said(finding)
+
+
+def test_the_run_that_compiles_is_named_not_a_pip_self_upgrade() -> None:
+    """mssql-docker's pyodbc image runs `pip install --upgrade pip` (line 32) before
+    `pip install pyodbc` (line 35): pip's own tools are pure-Python wheels, so the help
+    named the wrong RUN; it names the one that compiles."""
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "microsoft__mssql-docker" / "oss-drivers__pyodbc__Dockerfile"
+    findings = lint(path.read_text(), CODE)
+    assert [finding.location.line for finding in findings] == [6, 15, 23]
+    for finding in findings:
+        assert "the RUN at line 35 may compile with them" in said(finding)
+    upgrade_alone = (
+        "FROM python:3.12-slim\nRUN apt-get install -y gcc python3-dev\n"
+        f"RUN pip install --upgrade pip setuptools wheel\n{APP}"
+    )
+    [finding] = lint(upgrade_alone, CODE)
+    assert "may compile" not in said(finding)
+    assert "apt-get purge -y --auto-remove gcc python3-dev" in said(finding)
+
+
+def test_a_go_get_that_builds_keeps_the_tools() -> None:
+    """jessfraz's nes image installs gcc, golang and X11 headers, then `go get`s the
+    emulator in GOPATH mode, which compiles it with them: the help advised purging them
+    in the install's own RUN, which would break that build."""
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "jessfraz__dockerfiles" / "nes__Dockerfile"
+    [finding] = lint(path.read_text(), CODE)
+    assert "the RUN at line 35 may compile with them" in said(finding)
+    assert "purge" not in said(finding)
