@@ -55,7 +55,11 @@ class InstallWithoutCacheMount(Rule):
     none of them `go.sum`, put files in it) builds the standard library and
     its own packages only: a module needing a download would fail without its
     `go.sum` entries. So are builds with `GO111MODULE=off` or
-    `GOFLAGS=-mod=vendor`.
+    `GOFLAGS=-mod=vendor`, and builds on a `golang` tag before 1.16, whose
+    GOPATH mode (`go get -d .` under `/go/src`) keeps no module cache to mount.
+    Nor an install given a cache of its own outside the builder: vcpkg with
+    `VCPKG_BINARY_SOURCES` set (by ENV, ARG or the RUN, even to a secret's
+    content) restores what it built from there.
 
     Nor is an install that sees nothing of the build context: no COPY/ADD of
     local files or context bind mount before it in its stage, its base stages
@@ -174,7 +178,7 @@ def _check_run(
             continue
         if found.implicit and found.installer.ecosystem in installed:
             continue  # a build after the install or a build: its downloads are in the layer
-        from lintlayers.model.environment import command_environment
+        from lintlayers.model.environment import command_environment, sets_variable
         from lintlayers.model.installs import builds_named_files, downloads_nothing
         from lintlayers.model.stage_files import stage_files
 
@@ -188,6 +192,8 @@ def _check_run(
         entry = ecosystem(found.installer.ecosystem)
         if nothing or entry is None or entry.system:
             continue
+        if any(sets_variable(environment, run, index, n) for n in entry.remote_cache_env):
+            continue  # a cache outside the builder serves it (VCPKG_BINARY_SOURCES)
         compiles = compiles_into_cache(entry, found)
         if not compiles and context.context_dir is None and builds_named_files(found, before):
             continue  # ``go build -a main.go`` keeps only downloads, which its sources tell

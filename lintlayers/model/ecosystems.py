@@ -39,7 +39,9 @@ names the subcommands (``*``: any) with which the tool runs a project reading th
 dependencies it fetched from those cache folders (``go run``, ``cargo run --offline``,
 ``mvn spring-boot:run``, ``dotnet test``; not ``dotnet app.dll``): a container that
 starts it so needs them in the image, where a cache mount on the install leaves them
-out.
+out. ``remote_cache_env`` are the environment variables that give the tool a cache
+of its own outside the builder (vcpkg's ``VCPKG_BINARY_SOURCES``): set, it restores
+what it built there, and a cache mount would keep little more.
 
 ``settings`` are the files and folders the tool looks for in the directory it runs
 in and in every directory above (``.npmrc``, ``.cargo``, ``.bundle``), whatever it is
@@ -248,6 +250,7 @@ class Ecosystem:
         "path_options",
         "problems",
         "reads_context",
+        "remote_cache_env",
         "runs_from_cache",
         "settings",
         "setup",
@@ -291,6 +294,7 @@ class Ecosystem:
         build_cache: bool = False,
         build_cache_off: tuple[str, ...] = (),
         runs_from_cache: tuple[str, ...] = (),
+        remote_cache_env: tuple[str, ...] = (),
         system: bool = False,
     ) -> None:
         self.name = name
@@ -327,6 +331,7 @@ class Ecosystem:
         self.build_cache = build_cache
         self.build_cache_off = build_cache_off
         self.runs_from_cache = runs_from_cache
+        self.remote_cache_env = remote_cache_env
 
     def project_files(self) -> tuple[str, ...]:
         """What an ``edits`` subcommand writes in the project: manifests, lockfiles, outputs."""
@@ -1641,6 +1646,7 @@ ECOSYSTEMS: tuple[Ecosystem, ...] = (
         ),
         setup=(("install",), ("integrate",)),  # ``vcpkg install zlib``: classic mode
         cache_dirs=("~/.cache/vcpkg/archives",),
+        remote_cache_env=("VCPKG_BINARY_SOURCES",),
         outputs=("vcpkg_installed",),
     ),
     Ecosystem(

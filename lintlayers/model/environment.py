@@ -129,3 +129,20 @@ def _cursor(context: RuleContext) -> ScopeCursor:
     from lintlayers.model.scope_values import ScopeCursor
 
     return ScopeCursor(context.model)
+
+
+def sets_variable(environment: Mapping[str, str], run: RunEffects, index: int, name: str) -> bool:
+    """Whether command ``index`` of ``run`` runs with ``name`` set, whatever its value:
+    in ``environment`` (``command_environment``: the scope and the values known), or
+    assigned by the RUN before it to a value only the build knows (``export
+    VCPKG_BINARY_SOURCES=$(cat /run/secrets/x)``, which the environment leaves out)."""
+    if name in environment:
+        return True
+    prefix = name + "="
+    for command in run.commands[: index + 1]:
+        words = command.assignments
+        if command.name in ("export", "declare", "local") and command.words:
+            words = (*words, *command.words[1:])
+        if any(word.value.startswith(prefix) for word in words):
+            return True
+    return False

@@ -1017,6 +1017,8 @@ def downloads_nothing(
     installer = found.installer
     if found.implicit and implicit_off(installer, env):
         return "the environment turns the build's own install off"
+    if found.implicit and _image_too_old(run.step.stage, installer.since):
+        return "the image's version builds without installing (golang before 1.16: GOPATH mode)"
     if _local_project_alone(found):
         return "it installs the local project alone, without its dependencies"
     entry = ecosystem(installer.ecosystem)

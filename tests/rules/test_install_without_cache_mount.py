@@ -802,3 +802,54 @@ def test_the_bundler_cache_mount_is_where_ruby_keeps_gems(head: str, target: str
     else:
         [finding] = findings
         assert f"--mount=type=cache,target={target} " in said(finding)
+
+
+VCPKG = (
+    "FROM ubuntu:22.04\nCOPY vcpkg.json /src/\nRUN {before}vcpkg install --x-manifest-root=/src\n"
+)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "export VCPKG_BINARY_SOURCES=$(cat /run/secrets/vcpkg_binary_sources); ",
+        "VCPKG_BINARY_SOURCES='clear;http,https://cache.example/{name}' ",
+    ],
+)
+def test_vcpkg_with_a_binary_cache_of_its_own_is_left_alone(before: str) -> None:
+    """arrow's wheel images give vcpkg a remote binary cache (`VCPKG_BINARY_SOURCES`, read
+    from a secret): it restores what it built from there, a cache mount keeps little."""
+    assert lint(VCPKG.format(before=""), CODE)  # without it: reported
+    assert not lint(VCPKG.format(before=before), CODE)
+    scoped = VCPKG.format(before="").replace("RUN", "ENV VCPKG_BINARY_SOURCES=clear\nRUN")
+    assert not lint(scoped, CODE)
+
+
+def test_corpus_arrow_vcpkg_binary_sources() -> None:
+    from corpus_support import corpus_root
+
+    for name in (
+        "ci__docker__cpp-jni.dockerfile",
+        "ci__docker__python-wheel-manylinux.dockerfile",
+        "ci__docker__python-wheel-musllinux.dockerfile",
+    ):
+        text = (corpus_root() / "files" / "apache__arrow" / name).read_text()
+        assert "VCPKG_BINARY_SOURCES" in text
+        assert not [f for f in lint(text, CODE) if "vcpkg" in f.message], name
+
+
+def test_go_before_module_mode_is_left_alone() -> None:
+    """jessfraz's k8scan builds on golang:1.12 in GOPATH mode (`go get -d .` under
+    /go/src, no go.mod): the downloads go to GOPATH's src, which the advised
+    /go/pkg/mod mount would not hold. Before Go 1.16 the image's tags are left alone,
+    as LL101 leaves them."""
+    text = (
+        "FROM golang:{tag}\nWORKDIR /go/src/app\nCOPY go.mod go.sum *.go ./\n"
+        "RUN go get -d . && go build -o /app .\n"
+    )
+    assert lint(text.format(tag="1.22"), CODE)
+    assert not lint(text.format(tag="1.12-alpine"), CODE)
+    from corpus_support import corpus_root
+
+    path = corpus_root() / "files" / "jessfraz__dockerfiles" / "k8scan__Dockerfile"
+    assert not lint(path.read_text(), CODE)
