@@ -140,9 +140,9 @@ def sets_variable(environment: Mapping[str, str], run: RunEffects, index: int, n
         return True
     prefix = name + "="
     for command in run.commands[: index + 1]:
-        words = command.assignments
+        words = list(command.assignments)
         if command.name in ("export", "declare", "local") and command.words:
-            words = (*words, *command.words[1:])
+            words += command.words[1:]
         if any(word.value.startswith(prefix) for word in words):
             return True
     return False
