@@ -113,10 +113,10 @@ class AptInstallRecommends(Rule):
     Debian and Ubuntu install "recommended" packages by default: often tens or
     hundreds of MB (documentation, X libraries, compilers) that a container
     never uses. Measured on Debian 12: 12 MB more for `git`, 58 MB for `gcc`
-    (besides the `libc6-dev` it needs),
-    58 MB for most `-dev` packages (through `libc6-dev`: its `libc-dev-bin`
-    recommends `libc-devtools` and its image libraries; 20 MB on Debian 11,
-    5.8 MB of man pages on Debian 13), 378 MB for `python3-pip`.
+    listed with the `libc6-dev` it needs and for most `-dev` packages (through
+    `libc6-dev`: its `libc-dev-bin` recommends `libc-devtools` and its image
+    libraries; 20 MB on Debian 11, 5.8 MB of man pages on Debian 13), 378 MB
+    for `python3-pip`.
 
     ## Example
     ```dockerfile

@@ -1018,7 +1018,7 @@ def downloads_nothing(
     if found.implicit and implicit_off(installer, env):
         return "the environment turns the build's own install off"
     if found.implicit and _image_too_old(run.step.stage, installer.since):
-        return "the image's version builds without installing (golang before 1.16: GOPATH mode)"
+        return "the image's tag predates the build's own install (golang before 1.16: GOPATH)"
     if _local_project_alone(found):
         return "it installs the local project alone, without its dependencies"
     entry = ecosystem(installer.ecosystem)
