@@ -16,6 +16,7 @@ package managers are the ecosystem table; this module holds the mechanism.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from bisect import bisect_left, bisect_right
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
     from lintlayers.context import RuleContext
     from lintlayers.model.context_copies import ContextCopy
-    from lintlayers.model.ecosystems import Ecosystem
+    from lintlayers.model.ecosystems import Ecosystem, Installer
     from lintlayers.model.manifests import Tree
     from lintlayers.model.package_managers import InstallMatch
     from lintlayers.model.run_effects import RunEffects
@@ -388,9 +389,7 @@ class _Sequence:
         project = resolve(cwd, project_dir) if project_dir is not None else None
         if project is None:
             return False
-        if installer.implicit and (
-            implicit_off(installer, values) or _image_too_old(self.stage, installer.since)
-        ):
+        if installer.implicit and implicit_off(installer, values, self.stage):
             return False
         base = cwd if not installer.required else project
         paths = []
@@ -985,18 +984,20 @@ def _programs(context: RuleContext, run: Instruction) -> set[str]:
     return found
 
 
-def implicit_off(installer: object, values: Mapping[str, str]) -> bool:
-    """Whether the environment turns a build's own install off (``GOFLAGS=-mod=vendor``)."""
-    skip_env = getattr(installer, "skip_env", ())
+def implicit_off(installer: Installer, values: Mapping[str, str], stage: Stage) -> bool:
+    """Whether a build's own install is off: the environment turns it off
+    (``GOFLAGS=-mod=vendor``), or the stage's image predates it (the installer's
+    ``since``: a ``golang`` tag before 1.16 builds in GOPATH mode)."""
+    if _image_too_old(stage, installer.since):
+        return True
     if any(
-        values.get(name) == value for name, _, value in (item.partition("=") for item in skip_env)
+        values.get(name) == value
+        for name, _, value in (item.partition("=") for item in installer.skip_env)
     ):
         return True
-    flags_env = getattr(installer, "flags_env", "")
+    flags_env = installer.flags_env
     if flags_env and flags_env in values:
-        return any(
-            flag in getattr(installer, "skip_flags", ()) for flag in values[flags_env].split()
-        )
+        return any(flag in installer.skip_flags for flag in values[flags_env].split())
     return False
 
 
@@ -1007,7 +1008,8 @@ def downloads_nothing(
 
     ``env``: the variables it runs with (``environment.command_environment``);
     ``files``: what the stage holds before the RUN (``stage_files``). A build whose own
-    install the environment turns off (``GO111MODULE=off``, ``GOFLAGS=-mod=vendor``);
+    install the environment or the image's tag turns off (``GO111MODULE=off``,
+    ``GOFLAGS=-mod=vendor``, ``golang:1.12``: ``implicit_off``);
     a build that downloads only what a lockfile lists, in a stage that holds none
     (``go.sum``); with the build context, a build of a project that vendors its
     dependencies (the table's ``skip_files``: ``vendor/modules.txt``) and an install whose
@@ -1015,10 +1017,8 @@ def downloads_nothing(
     ``dependencies``). The last three hold only when the commands before it in the RUN
     put no file in the project."""
     installer = found.installer
-    if found.implicit and implicit_off(installer, env):
-        return "the environment turns the build's own install off"
-    if found.implicit and _image_too_old(run.step.stage, installer.since):
-        return "the image's tag predates the build's own install (golang before 1.16: GOPATH)"
+    if found.implicit and implicit_off(installer, env, run.step.stage):
+        return "the environment or the image's tag turns the build's own install off"
     if _local_project_alone(found):
         return "it installs the local project alone, without its dependencies"
     entry = ecosystem(installer.ecosystem)
@@ -1242,6 +1242,7 @@ def may_compile(command: SimpleCommand) -> bool:
     return True
 
 
+@functools.cache
 def _building_actions(entry: Ecosystem) -> frozenset[str]:
     """The first words of an ecosystem's commands that may compile: its installs, its
     builds and the builds that install first (``go get``, ``go run``)."""
